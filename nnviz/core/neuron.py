@@ -1,0 +1,66 @@
+"""Single-neuron rules shared by the network, the perceptron lab and the circuit sandbox.
+
+A perceptron fires (outputs 1) when ``w . x > threshold``, or equivalently, with
+``b = -threshold``, when ``w . x + b > 0`` (the book's equations 1 and 2). A sigmoid neuron
+outputs ``sigma(w . x + b)`` with ``sigma(z) = 1 / (1 + exp(-z))``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+
+def sigmoid(z):
+    """The logistic function, with no overflow for any finite z.
+
+    Written as ``0.5 * (1 + tanh(z / 2))``: identical to ``1 / (1 + exp(-z))`` but tanh never
+    overflows, so a run at eta = 100 saturates cleanly instead of warning or making NaN.
+    """
+    z = np.asarray(z)
+    if z.dtype.kind != "f":
+        z = z.astype(np.float64)
+    out = np.empty_like(z)
+    sigmoid_into(z, out)
+    return out if out.ndim else out[()]
+
+
+def sigmoid_into(z: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """Write sigmoid(z) into ``out`` (same shape) using four in-place ufunc calls."""
+    np.multiply(z, 0.5, out=out)
+    np.tanh(out, out=out)
+    np.add(out, 1.0, out=out)
+    np.multiply(out, 0.5, out=out)
+    return out
+
+
+def sigmoid_prime(z):
+    """Derivative sigma'(z) = sigma(z) (1 - sigma(z))."""
+    s = sigmoid(z)
+    return s * (1 - s)
+
+
+def weighted_sum(weights: Sequence[float], inputs: Sequence[float]) -> float:
+    """``w . x`` for one neuron."""
+    return float(np.dot(np.asarray(weights, dtype=float), np.asarray(inputs, dtype=float)))
+
+
+def perceptron_threshold(weights: Sequence[float], inputs: Sequence[float], threshold: float) -> int:
+    """Threshold form: 1 if ``w . x > threshold`` else 0."""
+    return int(weighted_sum(weights, inputs) > threshold)
+
+
+def perceptron_bias(weights: Sequence[float], inputs: Sequence[float], bias: float) -> int:
+    """Bias form: 1 if ``w . x + b > 0`` else 0."""
+    return int(weighted_sum(weights, inputs) + bias > 0)
+
+
+def sigmoid_neuron(weights: Sequence[float], inputs: Sequence[float], bias: float) -> float:
+    """Output ``sigma(w . x + b)`` of a sigmoid neuron."""
+    return float(sigmoid(weighted_sum(weights, inputs) + bias))
+
+
+# The book's NAND perceptron: two inputs, weights -2 and -2, bias 3.
+NAND_WEIGHTS = (-2.0, -2.0)
+NAND_BIAS = 3.0

@@ -1,0 +1,42 @@
+"""Start the Qt application."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def settings():
+    """The app's QSettings: an INI file at $NNVIZ_SETTINGS_PATH (tests), else the user's."""
+    from PySide6.QtCore import QSettings
+
+    path = os.environ.get("NNVIZ_SETTINGS_PATH")
+    if path:
+        return QSettings(path, QSettings.Format.IniFormat)
+    return QSettings("nnviz", "nnviz")
+
+
+def make_app():
+    """The QApplication (created once), with nnviz's name, icon and pyqtgraph defaults."""
+    import pyqtgraph as pg
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("nnviz")
+    app.setOrganizationName("nnviz")
+    app.setApplicationDisplayName("nnviz")
+    pg.setConfigOptions(antialias=True, background="w", foreground="k")
+    return app
+
+
+def run_app(args=None) -> int:
+    app = make_app()
+    from nnviz.ui.main_window import MainWindow
+
+    window = MainWindow()
+    window.show()
+    if args is not None and getattr(args, "present", False) and hasattr(window, "set_presenter"):
+        window.set_presenter(True)
+    if args is not None and getattr(args, "open_file", None) and hasattr(window, "open_path"):
+        window.open_path(args.open_file)
+    return app.exec()

@@ -1,0 +1,42 @@
+"""Shared test set-up: offscreen Qt, the real-MNIST location, and a guard against stray threads."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+# Before any QApplication exists: tests never need a display.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Keep tests away from the user's real data, settings and autosaves.
+os.environ.setdefault("NNVIZ_TESTING", "1")
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def mnist_dir() -> Path | None:
+    """The real MNIST folder: $NNVIZ_MNIST_DIR, else ../shared/data/mnist beside the project."""
+    env = os.environ.get("NNVIZ_MNIST_DIR")
+    candidates = [Path(env)] if env else []
+    candidates.append(ROOT.parent / "shared" / "data" / "mnist")
+    for c in candidates:
+        if (c / "t10k-labels-idx1-ubyte.gz").exists() or (c / "t10k-labels-idx1-ubyte").exists():
+            return c
+    return None
+
+
+@pytest.fixture
+def mnist_path() -> Path:
+    path = mnist_dir()
+    if path is None:
+        pytest.skip("real MNIST not found: set NNVIZ_MNIST_DIR or put it in ../shared/data/mnist")
+    return path
+
+
+@pytest.fixture(autouse=True)
+def _isolated_user_dirs(tmp_path, monkeypatch):
+    """Every test gets its own data, state and settings folders."""
+    monkeypatch.setenv("NNVIZ_DATA_DIR", str(tmp_path / "user-data"))
+    monkeypatch.setenv("NNVIZ_STATE_DIR", str(tmp_path / "user-state"))
+    monkeypatch.setenv("NNVIZ_SETTINGS_PATH", str(tmp_path / "settings.ini"))
