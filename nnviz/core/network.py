@@ -212,12 +212,14 @@ class Network:
             self._buffers[m] = ws
         return ws
 
-    def step(self, xa: np.ndarray, y: np.ndarray, eta: float) -> None:
+    def step(self, xa: np.ndarray, y: np.ndarray, eta: float, track_cost: bool = False) -> float:
         """One SGD step on an example-major mini-batch (the training loop's fast path).
 
         ``xa`` is (m, n_0 + 1) with a last column of ones; ``y`` is (m, n_L) one-hot. Both in
         this network's dtype (they may be strided views). Applies
         ``w -> w - eta/m * sum nabla_w`` and the same for ``b`` (equations 20-21 of the book).
+        Returns the batch's summed squared error ``sum ||a - y||^2`` when ``track_cost`` (one
+        extra call), else 0.0.
         """
         m = xa.shape[0]
         acts, zs, deltas, tmps, grads = self._workspace(m)
@@ -231,6 +233,7 @@ class Network:
         a_L = acts[L][:, :-1]
         delta, tmp = deltas[L - 1], tmps[L - 1]
         np.subtract(a_L, y, out=delta)
+        sq_err = float(np.vdot(delta, delta)) if track_cost else 0.0
         np.subtract(1, a_L, out=tmp)
         np.multiply(delta, a_L, out=delta)
         np.multiply(delta, tmp, out=delta)
@@ -247,6 +250,7 @@ class Network:
             np.add(wbs[l], grads[l], out=wbs[l])
             if l:
                 delta = prev
+        return sq_err
 
     def update_mini_batch(self, x: np.ndarray, y: np.ndarray, eta: float) -> None:
         """One SGD step on a mini-batch in the book's column layout.
