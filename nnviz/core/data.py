@@ -319,13 +319,14 @@ def read_idx(path: Path, magic: int, count: int, item_shape: tuple[int, ...]) ->
 def read_mnist_idx(
     folder: Path,
     counts: dict[str, int] | None = None,
-    n_validation: int = MNIST_VALIDATION,
+    n_validation: int | None = None,
 ) -> Dataset:
     """Read the four IDX files in ``folder`` (uncached; see :func:`load_mnist`).
 
     ``counts`` and ``n_validation`` exist so tests can use small synthetic files.
     """
     counts = counts or MNIST_COUNTS
+    n_validation = MNIST_VALIDATION if n_validation is None else n_validation
     arrays = {}
     for key in MNIST_FILES:
         path = mnist_file(folder, key)
@@ -397,6 +398,7 @@ class _ArrayUnpickler(pickle.Unpickler):
         ("numpy._core.multiarray", "scalar"),
         ("numpy", "ndarray"),
         ("numpy", "dtype"),
+        ("_codecs", "encode"),  # how protocol-2 pickles spell bytes; harmless
     }
 
     def find_class(self, module: str, name: str):
