@@ -1,0 +1,1 @@
+"""Views that look inside a trained network: weights, costs, gradients."""
