@@ -154,17 +154,8 @@ class Network:
             activations.append(a)
         return zs, activations
 
-    def predict(self, x: np.ndarray, chunk: int = 2000) -> np.ndarray:
-        """Index of the most active output for each example; ``x`` is (n_0, m) or uint8
-        (m, n_0) rows scaled by 1/255 (see ``nnviz.core.data``), evaluated in chunks."""
-        x = np.asarray(x)
-        if x.dtype == np.uint8:  # compact example-major storage: rows are examples
-            out = np.empty(x.shape[0], dtype=np.int64)
-            for s in range(0, x.shape[0], chunk):
-                part = x[s : s + chunk].astype(self.dtype).T
-                part *= self.dtype.type(1 / 255)
-                out[s : s + chunk] = np.argmax(self.feedforward(part), axis=0)
-            return out
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        """Index of the most active output for each column of ``x`` (n_0, m)."""
         return np.argmax(self.feedforward(x), axis=0)
 
     def evaluate(self, x: np.ndarray, labels: np.ndarray) -> int:

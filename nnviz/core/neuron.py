@@ -46,7 +46,9 @@ def weighted_sum(weights: Sequence[float], inputs: Sequence[float]) -> float:
     return float(np.dot(np.asarray(weights, dtype=float), np.asarray(inputs, dtype=float)))
 
 
-def perceptron_threshold(weights: Sequence[float], inputs: Sequence[float], threshold: float) -> int:
+def perceptron_threshold(
+    weights: Sequence[float], inputs: Sequence[float], threshold: float
+) -> int:
     """Threshold form: 1 if ``w . x > threshold`` else 0."""
     return int(weighted_sum(weights, inputs) > threshold)
 

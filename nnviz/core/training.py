@@ -132,22 +132,25 @@ def train(
         t0 = time.perf_counter()
         rng.shuffle(buf)  # in place, rows move together with their targets
         sq_err = 0.0
-        chunk_err, chunk_n = 0.0, 0
-        since_yield = 0
-        for k in range(batches):
-            rows = buf[k * m : (k + 1) * m]
-            eta = control.eta
-            e = network.step(rows[:, : n_in + 1], rows[:, n_in + 1 :], eta, track_cost=True)
-            sq_err += e
-            chunk_err += e
-            chunk_n += rows.shape[0]
-            seen += rows.shape[0]
-            since_yield += 1
-            if since_yield >= control.chunk and k + 1 < batches:
+        k = 0
+        while k < batches:
+            chunk_err, chunk_n = 0.0, 0
+            # Overflow in a diverging run is reported as a DIVERGED record, not as warnings.
+            with np.errstate(over="ignore", invalid="ignore"):
+                stop = min(batches, k + control.chunk)
+                while k < stop:
+                    rows = buf[k * m : (k + 1) * m]
+                    eta = control.eta
+                    e = network.step(rows[:, : n_in + 1], rows[:, n_in + 1 :], eta, True)
+                    sq_err += e
+                    chunk_err += e
+                    chunk_n += rows.shape[0]
+                    k += 1
+            seen += chunk_n
+            if k < batches:
                 busy += time.perf_counter() - t0
-                done = (k + 1) * m
                 record = Progress(
-                    CHUNK, epoch, k + 1, batches, seen, sq_err / (2 * min(done, n)), eta, busy,
+                    CHUNK, epoch, k, batches, seen, sq_err / (2 * min(k * m, n)), eta, busy,
                     batch_cost=chunk_err / (2 * chunk_n),
                 )
                 if not np.isfinite(sq_err) or not network.params_finite():
@@ -155,7 +158,6 @@ def train(
                     return
                 yield record
                 t0 = time.perf_counter()
-                since_yield, chunk_err, chunk_n = 0, 0.0, 0
         if not np.isfinite(sq_err) or not network.params_finite():
             busy += time.perf_counter() - t0
             yield _diverged(Progress(CHUNK, epoch, batches, batches, seen, sq_err, eta, busy))
