@@ -1,0 +1,174 @@
+"""The circuit model: edits, listeners, evaluation, truth tables and files."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from nnviz.core.circuit import (
+    Circuit,
+    CircuitError,
+    build_nand_circuit,
+    table_to_csv,
+    table_to_markdown,
+    table_to_text,
+)
+
+# The book's half adder: g0 = NAND(x1, x2) feeds both halves; the carry is NAND(g0, g0).
+HALF_ADDER_GATES = [("x1", "x2"), ("x1", 0), ("x2", 0), (1, 2), (0, 0)]
+
+
+def half_adder() -> Circuit:
+    return build_nand_circuit(
+        ["x1", "x2"], HALF_ADDER_GATES, [("sum", 3), ("carry", 4)], name="half_adder"
+    )
+
+
+def test_single_nand_truth_table():
+    c = Circuit()
+    a = c.add_node("input", (0, 0), name="a")
+    b = c.add_node("input", (0, 120), name="b")
+    g = c.add_node("nand", (120, 60))
+    y = c.add_node("output", (240, 60), name="y")
+    c.add_wire(a, 0, g, 0)
+    c.add_wire(b, 0, g, 1)
+    c.add_wire(g, 0, y, 0)
+    table = c.truth_table()
+    assert table.input_names == ("a", "b")
+    assert table.output_names == ("y",)
+    assert [r[0] for r in table.rows] == [(0, 0), (0, 1), (1, 0), (1, 1)]
+    assert [r[1] for r in table.rows] == [(1,), (1,), (1,), (0,)]
+    assert c.nand_count() == 1
+    assert c.unconnected_inputs() == []
+
+
+def test_half_adder_evaluates_and_colours_wires():
+    c = half_adder()
+    for x1 in (0, 1):
+        for x2 in (0, 1):
+            assert c.evaluate({"x1": x1, "x2": x2}) == {"sum": x1 ^ x2, "carry": x1 & x2}
+    sig = c.signal_values({"x1": 1, "x2": 1})
+    first_gate = c.wire(c.wire_into(c.output_ids()[1], 0)).src  # carry's NAND
+    assert sig[(first_gate, 0)] == 1
+    wires = c.wire_values({"x1": 1, "x2": 1})
+    assert set(wires) == set(c.wires)
+
+
+def test_unconnected_input_reads_zero_and_is_reported():
+    c = Circuit()
+    a = c.add_node("input", name="a")
+    g = c.add_node("nand")
+    y = c.add_node("output", name="y")
+    c.add_wire(a, 0, g, 0)
+    c.add_wire(g, 0, y, 0)
+    assert c.unconnected_inputs() == [(g, 1)]
+    assert c.evaluate({"a": 1}) == {"y": 1}  # NAND(1, 0) = 1
+
+
+def test_loop_is_refused_with_path():
+    c = Circuit()
+    g1 = c.add_node("nand")
+    g2 = c.add_node("nand")
+    c.add_wire(g1, 0, g2, 0)
+    with pytest.raises(CircuitError, match="this wire would make a loop"):
+        c.add_wire(g2, 0, g1, 0)
+    with pytest.raises(CircuitError, match="loop"):
+        c.add_wire(g1, 0, g1, 1)
+
+
+def test_occupied_input_and_bad_ports_are_refused():
+    c = Circuit()
+    a = c.add_node("input", name="a")
+    g = c.add_node("nand")
+    c.add_wire(a, 0, g, 0)
+    with pytest.raises(CircuitError, match="already has wire"):
+        c.add_wire(a, 0, g, 0)
+    with pytest.raises(CircuitError, match="no input port 2"):
+        c.add_wire(a, 0, g, 2)
+    with pytest.raises(CircuitError, match="no output port"):
+        c.add_wire(g, 1, g, 1)
+
+
+def test_names_validated_and_unique():
+    c = Circuit()
+    c.add_node("input", name="x")
+    with pytest.raises(CircuitError, match="already used"):
+        c.add_node("output", name="x")
+    with pytest.raises(CircuitError, match="not a valid terminal name"):
+        c.add_node("input", name="two words")
+    y = c.add_node("output")
+    assert c.node(y).name == "y1"
+    with pytest.raises(CircuitError, match="already used"):
+        c.rename(y, "x")
+
+
+def test_remove_then_restore_is_exact_and_events_fire():
+    c = half_adder()
+    before = c.to_dict()
+    events = []
+    c.subscribe(lambda ev, arg: events.append((ev, arg)))
+    victim = c.wire(c.wire_into(c.output_ids()[0], 0)).src
+    n_wires = len(c.wires_of(victim))
+    record = c.remove_node(victim)
+    assert [e for e, _ in events] == ["wire_removed"] * n_wires + ["node_removed"]
+    assert c.to_dict() != before
+    c.restore(record)
+    assert c.to_dict() == before
+    assert events[-1][0] == "wire_added"
+
+
+def test_json_round_trip(tmp_path):
+    c = half_adder()
+    c.move_node(c.input_ids()[0], (-10.5, 3.25))
+    path = tmp_path / "ha.json"
+    c.save(path)
+    again = Circuit.load(path)
+    assert again.to_dict() == c.to_dict()
+    assert again.truth_table() == c.truth_table()
+
+
+def test_malformed_files_raise_clear_errors(tmp_path):
+    p = tmp_path / "bad.json"
+    p.write_text("{not json")
+    with pytest.raises(CircuitError, match="not valid JSON"):
+        Circuit.load(p)
+    d = half_adder().to_dict()
+    d["version"] = 99
+    with pytest.raises(CircuitError, match="unsupported circuit file version 99"):
+        Circuit.from_dict(d)
+    d = half_adder().to_dict()
+    d["wires"][0]["to"] = [999, 0]
+    with pytest.raises(CircuitError, match=r"wires\[0\].*no node 999"):
+        Circuit.from_dict(d)
+
+
+def test_text_exports():
+    t = half_adder().truth_table()
+    assert table_to_text(t).splitlines()[:2] == ["x1 x2 sum carry", "0 0 0 0"]
+    assert table_to_csv(t).splitlines()[-1] == "1,1,0,1"
+    assert table_to_markdown(t).splitlines()[0] == "| x1 | x2 | sum | carry |"
+    json.dumps(half_adder().to_dict())  # JSON-ready
+
+
+def test_block_ports_evaluation_and_nand_count():
+    c = Circuit()
+    c.define_block("half_adder", half_adder())
+    a = c.add_node("input", name="a")
+    b = c.add_node("input", name="b")
+    blk = c.add_node("block", (120, 0), block="half_adder")
+    assert c.input_port_names(blk) == ["x1", "x2"]
+    assert c.output_port_names(blk) == ["sum", "carry"]
+    s = c.add_node("output", name="s")
+    k = c.add_node("output", name="k")
+    c.add_wire(a, 0, blk, 0)
+    c.add_wire(b, 0, blk, 1)
+    c.add_wire(blk, 0, s, 0)
+    c.add_wire(blk, 1, k, 0)
+    assert c.nand_count() == 5
+    rows = c.truth_table().rows
+    assert [out for _, out in rows] == [(0, 0), (1, 0), (1, 0), (0, 1)]
+    again = Circuit.from_dict(json.loads(json.dumps(c.to_dict())))
+    assert again.to_dict() == c.to_dict()
+    with pytest.raises(CircuitError, match="still used"):
+        c.undefine_block("half_adder")
