@@ -1,0 +1,234 @@
+"""The two graphics items of the network canvas: all edges between two layers, and one layer of
+neurons. Each draws a whole layer in one ``paint`` call, so a 784-input network is a handful of
+items however many weights it has, and a live update only recolours (no items are created).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen
+from PySide6.QtWidgets import QGraphicsItem
+
+from nnviz.ui.canvas_layout import LayerLayout, segment_distances
+from nnviz.ui.canvas_style import (
+    HIGHLIGHT,
+    N_LEVELS,
+    TEXT,
+    activation_color,
+    bias_pen,
+    edge_pen,
+    magnitude_levels,
+    robust_max,
+)
+
+# Pens are built once: a bucket key is sign * N_LEVELS + level (sign 0 = negative, 1 = positive).
+_PENS = [edge_pen(key >= N_LEVELS, key % N_LEVELS) for key in range(2 * N_LEVELS)]
+# Draw weak edges first so the strong ones end up on top, alternating signs per level.
+_DRAW_ORDER = [s * N_LEVELS + lv for lv in range(N_LEVELS) for s in (0, 1)]
+
+
+class EdgeLayerItem(QGraphicsItem):
+    """Every drawn edge from layer ``l`` to layer ``l + 1`` (the weights ``weights[l]``).
+
+    Edges exist only between shown units. ``set_weights`` sorts them into sign x magnitude
+    colour buckets; ``paint`` issues one ``drawLines`` per non-empty bucket.
+    """
+
+    def __init__(self, layer: int, src: LayerLayout, dst: LayerLayout) -> None:
+        super().__init__()
+        self.layer = layer
+        jj, kk = np.meshgrid(np.arange(dst.shown.size), np.arange(src.shown.size), indexing="ij")
+        self._slot_j, self._slot_k = jj.ravel(), kk.ravel()
+        self.j = dst.shown[self._slot_j]  # unit indices in weights[l][j, k]
+        self.k = src.shown[self._slot_k]
+        x1, x2 = src.x + src.radius, dst.x - dst.radius
+        self.segments = np.column_stack(
+            [
+                np.full(self.j.size, x1),
+                src.ys[self._slot_k],
+                np.full(self.j.size, x2),
+                dst.ys[self._slot_j],
+            ]
+        )
+        self._lines = [QLineF(*row) for row in self.segments.tolist()]
+        self._dst_shown, self._src_shown = dst.shown, src.shown
+        ys = np.concatenate([src.ys, dst.ys])
+        self._rect = QRectF(x1, ys.min() - 4, x2 - x1, ys.max() - ys.min() + 8)
+        self._buckets: list[tuple[QPen, list[QLineF]]] = []
+        self.bucket_counts = np.zeros(2 * N_LEVELS, dtype=np.int64)
+        self.scale = 1.0
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, False)
+
+    # -- data -----------------------------------------------------------------------------
+    def set_weights(self, w: np.ndarray) -> None:
+        """Recolour from ``w`` = weights[l], shape (n_{l+1}, n_l)."""
+        w = np.asarray(w)
+        self.scale = robust_max(w)
+        shown = w[np.ix_(self._dst_shown, self._src_shown)].ravel()
+        keys = magnitude_levels(shown, self.scale) + N_LEVELS * (shown >= 0)
+        order = np.argsort(keys, kind="stable")
+        self.bucket_counts = np.bincount(keys, minlength=2 * N_LEVELS)
+        starts = np.concatenate([[0], np.cumsum(self.bucket_counts)])
+        lines = self._lines
+        buckets = []
+        for key in _DRAW_ORDER:
+            a, b = starts[key], starts[key + 1]
+            if b > a:
+                buckets.append((_PENS[key], [lines[i] for i in order[a:b].tolist()]))
+        self._buckets = buckets
+        self.update()
+
+    def nearest(self, x: float, y: float, tolerance: float) -> tuple[int, int] | None:
+        """(j, k) of the edge closest to scene point (x, y) if within ``tolerance``."""
+        if not self._lines:
+            return None
+        d = segment_distances(x, y, self.segments)
+        i = int(np.argmin(d))
+        return (int(self.j[i]), int(self.k[i])) if d[i] <= tolerance else None
+
+    def midpoint(self, j: int, k: int) -> QPointF | None:
+        """Centre of the drawn edge for weights[l][j, k], or None if it is not drawn."""
+        hits = np.flatnonzero((self.j == j) & (self.k == k))
+        if not hits.size:
+            return None
+        x1, y1, x2, y2 = self.segments[hits[0]]
+        return QPointF((x1 + x2) / 2, (y1 + y2) / 2)
+
+    # -- QGraphicsItem --------------------------------------------------------------------
+    def boundingRect(self) -> QRectF:
+        return self._rect
+
+    def paint(self, painter: QPainter, option, widget=None) -> None:
+        for pen, lines in self._buckets:
+            painter.setPen(pen)
+            painter.drawLines(lines)
+
+
+class NeuronLayerItem(QGraphicsItem):
+    """All shown neurons of one layer, with their bias rings, labels, ellipsis and title."""
+
+    def __init__(
+        self,
+        layer: int,
+        layout: LayerLayout,
+        title: str,
+        labels: Sequence[str] | None,
+        label_side: str,
+    ) -> None:
+        super().__init__()
+        self.layer = layer
+        self.layout = layout
+        self.title = title
+        self.labels = list(labels) if labels is not None else None  # one per *unit*
+        self.label_side = label_side  # "left", "right" or "above"
+        n = layout.shown.size
+        self._fills = [activation_color(None)] * n
+        self._rings = [bias_pen(None, 1.0)] * n
+        self.highlighted: int | None = None  # a unit index
+        self.selected: int | None = None
+        self.bias_scale = 1.0
+        r = layout.radius
+        self._rect = QRectF(
+            layout.x - r - 90, layout.top - 74, 2 * r + 180, layout.bottom - layout.top + 84
+        )
+        self._font = QFont()
+        self._font.setPointSizeF(max(5.0, min(11.0, 1.0 * r)))
+        self._title_font = QFont()
+        self._title_font.setPointSizeF(11.0)
+
+    def set_activations(self, a: np.ndarray | None) -> None:
+        """Fill neurons by activation (1-D, one per unit of the layer) or clear with None."""
+        if a is None:
+            self._fills = [activation_color(None)] * self.layout.shown.size
+        else:
+            vals = np.asarray(a, dtype=float).ravel()[self.layout.shown]
+            self._fills = [activation_color(v) for v in vals.tolist()]
+        self.update()
+
+    def set_biases(self, b: np.ndarray | None) -> None:
+        """Ring each neuron by its bias (shape (n, 1) or (n,)); None for the input layer."""
+        if b is None:
+            self._rings = [bias_pen(None, 1.0)] * self.layout.shown.size
+        else:
+            b = np.asarray(b, dtype=float).ravel()
+            self.bias_scale = robust_max(b)
+            self._rings = [bias_pen(v, self.bias_scale) for v in b[self.layout.shown].tolist()]
+        self.update()
+
+    def fill_of(self, index: int) -> QColor | None:
+        slot = self.layout.slot_of(index)
+        return None if slot is None else self._fills[slot]
+
+    def ring_of(self, index: int) -> QPen | None:
+        slot = self.layout.slot_of(index)
+        return None if slot is None else self._rings[slot]
+
+    def center(self, index: int) -> QPointF | None:
+        slot = self.layout.slot_of(index)
+        return None if slot is None else QPointF(self.layout.x, float(self.layout.ys[slot]))
+
+    def unit_at(self, x: float, y: float, slack: float) -> int | None:
+        """Unit index whose circle contains (x, y), allowing ``slack`` extra scene units."""
+        lay = self.layout
+        if abs(x - lay.x) > lay.radius + slack:
+            return None
+        d = np.hypot(x - lay.x, y - lay.ys)
+        i = int(np.argmin(d))
+        return int(lay.shown[i]) if d[i] <= lay.radius + slack else None
+
+    def boundingRect(self) -> QRectF:
+        return self._rect
+
+    def paint(self, painter: QPainter, option, widget=None) -> None:
+        lay = self.layout
+        r = lay.radius
+        x = lay.x
+        ys = lay.ys.tolist()
+        for slot, y in enumerate(ys):
+            painter.setBrush(self._fills[slot])
+            painter.setPen(self._rings[slot])
+            painter.drawEllipse(QPointF(x, y), r, r)
+        for unit, colour, width in (
+            (self.selected, QColor(HIGHLIGHT).darker(130), 2.6),
+            (self.highlighted, HIGHLIGHT, 2.0),
+        ):
+            if unit is None:
+                continue
+            slot = lay.slot_of(unit)
+            if slot is not None:
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                painter.setPen(QPen(colour, width))
+                painter.drawEllipse(QPointF(x, ys[slot]), r + 3.5, r + 3.5)
+        if lay.ellipsis_y is not None:
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QBrush(TEXT))
+            step = max(4.0, r * 0.9)
+            for d in (-step, 0.0, step):
+                painter.drawEllipse(QPointF(x, lay.ellipsis_y + d), 1.8, 1.8)
+        painter.setPen(TEXT)
+        if self.labels is not None:
+            painter.setFont(self._font)
+            for slot, unit in enumerate(lay.shown.tolist()):
+                text = self.labels[unit] if unit < len(self.labels) else ""
+                if not text:
+                    continue
+                y = ys[slot]
+                if self.label_side == "right":
+                    rect = QRectF(x + r + 4, y - 10, 80, 20)
+                    align = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+                elif self.label_side == "left":
+                    rect = QRectF(x - r - 84, y - 10, 80, 20)
+                    align = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                else:
+                    rect = QRectF(x - 40, y - r - 20, 80, 18)
+                    align = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom
+                painter.drawText(rect, int(align), text)
+        painter.setFont(self._title_font)
+        painter.drawText(
+            QRectF(x - 90, lay.top - 70, 180, 44),
+            int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom),
+            self.title,
+        )

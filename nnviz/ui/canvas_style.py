@@ -1,0 +1,108 @@
+"""Colours and the legend shared by the network canvas and the weight heatmap.
+
+Weights and biases use the Okabe-Ito blue / vermilion pair, which stays distinguishable for
+the common forms of colour blindness; activations are ink on paper (0 white, 1 near black),
+the same way the digit images are drawn.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QLinearGradient, QPainter, QPen
+
+POSITIVE = QColor(0, 114, 178)  # Okabe-Ito blue
+NEGATIVE = QColor(213, 94, 0)  # Okabe-Ito vermilion
+INK = QColor(28, 28, 28)
+PAPER = QColor(250, 250, 250)
+NO_ACTIVATION = QColor(238, 238, 238)
+OUTLINE = QColor(120, 120, 120)
+HIGHLIGHT = QColor(230, 159, 0)  # Okabe-Ito orange, for the hovered / selected neuron
+TEXT = QColor(40, 40, 40)
+
+N_LEVELS = 8  # magnitude buckets per sign for edges
+
+
+def robust_max(values: np.ndarray, q: float = 99.0) -> float:
+    """A scale for |values| that one outlier cannot dominate (the q-th percentile of |v|)."""
+    a = np.abs(np.asarray(values, dtype=float)).ravel()
+    a = a[np.isfinite(a)]
+    if a.size == 0:
+        return 1.0
+    m = float(np.percentile(a, q)) if a.size > 20 else float(a.max())
+    return m if m > 1e-12 else 1.0
+
+
+def magnitude_levels(values: np.ndarray, scale: float, n_levels: int = N_LEVELS) -> np.ndarray:
+    """Bucket index 0..n_levels-1 of |v| / scale (clipped), for each value."""
+    v = np.nan_to_num(np.abs(np.asarray(values, dtype=float)) / scale, nan=0.0, posinf=1.0)
+    return np.minimum((v * n_levels).astype(np.int64), n_levels - 1)
+
+
+def activation_color(a: float | None) -> QColor:
+    """Fill for a neuron with activation ``a`` in [0, 1] (None: no input chosen)."""
+    if a is None or not np.isfinite(a):
+        return NO_ACTIVATION
+    a = min(max(float(a), 0.0), 1.0)
+    r = PAPER.red() + (INK.red() - PAPER.red()) * a
+    g = PAPER.green() + (INK.green() - PAPER.green()) * a
+    b = PAPER.blue() + (INK.blue() - PAPER.blue()) * a
+    return QColor(int(r), int(g), int(b))
+
+
+def edge_pen(positive: bool, level: int, n_levels: int = N_LEVELS) -> QPen:
+    """Pen for an edge of the given sign and magnitude bucket: stronger = wider and opaquer."""
+    f = (level + 0.5) / n_levels
+    c = QColor(POSITIVE if positive else NEGATIVE)
+    c.setAlpha(int(18 + 222 * f))
+    pen = QPen(c, 0.35 + 2.6 * f)
+    pen.setCapStyle(Qt.PenCapStyle.FlatCap)
+    return pen
+
+
+def bias_pen(b: float | None, scale: float) -> QPen:
+    """Ring around a neuron: colour by the sign of its bias, width by |b| (None: no bias)."""
+    if b is None or not np.isfinite(b):
+        return QPen(OUTLINE, 1.0)
+    f = min(abs(float(b)) / scale, 1.0)
+    c = QColor(POSITIVE if b >= 0 else NEGATIVE)
+    return QPen(c, 0.8 + 3.6 * f)
+
+
+def legend_size() -> tuple[float, float]:
+    return 212.0, 104.0
+
+
+def paint_legend(painter: QPainter, origin: QPointF) -> None:
+    """Draw the colour key with its top-left corner at ``origin`` (device pixels)."""
+    w, h = legend_size()
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    box = QRectF(origin.x(), origin.y(), w, h)
+    painter.setPen(QPen(QColor(200, 200, 200), 1))
+    painter.setBrush(QColor(255, 255, 255, 225))
+    painter.drawRoundedRect(box, 5, 5)
+    font = QFont()
+    font.setPointSizeF(8.5)
+    painter.setFont(font)
+    x0, y = origin.x() + 10, origin.y() + 16
+    for positive, text in ((True, "positive weight / bias"), (False, "negative weight / bias")):
+        for i, level in enumerate((1, 4, 7)):
+            painter.setPen(edge_pen(positive, level))
+            yy = y - 4 + i * 4
+            painter.drawLine(QPointF(x0, yy), QPointF(x0 + 30, yy))
+        painter.setPen(TEXT)
+        painter.drawText(QPointF(x0 + 40, y + 4), text)
+        y += 22
+    painter.setPen(TEXT)
+    painter.drawText(QPointF(x0, y + 4), "wider, darker = larger |w|; ring = bias")
+    y += 16
+    grad = QLinearGradient(x0, 0, x0 + 60, 0)
+    grad.setColorAt(0.0, activation_color(0.0))
+    grad.setColorAt(1.0, activation_color(1.0))
+    painter.setPen(QPen(OUTLINE, 0.8))
+    painter.setBrush(grad)
+    painter.drawRect(QRectF(x0, y - 4, 60, 10))
+    painter.setPen(TEXT)
+    painter.drawText(QPointF(x0 + 68, y + 5), "activation 0 → 1")
+    painter.restore()
