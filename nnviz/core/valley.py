@@ -234,3 +234,127 @@ class Descent:
             if self.diverged:
                 return i + 1
         return n
+
+
+# --- slices through a real network's cost ------------------------------------------------------
+
+# (l, j, k): the weight network.weights[l][j, k], from neuron k of one layer to neuron j of the
+# next (l is 0-based, the book's layer l + 2).
+WeightIndex = tuple[int, int, int]
+
+
+class SliceCancelled(Exception):
+    """Raised by :func:`cost_slice` when ``should_stop`` returned True."""
+
+
+def check_weight_index(network, index: WeightIndex) -> WeightIndex:
+    """Validate ``(l, j, k)`` against the network's shapes; raise ValueError saying why."""
+    l, j, k = (int(i) for i in index)
+    if not 0 <= l < len(network.weights):
+        raise ValueError(f"layer index {l} is outside 0..{len(network.weights) - 1}")
+    rows, cols = network.weights[l].shape
+    if not (0 <= j < rows and 0 <= k < cols):
+        raise ValueError(f"weights[{l}] is {rows} x {cols}; ({j}, {k}) is outside it")
+    return l, j, k
+
+
+def cost_slice(
+    network,
+    x: np.ndarray,
+    y: np.ndarray,
+    w1: WeightIndex,
+    w2: WeightIndex,
+    offsets1: np.ndarray,
+    offsets2: np.ndarray,
+    progress: Callable[[int, int], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
+    max_elements: int = 2_000_000,
+) -> np.ndarray:
+    """Mean quadratic cost with two weights moved, everything else held at its current value.
+
+    ``x`` (n_0, m) inputs, ``y`` (n_L, m) desired outputs. Returns ``C`` of shape (n1, n2)
+    where ``C[i1, i2]`` is the cost with ``weights[l1][j1, k1] += offsets1[i1]`` and
+    ``weights[l2][j2, k2] += offsets2[i2]``. The network is not modified.
+
+    Vectorised over grid points: the layers before the first moved weight are run once; from
+    there a chunk of grid points is pushed through as one (points, neurons, examples) stack.
+    Moving one weight only shifts one weighted input, ``z_j += offset * a_k``, which is how the
+    offsets enter. ``progress(done, total)`` is called per chunk; ``should_stop()`` may cancel.
+    """
+    l1, j1, k1 = check_weight_index(network, w1)
+    l2, j2, k2 = check_weight_index(network, w2)
+    o1 = np.asarray(offsets1, dtype=np.float64).ravel()
+    o2 = np.asarray(offsets2, dtype=np.float64).ravel()
+    x = np.asarray(x, dtype=np.float64)
+    y = np.asarray(y, dtype=np.float64)
+    m = x.shape[1]
+    weights = [np.asarray(w, dtype=np.float64) for w in network.weights]
+    biases = [np.asarray(b, dtype=np.float64) for b in network.biases]
+    n_layers = len(weights)
+    lo = min(l1, l2)
+
+    a = x
+    for l in range(lo):
+        a = _sigmoid(weights[l] @ a + biases[l])
+    z_lo = weights[lo] @ a + biases[lo]  # (n_{lo+1}, m), shared by every grid point
+
+    total = o1.size * o2.size
+    d1_all = np.repeat(o1, o2.size)  # grid point p = i1 * n2 + i2
+    d2_all = np.tile(o2, o1.size)
+    widest = max(network.sizes[lo + 1 :])
+    chunk = max(1, max_elements // (widest * m))
+    out = np.empty(total)
+    moves = ((l1, j1, k1, d1_all), (l2, j2, k2, d2_all))
+    for s in range(0, total, chunk):
+        if should_stop is not None and should_stop():
+            raise SliceCancelled
+        e = min(total, s + chunk)
+        z = np.repeat(z_lo[None], e - s, axis=0)  # (g, n, m)
+        for l, j, k, d in moves:
+            if l == lo:
+                z[:, j, :] += d[s:e, None] * a[k][None, :]
+        act = _sigmoid(z)
+        for l in range(lo + 1, n_layers):
+            z = np.matmul(weights[l], act) + biases[l]
+            for ml, j, k, d in moves:
+                if ml == l:
+                    z[:, j, :] += d[s:e, None] * act[:, k, :]
+            act = _sigmoid(z)
+        out[s:e] = 0.5 * np.sum((act - y) ** 2, axis=(1, 2)) / m
+        if progress is not None:
+            progress(e, total)
+    return out.reshape(o1.size, o2.size)
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    # Same overflow-free form as nnviz.core.neuron.sigmoid, kept local to stay in float64.
+    return 0.5 * (1.0 + np.tanh(0.5 * z))
+
+
+def largest_gradient_weights(network, x: np.ndarray, y: np.ndarray, count: int = 2) -> list:
+    """The ``count`` weights (l, j, k) whose cost gradient is largest in size on (x, y)."""
+    _, nabla_w = network.backprop(x, y)
+    flat = np.concatenate([np.abs(g).ravel() for g in nabla_w])
+    order = np.argsort(flat, kind="stable")[::-1][:count]
+    starts = np.cumsum([0] + [g.size for g in nabla_w])
+    found = []
+    for idx in order:
+        l = int(np.searchsorted(starts, idx, side="right") - 1)
+        j, k = np.unravel_index(int(idx - starts[l]), nabla_w[l].shape)
+        found.append((l, int(j), int(k)))
+    return found
+
+
+def weight_path(snapshots, w1: WeightIndex, w2: WeightIndex) -> np.ndarray:
+    """(n, 2) values of two weights across snapshots (anything with a ``weights`` sequence).
+
+    Snapshots whose shapes do not hold both indices (another architecture) are skipped.
+    """
+    pts = []
+    for snap in snapshots:
+        ws = snap.weights
+        try:
+            pts.append((float(ws[w1[0]][w1[1], w1[2]]), float(ws[w2[0]][w2[1], w2[2]])))
+        except IndexError:
+            continue
+    return np.array(pts, dtype=np.float64).reshape(-1, 2)

@@ -5,7 +5,17 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nnviz.core.valley import DIVERGE_LIMIT, LANDSCAPES, Descent, gradient_step
+from nnviz.core.network import Network
+from nnviz.core.valley import (
+    DIVERGE_LIMIT,
+    LANDSCAPES,
+    Descent,
+    SliceCancelled,
+    cost_slice,
+    gradient_step,
+    largest_gradient_weights,
+    weight_path,
+)
 
 KEYS = sorted(LANDSCAPES)
 
@@ -136,3 +146,85 @@ def test_reset_puts_ball_back():
     d.reset(np.array([0.5, 0.25]))
     assert d.steps == [] and not d.diverged
     np.testing.assert_array_equal(d.path, [[0.5, 0.25]])
+
+
+# --- cost slices through a real network --------------------------------------------------------
+
+
+def _net_and_data(sizes=(6, 5, 4, 3), m=25, seed=0):
+    net = Network(list(sizes), seed=seed)
+    rng = np.random.default_rng(seed + 10)
+    x = rng.random((sizes[0], m))
+    y = np.eye(sizes[-1])[:, rng.integers(0, sizes[-1], m)]
+    return net, x, y
+
+
+def _pointwise(net, x, y, w1, w2, o1, o2):
+    ref = np.empty((len(o1), len(o2)))
+    for i, d1 in enumerate(o1):
+        for k, d2 in enumerate(o2):
+            moved = net.copy()
+            moved.weights[w1[0]][w1[1], w1[2]] += d1
+            moved.weights[w2[0]][w2[1], w2[2]] += d2
+            ref[i, k] = moved.cost(x, y)
+    return ref
+
+
+@pytest.mark.parametrize(
+    "w1,w2",
+    [
+        ((0, 1, 2), (0, 3, 4)),  # same layer, different rows
+        ((0, 2, 1), (0, 2, 5)),  # same row
+        ((0, 1, 1), (2, 0, 3)),  # first and last layer
+        ((2, 2, 0), (1, 3, 4)),  # later layer first, other order
+        ((1, 3, 2), (1, 3, 2)),  # the same weight twice: offsets add
+    ],
+)
+def test_cost_slice_matches_pointwise_cost(w1, w2):
+    net, x, y = _net_and_data()
+    before = [w.copy() for w in net.weights]
+    o1, o2 = np.linspace(-2, 2, 5), np.linspace(-3, 1, 4)
+    got = cost_slice(net, x, y, w1, w2, o1, o2, max_elements=200)  # many small chunks
+    np.testing.assert_allclose(got, _pointwise(net, x, y, w1, w2, o1, o2), rtol=1e-12)
+    for a, b in zip(before, net.weights):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_cost_slice_centre_is_current_cost_and_reports_progress():
+    net, x, y = _net_and_data()
+    seen = []
+    got = cost_slice(net, x, y, (0, 0, 0), (1, 1, 1), [0.0], [-1.0, 0.0],
+                     progress=lambda d, t: seen.append((d, t)), max_elements=1)
+    assert got[0, 1] == pytest.approx(net.cost(x, y), rel=1e-12)
+    assert seen[-1] == (2, 2) and len(seen) == 2
+
+
+def test_cost_slice_can_be_cancelled_and_checks_indices():
+    net, x, y = _net_and_data()
+    with pytest.raises(SliceCancelled):
+        cost_slice(net, x, y, (0, 0, 0), (0, 1, 1), [0, 1], [0, 1], should_stop=lambda: True)
+    with pytest.raises(ValueError, match="outside"):
+        cost_slice(net, x, y, (0, 9, 0), (0, 1, 1), [0], [0])
+    with pytest.raises(ValueError, match="layer index"):
+        cost_slice(net, x, y, (5, 0, 0), (0, 1, 1), [0], [0])
+
+
+def test_largest_gradient_weights_are_the_largest():
+    net, x, y = _net_and_data()
+    found = largest_gradient_weights(net, x, y, count=3)
+    _, nabla_w = net.backprop(x, y)
+    sizes = [abs(nabla_w[l][j, k]) for l, j, k in found]
+    everything = sorted((abs(v) for g in nabla_w for v in g.ravel()), reverse=True)
+    np.testing.assert_allclose(sizes, everything[:3])
+    assert len(set(found)) == 3
+
+
+def test_weight_path_reads_each_snapshot():
+    class Snap:
+        def __init__(self, ws):
+            self.weights = ws
+
+    snaps = [Snap([np.full((2, 3), float(i)), np.full((1, 2), 10.0 + i)]) for i in range(4)]
+    snaps.append(Snap([np.zeros((1, 1)), np.zeros((1, 1))]))  # other architecture: skipped
+    path = weight_path(snaps, (0, 1, 2), (1, 0, 1))
+    np.testing.assert_array_equal(path, [[0, 10], [1, 11], [2, 12], [3, 13]])
