@@ -753,6 +753,8 @@ class Circuit:
         text = json.dumps(self.to_dict(), indent=1) + "\n"
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         try:
+            # mkstemp makes the file private (0600); give it the mode a plain open() would.
+            os.chmod(tmp, _new_file_mode(path))
             with os.fdopen(fd, "w", encoding="utf-8") as f:
                 f.write(text)
                 f.flush()
@@ -786,6 +788,15 @@ class Circuit:
 def load(path: str | os.PathLike) -> Circuit:
     """Read a circuit file (same as :meth:`Circuit.load`)."""
     return Circuit.load(path)
+
+
+def _new_file_mode(path: Path) -> int:
+    try:
+        return path.stat().st_mode & 0o777  # keep the mode of the file being replaced
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def _as_pos(pos: object) -> tuple[float, float]:
@@ -881,35 +892,67 @@ def build_nand_circuit(
                 d = max(d, depth[src] + 1)
         depth.append(d)
     last = max(depth, default=0) + 1
+    for nm, src in outputs:
+        if isinstance(src, int) and not isinstance(src, bool) and not 0 <= src < len(gates):
+            raise CircuitError(f"output {nm!r} refers to gate {src}, which does not exist")
+        if isinstance(src, str) and src not in inputs:
+            raise CircuitError(f"output {nm!r} reads unknown input {src!r}")
+    for g, pair in enumerate(gates):
+        for src in pair:
+            if isinstance(src, str) and src not in inputs:
+                raise CircuitError(f"gate {g} reads unknown input {src!r}")
+
+    # Layout: each gate or output wants the mean height of its sources; a column is then
+    # pushed apart so no two nodes sit closer than ``spacing``.
+    y_in = {nm: k * spacing for k, nm in enumerate(inputs)}
+    y_gate: list[float] = []
+
+    def src_y(src: Source) -> float | None:
+        if src is None:
+            return None
+        return y_in[src] if isinstance(src, str) else y_gate[src]
+
+    def spread(wanted: list[float]) -> list[float]:
+        order = sorted(range(len(wanted)), key=lambda k: wanted[k])
+        placed = list(wanted)
+        floor = -np.inf
+        for k in order:
+            placed[k] = max(wanted[k], floor)
+            floor = placed[k] + spacing
+        return placed
+
+    for col in range(1, last):
+        members = [g for g, d in enumerate(depth) if d == col]
+        wanted = []
+        for g in members:
+            ys = [y for y in map(src_y, gates[g]) if y is not None]
+            # Snap to half a grid step so the editor shows tidy rows.
+            half = spacing / 2
+            wanted.append(round(float(np.mean(ys)) / half) * half if ys else 0.0)
+        # Gates of this column must exist in y_gate before later columns read them.
+        y_gate.extend([0.0] * (max(members, default=-1) + 1 - len(y_gate)))
+        for g, y in zip(members, spread(wanted), strict=True):
+            y_gate[g] = y
+    y_out = spread([(src_y(src) if src_y(src) is not None else 0.0) for _, src in outputs])
+
     c = Circuit(name=name)
     ids: dict[str, int] = {}
-    for k, nm in enumerate(inputs):
-        ids[nm] = c.add_node("input", (0.0, k * spacing), name=nm)
-    gate_ids = []
-    rows_used: dict[int, int] = {}
-    for d in depth:
-        row = rows_used.get(d, 0)
-        rows_used[d] = row + 1
-        gate_ids.append(c.add_node("nand", (d * spacing, row * spacing)))
+    for nm in inputs:
+        ids[nm] = c.add_node("input", (0.0, y_in[nm]), name=nm)
+    gate_ids = [c.add_node("nand", (d * spacing, y_gate[g])) for g, d in enumerate(depth)]
 
     def src_id(src: Source) -> int | None:
         if src is None:
             return None
-        if isinstance(src, str):
-            if src not in ids:
-                raise CircuitError(f"unknown input {src!r}; inputs are {', '.join(inputs)}")
-            return ids[src]
-        return gate_ids[src]
+        return ids[src] if isinstance(src, str) else gate_ids[src]
 
     for g, pair in enumerate(gates):
         for port, src in enumerate(pair):
             s = src_id(src)
             if s is not None:
                 c.add_wire(s, 0, gate_ids[g], port)
-    for k, (nm, src) in enumerate(outputs):
-        if isinstance(src, int) and not isinstance(src, bool) and not 0 <= src < len(gates):
-            raise CircuitError(f"output {nm!r} refers to gate {src}, which does not exist")
-        oid = c.add_node("output", (last * spacing, k * spacing), name=nm)
+    for (nm, src), y in zip(outputs, y_out, strict=True):
+        oid = c.add_node("output", (last * spacing, y), name=nm)
         s = src_id(src)
         if s is not None:
             c.add_wire(s, 0, oid, 0)
