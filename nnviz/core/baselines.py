@@ -165,6 +165,17 @@ def _write_cache(path: Path, cache: dict) -> None:
         pass  # a cache that cannot be written only costs time next run
 
 
+def svm_cached_result(
+    dataset: Dataset, train_limit: int | None = None, gamma: str | float = "scale"
+) -> int | None:
+    """The cached SVM result for these data and settings, or None if it was never run."""
+    _need_labels(dataset, "svm")
+    hit = _read_cache(svm_cache_path()).get(svm_cache_key(dataset, train_limit, gamma))
+    if isinstance(hit, dict) and isinstance(hit.get("correct"), int):
+        return hit["correct"]
+    return None
+
+
 def svm_baseline(
     dataset: Dataset,
     progress: StageFn | None = None,
@@ -186,10 +197,10 @@ def svm_baseline(
     key = svm_cache_key(dataset, train_limit, gamma)
     path = svm_cache_path()
     if use_cache:
-        hit = _read_cache(path).get(key)
-        if isinstance(hit, dict) and isinstance(hit.get("correct"), int):
+        hit = svm_cached_result(dataset, train_limit, gamma)
+        if hit is not None:
             note("cached", f"cached result from {path}")
-            return hit["correct"]
+            return hit
 
     try:
         from sklearn.svm import SVC

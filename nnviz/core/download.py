@@ -82,7 +82,7 @@ def check_file(path: Path, expected_md5: str, gz: bool | None = None) -> tuple[b
         return False, str(exc)
     if got != expected_md5:
         return False, f"md5 {got} does not match the expected {expected_md5}"
-    return True, f"md5 {got} ok"
+    return True, f"md5 {got} matches"
 
 
 def verify_mnist(
