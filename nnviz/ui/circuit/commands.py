@@ -1,0 +1,254 @@
+"""Undo commands for the circuit editor.
+
+Each command captures what it needs to invert itself and calls one model method; the scene
+only listens to the model, so undo, redo and ordinary edits redraw the same way. Ids chosen
+by the model on the first ``redo`` are kept and passed back on later redos, so a redo makes
+exactly the same objects (and ``to_dict`` matches) as the original edit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from PySide6.QtGui import QUndoCommand
+
+from nnviz.core.circuit import Circuit, RemovedNode, Wire
+
+Pos = tuple[float, float]
+
+_KIND_LABELS = {"input": "input switch", "output": "output lamp", "nand": "NAND gate"}
+
+
+class AddNodeCommand(QUndoCommand):
+    """Add one node. A block node also defines its block in the circuit if it is missing."""
+
+    def __init__(
+        self,
+        circuit: Circuit,
+        kind: str,
+        pos: Pos,
+        name: str | None = None,
+        block: str | None = None,
+        definition: Circuit | None = None,
+        parent: QUndoCommand | None = None,
+    ) -> None:
+        label = f"block {block}" if kind == "block" else _KIND_LABELS.get(kind, kind)
+        super().__init__(f"Add {label}", parent)
+        self.circuit = circuit
+        self.kind = kind
+        self.pos = pos
+        self.name = name
+        self.block = block
+        self.definition = definition
+        self.node_id: int | None = None
+        self._defined_block = False
+
+    def redo(self) -> None:
+        c = self.circuit
+        if self.kind == "block" and self.block not in c.blocks:
+            c.define_block(self.block, self.definition)
+            self._defined_block = True
+        self.node_id = c.add_node(
+            self.kind, self.pos, name=self.name, block=self.block, node_id=self.node_id
+        )
+        if self.name is None and self.kind in ("input", "output"):
+            # Keep the default name chosen now so a redo brings back the same terminal.
+            self.name = c.node(self.node_id).name
+
+    def undo(self) -> None:
+        self.circuit.remove_node(self.node_id)
+        if self._defined_block:
+            self.circuit.undefine_block(self.block)
+            self._defined_block = False
+
+
+class RemoveNodeCommand(QUndoCommand):
+    """Remove one node with its wires; undo restores it with the same ids."""
+
+    def __init__(self, circuit: Circuit, node_id: int, parent: QUndoCommand | None = None):
+        super().__init__(f"Delete {circuit.describe(node_id)}", parent)
+        self.circuit = circuit
+        self.node_id = node_id
+        self.record: RemovedNode | None = None
+
+    def redo(self) -> None:
+        self.record = self.circuit.remove_node(self.node_id)
+
+    def undo(self) -> None:
+        self.circuit.restore(self.record)
+
+
+class AddWireCommand(QUndoCommand):
+    """Add a wire (check it first with ``Circuit.check_wire``: redo must not fail)."""
+
+    def __init__(
+        self,
+        circuit: Circuit,
+        src: int,
+        src_port: int,
+        dst: int,
+        dst_port: int,
+        parent: QUndoCommand | None = None,
+    ) -> None:
+        super().__init__("Add wire", parent)
+        self.circuit = circuit
+        self.ends = (src, src_port, dst, dst_port)
+        self.wire_id: int | None = None
+
+    def redo(self) -> None:
+        self.wire_id = self.circuit.add_wire(*self.ends, wire_id=self.wire_id)
+
+    def undo(self) -> None:
+        self.circuit.remove_wire(self.wire_id)
+
+
+class RemoveWireCommand(QUndoCommand):
+    """Remove one wire; undo adds it back with the same id."""
+
+    def __init__(self, circuit: Circuit, wire_id: int, parent: QUndoCommand | None = None):
+        super().__init__("Delete wire", parent)
+        self.circuit = circuit
+        self.wire_id = wire_id
+        self.wire: Wire | None = None
+
+    def redo(self) -> None:
+        self.wire = self.circuit.remove_wire(self.wire_id)
+
+    def undo(self) -> None:
+        w = self.wire
+        self.circuit.add_wire(w.src, w.src_port, w.dst, w.dst_port, wire_id=w.id)
+
+
+class MoveNodesCommand(QUndoCommand):
+    """Move several nodes at once: one command per drag, pushed when the mouse is released."""
+
+    def __init__(
+        self,
+        circuit: Circuit,
+        moves: Mapping[int, tuple[Pos, Pos]],
+        parent: QUndoCommand | None = None,
+    ) -> None:
+        n = len(moves)
+        super().__init__(f"Move {n} item{'s' if n != 1 else ''}", parent)
+        self.circuit = circuit
+        self.moves = dict(moves)  # node id -> (old position, new position)
+
+    def redo(self) -> None:
+        for nid, (_, new) in self.moves.items():
+            self.circuit.move_node(nid, new)
+
+    def undo(self) -> None:
+        for nid, (old, _) in self.moves.items():
+            self.circuit.move_node(nid, old)
+
+
+class RenameCommand(QUndoCommand):
+    """Rename an input or output terminal."""
+
+    def __init__(
+        self, circuit: Circuit, node_id: int, name: str, parent: QUndoCommand | None = None
+    ) -> None:
+        super().__init__(f"Rename to {name}", parent)
+        self.circuit = circuit
+        self.node_id = node_id
+        self.new_name = name
+        self.old_name: str | None = None
+
+    def redo(self) -> None:
+        self.old_name = self.circuit.rename(self.node_id, self.new_name)
+
+    def undo(self) -> None:
+        self.circuit.rename(self.node_id, self.old_name)
+
+
+class MacroCommand(QUndoCommand):
+    """Several commands as one undo step, run in order and undone in reverse.
+
+    The children are kept in a Python list rather than as Qt child commands: PySide can drop
+    the Python side of a child command created with a parent, which crashed on push.
+    """
+
+    def __init__(self, text: str, children: list[QUndoCommand] | None = None) -> None:
+        super().__init__(text)
+        self.children_list: list[QUndoCommand] = list(children or [])
+
+    def add(self, cmd: QUndoCommand) -> QUndoCommand:
+        """Append a child command and return it."""
+        self.children_list.append(cmd)
+        return cmd
+
+    def redo(self) -> None:
+        for cmd in self.children_list:
+            cmd.redo()
+
+    def undo(self) -> None:
+        for cmd in reversed(self.children_list):
+            cmd.undo()
+
+
+class PasteCommand(QUndoCommand):
+    """Add a fragment (nodes, the wires between them, the blocks they use) in one step.
+
+    ``fragment`` is a dict as written by :func:`nnviz.ui.circuit.scene.copy_fragment`:
+    ``nodes`` (old id, kind, pos, name, block), ``wires`` between old ids, ``blocks`` by name.
+    Terminal names already in use are replaced by free defaults.
+    """
+
+    def __init__(
+        self,
+        circuit: Circuit,
+        fragment: Mapping,
+        offset: Pos,
+        parent: QUndoCommand | None = None,
+    ) -> None:
+        n = len(fragment["nodes"])
+        super().__init__(f"Paste {n} item{'s' if n != 1 else ''}", parent)
+        self.circuit = circuit
+        self.fragment = fragment
+        self.offset = offset
+        self.node_ids: dict[int, int] = {}  # old id -> new id, filled on the first redo
+        self.names: dict[int, str] = {}
+        self.wire_ids: list[int | None] = [None] * len(fragment["wires"])
+        self.defined: list[str] = []
+
+    def redo(self) -> None:
+        c = self.circuit
+        for bname, definition in self.fragment["blocks"].items():
+            if bname not in c.blocks:
+                c.define_block(bname, definition)
+                self.defined.append(bname)
+        for nd in self.fragment["nodes"]:
+            old = nd["id"]
+            name = None
+            if nd["kind"] in ("input", "output"):
+                name = self.names.get(old)
+                if name is None:
+                    wanted = nd.get("name")
+                    name = wanted if wanted and c.find_terminal(wanted) is None else None
+            x, y = nd["pos"]
+            new = c.add_node(
+                nd["kind"],
+                (x + self.offset[0], y + self.offset[1]),
+                name=name,
+                block=nd.get("block"),
+                node_id=self.node_ids.get(old),
+            )
+            self.node_ids[old] = new
+            if nd["kind"] in ("input", "output"):
+                self.names[old] = c.node(new).name
+        for k, (src, sp, dst, dp) in enumerate(self.fragment["wires"]):
+            self.wire_ids[k] = c.add_wire(
+                self.node_ids[src], sp, self.node_ids[dst], dp, wire_id=self.wire_ids[k]
+            )
+
+    def undo(self) -> None:
+        c = self.circuit
+        for new in reversed(list(self.node_ids.values())):
+            c.remove_node(new)
+        for bname in reversed(self.defined):
+            c.undefine_block(bname)
+        self.defined = []
+
+    def new_ids(self) -> list[int]:
+        """Ids of the pasted nodes (after redo)."""
+        return list(self.node_ids.values())

@@ -1,0 +1,161 @@
+"""The zoomable view onto a circuit scene, and image export of a scene."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtGui import QImage, QPainter, QWheelEvent
+from PySide6.QtSvg import QSvgGenerator
+from PySide6.QtWidgets import QGraphicsScene, QGraphicsView
+
+from nnviz.ui.circuit.scene import CircuitScene
+
+MIN_ZOOM = 0.2
+MAX_ZOOM = 4.0
+
+
+class CircuitView(QGraphicsView):
+    """Rubber-band selection with the left button, wheel zoom around the cursor,
+    middle-button panning."""
+
+    def __init__(self, scene: QGraphicsScene, parent=None) -> None:
+        super().__init__(scene, parent)
+        self.setRenderHints(
+            QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing
+        )
+        self.setDragMode(QGraphicsView.DragMode.RubberBandDrag)
+        self.setRubberBandSelectionMode(Qt.ItemSelectionMode.IntersectsItemShape)
+        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.setAcceptDrops(True)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self._pan_from: QPointF | None = None
+
+    def zoom(self) -> float:
+        """Current scale factor (1.0 = 100%)."""
+        return self.transform().m11()
+
+    def zoom_by(self, factor: float) -> None:
+        """Scale by ``factor``, kept between 20% and 400%."""
+        new = min(MAX_ZOOM, max(MIN_ZOOM, self.zoom() * factor))
+        f = new / self.zoom()
+        if abs(f - 1.0) > 1e-9:
+            self.scale(f, f)
+
+    def zoom_in(self) -> None:
+        self.zoom_by(1.25)
+
+    def zoom_out(self) -> None:
+        self.zoom_by(1 / 1.25)
+
+    def zoom_reset(self) -> None:
+        self.zoom_by(1.0 / self.zoom())
+
+    def fit(self) -> None:
+        """Show the whole circuit (never magnified past 150%)."""
+        scene = self.scene()
+        rect = scene.items_rect() if isinstance(scene, CircuitScene) else scene.itemsBoundingRect()
+        self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
+        if self.zoom() > 1.5:
+            self.zoom_by(1.5 / self.zoom())
+        elif self.zoom() < MIN_ZOOM:
+            self.zoom_by(MIN_ZOOM / self.zoom())
+        self.centerOn(rect.center())
+
+    def visible_center(self) -> QPointF:
+        """The scene point in the middle of the viewport (where palette clicks place parts)."""
+        return self.mapToScene(self.viewport().rect().center())
+
+    def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802 (Qt name)
+        delta = event.angleDelta().y()
+        if delta == 0:
+            super().wheelEvent(event)
+            return
+        self.zoom_by(1.0015 ** delta)  # one notch (120) is about 20%
+        event.accept()
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802
+        if event.button() == Qt.MouseButton.MiddleButton:
+            self._pan_from = event.position()
+            self.setCursor(Qt.CursorShape.ClosedHandCursor)
+            event.accept()
+            return
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event) -> None:  # noqa: N802
+        if self._pan_from is not None:
+            d = event.position() - self._pan_from
+            self._pan_from = event.position()
+            self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() - int(d.x()))
+            self.verticalScrollBar().setValue(self.verticalScrollBar().value() - int(d.y()))
+            event.accept()
+            return
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event) -> None:  # noqa: N802
+        if self._pan_from is not None and event.button() == Qt.MouseButton.MiddleButton:
+            self._pan_from = None
+            self.unsetCursor()
+            event.accept()
+            return
+        super().mouseReleaseEvent(event)
+
+
+def _render_rect(scene: CircuitScene) -> QRectF:
+    return scene.items_rect()
+
+
+@contextmanager
+def _clean(scene: CircuitScene) -> Iterator[None]:
+    """No selection outlines and no dotted grid while drawing a picture of the scene."""
+    selected = scene.selectedItems()
+    scene.clearSelection()
+    scene.plain_background = True
+    try:
+        yield
+    finally:
+        scene.plain_background = False
+        for item in selected:
+            item.setSelected(True)
+
+
+def export_png(scene: CircuitScene, path: str | Path, scale: float = 2.0) -> None:
+    """Draw the circuit (not the empty canvas around it) into a PNG at ``scale``x."""
+    rect = _render_rect(scene)
+    size = QSize(max(1, int(rect.width() * scale)), max(1, int(rect.height() * scale)))
+    image = QImage(size, QImage.Format.Format_ARGB32)
+    image.fill(Qt.GlobalColor.white)
+    with _clean(scene):
+        painter = QPainter(image)
+        painter.setRenderHints(
+            QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing
+        )
+        scene.render(painter, QRectF(0, 0, size.width(), size.height()), rect)
+        painter.end()
+    if not image.save(str(path), "PNG"):
+        raise OSError(f"could not write {path}")
+
+
+def export_svg(scene: CircuitScene, path: str | Path, title: str = "circuit") -> None:
+    """Write the circuit as an SVG drawing."""
+    rect = _render_rect(scene)
+    gen = QSvgGenerator()
+    gen.setFileName(str(path))
+    gen.setSize(QSize(int(rect.width()), int(rect.height())))
+    gen.setViewBox(QRectF(0, 0, rect.width(), rect.height()))
+    gen.setTitle(title)
+    gen.setDescription("Logic circuit drawn by nnviz")
+    with _clean(scene):
+        painter = QPainter()
+        if not painter.begin(gen):
+            raise OSError(f"could not write {path}")
+        painter.setRenderHints(
+            QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing
+        )
+        scene.render(painter, QRectF(0, 0, rect.width(), rect.height()), rect)
+        painter.end()
+    if not Path(path).exists():
+        raise OSError(f"could not write {path}")
