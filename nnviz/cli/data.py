@@ -77,7 +77,7 @@ class _ProgressBar:
             self.finish()
             self.name = name
             if not self.tty:
-                self.stream.write(f"downloading {name} ({total / 1e6:.1f} MB)\n")
+                self.stream.write(f"downloading {name} ({_size(total)})\n")
         if not self.tty:
             return
         if now - self.last < 0.1 and done < total:
@@ -88,7 +88,7 @@ class _ProgressBar:
         fill = int(frac * width)
         self.stream.write(
             f"\r[{'#' * fill}{'.' * (width - fill)}] {frac:4.0%} {name} "
-            f"{done / 1e6:.1f}/{total / 1e6:.1f} MB"
+            f"{_size(done)} of {_size(total)}"
         )
         self.stream.flush()
 
