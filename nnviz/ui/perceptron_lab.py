@@ -12,6 +12,7 @@ inputs and raising it again loses nothing; loading a preset can be undone.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from html import escape
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont
@@ -111,13 +112,15 @@ class PerceptronLab(QWidget):
         scroll.setMaximumWidth(470)
 
         middle = QVBoxLayout()
-        middle.addWidget(self._build_table_box(), 3)
-        middle.addWidget(self._build_challenge_box(), 2)
-        middle.addWidget(self._build_small_change_box(), 2)
+        middle.addWidget(self._build_table_box(), 0)
+        middle.addWidget(self._build_challenge_box(), 1)
+        middle.addWidget(self._build_small_change_box(), 0)
+        middle.addWidget(self._build_scale_box(), 1)
+        middle.addStretch(0)
 
         right = QVBoxLayout()
-        right.addWidget(self._build_plane_box(), 3)
-        right.addWidget(self._build_sigmoid_box(), 2)
+        right.addWidget(self._build_plane_box(), 1)
+        right.addWidget(self._build_sigma_box(), 1)
 
         outer = QHBoxLayout(self)
         outer.addWidget(scroll, 0)
@@ -290,6 +293,7 @@ class PerceptronLab(QWidget):
         layout.addWidget(self.task_label)
         self.result_label = QLabel("")
         self.result_label.setWordWrap(True)
+        self.result_label.setTextFormat(Qt.TextFormat.RichText)
         self.result_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.result_label, 1)
@@ -341,25 +345,26 @@ class PerceptronLab(QWidget):
         layout.addWidget(self.plane_stack, 1)
         return box
 
-    def _build_sigmoid_box(self) -> QGroupBox:
-        self.sigmoid_box = QGroupBox("Sigmoid versus step")
-        layout = QHBoxLayout(self.sigmoid_box)
+    def _build_sigma_box(self) -> QGroupBox:
+        self.sigma_box = QGroupBox("σ(z) and the step function")
+        layout = QVBoxLayout(self.sigma_box)
         self.sigma_plot = SigmoidPlot()
+        self.sigma_plot.setMinimumSize(220, 170)
+        layout.addWidget(self.sigma_plot, 1)
+        self.sigma_caption = QLabel()
+        layout.addWidget(self.sigma_caption)
+        return self.sigma_box
+
+    def _build_scale_box(self) -> QGroupBox:
+        self.scale_box = QGroupBox("Scaling every weight and the bias by c")
+        layout = QVBoxLayout(self.scale_box)
         self.scale_plot = ScalePlot()
-        for plot in (self.sigma_plot, self.scale_plot):
-            plot.setMinimumSize(200, 170)
-        left = QVBoxLayout()
-        left.addWidget(self.sigma_plot, 1)
-        self.sigma_caption = QLabel("σ(z) at the current z (red dot)")
-        left.addWidget(self.sigma_caption)
-        right = QVBoxLayout()
-        right.addWidget(self.scale_plot, 1)
+        self.scale_plot.setMinimumSize(220, 160)
+        layout.addWidget(self.scale_plot, 1)
         self.scale_caption = QLabel()
         self.scale_caption.setWordWrap(True)
-        right.addWidget(self.scale_caption)
-        layout.addLayout(left, 1)
-        layout.addLayout(right, 1)
-        return self.sigmoid_box
+        layout.addWidget(self.scale_caption)
+        return self.scale_box
 
     # --- model access (also used by tests and other tabs) -------------------------------
 
@@ -545,7 +550,8 @@ class PerceptronLab(QWidget):
         sigmoid_on = self._mode == "sigmoid"
         self.input_stack.setCurrentIndex(1 if sigmoid_on else 0)
         self.c_row.setVisible(sigmoid_on)
-        self.sigmoid_box.setVisible(sigmoid_on)
+        self.sigma_box.setVisible(sigmoid_on)
+        self.scale_box.setVisible(sigmoid_on)
         self.small_box.setVisible(sigmoid_on)
         self.challenge_box.setVisible(not sigmoid_on)
         self.threshold_radio.setEnabled(not sigmoid_on)
@@ -621,12 +627,14 @@ class PerceptronLab(QWidget):
         if wanted is not None:
             headers.append("wanted")
         rows = input_rows(self._n)
+        self._fit_table_height(len(rows))
         self.table.setColumnCount(len(headers))
         self.table.setHorizontalHeaderLabels(headers)
         self.table.setRowCount(len(rows))
         current = tuple(self.inputs())
         bold = QFont(self.table.font())
         bold.setBold(True)
+        current_row = None
         for r, xr in enumerate(rows):
             o = p.output(xr)
             left = sum(w * v for w, v in zip(p.weights, xr, strict=True))
@@ -649,6 +657,18 @@ class PerceptronLab(QWidget):
                     if o != wanted[r][1]:
                         item.setBackground(QBrush(QColor("#f6c6c0")))
                 self.table.setItem(r, c, item)
+            if is_current:
+                current_row = r
+        if current_row is not None:
+            self.table.scrollToItem(self.table.item(current_row, 0))
+
+    def _fit_table_height(self, n_rows: int) -> None:
+        # As tall as its rows (no empty white box); with 16 or 32 rows it may shrink and scroll.
+        row_h = self.table.verticalHeader().defaultSectionSize()
+        header_h = self.table.horizontalHeader().sizeHint().height()
+        full = header_h + n_rows * row_h + 2 * self.table.frameWidth() + 2
+        self.table.setMaximumHeight(full)
+        self.table.setMinimumHeight(min(full, header_h + 6 * row_h + 4))
 
     def _challenge_active(self) -> bool:
         return (
@@ -663,8 +683,14 @@ class PerceptronLab(QWidget):
         result = self._challenge.check(p)
         self.last_check = result
         colour = _PASS if result.passed else _FAIL
-        self.result_label.setStyleSheet(f"color: {colour};")
-        self.result_label.setText(("✔ " if result.passed else "✘ ") + result.message)
+        message = result.message
+        why = self._challenge.why_impossible
+        if why and message.endswith(why):
+            message = message[: -len(why)].rstrip()
+        html = f"<p style='color:{colour}'>{'✔' if result.passed else '✘'} {escape(message)}</p>"
+        if why and not result.passed:
+            html += f"<p><b>Why it cannot pass:</b> {escape(why)}</p>"
+        self.result_label.setText(html)
 
     def _refresh_plane(self, p: Perceptron, x) -> None:
         if self._n != 2:

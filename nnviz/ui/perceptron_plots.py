@@ -59,7 +59,7 @@ class DecisionPlane(pg.PlotWidget):
         self.corners = pg.ScatterPlotItem(size=26, pen=pg.mkPen("#222222", width=1.5))
         self.addItem(self.corners)
         self.current = pg.ScatterPlotItem(
-            size=40, pen=pg.mkPen("#d62728", width=3), brush=pg.mkBrush(0, 0, 0, 0)
+            size=36, pen=pg.mkPen("#d62728", width=3), brush=pg.mkBrush(0, 0, 0, 0)
         )
         self.addItem(self.current)
         self.corner_labels: list[pg.TextItem] = []
@@ -71,7 +71,7 @@ class DecisionPlane(pg.PlotWidget):
             self.corner_labels.append(label)
             # "wants" text goes outside the square so it never covers the shading at a corner
             want = pg.TextItem("", color="#333333", anchor=(0.5, 1.0 if x2 == 0 else 0.0))
-            want.setPos(x1, x2 - 0.13 if x2 == 0 else x2 + 0.13)
+            want.setPos(x1, x2 - 0.19 if x2 == 0 else x2 + 0.19)
             self.addItem(want)
             self.want_labels.append(want)
         self.corner_outputs: list[int] = []
@@ -141,7 +141,7 @@ class SigmoidPlot(pg.PlotWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         _style(self, "output", "z = w·x + b")
-        self.addLegend(offset=(8, 8))
+        self.addLegend(offset=(-8, -30))  # bottom right: the curves are near 1 there, not under it
         self.step_curve = self.plot([], [], pen=pg.mkPen("#0072B2", width=2,
                                                           style=Qt.PenStyle.DashLine),
                                     name="step (perceptron)")
