@@ -289,6 +289,21 @@ def test_read_book_pickle(tmp_path):
     assert ds.extra["format"] == "pkl"
 
 
+def test_pickle_written_by_old_numpy(tmp_path):
+    # The book's file names numpy.core.multiarray (numpy 1.x); numpy 2 calls it numpy._core.
+    rng = np.random.default_rng(5)
+    pixels = [rng.integers(0, 256, (n, 784)) for n in (4, 2, 3)]
+    parts = tuple((p.astype(np.float32) / 255, np.arange(len(p)) % 10) for p in pixels)
+    blob = pickle.dumps(parts, protocol=2)
+    if b"numpy._core.multiarray" in blob:
+        blob = blob.replace(b"numpy._core.multiarray", b"numpy.core.multiarray")
+    assert b"numpy.core.multiarray" in blob
+    path = tmp_path / "mnist.pkl.gz"
+    path.write_bytes(gzip.compress(blob))
+    ds = read_mnist_pickle(path, sizes=(4, 2, 3))
+    assert np.array_equal(ds.test.x, pixels[2]) and ds.validation.labels.tolist() == [0, 1]
+
+
 def test_pickle_wrong_shape_through_load_mnist(tmp_path):
     parts = tuple((np.zeros((5, 784), np.float32), np.zeros(5, np.int64)) for _ in range(3))
     write_pickle(tmp_path / "book" / "mnist.pkl.gz", parts)
