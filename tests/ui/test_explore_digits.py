@@ -1,0 +1,144 @@
+"""The "inside the trained network" views: drawing pad, errors, 4-bit layer, baselines."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QEvent, QPointF, Qt
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import QApplication
+
+from nnviz.core.network import Network
+from nnviz.core.preprocess import to_digits8, to_mnist
+from nnviz.core.training import TrainConfig, train
+
+
+@pytest.fixture(scope="module")
+def digits():
+    from nnviz.core.data import load_digits
+
+    return load_digits()
+
+
+@pytest.fixture(scope="module")
+def digits_net(digits):
+    """A [64, 30, 10] network trained on the 8x8 digits (a second or two)."""
+    net = Network([64, 30, 10], seed=0)
+    for _ in train(net, digits, TrainConfig(epochs=10, batch_size=10, eta=3.0, seed=0)):
+        pass
+    return net
+
+
+_MNIST: dict = {}
+
+
+@pytest.fixture
+def mnist_net(mnist_path):
+    """[784, 30, 10], 1 epoch on MNIST, float32; trained once for the whole session."""
+    if not _MNIST:
+        from nnviz.core.data import load_mnist
+
+        ds = load_mnist(mnist_path)
+        net = Network([784, 30, 10], seed=0, dtype=np.float32)
+        for _ in train(net, ds, TrainConfig(epochs=1, batch_size=10, eta=3.0, seed=0)):
+            pass
+        _MNIST.update(net=net, ds=ds)
+    return _MNIST["net"], _MNIST["ds"]
+
+
+def _mouse(widget, kind, pos, button, buttons):
+    p = QPointF(*pos)
+    mods = Qt.KeyboardModifier.NoModifier
+    QApplication.sendEvent(widget, QMouseEvent(kind, p, widget.mapToGlobal(p), button, buttons, mods))
+
+
+def draw(widget, points):
+    """One stroke with the left button, as a person would drag it."""
+    left, none = Qt.MouseButton.LeftButton, Qt.MouseButton.NoButton
+    _mouse(widget, QEvent.Type.MouseButtonPress, points[0], left, left)
+    for p in points[1:]:
+        _mouse(widget, QEvent.Type.MouseMove, p, none, left)
+    _mouse(widget, QEvent.Type.MouseButtonRelease, points[-1], left, none)
+
+
+SEVEN = [
+    [(70, 60), (130, 58), (200, 55), (190, 80), (170, 120), (150, 170), (135, 230)],
+    [(110, 145), (185, 140)],
+]
+
+
+# -- drawing pad ----------------------------------------------------------------------------------
+
+
+def test_pad_strokes_undo_clear(qtbot):
+    from nnviz.ui.explore.draw_digit import DrawPad
+
+    pad = DrawPad()
+    qtbot.addWidget(pad)
+    assert pad.ink().max() == 0
+    with qtbot.waitSignal(pad.changed):
+        draw(pad, [(50, 50), (50, 200)])
+    ink1 = pad.ink()
+    # a thick round pen: ink around the line, across roughly the pen width, nothing far away
+    assert ink1[125, 50] == pytest.approx(1.0, abs=0.01)
+    assert ink1[125, 50 + pad.pen_width // 2 + 3] == 0
+    assert ink1[125, 50 + pad.pen_width // 2 - 3] > 0.9
+    draw(pad, [(200, 50), (200, 200)])
+    assert len(pad.strokes) == 2 and pad.ink()[125, 200] > 0.9
+    pad.undo()
+    assert len(pad.strokes) == 1
+    np.testing.assert_array_equal(pad.ink(), ink1)
+    pad.clear()
+    assert pad.strokes == [] and pad.ink().max() == 0
+
+
+def test_view_without_network_shows_hint_and_input(qtbot):
+    from nnviz.ui.explore.draw_digit import DrawDigitView
+
+    view = DrawDigitView()
+    qtbot.addWidget(view)
+    assert "No trained network" in view.hint.text() and not view.hint.isHidden()
+    for stroke in SEVEN:
+        draw(view.pad, stroke)
+    np.testing.assert_array_equal(view.input_image, to_mnist(view.pad.ink()))
+    assert view.predicted is None and view.answer.text() == "?"
+    view.set_network(Network([5, 3]), None)
+    assert "5 inputs" in view.hint.text()
+    assert view.predicted is None
+
+
+def test_view_classifies_live_with_8x8_network(qtbot, digits, digits_net):
+    from nnviz.ui.explore.draw_digit import DrawDigitView
+
+    view = DrawDigitView()
+    qtbot.addWidget(view)
+    view.set_network(digits_net, digits)
+    assert view.hint.isHidden()
+    draw(view.pad, SEVEN[0])
+    first = view.outputs.copy()
+    draw(view.pad, SEVEN[1])  # the answer follows every stroke
+    assert view.input_image.shape == (8, 8)
+    np.testing.assert_array_equal(view.input_image, to_digits8(view.pad.ink()))
+    expected = digits_net.feedforward(view.input_image.reshape(64, 1) / 16.0)[:, 0]
+    np.testing.assert_allclose(view.outputs, expected, rtol=1e-12)
+    assert not np.allclose(first, view.outputs)
+    assert view.predicted == int(np.argmax(expected))
+    np.testing.assert_allclose(view.bars.opts["height"], expected)
+    assert view.answer.text() == str(view.predicted)
+    view.undo_button.click()
+    view.clear_button.click()
+    assert view.predicted is None and np.all(view.bars.opts["height"] == 0)
+
+
+@pytest.mark.mnist
+def test_drawn_seven_is_a_seven(qtbot, mnist_net):
+    from nnviz.ui.explore.draw_digit import DrawDigitView
+
+    net, ds = mnist_net
+    view = DrawDigitView()
+    qtbot.addWidget(view)
+    view.set_network(net, ds)
+    for stroke in SEVEN:
+        draw(view.pad, stroke)
+    assert view.input_image.shape == (28, 28)
+    assert view.predicted == 7
