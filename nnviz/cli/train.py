@@ -1,0 +1,99 @@
+"""`nnviz train`: the book's MNIST experiment from a terminal."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "train",
+        help="train a network by mini-batch SGD and print one line per epoch",
+        description="Train a sigmoid network by stochastic gradient descent, printing the "
+        "book's 'Epoch N: correct / total' line after every epoch.",
+    )
+    p.add_argument("--sizes", help="layer sizes, e.g. 784,30,10 (default: 784,30,10 for MNIST, "
+                   "64,30,10 for digits, or what a truth table needs)")
+    p.add_argument("--epochs", type=int, default=30)
+    p.add_argument("--batch-size", type=int, default=10, help="mini-batch size m")
+    p.add_argument("--eta", type=float, default=3.0, help="learning rate")
+    p.add_argument("--seed", type=int, default=None, help="seed for weights and shuffling")
+    p.add_argument("--dtype", choices=("float32", "float64"), default="float64")
+    p.add_argument("--dataset", default="mnist",
+                   help="mnist, digits (built in, 8x8), or a truth table: and, or, nand, xor, "
+                   "half_adder, full_adder")
+    p.add_argument("--data-dir", help="folder with the four MNIST files")
+    p.add_argument("--train-limit", type=int, help="train on the first N examples only")
+    p.add_argument("--save", help="write the trained network to this .npz file")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from nnviz.cli import UsageError
+    from nnviz.core.data import DataError, load_dataset
+    from nnviz.core.network import Network, parse_sizes
+    from nnviz.core.network_io import save_network
+    from nnviz.core.snapshot import DIVERGED, EPOCH
+    from nnviz.core.training import TrainConfig, check_compatible, train
+
+    config = TrainConfig(
+        epochs=args.epochs, batch_size=args.batch_size, eta=args.eta, seed=args.seed,
+        train_limit=args.train_limit,
+    )
+    try:
+        config.validate()
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    if args.data_dir is not None:
+        from pathlib import Path
+
+        if not Path(args.data_dir).is_dir():
+            raise UsageError(f"data directory {args.data_dir} does not exist")
+    try:
+        given_sizes = parse_sizes(args.sizes) if args.sizes else None
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    try:
+        dataset = load_dataset(args.dataset, data_dir=args.data_dir)
+    except DataError as exc:
+        raise UsageError(str(exc)) from None
+    try:
+        if given_sizes:
+            sizes = given_sizes
+        else:
+            sizes = [dataset.n_inputs, 30 if dataset.n_inputs > 8 else 3, dataset.n_outputs]
+        net = Network(sizes, seed=args.seed, dtype=args.dtype)
+        check_compatible(net, dataset)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+    out = sys.stdout
+    n_train = len(dataset.train) if args.train_limit is None else min(
+        args.train_limit, len(dataset.train))
+    print(f"# {dataset.name}: sizes {sizes}, {n_train} training examples, "
+          f"epochs {config.epochs}, mini-batch {config.batch_size}, eta {config.eta:g}, "
+          f"seed {config.seed}, {args.dtype}", file=sys.stderr)
+    last_epoch, start = None, time.perf_counter()
+    for rec in train(net, dataset, config):
+        if rec.kind == EPOCH:
+            last_epoch = rec
+            extra = ""
+            if rec.validation_correct is not None:
+                extra = f"  validation {rec.validation_correct} / {rec.validation_total}"
+            print(f"{rec.transcript_line()}  cost {rec.cost:.4f}{extra}  "
+                  f"{time.perf_counter() - start:.1f} s", file=out, flush=True)
+        elif rec.kind == DIVERGED:
+            print(rec.message, file=sys.stderr)
+            return 1
+    if args.save:
+        meta = {
+            "sizes": sizes, "eta": config.eta, "batch_size": config.batch_size,
+            "epochs": config.epochs, "seed": config.seed, "dataset": dataset.name,
+            "epoch": None if last_epoch is None else last_epoch.epoch,
+            "test_correct": None if last_epoch is None else last_epoch.test_correct,
+        }
+        path = save_network(args.save, net, meta)
+        print(f"# saved to {path}", file=sys.stderr)
+    return 0
