@@ -72,7 +72,8 @@ def main() -> None:
     try:
         from threadpoolctl import threadpool_info
 
-        blas = [(i["internal_api"], i.get("architecture"), i["num_threads"]) for i in threadpool_info()]
+        blas = [(i["internal_api"], i.get("architecture"), i["num_threads"])
+                for i in threadpool_info()]
         print(f"BLAS: {blas}")
     except ImportError:
         pass

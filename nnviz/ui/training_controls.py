@@ -214,7 +214,8 @@ class TrainingControls(QWidget):
 
     def set_playing(self, playing: bool) -> None:
         style = self.style()
-        icon = QStyle.StandardPixmap.SP_MediaPause if playing else QStyle.StandardPixmap.SP_MediaPlay
+        sp = QStyle.StandardPixmap
+        icon = sp.SP_MediaPause if playing else sp.SP_MediaPlay
         self.play_button.setIcon(style.standardIcon(icon))
         self.play_button.setText("Pause" if playing else "Play")
         self.step_button.setEnabled(not playing)
