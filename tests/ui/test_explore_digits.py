@@ -49,7 +49,8 @@ def mnist_net(mnist_path):
 def _mouse(widget, kind, pos, button, buttons):
     p = QPointF(*pos)
     mods = Qt.KeyboardModifier.NoModifier
-    QApplication.sendEvent(widget, QMouseEvent(kind, p, widget.mapToGlobal(p), button, buttons, mods))
+    event = QMouseEvent(kind, p, widget.mapToGlobal(p), button, buttons, mods)
+    QApplication.sendEvent(widget, event)
 
 
 def draw(widget, points):
@@ -142,3 +143,89 @@ def test_drawn_seven_is_a_seven(qtbot, mnist_net):
         draw(view.pad, stroke)
     assert view.input_image.shape == (28, 28)
     assert view.predicted == 7
+
+
+# -- errors view ----------------------------------------------------------------------------------
+
+
+def _loop_predictions(net, ds):
+    """Predictions one test example at a time (the reference for the vectorised views)."""
+    preds, confs = [], []
+    for row in ds.test.x:
+        a = net.feedforward(row.astype(np.float64) * ds.scale)
+        preds.append(int(np.argmax(a)))
+        confs.append(float(np.max(a)))
+    return np.array(preds), np.array(confs)
+
+
+def _gallery(view):
+    m = view.model
+    return [m.data(m.index(r, 0), Qt.ItemDataRole.UserRole + 1) for r in range(m.rowCount())]
+
+
+def test_errors_view_without_network(qtbot):
+    from nnviz.ui.explore.errors_view import ErrorsView
+
+    view = ErrorsView()
+    qtbot.addWidget(view)
+    assert not view.hint.isHidden() and "No trained network" in view.hint.text()
+    assert view.model.rowCount() == 0
+    view.table.cellClicked.emit(1, 2)  # nothing to filter: must not fail
+    assert view.model.rowCount() == 0
+
+
+def test_errors_view_matrix_gallery_and_filter(qtbot, digits, digits_net):
+    from nnviz.ui.explore.errors_view import ErrorsView
+
+    view = ErrorsView()
+    qtbot.addWidget(view)
+    view.set_network(digits_net, digits)
+    assert view.hint.isHidden()
+    labels = digits.test.labels
+    pred, conf = _loop_predictions(digits_net, digits)
+    wrong = np.flatnonzero(pred != labels)
+    assert wrong.size > 0  # a briefly trained network makes some mistakes to look at
+    # the matrix cells show the counts a plain loop finds
+    for t in range(10):
+        for p in range(10):
+            n = int(np.sum((labels == t) & (pred == p)))
+            assert view.table.item(t, p).text() == (str(n) if n else "")
+    # the gallery holds every mistake, most confident first
+    entries = _gallery(view)
+    assert sorted(e.index for e in entries) == sorted(wrong.tolist())
+    confs = [e.confidence for e in entries]
+    assert confs == sorted(confs, reverse=True)
+    for e in entries:
+        assert e.predicted == pred[e.index] and e.confidence == pytest.approx(conf[e.index])
+    assert view.model.data(view.model.index(0, 0), Qt.ItemDataRole.DecorationRole) is not None
+    # clicking an off-diagonal cell keeps just those examples
+    t, p = int(labels[wrong[0]]), int(pred[wrong[0]])
+    view.table.cellClicked.emit(t, p)
+    shown = _gallery(view)
+    expected = np.flatnonzero((labels == t) & (pred == p))
+    assert sorted(e.index for e in shown) == expected.tolist()
+    assert view.show_all.isEnabled()
+    # a diagonal cell shows that digit's correctly classified examples
+    view.table.cellClicked.emit(3, 3)
+    shown = _gallery(view)
+    assert sorted(e.index for e in shown) == np.flatnonzero((labels == 3) & (pred == 3)).tolist()
+    view.sort_combo.setCurrentText("least confident first")
+    confs = [e.confidence for e in _gallery(view)]
+    assert confs == sorted(confs)
+    view.show_all.click()
+    assert view.model.rowCount() == wrong.size and not view.show_all.isEnabled()
+    # per-digit accuracy bars against the loop
+    for d in range(10):
+        sel = labels == d
+        assert view.acc_bars.opts["height"][d] == pytest.approx(100 * np.mean(pred[sel] == d))
+
+
+def test_errors_view_rejects_non_digit_data(qtbot):
+    from nnviz.core.data import truth_table_dataset
+    from nnviz.ui.explore.errors_view import ErrorsView
+
+    view = ErrorsView()
+    qtbot.addWidget(view)
+    view.set_network(Network([2, 1]), truth_table_dataset("xor"))
+    assert "not a digit data set" in view.hint.text()
+    assert view.model.rowCount() == 0
