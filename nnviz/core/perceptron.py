@@ -108,6 +108,19 @@ class Perceptron:
             raise ValueError(f"expected {self.n_inputs} inputs, got {len(x)}")
 
 
+def slice_2d(p: Perceptron, x: Sequence[float]) -> Perceptron:
+    """The 2-input perceptron seen in the (x1, x2) plane with x3..xn held at ``x``'s values.
+
+    The held inputs' terms join the bias: ``b' = b + sum_{j>=3} w_j x_j``, so for every
+    (x1, x2) the slice gives the same z as the full neuron.
+    """
+    if p.n_inputs < 2:
+        raise ValueError("a slice through (x1, x2) needs at least 2 inputs")
+    p._check_inputs(x)
+    held = weighted_sum(p.weights[2:], x[2:]) if p.n_inputs > 2 else 0.0
+    return Perceptron(p.weights[:2], p.bias + held)
+
+
 # --- truth tables --------------------------------------------------------------------------
 
 

@@ -52,6 +52,7 @@ from nnviz.core.perceptron import (
     input_rows,
     output_partials,
     sigmoid_output,
+    slice_2d,
     small_change,
 )
 from nnviz.ui.perceptron_plots import DecisionPlane, ScalePlot, SigmoidPlot, SquareHolder
@@ -112,11 +113,10 @@ class PerceptronLab(QWidget):
         scroll.setMaximumWidth(470)
 
         middle = QVBoxLayout()
-        middle.addWidget(self._build_table_box(), 0)
-        middle.addWidget(self._build_challenge_box(), 1)
+        middle.addWidget(self._build_table_box(), 1)
+        middle.addWidget(self._build_challenge_box(), 0)
         middle.addWidget(self._build_small_change_box(), 0)
         middle.addWidget(self._build_scale_box(), 1)
-        middle.addStretch(0)
 
         right = QVBoxLayout()
         right.addWidget(self._build_plane_box(), 1)
@@ -217,7 +217,7 @@ class PerceptronLab(QWidget):
         layout = QVBoxLayout(box)
         self.input_stack = QStackedWidget()
         toggles = QWidget()
-        grid = QGridLayout(toggles)
+        grid = self.toggle_grid = QGridLayout(toggles)
         grid.setContentsMargins(0, 0, 0, 0)
         self.input_buttons: list[QPushButton] = []
         for j in range(MAX_INPUTS):
@@ -260,7 +260,7 @@ class PerceptronLab(QWidget):
         return box
 
     def _build_table_box(self) -> QGroupBox:
-        box = QGroupBox("Truth table")
+        box = self.table_box = QGroupBox("Truth table")
         layout = QVBoxLayout(box)
         self.table = QTableWidget()
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -337,7 +337,9 @@ class PerceptronLab(QWidget):
         self.plane_holder.setMinimumSize(240, 280)
         self.plane_stack.addWidget(self.plane_holder)
         self.plane_hint = QLabel(
-            "The decision plane draws a neuron with 2 inputs.\nSet Inputs to 2 to see it."
+            "With one input there is no plane: the neuron fires when w1·x1 + b > 0,\n"
+            "i.e. on one side of the single point x1 = -b / w1.\n"
+            "Set Inputs to 2 or more to see the decision plane."
         )
         self.plane_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.plane_hint.setStyleSheet("color: #555;")
@@ -549,6 +551,11 @@ class PerceptronLab(QWidget):
     def _apply_mode(self) -> None:
         sigmoid_on = self._mode == "sigmoid"
         self.input_stack.setCurrentIndex(1 if sigmoid_on else 0)
+        # A stack is as tall as its tallest page; let the hidden page take no room.
+        for i in range(self.input_stack.count()):
+            policy = QSizePolicy.Policy.Preferred if i == self.input_stack.currentIndex() \
+                else QSizePolicy.Policy.Ignored
+            self.input_stack.widget(i).setSizePolicy(policy, policy)
         self.c_row.setVisible(sigmoid_on)
         self.sigma_box.setVisible(sigmoid_on)
         self.scale_box.setVisible(sigmoid_on)
@@ -567,6 +574,12 @@ class PerceptronLab(QWidget):
             self.weight_rows[j].setLabel(f"w{j + 1}")
             self.weight_rows[j].setToolTip(f"weight of input {self._names[j]}")
             self.input_sliders[j].setLabel(self._short_name(j))
+        # Named inputs (the cheese festival) need room: two a row; plain x1..x5 fit in one.
+        named = any(self._names[j] != f"x{j + 1}" for j in range(self._n))
+        columns = 2 if named else (3 if self._n >= 4 else self._n)
+        for j, button in enumerate(self.input_buttons):
+            self.toggle_grid.removeWidget(button)
+            self.toggle_grid.addWidget(button, j // columns, j % columns)
         current = self.nudge_combo.currentText()
         self.nudge_combo.blockSignals(True)
         self.nudge_combo.clear()
@@ -609,7 +622,9 @@ class PerceptronLab(QWidget):
             )
         else:
             self.lamp.setValue(out, str(int(out)))
-            self.sum_label.setText(describe_sum(p, x, self._form))
+            # keep "= 1 > 0 → 1" on one line when the sum wraps
+            head, _, tail = describe_sum(p, x, self._form).rpartition(" = ")
+            self.sum_label.setText(head + "\u00a0=\u00a0" + tail.replace(" ", "\u00a0"))
 
         self._refresh_table(p)
         self._refresh_challenge(p)
@@ -630,6 +645,12 @@ class PerceptronLab(QWidget):
         self._fit_table_height(len(rows))
         self.table.setColumnCount(len(headers))
         self.table.setHorizontalHeaderLabels(headers)
+        header = self.table.horizontalHeader()
+        for c in range(len(headers)):
+            mode = QHeaderView.ResizeMode.Stretch
+            if c >= self._n:  # "w·x + b", "σ(c·z)", ...: never cut their headers
+                mode = QHeaderView.ResizeMode.ResizeToContents
+            header.setSectionResizeMode(c, mode)
         self.table.setRowCount(len(rows))
         current = tuple(self.inputs())
         bold = QFont(self.table.font())
@@ -669,6 +690,10 @@ class PerceptronLab(QWidget):
         full = header_h + n_rows * row_h + 2 * self.table.frameWidth() + 2
         self.table.setMaximumHeight(full)
         self.table.setMinimumHeight(min(full, header_h + 6 * row_h + 4))
+        # the box no taller than the table plus its title and margins, so no empty band
+        lm, bm = self.table_box.layout().contentsMargins(), self.table_box.contentsMargins()
+        chrome = lm.top() + lm.bottom() + bm.top() + bm.bottom()
+        self.table_box.setMaximumHeight(full + chrome)
 
     def _challenge_active(self) -> bool:
         return (
@@ -693,25 +718,42 @@ class PerceptronLab(QWidget):
         self.result_label.setText(html)
 
     def _refresh_plane(self, p: Perceptron, x) -> None:
-        if self._n != 2:
+        if self._n < 2:
             self.plane_stack.setCurrentWidget(self.plane_hint)
             return
         self.plane_stack.setCurrentWidget(self.plane_holder)
+        # With more than 2 inputs, show the (x1, x2) slice through the current input.
+        flat = slice_2d(p, x)
+        held = tuple(x[2:])
         wanted = None
         if self._challenge_active():
-            wanted = [w for _, w in self._challenge.target_table()]
+            wanted = [
+                int(self._challenge.target((a, b, *held))) for a, b in input_rows(2)
+            ]
         c = self._c if self._mode == "sigmoid" else None
-        self.plane.update_neuron(p, x, sigmoid_c=c, wanted=wanted)
+        self.plane.update_neuron(flat, x[:2], sigmoid_c=c, wanted=wanted)
+        prefix = ""
+        if held:
+            values = ", ".join(
+                f"x{j + 3} = {fmt_number(v) if self._mode == 'perceptron' else f'{v:.2f}'}"
+                for j, v in enumerate(held)
+            )
+            prefix = (
+                f"Slice through (x1, x2) with {values} held; their terms join the bias "
+                f"(b′ = {fmt_number(round(flat.bias, 3))}). "
+            )
         if self._mode == "sigmoid":
-            self.plane_caption.setText(
-                "Shading: σ(c·z) from blue (0) to orange (1). Black line: w·x + b = 0, "
-                "where the output is exactly 0.5 for every c. Red ring: the current input."
+            text = (
+                "Shading: σ(c·z) from blue (0) to orange (1). Black line: z = 0, where the "
+                "output is exactly 0.5 for every c. Red ring: the current input."
             )
         else:
-            self.plane_caption.setText(
+            text = (
                 "Black line: w·x + b = 0. Orange side: output 1, blue side: output 0. "
                 "Red ring: the current input."
             )
+        self.plane_caption.setText(prefix + text)
+        self.plane_holder.relayout()
 
     def _refresh_sigmoid(self, p: Perceptron, x) -> None:
         z = p.z(x)

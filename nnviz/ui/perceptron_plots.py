@@ -185,7 +185,8 @@ class ScalePlot(pg.PlotWidget):
         self.marker = pg.ScatterPlotItem(size=12, brush=pg.mkBrush("#d62728"), pen=None)
         self.addItem(self.marker)
         self.setYRange(-0.05, 1.05, padding=0)
-        self.setXRange(np.log10(self.C_MIN), np.log10(self.C_MAX), padding=0.02)
+        # a little room either side so the end labels 0.1 and 100 are drawn
+        self.setXRange(np.log10(self.C_MIN) - 0.08, np.log10(self.C_MAX) + 0.08, padding=0)
         # the log axis would label 10 as "10¹"; plain numbers read better here
         self.getAxis("bottom").setTicks(
             [[(-1, "0.1"), (0, "1"), (1, "10"), (2, "100")], [(np.log10(v), "") for v in
@@ -214,12 +215,15 @@ class SquareHolder(QWidget):
         caption.setParent(self)
 
     def resizeEvent(self, event) -> None:
+        self.relayout()
+        super().resizeEvent(event)
+
+    def relayout(self) -> None:
+        """Place the plot and caption (call after the caption's text changes)."""
         w = self.width()
-        cap_h = self.caption.heightForWidth(min(w, 520)) if self.caption.hasHeightForWidth() else 40
-        cap_h = max(cap_h, self.caption.sizeHint().height())
+        cap_h = max(self.caption.heightForWidth(min(w, 520)), self.caption.sizeHint().height())
         side = max(50, min(w, self.height() - cap_h - 6))
         left = (w - side) // 2
         self.child.setGeometry(left, 0, side, side)
         cap_w = max(side, min(w, 520))
         self.caption.setGeometry((w - cap_w) // 2, side + 4, cap_w, cap_h)
-        super().resizeEvent(event)

@@ -18,6 +18,7 @@ from nnviz.core.perceptron import (
     preset,
     sigmoid_output,
     sigmoid_output_vs_c,
+    slice_2d,
     small_change,
     truth_table,
 )
@@ -252,3 +253,17 @@ def test_small_change_rejects_unknown_parameter():
         small_change(p, (0.5, 0.5), "w3", 0.1)
     with pytest.raises(ValueError, match="parameter"):
         small_change(p, (0.5, 0.5), "q", 0.1)
+
+
+def test_slice_2d_gives_the_same_z_as_the_full_neuron():
+    p = Perceptron((1.0, -2.0, 3.0, 0.5), -1.0)
+    held = (1, 0)
+    s = slice_2d(p, (0, 0, *held))
+    assert s.weights == (1.0, -2.0) and s.bias == -1.0 + 3.0
+    for a, b in ALL_PAIRS:
+        assert s.z((a, b)) == pytest.approx(1.0 * a - 2.0 * b + 3.0 * 1 + 0.5 * 0 - 1.0)
+        assert s.output((a, b)) == ref_fires(p.weights, p.bias, (a, b, *held))
+    two = Perceptron((1.0, 2.0), 0.5)
+    assert slice_2d(two, (1, 1)) == two
+    with pytest.raises(ValueError, match="at least 2"):
+        slice_2d(Perceptron((1.0,), 0.0), (1,))

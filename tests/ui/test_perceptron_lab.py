@@ -35,6 +35,10 @@ def table_column(lab: PerceptronLab, name: str) -> list[str]:
     return [lab.table.item(r, col).text() for r in range(lab.table.rowCount())]
 
 
+def sum_text(lab: PerceptronLab) -> str:
+    return lab.sum_label.text().replace("\u00a0", " ")  # the label keeps the tail unbroken
+
+
 def click(qtbot, button) -> None:
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
@@ -59,11 +63,11 @@ def test_toggling_inputs_updates_lamp_sum_and_highlight(lab, qtbot):
     assert lab.input_buttons[0].text().startswith("x1 = 1")
     assert lab.highlighted_row() == 2
     assert lab.lamp.text() == "1"
-    assert lab.sum_label.text() == "(-2)(1) + (-2)(0) + 3 = 1 > 0 → 1"
+    assert sum_text(lab) == "(-2)(1) + (-2)(0) + 3 = 1 > 0 → 1"
     click(qtbot, lab.input_buttons[1])
     assert lab.highlighted_row() == 3
     assert lab.lamp.value() == 0.0 and lab.lamp.text() == "0"
-    assert lab.sum_label.text() == "(-2)(1) + (-2)(1) + 3 = -1 ≤ 0 → 0"
+    assert sum_text(lab) == "(-2)(1) + (-2)(1) + 3 = -1 ≤ 0 → 0"
 
 
 def test_clicking_a_table_row_sets_the_inputs(lab, qtbot):
@@ -99,7 +103,7 @@ def test_switching_forms_keeps_behaviour(lab, qtbot):
     assert lab.bias_row.label.text() == "b" and lab.bias_row.value() == -3.0
     assert table_column(lab, "out") == before
     # the sum is now written in the bias form
-    assert lab.sum_label.text().startswith("(6)(0) + (2)(0) + (2)(0) - 3 = -3")
+    assert sum_text(lab).startswith("(6)(0) + (2)(0) + (2)(0) - 3 = -3")
     click(qtbot, lab.threshold_radio)
     assert lab.bias_row.value() == 3.0
     assert table_column(lab, "out") == before
@@ -186,8 +190,24 @@ def test_decision_plane_matches_the_rule(lab, qtbot):
     lab.weight_rows[1].spin.setValue(0.0)  # vertical line x1 = 1.5
     x1, x2 = plane.line_xy
     assert np.allclose(x1, 1.5)
-    lab.n_spin.setValue(3)
+    lab.n_spin.setValue(1)
     assert lab.plane_stack.currentWidget() is lab.plane_hint
+
+
+def test_decision_plane_slices_through_extra_inputs(lab, qtbot):
+    lab.load_preset("nand")
+    lab.n_spin.setValue(3)
+    lab.weight_rows[2].spin.setValue(2.5)
+    assert lab.plane_stack.currentWidget() is lab.plane_holder
+    x1, x2 = lab.plane.line_xy
+    assert np.allclose(-2 * x1 - 2 * x2 + 3, 0)  # x3 = 0: same line as NAND
+    click(qtbot, lab.input_buttons[2])  # x3 = 1 adds w3 to the bias of the slice
+    x1, x2 = lab.plane.line_xy
+    assert np.allclose(-2 * x1 - 2 * x2 + 3 + 2.5, 0)
+    assert lab.plane.corner_outputs == [
+        fires((-2.0, -2.0, 2.5), 3.0, (a, b, 1)) for a, b in itertools.product((0, 1), (0, 1))
+    ]
+    assert "x3 = 1 held" in lab.plane_caption.text()
 
 
 def test_sigmoid_mode_shows_sigma_and_scale(lab, qtbot):
