@@ -343,7 +343,7 @@ class Circuit:
             if name is not None:
                 raise CircuitError(f"only inputs and outputs have names, not a {kind} node")
             if kind == "block":
-                if block not in self._blocks:
+                if not isinstance(block, str) or block not in self._blocks:
                     known = ", ".join(sorted(self._blocks)) or "none yet"
                     raise CircuitError(
                         f"there is no block definition {block!r} in this circuit "
@@ -708,6 +708,9 @@ class Circuit:
                 for key in ("id", "kind", "x", "y"):
                     if key not in nd:
                         raise CircuitError(f'{loc}: missing "{key}"')
+                for key in ("x", "y"):
+                    if not isinstance(nd[key], int | float) or isinstance(nd[key], bool):
+                        raise CircuitError(f'{loc}: "{key}" must be a number, got {nd[key]!r}')
                 try:
                     c.add_node(
                         nd["kind"],
@@ -748,7 +751,10 @@ class Circuit:
         return c
 
     def save(self, path: str | os.PathLike) -> None:
-        """Write the circuit as JSON atomically (temporary file, then rename over ``path``)."""
+        """Write the circuit as JSON atomically (temporary file, then rename over ``path``).
+
+        A failed write (OSError) leaves any existing file at ``path`` untouched.
+        """
         path = Path(path)
         text = json.dumps(self.to_dict(), indent=1) + "\n"
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -782,7 +788,12 @@ class Circuit:
             raise CircuitError(
                 f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
             ) from None
-        return cls.from_dict(data, where=str(path))
+        except RecursionError:
+            raise CircuitError(f"{path}: the JSON is nested too deeply to be a circuit") from None
+        try:
+            return cls.from_dict(data, where=str(path))
+        except RecursionError:
+            raise CircuitError(f"{path}: blocks are nested too deeply") from None
 
 
 def load(path: str | os.PathLike) -> Circuit:

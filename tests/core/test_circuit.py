@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nnviz.core.circuit import (
     Circuit,
@@ -172,3 +174,140 @@ def test_block_ports_evaluation_and_nand_count():
     assert again.to_dict() == c.to_dict()
     with pytest.raises(CircuitError, match="still used"):
         c.undefine_block("half_adder")
+
+
+# -- properties over random circuits ------------------------------------------------------
+
+
+@st.composite
+def nand_descriptions(draw):
+    """(inputs, gates, outputs) for build_nand_circuit, with some sources left open."""
+    inputs = [f"i{k}" for k in range(draw(st.integers(1, 4)))]
+    gates = []
+
+    def source(limit):
+        options = [st.sampled_from(inputs), st.none()]
+        if limit:
+            options.append(st.integers(0, limit - 1))
+        return draw(st.one_of(*options))
+
+    for g in range(draw(st.integers(0, 10))):
+        gates.append((source(g), source(g)))
+    outputs = [(f"o{k}", source(len(gates))) for k in range(draw(st.integers(1, 3)))]
+    return inputs, gates, outputs
+
+
+def reference_outputs(inputs, gates, outputs, bits):
+    """Evaluate a description directly, gate by gate in list order (open = 0)."""
+    env = dict(zip(inputs, bits, strict=True))
+    vals: list[int] = []
+
+    def get(src):
+        if src is None:
+            return 0
+        return env[src] if isinstance(src, str) else vals[src]
+
+    for a, b in gates:
+        vals.append(1 - (get(a) & get(b)))
+    return tuple(get(src) for _, src in outputs)
+
+
+@settings(max_examples=120, deadline=None)
+@given(nand_descriptions())
+def test_random_circuit_matches_direct_evaluation(desc):
+    inputs, gates, outputs = desc
+    c = build_nand_circuit(inputs, gates, outputs)
+    table = c.truth_table()
+    assert len(table.rows) == 2 ** len(inputs)
+    for k, (bits, outs) in enumerate(table.rows):
+        assert int("".join(map(str, bits)), 2) == k  # counting order, first input = MSB
+        assert outs == reference_outputs(inputs, gates, outputs, bits)
+    open_ports = sum(src is None for pair in gates for src in pair)
+    assert len(c.unconnected_inputs()) == open_ports + sum(src is None for _, src in outputs)
+
+
+@settings(max_examples=80, deadline=None)
+@given(nand_descriptions())
+def test_random_round_trip_through_json(desc):
+    c = build_nand_circuit(*desc)
+    d = c.to_dict()
+    again = Circuit.from_dict(json.loads(json.dumps(d)))
+    assert again.to_dict() == d
+    assert again.truth_table() == c.truth_table()
+
+
+@settings(max_examples=80, deadline=None)
+@given(nand_descriptions(), st.data())
+def test_remove_then_restore_any_node_is_exact(desc, data):
+    c = build_nand_circuit(*desc)
+    before = c.to_dict()
+    victim = data.draw(st.sampled_from(sorted(c.nodes)))
+    record = c.remove_node(victim)
+    assert victim not in c.nodes and not c.wires_of(victim)
+    c.restore(record)
+    assert c.to_dict() == before
+
+
+@settings(max_examples=80, deadline=None)
+@given(nand_descriptions(), st.data())
+def test_any_wire_closing_a_loop_is_refused(desc, data):
+    c = build_nand_circuit(*desc)
+    gates = [n for n in sorted(c.nodes) if c.node(n).kind == "nand"]
+    if not gates:
+        return
+    # A wire from a gate downstream of src (or src itself) back into src closes a loop.
+    src = data.draw(st.sampled_from(gates))
+    downstream = [g for g in gates if c._path(src, g) is not None]
+    dst = data.draw(st.sampled_from(downstream))
+    for port in (0, 1):
+        wid = c.wire_into(src, port)
+        if wid is not None:
+            c.remove_wire(wid)
+        before = c.to_dict()
+        with pytest.raises(CircuitError, match="this wire would make a loop"):
+            c.add_wire(dst, 0, src, port)
+        assert c.to_dict() == before  # a refused wire leaves no trace
+
+
+FIELD_NAMES = ("id", "kind", "x", "y", "name", "block", "from", "to", "blocks", "version")
+JSON = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-3, 50)
+    | st.floats(allow_nan=True)
+    | st.text(max_size=5),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_mutated_files_load_or_raise_circuit_error(data):
+    c = Circuit()
+    c.define_block("half_adder", half_adder())
+    c.add_node("block", block="half_adder")
+    d = c.to_dict()
+    # Walk to some dict or list in the document, then overwrite or add one entry there.
+    target = d
+    while True:
+        keys = list(target) if isinstance(target, dict) else list(range(len(target)))
+        inner = [k for k in keys if isinstance(target[k], dict | list) and target[k]]
+        if not inner or not data.draw(st.booleans()):
+            break
+        target = target[data.draw(st.sampled_from(inner))]
+    if isinstance(target, dict):
+        key = data.draw(st.sampled_from(sorted(set(target) | set(FIELD_NAMES))))
+    else:
+        key = data.draw(st.integers(0, max(0, len(target) - 1)))
+        if not target:
+            target.append(None)
+    target[key] = data.draw(JSON)
+    try:
+        c = Circuit.from_dict(d)
+    except CircuitError as exc:
+        assert str(exc) and "\n" not in str(exc)
+    else:
+        assert Circuit.from_dict(c.to_dict()).to_dict() == c.to_dict()
