@@ -1,4 +1,4 @@
-"""The valley view: stepping, playing, divergence, clicking and the 1-D mode."""
+"""The valley view (stepping, playing, divergence, clicking, 1-D mode) and the cost slice."""
 
 from __future__ import annotations
 
@@ -9,7 +9,10 @@ import pytest
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtTest import QTest
 
-from nnviz.core.valley import LANDSCAPES
+from nnviz.core.data import load_digits
+from nnviz.core.network import Network
+from nnviz.core.valley import LANDSCAPES, largest_gradient_weights
+from nnviz.ui.explore.cost_slice import CostSliceView
 from nnviz.ui.explore.valley_view import (
     ETA_MAX,
     ETA_MIN,
@@ -136,3 +139,117 @@ def test_one_dimensional_mode_draws_curve_and_ball_on_it(view):
     view.set_landscape("bowl")
     assert view.image.isVisible()
     assert view.curve.getData()[0] is None or len(view.curve.getData()[0]) == 0
+
+
+# --- the cost slice through two weights of a real network ---------------------------------------
+
+class _Snap:
+    """Stands in for a Snapshot: only ``weights`` is read for the path."""
+
+    def __init__(self, weights):
+        self.weights = tuple(np.array(w) for w in weights)
+
+
+@pytest.fixture(scope="module")
+def digits():
+    return load_digits()
+
+
+@pytest.fixture
+def slicer(qtbot):
+    w = CostSliceView()
+    qtbot.addWidget(w)
+    w.resize(700, 600)
+    w.show()
+    qtbot.waitExposed(w)
+    return w
+
+
+def _wait_result(qtbot, view):
+    qtbot.waitUntil(
+        lambda: view.result is not None and not view.is_busy() and not view._debounce.isActive(),
+        timeout=20_000,
+    )
+
+
+def test_slice_hint_without_network(slicer, digits):
+    assert slicer.hint.isVisible() and not slicer.plot.isVisible()
+    slicer.set_network(Network([5, 3, 10], seed=0), digits)  # wrong input size
+    assert "does not fit" in slicer.hint.text()
+    assert slicer.result is None
+
+
+def test_slice_of_network_centre_is_its_cost(slicer, digits, qtbot):
+    net = Network([64, 6, 10], seed=1)
+    slicer.sample_spin.setValue(200)
+    slicer.grid_spin.setValue(11)
+    slicer.set_network(net, digits)
+    _wait_result(qtbot, slicer)
+    split = digits.train.head(200)
+    x, y = digits.inputs(split), split.y.T.astype(float)
+    # Default choice: the two weights with the largest gradient on the sample.
+    assert list(slicer.weights()) == largest_gradient_weights(net, x, y, 2)
+    r = slicer.result
+    assert r["costs"].shape == (11, 11)
+    assert r["costs"][5, 5] == pytest.approx(net.cost(x, y), rel=1e-10)
+    # One off-centre point, checked by moving the two weights by hand.
+    (l1, j1, k1), (l2, j2, k2) = slicer.weights()
+    moved = net.copy()
+    moved.weights[l1][j1, k1] += r["offsets1"][2]
+    moved.weights[l2][j2, k2] += r["offsets2"][9]
+    assert r["costs"][2, 9] == pytest.approx(moved.cost(x, y), rel=1e-10)
+    assert slicer.image.image.shape == (11, 11)
+    cx, cy = slicer.current_item.getData()
+    assert (cx[0], cy[0]) == pytest.approx((net.weights[l1][j1, k1], net.weights[l2][j2, k2]))
+    assert "C now = " in slicer.message.text() and "nan" not in slicer.message.text()
+
+
+def test_slice_draws_training_path_and_range_fits_it(slicer, digits, qtbot):
+    net = Network([64, 6, 10], seed=2)
+    slicer.sample_spin.setValue(100)
+    slicer.grid_spin.setValue(9)
+    slicer.set_network(net, digits)
+    _wait_result(qtbot, slicer)
+    w1, w2 = (0, 1, 10), (1, 4, 2)
+    slicer.set_weights(w1, w2)
+    snaps = []
+    for t in np.linspace(0, 1, 5):  # a made-up history ending at the current weights
+        ws = [w.copy() for w in net.weights]
+        ws[0][1, 10] += 3.0 * (1 - t)
+        ws[1][4, 2] -= 0.5 * (1 - t)
+        snaps.append(_Snap(ws))
+    slicer.set_history(snaps)
+    qtbot.waitUntil(lambda: slicer.result is not None and slicer.result["w1"] == w1
+                    and not slicer.is_busy() and not slicer._debounce.isActive(), timeout=20_000)
+    px, py = slicer.path_item.getData()
+    np.testing.assert_allclose(px, [s.weights[0][1, 10] for s in snaps])
+    np.testing.assert_allclose(py, [s.weights[1][4, 2] for s in snaps])
+    o1 = slicer.result["offsets1"]
+    assert o1[-1] >= 3.0  # the auto range grew to hold the start of the path
+    assert slicer.plot.getPlotItem().getAxis("bottom").labelText == "w^2_1,10"
+
+
+def test_cancel_drops_the_result_and_stops_threads(slicer, digits, qtbot):
+    slicer.sample_spin.setValue(1000)
+    slicer.grid_spin.setValue(121)
+    slicer.set_network(Network([64, 30, 10], seed=3), digits)
+    slicer.compute()
+    assert slicer.is_busy()
+    slicer.cancel()
+    assert not slicer.is_busy()
+    slicer.shutdown()
+    qtbot.wait(50)
+    assert slicer.result is None
+    assert slicer._old_jobs == []
+
+
+def test_largest_gradient_button(slicer, digits, qtbot):
+    net = Network([64, 6, 10], seed=4)
+    slicer.sample_spin.setValue(150)
+    slicer.set_network(net, digits)
+    slicer.set_weights((0, 0, 0), (0, 1, 1))
+    slicer.largest_button.click()
+    split = digits.train.head(150)
+    expected = largest_gradient_weights(net, digits.inputs(split), split.y.T.astype(float), 2)
+    assert list(slicer.weights()) == expected
+    slicer.shutdown()
