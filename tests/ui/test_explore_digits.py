@@ -229,3 +229,63 @@ def test_errors_view_rejects_non_digit_data(qtbot):
     view.set_network(Network([2, 1]), truth_table_dataset("xor"))
     assert "not a digit data set" in view.hint.text()
     assert view.model.rowCount() == 0
+
+
+# -- the 4-bit output exercise ------------------------------------------------------------------
+
+
+def test_binary_view_without_network_uses_ideal_outputs(qtbot):
+    from nnviz.ui.explore.binary_output import BinaryOutputView
+
+    view = BinaryOutputView()
+    qtbot.addWidget(view)
+    assert not view.hint.isHidden() and view.check is None
+    # all weights 0: every bit is sigma(0) = 0.5, read as 0, so only the digit 0 is right
+    assert view.ideal_check.failing_digits() == list(range(1, 10))
+    view.solution_button.click()
+    assert view.ideal_check.failing_digits() == []
+    assert "every digit" in view.ideal_label.text()
+    # the grid is the book's layout: weight from output d to bit b
+    w, _ = view.weights()
+    for b in range(4):
+        for d in range(10):
+            assert (w[b, d] > 0) == (format(d, "04b")[b] == "1")
+
+
+def test_binary_view_checks_test_set_against_loop(qtbot, digits, digits_net):
+    import math
+
+    from nnviz.ui.explore.binary_output import BinaryOutputView
+
+    view = BinaryOutputView()
+    qtbot.addWidget(view)
+    view.set_network(digits_net, digits)
+    assert view.hint.isHidden()
+    view.fill_solution()
+    view.weight_spins[3][5].setValue(-3.0)  # spoil the 1s bit of the digit 5 by hand
+    w, b = view.weights()
+    assert w[3, 5] == -3.0
+
+    def loop_correct():
+        out = []
+        for row, label in zip(digits.test.x, digits.test.labels):
+            a = digits_net.feedforward(row.astype(np.float64) * digits.scale)
+            bits = ""
+            for k in range(4):
+                z = sum(w[k, i] * a[i] for i in range(10)) + b[k]
+                bits += "1" if 1 / (1 + math.exp(-z)) > 0.5 else "0"
+            out.append(bits == format(int(label), "04b"))
+        return np.array(out)
+
+    ref = loop_correct()
+    np.testing.assert_array_equal(view.check.correct, ref)
+    assert f"{100 * ref.mean():.1f}%" in view.result.text()
+    fives = digits.test.labels == 5
+    assert view.check.per_digit[5] == pytest.approx(ref[fives].mean())
+    assert 5 in view.failing and view.ideal_check.failing_digits() == [5]
+    assert view.table.item(1, 5).text() == f"{100 * ref[fives].mean():.1f}%"
+    view.example_spin.setValue(int(np.flatnonzero(fives)[0]))
+    assert "a 5;" in view.example_label.text()
+    view.zero_button.click()
+    assert np.all(view.weights()[0] == 0)
+    np.testing.assert_array_equal(view.check.correct, digits.test.labels == 0)
