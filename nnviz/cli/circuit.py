@@ -111,7 +111,12 @@ def _table(args) -> int:
         table_to_markdown,
         table_to_text,
     )
-    from nnviz.core.circuit_perceptrons import merged, to_layered_network, to_perceptron_network
+    from nnviz.core.circuit_perceptrons import (
+        merged,
+        scale_that_rounds,
+        to_layered_network,
+        to_perceptron_network,
+    )
 
     if args.values and args.sigmoid is None:
         raise UsageError("--values only makes sense with --sigmoid C")
@@ -129,19 +134,22 @@ def _table(args) -> int:
     elif args.sigmoid is not None:
         bits = all_input_rows(len(exact.input_names))
         if exact.input_names and exact.output_names:
-            values = to_layered_network(circuit).sigmoid_batch(bits, args.sigmoid)
+            sig_net = to_layered_network(circuit)
         else:  # no layered network without inputs or outputs; the flat one still works
-            values = to_perceptron_network(circuit).sigmoid_batch(bits, args.sigmoid)
+            sig_net = to_perceptron_network(circuit)
+        values = sig_net.sigmoid_batch(bits, args.sigmoid)
         rounded = (values > 0.5).astype(np.int64)
         expected = np.array([outs for _, outs in exact.rows], dtype=np.int64)
         expected = expected.reshape(rounded.shape)
         wrong = int(np.any(rounded != expected, axis=1).sum())
         if wrong:
             worst = float(np.max(np.abs(values - expected)))
+            enough = scale_that_rounds(sig_net, exact, start=args.sigmoid)
+            hint = f"C={enough:g} is enough" if enough is not None else "try a larger C"
             warning = (
                 f"warning: with C={args.sigmoid:g} the sigmoid outputs round to the wrong bit "
                 f"in {wrong} of {len(exact.rows)} rows (worst output is {worst:.3f} away from "
-                "its bit); use a larger C"
+                f"its bit); use a larger C ({hint})"
             )
         if args.values:
             if args.format != "text":

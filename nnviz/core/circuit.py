@@ -158,10 +158,12 @@ class Circuit:
 
     @property
     def next_node_id(self) -> int:
+        """The id the next new node gets (saved in the file so ids are never reused)."""
         return self._next_node_id
 
     @property
     def next_wire_id(self) -> int:
+        """The id the next new wire gets."""
         return self._next_wire_id
 
     def node(self, node_id: int) -> Node:
@@ -236,9 +238,11 @@ class Circuit:
         return []
 
     def num_input_ports(self, node_id: int) -> int:
+        """How many input ports the node has."""
         return len(self.input_port_names(node_id))
 
     def num_output_ports(self, node_id: int) -> int:
+        """How many output ports the node has."""
         return len(self.output_port_names(node_id))
 
     def wire_into(self, node_id: int, port: int) -> int | None:

@@ -76,10 +76,12 @@ class PerceptronNet:
 
     @property
     def input_units(self) -> list[int]:
+        """Indices of the input units, in input order."""
         return [u.index for u in self.units if u.kind == "input"]
 
     @property
     def perceptron_count(self) -> int:
+        """How many perceptrons (one per NAND gate)."""
         return sum(u.kind == "nand" for u in self.units)
 
     def incoming(self) -> list[list[Connection]]:
@@ -264,6 +266,7 @@ class LayeredNetwork:
 
     @property
     def sizes(self) -> list[int]:
+        """Units per layer, ``[n_0, ..., n_L]``."""
         return [len(layer) for layer in self.labels]
 
     def feedforward_step(self, a: np.ndarray) -> np.ndarray:
@@ -414,3 +417,25 @@ def to_layered_network(source: Circuit | PerceptronNet) -> LayeredNetwork:
         net.input_names,
         net.output_names,
     )
+
+
+def scale_that_rounds(
+    net: PerceptronNet | LayeredNetwork,
+    table: TruthTable,
+    start: float = 1.0,
+    limit: float = 1e6,
+) -> float | None:
+    """The first c in ``start, 2*start, 4*start, ...`` for which ``net`` with sigmoid
+    neurons scaled by c rounds (at 0.5) to ``table`` on every row; None if none up to
+    ``limit`` does. ``table`` is the circuit's truth table."""
+    _check_scale(start)
+    if not table.output_names:
+        return float(start)
+    expected = np.array([outs for _, outs in table.rows]) == 1
+    bits = all_input_rows(len(table.input_names))
+    c = float(start)
+    while c <= limit:
+        if np.array_equal(net.sigmoid_batch(bits, c) > 0.5, expected):
+            return c
+        c *= 2
+    return None

@@ -311,3 +311,74 @@ def test_mutated_files_load_or_raise_circuit_error(data):
         assert str(exc) and "\n" not in str(exc)
     else:
         assert Circuit.from_dict(c.to_dict()).to_dict() == c.to_dict()
+
+
+def test_evaluate_rejects_unknown_names_and_non_bits():
+    c = half_adder()
+    with pytest.raises(CircuitError, match="unknown input name.*'x3'.*x1, x2"):
+        c.evaluate({"x3": 1})
+    with pytest.raises(CircuitError, match="must be 0 or 1"):
+        c.evaluate({"x1": 2})
+    assert c.evaluate({"x1": True}) == {"sum": 1, "carry": 0}
+    assert c.evaluate({}) == {"sum": 0, "carry": 0}  # missing inputs read 0
+
+
+def test_circuit_without_inputs_has_one_row():
+    c = Circuit()
+    g = c.add_node("nand")
+    y = c.add_node("output", name="y")
+    z = c.add_node("output", name="z")
+    c.add_wire(g, 0, y, 0)
+    table = c.truth_table()
+    assert table.rows == [((), (1, 0))]  # NAND(0, 0) = 1; z is unconnected
+    assert c.unconnected_inputs() == [(g, 0), (g, 1), (z, 0)]
+
+
+def test_listeners_unsubscribe_and_replace_contents():
+    c = Circuit()
+    seen = []
+    stop = c.subscribe(lambda ev, arg: seen.append((ev, arg)))
+    nid = c.add_node("input", name="a")
+    c.move_node(nid, (5, 6))
+    c.rename(nid, "b")
+    c.replace_contents(half_adder())
+    assert seen == [("node_added", nid), ("node_moved", nid), ("renamed", nid), ("changed", None)]
+    assert c.input_names() == ["x1", "x2"]
+    stop()
+    c.add_node("nand")
+    assert len(seen) == 4
+
+
+def test_undo_style_inverses_restore_the_model():
+    c = half_adder()
+    before = c.to_dict()
+    nid = c.input_ids()[0]
+    old_pos = c.move_node(nid, (300, 300))
+    old_name = c.rename(nid, "first")
+    wire = c.remove_wire(sorted(c.wires)[0])
+    extra = c.add_node("nand")
+    c.remove_node(extra)
+    c.add_wire(wire.src, wire.src_port, wire.dst, wire.dst_port, wire_id=wire.id)
+    c.rename(nid, old_name)
+    c.move_node(nid, old_pos)
+    after = c.to_dict()
+    # Ids are never reused: only the counter moved on past the removed node.
+    assert after.pop("next_node_id") == before.pop("next_node_id") + 1
+    assert after == before
+
+
+def test_save_is_atomic_and_keeps_old_file_on_failure(tmp_path, monkeypatch):
+    path = tmp_path / "c.json"
+    half_adder().save(path)
+    original = path.read_text()
+
+    def boom(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr("nnviz.core.circuit.os.replace", boom)
+    c = half_adder()
+    c.add_node("nand")
+    with pytest.raises(OSError, match="disk full"):
+        c.save(path)
+    assert path.read_text() == original
+    assert [p.name for p in tmp_path.iterdir()] == ["c.json"]  # no temp file left behind

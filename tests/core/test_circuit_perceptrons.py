@@ -15,7 +15,9 @@ from nnviz.core.circuit_perceptrons import (
     to_perceptron_network,
 )
 from nnviz.core.neuron import NAND_BIAS, NAND_WEIGHTS
+from nnviz.paths import SHIPPED_DATA
 
+SHIPPED = SHIPPED_DATA / "circuits"
 HALF_ADDER_GATES = [("x1", "x2"), ("x1", 0), ("x2", 0), (1, 2), (0, 0)]
 
 
@@ -148,3 +150,17 @@ def test_layered_network_needs_inputs_and_outputs():
     c.add_node("output", name="y")
     with pytest.raises(CircuitError, match="at least one input"):
         to_layered_network(c)
+
+
+def test_scale_that_rounds_is_the_first_working_doubling():
+    from nnviz.core.circuit_perceptrons import scale_that_rounds
+
+    c = Circuit.load(SHIPPED / "adder4.json")
+    table = c.truth_table()
+    expected = np.array([outs for _, outs in table.rows])
+    bits = all_input_rows(8)
+    for net in (to_perceptron_network(c), to_layered_network(c)):
+        scale = scale_that_rounds(net, table, start=0.25)
+        assert scale is not None and scale > 0.25
+        assert np.array_equal(net.sigmoid_batch(bits, scale) > 0.5, expected == 1)
+        assert not np.array_equal(net.sigmoid_batch(bits, scale / 2) > 0.5, expected == 1)
