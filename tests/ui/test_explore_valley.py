@@ -141,6 +141,29 @@ def test_one_dimensional_mode_draws_curve_and_ball_on_it(view):
     assert view.curve.getData()[0] is None or len(view.curve.getData()[0]) == 0
 
 
+def test_preview_follows_eta_and_tangent_holds_prediction(view):
+    view.set_landscape("narrow")
+    view.set_eta(0.01)
+    v = view.descent.position
+    grad = np.array([2 * v[0], 40 * v[1]])
+    x, y = view.preview_item.getData()
+    np.testing.assert_allclose(np.c_[x, y][-1], v - view.eta * grad)
+    view.set_eta(0.03)  # moving the slider alone moves the preview, not the ball
+    x, y = view.preview_item.getData()
+    np.testing.assert_allclose(np.c_[x, y][-1], v - view.eta * grad)
+    np.testing.assert_allclose(view.descent.position, v)
+    view.set_landscape("double_well")
+    view.set_eta(0.1)
+    v = view.descent.position[0]
+    slope = 4 * v**3 - 4 * v + 0.5
+    c = v**4 - 2 * v**2 + 0.5 * v
+    tx, ty = view.tangent_item.getData()
+    np.testing.assert_allclose(ty, c + slope * (tx - v))
+    px, py = view.predicted_item.getData()
+    assert px[0] == pytest.approx(v - 0.1 * slope, rel=0.02)
+    assert py[0] == pytest.approx(c + slope * (px[0] - v))
+
+
 # --- the cost slice through two weights of a real network ---------------------------------------
 
 class _Snap:

@@ -26,7 +26,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnviz.core.valley import DIVERGE_LIMIT, LANDSCAPES, Descent, Landscape, Step
+from nnviz.core.valley import (
+    DIVERGE_LIMIT,
+    LANDSCAPES,
+    Descent,
+    Landscape,
+    Step,
+    gradient_step,
+)
 
 ETA_MIN, ETA_MAX = 0.001, 2.0
 _SLIDER_STEPS = 1000
@@ -113,6 +120,17 @@ class ValleyView(QWidget):
             size=16, brush=pg.mkBrush(230, 30, 30), pen=pg.mkPen("w", width=2)
         )
         self.plot.addItem(self.ball)
+        # Where the next step would land at the current eta (dashed), and in 1-D the tangent
+        # line of equation 9 with its predicted landing point (hollow) beside the true one.
+        self.preview_item = pg.PlotDataItem(pen=pg.mkPen((255, 255, 255), width=2,
+                                                         style=Qt.DashLine))
+        self.plot.addItem(self.preview_item)
+        self.tangent_item = pg.PlotDataItem(pen=pg.mkPen((120, 200, 120), width=1.5))
+        self.plot.addItem(self.tangent_item)
+        self.predicted_item = pg.ScatterPlotItem(
+            size=11, brush=pg.mkBrush(0, 0, 0, 0), pen=pg.mkPen((120, 220, 120), width=2)
+        )
+        self.plot.addItem(self.predicted_item)
         self.plot.scene().sigMouseClicked.connect(self._on_plot_clicked)
 
         # -- step table --
@@ -139,13 +157,13 @@ class ValleyView(QWidget):
         controls.addWidget(self.step_button)
         controls.addWidget(self.play_button)
         controls.addWidget(self.reset_button)
-        hint = QLabel("Click the plot to put the ball down. Each step moves it by Δv = −η∇C.")
-        hint.setWordWrap(True)
+        self.legend = QLabel()
+        self.legend.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.plot, 3)
         layout.addLayout(controls)
-        layout.addWidget(hint)
+        layout.addWidget(self.legend)
         layout.addWidget(self.message)
         layout.addWidget(self.table, 2)
 
@@ -233,11 +251,20 @@ class ValleyView(QWidget):
         ls = LANDSCAPES[self.landscape_box.itemData(idx)]
         self.descent = Descent(ls)
         self.formula_label.setText(ls.formula)
+        common = "Click the plot to put the ball down. Each step moves it by Δv = −η∇C; "
+        if ls.dim == 2:
+            self.legend.setText(common + "the dashed line shows where the next step would land.")
+        else:
+            self.legend.setText(
+                common + "dashed: the next step; green: the tangent line, i.e. equation 9's "
+                "straight-line guess, with its predicted landing point as a hollow circle."
+            )
         self._draw_landscape()
         self.place_ball(ls.start)
 
     def _on_eta_slider(self, pos: int) -> None:
         self.eta_label.setText(f"η = {eta_from_slider(pos):.3g}")
+        self._redraw_preview()
 
     def _on_play_toggled(self, on: bool) -> None:
         if on and self.descent.diverged:
@@ -324,6 +351,35 @@ class ValleyView(QWidget):
         x, y = self._points(self.descent.path)
         self.path_item.setData(x, y)
         self.ball.setData([x[-1]], [y[-1]])
+        self._redraw_preview()
+
+    def _redraw_preview(self) -> None:
+        """Dashed line to where the next step would put the ball; 1-D adds equation 9's line."""
+        if not hasattr(self, "preview_item"):
+            return  # the slider moved during construction
+        empty = ([], [])
+        if self.descent.diverged:
+            for item in (self.preview_item, self.tangent_item, self.predicted_item):
+                item.setData(*empty)
+            return
+        ls = self.landscape
+        s = gradient_step(ls, self.descent.position, self.eta)
+        if s.diverged:
+            self.preview_item.setData(*empty)
+        elif ls.dim == 2:
+            self.preview_item.setData([s.v[0], s.v_new[0]], [s.v[1], s.v_new[1]])
+        else:
+            self.preview_item.setData([s.v[0], s.v_new[0]], [s.cost, s.cost_new])
+        if ls.dim == 1 and not s.diverged:
+            # Tangent at the ball: C(v) + C'(v) (u - v); the prediction lies on it.
+            u = np.array([min(s.v[0], s.v_new[0]), max(s.v[0], s.v_new[0])])
+            pad = 0.15 * max(u[1] - u[0], 0.2)
+            u = np.array([u[0] - pad, u[1] + pad])
+            self.tangent_item.setData(u, s.cost + s.gradient[0] * (u - s.v[0]))
+            self.predicted_item.setData([s.v_new[0]], [s.cost + s.predicted_change])
+        else:
+            self.tangent_item.setData(*empty)
+            self.predicted_item.setData(*empty)
 
     def _rebuild_table(self) -> None:
         self.table.setRowCount(0)
