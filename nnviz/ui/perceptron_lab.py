@@ -732,15 +732,21 @@ class PerceptronLab(QWidget):
             ]
         c = self._c if self._mode == "sigmoid" else None
         self.plane.update_neuron(flat, x[:2], sigmoid_c=c, wanted=wanted)
+        threshold_form = self._form == "threshold" and self._mode == "perceptron"
         prefix = ""
         if held:
             values = ", ".join(
                 f"x{j + 3} = {fmt_number(v) if self._mode == 'perceptron' else f'{v:.2f}'}"
                 for j, v in enumerate(held)
             )
+            folded = (
+                f"threshold′ = {fmt_number(round(flat.threshold, 3))}"
+                if threshold_form
+                else f"b′ = {fmt_number(round(flat.bias, 3))}"
+            )
             prefix = (
-                f"Slice through (x1, x2) with {values} held; their terms join the bias "
-                f"(b′ = {fmt_number(round(flat.bias, 3))}). "
+                f"Slice through (x1, x2) with {values} held; their terms join the "
+                f"{'threshold' if threshold_form else 'bias'} ({folded}). "
             )
         if self._mode == "sigmoid":
             text = (
@@ -748,8 +754,9 @@ class PerceptronLab(QWidget):
                 "output is exactly 0.5 for every c. Red ring: the current input."
             )
         else:
+            line = "w·x = threshold" if threshold_form else "w·x + b = 0"
             text = (
-                "Black line: w·x + b = 0. Orange side: output 1, blue side: output 0. "
+                f"Black line: {line}. Orange side: output 1, blue side: output 0. "
                 "Red ring: the current input."
             )
         self.plane_caption.setText(prefix + text)

@@ -176,7 +176,7 @@ class ScalePlot(pg.PlotWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         _style(self, "output σ(c·z)", "scale c (log)")
-        self.setLogMode(x=True, y=False)
+        # x is log10(c), drawn by hand: pyqtgraph's log mode drops custom end ticks
         self.cs = np.logspace(np.log10(self.C_MIN), np.log10(self.C_MAX), 200)
         self.limit_line = pg.InfiniteLine(angle=0, pen=pg.mkPen("#0072B2", width=2,
                                                                   style=Qt.PenStyle.DashLine))
@@ -185,9 +185,8 @@ class ScalePlot(pg.PlotWidget):
         self.marker = pg.ScatterPlotItem(size=12, brush=pg.mkBrush("#d62728"), pen=None)
         self.addItem(self.marker)
         self.setYRange(-0.05, 1.05, padding=0)
-        # a little room either side so the end labels 0.1 and 100 are drawn
-        self.setXRange(np.log10(self.C_MIN) - 0.08, np.log10(self.C_MAX) + 0.08, padding=0)
-        # the log axis would label 10 as "10¹"; plain numbers read better here
+        # room either side: pyqtgraph drops a tick label that sticks out past the axis
+        self.setXRange(np.log10(self.C_MIN) - 0.2, np.log10(self.C_MAX) + 0.2, padding=0)
         self.getAxis("bottom").setTicks(
             [[(-1, "0.1"), (0, "1"), (1, "10"), (2, "100")], [(np.log10(v), "") for v in
                                                               (0.2, 0.5, 2, 5, 20, 50)]]
@@ -195,7 +194,7 @@ class ScalePlot(pg.PlotWidget):
 
     def update_neuron(self, p: Perceptron, x: Sequence[float], c: float) -> None:
         outputs = sigmoid_output_vs_c(p, x, self.cs)
-        self.curve.setData(self.cs, outputs)
+        self.curve.setData(np.log10(self.cs), outputs)
         z = p.z(x)
         self.limit_line.setValue(0.5 if z == 0 else float(p.output(x)))
         self.marker.setData([np.log10(c)], [float(sigmoid(c * z))])
