@@ -382,3 +382,42 @@ def test_save_is_atomic_and_keeps_old_file_on_failure(tmp_path, monkeypatch):
         c.save(path)
     assert path.read_text() == original
     assert [p.name for p in tmp_path.iterdir()] == ["c.json"]  # no temp file left behind
+
+
+@pytest.mark.parametrize(
+    "mutate, message",
+    [
+        (lambda d: d.pop("nodes"), 'missing or malformed "nodes"'),
+        (lambda d: d["nodes"][0].pop("kind"), r'nodes\[0\]: missing "kind"'),
+        (lambda d: d["nodes"][1].update(name="x1"), r"nodes\[1\]: the name 'x1' is already used"),
+        (lambda d: d["nodes"][2].update(kind="gate"), r"nodes\[2\]: unknown node kind 'gate'"),
+        (lambda d: d["nodes"][2].update(id=1), r"nodes\[2\]: node id 1 is already in use"),
+        (lambda d: d.update(format="something"), "not an nnviz circuit"),
+        (lambda d: d.update(next_node_id=2), '"next_node_id" must be a whole number above'),
+        (
+            # A wire from the last gate back into the first one.
+            lambda d: d["wires"].__setitem__(0, {"id": 1, "from": [6, 0], "to": [3, 0]}),
+            r"wires\[\d+\]: this wire would make a loop: NAND",
+        ),
+        (
+            lambda d: d["wires"].append({"id": 99, "from": [1, 0], "to": [3, 0]}),
+            r"wires\[12\]: input port 0 of NAND \(node 3\) already has wire",
+        ),
+    ],
+)
+def test_malformed_documents_say_what_and_where(mutate, message):
+    d = half_adder().to_dict()
+    mutate(d)
+    with pytest.raises(CircuitError, match=message):
+        Circuit.from_dict(d)
+
+
+def test_malformed_block_definition_is_located(tmp_path):
+    c = Circuit()
+    c.define_block("half_adder", half_adder())
+    d = c.to_dict()
+    d["blocks"]["half_adder"]["version"] = 2
+    path = tmp_path / "outer.json"
+    path.write_text(json.dumps(d))
+    with pytest.raises(CircuitError, match=r"outer.json.blocks\['half_adder'\]: unsupported"):
+        Circuit.load(path)
