@@ -276,3 +276,18 @@ def test_largest_gradient_button(slicer, digits, qtbot):
     expected = largest_gradient_weights(net, digits.inputs(split), split.y.T.astype(float), 2)
     assert list(slicer.weights()) == expected
     slicer.shutdown()
+
+
+def test_slice_follows_a_changed_network_without_blanking(slicer, digits, qtbot):
+    net = Network([64, 6, 10], seed=7)
+    slicer.sample_spin.setValue(100)
+    slicer.grid_spin.setValue(7)
+    slicer.set_network(net, digits)
+    _wait_result(qtbot, slicer)
+    (l1, j1, k1), _ = slicer.weights()
+    old = slicer.result
+    net.weights[l1][j1, k1] += 0.75  # as if training moved it
+    slicer.set_network(net, digits)
+    assert slicer.result is old and slicer.image.image is not None  # old picture stays
+    qtbot.waitUntil(lambda: slicer.result is not old and not slicer.is_busy(), timeout=20_000)
+    assert slicer.result["centre"][0] == pytest.approx(float(net.weights[l1][j1, k1]))

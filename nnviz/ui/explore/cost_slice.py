@@ -253,15 +253,17 @@ class CostSliceView(QWidget):
     def set_network(self, network: Network | None, dataset: Dataset | None) -> None:
         """Slice ``network``'s cost on the first examples of ``dataset.train``."""
         self.cancel()
-        self.result = None
-        self._clear_plot()
         if network is None or dataset is None:
+            self.result = None
+            self._clear_plot()
             self.network = self.dataset = None
             self._set_enabled(False)
             self.hint.setText("Train or load a network to slice its cost through two weights.")
             self.hint.setVisible(True)
             return
         if network.sizes[0] != dataset.n_inputs or network.sizes[-1] != dataset.n_outputs:
+            self.result = None
+            self._clear_plot()
             self.network = self.dataset = None
             self._set_enabled(False)
             self.hint.setText(
@@ -280,7 +282,13 @@ class CostSliceView(QWidget):
             p.set_sizes(network.sizes)
             p.blockSignals(False)
         if not same_shape:
+            # A different architecture: the old picture and weight choice mean nothing now.
+            self.result = None
+            self._clear_plot()
             self.pick_largest_gradients(schedule=False)
+        elif self.result is not None:
+            # Keep the old picture until the new one arrives (no flicker while training).
+            self.message.setText("The network changed; updating the slice…")
         self._schedule()
 
     def set_history(self, snapshots: list) -> None:
