@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from nnviz.core.circuit import (
@@ -421,3 +421,18 @@ def test_malformed_block_definition_is_located(tmp_path):
     path.write_text(json.dumps(d))
     with pytest.raises(CircuitError, match=r"outer.json.blocks\['half_adder'\]: unsupported"):
         Circuit.load(path)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_circuits_with_blocks_round_trip_and_restore(data):
+    from tests.core.test_circuit_perceptrons import circuits_with_blocks
+
+    c = data.draw(circuits_with_blocks())
+    d = c.to_dict()
+    again = Circuit.from_dict(json.loads(json.dumps(d)))
+    assert again.to_dict() == d and again.truth_table() == c.truth_table()
+    victim = data.draw(st.sampled_from(sorted(c.nodes)))
+    record = c.remove_node(victim)
+    c.restore(record)
+    assert c.to_dict() == d
