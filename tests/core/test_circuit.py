@@ -16,6 +16,7 @@ from nnviz.core.circuit import (
     table_to_markdown,
     table_to_text,
 )
+from tests.core.test_circuit_perceptrons import circuits_with_blocks
 
 # The book's half adder: g0 = NAND(x1, x2) feeds both halves; the carry is NAND(g0, g0).
 HALF_ADDER_GATES = [("x1", "x2"), ("x1", 0), ("x2", 0), (1, 2), (0, 0)]
@@ -426,8 +427,6 @@ def test_malformed_block_definition_is_located(tmp_path):
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_circuits_with_blocks_round_trip_and_restore(data):
-    from tests.core.test_circuit_perceptrons import circuits_with_blocks
-
     c = data.draw(circuits_with_blocks())
     d = c.to_dict()
     again = Circuit.from_dict(json.loads(json.dumps(d)))
