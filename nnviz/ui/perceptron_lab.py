@@ -224,6 +224,12 @@ class PerceptronLab(QWidget):
             b = QPushButton()
             b.setCheckable(True)
             b.setMinimumHeight(30)
+            # a lit toggle reads as "1" at a glance, in the lamp's colour
+            b.setStyleSheet(
+                "QPushButton { padding: 4px 8px; }"
+                "QPushButton:checked { background: #f3c35a; border: 1px solid #a87400;"
+                " border-radius: 3px; font-weight: bold; }"
+            )
             b.toggled.connect(lambda on, j=j: self._on_bit(j, on))
             grid.addWidget(b, j // 2, j % 2)
             self.input_buttons.append(b)
