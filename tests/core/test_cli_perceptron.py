@@ -109,3 +109,14 @@ def test_real_process_prints_no_traceback():
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
     assert proc.stderr.count("\n") == 1
+
+
+def test_negative_values_after_a_space(capsys):
+    # argparse normally mistakes "-2,-2" for an option; the subcommand accepts it as a value
+    code, out, err = run_cli(capsys, "--weights", "-2,-0.5e1", "--threshold", "-3")
+    assert code == 0, err
+    _, rows = rows_of(out)
+    expected = [int(-2 * a - 5 * b > -3) for a, b in itertools.product((0, 1), repeat=2)]
+    assert [int(r[-1]) for r in rows] == expected
+    code, out, _ = run_cli(capsys, "--weights", "-1", "--bias", "-0.5")
+    assert code == 0 and rows_of(out)[1] == [["0", "0"], ["1", "0"]]
