@@ -146,19 +146,28 @@ class PerceptronDiagram(QGraphicsView):
                 dx = 30 if u.kind == "input" else 40
                 pos.append(QPointF(x + dx, y + 20))
             return pos
-        # With blocks flattened, lay units out by depth instead.
+        # With blocks flattened, lay units out by depth instead, each column ordered by the
+        # mean row of the units feeding it (fewer crossings than plain index order).
         into = net.incoming()
-        depth = []
+        depth: list[int] = []
         for u in net.units:
             depth.append(0 if u.kind == "input" else
                          1 + max((depth[c.src] for c in into[u.index]), default=0))
-        rows: dict[int, int] = {}
-        pos = []
+        row_of: dict[int, float] = {}
+        columns: dict[int, list[int]] = {}
         for u in net.units:
-            r = rows.get(depth[u.index], 0)
-            rows[depth[u.index]] = r + 1
-            pos.append(QPointF(depth[u.index] * 130.0, r * 70.0))
-        return pos
+            columns.setdefault(depth[u.index], []).append(u.index)
+        for d in sorted(columns):
+            units = columns[d]
+            if d > 0:
+                def centre(i: int) -> float:
+                    srcs = [row_of[c.src] for c in into[i]]
+                    return sum(srcs) / len(srcs) if srcs else 0.0
+
+                units.sort(key=lambda i: (centre(i), i))
+            for r, i in enumerate(units):
+                row_of[i] = float(r)
+        return [QPointF(depth[i] * 130.0, row_of[i] * 70.0) for i in range(len(net.units))]
 
     def _draw_connection(self, a: QPointF, b: QPointF, bend: float, weight: float) -> None:
         d = b - a
@@ -363,7 +372,7 @@ class PerceptronView(QWidget):
             names = ["inputs"] + [f"layer {k}" for k in range(1, len(sizes) - 1)] + ["outputs"]
             self.canvas.set_network(
                 sizes, self.layered.weights, self.layered.biases, layer_names=names,
-                unit_names=[list(x) for x in self.layered.labels[:-1]]
+                unit_names=[[_short(x) for x in layer] for layer in self.layered.labels[:-1]]
                 + [list(self.layered.output_names)],
             )
             relays = sum(k == "relay" for layer in self.layered.kinds for k in layer)
@@ -406,6 +415,8 @@ class PerceptronView(QWidget):
                     if item is not None:
                         item.setBackground(QBrush(CURRENT_ROW) if r == current else QBrush())
             self.current_row = current
+            if 0 <= current < self.table.rowCount():
+                self.table.scrollToItem(self.table.item(current, 0))
 
     def _fill_table(self) -> None:
         t = self.table
@@ -487,6 +498,11 @@ class PerceptronView(QWidget):
         if err == err:  # not nan
             parts.append(f"sigmoid at c = {self.c:.3g}: outputs within {err:.3f} of 0/1")
         self.summary.setText("; ".join(parts) + ".")
+
+
+def _short(label: str) -> str:
+    """A unit label without the block path (``adder[9]/NAND 12`` -> ``NAND 12``)."""
+    return label.rsplit("/", 1)[-1]
 
 
 def _cell(text: str, bold: bool = False, color: QColor | None = None) -> QTableWidgetItem:

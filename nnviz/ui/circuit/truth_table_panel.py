@@ -125,6 +125,7 @@ class TruthTablePanel(QWidget):
         self.view.verticalHeader().setDefaultSectionSize(22)
         self.view.verticalHeader().setVisible(False)
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.view.horizontalHeader().setMinimumSectionSize(22)
         self.view.setAlternatingRowColors(False)
         self.view.clicked.connect(self._on_clicked)
         self.summary = QLabel()
