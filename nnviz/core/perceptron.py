@@ -279,6 +279,7 @@ class Challenge:
     task: str
     solvable: bool = True
     why_impossible: str = ""
+    hint: str = ""
 
     def target_table(self) -> list[tuple[tuple[int, ...], int]]:
         return [(x, int(self.target(x))) for x in input_rows(self.n_inputs)]
@@ -319,17 +320,30 @@ _XOR_WHY = (
 
 CHALLENGES: tuple[Challenge, ...] = (
     Challenge("and", "AND", 2, lambda x: int(x[0] == 1 and x[1] == 1),
-              "Output 1 only when both inputs are 1."),
+              "Output 1 only when both inputs are 1.",
+              hint="Give both inputs the same positive weight; then pick a bias so that one "
+                   "input alone stays at or below 0 but both together go above it."),
     Challenge("or", "OR", 2, lambda x: int(x[0] == 1 or x[1] == 1),
-              "Output 1 when at least one input is 1."),
+              "Output 1 when at least one input is 1.",
+              hint="Like AND, but a smaller push from the bias: one input alone must be "
+                   "enough, while 00 must stay at or below 0."),
     Challenge("nand", "NAND", 2, lambda x: int(not (x[0] == 1 and x[1] == 1)),
-              "Output 0 only when both inputs are 1."),
-    Challenge("not", "NOT", 1, lambda x: int(x[0] == 0), "Output the opposite of the input."),
+              "Output 0 only when both inputs are 1.",
+              hint="Turn AND around: negative weights and a positive bias. The book's "
+                   "choice is on the preset list."),
+    Challenge("not", "NOT", 1, lambda x: int(x[0] == 0),
+              "Output the opposite of the input.",
+              hint="With input 0 only the bias counts, so it must be positive; the weight "
+                   "must pull the sum to 0 or below when the input is 1."),
     Challenge("majority", "Majority of three", 3, lambda x: int(sum(x) >= 2),
-              "Output 1 when two or three of the three inputs are 1."),
+              "Output 1 when two or three of the three inputs are 1.",
+              hint="Equal weights make the sum count the 1s; put the bias between the sum "
+                   "for one input and the sum for two."),
     Challenge("xor", "XOR", 2, lambda x: int(x[0] != x[1]),
               "Output 1 when exactly one input is 1. Try it, then check.",
-              solvable=False, why_impossible=_XOR_WHY),
+              solvable=False, why_impossible=_XOR_WHY,
+              hint="Watch the decision plane: can any straight line put 01 and 10 on one "
+                   "side and 00 and 11 on the other?"),
 )
 
 

@@ -291,12 +291,21 @@ class PerceptronLab(QWidget):
         self.check_button = QPushButton("Check")
         self.check_button.setEnabled(False)
         self.check_button.clicked.connect(self._on_check)
+        self.hint_button = QPushButton("Hint")
+        self.hint_button.setEnabled(False)
+        self.hint_button.clicked.connect(self._on_hint)
         row.addWidget(self.challenge_combo, 1)
+        row.addWidget(self.hint_button)
         row.addWidget(self.check_button)
         layout.addLayout(row)
         self.task_label = QLabel("Pick a gate, set the weights and bias, then press Check.")
         self.task_label.setWordWrap(True)
         layout.addWidget(self.task_label)
+        self.hint_label = QLabel("")
+        self.hint_label.setWordWrap(True)
+        self.hint_label.setStyleSheet("color: #444; font-style: italic;")
+        self.hint_label.setVisible(False)
+        layout.addWidget(self.hint_label)
         self.result_label = QLabel("")
         self.result_label.setWordWrap(True)
         self.result_label.setTextFormat(Qt.TextFormat.RichText)
@@ -506,6 +515,8 @@ class PerceptronLab(QWidget):
         self._checked_once = False
         self.last_check = None
         self.check_button.setEnabled(self._challenge is not None)
+        self.hint_button.setEnabled(self._challenge is not None)
+        self.hint_label.setVisible(False)
         self.result_label.setText("")
         if self._challenge is None:
             self.task_label.setText("Pick a gate, set the weights and bias, then press Check.")
@@ -517,6 +528,11 @@ class PerceptronLab(QWidget):
             if self._n != self._challenge.n_inputs:
                 self.n_spin.setValue(self._challenge.n_inputs)  # weights beyond n are kept
         self._refresh()
+
+    def _on_hint(self) -> None:
+        if self._challenge is not None:
+            self.hint_label.setText("Hint: " + self._challenge.hint)
+            self.hint_label.setVisible(True)
 
     def _on_check(self) -> None:
         self._checked_once = True

@@ -173,7 +173,7 @@ def test_xor_is_never_passed_and_explains_why():
 
 def test_every_challenge_has_a_task_and_valid_input_count():
     for c in CHALLENGES:
-        assert c.task and 1 <= c.n_inputs <= 5
+        assert c.task and c.hint and 1 <= c.n_inputs <= 5
 
 
 def test_describe_sum_writes_the_numbers_out():

@@ -159,6 +159,9 @@ def test_challenge_pass_and_fail_message_names_the_row(lab, qtbot):
 def test_majority_challenge_switches_to_three_inputs(lab, qtbot):
     lab.set_challenge("majority")
     assert lab.n_spin.value() == 3
+    assert not lab.hint_label.isVisible()
+    click(qtbot, lab.hint_button)
+    assert lab.hint_label.isVisible() and "bias" in lab.hint_label.text()
     lab.set_weights([1.0, 1.0, 1.0], -1.5)
     click(qtbot, lab.check_button)
     assert lab.last_check.passed
