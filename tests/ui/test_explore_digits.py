@@ -289,3 +289,97 @@ def test_binary_view_checks_test_set_against_loop(qtbot, digits, digits_net):
     view.zero_button.click()
     assert np.all(view.weights()[0] == 0)
     np.testing.assert_array_equal(view.check.correct, digits.test.labels == 0)
+
+
+# -- baselines ------------------------------------------------------------------------------------
+
+
+def _wait_idle(qtbot, view, timeout=60000):
+    qtbot.waitUntil(lambda: not view.running, timeout=timeout)
+
+
+def test_baselines_quick_ones_start_by_themselves(qtbot, digits, digits_net):
+    from nnviz.core.baselines import darkness_baseline, random_baseline
+    from nnviz.core.training import evaluate_split
+    from nnviz.ui.explore.baselines_view import BaselinesView
+
+    view = BaselinesView()
+    qtbot.addWidget(view)
+    assert not view.hint.isHidden() and not view.svm_button.isEnabled()
+    got = []
+    view.baseline_computed.connect(lambda name, pct: got.append((name, pct)))
+    view.set_network(digits_net, digits)
+    _wait_idle(qtbot, view)
+    n = len(digits.test)
+    assert view.results["random"] == (random_baseline(digits), n)
+    assert view.results["darkness"] == (darkness_baseline(digits), n)
+    assert dict(got) == pytest.approx(
+        {
+            "random": 100 * random_baseline(digits) / n,
+            "darkness": 100 * darkness_baseline(digits) / n,
+        }
+    )
+    net_pct = 100 * evaluate_split(digits_net, digits, digits.test) / n
+    assert view.table.item(0, 1).text() == f"{net_pct:.2f}%"
+    assert view.table.item(2, 1).text() == f"{100 * darkness_baseline(digits) / n:.2f}%"
+    assert view.svm_button.isEnabled() and "svm" not in view.results
+    # a new network on the same data keeps the baselines; no new run starts
+    view.set_network(Network([64, 10]), digits)
+    assert not view.running and "darkness" in view.results
+
+
+def test_baselines_svm_in_worker_process(qtbot, digits):
+    from nnviz.core.baselines import svm_baseline
+    from nnviz.ui.explore.baselines_view import BaselinesView
+
+    view = BaselinesView()
+    qtbot.addWidget(view)
+    view.set_network(None, digits)
+    _wait_idle(qtbot, view)
+    got = []
+    view.baseline_computed.connect(lambda name, pct: got.append((name, pct)))
+    view.svm_limit.setCurrentIndex(view.svm_limit.count() - 1)  # all training images
+    view.svm_button.click()
+    assert view.running and view.cancel_button.isEnabled()
+    _wait_idle(qtbot, view)
+    expected = svm_baseline(digits, use_cache=False)
+    assert view.results["svm"] == (expected, len(digits.test))
+    assert got == [("svm", pytest.approx(100 * expected / len(digits.test)))]
+    assert "1,197 training images" in view.table.item(3, 2).text()
+
+
+@pytest.mark.mnist
+def test_baselines_cancel_stops_the_svm_process(qtbot, mnist_path):
+    import os
+
+    from nnviz.core.data import load_mnist
+    from nnviz.ui.explore.baselines_view import BaselinesView
+
+    ds = load_mnist(mnist_path)
+    view = BaselinesView()
+    qtbot.addWidget(view)
+    view.set_network(None, ds)
+    _wait_idle(qtbot, view)
+    view.svm_limit.setCurrentIndex(view.svm_limit.count() - 1)  # minutes: we cancel anyway
+    view.svm_button.click()
+    thread = view.thread
+    qtbot.waitUntil(lambda: "fitting" in view.status.text(), timeout=60000)
+    pid = thread.child_pid
+    assert pid is not None
+    view.cancel_button.click()
+    assert not view.running and "svm" not in view.results
+    assert view.status.text() == "cancelled" and view.svm_button.isEnabled()
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)  # terminated and reaped
+
+
+def test_baselines_close_while_running_stops_thread(qtbot, digits):
+    from nnviz.ui.explore.baselines_view import BaselinesView
+
+    view = BaselinesView()
+    qtbot.addWidget(view)
+    view.set_network(None, digits)
+    view.compute(["svm"])  # joins the quick ones still pending
+    assert view.running
+    view.close()
+    assert not view.running  # the autouse fixture also fails the test on a live QThread
