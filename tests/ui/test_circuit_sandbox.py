@@ -505,3 +505,31 @@ def test_bad_hidden_sizes_say_why(sandbox):
     assert not lv.start()
     assert "whole numbers" in lv.status.text()
     assert lv.thread is None
+
+
+def test_ctrl_s_saves_the_circuit_even_when_the_window_binds_it(qtbot, tmp_path):
+    """The main window's window-wide Ctrl+S (networks) must not swallow the tab's Ctrl+S."""
+    from PySide6.QtGui import QAction, QKeySequence
+    from PySide6.QtWidgets import QMainWindow
+
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    window_hits = []
+    act = QAction("Save network", window)
+    act.setShortcut(QKeySequence("Ctrl+S"))
+    act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+    act.triggered.connect(lambda: window_hits.append(1))
+    window.addAction(act)
+    sb = CircuitSandbox()
+    window.setCentralWidget(sb)
+    window.show()
+    qtbot.waitExposed(window)
+    sb.path = tmp_path / "k.json"
+    sb.scene.add_node("nand", (0, 0))
+    sb.view.setFocus()
+    qtbot.waitUntil(sb.view.hasFocus)
+    QTest.keyClick(sb.view, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert (tmp_path / "k.json").exists()
+    assert sb.undo_stack.isClean()
+    assert window_hits == []
+    sb.shutdown()

@@ -12,9 +12,10 @@ import os
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QPointF, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QFileDialog,
     QFrame,
@@ -82,6 +83,7 @@ class CircuitSandbox(QWidget):
         self.path: Path | None = None
         self.library: dict[str, Circuit] = {}
         self._block_windows: list[QDialog] = []
+        self._key_filter_on = False
 
         self.scene = CircuitScene(self.circuit, self.undo_stack, parent=self)
         self.view = CircuitView(self.scene)
@@ -643,11 +645,56 @@ class CircuitSandbox(QWidget):
         self.banner.hide()
         self.show_message("Discarded the autosaved circuit.")
 
+    # -- keys the main window may also bind ---------------------------------------------------
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().showEvent(event)
+        app = QApplication.instance()
+        if app is not None and not self._key_filter_on:
+            app.installEventFilter(self)
+            self._key_filter_on = True
+
+    def hideEvent(self, event) -> None:  # noqa: N802
+        app = QApplication.instance()
+        if app is not None and self._key_filter_on:
+            app.removeEventFilter(self)
+            self._key_filter_on = False
+        super().hideEvent(event)
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
+        # The main window binds Ctrl+O / Ctrl+S to network files with a window-wide context;
+        # two active shortcuts on one key fire neither. While focus is inside this tab, claim
+        # the file keys (ShortcutOverride) and run the circuit's own action.
+        t = event.type()
+        if t not in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress):
+            return False
+        if not isinstance(obj, QWidget) or not (obj is self or self.isAncestorOf(obj)):
+            return False
+        action = self._file_key_action(event)
+        if action is None:
+            return False
+        event.accept()
+        if t == QEvent.Type.KeyPress:
+            action.trigger()
+        return True
+
+    def _file_key_action(self, event) -> QAction | None:
+        combo = QKeySequence(event.keyCombination())
+        for name in ("new", "open", "save", "save_as"):
+            act = self.actions_by_name[name]
+            if any(combo.matches(k) == QKeySequence.SequenceMatch.ExactMatch
+                   for k in act.shortcuts()):
+                return act
+        return None
+
     # -- closing --------------------------------------------------------------------------------
     def shutdown(self) -> None:
         """Stop timers and the training thread (the window is closing)."""
         self.autosave_timer.stop()
         self.learned_view.stop()
+        app = QApplication.instance()
+        if app is not None and self._key_filter_on:
+            app.removeEventFilter(self)
+            self._key_filter_on = False
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt name)
         self.shutdown()
