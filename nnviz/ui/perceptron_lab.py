@@ -109,7 +109,7 @@ class PerceptronLab(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setMinimumWidth(420)
+        scroll.setMinimumWidth(400)
         scroll.setMaximumWidth(470)
 
         middle = QVBoxLayout()
@@ -178,6 +178,10 @@ class PerceptronLab(QWidget):
         for p in PRESETS:
             self.preset_combo.addItem(p.name, p.key)
         self.preset_combo.activated.connect(self._on_preset_activated)
+        self.preset_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.preset_combo.setMinimumContentsLength(16)
         self.undo_button = QPushButton("Undo")
         self.undo_button.setToolTip("Restore the weights and bias from before the preset")
         self.undo_button.setEnabled(False)
@@ -284,10 +288,15 @@ class PerceptronLab(QWidget):
         layout = QVBoxLayout(self.challenge_box)
         row = QHBoxLayout()
         self.challenge_combo = QComboBox()
-        self.challenge_combo.addItem("No challenge (free play)", None)
+        self.challenge_combo.addItem("No challenge", None)
         for c in CHALLENGES:
             self.challenge_combo.addItem(f"Compute {c.name}", c.key)
         self.challenge_combo.currentIndexChanged.connect(self._on_challenge_changed)
+        # size by a short text, not by the longest entry, so the column can stay narrow
+        self.challenge_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.challenge_combo.setMinimumContentsLength(10)
         self.check_button = QPushButton("Check")
         self.check_button.setEnabled(False)
         self.check_button.clicked.connect(self._on_check)
