@@ -291,3 +291,12 @@ def test_slice_follows_a_changed_network_without_blanking(slicer, digits, qtbot)
     assert slicer.result is old and slicer.image.image is not None  # old picture stays
     qtbot.waitUntil(lambda: slicer.result is not old and not slicer.is_busy(), timeout=20_000)
     assert slicer.result["centre"][0] == pytest.approx(float(net.weights[l1][j1, k1]))
+
+
+def test_closing_with_a_slice_pending_starts_no_thread(slicer, digits, qtbot):
+    slicer.sample_spin.setValue(100)
+    slicer.set_network(Network([64, 6, 10], seed=8), digits)  # a compute is now scheduled
+    assert slicer._debounce.isActive()
+    slicer.close()
+    qtbot.wait(400)  # longer than the debounce delay
+    assert not slicer.is_busy() and slicer._job is None

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QRectF, Qt, QThread, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QGridLayout,
@@ -40,6 +40,10 @@ DEFAULT_GRID = 41
 MIN_HALF_WIDTH = 1.0  # offsets reach at least +-1 around the current weight
 SHOW_PROGRESS_AFTER_MS = 250  # quick slices never flash a progress bar
 N_CONTOURS = 12
+
+# Strong references to every job until its view has seen it finish: a QThread object that is
+# garbage-collected (or deleted with a parent) while still running aborts the process.
+_LIVE_JOBS: set = set()
 
 
 class SliceJob(QThread):
@@ -148,6 +152,7 @@ class CostSliceView(QWidget):
         self._job: SliceJob | None = None
         self._old_jobs: list[SliceJob] = []
         self._x = self._y = None
+        self._closed = False
 
         self.pick1 = _WeightPicker("weight 1 (horizontal):")
         self.pick2 = _WeightPicker("weight 2 (vertical):")
@@ -248,6 +253,9 @@ class CostSliceView(QWidget):
             w.valueChanged.connect(self._schedule)
         self._set_enabled(False)
         self.hint.setText("Train or load a network to slice its cost through two weights.")
+        app = QCoreApplication.instance()
+        if app is not None:  # child widgets get no closeEvent when the window quits
+            app.aboutToQuit.connect(self.shutdown)
 
     # -- public API ---------------------------------------------------------------------------
     def set_network(self, network: Network | None, dataset: Dataset | None) -> None:
@@ -326,7 +334,7 @@ class CostSliceView(QWidget):
     def compute(self) -> None:
         """Start computing the slice for the current choices (cancels one in progress)."""
         self._debounce.stop()
-        if self.network is None:
+        if self.network is None or self._closed:
             return
         self.cancel()
         w1, w2 = self.weights()
@@ -343,6 +351,7 @@ class CostSliceView(QWidget):
         job.cancelled.connect(self._on_cancelled)
         job.finished.connect(self._on_job_finished)
         self._job = job
+        _LIVE_JOBS.add(job)
         self.progress.setValue(0)
         self.message.setText(f"Computing the cost at {n} × {n} points…")
         self._show_progress.start()
@@ -359,13 +368,19 @@ class CostSliceView(QWidget):
         self.cancel_button.setVisible(False)
 
     def shutdown(self, timeout_ms: int = 5000) -> None:
-        """Cancel and wait for every thread this view started."""
+        """Cancel and wait for every thread this view started; no new ones start after."""
+        self._debounce.stop()
         self.cancel()
         for job in self._old_jobs:
             job.wait(timeout_ms)
         self._old_jobs = [j for j in self._old_jobs if j.isRunning()]
 
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt name
+        self._closed = False  # a closed view that is shown again works again
+        super().showEvent(event)
+
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt name
+        self._closed = True
         self.shutdown()
         super().closeEvent(event)
 
@@ -453,7 +468,8 @@ class CostSliceView(QWidget):
         if job in self._old_jobs:
             self._old_jobs.remove(job)
         if job is not None:
-            job.deleteLater()
+            job.wait(2000)  # 'finished' arrives just before the thread really ends
+        _LIVE_JOBS.discard(job)
 
     # -- drawing ------------------------------------------------------------------------------
     def _draw_result(self) -> None:
