@@ -27,6 +27,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--data-dir", help="folder with the four MNIST files")
     p.add_argument("--train-limit", type=int, help="train on the first N examples only")
     p.add_argument("--save", help="write the trained network to this .npz file")
+    p.add_argument("--record", metavar="FILE",
+                   help="record the run (snapshots and every epoch's numbers) to this .nnrec "
+                   "file for replay; Ctrl-C keeps what was recorded so far")
     p.set_defaults(func=run)
 
 
@@ -35,8 +38,8 @@ def run(args: argparse.Namespace) -> int:
     from nnviz.core.data import DataError, load_dataset
     from nnviz.core.network import Network, parse_sizes
     from nnviz.core.network_io import save_network
-    from nnviz.core.snapshot import DIVERGED, EPOCH
-    from nnviz.core.training import TrainConfig, check_compatible, train
+    from nnviz.core.snapshot import DIVERGED, EPOCH, Snapshot
+    from nnviz.core.training import TrainConfig, TrainControl, check_compatible, train
 
     config = TrainConfig(
         epochs=args.epochs, batch_size=args.batch_size, eta=args.eta, seed=args.seed,
@@ -75,18 +78,29 @@ def run(args: argparse.Namespace) -> int:
     print(f"# {dataset.name}: sizes {sizes}, {n_train} training examples, "
           f"epochs {config.epochs}, mini-batch {config.batch_size}, eta {config.eta:g}, "
           f"seed {config.seed}, {args.dtype}", file=sys.stderr)
+    recorder = _start_recording(args, dataset.name, net, config, n_train) if args.record else None
+    control = TrainControl(config.eta)
+    if recorder is not None:  # records then land on the evenly spaced snapshot points
+        control.chunk = recorder.chunk_for(-(-n_train // config.batch_size))
     last_epoch, start = None, time.perf_counter()
-    for rec in train(net, dataset, config):
-        if rec.kind == EPOCH:
-            last_epoch = rec
-            extra = ""
-            if rec.validation_correct is not None:
-                extra = f"  validation {rec.validation_correct} / {rec.validation_total}"
-            print(f"{rec.transcript_line()}  cost {rec.cost:.4f}{extra}  "
-                  f"{time.perf_counter() - start:.1f} s", file=out, flush=True)
-        elif rec.kind == DIVERGED:
-            print(rec.message, file=sys.stderr)
-            return 1
+    try:
+        for rec in train(net, dataset, config, control):
+            if recorder is not None:
+                recorder.add(rec, Snapshot.capture(net, rec) if recorder.wants_snapshot(rec)
+                             else None)
+            if rec.kind == EPOCH:
+                last_epoch = rec
+                extra = ""
+                if rec.validation_correct is not None:
+                    extra = f"  validation {rec.validation_correct} / {rec.validation_total}"
+                print(f"{rec.transcript_line()}  cost {rec.cost:.4f}{extra}  "
+                      f"{time.perf_counter() - start:.1f} s", file=out, flush=True)
+            elif rec.kind == DIVERGED:
+                print(rec.message, file=sys.stderr)
+                return 1
+    finally:
+        if recorder is not None:  # also on Ctrl-C: keep what was recorded so far
+            print(f"# recording saved to {recorder.close()}", file=sys.stderr)
     if args.save:
         meta = {
             "sizes": sizes, "eta": config.eta, "batch_size": config.batch_size,
@@ -97,3 +111,25 @@ def run(args: argparse.Namespace) -> int:
         path = save_network(args.save, net, meta)
         print(f"# saved to {path}", file=sys.stderr)
     return 0
+
+
+def _start_recording(args, dataset_name, net, config, n_train):
+    """A Recorder writing to ``args.record``, holding the untrained network as its first frame."""
+    from nnviz.cli import UsageError
+    from nnviz.core.recording import Recorder, RecordingWriter, make_header
+    from nnviz.core.snapshot import CHUNK, Progress, Snapshot
+
+    header = make_header(
+        net.sizes, dataset=dataset_name, eta=config.eta, batch_size=config.batch_size,
+        epochs=config.epochs, seed=config.seed, dtype=args.dtype, train_limit=args.train_limit,
+        train_examples=n_train, source="nnviz train",
+    )
+    try:
+        recorder = Recorder(RecordingWriter(args.record, header))
+    except OSError as exc:
+        raise UsageError(f"cannot write the recording {args.record}: "
+                         f"{exc.strerror or exc}") from None
+    batches = -(-n_train // config.batch_size)
+    start = Progress(CHUNK, 0, 0, batches, 0, float("nan"), config.eta, 0.0)
+    recorder.add(start, Snapshot.capture(net, start))
+    return recorder
