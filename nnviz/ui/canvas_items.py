@@ -5,11 +5,12 @@ items however many weights it has, and a live update only recolours (no items ar
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 
 import numpy as np
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen
+from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen, QStaticText, QTextOption
 from PySide6.QtWidgets import QGraphicsItem
 
 from nnviz.ui.canvas_layout import LayerLayout, segment_distances
@@ -60,7 +61,9 @@ class EdgeLayerItem(QGraphicsItem):
         self._buckets: list[tuple[QPen, list[QLineF]]] = []
         self.bucket_counts = np.zeros(2 * N_LEVELS, dtype=np.int64)
         self.scale = 1.0
-        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, False)
+        # Antialiased lines cost ~5x in Qt's raster engine; the canvas turns it off for big
+        # layers so live training keeps its frame rate (see benchmarks/canvas_fps.py).
+        self.antialias = True
 
     # -- data -----------------------------------------------------------------------------
     def set_weights(self, w: np.ndarray) -> None:
@@ -102,9 +105,12 @@ class EdgeLayerItem(QGraphicsItem):
         return self._rect
 
     def paint(self, painter: QPainter, option, widget=None) -> None:
+        aa = painter.testRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, self.antialias and aa)
         for pen, lines in self._buckets:
             painter.setPen(pen)
             painter.drawLines(lines)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, aa)
 
 
 class NeuronLayerItem(QGraphicsItem):
@@ -138,6 +144,7 @@ class NeuronLayerItem(QGraphicsItem):
         self._font.setPointSizeF(max(5.0, min(11.0, 1.0 * r)))
         self._title_font = QFont()
         self._title_font.setPointSizeF(11.0)
+        self._build_texts()
 
     def set_activations(self, a: np.ndarray | None) -> None:
         """Fill neurons by activation (1-D, one per unit of the layer) or clear with None."""
@@ -209,26 +216,45 @@ class NeuronLayerItem(QGraphicsItem):
             for d in (-step, 0.0, step):
                 painter.drawEllipse(QPointF(x, lay.ellipsis_y + d), 1.8, 1.8)
         painter.setPen(TEXT)
-        if self.labels is not None:
-            painter.setFont(self._font)
-            for slot, unit in enumerate(lay.shown.tolist()):
-                text = self.labels[unit] if unit < len(self.labels) else ""
-                if not text:
-                    continue
-                y = ys[slot]
-                if self.label_side == "right":
-                    rect = QRectF(x + r + 4, y - 10, 80, 20)
-                    align = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
-                elif self.label_side == "left":
-                    rect = QRectF(x - r - 84, y - 10, 80, 20)
-                    align = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-                else:
-                    rect = QRectF(x - 40, y - r - 20, 80, 18)
-                    align = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom
-                painter.drawText(rect, int(align), text)
+        # Static texts keep their layout between frames: laying out text anew each paint cost
+        # more than all the circles together.
+        painter.setFont(self._font)
+        for pos, text in self._label_texts:
+            painter.drawStaticText(pos, text)
         painter.setFont(self._title_font)
-        painter.drawText(
-            QRectF(x - 90, lay.top - 70, 180, 44),
-            int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom),
-            self.title,
-        )
+        painter.drawStaticText(self._title_pos, self._title_text)
+
+    def _build_texts(self) -> None:
+        lay = self.layout
+        r, x = lay.radius, lay.x
+        self._label_texts: list[tuple[QPointF, QStaticText]] = []
+        if self.labels is not None:
+            for slot, unit in enumerate(lay.shown.tolist()):
+                label = self.labels[unit] if unit < len(self.labels) else ""
+                if not label:
+                    continue
+                st = _static(label, self._font)
+                size = st.size()
+                y = float(lay.ys[slot])
+                if self.label_side == "right":
+                    pos = QPointF(x + r + 4, y - size.height() / 2)
+                elif self.label_side == "left":
+                    pos = QPointF(x - r - 4 - size.width(), y - size.height() / 2)
+                else:
+                    pos = QPointF(x - size.width() / 2, y - r - 2 - size.height())
+                self._label_texts.append((pos, st))
+        self._title_text = _static(self.title, self._title_font, centred=True)
+        size = self._title_text.size()
+        self._title_pos = QPointF(x - size.width() / 2, lay.top - 26 - size.height())
+
+
+def _static(text: str, font: QFont, centred: bool = False) -> QStaticText:
+    st = QStaticText(html.escape(text).replace("\n", "<br>") if centred else text)
+    st.setTextFormat(Qt.TextFormat.RichText if centred else Qt.TextFormat.PlainText)
+    if centred:
+        opt = QTextOption()
+        opt.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        st.setTextOption(opt)
+        st.setTextWidth(180)
+    st.prepare(font=font)
+    return st

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QLinearGradient, QPainter, QPen
+from PySide6.QtGui import QColor, QFont, QLinearGradient, QPainter, QPen, QPixmap
 
 POSITIVE = QColor(0, 114, 178)  # Okabe-Ito blue
 NEGATIVE = QColor(213, 94, 0)  # Okabe-Ito vermilion
@@ -51,13 +51,25 @@ def activation_color(a: float | None) -> QColor:
 
 
 def edge_pen(positive: bool, level: int, n_levels: int = N_LEVELS) -> QPen:
-    """Pen for an edge of the given sign and magnitude bucket: stronger = wider and opaquer."""
+    """Pen for an edge of the given sign and magnitude bucket: stronger = wider and darker.
+
+    The colour is opaque, pre-mixed with the white background: Qt's raster engine draws
+    translucent lines 10-20 times slower than opaque ones (measured in benchmarks/), and with
+    weak edges painted first the strong ones still read clearly on top.
+    """
     f = (level + 0.5) / n_levels
-    c = QColor(POSITIVE if positive else NEGATIVE)
-    c.setAlpha(int(18 + 222 * f))
-    pen = QPen(c, 0.35 + 2.6 * f)
+    pen = QPen(mix_with_white(POSITIVE if positive else NEGATIVE, 0.10 + 0.90 * f), 0.35 + 2.4 * f)
     pen.setCapStyle(Qt.PenCapStyle.FlatCap)
     return pen
+
+
+def mix_with_white(c: QColor, f: float) -> QColor:
+    """Opaque colour that is ``f`` of ``c`` and ``1 - f`` white."""
+    return QColor(
+        int(255 + (c.red() - 255) * f),
+        int(255 + (c.green() - 255) * f),
+        int(255 + (c.blue() - 255) * f),
+    )
 
 
 def bias_pen(b: float | None, scale: float) -> QPen:
@@ -70,7 +82,7 @@ def bias_pen(b: float | None, scale: float) -> QPen:
 
 
 def legend_size() -> tuple[float, float]:
-    return 212.0, 104.0
+    return 236.0, 104.0
 
 
 def paint_legend(painter: QPainter, origin: QPointF) -> None:
@@ -80,7 +92,7 @@ def paint_legend(painter: QPainter, origin: QPointF) -> None:
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     box = QRectF(origin.x(), origin.y(), w, h)
     painter.setPen(QPen(QColor(200, 200, 200), 1))
-    painter.setBrush(QColor(255, 255, 255, 225))
+    painter.setBrush(QColor(255, 255, 255))
     painter.drawRoundedRect(box, 5, 5)
     font = QFont()
     font.setPointSizeF(8.5)
@@ -106,3 +118,21 @@ def paint_legend(painter: QPainter, origin: QPointF) -> None:
     painter.setPen(TEXT)
     painter.drawText(QPointF(x0 + 68, y + 5), "activation 0 → 1")
     painter.restore()
+
+
+_legend_cache: dict[float, QPixmap] = {}
+
+
+def legend_pixmap(device_pixel_ratio: float = 1.0) -> QPixmap:
+    """The legend rendered once (per pixel ratio): blitting it is far cheaper than text."""
+    pix = _legend_cache.get(device_pixel_ratio)
+    if pix is None:
+        w, h = legend_size()
+        pix = QPixmap(int((w + 2) * device_pixel_ratio), int((h + 2) * device_pixel_ratio))
+        pix.setDevicePixelRatio(device_pixel_ratio)
+        pix.fill(QColor(0, 0, 0, 0))
+        painter = QPainter(pix)
+        paint_legend(painter, QPointF(1, 1))
+        painter.end()
+        _legend_cache[device_pixel_ratio] = pix
+    return pix

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from PySide6.QtCore import QPoint, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QPoint, QPointF, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (
     QGraphicsPixmapItem,
@@ -28,8 +28,9 @@ from PySide6.QtWidgets import (
 
 from nnviz.ui.canvas_items import EdgeLayerItem, NeuronLayerItem
 from nnviz.ui.canvas_layout import LAYER_DX, LayerLayout, layout_layers
-from nnviz.ui.canvas_style import legend_size, paint_legend
+from nnviz.ui.canvas_style import legend_pixmap, legend_size, paint_legend
 
+AA_EDGE_LIMIT = 1000  # more drawn edges than this: edges drawn without antialiasing (speed)
 HIT_PIXELS = 4.0  # how near (in screen pixels) a click must be to an edge to pick it
 CLICK_PIXELS = 4  # a press and release closer than this is a click, not a pan
 
@@ -88,6 +89,13 @@ class NetworkCanvas(QGraphicsView):
         self._press_pos: QPoint | None = None
         self._hovered: tuple[int, int] = (-1, -1)
         self.selected: tuple[int, int] | None = None
+        # Live snapshots are coalesced: at most max_fps recolours a second, always the newest,
+        # so a fast producer cannot make the canvas eat the whole GUI thread.
+        self._pending = None
+        self._throttle = QTimer(self)
+        self._throttle.setSingleShot(True)
+        self._throttle.timeout.connect(self._on_throttle_timeout)
+        self.set_max_fps(25)
 
     # -- model in -------------------------------------------------------------------------
     def set_network(
@@ -104,6 +112,7 @@ class NetworkCanvas(QGraphicsView):
         sizes = tuple(int(s) for s in sizes)
         if len(weights) != len(sizes) - 1 or len(biases) != len(sizes) - 1:
             raise ValueError(f"need {len(sizes) - 1} weight matrices and bias vectors for {sizes}")
+        self._pending = None
         self._scene.clear()
         self._image_item = None
         self.sizes = sizes
@@ -122,6 +131,9 @@ class NetworkCanvas(QGraphicsView):
             item.setZValue(0)
             self._scene.addItem(item)
             self.edge_items.append(item)
+        aa = sum(item.j.size for item in self.edge_items) <= AA_EDGE_LIMIT
+        for item in self.edge_items:
+            item.antialias = aa
         self.neuron_items = []
         for l, lay in enumerate(self.layouts):
             side = "left" if l == 0 else "right" if l == n_layers - 1 else "above"
@@ -138,11 +150,42 @@ class NetworkCanvas(QGraphicsView):
         self.fit()
 
     def set_snapshot(self, snapshot) -> None:
-        """Show a training snapshot. Same sizes: recolour only (the live fast path)."""
+        """Show a training snapshot. Same sizes: recolour only (the live fast path).
+
+        Calls faster than ``max_fps`` are coalesced: the first is drawn at once, later ones
+        wait for the timer and only the newest is drawn (``flush()`` draws it now).
+        """
         if tuple(snapshot.sizes) != self.sizes:
+            self._pending = None
             self.set_network(snapshot.sizes, snapshot.weights, snapshot.biases)
             return
+        if self._throttle.isActive():
+            self._pending = snapshot
+            return
+        self._apply_snapshot(snapshot)
+
+    def _apply_snapshot(self, snapshot) -> None:
         self._update_parameters(snapshot.weights, snapshot.biases)
+        if self._throttle.interval() > 0:
+            self._throttle.start()
+
+    def _on_throttle_timeout(self) -> None:
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            self._apply_snapshot(pending)
+
+    def flush(self) -> None:
+        """Draw a snapshot still waiting for the frame-rate limit, now."""
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            self._update_parameters(pending.weights, pending.biases)
+
+    def set_max_fps(self, fps: float) -> None:
+        """Limit live recolours to ``fps`` a second (0: no limit)."""
+        self._throttle.setInterval(int(1000 / fps) if fps > 0 else 0)
+        if fps <= 0:
+            self._throttle.stop()
+            self.flush()
 
     def _update_parameters(self, weights, biases) -> None:
         self.weights = tuple(np.asarray(w) for w in weights)
@@ -323,6 +366,7 @@ class NetworkCanvas(QGraphicsView):
 
     def mouseReleaseEvent(self, event) -> None:
         super().mouseReleaseEvent(event)
+        event.accept()
         press, self._press_pos = self._press_pos, None
         if press is None or event.button() != Qt.MouseButton.LeftButton:
             return
@@ -393,7 +437,8 @@ class NetworkCanvas(QGraphicsView):
         painter.save()
         painter.resetTransform()  # the legend stays put in screen pixels while you zoom
         h = legend_size()[1]
-        paint_legend(painter, QPointF(8, self.viewport().height() - h - 8))
+        pix = legend_pixmap(self.devicePixelRatioF())
+        painter.drawPixmap(QPointF(7, self.viewport().height() - h - 9), pix)
         painter.restore()
 
     # -- export ------------------------------------------------------------------------------
