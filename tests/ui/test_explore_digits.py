@@ -168,6 +168,7 @@ def test_errors_view_without_network(qtbot):
 
     view = ErrorsView()
     qtbot.addWidget(view)
+    view.show()
     assert not view.hint.isHidden() and "No trained network" in view.hint.text()
     assert view.model.rowCount() == 0
     view.table.cellClicked.emit(1, 2)  # nothing to filter: must not fail
@@ -179,6 +180,7 @@ def test_errors_view_matrix_gallery_and_filter(qtbot, digits, digits_net):
 
     view = ErrorsView()
     qtbot.addWidget(view)
+    view.show()
     view.set_network(digits_net, digits)
     assert view.hint.isHidden()
     labels = digits.test.labels
@@ -220,12 +222,29 @@ def test_errors_view_matrix_gallery_and_filter(qtbot, digits, digits_net):
         assert view.acc_bars.opts["height"][d] == pytest.approx(100 * np.mean(pred[sel] == d))
 
 
+def test_errors_view_evaluates_when_shown(qtbot, digits, digits_net):
+    from nnviz.ui.explore.errors_view import ErrorsView
+
+    view = ErrorsView()
+    qtbot.addWidget(view)
+    view.set_network(digits_net, digits)  # hidden: nothing computed yet
+    assert view.evaluation is None
+    view.show()
+    assert view.evaluation is not None and view.model.rowCount() == len(view.mistakes) > 0
+    before = view.evaluation.outputs.copy()
+    net = digits_net.copy()
+    net.biases[-1][:] += 5.0  # changed in place, as training does: refresh picks it up
+    view.set_network(net, digits)
+    assert not np.allclose(view.evaluation.outputs, before)
+
+
 def test_errors_view_rejects_non_digit_data(qtbot):
     from nnviz.core.data import truth_table_dataset
     from nnviz.ui.explore.errors_view import ErrorsView
 
     view = ErrorsView()
     qtbot.addWidget(view)
+    view.show()
     view.set_network(Network([2, 1]), truth_table_dataset("xor"))
     assert "not a digit data set" in view.hint.text()
     assert view.model.rowCount() == 0
@@ -239,6 +258,7 @@ def test_binary_view_without_network_uses_ideal_outputs(qtbot):
 
     view = BinaryOutputView()
     qtbot.addWidget(view)
+    view.show()
     assert not view.hint.isHidden() and view.check is None
     # all weights 0: every bit is sigma(0) = 0.5, read as 0, so only the digit 0 is right
     assert view.ideal_check.failing_digits() == list(range(1, 10))
@@ -259,6 +279,7 @@ def test_binary_view_checks_test_set_against_loop(qtbot, digits, digits_net):
 
     view = BinaryOutputView()
     qtbot.addWidget(view)
+    view.show()
     view.set_network(digits_net, digits)
     assert view.hint.isHidden()
     view.fill_solution()
@@ -326,6 +347,8 @@ def test_baselines_quick_ones_start_by_themselves(qtbot, digits, digits_net):
     # a new network on the same data keeps the baselines; no new run starts
     view.set_network(Network([64, 10]), digits)
     assert not view.running and "darkness" in view.results
+    view.set_network(Network([784, 10]), digits)
+    assert "784 neurons" in view.hint.text() and view.table.item(0, 1).text() == ""
 
 
 def test_baselines_svm_in_worker_process(qtbot, digits):

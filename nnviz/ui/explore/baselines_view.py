@@ -264,9 +264,10 @@ class BaselinesView(QWidget):
         elif not dataset.is_classification:
             problem = f"{dataset.name} has no class labels: baselines need a classification task."
         if not problem and network is not None:
-            from nnviz.core.training import evaluate_split
+            from nnviz.core.training import check_compatible, evaluate_split
 
             try:
+                check_compatible(network, dataset)  # a clear message, not a shape error
                 correct = evaluate_split(network, dataset, dataset.test)
                 self.network_result = (correct, len(dataset.test))
             except ValueError as exc:

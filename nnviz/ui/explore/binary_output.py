@@ -68,6 +68,7 @@ class BinaryOutputView(QWidget):
         self.failing: list[int] = []
         self.ideal_check: BinaryCheck | None = None
         self._updating = False
+        self._stale = False
 
         intro = QLabel(
             "Exercise (chapter 1): add a fourth layer of 4 sigmoid neurons after the 10 "
@@ -169,6 +170,7 @@ class BinaryOutputView(QWidget):
         self.zero_button.clicked.connect(self.zero)
         self.example_spin.valueChanged.connect(self._on_example_changed)
         self.set_network(None, None)
+        self.refresh()
 
     def _make_spin(self, tip: str) -> QDoubleSpinBox:
         spin = QDoubleSpinBox()
@@ -185,8 +187,19 @@ class BinaryOutputView(QWidget):
 
     # -- public -----------------------------------------------------------------------------
     def set_network(self, network: Network | None, dataset: Dataset | None) -> None:
-        """Check the extra layer on ``network``'s outputs for ``dataset``'s test images."""
+        """Check the extra layer on ``network``'s outputs for ``dataset``'s test images.
+
+        While the view is hidden the (test-set sized) work waits until it is shown.
+        """
         self.network, self.dataset = network, dataset
+        self._stale = True
+        if self.isVisible():
+            self.refresh()
+
+    def refresh(self) -> None:
+        """Recompute the network's test outputs now (e.g. after further training)."""
+        self._stale = False
+        network, dataset = self.network, self.dataset
         self.outputs = self.labels = None
         problem = ""
         if network is None or dataset is None:
@@ -226,6 +239,11 @@ class BinaryOutputView(QWidget):
         finally:
             self._updating = False
         self._recheck()
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()
 
     def fill_solution(self) -> None:
         self.set_weights(*binary_layer_solution())

@@ -123,6 +123,7 @@ class ErrorsView(QWidget):
         self.confusion: np.ndarray | None = None
         self.mistakes: list[Mistake] = []
         self.filter: GalleryFilter | None = None
+        self._stale = False
 
         self.hint = QLabel()
         self.hint.setWordWrap(True)
@@ -210,11 +211,24 @@ class ErrorsView(QWidget):
         self.sort_combo.currentIndexChanged.connect(self._on_sort_changed)
         self.show_all.clicked.connect(self.clear_filter)
         self.set_network(None, None)
+        self.refresh()
 
     # -- public -----------------------------------------------------------------------------
     def set_network(self, network: Network | None, dataset: Dataset | None) -> None:
-        """Evaluate ``network`` on ``dataset``'s test split and show the results."""
+        """Evaluate ``network`` on ``dataset``'s test split and show the results.
+
+        Evaluating 10,000 MNIST images takes a moment, so while the view is hidden this only
+        remembers the network and evaluates when the view is shown (see :meth:`refresh`).
+        """
         self.network, self.dataset = network, dataset
+        self._stale = True
+        if self.isVisible():
+            self.refresh()
+
+    def refresh(self) -> None:
+        """Evaluate the current network now (e.g. after it was trained further in place)."""
+        self._stale = False
+        network, dataset = self.network, self.dataset
         self.evaluation = None
         self.filter = None
         problem = self._problem()
@@ -243,6 +257,11 @@ class ErrorsView(QWidget):
     @property
     def sort_key(self) -> str:
         return SORTS[self.sort_combo.currentText()]
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()
 
     # -- internals --------------------------------------------------------------------------
     def _problem(self) -> str:
