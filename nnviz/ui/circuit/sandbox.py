@@ -84,6 +84,7 @@ class CircuitSandbox(QWidget):
         self.library: dict[str, Circuit] = {}
         self._block_windows: list[QDialog] = []
         self._key_filter_on = False
+        self._status_is_error = False
 
         self.scene = CircuitScene(self.circuit, self.undo_stack, parent=self)
         self.view = CircuitView(self.scene)
@@ -265,6 +266,7 @@ class CircuitSandbox(QWidget):
         """Show a line in the status area (red when it reports a refused edit or an error)."""
         self.status.setText(text)
         self.status.setStyleSheet(ERROR_STYLE if error else INFO_STYLE)
+        self._status_is_error = error
 
     def _update_title(self, *_args) -> None:
         name = self.path.name if self.path is not None else (self.circuit.name or "untitled")
@@ -289,6 +291,8 @@ class CircuitSandbox(QWidget):
         self.perceptron_view.mark_dirty()
         self.learned_view.mark_dirty()
         self.problems.setText(self.scene.unconnected_message())
+        if self._status_is_error:
+            self.show_message("")  # a refusal is stale once the circuit has moved on
 
     def current_row_index(self) -> int | None:
         """Index in the truth table of the switches' current combination."""

@@ -648,7 +648,7 @@ class CircuitScene(QGraphicsScene):
         """A grid point near ``near`` where no node sits yet (palette clicks stack neatly)."""
         p = snap(near)
         for _ in range(200):
-            rect = QRectF(p.x() - 10, p.y() - 10, 100, 60)
+            rect = QRectF(p.x() - 20, p.y() - 20, 170, 110)  # room for a block and its label
             if not any(isinstance(i, NodeItem) for i in self.items(rect)):
                 return p
             p = QPointF(p.x(), p.y() + 3 * GRID)
