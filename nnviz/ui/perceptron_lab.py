@@ -61,6 +61,7 @@ from nnviz.ui.perceptron_widgets import COLOR_ONE, Lamp, ParamRow
 WEIGHT_RANGE = (-10.0, 10.0)
 C_RANGE = (0.1, 100.0)
 _ROW_HIGHLIGHT = QColor("#fff1c2")
+_WRONG = QColor("#f6c6c0")
 _PASS = "#1b7f3b"
 _FAIL = "#c0392b"
 
@@ -95,6 +96,7 @@ class PerceptronLab(QWidget):
         self._challenge: Challenge | None = None
         self._checked_once = False  # show a challenge's verdict only after the first Check
         self.last_check: CheckResult | None = None
+        self._table_headers: list[str] = []
 
         left = QVBoxLayout()
         left.addWidget(self._build_neuron_box())
@@ -673,20 +675,17 @@ class PerceptronLab(QWidget):
         if wanted is not None:
             headers.append("wanted")
         rows = input_rows(self._n)
-        self._fit_table_height(len(rows))
-        self.table.setColumnCount(len(headers))
-        self.table.setHorizontalHeaderLabels(headers)
-        header = self.table.horizontalHeader()
-        for c in range(len(headers)):
-            mode = QHeaderView.ResizeMode.Stretch
-            if c >= self._n:  # "w·x + b", "σ(c·z)", ...: never cut their headers
-                mode = QHeaderView.ResizeMode.ResizeToContents
-            header.setSectionResizeMode(c, mode)
-        self.table.setRowCount(len(rows))
-        current = tuple(self.inputs())
-        bold = QFont(self.table.font())
+        if headers != self._table_headers:
+            self._rebuild_table(headers, len(rows))
+        current = tuple(float(v) for v in self.inputs())
+        plain, bold = QFont(self.table.font()), QFont(self.table.font())
         bold.setBold(True)
+        no_brush, one_brush = QBrush(), QBrush(COLOR_ONE.darker(170))
+        out_col = headers.index("out")
         current_row = None
+        # Update texts and colours in place: building new items (or sizing columns to their
+        # contents) on every slider step made dragging a 5-input weight sluggish.
+        self.table.setUpdatesEnabled(False)
         for r, xr in enumerate(rows):
             o = p.output(xr)
             left = sum(w * v for w, v in zip(p.weights, xr, strict=True))
@@ -696,23 +695,46 @@ class PerceptronLab(QWidget):
                 cells.append(f"{sigmoid_output(p, xr, self._c):.4f}")
             if wanted is not None:
                 cells.append(str(wanted[r][1]))
-            is_current = tuple(float(v) for v in xr) == tuple(float(v) for v in current)
+            is_current = tuple(float(v) for v in xr) == current
+            wrong = wanted is not None and o != wanted[r][1]
             for c, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
-                if is_current:
-                    item.setFont(bold)
-                    item.setBackground(QBrush(_ROW_HIGHLIGHT))
-                if headers[c] == "out" and o:
-                    item.setForeground(QBrush(COLOR_ONE.darker(170)))
-                if wanted is not None and c in (len(cells) - 1, headers.index("out")):
-                    if o != wanted[r][1]:
-                        item.setBackground(QBrush(QColor("#f6c6c0")))
-                self.table.setItem(r, c, item)
+                item = self.table.item(r, c)
+                if item.text() != text:
+                    item.setText(text)
+                item.setFont(bold if is_current else plain)
+                if wrong and c in (out_col, len(cells) - 1):
+                    item.setBackground(QBrush(_WRONG))
+                else:
+                    item.setBackground(QBrush(_ROW_HIGHLIGHT) if is_current else no_brush)
+                item.setForeground(one_brush if c == out_col and o else no_brush)
             if is_current:
                 current_row = r
+        self.table.setUpdatesEnabled(True)
         if current_row is not None:
             self.table.scrollToItem(self.table.item(current_row, 0))
+
+    def _rebuild_table(self, headers: list[str], n_rows: int) -> None:
+        """New columns or rows: make the items once and size the columns."""
+        self._table_headers = headers
+        self._fit_table_height(n_rows)
+        self.table.clear()
+        self.table.setColumnCount(len(headers))
+        self.table.setRowCount(n_rows)
+        self.table.setHorizontalHeaderLabels(headers)
+        header = self.table.horizontalHeader()
+        metrics = self.table.fontMetrics()
+        for c, name in enumerate(headers):
+            if c < self._n:
+                header.setSectionResizeMode(c, QHeaderView.ResizeMode.Stretch)
+            else:  # wide enough for the header and for values like "-12.25" or "0.9975"
+                header.setSectionResizeMode(c, QHeaderView.ResizeMode.Fixed)
+                width = max(metrics.horizontalAdvance(name), metrics.horizontalAdvance("-00.00"))
+                header.resizeSection(c, width + 18)
+        for r in range(n_rows):
+            for c in range(len(headers)):
+                item = QTableWidgetItem("")
+                item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                self.table.setItem(r, c, item)
 
     def _fit_table_height(self, n_rows: int) -> None:
         # As tall as its rows (no empty white box); with 16 or 32 rows it may shrink and scroll.
