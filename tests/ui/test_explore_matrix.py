@@ -89,6 +89,11 @@ def test_hovering_a_weight_names_it_and_emits(view, digits, qtbot):
     assert text.startswith(f"w^3_6,3 = {net.weights[1][6, 3]:+.4f}")
     assert "from neuron 3 of layer 2 to neuron 6 of layer 3" in text
     assert view.marks["w"].isVisible() and view.marks["a_prev"].isVisible()
+    seen = []
+    view.weight_hovered.connect(lambda *args: seen.append(args))
+    _move_to(view, "w", 6, 3)  # same entry again: no repeat
+    _move_to(view, "w", 2, 5)
+    assert seen == [(1, 2, 5)]
     with qtbot.waitSignal(view.hover_cleared, timeout=1000):
         _move_to(view, "b", 2, 0)
     assert f"{net.biases[1][2, 0]:+.4f}" in view.status.text()

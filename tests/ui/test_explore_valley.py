@@ -266,6 +266,21 @@ def test_cancel_drops_the_result_and_stops_threads(slicer, digits, qtbot):
     assert slicer._old_jobs == []
 
 
+def test_slow_slice_shows_progress_and_cancel_button_stops_it(slicer, digits, qtbot):
+    slicer.sample_spin.setValue(1000)
+    slicer.grid_spin.setValue(121)  # ~15,000 grid points: seconds of work
+    slicer.set_network(Network([64, 30, 10], seed=3), digits)
+    slicer.compute()
+    qtbot.waitUntil(lambda: slicer.cancel_button.isVisible(), timeout=5_000)
+    assert slicer.progress.isVisible()
+    qtbot.waitUntil(lambda: slicer.progress.value() > 0, timeout=10_000)
+    job = slicer._job
+    slicer.cancel_button.click()
+    assert job.wait(5_000)  # the thread noticed the interruption and ended
+    assert not slicer.progress.isVisible()
+    assert slicer.result is None
+
+
 def test_largest_gradient_button(slicer, digits, qtbot):
     net = Network([64, 6, 10], seed=4)
     slicer.sample_spin.setValue(150)

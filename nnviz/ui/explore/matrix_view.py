@@ -59,7 +59,7 @@ class MatrixView(QWidget):
         self.dataset: Dataset | None = None
         self.equation: dict[str, np.ndarray] = {}
         self._x_test: np.ndarray | None = None
-        self._hovering_weight = False
+        self._hovering_weight: tuple[int, int, int] | None = None
 
         # -- hint page --
         self.hint = QLabel()
@@ -216,8 +216,9 @@ class MatrixView(QWidget):
         if name == "w":
             text = weight_text(l, row, col, v)
             self._mark({"w": (row, col, 1, 1), "a_prev": (col, 0, 1, 1), "z": (row, 0, 1, 1)})
-            self._hovering_weight = True
-            self.weight_hovered.emit(l, row, col)
+            if self._hovering_weight != (l, row, col):  # once per entry, not per pixel moved
+                self._hovering_weight = (l, row, col)
+                self.weight_hovered.emit(l, row, col)
         else:
             self._leave_weight()
             j = row
@@ -372,8 +373,8 @@ class MatrixView(QWidget):
             m.setVisible(False)
 
     def _leave_weight(self) -> None:
-        if self._hovering_weight:
-            self._hovering_weight = False
+        if self._hovering_weight is not None:
+            self._hovering_weight = None
             self.hover_cleared.emit()
 
     def _mark(self, boxes: dict[str, tuple[int, int, int, int]]) -> None:
