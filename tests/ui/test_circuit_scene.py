@@ -357,3 +357,39 @@ def test_export_png_and_svg(editor, tmp_path):
     assert img.width() > 400 and img.height() > 200
     text = svg.read_text()
     assert "<svg" in text and "NAND" in text
+
+
+def test_escape_cancels_a_wire_drag(editor, qtbot):
+    circuit, _, scene, view = editor
+    a = scene.add_node("input", (0, 0))
+    g = scene.add_node("nand", (160, 0))
+    start = view.mapFromScene(scene.node_items[a].outputs[0].scenePos())
+    end = view.mapFromScene(scene.node_items[g].inputs[0].scenePos())
+    vp = view.viewport()
+    view.setFocus()
+    QTest.mousePress(vp, Qt.MouseButton.LeftButton, pos=start)
+    QTest.mouseMove(vp, end)
+    assert scene._wiring is not None
+    QTest.keyClick(view, Qt.Key.Key_Escape)
+    assert scene._wiring is None
+    QTest.mouseRelease(vp, Qt.MouseButton.LeftButton, pos=end)
+    assert not circuit.wires
+
+
+def test_wheel_zooms_the_view(editor):
+    from PySide6.QtCore import QPoint as P
+    from PySide6.QtGui import QWheelEvent
+    from PySide6.QtWidgets import QApplication
+
+    _, _, _, view = editor
+    z = view.zoom()
+    vp = view.viewport()
+    centre = QPointF(vp.rect().center())
+    ev = QWheelEvent(centre, QPointF(vp.mapToGlobal(vp.rect().center())), P(0, 0), P(0, 120),
+                     Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier,
+                     Qt.ScrollPhase.NoScrollPhase, False)
+    QApplication.sendEvent(vp, ev)
+    assert view.zoom() > z * 1.1
+    for _ in range(40):
+        QApplication.sendEvent(vp, ev)
+    assert view.zoom() == pytest.approx(4.0)  # clamped

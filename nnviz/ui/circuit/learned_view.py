@@ -389,11 +389,19 @@ class LearnedView(QWidget):
             return  # a run that was stopped (its result was not asked for any more)
         self.learned = network
         self.last_status = status
+        if (network.sizes[0], network.sizes[-1]) != (
+            len(self.circuit.input_ids()), len(self.circuit.output_ids())
+        ):
+            # The circuit's terminals changed while it trained: this network fits nothing.
+            self.learned = None
+            status = "The circuit's inputs or outputs changed during training; train again."
         if self.thread is not None:
             self.thread.wait(5000)
             self.thread = None
         self.train_button.setEnabled(True)
         self.cancel_button.setEnabled(False)
+        if self._dirty:
+            self.refresh()  # the circuit changed while hidden: compare with its table now
         acc = self.learned_accuracy()
         if status == "done":
             self.progress_bar.setValue(self.progress_bar.maximum())

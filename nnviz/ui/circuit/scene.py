@@ -569,6 +569,14 @@ class CircuitScene(QGraphicsScene):
         src, dst = (start, target) if start.is_output else (target, start)
         return self.add_wire(src.node.node_id, src.index, dst.node.node_id, dst.index)
 
+    def keyPressEvent(self, event) -> None:  # noqa: N802
+        if event.key() == Qt.Key.Key_Escape and self._wiring is not None:
+            self._cancel_wiring()
+            self.message.emit("Wire cancelled.", False)
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
     def mouseDoubleClickEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802
         item = self.itemAt(event.scenePos(), self._view_transform(event))
         while item is not None and not isinstance(item, NodeItem):
