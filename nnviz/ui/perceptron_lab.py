@@ -292,7 +292,7 @@ class PerceptronLab(QWidget):
         self.challenge_combo = QComboBox()
         self.challenge_combo.addItem("No challenge", None)
         for c in CHALLENGES:
-            self.challenge_combo.addItem(f"Compute {c.name}", c.key)
+            self.challenge_combo.addItem(c.name, c.key)
         self.challenge_combo.currentIndexChanged.connect(self._on_challenge_changed)
         # size by a short text, not by the longest entry, so the column can stay narrow
         self.challenge_combo.setSizeAdjustPolicy(
