@@ -220,3 +220,31 @@ def test_digits_model_classifies_in_8x8_format(tmp_path, small_model, capsys):
     assert first.split()[0] in list("0123456789")
     net = load_model(small_model)
     assert int(first.split()[0]) == classify_file(net, img)[0]
+
+
+def test_redrawn_8x8_digits_agree_with_originals(capsys):
+    # The 8x8 format is an approximation (see nnviz.core.preprocess.to_digits8): a digits
+    # test image enlarged 20-35 times, moved and inverted should still mostly get the
+    # network's answer for the original.
+    from nnviz.cli.classify import classify_pixels
+    from nnviz.core.data import load_digits
+    from nnviz.core.training import TrainConfig, predict_rows, train
+
+    ds = load_digits()
+    net = Network([64, 30, 10], seed=0)
+    for _ in train(net, ds, TrainConfig(epochs=20, batch_size=10, eta=3.0, seed=0)):
+        pass
+    expected = predict_rows(net, ds.test.x, ds.scale)
+    rng = np.random.default_rng(1)
+    got = []
+    for img in ds.test.x.reshape(-1, 8, 8):
+        big = bilinear_upscale(img / 16.0, rng.uniform(20, 35))
+        h, w = big.shape
+        canvas = np.zeros((300, 300))
+        y, x = rng.integers(0, 300 - h), rng.integers(0, 300 - w)
+        canvas[y : y + h, x : x + w] = big
+        got.append(classify_pixels(net, np.round(255 * (1 - canvas)).astype(np.uint8))[0])
+    agreement = float(np.mean(np.array(got) == expected))
+    with capsys.disabled():
+        print(f"\n8x8 digits redraw agreement: {agreement:.0%} of {len(expected)}")
+    assert agreement >= 0.85
