@@ -230,7 +230,7 @@ class CostSliceView(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(grid)
         layout.addLayout(opts)
-        layout.addWidget(self.hint)
+        layout.addWidget(self.hint, 1)
         layout.addWidget(self.plot, 1)
         layout.addWidget(self.message)
         layout.addWidget(note)
