@@ -533,3 +533,31 @@ def test_ctrl_s_saves_the_circuit_even_when_the_window_binds_it(qtbot, tmp_path)
     assert sb.undo_stack.isClean()
     assert window_hits == []
     sb.shutdown()
+
+
+def test_examples_menu_opens_an_example(sandbox):
+    actions = {a.text(): a for a in sandbox.examples_menu.actions()}
+    assert "full adder" in actions
+    actions["full adder"].trigger()
+    assert sandbox.circuit.to_dict() == Circuit.load(examples_dir() / "full_adder.json").to_dict()
+
+
+def test_palette_block_menu_actions(sandbox):
+    build_half_adder(sandbox)
+    sandbox.levels_panel.select("half_adder")
+    assert sandbox.levels_panel.check().passed
+    sandbox.palette.open_block.emit("half_adder")
+    dialog = sandbox._block_windows[-1]
+    assert dialog.scene.read_only and dialog.scene.circuit.nand_count() == 5
+    dialog.close()
+    sandbox.palette.remove_block.emit("half_adder")
+    assert "half_adder" not in sandbox.palette.block_names()
+    assert not (library_dir() / "half_adder.json").exists()
+
+
+def test_taken_terminal_name_is_refused_without_an_undo_step(sandbox):
+    sandbox.scene.add_node("input", (0, 0), name="a")
+    depth = sandbox.undo_stack.count()
+    assert sandbox.scene.add_node("input", (0, 80), name="a") is None
+    assert sandbox.undo_stack.count() == depth
+    assert "already used" in sandbox.status.text()

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QVBoxLayout,
     QWidget,
 )
@@ -92,6 +93,8 @@ class Palette(QWidget):
     """Basic parts and blocks. ``part_chosen(str)`` fires when a part is clicked."""
 
     part_chosen = Signal(str)
+    open_block = Signal(str)
+    remove_block = Signal(str)
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -123,6 +126,8 @@ class Palette(QWidget):
         self.blocks.addItem(self.empty_blocks)
         self.parts.itemClicked.connect(self._on_clicked)
         self.blocks.itemClicked.connect(self._on_clicked)
+        self.blocks.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.blocks.customContextMenuRequested.connect(self._on_block_menu)
         self.setMinimumWidth(190)
         self.setMaximumWidth(260)
 
@@ -130,6 +135,17 @@ class Palette(QWidget):
         part = item.data(PART_ROLE)
         if part:
             self.part_chosen.emit(str(part))
+
+    def _on_block_menu(self, pos) -> None:
+        item = self.blocks.itemAt(pos)
+        part = item.data(PART_ROLE) if item is not None else None
+        if not part:
+            return
+        name = str(part)[len("block:"):]
+        menu = QMenu(self)
+        menu.addAction("Look inside", lambda: self.open_block.emit(name))
+        menu.addAction("Remove from palette", lambda: self.remove_block.emit(name))
+        menu.exec(self.blocks.viewport().mapToGlobal(pos))
 
     def set_blocks(self, definitions: dict[str, Circuit]) -> None:
         """Show these block definitions (name -> circuit), sorted by name."""

@@ -153,6 +153,8 @@ class CircuitSandbox(QWidget):
         self.scene.values_changed.connect(self._on_values_changed)
         self.scene.open_block.connect(self.open_block)
         self.palette.part_chosen.connect(self.place_from_palette)
+        self.palette.open_block.connect(self.open_block)
+        self.palette.remove_block.connect(self.remove_block)
         self.truth_panel.row_clicked.connect(self.scene.set_input_row)
         self.levels_panel.start_requested.connect(self.start_level)
         self.levels_panel.unlocked.connect(self._on_level_unlocked)
@@ -353,6 +355,20 @@ class CircuitSandbox(QWidget):
                 self.show_message(f"Block '{name}' is in the palette but could not be saved "
                                   f"to {folder}: {exc}", True)
         self._refresh_palette()
+
+    def remove_block(self, name: str) -> None:
+        """Take a block out of the library (circuits that embed it keep their copy)."""
+        if name in self.library:
+            del self.library[name]
+            try:
+                (library_dir() / f"{_safe_file_name(name)}.json").unlink(missing_ok=True)
+            except OSError as exc:
+                self.show_message(f"Could not delete the block file: {exc}", True)
+        self._refresh_palette()
+        if name in self.circuit.blocks:
+            self.show_message(f"'{name}' stays in the palette: this circuit uses it.")
+        else:
+            self.show_message(f"Removed block '{name}' from the palette.")
 
     def save_as_block_dialog(self) -> None:
         default = self.path.stem if self.path is not None else self.circuit.name

@@ -327,6 +327,9 @@ class CircuitScene(QGraphicsScene):
         """Place a part at ``pos`` (snapped to the grid); return its id, or None if refused."""
         p = snap(pos if isinstance(pos, QPointF) else QPointF(*pos))
         definition = None
+        if name is not None and self.circuit.find_terminal(name) is not None:
+            self.message.emit(f"The name '{name}' is already used; choose another.", True)
+            return None
         if kind == "block":
             if block not in self.circuit.blocks:
                 definition = self.block_library.get(block)
