@@ -112,7 +112,7 @@ class PerceptronLab(QWidget):
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setMinimumWidth(400)
-        scroll.setMaximumWidth(470)
+        self._settings_scroll = scroll
 
         middle = QVBoxLayout()
         middle.addWidget(self._build_table_box(), 1)
@@ -393,6 +393,11 @@ class PerceptronLab(QWidget):
         self.scale_caption.setWordWrap(True)
         layout.addWidget(self.scale_caption)
         return self.scale_box
+
+    def resizeEvent(self, event) -> None:
+        # The settings column grows a little on wide windows so the written-out sum fits.
+        self._settings_scroll.setFixedWidth(max(400, min(480, round(self.width() * 0.33))))
+        super().resizeEvent(event)
 
     # --- model access (also used by tests and other tabs) -------------------------------
 
