@@ -1,0 +1,127 @@
+"""`nnviz open FILE`: open a session, recording or network in the app (or just check it)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+KINDS = "sessions (.nnviz), recordings (.nnrec), networks (.npz) and circuits (.json)"
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "open",
+        help="open a session, recording or network file in the app",
+        description="Open a saved session (.nnviz), a recording (.nnrec) or a trained network "
+        "(.npz) in the app. With --check, only read the file and print a one-line summary: "
+        "exit 0 when it is fine, 1 when a recording is damaged but partly usable, 2 when it "
+        "cannot be opened.",
+    )
+    p.add_argument("file", help="the file to open")
+    p.add_argument("--check", action="store_true",
+                   help="validate the file and print a summary instead of opening the app")
+    p.set_defaults(func=run)
+
+
+def file_kind(path: Path) -> str:
+    """"session", "recording", "network" or "circuit", from the extension or the contents."""
+    suffix = path.suffix.lower()
+    if suffix == ".nnviz":
+        return "session"
+    if suffix == ".json":  # circuits are .json files too: their "format" tells them apart
+        return "circuit" if _json_format(path) == "nnviz-circuit" else "session"
+    if suffix == ".nnrec":
+        return "recording"
+    if suffix == ".npz":
+        return "network"
+    from nnviz.core.recording import MAGIC
+
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(len(MAGIC))
+    except OSError:
+        head = b""
+    if head == MAGIC:
+        return "recording"
+    if head.startswith(b"PK"):
+        return "network"
+    if head.lstrip()[:1] == b"{":
+        return "circuit" if _json_format(path) == "nnviz-circuit" else "session"
+    return "unknown"
+
+
+def _json_format(path: Path) -> object:
+    import json
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError):
+        return None
+    return data.get("format") if isinstance(data, dict) else None
+
+
+def check_file(path: str | Path) -> tuple[str, str | None]:
+    """Read ``path`` fully; return (one-line summary, damage warning or None).
+
+    Raises UsageError (one clear line) when the file cannot be opened at all.
+    """
+    from nnviz.cli import UsageError
+
+    path = Path(path)
+    if not path.exists():
+        raise UsageError(f"{path}: no such file")
+    if path.is_dir():
+        raise UsageError(f"{path} is a folder; give a file: {KINDS}")
+    kind = file_kind(path)
+    if kind == "session":
+        from nnviz.core.session import SessionError, describe_session, load_session
+
+        try:
+            return describe_session(load_session(path)), None
+        except SessionError as exc:
+            raise UsageError(str(exc)) from None
+    if kind == "recording":
+        from nnviz.core.recording import RecordingError, describe, read_recording
+
+        try:
+            rec = read_recording(path)
+        except RecordingError as exc:
+            raise UsageError(str(exc)) from None
+        return describe(rec), rec.damaged
+    if kind == "network":
+        from nnviz.core.network_io import NetworkFileError, load_network
+
+        try:
+            net, meta = load_network(path)
+        except NetworkFileError as exc:
+            raise UsageError(str(exc)) from None
+        trained = f", trained on {meta['dataset']}" if meta.get("dataset") else ""
+        if meta.get("epoch") is not None:
+            trained += f" for {meta['epoch'] + 1} epochs"
+        return f"network: {list(net.sizes)}, {net.dtype.name}{trained}", None
+    if kind == "circuit":
+        from nnviz.core.circuit import Circuit, CircuitError
+
+        try:
+            c = Circuit.load(path)
+        except (CircuitError, OSError) as exc:
+            raise UsageError(str(exc)) from None
+        return (f"circuit {c.name!r}: inputs {', '.join(c.input_names()) or '-'}, outputs "
+                f"{', '.join(c.output_names()) or '-'}, {c.nand_count()} NAND gates"), None
+    raise UsageError(f"{path.name}: not a file nnviz can open; it opens {KINDS}")
+
+
+def run(args: argparse.Namespace) -> int:
+    summary, damaged = check_file(args.file)
+    if args.check:
+        print(summary)
+        if damaged:
+            print(f"warning: {damaged}", file=sys.stderr)
+            return 1
+        return 0
+    from nnviz.ui.app import run_app
+
+    # The main window's open_path() dispatches on the extension and reports damage itself.
+    args.open_file = str(Path(args.file).resolve())
+    return run_app(args)
