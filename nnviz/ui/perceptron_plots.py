@@ -140,7 +140,7 @@ class SigmoidPlot(pg.PlotWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        _style(self, "output", "z = w·x + b")
+        _style(self, "output", "z = c·(w·x + b)")
         self.addLegend(offset=(-8, -30))  # bottom right: the curves are near 1 there, not under it
         self.step_curve = self.plot([], [], pen=pg.mkPen("#0072B2", width=2,
                                                           style=Qt.PenStyle.DashLine),
