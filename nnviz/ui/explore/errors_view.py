@@ -283,6 +283,9 @@ class ErrorsView(QWidget):
             self.summary.setText("")
             self.table.clearContents()
             self.acc_bars.setOpts(height=np.zeros(10))
+            self.acc_plot.setYRange(0, 100, padding=0)
+            self.acc_plot.setXRange(-0.6, 9.6, padding=0)
+            self.table.setCurrentCell(-1, -1)
             for t in self.acc_texts:
                 t.setText("")
             self.model.set_images(None, 255.0)
