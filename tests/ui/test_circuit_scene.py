@@ -393,3 +393,34 @@ def test_wheel_zooms_the_view(editor):
     for _ in range(40):
         QApplication.sendEvent(vp, ev)
     assert view.zoom() == pytest.approx(4.0)  # clamped
+
+
+def test_a_refused_command_is_rolled_back_and_not_stored(editor):
+    """Scripts may push commands without checking first: a refusal must leave no trace."""
+    circuit, stack, scene, _ = editor
+    g1 = scene.add_node("nand", (0, 0))
+    g2 = scene.add_node("nand", (160, 0))
+    scene.add_wire(g1, 0, g2, 0)
+    before = contents(circuit)
+    depth = stack.count()
+    loop = AddWireCommand(circuit, g2, 0, g1, 0)
+    stack.push(loop)
+    assert loop.error and "loop" in loop.error
+    assert stack.count() == depth
+    # A macro whose second step is refused undoes its first step too.
+    from nnviz.ui.circuit.commands import MacroCommand, RemoveWireCommand
+
+    [wid] = circuit.wires
+    macro = MacroCommand("bad")
+    macro.add(RemoveWireCommand(circuit, wid))
+    macro.add(AddWireCommand(circuit, g1, 0, g2, 7))  # no such port
+    stack.push(macro)
+    assert macro.error and "port" in macro.error
+    assert stack.count() == depth
+    assert contents(circuit) == before
+    assert set(scene.wire_items) == set(circuit.wires)
+    # A terminal with an invalid name is refused the same way.
+    bad = AddNodeCommand(circuit, "input", (0, 0), name="not ok!")
+    stack.push(bad)
+    assert bad.error and stack.count() == depth
+    assert contents(circuit) == before

@@ -4,6 +4,11 @@ Each command captures what it needs to invert itself and calls one model method;
 only listens to the model, so undo, redo and ordinary edits redraw the same way. Ids chosen
 by the model on the first ``redo`` are kept and passed back on later redos, so a redo makes
 exactly the same objects (and ``to_dict`` matches) as the original edit.
+
+A model refusal (CircuitError) inside ``redo`` must not leave a half-done command on the
+stack: PySide re-raises an exception from ``redo`` only after ``QUndoStack.push`` has stored
+the command. So each command catches the error, rolls back what it did, records the message
+in ``error`` and marks itself obsolete, which makes ``push`` drop it.
 """
 
 from __future__ import annotations
@@ -12,14 +17,45 @@ from collections.abc import Mapping
 
 from PySide6.QtGui import QUndoCommand
 
-from nnviz.core.circuit import Circuit, RemovedNode, Wire
+from nnviz.core.circuit import Circuit, CircuitError, RemovedNode, Wire
 
 Pos = tuple[float, float]
 
 _KIND_LABELS = {"input": "input switch", "output": "output lamp", "nand": "NAND gate"}
 
 
-class AddNodeCommand(QUndoCommand):
+class ModelCommand(QUndoCommand):
+    """Base: ``apply``/``revert`` do the work; a refused ``apply`` rolls back and goes obsolete.
+
+    Subclasses undo their own partial work in ``rollback`` (called only after a refusal).
+    """
+
+    def __init__(self, text: str, parent: QUndoCommand | None = None) -> None:
+        super().__init__(text, parent)
+        self.error: str | None = None
+
+    def apply(self) -> None:
+        raise NotImplementedError
+
+    def revert(self) -> None:
+        raise NotImplementedError
+
+    def rollback(self) -> None:
+        """Undo whatever a failed ``apply`` managed to do (default: nothing to undo)."""
+
+    def redo(self) -> None:
+        try:
+            self.apply()
+        except CircuitError as exc:
+            self.rollback()
+            self.error = str(exc)
+            self.setObsolete(True)
+
+    def undo(self) -> None:
+        self.revert()
+
+
+class AddNodeCommand(ModelCommand):
     """Add one node. A block node also defines its block in the circuit if it is missing."""
 
     def __init__(
@@ -43,7 +79,7 @@ class AddNodeCommand(QUndoCommand):
         self.node_id: int | None = None
         self._defined_block = False
 
-    def redo(self) -> None:
+    def apply(self) -> None:
         c = self.circuit
         if self.kind == "block" and self.block not in c.blocks:
             c.define_block(self.block, self.definition)
@@ -55,14 +91,17 @@ class AddNodeCommand(QUndoCommand):
             # Keep the default name chosen now so a redo brings back the same terminal.
             self.name = c.node(self.node_id).name
 
-    def undo(self) -> None:
+    def revert(self) -> None:
         self.circuit.remove_node(self.node_id)
+        self.rollback()
+
+    def rollback(self) -> None:
         if self._defined_block:
             self.circuit.undefine_block(self.block)
             self._defined_block = False
 
 
-class RemoveNodeCommand(QUndoCommand):
+class RemoveNodeCommand(ModelCommand):
     """Remove one node with its wires; undo restores it with the same ids."""
 
     def __init__(self, circuit: Circuit, node_id: int, parent: QUndoCommand | None = None):
@@ -71,14 +110,14 @@ class RemoveNodeCommand(QUndoCommand):
         self.node_id = node_id
         self.record: RemovedNode | None = None
 
-    def redo(self) -> None:
+    def apply(self) -> None:
         self.record = self.circuit.remove_node(self.node_id)
 
-    def undo(self) -> None:
+    def revert(self) -> None:
         self.circuit.restore(self.record)
 
 
-class AddWireCommand(QUndoCommand):
+class AddWireCommand(ModelCommand):
     """Add a wire (check it first with ``Circuit.check_wire``: redo must not fail)."""
 
     def __init__(
@@ -95,14 +134,14 @@ class AddWireCommand(QUndoCommand):
         self.ends = (src, src_port, dst, dst_port)
         self.wire_id: int | None = None
 
-    def redo(self) -> None:
+    def apply(self) -> None:
         self.wire_id = self.circuit.add_wire(*self.ends, wire_id=self.wire_id)
 
-    def undo(self) -> None:
+    def revert(self) -> None:
         self.circuit.remove_wire(self.wire_id)
 
 
-class RemoveWireCommand(QUndoCommand):
+class RemoveWireCommand(ModelCommand):
     """Remove one wire; undo adds it back with the same id."""
 
     def __init__(self, circuit: Circuit, wire_id: int, parent: QUndoCommand | None = None):
@@ -111,15 +150,15 @@ class RemoveWireCommand(QUndoCommand):
         self.wire_id = wire_id
         self.wire: Wire | None = None
 
-    def redo(self) -> None:
+    def apply(self) -> None:
         self.wire = self.circuit.remove_wire(self.wire_id)
 
-    def undo(self) -> None:
+    def revert(self) -> None:
         w = self.wire
         self.circuit.add_wire(w.src, w.src_port, w.dst, w.dst_port, wire_id=w.id)
 
 
-class MoveNodesCommand(QUndoCommand):
+class MoveNodesCommand(ModelCommand):
     """Move several nodes at once: one command per drag, pushed when the mouse is released."""
 
     def __init__(
@@ -133,16 +172,20 @@ class MoveNodesCommand(QUndoCommand):
         self.circuit = circuit
         self.moves = dict(moves)  # node id -> (old position, new position)
 
-    def redo(self) -> None:
+    def apply(self) -> None:
         for nid, (_, new) in self.moves.items():
             self.circuit.move_node(nid, new)
 
-    def undo(self) -> None:
+    def revert(self) -> None:
         for nid, (old, _) in self.moves.items():
-            self.circuit.move_node(nid, old)
+            if nid in self.circuit.nodes:  # (rollback after a refused move)
+                self.circuit.move_node(nid, old)
+
+    def rollback(self) -> None:
+        self.revert()
 
 
-class RenameCommand(QUndoCommand):
+class RenameCommand(ModelCommand):
     """Rename an input or output terminal."""
 
     def __init__(
@@ -154,39 +197,50 @@ class RenameCommand(QUndoCommand):
         self.new_name = name
         self.old_name: str | None = None
 
-    def redo(self) -> None:
+    def apply(self) -> None:
         self.old_name = self.circuit.rename(self.node_id, self.new_name)
 
-    def undo(self) -> None:
+    def revert(self) -> None:
         self.circuit.rename(self.node_id, self.old_name)
 
 
-class MacroCommand(QUndoCommand):
+class MacroCommand(ModelCommand):
     """Several commands as one undo step, run in order and undone in reverse.
 
     The children are kept in a Python list rather than as Qt child commands: PySide can drop
-    the Python side of a child command created with a parent, which crashed on push.
+    the Python side of a child command created with a parent, which crashed on push. If a
+    child is refused, the children already done are undone and the whole step is dropped.
     """
 
-    def __init__(self, text: str, children: list[QUndoCommand] | None = None) -> None:
+    def __init__(self, text: str, children: list[ModelCommand] | None = None) -> None:
         super().__init__(text)
-        self.children_list: list[QUndoCommand] = list(children or [])
+        self.children_list: list[ModelCommand] = list(children or [])
+        self._done = 0
 
-    def add(self, cmd: QUndoCommand) -> QUndoCommand:
+    def add(self, cmd: ModelCommand) -> ModelCommand:
         """Append a child command and return it."""
         self.children_list.append(cmd)
         return cmd
 
-    def redo(self) -> None:
+    def apply(self) -> None:
+        self._done = 0
         for cmd in self.children_list:
-            cmd.redo()
+            cmd.apply()
+            self._done += 1
 
-    def undo(self) -> None:
+    def rollback(self) -> None:
+        failed = self.children_list[self._done] if self._done < len(self.children_list) else None
+        if failed is not None:
+            failed.rollback()
+        for cmd in reversed(self.children_list[: self._done]):
+            cmd.revert()
+
+    def revert(self) -> None:
         for cmd in reversed(self.children_list):
-            cmd.undo()
+            cmd.revert()
 
 
-class PasteCommand(QUndoCommand):
+class PasteCommand(ModelCommand):
     """Add a fragment (nodes, the wires between them, the blocks they use) in one step.
 
     ``fragment`` is a dict as written by :func:`nnviz.ui.circuit.scene.copy_fragment`:
@@ -211,8 +265,9 @@ class PasteCommand(QUndoCommand):
         self.wire_ids: list[int | None] = [None] * len(fragment["wires"])
         self.defined: list[str] = []
 
-    def redo(self) -> None:
+    def apply(self) -> None:
         c = self.circuit
+        self._added: list[int] = []
         for bname, definition in self.fragment["blocks"].items():
             if bname not in c.blocks:
                 c.define_block(bname, definition)
@@ -234,6 +289,7 @@ class PasteCommand(QUndoCommand):
                 node_id=self.node_ids.get(old),
             )
             self.node_ids[old] = new
+            self._added.append(new)
             if nd["kind"] in ("input", "output"):
                 self.names[old] = c.node(new).name
         for k, (src, sp, dst, dp) in enumerate(self.fragment["wires"]):
@@ -241,10 +297,15 @@ class PasteCommand(QUndoCommand):
                 self.node_ids[src], sp, self.node_ids[dst], dp, wire_id=self.wire_ids[k]
             )
 
-    def undo(self) -> None:
+    def revert(self) -> None:
+        self._added = list(self.node_ids.values())
+        self.rollback()
+
+    def rollback(self) -> None:
         c = self.circuit
-        for new in reversed(list(self.node_ids.values())):
-            c.remove_node(new)
+        for new in reversed(getattr(self, "_added", [])):
+            if new in c.nodes:
+                c.remove_node(new)  # takes its wires with it
         for bname in reversed(self.defined):
             c.undefine_block(bname)
         self.defined = []

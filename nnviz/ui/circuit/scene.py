@@ -18,7 +18,6 @@ from PySide6.QtGui import (
     QPainter,
     QPen,
     QTransform,
-    QUndoCommand,
     QUndoStack,
 )
 from PySide6.QtWidgets import (
@@ -37,6 +36,7 @@ from nnviz.ui.circuit.commands import (
     AddNodeCommand,
     AddWireCommand,
     MacroCommand,
+    ModelCommand,
     MoveNodesCommand,
     PasteCommand,
     RemoveNodeCommand,
@@ -304,16 +304,15 @@ class CircuitScene(QGraphicsScene):
         self.refresh_values()
 
     # -- edits (each one command) ------------------------------------------------------------
-    def _push(self, cmd: QUndoCommand) -> bool:
+    def _push(self, cmd: ModelCommand) -> bool:
+        """Push an edit; a model refusal drops the command and shows why."""
         if self.read_only:
             self.message.emit("This is a read-only view of a block; edit the block's own file.",
                               True)
             return False
-        try:
-            self.undo_stack.push(cmd)
-        except CircuitError as exc:
-            # Only reached if a model check was skipped: undo what the command did so far.
-            self.message.emit(str(exc), True)
+        self.undo_stack.push(cmd)
+        if cmd.error is not None:  # refused: rolled back and never stored (see commands.py)
+            self.message.emit(cmd.error, True)
             return False
         return True
 
