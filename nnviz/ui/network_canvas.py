@@ -26,9 +26,19 @@ from PySide6.QtWidgets import (
     QToolTip,
 )
 
+from nnviz.ui.canvas_example import ExampleView, InputImageView, OutputBars
 from nnviz.ui.canvas_items import EdgeLayerItem, NeuronLayerItem
 from nnviz.ui.canvas_layout import LAYER_DX, LayerLayout, layout_layers
 from nnviz.ui.canvas_style import legend_pixmap, legend_size, paint_legend
+from nnviz.ui.canvas_weights import WeightHeatmap
+
+__all__ = [
+    "ExampleView",
+    "InputImageView",
+    "NetworkCanvas",
+    "OutputBars",
+    "WeightHeatmap",
+]
 
 AA_EDGE_LIMIT = 1000  # more drawn edges than this: edges drawn without antialiasing (speed)
 HIT_PIXELS = 4.0  # how near (in screen pixels) a click must be to an edge to pick it

@@ -221,3 +221,41 @@ def test_exports(qtbot, tmp_path):
     assert img.width() > 800 and img.height() > 800
     text = svg.read_text()
     assert text.lstrip().startswith("<?xml") and "<svg" in text
+
+
+def test_weight_heatmap_follows_snapshots(qtbot):
+    from nnviz.ui.network_canvas import WeightHeatmap
+
+    heat = WeightHeatmap()
+    qtbot.addWidget(heat)
+    net = Network([784, 30, 10], seed=0)
+    heat.set_snapshot(snapshot_of(net))
+    heat.set_neuron(0, 7)
+    np.testing.assert_array_equal(heat.image(), net.weights[0][7].reshape(28, 28))
+    lo, hi = heat.colorbar.levels()
+    assert lo == pytest.approx(-hi) and hi > 0  # symmetric: white means zero
+    net.weights[0][7] = np.arange(784) / 784.0
+    heat.set_snapshot(snapshot_of(net))
+    assert heat.image()[27, 27] == pytest.approx(783 / 784)
+    small = Network([64, 30, 10], seed=0)
+    heat.set_snapshot(snapshot_of(small))
+    assert heat.image().shape == (8, 8)
+
+
+def test_example_view_bars_and_verdict(qtbot):
+    from nnviz.ui.network_canvas import ExampleView
+
+    view = ExampleView()
+    qtbot.addWidget(view)
+    outputs = np.full(10, 0.05)
+    outputs[7] = 0.9
+    image = np.zeros((28, 28))
+    image[4:24, 14] = 1.0
+    view.set_example(image, 1, outputs)
+    np.testing.assert_allclose(view.bars.heights(), outputs)
+    assert view.bars.predicted == 7 and view.bars.label == 1
+    assert "network says 7" in view.verdict.text() and "wrong" in view.verdict.text()
+    np.testing.assert_array_equal(view.image_view.image(), image)
+    outputs[1] = 0.95
+    view.set_example(image, 1, outputs)
+    assert view.bars.predicted == 1 and view.verdict.text().endswith("right")
