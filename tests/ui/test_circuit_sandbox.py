@@ -561,3 +561,13 @@ def test_taken_terminal_name_is_refused_without_an_undo_step(sandbox):
     assert sandbox.scene.add_node("input", (0, 80), name="a") is None
     assert sandbox.undo_stack.count() == depth
     assert "already used" in sandbox.status.text()
+
+
+def test_autosave_timer_writes_the_file(sandbox, qtbot):
+    path = paths.user_state_dir() / "autosave-circuit.json"
+    sandbox.autosave_timer.setInterval(50)
+    qtbot.wait(150)
+    assert not path.exists()  # clean: nothing to keep
+    sandbox.scene.add_node("nand", (0, 0))
+    qtbot.waitUntil(path.exists, timeout=3000)
+    assert Circuit.load(path).to_dict() == sandbox.circuit.to_dict()

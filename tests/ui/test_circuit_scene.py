@@ -424,3 +424,24 @@ def test_a_refused_command_is_rolled_back_and_not_stored(editor):
     stack.push(bad)
     assert bad.error and stack.count() == depth
     assert contents(circuit) == before
+
+
+def test_dragging_a_selection_moves_all_of_it_in_one_step(editor):
+    circuit, stack, scene, view = editor
+    a = scene.add_node("nand", (0, 0))
+    b = scene.add_node("nand", (0, 80))
+    scene.select_nodes([a, b])
+    depth = stack.count()
+    vp = view.viewport()
+    body = view.mapFromScene(QPointF(35, 20))
+    QTest.mousePress(vp, Qt.MouseButton.LeftButton, pos=body)
+    for k in range(1, 6):
+        QTest.mouseMove(vp, body + QPoint(16 * k, 0))
+    QTest.mouseRelease(vp, Qt.MouseButton.LeftButton, pos=body + QPoint(80, 0))
+    assert stack.count() == depth + 1
+    cmd = stack.command(stack.count() - 1)
+    assert isinstance(cmd, MoveNodesCommand) and set(cmd.moves) == {a, b}
+    dx = circuit.node(a).pos[0]
+    assert dx > 0 and circuit.node(b).pos == (dx, 80.0)
+    stack.undo()
+    assert circuit.node(a).pos == (0.0, 0.0) and circuit.node(b).pos == (0.0, 80.0)

@@ -9,6 +9,7 @@ user's autosave, settings or block library.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -105,6 +106,7 @@ def main(argv: list[str] | None = None) -> int:
     sb.shutdown()
     sb.close()
     app.processEvents()
+    shutil.rmtree(tmp, ignore_errors=True)
     return 0 if result.passed else 1
 
 
