@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QImage, QPainter, QWheelEvent
+from PySide6.QtGui import QColor, QFont, QImage, QPainter, QWheelEvent
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsView
 
@@ -68,6 +68,27 @@ class CircuitView(QGraphicsView):
     def visible_center(self) -> QPointF:
         """The scene point in the middle of the viewport (where palette clicks place parts)."""
         return self.mapToScene(self.viewport().rect().center())
+
+    def drawForeground(self, painter: QPainter, rect: QRectF) -> None:  # noqa: N802 (Qt name)
+        super().drawForeground(painter, rect)
+        scene = self.scene()
+        if not isinstance(scene, CircuitScene) or scene.node_items or scene.read_only:
+            return
+        # An empty canvas says how to start, in screen pixels whatever the zoom.
+        painter.save()
+        painter.setWorldMatrixEnabled(False)
+        painter.setPen(QColor("#94a3b8"))
+        font = QFont(painter.font())
+        font.setPointSizeF(11)
+        painter.setFont(font)
+        painter.drawText(
+            self.viewport().rect(),
+            int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap),
+            "Click or drag a part from the palette to begin.\n"
+            "Drag from a port to another port to wire them; click a switch to flip it.\n"
+            "Or pick a level on the right and press Start.",
+        )
+        painter.restore()
 
     def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802 (Qt name)
         delta = event.angleDelta().y()
