@@ -145,6 +145,57 @@ def test_drawn_seven_is_a_seven(qtbot, mnist_net):
     assert view.predicted == 7
 
 
+def _save_png(path, grey):
+    from PySide6.QtGui import QImage
+
+    grey = np.ascontiguousarray(grey, dtype=np.uint8)
+    h, w = grey.shape
+    assert QImage(grey.data, w, h, w, QImage.Format.Format_Grayscale8).copy().save(str(path))
+
+
+def test_open_image_on_pad(qtbot, tmp_path):
+    from nnviz.ui.explore.draw_digit import DrawDigitView
+
+    view = DrawDigitView()
+    qtbot.addWidget(view)
+    pic = np.full((400, 200), 255, dtype=np.uint8)  # portrait: scaled to 280 tall, 140 wide
+    pic[50:350, 90:110] = 0
+    _save_png(tmp_path / "bar.png", pic)
+    assert view.load_image(str(tmp_path / "bar.png")) == ""
+    ink = view.pad.ink()
+    assert ink[140, 140] > 0.9 and ink[140, 100] == 0  # centred on the pad
+    np.testing.assert_array_equal(view.input_image, to_mnist(ink))
+    draw(view.pad, [(20, 20), (60, 20)])  # strokes go on top of the picture
+    assert view.pad.ink()[20, 40] > 0.9 and view.pad.ink()[140, 140] > 0.9
+    view.pad.undo()
+    view.pad.undo()  # the picture goes last
+    assert view.pad.picture is None and view.pad.ink().max() == 0
+    (tmp_path / "junk.png").write_text("no image")
+    assert "cannot read" in view.load_image(str(tmp_path / "junk.png"))
+    assert "cannot read" in view.load_status.text()
+    _save_png(tmp_path / "white.png", np.full((30, 30), 255, dtype=np.uint8))
+    assert "no dark ink" in view.load_image(str(tmp_path / "white.png"))
+
+
+@pytest.mark.mnist
+def test_opened_mnist_picture_gets_the_networks_answer(qtbot, tmp_path, mnist_net):
+    from nnviz.core.training import predict_rows
+    from nnviz.ui.explore.draw_digit import DrawDigitView
+
+    net, ds = mnist_net
+    view = DrawDigitView()
+    qtbot.addWidget(view)
+    view.set_network(net, ds)
+    expected = predict_rows(net, ds.test.x[:20], ds.scale)
+    agree = 0
+    for k in range(20):
+        big = np.kron(ds.test.x[k].reshape(28, 28), np.ones((8, 8), dtype=np.uint8))
+        _save_png(tmp_path / "d.png", 255 - big)
+        assert view.load_image(str(tmp_path / "d.png")) == ""
+        agree += view.predicted == expected[k]
+    assert agree >= 18
+
+
 # -- errors view ----------------------------------------------------------------------------------
 
 

@@ -60,6 +60,7 @@ class DrawPad(QWidget):
         self.setToolTip("Draw a digit with the mouse (left button)")
         self.pen_width = DEFAULT_PEN
         self.strokes: list[list[QPointF]] = []
+        self.picture: QImage | None = None  # a loaded image, drawn under the strokes
         self._drawing = False
         self._image = QImage(size, size, QImage.Format.Format_Grayscale8)
         self._render()
@@ -74,17 +75,35 @@ class DrawPad(QWidget):
             self.changed.emit()
 
     def undo(self) -> None:
-        """Remove the last stroke."""
+        """Remove the last stroke (or, when no strokes are left, a loaded picture)."""
         if self.strokes:
             self.strokes.pop()
+        elif self.picture is not None:
+            self.picture = None
+        else:
+            return
+        self._render()
+        self.changed.emit()
+
+    def clear(self) -> None:
+        if self.strokes or self.picture is not None:
+            self.strokes.clear()
+            self.picture = None
             self._render()
             self.changed.emit()
 
-    def clear(self) -> None:
-        if self.strokes:
-            self.strokes.clear()
-            self._render()
-            self.changed.emit()
+    def set_picture(self, ink: np.ndarray) -> None:
+        """Put a picture under the strokes: ``ink`` (H, W) in 0..1 (see
+        :func:`nnviz.core.preprocess.image_to_ink`), scaled smoothly to fit the pad."""
+        grey = np.ascontiguousarray(np.round(255 * (1 - np.clip(ink, 0, 1))).astype(np.uint8))
+        h, w = grey.shape
+        img = QImage(grey.data, w, h, w, QImage.Format.Format_Grayscale8).copy()
+        self.picture = img.scaled(
+            self.width(), self.height(), Qt.AspectRatioMode.KeepAspectRatio,
+            Qt.TransformationMode.SmoothTransformation,
+        )
+        self._render()
+        self.changed.emit()
 
     def set_pen_width(self, width: int) -> None:
         self.pen_width = int(width)
@@ -116,6 +135,10 @@ class DrawPad(QWidget):
         # Redrawing every stroke is cheap at 280x280 and keeps undo exact.
         self._image.fill(QColor(255, 255, 255))
         painter = QPainter(self._image)
+        if self.picture is not None:
+            pic = self.picture
+            painter.drawImage((self.width() - pic.width()) // 2,
+                              (self.height() - pic.height()) // 2, pic)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(self._pen())
         for pts in self.strokes:
@@ -139,7 +162,7 @@ class DrawPad(QWidget):
         painter.drawImage(0, 0, self._image)
         painter.setPen(QPen(QColor(170, 170, 170), 1))
         painter.drawRect(0, 0, self.width() - 1, self.height() - 1)
-        if not self.strokes:
+        if not self.strokes and self.picture is None:
             painter.setPen(QColor(150, 150, 150))
             painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "draw a digit here")
         painter.end()
@@ -190,6 +213,15 @@ class DrawDigitView(QWidget):
         self.pad = DrawPad()
         self.undo_button = QPushButton("Undo stroke")
         self.clear_button = QPushButton("Clear")
+        self.load_button = QPushButton("Open image\u2026")
+        self.load_button.setToolTip(
+            "Classify a picture of a digit (PNG, JPEG; dark ink on light paper). "
+            "You can draw on top of it."
+        )
+        self.load_status = QLabel()
+        self.load_status.setWordWrap(True)
+        self.load_status.setStyleSheet("color: #8a4b00;")
+        self.load_status.setMaximumWidth(PAD_SIZE + 20)
         self.pen_spin = QSpinBox()
         self.pen_spin.setRange(4, 48)
         self.pen_spin.setValue(DEFAULT_PEN)
@@ -203,6 +235,9 @@ class DrawDigitView(QWidget):
         pad_layout = QVBoxLayout(pad_box)
         pad_layout.addWidget(self.pad, alignment=Qt.AlignmentFlag.AlignCenter)
         pad_layout.addLayout(buttons)
+        pad_layout.addWidget(self.load_button)
+        pad_layout.addWidget(self.load_status)
+        pad_layout.addStretch(1)  # let the box grow with the window; the pad stays square
 
         self.input_label = QLabel()
         self.input_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -261,6 +296,7 @@ class DrawDigitView(QWidget):
         self.pad.changed.connect(self._on_drawing_changed)
         self.undo_button.clicked.connect(self.pad.undo)
         self.clear_button.clicked.connect(self.pad.clear)
+        self.load_button.clicked.connect(self._on_open_image)
         self.pen_spin.valueChanged.connect(self.pad.set_pen_width)
         self.set_network(None, None)
 
@@ -276,6 +312,26 @@ class DrawDigitView(QWidget):
         else:
             self.hint.hide()
         self._on_drawing_changed()
+
+    def load_image(self, path: str) -> str:
+        """Show the image file at ``path`` on the pad; returns "" or why it could not."""
+        from nnviz.cli import UsageError
+        from nnviz.cli.classify import read_image
+        from nnviz.core.preprocess import image_to_ink
+
+        try:
+            ink = image_to_ink(read_image(path))
+        except (UsageError, ValueError) as exc:
+            message = str(exc)
+        else:
+            if not ink.any():
+                message = f"found no dark ink on light paper in {path}"
+            else:
+                self.pad.strokes.clear()
+                self.pad.set_picture(ink)
+                message = ""
+        self.load_status.setText(message)
+        return message
 
     @property
     def n_inputs(self) -> int:
@@ -309,6 +365,15 @@ class DrawDigitView(QWidget):
             )
         return ""
 
+    def _on_open_image(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Open a picture of a digit", "", "Images (*.png *.jpg *.jpeg *.bmp *.gif)"
+        )
+        if path:
+            self.load_image(path)
+
     def _on_drawing_changed(self) -> None:
         n_in = self.n_inputs
         self.input_image = to_network_format(self.pad.ink(), n_in)
@@ -327,7 +392,7 @@ class DrawDigitView(QWidget):
                 "and each pixel is the ink in a 4x4 block of a 32x32 bitmap (approximate)."
             )
         usable = not self._problem()
-        if not usable or not self.pad.strokes or not self.input_image.any():
+        if not usable or not self.input_image.any():
             self.outputs = None
             self.predicted = None
             self.bars.setOpts(height=np.zeros(10), brushes=[BAR_COLOR] * 10)
