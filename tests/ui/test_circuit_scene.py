@@ -445,3 +445,20 @@ def test_dragging_a_selection_moves_all_of_it_in_one_step(editor):
     assert dx > 0 and circuit.node(b).pos == (dx, 80.0)
     stack.undo()
     assert circuit.node(a).pos == (0.0, 0.0) and circuit.node(b).pos == (0.0, 80.0)
+
+
+def test_dropping_on_a_used_input_rewires_it_in_one_step(editor):
+    circuit, stack, scene, _ = editor
+    a = scene.add_node("input", (0, 0), name="a")
+    b = scene.add_node("input", (0, 80), name="b")
+    g = scene.add_node("nand", (160, 0))
+    scene.add_wire(a, 0, g, 0)
+    depth = stack.count()
+    wid = scene.finish_wire(scene.node_items[g].inputs[0], scene.node_items[b].outputs[0])
+    assert wid is not None
+    w = circuit.wire(wid)
+    assert (w.src, w.dst, w.dst_port) == (b, g, 0)
+    assert len(circuit.wires) == 1 and stack.count() == depth + 1
+    stack.undo()
+    [old] = circuit.wires.values()
+    assert old.src == a

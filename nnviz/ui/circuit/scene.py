@@ -491,13 +491,13 @@ class CircuitScene(QGraphicsScene):
                 return
         super().mousePressEvent(event)
         if event.button() == Qt.MouseButton.LeftButton:
-            self._press_item = self.itemAt(event.scenePos(), self._view_transform(event))
+            self._press_item = self.itemAt(event.scenePos(), self._view_transform())
             self._press_screen = event.screenPos()
             self._press_positions = {
                 i.node_id: i.pos() for i in self.selectedItems() if isinstance(i, NodeItem)
             }
 
-    def _view_transform(self, event=None) -> QTransform:
+    def _view_transform(self) -> QTransform:
         views = self.views()
         return views[0].transform() if views else QTransform()
 
@@ -580,7 +580,7 @@ class CircuitScene(QGraphicsScene):
         super().keyPressEvent(event)
 
     def mouseDoubleClickEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802
-        item = self.itemAt(event.scenePos(), self._view_transform(event))
+        item = self.itemAt(event.scenePos(), self._view_transform())
         while item is not None and not isinstance(item, NodeItem):
             item = item.parentItem()
         if isinstance(item, BlockItem):
