@@ -6,17 +6,24 @@ copies the pixels out) and prints frames per second, split into the recolour ste
 (``set_snapshot``) and the paint. Run::
 
     .venv/bin/python benchmarks/canvas_fps.py [--frames 200] [--grab]
+
+A second part plays the live case: snapshots arrive at 30 a second (as the throttled training
+worker sends them) for a few seconds, the canvas draws with its own frame limit and fast-while-
+live edges, and the script prints the frames actually painted per second and the CPU the
+process used (one GUI thread: 100% would mean the GUI had no time left for anything else).
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import time
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import numpy as np  # noqa: E402
+from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from nnviz.core.network import Network  # noqa: E402
@@ -67,10 +74,49 @@ def run(sizes: list[int], frames: int, grab: bool, antialias: bool) -> tuple[flo
     return frames / total, 1000 * t_update / frames, 1000 * t_paint / frames
 
 
+class _PaintCounter(QObject):
+    def __init__(self) -> None:
+        super().__init__()
+        self.count = 0
+
+    def eventFilter(self, obj, event) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self.count += 1
+        return False
+
+
+def run_live(sizes: list[int], seconds: float, rate: float = 30.0) -> tuple[float, float]:
+    """Frames painted per second and CPU use (%) while snapshots arrive at ``rate``/s."""
+    app = QApplication.instance() or QApplication([])
+    canvas = NetworkCanvas()
+    canvas.resize(1100, 750)
+    canvas.show()
+    snaps = snapshots(sizes, int(seconds * rate) + 2)
+    canvas.set_snapshot(snaps[0])
+    app.processEvents()
+    counter = _PaintCounter()
+    canvas.viewport().installEventFilter(counter)
+    it = itertools.cycle(snaps[1:])
+    feeder = QTimer()
+    feeder.setInterval(int(1000 / rate))
+    feeder.timeout.connect(lambda: canvas.set_snapshot(next(it)))
+    loop = QEventLoop()
+    QTimer.singleShot(int(seconds * 1000), loop.quit)
+    cpu0, t0 = time.process_time(), time.perf_counter()
+    feeder.start()
+    loop.exec()
+    feeder.stop()
+    cpu, wall = time.process_time() - cpu0, time.perf_counter() - t0
+    canvas.viewport().removeEventFilter(counter)
+    canvas.close()
+    return counter.count / wall, 100 * cpu / wall
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--frames", type=int, default=200)
     parser.add_argument("--grab", action="store_true", help="force each frame with widget.grab()")
+    parser.add_argument("--seconds", type=float, default=4.0, help="length of the live part")
     args = parser.parse_args()
     how = "grab()" if args.grab else "repaint()+processEvents()"
     print(f"{args.frames} frames per case, 1100x750 canvas, offscreen, forced with {how}")
@@ -81,6 +127,10 @@ def main() -> None:
                 f"{str(sizes):16s} antialias={'on ' if aa else 'off'}  {fps:7.1f} fps"
                 f"   (set_snapshot {upd:5.2f} ms, paint {paint:5.2f} ms per frame)"
             )
+    print(f"\nlive: snapshots at 30/s for {args.seconds:g} s, canvas limit 25 fps")
+    for sizes in ([784, 30, 10], [784, 100, 10]):
+        fps, cpu = run_live(sizes, args.seconds)
+        print(f"{str(sizes):16s} painted {fps:5.1f} fps, process CPU {cpu:5.1f}% of one core")
 
 
 if __name__ == "__main__":

@@ -17,6 +17,8 @@ from nnviz.ui.canvas_layout import LayerLayout, segment_distances
 from nnviz.ui.canvas_style import (
     HIGHLIGHT,
     N_LEVELS,
+    NEGATIVE,
+    POSITIVE,
     TEXT,
     activation_color,
     bias_pen,
@@ -27,6 +29,13 @@ from nnviz.ui.canvas_style import (
 
 # Pens are built once: a bucket key is sign * N_LEVELS + level (sign 0 = negative, 1 = positive).
 _PENS = [edge_pen(key >= N_LEVELS, key % N_LEVELS) for key in range(2 * N_LEVELS)]
+# Edges of the hovered / selected neuron: full colour, wider, drawn over the rest.
+_FOCUS_PENS = []
+for _key in range(2 * N_LEVELS):
+    _f = (_key % N_LEVELS + 0.5) / N_LEVELS
+    _pen = QPen(POSITIVE if _key >= N_LEVELS else NEGATIVE, 1.2 + 2.6 * _f)
+    _pen.setCapStyle(Qt.PenCapStyle.FlatCap)
+    _FOCUS_PENS.append(_pen)
 # Draw weak edges first so the strong ones end up on top, alternating signs per level.
 _DRAW_ORDER = [s * N_LEVELS + lv for lv in range(N_LEVELS) for s in (0, 1)]
 
@@ -59,6 +68,9 @@ class EdgeLayerItem(QGraphicsItem):
         ys = np.concatenate([src.ys, dst.ys])
         self._rect = QRectF(x1, ys.min() - 4, x2 - x1, ys.max() - ys.min() + 8)
         self._buckets: list[tuple[QPen, list[QLineF]]] = []
+        self._keys = np.zeros(self.j.size, dtype=np.int64)
+        self._focus: tuple[int | None, int | None] = (None, None)  # (j, k) unit indices
+        self._focus_lines: list[tuple[QPen, QLineF]] = []
         self.bucket_counts = np.zeros(2 * N_LEVELS, dtype=np.int64)
         self.scale = 1.0
         # Antialiased lines cost ~5x in Qt's raster engine; the canvas turns it off for big
@@ -82,7 +94,30 @@ class EdgeLayerItem(QGraphicsItem):
             if b > a:
                 buckets.append((_PENS[key], [lines[i] for i in order[a:b].tolist()]))
         self._buckets = buckets
+        self._keys = keys
+        self._build_focus()
         self.update()
+
+    def set_focus(self, j: int | None = None, k: int | None = None) -> None:
+        """Emphasise the edges into unit ``j`` of layer l + 1 and out of unit ``k`` of layer l."""
+        if (j, k) != self._focus:
+            self._focus = (j, k)
+            self._build_focus()
+            self.update()
+
+    def focus_count(self) -> int:
+        return len(self._focus_lines)
+
+    def _build_focus(self) -> None:
+        j, k = self._focus
+        mask = np.zeros(self.j.size, dtype=bool)
+        if j is not None:
+            mask |= self.j == j
+        if k is not None:
+            mask |= self.k == k
+        idx = np.flatnonzero(mask)
+        idx = idx[np.argsort(self._keys[idx] % N_LEVELS, kind="stable")]  # strong ones on top
+        self._focus_lines = [(_FOCUS_PENS[self._keys[i]], self._lines[i]) for i in idx.tolist()]
 
     def nearest(self, x: float, y: float, tolerance: float) -> tuple[int, int] | None:
         """(j, k) of the edge closest to scene point (x, y) if within ``tolerance``."""
@@ -110,6 +145,11 @@ class EdgeLayerItem(QGraphicsItem):
         for pen, lines in self._buckets:
             painter.setPen(pen)
             painter.drawLines(lines)
+        if self._focus_lines:
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, aa)
+            for pen, line in self._focus_lines:
+                painter.setPen(pen)
+                painter.drawLine(line)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, aa)
 
 

@@ -106,6 +106,13 @@ class NetworkCanvas(QGraphicsView):
         self._throttle.setSingleShot(True)
         self._throttle.timeout.connect(self._on_throttle_timeout)
         self.set_max_fps(25)
+        # While snapshots stream in, edges are drawn without antialiasing (~2.5x cheaper);
+        # once they stop for a moment the canvas redraws them smooth.
+        self._settle = QTimer(self)
+        self._settle.setSingleShot(True)
+        self._settle.setInterval(300)
+        self._settle.timeout.connect(self._on_settle)
+        self._edge_aa = True
 
     # -- model in -------------------------------------------------------------------------
     def set_network(
@@ -141,9 +148,9 @@ class NetworkCanvas(QGraphicsView):
             item.setZValue(0)
             self._scene.addItem(item)
             self.edge_items.append(item)
-        aa = sum(item.j.size for item in self.edge_items) <= AA_EDGE_LIMIT
+        self._edge_aa = sum(item.j.size for item in self.edge_items) <= AA_EDGE_LIMIT
         for item in self.edge_items:
-            item.antialias = aa
+            item.antialias = self._edge_aa
         self.neuron_items = []
         for l, lay in enumerate(self.layouts):
             side = "left" if l == 0 else "right" if l == n_layers - 1 else "above"
@@ -175,9 +182,24 @@ class NetworkCanvas(QGraphicsView):
         self._apply_snapshot(snapshot)
 
     def _apply_snapshot(self, snapshot) -> None:
-        self._update_parameters(snapshot.weights, snapshot.biases)
         if self._throttle.interval() > 0:
+            for item in self.edge_items:
+                item.antialias = False
+            self._settle.start()
             self._throttle.start()
+        self._update_parameters(snapshot.weights, snapshot.biases)
+
+    def _on_settle(self) -> None:
+        if self._throttle.isActive() or self._pending is not None:
+            self._settle.start()  # still streaming
+            return
+        for item in self.edge_items:
+            item.antialias = self._edge_aa
+            item.update()
+
+    def is_live(self) -> bool:
+        """True while snapshots stream in (edges drawn in the fast, unsmoothed mode)."""
+        return self._settle.isActive()
 
     def _on_throttle_timeout(self) -> None:
         pending, self._pending = self._pending, None
@@ -430,6 +452,7 @@ class NetworkCanvas(QGraphicsView):
         if hit != (-1, -1):
             self.neuron_items[hit[0]].highlighted = hit[1]
             self.neuron_items[hit[0]].update()
+        self._update_focus()
         self.neuron_hovered.emit(*hit)
 
     def _set_selected(self, hit: tuple[int, int] | None) -> None:
@@ -440,6 +463,15 @@ class NetworkCanvas(QGraphicsView):
             self.neuron_items[hit[0]].selected = hit[1]
         for item in self.neuron_items:
             item.update()
+        self._update_focus()
+
+    def _update_focus(self) -> None:
+        # The hovered neuron's edges are emphasised; otherwise the selected one's.
+        focus = self._hovered if self._hovered != (-1, -1) else self.selected
+        for item in self.edge_items:
+            j = focus[1] if focus is not None and focus[0] == item.layer + 1 else None
+            k = focus[1] if focus is not None and focus[0] == item.layer else None
+            item.set_focus(j, k)
 
     def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
         if not self._legend_visible or not self.sizes:

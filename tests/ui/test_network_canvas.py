@@ -259,3 +259,22 @@ def test_example_view_bars_and_verdict(qtbot):
     outputs[1] = 0.95
     view.set_example(image, 1, outputs)
     assert view.bars.predicted == 1 and view.verdict.text().endswith("right")
+
+
+def test_hovered_neuron_edges_are_emphasised(qtbot):
+    canvas, _ = make_canvas(qtbot, [784, 30, 10])
+    canvas._set_hovered((1, 4))
+    # 16 shown inputs feed hidden neuron 4, and it feeds all 10 outputs.
+    assert canvas.edge_items[0].focus_count() == 16
+    assert canvas.edge_items[1].focus_count() == 10
+    canvas._set_hovered((-1, -1))
+    assert canvas.edge_items[0].focus_count() == 0 == canvas.edge_items[1].focus_count()
+
+
+def test_live_updates_draw_fast_then_settle_smooth(qtbot):
+    canvas, net = make_canvas(qtbot, [784, 30, 10])
+    assert all(item.antialias for item in canvas.edge_items)
+    canvas.set_snapshot(snapshot_of(net))
+    assert canvas.is_live() and not any(item.antialias for item in canvas.edge_items)
+    qtbot.waitUntil(lambda: not canvas.is_live(), timeout=3000)
+    assert all(item.antialias for item in canvas.edge_items)
