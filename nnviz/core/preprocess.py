@@ -15,6 +15,9 @@ No Qt here: callers load files themselves and hand over numpy arrays.
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import numpy as np
 
 MNIST_SIDE = 28
@@ -30,18 +33,31 @@ INPUT_FORMATS: dict[int, tuple[int, float]] = {
 
 
 def image_to_ink(
-    image: np.ndarray, dark_on_light: bool = True, noise: float = 0.1
+    image: np.ndarray | str | os.PathLike, dark_on_light: bool = True, noise: float = 0.1
 ) -> np.ndarray:
     """An ink map (H, W) of floats in 0..1 (1 = full ink) from a grey or colour image.
 
     ``image``: (H, W) grey, (H, W, 3) RGB or (H, W, 4) RGBA; uint8 (0..255) or floats in
-    0..1. Transparent pixels count as paper. ``dark_on_light``: True for dark strokes on light
+    0..1; or the path of a ``.npy`` file holding such an array (the core reads no image
+    formats: PNG and JPEG are decoded by the caller, e.g. ``nnviz.cli.classify.read_image``
+    with Qt). Transparent pixels count as paper. ``dark_on_light``: True for dark strokes on light
     paper (a pen drawing, a scan), False for light on dark (MNIST's own storage).
 
     Photos and JPEGs rarely have pure white paper, so the paper level (the median pixel: most
     of a digit picture is background) is subtracted and the strongest ink stretched to 1.
     Whatever is then below ``noise`` is set to 0, so specks do not widen the bounding box.
     """
+    if isinstance(image, str | os.PathLike):
+        path = Path(image)
+        if path.suffix.lower() != ".npy":
+            raise ValueError(
+                f"{path.name}: only .npy arrays can be read here; decode PNG or JPEG files "
+                "first (nnviz.cli.classify.read_image does it with Qt)"
+            )
+        try:
+            image = np.load(path, allow_pickle=False)
+        except (OSError, ValueError) as exc:
+            raise ValueError(f"cannot read {path}: {exc}") from None
     a = np.asarray(image)
     if a.ndim not in (2, 3) or (a.ndim == 3 and a.shape[2] not in (1, 3, 4)):
         raise ValueError(

@@ -168,6 +168,17 @@ def test_light_on_dark_and_transparent_pixels():
     assert ink[2, 2] == 1.0 and ink.sum() == 1.0
 
 
+def test_image_to_ink_reads_npy_paths(tmp_path):
+    img = np.full((6, 6), 255, dtype=np.uint8)
+    img[1:3, 2:4] = 0
+    np.save(tmp_path / "d.npy", img)
+    np.testing.assert_array_equal(image_to_ink(tmp_path / "d.npy"), image_to_ink(img))
+    with pytest.raises(ValueError, match="only .npy"):
+        image_to_ink(str(tmp_path / "d.png"))
+    with pytest.raises(ValueError, match="cannot read"):
+        image_to_ink(tmp_path / "missing.npy")
+
+
 def test_image_to_ink_errors():
     with pytest.raises(ValueError, match="shape"):
         image_to_ink(np.zeros((2, 2, 2)))
