@@ -655,14 +655,15 @@ class CircuitScene(QGraphicsScene):
         return None
 
     def free_spot(self, near: QPointF) -> QPointF:
-        """A grid point near ``near`` where no node sits yet (palette clicks stack neatly)."""
-        p = snap(near)
-        for _ in range(200):
-            rect = QRectF(p.x() - 20, p.y() - 20, 170, 110)  # room for a block and its label
-            if not any(isinstance(i, NodeItem) for i in self.items(rect)):
-                return p
-            p = QPointF(p.x(), p.y() + 3 * GRID)
-        return p
+        """A grid point near ``near`` clear of parts and wires (palette clicks stack neatly)."""
+        start = snap(near)
+        for row in range(40):
+            for col in (0, 1, -1, 2):
+                p = QPointF(start.x() + col * 8 * GRID, start.y() + row * 3 * GRID)
+                rect = QRectF(p.x() - 20, p.y() - 20, 170, 110)  # room for a block and label
+                if not any(isinstance(i, NodeItem | WireItem) for i in self.items(rect)):
+                    return p
+        return start
 
     # -- drawing ------------------------------------------------------------------------------
     def drawBackground(self, painter: QPainter, rect: QRectF) -> None:  # noqa: N802
