@@ -288,6 +288,12 @@ class PerceptronView(QWidget):
         self.c_slider.valueChanged.connect(self._on_c_changed)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
+        self.legend = QLabel(
+            "Inside each perceptron: its bias. On each arrow: its weight. Green units output 1 "
+            "for the switches' current inputs (flip them on the Gates page)."
+        )
+        self.legend.setWordWrap(True)
+        self.legend.setStyleSheet("color:#6b7280;")
 
         top = QHBoxLayout()
         top.addWidget(self.merge_box)
@@ -327,6 +333,7 @@ class PerceptronView(QWidget):
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(top)
         layout.addWidget(self.summary)
+        layout.addWidget(self.legend)
         layout.addWidget(split, 1)
         self._on_c_changed(self.c_slider.value())
 

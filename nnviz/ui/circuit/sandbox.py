@@ -219,6 +219,12 @@ class CircuitSandbox(QWidget):
         a["zoom_out"] = self._action("Zoom out", self.view.zoom_out, ["Ctrl+-"])
         a["fit"] = self._action("Fit", self.view.fit, ["Ctrl+0"], tip="Show the whole circuit")
         self.actions_by_name = a
+        for act in a.values():  # show the keys in tooltips
+            keys = ", ".join(k.toString(QKeySequence.SequenceFormat.NativeText)
+                             for k in act.shortcuts())
+            tip = act.toolTip() if act.toolTip() != act.text().replace("&", "") else act.text()
+            if keys:
+                act.setToolTip(f"{tip} ({keys})")
 
         file_menu = QMenu(self)
         for k in ("new", "open", "save", "save_as", "save_block"):
