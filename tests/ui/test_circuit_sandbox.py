@@ -571,3 +571,13 @@ def test_autosave_timer_writes_the_file(sandbox, qtbot):
     sandbox.scene.add_node("nand", (0, 0))
     qtbot.waitUntil(path.exists, timeout=3000)
     assert Circuit.load(path).to_dict() == sandbox.circuit.to_dict()
+
+
+@pytest.mark.parametrize("name", ["nand", "xor", "full_adder", "adder2", "adder4"])
+def test_perceptron_view_agrees_on_every_example(sandbox, name):
+    assert sandbox.load_file(examples_dir() / f"{name}.json", as_copy=True)
+    pv = sandbox.perceptron_view
+    sandbox.pages.setCurrentWidget(pv)
+    assert pv.tables_agree()
+    assert pv.layered.truth_table().rows == sandbox.circuit.truth_table().rows
+    assert "✔" in pv.summary.text()
