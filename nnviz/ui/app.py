@@ -26,6 +26,15 @@ def make_app():
     app.setOrganizationName("nnviz")
     app.setApplicationDisplayName("nnviz")
     pg.setConfigOptions(antialias=True, background="w", foreground="k")
+    from PySide6.QtGui import QIcon
+
+    from nnviz.paths import RESOURCES
+
+    app.setWindowIcon(QIcon(str(RESOURCES / "icons" / "nnviz.svg")))
+    qss = RESOURCES / "styles" / "light.qss"
+    if qss.exists() and not app.property("nnviz_styled"):
+        app.setStyleSheet(app.styleSheet() + qss.read_text())
+        app.setProperty("nnviz_styled", True)
     return app
 
 
@@ -39,4 +48,9 @@ def run_app(args=None) -> int:
         window.set_presenter(True)
     if args is not None and getattr(args, "open_file", None) and hasattr(window, "open_path"):
         window.open_path(args.open_file)
+    quit_ms = os.environ.get("NNVIZ_SMOKE_QUIT_MS")
+    if quit_ms:  # CI: prove the app starts on a real display, then close it normally
+        from PySide6.QtCore import QTimer
+
+        QTimer.singleShot(int(quit_ms), window.close)
     return app.exec()

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -131,7 +132,7 @@ class TrainingControls(QWidget):
 
         box = QGroupBox("Run")
         v = QVBoxLayout(box)
-        row = QHBoxLayout()
+        grid = QGridLayout()
         self.play_button = QPushButton(style.standardIcon(QStyle.StandardPixmap.SP_MediaPlay),
                                        "Play")
         self.play_button.setToolTip("Play / pause training (Space)")
@@ -144,10 +145,11 @@ class TrainingControls(QWidget):
         self.reset_button = QPushButton(
             style.standardIcon(QStyle.StandardPixmap.SP_BrowserReload), "Reset")
         self.reset_button.setToolTip("New weights from the seed, with the settings above (R)")
-        for b in (self.play_button, self.step_button, self.epoch_button, self.reset_button):
+        buttons = (self.play_button, self.step_button, self.epoch_button, self.reset_button)
+        for i, b in enumerate(buttons):
             b.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keep Space for the play shortcut
-            row.addWidget(b)
-        v.addLayout(row)
+            grid.addWidget(b, i // 2, i % 2)
+        v.addLayout(grid)
         row = QHBoxLayout()
         row.addWidget(QLabel("Speed"))
         self.speed_combo = QComboBox()

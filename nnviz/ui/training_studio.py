@@ -1,0 +1,651 @@
+"""The Training tab: pick a network, press Play, watch it learn.
+
+The studio owns the current run: the data set, the worker thread driving SGD, and the newest
+snapshot. Views (canvas, plots, example view, log) only ever receive snapshots and progress
+records; the network itself lives in the worker.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from nnviz.core.data import find_mnist, load_dataset
+from nnviz.core.dataset import Dataset
+from nnviz.core.network import Network
+from nnviz.core.network_io import load_network, save_network
+from nnviz.core.neuron import sigmoid
+from nnviz.core.presets import Preset, load_presets
+from nnviz.core.snapshot import CHUNK, DIVERGED, DONE, EPOCH, Progress, Snapshot
+from nnviz.core.training import TrainConfig, check_compatible
+from nnviz.ui.canvas_example import ExampleView
+from nnviz.ui.canvas_weights import WeightHeatmap
+from nnviz.ui.jobs import Job
+from nnviz.ui.network_canvas import NetworkCanvas
+from nnviz.ui.plots import TrainingPlots
+from nnviz.ui.training_controls import RunSettings, TrainingControls
+from nnviz.ui.training_worker import EDIT, PAUSED, PLAYING, TrainingWorker
+
+SATURATED = 0.02  # a sigmoid output this close to 0 or 1 has slope below ~0.02
+
+
+def saturation(snapshot: Snapshot, inputs: np.ndarray) -> float:
+    """Fraction of hidden and output sigmoids within SATURATED of 0 or 1 on ``inputs``."""
+    a = inputs
+    flat = []
+    for w, b in zip(snapshot.weights, snapshot.biases):
+        a = sigmoid(w @ a + b)
+        flat.append(a.ravel())
+    s = np.concatenate(flat)
+    return float(np.mean((s < SATURATED) | (s > 1 - SATURATED)))
+
+
+class TrainingStudio(QWidget):
+    """The live training view. Public methods are what menus, shortcuts and tests drive."""
+
+    status_changed = Signal(str)
+    run_state_changed = Signal(bool)  # playing?
+    snapshot_shown = Signal(object)  # Snapshot, for other views (explore tabs)
+    dataset_changed = Signal(object)  # Dataset
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.presets = load_presets()
+        self.dataset: Dataset | None = None
+        self._dataset_key: str | None = None
+        self.settings: RunSettings | None = None
+        self.worker: TrainingWorker | None = None
+        self.snapshot: Snapshot | None = None
+        self.start_epoch = 0
+        self._run_counter = 0
+        self._loaded_network: tuple[Network, int] | None = None
+        self._data_job: Job | None = None
+        self._pending_play = False
+        self._example_index = 0
+        self._records_seen = 0
+        self._last_speed = 0.0
+        self._speed_mark: tuple[float, int] | None = None
+        self._build()
+        # Pick the first experiment once the event loop runs, so the window shows at once.
+        QTimer.singleShot(0, self._choose_default_experiment)
+
+    # -- layout --------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.controls = TrainingControls(self.presets)
+        scroll = QScrollArea()
+        scroll.setWidget(self.controls)
+        scroll.setWidgetResizable(True)
+        scroll.setMinimumWidth(self.controls.sizeHint().width() + 24)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
+        self.banner = QLabel()
+        self.banner.setObjectName("banner")
+        self.banner.setWordWrap(True)
+        self.banner.hide()
+
+        self.canvas = NetworkCanvas()
+        self.example = ExampleView()
+        browse = QHBoxLayout()
+        self.prev_button = QPushButton("\u25c0")
+        self.next_button = QPushButton("\u25b6")
+        self.example_spin = QSpinBox()
+        self.example_spin.setPrefix("test example ")
+        self.prev_button.setToolTip("Previous test example")
+        self.next_button.setToolTip("Next test example")
+        for b in (self.prev_button, self.next_button):
+            b.setFixedWidth(36)
+            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        browse.addWidget(self.prev_button)
+        browse.addWidget(self.example_spin, 1)
+        browse.addWidget(self.next_button)
+        side = QWidget()
+        sv = QVBoxLayout(side)
+        sv.setContentsMargins(0, 0, 0, 0)
+        sv.addLayout(browse)
+        sv.addWidget(self.example, 2)
+        self.heatmap = WeightHeatmap()
+        self.heatmap_label = QLabel("Click a neuron of the first hidden layer to see its "
+                                    "incoming weights as an image.")
+        self.heatmap_label.setWordWrap(True)
+        self.heatmap_label.setObjectName("hint")
+        sv.addWidget(self.heatmap_label)
+        sv.addWidget(self.heatmap, 3)
+
+        middle = QSplitter(Qt.Orientation.Horizontal)
+        middle.addWidget(self.canvas)
+        middle.addWidget(side)
+        middle.setStretchFactor(0, 3)
+        middle.setStretchFactor(1, 2)
+        middle.setSizes([640, 420])
+
+        self.plots = TrainingPlots()
+        plots_split = self.plots.findChild(QSplitter)
+        if plots_split is not None:  # side by side suits the wide bottom strip
+            plots_split.setOrientation(Qt.Orientation.Horizontal)
+        self.log = QPlainTextEdit()
+        self.log.setReadOnly(True)
+        self.log.setMaximumBlockCount(5000)
+        self.log.setObjectName("log")
+        bottom = QTabWidget()
+        bottom.addTab(self.plots, "Cost and accuracy")
+        bottom.addTab(self.log, "Log")
+        self.bottom_tabs = bottom
+
+        centre = QSplitter(Qt.Orientation.Vertical)
+        top = QWidget()
+        tv = QVBoxLayout(top)
+        tv.setContentsMargins(0, 0, 0, 0)
+        tv.addWidget(self.banner)
+        tv.addWidget(middle, 1)
+        centre.addWidget(top)
+        centre.addWidget(bottom)
+        centre.setStretchFactor(0, 3)
+        centre.setStretchFactor(1, 2)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(scroll)
+        self.splitter.addWidget(centre)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([340, 1100])
+        self.inner_splitters = (middle, centre)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.splitter)
+
+        c = self.controls
+        c.play_toggled.connect(self.toggle_play)
+        c.step_clicked.connect(self.step)
+        c.step_epoch_clicked.connect(self.step_epoch)
+        c.reset_clicked.connect(self.reset)
+        c.preset_chosen.connect(self.apply_preset)
+        c.settings_edited.connect(self._on_settings_edited)
+        c.eta_edited.connect(self._on_eta_edited)
+        c.speed_changed.connect(self._on_speed_changed)
+        self.prev_button.clicked.connect(lambda: self.show_example(self._example_index - 1))
+        self.next_button.clicked.connect(lambda: self.show_example(self._example_index + 1))
+        self.example_spin.valueChanged.connect(self.show_example)
+        self.canvas.neuron_clicked.connect(self._on_neuron_clicked)
+        self.canvas.weight_edit_requested.connect(self._on_weight_edit)
+        self.canvas.bias_edit_requested.connect(self._on_bias_edit)
+
+    # -- experiments -------------------------------------------------------------------------
+    def _choose_default_experiment(self) -> None:
+        if self.settings is not None:
+            return
+        key = "book" if find_mnist() is not None else "digits"
+        self.apply_preset(next(p for p in self.presets if p.key == key))
+
+    @Slot(object)
+    def apply_preset(self, preset: Preset) -> None:
+        if preset.dataset == "mnist" and find_mnist() is None:
+            self.show_banner(
+                f"\u201c{preset.title}\u201d needs MNIST, which is not downloaded yet. "
+                "Use File \u25b8 Download MNIST\u2026 (about 11 MB), then pick the preset "
+                "again. Meanwhile the built-in 8x8 digits are loaded.", "warning")
+            preset = next(p for p in self.presets if p.key == "digits")
+        else:
+            self.hide_banner()
+        seed = self.settings.seed if self.settings else 0
+        dtype = self.settings.dtype if self.settings else "float32"
+        s = RunSettings(preset.dataset, preset.sizes, preset.eta, preset.batch_size,
+                        preset.epochs, seed, dtype)
+        self.controls.show_settings(s)
+        self.controls.set_lesson(preset.lesson)
+        self.controls.preset_combo.setCurrentIndex(self.controls.preset_combo.findData(preset.key))
+        self.start_run(s)
+
+    def start_run(self, settings: RunSettings, network: Network | None = None,
+                  start_epoch: int = 0) -> None:
+        """Stop any run, load the data if needed, build the network and a paused worker."""
+        self._stop_worker()
+        self.settings = settings
+        self.start_epoch = start_epoch
+        self._loaded_network = (network, start_epoch) if network is not None else None
+        self.controls.set_pending(False)
+        if self.dataset is not None and self._dataset_key == settings.dataset:
+            self._on_dataset_ready(self.dataset)
+            return
+        self._load_dataset(settings.dataset)
+
+    def _load_dataset(self, name: str) -> None:
+        if self._data_job is not None:
+            self._data_job.cancel()
+            self._data_job.wait(5000)
+        self.status_changed.emit(f"Loading {name}\u2026")
+        self.setCursor(Qt.CursorShape.BusyCursor)
+        job = Job(lambda progress, cancelled: (name, load_dataset(name)), name="load-data",
+                  parent=self)
+        job.succeeded.connect(self._on_dataset_loaded)
+        job.failed.connect(self._on_dataset_failed)
+        job.finished.connect(job.deleteLater)
+        self._data_job = job
+        job.start()
+
+    @Slot(object)
+    def _on_dataset_loaded(self, result: tuple[str, Dataset]) -> None:
+        self.unsetCursor()
+        self._data_job = None
+        self._dataset_key = result[0]
+        self._on_dataset_ready(result[1])
+
+    def _on_dataset_ready(self, dataset: Dataset) -> None:
+        s = self.settings
+        if s is None:
+            return
+        changed = self.dataset is not dataset
+        self.dataset = dataset
+        if self._loaded_network is not None:
+            net = self._loaded_network[0].astype(s.dtype)
+        else:
+            net = Network(s.sizes, seed=s.seed, dtype=s.dtype)
+        try:
+            check_compatible(net, dataset)
+        except ValueError as exc:
+            self.show_banner(str(exc), "error")
+            self.status_changed.emit("The layer sizes do not fit the data set")
+            return
+        config = TrainConfig(epochs=s.epochs, batch_size=s.batch_size, eta=s.eta, seed=s.seed)
+        self._run_counter += 1
+        self.worker = TrainingWorker(net, dataset, config, run_id=self._run_counter,
+                                     start_epoch=self.start_epoch, parent=self)
+        self.worker.update_ready.connect(self._on_update_ready)
+        self.worker.mode_changed.connect(self._on_mode_changed)
+        self.worker.failed.connect(self._on_worker_failed)
+        self.worker.set_speed(float(self.controls.speed_combo.currentData()))
+        self.plots.clear()
+        self._add_reference_lines(dataset)
+        self.canvas.set_network(
+            net.sizes, net.weights, net.biases,
+            unit_names=_unit_names(dataset, net.sizes),
+        )
+        self.canvas.set_editable(True)
+        self.snapshot = None
+        self._records_seen = 0
+        self._speed_mark = None
+        self.example_spin.setRange(0, len(dataset.test) - 1)
+        names = list(dataset.output_names) or [str(i) for i in range(dataset.n_outputs)]
+        self.example.bars.set_names(names)
+        self.heatmap.set_image_shape(dataset.image_shape)
+        self._log(f"New run: {dataset.name}, sizes {list(net.sizes)}, eta {s.eta:g}, "
+                  f"mini-batch {s.batch_size}, {s.epochs} epochs, seed {s.seed}, {s.dtype}")
+        if changed:
+            self.dataset_changed.emit(dataset)
+        self.worker.start()
+        self.status_changed.emit("Ready: press Play (Space) to train")
+        if self._pending_play:
+            self._pending_play = False
+            self.worker.play()
+
+    @Slot(str)
+    def _on_dataset_failed(self, message: str) -> None:
+        self.unsetCursor()
+        self._data_job = None
+        if message == "cancelled":
+            return
+        self.show_banner(f"Could not load the data: {message}", "error")
+        if self.settings and self.settings.dataset != "digits":
+            QMessageBox.warning(self, "Data not available",
+                                f"{message}\n\nThe built-in 8x8 digits are loaded instead.")
+            self.apply_preset(next(p for p in self.presets if p.key == "digits"))
+
+    def _add_reference_lines(self, dataset: Dataset) -> None:
+        acc = self.plots.accuracy_plot
+        acc.clear_baselines()
+        acc.set_chance(100.0 / dataset.n_outputs if dataset.is_classification else None)
+
+    def set_baseline(self, name: str, percent: float) -> None:
+        self.plots.accuracy_plot.set_baseline(name, percent)
+
+    # -- transport -----------------------------------------------------------------------------
+    @property
+    def playing(self) -> bool:
+        return self.worker is not None and self.worker.mode == PLAYING
+
+    @Slot()
+    def toggle_play(self) -> None:
+        if self.playing:
+            self.pause()
+        else:
+            self.play()
+
+    def play(self) -> None:
+        if self.worker is None:
+            self._pending_play = True
+            return
+        if self.worker.finished_run:
+            self.status_changed.emit("This run is finished: press Reset (R) to start again")
+            return
+        self.worker.play()
+
+    def pause(self) -> None:
+        if self.worker is not None:
+            self.worker.pause()
+
+    def step(self) -> None:
+        if self.worker is not None and not self.worker.finished_run and not self.playing:
+            self.worker.step()
+
+    def step_epoch(self) -> None:
+        if self.worker is not None and not self.worker.finished_run and not self.playing:
+            self.worker.step_epoch()
+
+    def reset(self) -> None:
+        """New weights from the seed with the settings shown."""
+        try:
+            s = self.controls.settings()
+        except ValueError:
+            return
+        self.start_run(s)
+
+    @Slot(str)
+    def _on_mode_changed(self, mode: str) -> None:
+        if self.sender() is not self.worker:
+            return
+        playing = mode == PLAYING
+        self.controls.set_playing(playing)
+        self.canvas.set_editable(mode == PAUSED)
+        self.run_state_changed.emit(playing)
+
+    @Slot(str)
+    def _on_worker_failed(self, message: str) -> None:
+        if self.sender() is not self.worker:
+            return
+        self.show_banner(message, "error")
+        self._log(message)
+
+    def _on_eta_edited(self, eta: float) -> None:
+        if self.worker is not None:
+            self.worker.set_eta(eta)
+        if self.settings is not None:
+            self.settings = RunSettings(self.settings.dataset, self.settings.sizes, eta,
+                                       self.settings.batch_size, self.settings.epochs,
+                                       self.settings.seed, self.settings.dtype)
+
+    def _on_speed_changed(self, rate: float) -> None:
+        if self.worker is not None:
+            self.worker.set_speed(rate)
+
+    def _on_settings_edited(self) -> None:
+        try:
+            s = self.controls.settings()
+        except ValueError:
+            return
+        if self.settings is not None and s.without_eta() == self.settings.without_eta():
+            self.controls.set_pending(False)
+            return
+        untouched = self.snapshot is None or self.snapshot.progress.examples_seen == 0
+        if untouched and not self.playing:
+            self.start_run(s)  # nothing trained yet: apply at once
+        else:
+            self.controls.set_pending(True)
+
+    # -- snapshots in ----------------------------------------------------------------------------
+    @Slot()
+    def _on_update_ready(self) -> None:
+        worker = self.sender()
+        if not isinstance(worker, TrainingWorker):
+            worker = self.worker
+        update = worker.take()
+        if worker is not self.worker:
+            return  # a stale signal from a run that was replaced
+        for rec in update.records:
+            self._on_record(rec)
+        if update.snapshot is not None:
+            self.show_snapshot(update.snapshot)
+
+    def _on_record(self, rec: Progress) -> None:
+        self._records_seen += 1
+        if rec.kind in (CHUNK, EPOCH):
+            if rec.examples_seen:
+                self.plots.add_progress(rec)
+        if rec.kind == EPOCH:
+            line = rec.transcript_line()
+            if rec.validation_correct is not None:
+                line += f"   (validation {rec.validation_correct} / {rec.validation_total})"
+            self._log(line)
+        elif rec.kind == DIVERGED:
+            self._log(rec.message)
+            self.show_banner(rec.message, "error")
+        elif rec.kind == DONE:
+            self._log(f"Finished {rec.epoch + 1} epochs in {rec.seconds:.1f} s of training.")
+            self.status_changed.emit("Run finished: Reset (R) starts a new one")
+        elif rec.kind == EDIT:
+            pct = 100.0 * rec.test_correct / rec.test_total
+            self._log(f"Edited by hand: {rec.message}; test accuracy now "
+                      f"{rec.test_correct} / {rec.test_total} ({pct:.2f}%)")
+            self.status_changed.emit(f"Test accuracy after your edit: {pct:.2f}%")
+
+    def show_snapshot(self, snap: Snapshot) -> None:
+        self.snapshot = snap
+        self.canvas.set_snapshot(snap)
+        self.heatmap.set_snapshot(snap)
+        self._update_example()
+        p = snap.progress
+        if p.kind == EPOCH:
+            self._explain_epoch(snap)
+        self._update_status(p)
+        self.snapshot_shown.emit(snap)
+
+    def _explain_epoch(self, snap: Snapshot) -> None:
+        """Say in words what a stuck run is doing, instead of leaving a flat plot."""
+        p, ds = snap.progress, self.dataset
+        acc = p.test_accuracy
+        if ds is None or acc is None or not ds.is_classification:
+            return
+        sample = ds.inputs(ds.test.head(300), snap.weights[0].dtype)
+        sat = saturation(snap, sample)
+        chance = 1.0 / ds.n_outputs
+        if acc < 2 * chance and sat > 0.5:
+            self.show_banner(
+                f"Stuck near chance ({100 * acc:.1f}%) at \u03b7 = {p.eta:g}: "
+                f"{100 * sat:.0f}% of the sigmoid neurons are saturated (output within "
+                f"{SATURATED} of 0 or 1), where their slope \u03c3'(z) is nearly zero. The "
+                "gradient that should correct them vanishes, so the steps are too large to "
+                "learn and too flat to recover. Try \u03b7 = 3.", "warning")
+        elif acc < 2 * chance and p.epoch >= self.start_epoch + 1 and p.eta < 0.05:
+            self.show_banner(
+                f"Learning slowly at \u03b7 = {p.eta:g}: each step moves the weights very "
+                "little, so after this many epochs the network is still close to where it "
+                "started. Try \u03b7 = 3.", "warning")
+        elif self.banner.property("kind") == "warning" and acc >= 2 * chance:
+            self.hide_banner()
+
+    def _update_status(self, p: Progress) -> None:
+        if p.seconds > 0 and p.examples_seen:
+            speed = p.examples_seen / p.seconds
+        else:
+            speed = 0.0
+        batches = f"{p.batch}/{p.batches_per_epoch}" if p.batches_per_epoch else "0"
+        text = (f"Epoch {p.epoch}  \u00b7  mini-batch {batches}  \u00b7  "
+                f"{p.examples_seen:,} examples seen  \u00b7  {speed:,.0f} examples/s  \u00b7  "
+                f"\u03b7 = {p.eta:g}")
+        if p.test_accuracy is not None:
+            text += f"  \u00b7  test accuracy {100 * p.test_accuracy:.2f}%"
+        self.status_changed.emit(text)
+
+    # -- example browsing -------------------------------------------------------------------------
+    @Slot(int)
+    def show_example(self, index: int) -> None:
+        if self.dataset is None:
+            return
+        n = len(self.dataset.test)
+        index %= n
+        self._example_index = index
+        if self.example_spin.value() != index:
+            self.example_spin.blockSignals(True)
+            self.example_spin.setValue(index)
+            self.example_spin.blockSignals(False)
+        self._update_example()
+
+    def example_input(self) -> np.ndarray | None:
+        """The chosen test example as a network input column (n_0,)."""
+        ds = self.dataset
+        if ds is None:
+            return None
+        return ds.test.x[self._example_index].astype(np.float64) * ds.scale
+
+    def _update_example(self) -> None:
+        ds, snap = self.dataset, self.snapshot
+        if ds is None or snap is None:
+            return
+        x = self.example_input()
+        acts = [x]
+        a = x[:, None]
+        for w, b in zip(snap.weights, snap.biases):
+            a = sigmoid(w @ a + b)
+            acts.append(a[:, 0])
+        self.canvas.set_activations(acts)
+        image = None
+        if ds.image_shape is not None:
+            image = ds.test.x[self._example_index].reshape(ds.image_shape) * ds.scale
+            self.canvas.set_input_image(image)
+        label = None if ds.test.labels is None else int(ds.test.labels[self._example_index])
+        self.example.set_example(image, label, acts[-1])
+
+    # -- clicks on the canvas -------------------------------------------------------------------
+    @Slot(int, int)
+    def _on_neuron_clicked(self, layer: int, index: int) -> None:
+        ds = self.dataset
+        if layer == 1 and ds is not None and ds.image_shape is not None:
+            self.heatmap.set_image_shape(ds.image_shape)
+            self.heatmap.set_neuron(0, index)
+            self.heatmap_label.setText(f"Incoming weights of hidden neuron {index}, drawn "
+                                       f"as a {ds.image_shape[0]}x{ds.image_shape[1]} image "
+                                       "(blue positive, red negative).")
+
+    @Slot(int, int, int)
+    def _on_weight_edit(self, layer: int, j: int, k: int) -> None:
+        if self.snapshot is None or self.worker is None or self.playing:
+            return
+        old = float(self.snapshot.weights[layer][j, k])
+        value, ok = QInputDialog.getDouble(
+            self, "Edit weight",
+            f"Weight from neuron {k} of layer {layer} to neuron {j} of layer {layer + 1}:",
+            old, -1e6, 1e6, 4)
+        if ok and value != old:
+            self.worker.edit_parameter(layer, j, k, value)
+
+    @Slot(int, int)
+    def _on_bias_edit(self, layer: int, j: int) -> None:
+        if self.snapshot is None or self.worker is None or self.playing:
+            return
+        old = float(self.snapshot.biases[layer][j, 0])
+        value, ok = QInputDialog.getDouble(
+            self, "Edit bias", f"Bias of neuron {j} in layer {layer + 1}:", old, -1e6, 1e6, 4)
+        if ok and value != old:
+            self.worker.edit_parameter(layer, j, None, value)
+
+    # -- files ----------------------------------------------------------------------------------
+    def current_network(self) -> Network | None:
+        """A copy of the network as last shown (pause first for the very latest)."""
+        snap = self.snapshot
+        if snap is None:
+            return None
+        return Network.from_params(snap.weights, snap.biases, snap.weights[0].dtype)
+
+    def save_network(self, path: str | Path) -> Path:
+        net = self.current_network()
+        if net is None:
+            raise ValueError("there is no network yet")
+        s, p = self.settings, self.snapshot.progress
+        meta = {
+            "sizes": list(net.sizes), "eta": p.eta, "batch_size": s.batch_size,
+            "epochs": s.epochs, "seed": s.seed, "dataset": s.dataset, "epoch": p.epoch,
+            "examples_seen": p.examples_seen, "test_correct": p.test_correct,
+        }
+        return save_network(path, net, meta)
+
+    def open_network(self, path: str | Path) -> None:
+        """Load a saved network and make it the current one (raises NetworkFileError)."""
+        net, meta = load_network(path)  # raises before anything changes
+        dataset = meta.get("dataset")
+        if dataset not in (None, *_known_datasets()):
+            dataset = None
+        if dataset is None:
+            dataset = {784: "mnist", 64: "digits"}.get(net.sizes[0])
+        if dataset is None:
+            raise ValueError(f"no built-in data set has {net.sizes[0]} inputs")
+        if dataset == "mnist" and find_mnist() is None:
+            raise ValueError("this network was trained on MNIST, which is not downloaded yet: "
+                             "use File \u25b8 Download MNIST\u2026 first")
+        old = self.settings
+        s = RunSettings(dataset, tuple(net.sizes), float(meta.get("eta", old.eta if old else 3.0)),
+                        int(meta.get("batch_size", 10)), int(meta.get("epochs", 30)),
+                        int(meta.get("seed") or 0), net.dtype.name)
+        self.controls.show_settings(s)
+        self.controls.set_lesson(f"Loaded from {Path(path).name}.")
+        epoch = meta.get("epoch")
+        self.start_run(s, network=net, start_epoch=0 if epoch is None else int(epoch) + 1)
+        self._log(f"Opened {path}")
+
+    def set_secondary_visible(self, visible: bool) -> None:
+        """Presenter mode hides what a lecturer does not need on screen: the settings panel
+        and the log; the canvas, example, plots and the toolbar's transport stay."""
+        self.splitter.widget(0).setVisible(visible)
+        self.bottom_tabs.tabBar().setVisible(visible)
+        if not visible:
+            self.bottom_tabs.setCurrentWidget(self.plots)
+        self.heatmap_label.setVisible(visible)
+
+    # -- messages -------------------------------------------------------------------------------
+    def show_banner(self, text: str, kind: str = "info") -> None:
+        self.banner.setText(text)
+        self.banner.setProperty("kind", kind)
+        self.banner.style().unpolish(self.banner)
+        self.banner.style().polish(self.banner)
+        self.banner.show()
+
+    def hide_banner(self) -> None:
+        self.banner.hide()
+        self.banner.setProperty("kind", "")
+
+    def _log(self, text: str) -> None:
+        self.log.appendPlainText(text)
+
+    # -- shutdown ------------------------------------------------------------------------------
+    def _stop_worker(self) -> None:
+        worker, self.worker = self.worker, None
+        if worker is not None:
+            worker.update_ready.disconnect(self._on_update_ready)
+            worker.stop(2000)
+            worker.deleteLater()
+
+    def shutdown(self) -> None:
+        """Stop every thread this view started (the window is closing)."""
+        self._stop_worker()
+        if self._data_job is not None:
+            self._data_job.cancel()
+            self._data_job.wait(3000)
+            self._data_job = None
+
+
+def _known_datasets() -> tuple[str, ...]:
+    from nnviz.core.data import DATASET_NAMES
+
+    return DATASET_NAMES
+
+
+def _unit_names(dataset: Dataset, sizes) -> list | None:
+    names: list = [None] * len(sizes)
+    if dataset.input_names and len(dataset.input_names) == sizes[0]:
+        names[0] = list(dataset.input_names)
+    if dataset.output_names and len(dataset.output_names) == sizes[-1]:
+        names[-1] = list(dataset.output_names)
+    return names
+
