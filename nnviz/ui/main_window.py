@@ -134,7 +134,7 @@ class MainWindow(QMainWindow):
         for p in self.studio.presets:
             act = QAction(p.title, self)
             act.setStatusTip(p.lesson)
-            act.triggered.connect(lambda _c=False, key=p.key: self.studio.controls.choose_preset(key))
+            act.triggered.connect(lambda _c=False, key=p.key: self._choose_preset(key))
             presets.addAction(act)
         m.addSeparator()
         m.addAction(self.act_prev)
@@ -178,6 +178,10 @@ class MainWindow(QMainWindow):
         self.addToolBar(tb)
         self.toolbar = tb
 
+    def _choose_preset(self, key: str) -> None:
+        self.tabs.setCurrentWidget(self.studio)
+        self.studio.controls.choose_preset(key)
+
     # -- presenting ----------------------------------------------------------------------------
     def _views(self) -> list:
         s = self.studio
@@ -220,7 +224,8 @@ class MainWindow(QMainWindow):
 
     @Slot(bool)
     def _on_run_state(self, playing: bool) -> None:
-        icon = QStyle.StandardPixmap.SP_MediaPause if playing else QStyle.StandardPixmap.SP_MediaPlay
+        sp = QStyle.StandardPixmap
+        icon = sp.SP_MediaPause if playing else sp.SP_MediaPlay
         self.act_play.setIcon(self.style().standardIcon(icon))
         self.act_play.setText("&Pause" if playing else "&Play")
         self.act_step.setEnabled(not playing)
