@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 import math
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -81,6 +81,7 @@ class MultiCostPlot(QWidget):
         for name in ("left", "bottom"):
             item.getAxis(name).enableAutoSIPrefix(False)
         self.legend = item.addLegend(offset=(-10, 10), labelTextColor="#222")
+        self.legend.anchor((1, 0.35), (1, 0.35), offset=(-10, 0))  # clear of the extremes
         self._curves: dict[str, pg.PlotDataItem] = {}
         self._data: dict[str, tuple[GrowingBuffer, list[float]]] = {}
         layout = QVBoxLayout(self)
@@ -197,8 +198,14 @@ class CompareView(QWidget):
         self.runs_label.setTextFormat(Qt.TextFormat.RichText)
 
         self.accuracy = AccuracyPlot()
+        # Good runs sit near the top and bad ones near chance: the middle is where it's empty.
+        self.accuracy.legend.anchor((1, 0.5), (1, 0.5), offset=(-10, 0))
         self.cost = MultiCostPlot()
 
+        hint = QLabel("Every run starts from the same weights and sees the examples in the "
+                      "same order: only the learning rate η differs.")
+        hint.setWordWrap(True)
+        hint.setStyleSheet("color:#444;")
         form = QFormLayout()
         form.addRow("Data set", self.dataset_box)
         form.addRow("Epochs", self.epochs_spin)
@@ -215,6 +222,7 @@ class CompareView(QWidget):
         for b in (self.add_button, self.clear_button):
             more.addWidget(b)
         side = QVBoxLayout()
+        side.addWidget(hint)
         side.addLayout(form)
         side.addLayout(buttons)
         side.addLayout(more)
@@ -384,6 +392,10 @@ class CompareView(QWidget):
             run.state, run.message = "diverged", p.message
         elif p.kind == DONE and run.state == "training":
             run.state = "done"
+        if p.validation_correct is not None:
+            # Only test accuracy here: with three runs, validation curves double the legend and
+            # hide the lesson; the Training tab shows both for a single run.
+            p = replace(p, validation_correct=None, validation_total=None)
         self.accuracy.add_progress(p, run=run.name)
         self.cost.add_progress(p, run.name)
 
@@ -489,7 +501,9 @@ class CompareView(QWidget):
         # which run finishes its first epoch first, and matches the cost curve.
         # (AccuracyPlot has no public way to add an empty run yet.)
         self.accuracy._run(run.name)
-        run.colour = self.accuracy.runs[run.name].test_curve.opts["pen"].color().name()
+        curves = self.accuracy.runs[run.name]
+        self.accuracy.legend.removeItem(curves.validation_curve)  # test accuracy only, see below
+        run.colour = curves.test_curve.opts["pen"].color().name()
         self.cost.add_run(run.name, run.colour)
         self.runs_changed.emit()
 
