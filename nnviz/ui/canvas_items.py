@@ -29,6 +29,8 @@ from nnviz.ui.canvas_style import (
 
 # Pens are built once: a bucket key is sign * N_LEVELS + level (sign 0 = negative, 1 = positive).
 _PENS = [edge_pen(key >= N_LEVELS, key % N_LEVELS) for key in range(2 * N_LEVELS)]
+# The same, washed out: the other edges while one neuron's edges are emphasised.
+_FADED_PENS = [edge_pen(key >= N_LEVELS, key % N_LEVELS, fade=0.3) for key in range(2 * N_LEVELS)]
 # Edges of the hovered / selected neuron: full colour, wider, drawn over the rest.
 _FOCUS_PENS = []
 for _key in range(2 * N_LEVELS):
@@ -67,12 +69,13 @@ class EdgeLayerItem(QGraphicsItem):
         self._dst_shown, self._src_shown = dst.shown, src.shown
         ys = np.concatenate([src.ys, dst.ys])
         self._rect = QRectF(x1, ys.min() - 4, x2 - x1, ys.max() - ys.min() + 8)
-        self._buckets: list[tuple[QPen, list[QLineF]]] = []
+        self._buckets: list[tuple[int, list[QLineF]]] = []  # (bucket key, lines)
+        self.faded = False  # set by the canvas while some neuron is emphasised
         self._keys = np.zeros(self.j.size, dtype=np.int64)
         self._focus: tuple[int | None, int | None] = (None, None)  # (j, k) unit indices
         self._focus_lines: list[tuple[QPen, QLineF]] = []
         self.bucket_counts = np.zeros(2 * N_LEVELS, dtype=np.int64)
-        self.scale = 1.0
+        self.weight_scale = 1.0
         # Antialiased lines cost ~5x in Qt's raster engine; the canvas turns it off for big
         # layers so live training keeps its frame rate (see benchmarks/canvas_fps.py).
         self.antialias = True
@@ -81,9 +84,9 @@ class EdgeLayerItem(QGraphicsItem):
     def set_weights(self, w: np.ndarray) -> None:
         """Recolour from ``w`` = weights[l], shape (n_{l+1}, n_l)."""
         w = np.asarray(w)
-        self.scale = robust_max(w)
+        self.weight_scale = robust_max(w)
         shown = w[np.ix_(self._dst_shown, self._src_shown)].ravel()
-        keys = magnitude_levels(shown, self.scale) + N_LEVELS * (shown >= 0)
+        keys = magnitude_levels(shown, self.weight_scale) + N_LEVELS * (shown >= 0)
         order = np.argsort(keys, kind="stable")
         self.bucket_counts = np.bincount(keys, minlength=2 * N_LEVELS)
         starts = np.concatenate([[0], np.cumsum(self.bucket_counts)])
@@ -92,7 +95,7 @@ class EdgeLayerItem(QGraphicsItem):
         for key in _DRAW_ORDER:
             a, b = starts[key], starts[key + 1]
             if b > a:
-                buckets.append((_PENS[key], [lines[i] for i in order[a:b].tolist()]))
+                buckets.append((key, [lines[i] for i in order[a:b].tolist()]))
         self._buckets = buckets
         self._keys = keys
         self._build_focus()
@@ -142,8 +145,9 @@ class EdgeLayerItem(QGraphicsItem):
     def paint(self, painter: QPainter, option, widget=None) -> None:
         aa = painter.testRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, self.antialias and aa)
-        for pen, lines in self._buckets:
-            painter.setPen(pen)
+        pens = _FADED_PENS if self.faded else _PENS
+        for key, lines in self._buckets:
+            painter.setPen(pens[key])
             painter.drawLines(lines)
         if self._focus_lines:
             painter.setRenderHint(QPainter.RenderHint.Antialiasing, aa)
@@ -202,7 +206,11 @@ class NeuronLayerItem(QGraphicsItem):
         else:
             b = np.asarray(b, dtype=float).ravel()
             self.bias_scale = robust_max(b)
-            self._rings = [bias_pen(v, self.bias_scale) for v in b[self.layout.shown].tolist()]
+            # Small circles (a 100-neuron column) get proportionally thinner rings.
+            k = min(1.0, self.layout.radius / 10.0)
+            self._rings = [
+                bias_pen(v, self.bias_scale, k) for v in b[self.layout.shown].tolist()
+            ]
         self.update()
 
     def fill_of(self, index: int) -> QColor | None:

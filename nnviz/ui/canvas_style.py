@@ -50,7 +50,7 @@ def activation_color(a: float | None) -> QColor:
     return QColor(int(r), int(g), int(b))
 
 
-def edge_pen(positive: bool, level: int, n_levels: int = N_LEVELS) -> QPen:
+def edge_pen(positive: bool, level: int, n_levels: int = N_LEVELS, fade: float = 1.0) -> QPen:
     """Pen for an edge of the given sign and magnitude bucket: stronger = wider and darker.
 
     The colour is opaque, pre-mixed with the white background: Qt's raster engine draws
@@ -58,7 +58,8 @@ def edge_pen(positive: bool, level: int, n_levels: int = N_LEVELS) -> QPen:
     weak edges painted first the strong ones still read clearly on top.
     """
     f = (level + 0.5) / n_levels
-    pen = QPen(mix_with_white(POSITIVE if positive else NEGATIVE, 0.10 + 0.90 * f), 0.35 + 2.4 * f)
+    colour = mix_with_white(POSITIVE if positive else NEGATIVE, fade * (0.10 + 0.90 * f))
+    pen = QPen(colour, 0.35 + 2.4 * f)
     pen.setCapStyle(Qt.PenCapStyle.FlatCap)
     return pen
 
@@ -72,13 +73,15 @@ def mix_with_white(c: QColor, f: float) -> QColor:
     )
 
 
-def bias_pen(b: float | None, scale: float) -> QPen:
-    """Ring around a neuron: colour by the sign of its bias, width by |b| (None: no bias)."""
+def bias_pen(b: float | None, scale: float, size: float = 1.0) -> QPen:
+    """Ring around a neuron: colour by the sign of its bias, width by |b| (None: no bias).
+
+    ``size`` scales the width for small circles."""
     if b is None or not np.isfinite(b):
-        return QPen(OUTLINE, 1.0)
+        return QPen(OUTLINE, 1.0 * max(size, 0.5))
     f = min(abs(float(b)) / scale, 1.0)
     c = QColor(POSITIVE if b >= 0 else NEGATIVE)
-    return QPen(c, 0.8 + 3.6 * f)
+    return QPen(c, (0.8 + 3.6 * f) * size)
 
 
 def legend_size() -> tuple[float, float]:

@@ -27,10 +27,11 @@ from PySide6.QtWidgets import (
 )
 
 from nnviz.ui.canvas_example import ExampleView, InputImageView, OutputBars
+from nnviz.ui.canvas_grid import GridEdgeItem, InputGridItem
 from nnviz.ui.canvas_items import EdgeLayerItem, NeuronLayerItem
 from nnviz.ui.canvas_layout import LAYER_DX, LayerLayout, layout_layers
 from nnviz.ui.canvas_style import legend_pixmap, legend_size, paint_legend
-from nnviz.ui.canvas_weights import WeightHeatmap
+from nnviz.ui.canvas_weights import WeightHeatmap, guess_image_shape
 
 __all__ = [
     "ExampleView",
@@ -113,6 +114,11 @@ class NetworkCanvas(QGraphicsView):
         self._settle.setInterval(300)
         self._settle.timeout.connect(self._on_settle)
         self._edge_aa = True
+        self.input_mode = "column"
+        self._input_image: np.ndarray | None = None
+        self._layer_names: list[str] | None = None
+        self._unit_names_arg = None
+        self._input_shape_arg: tuple[int, int] | None = None
 
     # -- model in -------------------------------------------------------------------------
     def set_network(
@@ -122,11 +128,16 @@ class NetworkCanvas(QGraphicsView):
         biases: Sequence[np.ndarray],
         layer_names: Sequence[str] | None = None,
         unit_names: Sequence[Sequence[str] | None] | None = None,
+        input_shape: tuple[int, int] | None = None,
     ) -> None:
         """Rebuild the drawing for a network. ``weights[l]``: (n_{l+1}, n_l); ``biases[l]``:
         (n_{l+1}, 1). ``layer_names``: a title per layer; ``unit_names``: per layer, a label per
-        unit or None (outputs default to 0, 1, 2, ...)."""
+        unit or None (outputs default to 0, 1, 2, ...). ``input_shape``: (rows, cols) of the
+        input image, used by the grid input mode (default: square if the size is one)."""
         sizes = tuple(int(s) for s in sizes)
+        self._layer_names = list(layer_names) if layer_names is not None else None
+        self._unit_names_arg = unit_names
+        self._input_shape_arg = input_shape
         if len(weights) != len(sizes) - 1 or len(biases) != len(sizes) - 1:
             raise ValueError(f"need {len(sizes) - 1} weight matrices and bias vectors for {sizes}")
         self._pending = None
@@ -142,9 +153,16 @@ class NetworkCanvas(QGraphicsView):
                 self.unit_names[l] = list(u) if u is not None else None
         if self.unit_names[-1] is None:
             self.unit_names[-1] = [str(i) for i in range(sizes[-1])]
+        grid = self._grid_shape()
+        if grid is not None:
+            grid_item = InputGridItem(grid, names[0] if names else "")
+            self.layouts[0] = grid_item.layout
         self.edge_items = []
         for l in range(n_layers - 1):
-            item = EdgeLayerItem(l, self.layouts[l], self.layouts[l + 1])
+            if l == 0 and grid is not None:
+                item = GridEdgeItem(grid_item, self.layouts[1])
+            else:
+                item = EdgeLayerItem(l, self.layouts[l], self.layouts[l + 1])
             item.setZValue(0)
             self._scene.addItem(item)
             self.edge_items.append(item)
@@ -155,7 +173,10 @@ class NetworkCanvas(QGraphicsView):
         for l, lay in enumerate(self.layouts):
             side = "left" if l == 0 else "right" if l == n_layers - 1 else "above"
             title = names[l] if l < len(names) else ""
-            item = NeuronLayerItem(l, lay, title, self.unit_names[l], side)
+            if l == 0 and grid is not None:
+                item = grid_item
+            else:
+                item = NeuronLayerItem(l, lay, title, self.unit_names[l], side)
             item.setZValue(1)
             self._scene.addItem(item)
             self.neuron_items.append(item)
@@ -165,6 +186,37 @@ class NetworkCanvas(QGraphicsView):
         self.set_activations(None)
         self._update_scene_rect()
         self.fit()
+
+    def _grid_shape(self) -> tuple[int, int] | None:
+        """The input grid's shape when grid mode applies to the current sizes, else None."""
+        if self.input_mode != "grid" or len(self.sizes) < 2:
+            return None
+        n = self.sizes[0]
+        shape = self._input_shape_arg or guess_image_shape(n)
+        return tuple(shape) if shape[0] * shape[1] == n and shape[0] > 1 else None
+
+    def is_grid(self) -> bool:
+        """True when the input layer is drawn as an image grid."""
+        return bool(self.neuron_items) and isinstance(self.neuron_items[0], InputGridItem)
+
+    def set_input_mode(self, mode: str) -> None:
+        """``"column"``: the book's column of input neurons (elided when big); ``"grid"``: the
+        inputs as an image grid with one aggregated line per first-layer neuron. Grid mode
+        needs an image-shaped input (784 = 28x28, 64 = 8x8, or ``input_shape``)."""
+        if mode not in ("column", "grid"):
+            raise ValueError(f"input mode must be 'column' or 'grid', got {mode!r}")
+        if mode == self.input_mode:
+            return
+        self.input_mode = mode
+        if self.sizes:
+            acts, image = self.activations, self._input_image
+            self.set_network(
+                self.sizes, self.weights, self.biases, self._layer_names,
+                self._unit_names_arg, self._input_shape_arg,
+            )
+            if acts is not None:
+                self.set_activations(acts)
+            self.set_input_image(image)
 
     def set_snapshot(self, snapshot) -> None:
         """Show a training snapshot. Same sizes: recolour only (the live fast path).
@@ -227,6 +279,7 @@ class NetworkCanvas(QGraphicsView):
         self.neuron_items[0].set_biases(None)
         for l, item in enumerate(self.neuron_items[1:]):
             item.set_biases(self.biases[l])
+        self._refresh_overlay()
         self._refresh_tooltip()
 
     def set_activations(self, activations: Sequence[np.ndarray] | None) -> None:
@@ -244,6 +297,8 @@ class NetworkCanvas(QGraphicsView):
             self.activations = acts
             for item, a in zip(self.neuron_items, acts):
                 item.set_activations(a)
+        if self.is_grid():
+            self.edge_items[0].set_inputs(None if self.activations is None else self.activations[0])
         self._refresh_tooltip()
 
     def set_input_image(self, image: np.ndarray | None) -> None:
@@ -251,7 +306,8 @@ class NetworkCanvas(QGraphicsView):
         if self._image_item is not None:
             self._scene.removeItem(self._image_item)
             self._image_item = None
-        if image is not None and self.layouts:
+        self._input_image = None if image is None else np.asarray(image)
+        if image is not None and self.layouts and not self.is_grid():
             image = np.asarray(image)
             side = 112.0
             s = side / max(image.shape)
@@ -345,6 +401,9 @@ class NetworkCanvas(QGraphicsView):
         names = self.unit_names[layer] if layer < len(self.unit_names) else None
         if names is not None and index < len(names) and names[index]:
             return names[index]
+        if layer == 0 and self.is_grid():
+            r, c = divmod(index, self.neuron_items[0].grid_shape[1])
+            return f"pixel (row {r}, col {c})"
         return f"x{index + 1}" if layer == 0 else f"#{index}"
 
     def neuron_info(self, layer: int, index: int) -> str:
@@ -420,6 +479,13 @@ class NetworkCanvas(QGraphicsView):
 
     def _on_click(self, scene_pos: QPointF) -> None:
         hit = self.neuron_at(scene_pos)
+        sel = self.selected
+        if hit is not None and hit[0] == 0 and self.is_grid() and sel and sel[0] == 1:
+            # Grid mode: with a first-layer neuron selected, a pixel names one of its weights.
+            self.neuron_clicked.emit(*hit)
+            if self._editable:
+                self.weight_edit_requested.emit(0, sel[1], hit[1])
+            return
         if hit is not None:
             self._set_selected(hit)
             self.neuron_clicked.emit(*hit)
@@ -469,9 +535,22 @@ class NetworkCanvas(QGraphicsView):
         # The hovered neuron's edges are emphasised; otherwise the selected one's.
         focus = self._hovered if self._hovered != (-1, -1) else self.selected
         for item in self.edge_items:
+            item.faded = focus is not None
             j = focus[1] if focus is not None and focus[0] == item.layer + 1 else None
             k = focus[1] if focus is not None and focus[0] == item.layer else None
             item.set_focus(j, k)
+        self._refresh_overlay()
+
+    def _refresh_overlay(self) -> None:
+        # Grid mode: a focused first-layer neuron paints its incoming weights into the grid.
+        if not self.is_grid():
+            return
+        focus = self._hovered if self._hovered != (-1, -1) else self.selected
+        if focus is not None and focus[0] == 1:
+            caption = f"weights into hidden neuron {self.unit_label(1, focus[1])}"
+            self.neuron_items[0].set_overlay(self.weights[0][focus[1]], caption)
+        else:
+            self.neuron_items[0].set_overlay(None)
 
     def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
         if not self._legend_visible or not self.sizes:

@@ -278,3 +278,51 @@ def test_live_updates_draw_fast_then_settle_smooth(qtbot):
     assert canvas.is_live() and not any(item.antialias for item in canvas.edge_items)
     qtbot.waitUntil(lambda: not canvas.is_live(), timeout=3000)
     assert all(item.antialias for item in canvas.edge_items)
+
+
+def test_grid_input_mode(qtbot):
+    canvas, net = make_canvas(qtbot, [784, 30, 10])
+    canvas.set_input_mode("grid")
+    assert canvas.is_grid()
+    grid = canvas.neuron_items[0]
+    assert grid.grid_shape == (28, 28)
+    assert len(canvas.scene().items()) == 5  # still one item per layer and layer pair
+    # A pixel is found where it is drawn.
+    assert canvas.neuron_at(canvas.neuron_center(0, 5 * 28 + 17)) == (0, 5 * 28 + 17)
+    # With an input, each hidden neuron's aggregated line carries its weighted input.
+    x = np.zeros(784)
+    x[300:320] = 1.0
+    zs, acts = net.forward_pass(x[:, None])
+    canvas.set_activations([a[:, 0] for a in acts])
+    np.testing.assert_allclose(canvas.edge_items[0].net_inputs, net.weights[0] @ x)
+    # Focusing a hidden neuron paints its weights into the grid.
+    assert not grid.has_overlay()
+    canvas._set_hovered((1, 3))
+    assert grid.has_overlay()
+    canvas._set_hovered((-1, -1))
+    assert not grid.has_overlay()
+    canvas.set_input_mode("column")
+    assert not canvas.is_grid() and canvas.activations is not None
+
+
+def test_grid_pixel_click_edits_selected_neurons_weight(qtbot):
+    canvas, _ = make_canvas(qtbot, [64, 30, 10])
+    canvas.set_input_mode("grid")
+    canvas.show()
+    qtbot.waitExposed(canvas)
+    canvas.set_editable(True)
+    hidden = canvas.mapFromScene(canvas.neuron_center(1, 6))
+    qtbot.mouseClick(canvas.viewport(), Qt.MouseButton.LeftButton, pos=hidden)
+    assert canvas.selected == (1, 6)
+    pixel = canvas.mapFromScene(canvas.neuron_center(0, 8 * 3 + 2))
+    with qtbot.waitSignal(canvas.weight_edit_requested) as sig:
+        qtbot.mouseClick(canvas.viewport(), Qt.MouseButton.LeftButton, pos=pixel)
+    assert sig.args == [0, 6, 26]
+    assert canvas.selected == (1, 6)
+
+
+def test_grid_mode_falls_back_to_column_for_non_image_inputs(qtbot):
+    canvas, _ = make_canvas(qtbot, [2, 3, 1])
+    canvas.set_input_mode("grid")
+    assert not canvas.is_grid()
+    assert canvas.edge_items[0].j.size == 6
