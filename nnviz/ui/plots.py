@@ -211,6 +211,7 @@ class _Run:
 
     def __init__(self, plot: pg.PlotItem, name: str, colour: str) -> None:
         self.name = name
+        self.colour = colour
         self.test = GrowingBuffer(2, 64)
         self.validation = GrowingBuffer(2, 64)
         prefix = f"{name}: " if name else ""
@@ -292,13 +293,27 @@ class AccuracyPlot(QWidget):
             r.validation.append(x, 100.0 * progress.validation_accuracy)
         r.redraw()
 
-    def _run(self, name: str) -> _Run:
+    def add_run(
+        self, name: str, colour: str | None = None, validation_in_legend: bool = True
+    ) -> str:
+        """Create an empty run now (so its colour follows the order runs were added) and
+        return its colour. Adding an existing name returns that run's colour."""
         r = self.runs.get(name)
         if r is None:
-            colour = RUN_COLOURS[len(self.runs) % len(RUN_COLOURS)]
+            if colour is None:
+                used = {run.colour for run in self.runs.values()}
+                free = [c for c in RUN_COLOURS if c not in used]
+                colour = free[0] if free else RUN_COLOURS[len(self.runs) % len(RUN_COLOURS)]
             r = _Run(self.plot.getPlotItem(), name, colour)
+            if not validation_in_legend:
+                self.legend.removeItem(r.validation_curve)
             self.runs[name] = r
-        return r
+        return r.colour
+
+    def _run(self, name: str) -> _Run:
+        if name not in self.runs:
+            self.add_run(name)
+        return self.runs[name]
 
     def clear(self) -> None:
         """Remove every run (reference lines stay)."""

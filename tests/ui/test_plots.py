@@ -160,3 +160,16 @@ def test_training_plots_dispatch(qtbot, tmp_path):
     assert plots.export_png(str(tmp_path / "p.png"))
     plots.clear()
     assert len(plots.cost_plot.curve_data()[0]) == 0 and plots.accuracy_plot.runs == {}
+
+
+def test_add_run_reserves_colours_in_order_and_reuses_freed_ones(qtbot):
+    plot = AccuracyPlot()
+    qtbot.addWidget(plot)
+    a = plot.add_run("a")
+    b = plot.add_run("b")
+    assert a != b and plot.add_run("a") == a
+    assert len(plot.accuracy_data("b")[0]) == 0
+    plot.remove_run("a")
+    assert plot.add_run("c") == a  # the freed colour, not a duplicate of b's
+    plot.add_progress(epoch_record(0, 9000), run="c")
+    np.testing.assert_allclose(plot.accuracy_data("c")[1], [90.0])
