@@ -506,12 +506,12 @@ def read_recording(path: str | os.PathLike, run_id: int = 0) -> Recording:
             except (ValueError, TypeError, KeyError, UnicodeDecodeError, struct.error):
                 problem = "corrupt"
         if problem is not None:
-            damaged = _damage_message(name, len(records), problem, records)
+            damaged = _damage_message(name, len(records), problem, records, len(frames))
             break
         records.append(p)
         pos += _FRAME_HEAD.size + length
     if damaged is None and not ended:
-        damaged = _damage_message(name, len(records), "unfinished", records)
+        damaged = _damage_message(name, len(records), "unfinished", records, len(frames))
     return Recording(header, frames, tuple(records), damaged, tuple(frame_records), path)
 
 
@@ -525,11 +525,13 @@ def _split_payload(payload: memoryview) -> tuple[dict[str, Any], memoryview]:
     return meta, payload[_U32.size + js_len :]
 
 
-def _damage_message(name: str, good: int, problem: str, records: list[Progress]) -> str:
-    reach = ""
+def _damage_message(name: str, good: int, problem: str, records: list[Progress],
+                    snapshots: int) -> str:
+    # "frames" are the file's records; the replay counts only those with parameters
+    # ("snapshots"), so say both.
     epochs_done = sum(1 for p in records if p.kind == EPOCH)
-    if records:
-        reach = f" ({epochs_done} complete epoch{'s' if epochs_done != 1 else ''})"
+    reach = (f" ({snapshots} snapshot{'s' if snapshots != 1 else ''}, {epochs_done} complete "
+             f"epoch{'s' if epochs_done != 1 else ''})")
     if problem == "unfinished":
         return (f"the recording {name} ends without its closing frame after frame {good}: it "
                 f"was not finished properly (training or the app stopped while recording); "

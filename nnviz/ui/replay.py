@@ -328,7 +328,7 @@ class ReplayBar(QWidget):
             self._syncing = False
         p = c.frame(i).progress
         self.epoch_label.setText(epoch_text(p, c.recording.epochs))
-        self.frame_label.setText(f"frame {i + 1} / {c.frame_count}")
+        self.frame_label.setText(f"snapshot {i + 1} / {c.frame_count}")
         self.slider.setToolTip(f"{p.examples_seen:,} examples seen; drag to scrub")
 
     @Slot(bool)

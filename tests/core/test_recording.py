@@ -219,6 +219,8 @@ def test_flipped_byte_in_the_middle_reports_the_good_count(tmp_path):
             rec = read_recording(bad)
             assert rec.damaged is not None and f"after frame {k};" in rec.damaged, (k, pos)
             assert f"showing the first {k} frames" in rec.damaged
+            n = len(rec.frames)
+            assert f"({n} snapshot{'s' if n != 1 else ''}," in rec.damaged
             assert len(rec.progress_records) == k
 
 

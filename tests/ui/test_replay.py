@@ -141,7 +141,7 @@ def test_bar_scrubbing_and_labels(controller, qtbot):
     bar.slider.setValue(7)
     assert controller.position == 7 and same_frame(caught.frames[-1], controller.frame(7))
     assert bar.epoch_label.text().startswith("epoch 2 / 3")
-    assert bar.frame_label.text() == f"frame 8 / {controller.frame_count}"
+    assert bar.frame_label.text() == f"snapshot 8 / {controller.frame_count}"
     bar.slider.setValue(6)  # epoch 0's end: its accuracy is shown
     assert bar.epoch_label.text().startswith("epoch 1 / 3") and "% test" in bar.epoch_label.text()
     bar.slider.setValue(0)
