@@ -74,7 +74,9 @@ class EdgeLayerItem(QGraphicsItem):
         self._keys = np.zeros(self.j.size, dtype=np.int64)
         self._focus: tuple[int | None, int | None] = (None, None)  # (j, k) unit indices
         self._focus_lines: list[tuple[QPen, QLineF]] = []
-        self.bucket_counts = np.zeros(2 * N_LEVELS, dtype=np.int64)
+        # Edges per colour bucket (key = sign * N_LEVELS + level); the last: zero weights.
+        self.bucket_counts = np.zeros(2 * N_LEVELS + 1, dtype=np.int64)
+        self._drawn = np.ones(self.j.size, dtype=bool)
         self.weight_scale = 1.0
         # Antialiased lines cost ~5x in Qt's raster engine; the canvas turns it off for big
         # layers so live training keeps its frame rate (see benchmarks/canvas_fps.py).
@@ -87,8 +89,12 @@ class EdgeLayerItem(QGraphicsItem):
         self.weight_scale = robust_max(w)
         shown = w[np.ix_(self._dst_shown, self._src_shown)].ravel()
         keys = magnitude_levels(shown, self.weight_scale) + N_LEVELS * (shown >= 0)
+        # A weight of exactly 0 is no connection (a compiled circuit has many): not drawn,
+        # not clickable. Such edges go to an extra bucket that paint skips.
+        self._drawn = shown != 0
+        keys[~self._drawn] = 2 * N_LEVELS
         order = np.argsort(keys, kind="stable")
-        self.bucket_counts = np.bincount(keys, minlength=2 * N_LEVELS)
+        self.bucket_counts = np.bincount(keys, minlength=2 * N_LEVELS + 1)
         starts = np.concatenate([[0], np.cumsum(self.bucket_counts)])
         lines = self._lines
         buckets = []
@@ -118,7 +124,7 @@ class EdgeLayerItem(QGraphicsItem):
             mask |= self.j == j
         if k is not None:
             mask |= self.k == k
-        idx = np.flatnonzero(mask)
+        idx = np.flatnonzero(mask & self._drawn)
         idx = idx[np.argsort(self._keys[idx] % N_LEVELS, kind="stable")]  # strong ones on top
         self._focus_lines = [(_FOCUS_PENS[self._keys[i]], self._lines[i]) for i in idx.tolist()]
 
@@ -127,6 +133,7 @@ class EdgeLayerItem(QGraphicsItem):
         if not self._lines:
             return None
         d = segment_distances(x, y, self.segments)
+        d[~self._drawn] = np.inf
         i = int(np.argmin(d))
         return (int(self.j[i]), int(self.k[i])) if d[i] <= tolerance else None
 

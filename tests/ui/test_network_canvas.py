@@ -37,7 +37,7 @@ def test_builds_with_expected_shown_units_and_edges(qtbot, sizes, shown):
     assert len(canvas.edge_items) == len(sizes) - 1
     for l, item in enumerate(canvas.edge_items):
         assert item.j.size == shown[l] * shown[l + 1]
-        assert item.bucket_counts.sum() == item.j.size
+        assert item.bucket_counts.sum() == item.j.size and item.bucket_counts[-1] == 0
     assert len(canvas.scene().items()) == 2 * len(sizes) - 1
 
 
@@ -326,3 +326,16 @@ def test_grid_mode_falls_back_to_column_for_non_image_inputs(qtbot):
     canvas.set_input_mode("grid")
     assert not canvas.is_grid()
     assert canvas.edge_items[0].j.size == 6
+
+
+def test_zero_weights_are_not_drawn_or_clickable(qtbot):
+    canvas, net = make_canvas(qtbot, [2, 3, 1])
+    net.weights[0][0, 0] = 0.0  # x1 -> n1: no connection
+    canvas.set_snapshot(snapshot_of(net))
+    canvas.flush()
+    item = canvas.edge_items[0]
+    assert item.bucket_counts[-1] == 1 and item.bucket_counts[:-1].sum() == 5
+    drawn = sum(len(lines) for _, lines in item._buckets)
+    assert drawn == 5
+    assert canvas.edge_at(canvas.edge_midpoint(0, 0, 0), pixels=0.5) is None
+    assert canvas.edge_at(canvas.edge_midpoint(0, 1, 1), pixels=0.5) == (0, 1, 1)
