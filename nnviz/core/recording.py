@@ -238,11 +238,18 @@ def _umask() -> int:
 class Recorder:
     """Which records to keep and when to store parameters, on top of a :class:`RecordingWriter`.
 
-    Every non-CHUNK record (EPOCH, DONE, DIVERGED, hand edits) is written, with parameters.
-    CHUNK records are written as cost points (``keep_chunks``), and carry parameters only at
-    ``snapshots_per_epoch - 1`` evenly spaced points of each epoch (by mini-batches done), so
-    with the epoch's end an epoch holds at most ``snapshots_per_epoch`` parameter frames. The
-    first record (the untrained network) always gets parameters.
+    Every non-CHUNK record (EPOCH, DONE, DIVERGED, hand edits) is written, with parameters
+    whenever a snapshot taken at it is given. CHUNK records are written as cost points
+    (``keep_chunks``), and carry parameters only at ``snapshots_per_epoch - 1`` evenly spaced
+    points of each epoch (by mini-batches done), so with the epoch's end an epoch holds at
+    most ``snapshots_per_epoch`` parameter frames. The first record (the untrained network)
+    always gets parameters.
+
+    Driving it: from a training loop, ``add(p, Snapshot.capture(net, p) if
+    wants_snapshot(p) else None)`` (what ``nnviz train --record`` does); from the GUI,
+    ``add_update(update.records, update.snapshot)`` with what the TrainingWorker hands over.
+    The worker throttles snapshots to ~30 a second, so there an evenly spaced point or an
+    epoch's end gets parameters only if a snapshot was taken at it; the records are all kept.
     """
 
     def __init__(

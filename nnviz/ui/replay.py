@@ -76,16 +76,20 @@ SPEEDS: tuple[ReplaySpeed, ...] = (
 )
 
 
-def epoch_text(p: Progress, total_epochs: int) -> str:
-    """``"epoch 12 / 30"`` (1-based, the epoch being trained or just finished)."""
+def epoch_text(p: Progress, total_epochs: int, last_epoch: Progress | None = None) -> str:
+    """``"epoch 12 / 30"`` (1-based: the epoch being trained, or just finished), followed by the
+    test accuracy of ``last_epoch`` (the latest finished epoch) when it is known."""
     total = max(total_epochs, p.epoch + 1)
     if p.examples_seen == 0:
         return f"start: epoch 0 / {total}"
-    if p.kind == DONE:
-        return f"done: epoch {p.epoch + 1} / {total}"
-    text = f"epoch {p.epoch + 1} / {total}"
-    if p.kind == EPOCH and p.test_accuracy is not None:
-        text += f"  ·  {100 * p.test_accuracy:.2f}% test"
+    text = f"done: epoch {p.epoch + 1} / {total}" if p.kind == DONE else (
+        f"epoch {p.epoch + 1} / {total}")
+    if p.kind == EPOCH:
+        last_epoch = p
+    if last_epoch is not None and last_epoch.test_accuracy is not None:
+        text += f"  ·  {100 * last_epoch.test_accuracy:.2f}% test"
+        if last_epoch is not p and p.kind != DONE:
+            text += f" after epoch {last_epoch.epoch + 1}"
     return text
 
 
@@ -104,6 +108,8 @@ class ReplayController(QObject):
         self._speed = SPEEDS[0]
         self._frame_records = [s.progress for s in recording.frames]
         self._stamps = self._speed.timestamps(self._frame_records)
+        self._epoch_index = np.array(
+            [k for k, p in enumerate(recording.progress_records) if p.kind == EPOCH], dtype=int)
         self._clock_base = 0.0  # replay time at the moment the elapsed timer started
         self._elapsed = QElapsedTimer()
         self._timer = QTimer(self)
@@ -144,6 +150,14 @@ class ReplayController(QObject):
     def records_until(self, i: int) -> list[Progress]:
         """Every record (cost points and epoch ends) up to and including frame ``i``'s."""
         return self._recording.records_until(i)
+
+    def last_epoch_before(self, i: int) -> Progress | None:
+        """The latest EPOCH record at or before frame ``i``, or None before the first one."""
+        if not self.frame_count:
+            return None
+        upto = self._recording.frame_records[min(max(0, i), self.frame_count - 1)]
+        k = int(np.searchsorted(self._epoch_index, upto, side="right")) - 1
+        return None if k < 0 else self._recording.progress_records[self._epoch_index[k]]
 
     def duration(self) -> float:
         """Seconds the whole replay takes at the current speed."""
@@ -253,7 +267,7 @@ class ReplayBar(QWidget):
                                   "the run trained")
         self.speed_box.currentIndexChanged.connect(self._on_speed_changed)
         self.epoch_label = QLabel("no recording")
-        self.epoch_label.setMinimumWidth(170)
+        self.epoch_label.setMinimumWidth(300)
         self.frame_label = QLabel("")
         self.frame_label.setStyleSheet("color:#555;")
         self.damage_label = QLabel("")
@@ -327,7 +341,7 @@ class ReplayBar(QWidget):
         finally:
             self._syncing = False
         p = c.frame(i).progress
-        self.epoch_label.setText(epoch_text(p, c.recording.epochs))
+        self.epoch_label.setText(epoch_text(p, c.recording.epochs, c.last_epoch_before(i)))
         self.frame_label.setText(f"snapshot {i + 1} / {c.frame_count}")
         self.slider.setToolTip(f"{p.examples_seen:,} examples seen; drag to scrub")
 

@@ -6,6 +6,7 @@ import time
 
 import numpy as np
 import pytest
+from PySide6.QtCore import QObject, Slot
 
 from nnviz.core.data import load_digits
 from nnviz.core.network import Network
@@ -13,6 +14,7 @@ from nnviz.core.recording import Recorder, RecordingWriter, make_header, read_re
 from nnviz.core.snapshot import CHUNK, DONE, EPOCH, Progress, Snapshot
 from nnviz.core.training import TrainConfig, TrainControl, train
 from nnviz.ui.replay import SPEEDS, ReplayBar, ReplayController, ReplaySpeed, epoch_text
+from nnviz.ui.training_worker import TrainingWorker
 
 
 @pytest.fixture(scope="module")
@@ -79,6 +81,11 @@ def test_seek_emits_the_right_frames_forward_and_back(controller):
     assert controller.position == controller.frame_count - 1
     controller.step(-2)
     assert controller.position == controller.frame_count - 3
+    assert controller.last_epoch_before(0) is None
+    assert controller.last_epoch_before(5) is None  # epoch 0 ends at frame 6
+    assert controller.last_epoch_before(6).epoch == 0
+    assert controller.last_epoch_before(11).epoch == 0
+    assert controller.last_epoch_before(10_000).epoch == 2
 
 
 def test_play_whole_run_in_given_time(controller, qtbot):
@@ -140,7 +147,8 @@ def test_bar_scrubbing_and_labels(controller, qtbot):
     assert bar.slider.maximum() == controller.frame_count - 1
     bar.slider.setValue(7)
     assert controller.position == 7 and same_frame(caught.frames[-1], controller.frame(7))
-    assert bar.epoch_label.text().startswith("epoch 2 / 3")
+    assert bar.epoch_label.text().startswith("epoch 2 / 3  ·  ")
+    assert bar.epoch_label.text().endswith("% test after epoch 1")
     assert bar.frame_label.text() == f"snapshot 8 / {controller.frame_count}"
     bar.slider.setValue(6)  # epoch 0's end: its accuracy is shown
     assert bar.epoch_label.text().startswith("epoch 1 / 3") and "% test" in bar.epoch_label.text()
@@ -195,3 +203,63 @@ def test_epoch_text():
     assert epoch_text(p, 30) == "epoch 12 / 30"
     e = Progress(EPOCH, 11, 100, 100, 12_345, 0.1, 3.0, 1.0, test_correct=9412, test_total=10000)
     assert epoch_text(e, 30) == "epoch 12 / 30  ·  94.12% test"
+    later = Progress(CHUNK, 12, 10, 100, 13_000, 0.1, 3.0, 1.0)
+    assert epoch_text(later, 30, e) == "epoch 13 / 30  ·  94.12% test after epoch 12"
+    assert epoch_text(later, 30) == "epoch 13 / 30"
+    assert epoch_text(Progress(DONE, 29, 100, 100, 9, 0.1, 3.0, 1.0), 30, e) == (
+        "done: epoch 30 / 30  ·  94.12% test")
+
+
+class RecordingCollector(QObject):
+    """Takes worker updates in the GUI thread and records them, as the studio would."""
+
+    def __init__(self, worker: TrainingWorker, recorder: Recorder) -> None:
+        super().__init__()
+        self.worker, self.recorder = worker, recorder
+        self.records: list[Progress] = []
+        worker.update_ready.connect(self.on_update)
+
+    @Slot()
+    def on_update(self) -> None:
+        u = self.worker.take()
+        self.records.extend(u.records)
+        self.recorder.add_update(u.records, u.snapshot)
+
+
+def test_recording_a_live_worker_run_replays_it(tmp_path, qtbot):
+    ds = load_digits()
+    net = Network([64, 16, 10], seed=0, dtype="float32")
+    config = TrainConfig(epochs=3, batch_size=10, eta=3.0, seed=0)
+    header = make_header(net.sizes, dataset="digits", eta=3.0, batch_size=10, epochs=3, seed=0,
+                         dtype="float32")
+    recorder = Recorder(RecordingWriter(tmp_path / "live.nnrec", header), snapshots_per_epoch=8)
+    worker = TrainingWorker(net, ds, config)
+    collector = RecordingCollector(worker, recorder)
+    with qtbot.waitSignal(worker.finished, timeout=60_000):
+        worker.start()
+        worker.play()
+    collector.on_update()  # whatever arrived after the last signal
+    recorder.close()
+    rec = read_recording(tmp_path / "live.nnrec")
+    assert rec.damaged is None
+    assert len(rec.progress_records) == len(collector.records)
+    assert [p.epoch for p in rec.epoch_records()] == [0, 1, 2]
+    assert rec.frames[0].progress.examples_seen == 0
+    # The worker throttles snapshots, so an epoch's end has parameters only when a snapshot
+    # was taken right there; every EPOCH record is kept anyway, and no epoch holds more than
+    # 8 snapshots.
+    for e in range(3):
+        inside = [s for s in rec.frames if s.progress.epoch == e and s.progress.kind in
+                  (CHUNK, EPOCH) and s.progress.examples_seen > 0]
+        assert len(inside) <= 8
+    # the recorded final network is the worker's final network (to float16 precision)
+    last = rec.frames[-1]
+    assert last.progress.kind == DONE
+    np.testing.assert_allclose(last.weights[0], net.weights[0], rtol=1e-3, atol=1e-3)
+    # and replaying it shows those frames in order
+    c = ReplayController(rec)
+    caught = Catcher(c)
+    with qtbot.waitSignal(c.finished, timeout=5000):
+        c.play(500.0)
+    seen = [f.progress.examples_seen for f in caught.frames]
+    assert seen == sorted(seen) and seen[-1] == last.progress.examples_seen
