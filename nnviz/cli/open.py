@@ -15,12 +15,15 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="open a session, recording or network file in the app",
         description="Open a saved session (.nnviz), a recording (.nnrec) or a trained network "
         "(.npz) in the app. With --check, only read the file and print a one-line summary: "
-        "exit 0 when it is fine, 1 when a recording is damaged but partly usable, 2 when it "
-        "cannot be opened.",
+        "exit 0 when it is fine, 1 when it opens but with a problem (a recording damaged but "
+        "partly usable, or a session's recording missing), 2 when it cannot be opened.",
     )
     p.add_argument("file", help="the file to open")
     p.add_argument("--check", action="store_true",
                    help="validate the file and print a summary instead of opening the app")
+    # SUPPRESS: without the flag here, `nnviz --present open FILE` keeps its value.
+    p.add_argument("--present", action="store_true", default=argparse.SUPPRESS,
+                   help="open in presenter mode")
     p.set_defaults(func=run)
 
 
@@ -78,9 +81,10 @@ def check_file(path: str | Path) -> tuple[str, str | None]:
         from nnviz.core.session import SessionError, describe_session, load_session
 
         try:
-            return describe_session(load_session(path)), None
+            session = load_session(path)
         except SessionError as exc:
             raise UsageError(str(exc)) from None
+        return describe_session(session), _session_recording_problem(session)
     if kind == "recording":
         from nnviz.core.recording import RecordingError, describe, read_recording
 
@@ -110,6 +114,21 @@ def check_file(path: str | Path) -> tuple[str, str | None]:
         return (f"circuit {c.name!r}: inputs {', '.join(c.input_names()) or '-'}, outputs "
                 f"{', '.join(c.output_names()) or '-'}, {c.nand_count()} NAND gates"), None
     raise UsageError(f"{path.name}: not a file nnviz can open; it opens {KINDS}")
+
+
+def _session_recording_problem(session) -> str | None:
+    """A warning when the session's recording is missing or damaged (the session still opens)."""
+    if session.recording is None:
+        return None
+    from nnviz.core.recording import RecordingError, read_recording
+
+    if not session.recording.exists():
+        return (f"the session's recording {session.recording} is missing; the session opens "
+                f"without it (put the file back or record the run again)")
+    try:
+        return read_recording(session.recording).damaged
+    except RecordingError as exc:
+        return f"the session's recording cannot be used: {exc}"
 
 
 def run(args: argparse.Namespace) -> int:

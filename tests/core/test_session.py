@@ -205,10 +205,30 @@ def write_recording(path, damaged=False):
 
 
 def test_open_check_session(tmp_path, capsys):
-    path = save_session(tmp_path / "lecture.nnviz", full_session(tmp_path))
+    s = full_session(tmp_path)
+    write_recording(s.recording)
+    path = save_session(tmp_path / "lecture.nnviz", s)
     assert main(["open", str(path), "--check"]) == 0
     out, err = capsys.readouterr()
     assert out.count("\n") == 1 and out.startswith("session 'Lecture 3'") and err == ""
+
+
+def test_open_check_session_with_missing_or_damaged_recording(tmp_path, capsys):
+    s = full_session(tmp_path)  # its recording is a placeholder, not a recording
+    path = save_session(tmp_path / "lecture.nnviz", s)
+    assert main(["open", str(path), "--check"]) == 1
+    out, err = capsys.readouterr()
+    assert out.startswith("session 'Lecture 3'")
+    assert err.startswith("warning: the session's recording cannot be used: eta3.nnrec is not")
+    write_recording(s.recording, damaged=True)
+    assert main(["open", str(path), "--check"]) == 1
+    assert "cut off after frame" in capsys.readouterr().err
+    write_recording(s.recording)
+    assert main(["open", str(path), "--check"]) == 0
+    s.recording.unlink()
+    assert main(["open", str(path), "--check"]) == 1
+    out, err = capsys.readouterr()
+    assert "recording eta3.nnrec (missing)" in out and "is missing" in err
 
 
 def test_open_check_recording(tmp_path, capsys):
@@ -280,6 +300,10 @@ def test_open_without_check_starts_the_app_with_the_file(tmp_path, monkeypatch):
     path = save_session(tmp_path / "lecture.nnviz", Session())
     assert main(["--present", "open", str(path)]) == 0
     assert seen == {"open_file": str(path.resolve()), "present": True}
+    assert main(["open", str(path), "--present"]) == 0
+    assert seen["present"] is True
+    assert main(["open", str(path)]) == 0
+    assert seen["present"] is False
     # a broken file never reaches the app
     seen.clear()
     _write(tmp_path / "broken.nnviz", "{")
