@@ -105,9 +105,9 @@ def test_play_whole_run_in_given_time(controller, qtbot):
 
 def test_play_in_frames_per_second_and_pause(controller, qtbot):
     controller.seek(0)
-    controller.play(40.0)  # 20 frames in ~0.5 s
-    assert controller.playing and controller.speed.fps == 40.0
-    qtbot.wait(150)
+    controller.play(10.0)  # 20 frames in ~2 s: a pause after 0.3 s lands well inside
+    assert controller.playing and controller.speed.fps == 10.0
+    qtbot.wait(300)
     controller.pause()
     stopped_at = controller.position
     assert 1 <= stopped_at < controller.frame_count - 1
@@ -116,7 +116,7 @@ def test_play_in_frames_per_second_and_pause(controller, qtbot):
     # playing again continues from where it paused
     caught = Catcher(controller)
     with qtbot.waitSignal(controller.finished, timeout=5000):
-        controller.play()
+        controller.play(100.0)
     assert caught.frames[0].progress.examples_seen >= controller.frame(
         stopped_at).progress.examples_seen
 
