@@ -467,9 +467,16 @@ def read_recording(path: str | os.PathLike, run_id: int = 0) -> Recording:
     path = Path(path)
     name = path.name
     try:
-        raw = path.read_bytes()
+        with open(path, "rb") as fh:
+            head = fh.read(len(MAGIC))
+            if head and head != MAGIC[: len(head)]:
+                raw = head  # not ours: don't read a big foreign file into memory
+            else:
+                raw = head + fh.read()
     except FileNotFoundError:
         raise RecordingError(f"{path}: no such file; {_HINT}") from None
+    except IsADirectoryError:
+        raise RecordingError(f"{path} is a folder; {_HINT}") from None
     except OSError as exc:
         raise RecordingError(f"{path} could not be read ({exc.strerror or exc})") from None
     data = memoryview(raw)

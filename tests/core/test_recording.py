@@ -224,6 +224,38 @@ def test_flipped_byte_in_the_middle_reports_the_good_count(tmp_path):
             assert len(rec.progress_records) == k
 
 
+def test_random_damage_never_escapes_as_another_error(tmp_path):
+    """Many random corruptions: a RecordingError (header hit) or a clean prefix, nothing else."""
+    import random
+
+    path, raw, header_end = small_recording(tmp_path)
+    full = read_recording(path)
+    rng = random.Random(1234)
+    bad = tmp_path / "fuzz.nnrec"
+    outcomes = {"error": 0, "prefix": 0}
+    for _ in range(400):
+        data = bytearray(raw)
+        for _ in range(rng.choice([1, 2, 5, 20])):
+            data[rng.randrange(len(data))] = rng.randrange(256)
+        if rng.random() < 0.3:
+            data = data[: rng.randrange(len(data) + 1)]
+        bad.write_bytes(bytes(data))
+        try:
+            rec = read_recording(bad)
+        except RecordingError:
+            outcomes["error"] += 1
+            continue
+        outcomes["prefix"] += 1
+        n = len(rec.progress_records)
+        assert all(same_progress(a, b) for a, b in zip(rec.progress_records,
+                                                        full.progress_records[:n]))
+        if rec.damaged is None:  # only a file whose every frame checks out
+            assert n == 6 and len(rec.frames) == 4
+        if bytes(data) == raw:
+            assert rec.damaged is None
+    assert outcomes["error"] > 0 and outcomes["prefix"] > 0
+
+
 def test_unfinished_recording_is_readable_and_says_so(tmp_path):
     header = make_header([2, 1], dataset="and", eta=1.0, batch_size=1, epochs=1, seed=0)
     net = Network([2, 1], seed=0)
@@ -258,6 +290,8 @@ def test_not_a_recording_raises_clearly(tmp_path):
         read_recording(f)
     with pytest.raises(RecordingError, match="no such file"):
         read_recording(tmp_path / "missing.nnrec")
+    with pytest.raises(RecordingError, match="is a folder"):
+        read_recording(tmp_path)
 
 
 def test_newer_version_and_damaged_header_raise(tmp_path):
