@@ -91,8 +91,8 @@ class ExploreTab(QWidget):
     def refresh(self) -> None:
         """Give the visible view the newest network (if it has not seen it yet)."""
         view = self.tabs.currentWidget()
-        if view is None:
-            return
+        if view is None or not hasattr(view, "set_network"):
+            return  # e.g. the gradient-descent valley needs no network
         last = self._given.get(id(view))
         if last is not None and last[0] is self.snapshot and last[1] is self.dataset:
             return

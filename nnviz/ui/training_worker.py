@@ -90,6 +90,11 @@ class TrainingWorker(QThread):
         return self._run_id
 
     @property
+    def last_progress(self) -> Progress | None:
+        """The newest record the trainer produced (the GUI may not have it yet)."""
+        return self._last_record
+
+    @property
     def finished_run(self) -> bool:
         return self._finished_run
 
