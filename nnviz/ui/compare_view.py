@@ -499,11 +499,8 @@ class CompareView(QWidget):
         self.runs[run.name] = run
         # Create the accuracy curve now, so its colour follows the run's order rather than
         # which run finishes its first epoch first, and matches the cost curve.
-        # (AccuracyPlot has no public way to add an empty run yet.)
-        self.accuracy._run(run.name)
-        curves = self.accuracy.runs[run.name]
-        self.accuracy.legend.removeItem(curves.validation_curve)  # test accuracy only, see below
-        run.colour = curves.test_curve.opts["pen"].color().name()
+        # Only test accuracy is shown here (see _add_progress): no validation legend entry.
+        run.colour = self.accuracy.add_run(run.name, validation_in_legend=False)
         self.cost.add_run(run.name, run.colour)
         self.runs_changed.emit()
 

@@ -53,8 +53,11 @@ def test_digits_comparison_shows_the_eta_lesson(view, qtbot):
     assert "η = 3" in view.runs_label.text() and "done" in view.runs_label.text()
     # the curves' colours match between the two plots
     for name in names:
-        pen = view.cost._curves[name].opts["pen"]
-        assert pen.color().name() == view.runs[name].colour
+        cost_pen = view.cost._curves[name].opts["pen"]
+        acc_pen = view.accuracy.runs[name].test_curve.opts["pen"]
+        assert cost_pen.color().name() == acc_pen.color().name()
+        assert cost_pen.color().name() == view.runs[name].colour.lower()
+    assert len({view.runs[n].colour for n in names}) == 3
 
 
 def test_same_seed_same_start(view, qtbot):
