@@ -187,7 +187,8 @@ class CompareView(QWidget):
         self.stop_button.clicked.connect(self.stop)
         self.stop_button.setEnabled(False)
         self.add_button = QPushButton("Add recording…")
-        self.add_button.setToolTip("Show a recorded run (.nnrec) as another curve")
+        self.add_button.setToolTip("Show recorded runs (.nnrec, e.g. from nnviz train --record) "
+                                   "as more curves, without training")
         self.add_button.clicked.connect(self._on_add_clicked)
         self.clear_button = QPushButton("Clear")
         self.clear_button.clicked.connect(self.clear)
@@ -474,10 +475,11 @@ class CompareView(QWidget):
         return True
 
     def _on_add_clicked(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Add a recorded run", "",
-                                              "nnviz recordings (*.nnrec);;All files (*)")
-        if path:
-            self.add_recording(path)
+        paths, _ = QFileDialog.getOpenFileNames(self, "Add recorded runs", "",
+                                                "nnviz recordings (*.nnrec);;All files (*)")
+        for path in paths:  # stops at the first that fails, leaving its message shown
+            if not self.add_recording(path):
+                break
 
     @Slot()
     def clear(self) -> None:
