@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -160,7 +160,7 @@ class CompareView(QWidget):
         self.dataset: Dataset | None = None
         self._generation = 0
         self._data_job: Job | None = None
-        self._old_workers: list[TrainingWorker] = []
+        self._old_threads: list[QThread] = []  # stopped but not yet ended
 
         self.dataset_box = QComboBox()
         self.epochs_spin = QSpinBox()
@@ -362,9 +362,12 @@ class CompareView(QWidget):
 
     def _end_data_job(self) -> None:
         job, self._data_job = self._data_job, None
-        if job is not None:
-            job.wait(5000)
+        if job is None:
+            return
+        if job.wait(5000):
             job.deleteLater()
+        else:  # loading cannot be interrupted midway; shutdown() waits for it
+            self._old_threads.append(job)
 
     def _on_worker_update(self, run: CompareRun, generation: int) -> None:
         if generation != self._generation or run.worker is None or run.name not in self.runs:
@@ -421,7 +424,7 @@ class CompareView(QWidget):
             if w.isRunning():
                 stopped = True
                 if not w.stop(3000):
-                    self._old_workers.append(w)  # still busy in a long chunk: wait later
+                    self._old_threads.append(w)  # still busy in a long chunk: wait later
                 for p in w.take().records:
                     self._add_progress(run, p)
             if run.state in ("waiting", "training"):
@@ -435,9 +438,10 @@ class CompareView(QWidget):
     def shutdown(self) -> None:
         """Stop every thread this view started, waiting until each has ended."""
         self.stop()
-        for w in self._old_workers:
-            w.stop(10_000)
-        self._old_workers = [w for w in self._old_workers if w.isRunning()]
+        for t in self._old_threads:
+            t.requestInterruption()
+            t.wait(30_000)
+        self._old_threads = [t for t in self._old_threads if t.isRunning()]
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         self.shutdown()
