@@ -187,3 +187,20 @@ def test_mnist_offered_when_present(qtbot, monkeypatch, mnist_path, tmp_path):
     assert [v.dataset_box.itemText(i) for i in range(v.dataset_box.count())] == [
         "digits", "mnist"]
     assert v.dataset_box.currentText() == "digits"
+
+
+@pytest.mark.mnist
+@pytest.mark.slow
+def test_mnist_comparison_one_epoch(qtbot, monkeypatch, mnist_path):
+    monkeypatch.setenv("NNVIZ_MNIST_DIR", str(mnist_path))
+    v = CompareView()
+    qtbot.addWidget(v)
+    v.dataset_box.setCurrentText("mnist")
+    v.epochs_spin.setValue(1)
+    with qtbot.waitSignal(v.finished, timeout=180_000):
+        v.start()
+    v.shutdown()
+    assert v.dataset.name == "mnist"
+    acc = v.final_accuracies()
+    assert acc["η = 3"] > 0.85
+    assert acc["η = 0.001"] < 0.5 and acc["η = 100"] < 0.5
