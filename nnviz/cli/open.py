@@ -1,4 +1,4 @@
-"""`nnviz open FILE`: open a session, recording or network in the app (or just check it)."""
+"""`nnviz open FILE`: open a session, recording, network or circuit in the app, or check it."""
 
 from __future__ import annotations
 
@@ -12,9 +12,10 @@ KINDS = "sessions (.nnviz), recordings (.nnrec), networks (.npz) and circuits (.
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "open",
-        help="open a session, recording or network file in the app",
-        description="Open a saved session (.nnviz), a recording (.nnrec) or a trained network "
-        "(.npz) in the app. With --check, only read the file and print a one-line summary: "
+        help="open a session, recording, network or circuit file in the app",
+        description="Open a saved session (.nnviz), a recording (.nnrec), a trained network "
+        "(.npz) or a circuit (.json) in the app. With --check, only read the file and print "
+        "a one-line summary: "
         "exit 0 when it is fine, 1 when it opens but with a problem (a recording damaged but "
         "partly usable, or a session's recording missing), 2 when it cannot be opened.",
     )
