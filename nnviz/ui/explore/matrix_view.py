@@ -34,10 +34,12 @@ from PySide6.QtWidgets import (
 from nnviz.core.dataset import Dataset
 from nnviz.core.matrix_form import book_layer, hadamard, layer_equation, output_error, weight_text
 from nnviz.core.network import Network
+from nnviz.ui.canvas_weights import diverging_colormap
 
 # name -> (diverging?, stretch of its column in the equation row)
 PANELS = {"w": (True, 8), "a_prev": (False, 1), "b": (True, 1), "z": (True, 1), "a": (False, 1)}
-DIVERGING = "CET-D1"  # blue (negative) - white - red (positive)
+# Same colours as the network canvas and the weight heatmap: blue positive, vermilion negative.
+DIVERGING = diverging_colormap()
 SEQUENTIAL = "viridis"  # activations 0 (dark) .. 1 (yellow)
 
 
@@ -101,8 +103,8 @@ class MatrixView(QWidget):
         self.status.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.status.setStyleSheet("font-family: monospace;")
         legend = QLabel(
-            "Weights, biases and z: <span style='color:#2b5cc9'>blue negative</span>, white 0, "
-            "<span style='color:#c0392b'>red positive</span> (each scaled to its own largest "
+            "Weights, biases and z: <span style='color:#0072b2'>blue positive</span>, white 0, "
+            "<span style='color:#d55e00'>vermilion negative</span> (each scaled to its own largest "
             "size). Activations: dark 0 → yellow 1. Hover an entry to read it."
         )
         legend.setWordWrap(True)
@@ -311,7 +313,7 @@ class MatrixView(QWidget):
             arr = eq[name]
             img = self.images[name]
             if diverging:
-                img.setColorMap(pg.colormap.get(DIVERGING))
+                img.setColorMap(DIVERGING)
                 levels = _symmetric_levels(arr)
             else:
                 img.setColorMap(pg.colormap.get(SEQUENTIAL))

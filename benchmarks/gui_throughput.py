@@ -1,0 +1,124 @@
+"""Training throughput with the whole window open and every view updating, against the
+headless core on the same configuration, plus the GUI event loop's latency while training.
+
+Run: python benchmarks/gui_throughput.py [--epochs 1] [--repeats 2]
+Uses real MNIST ([784, 30, 10], float32, mini-batch 10) when found, else the 8x8 digits.
+Headless and windowed runs alternate so machine noise hits both alike; the script prints the
+medians and their ratio, and the 50th/99th percentile lateness of a 10 ms QTimer probe.
+Runs offscreen unless a display is set (then under a real X server, e.g. Xvfb).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+if not os.environ.get("DISPLAY"):
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("NNVIZ_MNIST_DIR", str(ROOT.parent / "shared" / "data" / "mnist"))
+
+from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer  # noqa: E402
+
+from nnviz.core.data import find_mnist, load_dataset  # noqa: E402
+from nnviz.core.network import Network  # noqa: E402
+from nnviz.core.training import TrainConfig, train  # noqa: E402
+from nnviz.ui.app import make_app  # noqa: E402
+
+
+def headless(dataset, sizes, epochs: int) -> float:
+    """Examples per second of the core alone, wall clock, evaluation included."""
+    net = Network(sizes, seed=0, dtype=np.float32)
+    t = time.perf_counter()
+    seen = 0
+    for rec in train(net, dataset, TrainConfig(epochs=epochs, batch_size=10, eta=3.0, seed=0)):
+        seen = rec.examples_seen
+    return seen / (time.perf_counter() - t)
+
+
+def windowed(window, epochs: int) -> tuple[float, list[float]]:
+    """Examples per second with the window drawing everything, and probe lateness (ms)."""
+    studio = window.studio
+    studio.controls.epochs_spin.setValue(epochs)
+    studio.reset()
+    _wait_until(lambda: studio.worker is not None and studio.snapshot is not None
+                and studio.snapshot.run_id == studio.worker.run_id, 30)
+    late: list[float] = []
+    clock = QElapsedTimer()
+    probe = QTimer()
+    probe.setInterval(10)
+
+    def tick():
+        elapsed = clock.restart()
+        late.append(max(0.0, elapsed - 10.0))
+
+    probe.timeout.connect(tick)
+    clock.start()
+    probe.start()
+    t = time.perf_counter()
+    studio.play()
+    _wait_until(lambda: studio.worker.finished_run, 3600)
+    wall = time.perf_counter() - t
+    probe.stop()
+    seen = studio.worker.last_progress.examples_seen
+    return seen / wall, late[1:]
+
+
+def _wait_until(cond, seconds: float) -> None:
+    loop = QEventLoop()
+    deadline = time.perf_counter() + seconds
+    while not cond():
+        if time.perf_counter() > deadline:
+            raise TimeoutError("benchmark step timed out")
+        QTimer.singleShot(5, loop.quit)
+        loop.exec()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--epochs", type=int, default=1)
+    ap.add_argument("--repeats", type=int, default=2)
+    args = ap.parse_args()
+    app = make_app()
+    from nnviz.ui.main_window import MainWindow
+
+    name = "mnist" if find_mnist() is not None else "digits"
+    dataset = load_dataset(name)
+    sizes = [dataset.n_inputs, 30, 10]
+    window = MainWindow()
+    window.resize(1440, 900)
+    window.show()
+    key = "book" if name == "mnist" else "digits"
+    window.studio.controls.choose_preset(key)
+    window.studio.controls.dtype_combo.setCurrentText("float32")
+    _wait_until(lambda: window.studio.dataset is not None and window.studio.snapshot
+                is not None, 60)
+    print(f"{name} {sizes} float32, mini-batch 10, {args.epochs} epoch(s) per run, "
+          f"{os.environ.get('QT_QPA_PLATFORM') or 'display ' + os.environ['DISPLAY']}")
+    core, gui, lateness = [], [], []
+    for _ in range(args.repeats):
+        core.append(headless(dataset, sizes, args.epochs))
+        speed, late = windowed(window, args.epochs)
+        gui.append(speed)
+        lateness.extend(late)
+        print(f"  headless {core[-1]:,.0f} ex/s   window {gui[-1]:,.0f} ex/s", flush=True)
+    c, g = statistics.median(core), statistics.median(gui)
+    lat = np.array(lateness)
+    print(f"\nthroughput with the window open: {g:,.0f} / {c:,.0f} examples/s = {g / c:.0%} "
+          "of the headless core")
+    print(f"event-loop lateness of a 10 ms probe while training: p50 {np.percentile(lat, 50):.1f}"
+          f" ms, p99 {np.percentile(lat, 99):.1f} ms, max {lat.max():.1f} ms "
+          f"({len(lat)} ticks)")
+    window.close()
+    app.processEvents()
+
+
+if __name__ == "__main__":
+    main()
