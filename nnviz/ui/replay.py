@@ -272,7 +272,6 @@ class ReplayBar(QWidget):
         self.frame_label.setStyleSheet("color:#555;")
         self.damage_label = QLabel("")
         self.damage_label.setStyleSheet("color:#b45309;")
-        self.damage_label.setWordWrap(True)
         self.damage_label.setVisible(False)
         self.live_button = QPushButton("Back to live training")
         self.live_button.setToolTip("Leave the replay and return to the network you are training")
