@@ -95,14 +95,21 @@ def darkness_baseline(dataset: Dataset) -> int:
 # Support vector machine
 # --------------------------------------------------------------------------------------------
 
-# Measured on this project's 2-core machine (see svm_seconds_estimate): SVC time grows about
-# with the square of the training-set size.
-_SVM_SECONDS_PER_N2 = 1.0e-7
+# Measured here (2 shared cores, scikit-learn 1.9, MNIST): 5,000 training images fit in
+# 2-5 s and predict 10,000 in 13-19 s; 50,000 fit in 270-700 s and predict in 70-100 s
+# (gamma "scale" at the fast end). Fitting grows about as n_train squared, prediction about
+# as n_train^0.85 (the number of support vectors) times n_test; both linearly in n_inputs.
+_FIT_SECONDS_5000 = 4.0
+_PREDICT_SECONDS_5000 = 15.0
 
 
-def svm_seconds_estimate(n_train: int, n_test: int) -> float:
-    """Rough wall-clock seconds for an SVC fit on ``n_train`` MNIST images plus prediction."""
-    return _SVM_SECONDS_PER_N2 * (n_train**2 + 2 * n_train * n_test)
+def svm_seconds_estimate(n_train: int, n_test: int, n_inputs: int = 784) -> float:
+    """Rough wall-clock seconds for SVC to fit ``n_train`` images and predict ``n_test``."""
+    r = n_train / 5000
+    per_input = n_inputs / 784
+    fit = _FIT_SECONDS_5000 * r**2
+    predict = _PREDICT_SECONDS_5000 * r**0.85 * n_test / 10000
+    return (fit + predict) * per_input
 
 
 def svm_cache_path() -> Path:
