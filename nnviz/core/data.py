@@ -465,11 +465,15 @@ def download_mnist(
     progress: Callable[[int, int, str], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
     mirrors: list[str] | None = None,
+    **options,
 ) -> Path:
-    """Download MNIST into the MNIST folder; see :func:`nnviz.core.download.download_mnist`."""
+    """Download MNIST into the MNIST folder; see :func:`nnviz.core.download.download_mnist`.
+
+    ``options`` (``report``, ``checksums``, ``timeout``) are passed through.
+    """
     from nnviz.core.download import download_mnist as _download
 
-    return _download(data_dir, progress=progress, cancelled=cancelled, mirrors=mirrors)
+    return _download(data_dir, progress=progress, cancelled=cancelled, mirrors=mirrors, **options)
 
 
 def verify_mnist(data_dir: str | os.PathLike | None = None) -> list[tuple[str, bool, str]]:

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from nnviz.core import data
 from nnviz.core.data import MNIST_FILES, DataError
 from nnviz.core.download import (
     MNIST_MD5,
@@ -127,7 +128,8 @@ def test_download_success_with_progress(tmp_path, mirrors):
     # A second run finds everything valid and asks the server for nothing.
     m.hits.clear()
     notes = []
-    download_mnist(folder, mirrors=[m.url], checksums=sums, report=notes.append, timeout=5)
+    # (through the re-export in nnviz.core.data, which the app uses)
+    data.download_mnist(folder, mirrors=[m.url], checksums=sums, report=notes.append, timeout=5)
     assert m.hits == []
     assert len(notes) == 4 and all("already present" in n for n in notes)
 
