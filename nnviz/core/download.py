@@ -218,7 +218,13 @@ def _fetch(
                         block = response.read(BLOCK)
                         if not block:
                             break
-                        out.write(block)
+                        try:
+                            out.write(block)
+                        except OSError as exc:  # a local problem: no other mirror helps
+                            raise DataError(
+                                f"cannot write to {target.parent} ({exc.strerror or exc}): "
+                                "free some disk space or choose another folder with --data-dir"
+                            ) from exc
                         done += len(block)
                         if progress:
                             progress(done, max(total, done), target.name)

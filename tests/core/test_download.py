@@ -270,3 +270,33 @@ def test_real_mnist_checksums(mnist_path):
     assert all(ok for _, ok, _ in results), results
     # the table holds the published values, independent of the files here
     assert MNIST_MD5["t10k-labels-idx1-ubyte"] == "27ae3e4e09519cfbb04c329615203637"
+
+
+def test_disk_full_is_not_blamed_on_the_network(tmp_path, mirrors, monkeypatch):
+    import errno
+    import os
+
+    from nnviz.core import download as dl
+
+    files, sums = fake_files()
+    m = mirrors(files)
+    real_fdopen = os.fdopen
+
+    class Full:
+        def __init__(self, f):
+            self.f = f
+
+        def write(self, data):
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.f.close()
+
+    monkeypatch.setattr(dl.os, "fdopen", lambda fd, mode: Full(real_fdopen(fd, mode)))
+    with pytest.raises(DataError, match="No space left.*disk space"):
+        download_mnist(tmp_path / "m", mirrors=[m.url, m.url], checksums=sums, timeout=5)
+    assert len(m.hits) == 1  # not retried on another mirror
+    assert list((tmp_path / "m").iterdir()) == []
