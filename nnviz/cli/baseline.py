@@ -35,7 +35,7 @@ def register(subparsers) -> None:
         "--gamma",
         default="scale",
         help="svm: the RBF kernel's gamma: 'scale' (today's default), 'auto' (the default "
-        "when the book was written, giving its 9,435), or a number",
+        "when the book was written: 9,434 here, 9,435 in the book), or a number",
     )
     p.add_argument("--seed", type=int, default=0, help="random: the seed of the guesses")
     p.add_argument(
