@@ -90,7 +90,7 @@ def predict_rows(network: Network, x: np.ndarray, scale: float, chunk: int = 200
 
 
 def _training_buffer(network: Network, dataset: Dataset, split: Split) -> np.ndarray:
-    """Rows ``[x * scale | 1 | y]`` in the network's dtype, shuffled in place each epoch."""
+    """Rows ``[x * scale | 1 | y]`` in the network's dtype; mini-batches are gathered from it."""
     n, n_in, n_out = len(split), dataset.n_inputs, dataset.n_outputs
     buf = np.empty((n, n_in + 1 + n_out), dtype=network.dtype)
     for s in range(0, n, 5000):  # convert in slices: no full-size float temporary
@@ -130,7 +130,9 @@ def train(
     busy = 0.0  # seconds spent inside this generator
     for epoch in range(start_epoch, start_epoch + config.epochs):
         t0 = time.perf_counter()
-        rng.shuffle(buf)  # in place, rows move together with their targets
+        # Shuffle an index, not the rows: moving 50,000 rows in place holds the GIL for a
+        # third of a second, which would freeze the window at every epoch boundary.
+        order = rng.permutation(n)
         sq_err = 0.0
         k = 0
         while k < batches:
@@ -139,7 +141,7 @@ def train(
             with np.errstate(over="ignore", invalid="ignore"):
                 stop = min(batches, k + control.chunk)
                 while k < stop:
-                    rows = buf[k * m : (k + 1) * m]
+                    rows = buf.take(order[k * m : (k + 1) * m], axis=0)
                     eta = control.eta
                     e = network.step(rows[:, : n_in + 1], rows[:, n_in + 1 :], eta, True)
                     sq_err += e

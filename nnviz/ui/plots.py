@@ -119,11 +119,16 @@ class CostPlot(QWidget):
     def add_progress(self, progress, run: str = "") -> None:
         """Add a CHUNK or EPOCH record (the last chunk of an epoch comes with EPOCH); a
         DIVERGED record marks the spot; other kinds are ignored."""
+        if self._append(progress):
+            self._redraw()
+
+    def _append(self, progress) -> bool:
+        """Store one record; True when the curves need redrawing."""
         if progress.kind == DIVERGED:
             self._mark(_epoch_x(progress), "diverged")
-            return
+            return False
         if progress.kind not in (CHUNK, EPOCH):
-            return
+            return False
         x = _epoch_x(progress)
         y = progress.batch_cost if math.isfinite(progress.batch_cost) else progress.cost
         if progress.kind == CHUNK and not math.isfinite(y):
@@ -135,11 +140,15 @@ class CostPlot(QWidget):
             self._chunks.append(x, progress.examples_seen, y, smoothed)
         if progress.kind == EPOCH and math.isfinite(progress.cost):
             self._epochs.append(x, progress.examples_seen, progress.cost)
-        self._redraw()
+        return True
 
     def extend(self, records: Iterable) -> None:
+        """Add many records and redraw once (what a live view should call per update)."""
+        changed = False
         for p in records:
-            self.add_progress(p)
+            changed = self._append(p) or changed
+        if changed:
+            self._redraw()
 
     def clear(self) -> None:
         """Forget every point."""
@@ -447,6 +456,14 @@ class TrainingPlots(QWidget):
     def add_progress(self, progress, run: str = "") -> None:
         self.cost_plot.add_progress(progress)
         self.accuracy_plot.add_progress(progress, run)
+
+    def extend(self, records: Iterable, run: str = "") -> None:
+        """Add a batch of records, redrawing each plot at most once."""
+        records = list(records)
+        self.cost_plot.extend(records)
+        for p in records:
+            if p.kind == EPOCH:
+                self.accuracy_plot.add_progress(p, run)
 
     def clear(self) -> None:
         self.cost_plot.clear()

@@ -32,7 +32,7 @@ from nnviz.core.network import Network
 from nnviz.core.network_io import load_network, save_network
 from nnviz.core.neuron import sigmoid
 from nnviz.core.presets import Preset, load_presets
-from nnviz.core.snapshot import CHUNK, DIVERGED, DONE, EPOCH, Progress, Snapshot
+from nnviz.core.snapshot import DIVERGED, DONE, EPOCH, Progress, Snapshot
 from nnviz.core.training import TrainConfig, check_compatible
 from nnviz.ui.canvas_example import ExampleView
 from nnviz.ui.canvas_weights import WeightHeatmap
@@ -78,6 +78,7 @@ class TrainingStudio(QWidget):
         self._data_job: Job | None = None
         self._pending_play = False
         self._example_index = 0
+        self._image_shown: tuple | None = None
         self._records_seen = 0
         self._last_speed = 0.0
         self._speed_mark: tuple[float, int] | None = None
@@ -274,6 +275,7 @@ class TrainingStudio(QWidget):
             net.sizes, net.weights, net.biases,
             unit_names=_unit_names(dataset, net.sizes),
         )
+        self._image_shown = None
         self.canvas.set_editable(True)
         self.snapshot = None
         self._records_seen = 0
@@ -404,6 +406,7 @@ class TrainingStudio(QWidget):
         update = worker.take()
         if worker is not self.worker:
             return  # a stale signal from a run that was replaced
+        self.plots.extend(r for r in update.records if r.examples_seen)
         for rec in update.records:
             self._on_record(rec)
         if update.snapshot is not None:
@@ -411,9 +414,6 @@ class TrainingStudio(QWidget):
 
     def _on_record(self, rec: Progress) -> None:
         self._records_seen += 1
-        if rec.kind in (CHUNK, EPOCH):
-            if rec.examples_seen:
-                self.plots.add_progress(rec)
         if rec.kind == EPOCH:
             line = rec.transcript_line()
             if rec.validation_correct is not None:
@@ -514,7 +514,10 @@ class TrainingStudio(QWidget):
         image = None
         if ds.image_shape is not None:
             image = ds.test.x[self._example_index].reshape(ds.image_shape) * ds.scale
-            self.canvas.set_input_image(image)
+            key = (id(ds), self._example_index)
+            if self._image_shown != key:  # the image only changes with the example
+                self._image_shown = key
+                self.canvas.set_input_image(image)
         label = None if ds.test.labels is None else int(ds.test.labels[self._example_index])
         self.example.set_example(image, label, acts[-1])
 

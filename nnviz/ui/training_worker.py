@@ -78,6 +78,7 @@ class TrainingWorker(QThread):
         self._unsent = False
         self._last_emit = 0.0
         self._finished_run = False
+        self._idle = False
         self.setObjectName(f"nnviz-training-{run_id}")
 
     # -- called from the GUI thread ------------------------------------------------------
@@ -88,6 +89,11 @@ class TrainingWorker(QThread):
     @property
     def run_id(self) -> int:
         return self._run_id
+
+    @property
+    def idle(self) -> bool:
+        """True while the thread is paused and waiting (its last state is published)."""
+        return self._idle
 
     @property
     def last_progress(self) -> Progress | None:
@@ -213,10 +219,12 @@ class TrainingWorker(QThread):
     def _wait_while_paused(self) -> bool:
         """Block until there is work. False when the thread should end."""
         with self._cond:
+            self._idle = True
             while self._mode == PAUSED and not self.isInterruptionRequested():
                 if not self._commands.empty():
                     break
                 self._cond.wait(0.25)
+            self._idle = False
         return not self.isInterruptionRequested()
 
     def run(self) -> None:  # noqa: C901 - one loop, kept in one place on purpose

@@ -57,10 +57,8 @@ def test_one_epoch_equals_reference_sgd_on_the_same_shuffle():
     net = Network([4, 6, 3], seed=2)
     ws = [w.copy() for w in net.weights]
     bs = [b.copy() for b in net.biases]
-    # Recreate the generator's shuffle: it permutes rows [x | 1 | y] with this rng.
-    rng = np.random.default_rng([5, 7])
-    rows = np.arange(len(ds.train))
-    rng.shuffle(rows)
+    # Recreate the generator's shuffle: a permutation of the rows drawn with this rng.
+    rows = np.random.default_rng([5, 7]).permutation(len(ds.train))
     x = ds.train.x[rows] / 255.0
     y = ds.train.y[rows].astype(float)
     for k in range(0, 400, 10):
