@@ -53,4 +53,10 @@ def run_app(args=None) -> int:
         from PySide6.QtCore import QTimer
 
         QTimer.singleShot(int(quit_ms), window.close)
-    return app.exec()
+    code = app.exec()
+    # Free clipboard data created from Python (copied circuit parts) before the interpreter
+    # shuts down; Qt would otherwise delete it after Python is gone.
+    mime = app.clipboard().mimeData()
+    if mime is not None and any(f.startswith("application/x-nnviz") for f in mime.formats()):
+        app.clipboard().clear()
+    return code

@@ -7,6 +7,15 @@ import gc
 import pytest
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _clear_clipboard_at_exit(qapp):
+    """Data a test put on the clipboard must be freed while Python still runs: Qt deletes it
+    at process exit otherwise, after the interpreter is gone, and that crashes."""
+    yield
+    qapp.clipboard().clear()
+    qapp.processEvents()
+
+
 @pytest.fixture(autouse=True)
 def _no_thread_left_running(qapp):
     yield
