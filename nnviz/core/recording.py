@@ -261,6 +261,7 @@ class Recorder:
         self.snapshots_per_epoch = int(snapshots_per_epoch)
         self.keep_chunks = keep_chunks
         self._slot: tuple[int, int] | None = None  # (epoch, last slot given parameters)
+        self._held: Progress | None = None  # newest GUI record, waiting for its snapshot
 
     def chunk_for(self, batches_per_epoch: int) -> int:
         """A CHUNK size (mini-batches per record) that lands records on the snapshot points."""
@@ -303,12 +304,30 @@ class Recorder:
     def add_update(self, records: Sequence[Progress], snapshot: Snapshot | None) -> None:
         """Feed what a GUI took from the training worker: records plus the newest snapshot.
 
-        The snapshot is attached to the record it was captured at (its ``progress``).
+        The snapshot is attached to the record it was captured at (its ``progress``). The
+        worker may deliver a record first and its snapshot in a later update (when it pauses
+        at an epoch end, say), so the newest record is held back until the next update.
         """
-        for rec in records:
+        held, self._held = self._held, None
+        if held is not None:
+            attach = snapshot is not None and snapshot.progress is held
+            self.add(held, snapshot if attach else None)
+            if attach:
+                snapshot = None
+        records = list(records)
+        for rec in records[:-1]:
             self.add(rec, snapshot if snapshot is not None and snapshot.progress is rec else None)
+        if records:
+            last = records[-1]
+            if snapshot is not None and snapshot.progress is last:
+                self.add(last, snapshot)
+            else:
+                self._held = last
 
     def close(self) -> Path:
+        if self._held is not None:
+            held, self._held = self._held, None
+            self.add(held)
         return self.writer.close()
 
     def abort(self) -> None:

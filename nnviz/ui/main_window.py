@@ -3,10 +3,15 @@ menus, shortcuts, the status bar and settings to them."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, Qt, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
+import base64
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QPoint, QRectF, QSize, Qt, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence, QPainter, QPixmap
+from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import (
     QFileDialog,
+    QInputDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -16,10 +21,14 @@ from PySide6.QtWidgets import (
 )
 
 from nnviz import __version__
+from nnviz.core.circuit import Circuit, CircuitError
 from nnviz.core.network_io import NetworkFileError
+from nnviz.core.recording import RecordingError
+from nnviz.core.session import Session, SessionError, load_session, save_session
 from nnviz.paths import RESOURCES
 from nnviz.ui.app import settings
 from nnviz.ui.circuit.sandbox import CircuitSandbox
+from nnviz.ui.compare_view import CompareView
 from nnviz.ui.download_dialog import DownloadDialog
 from nnviz.ui.explore_tab import ExploreTab
 from nnviz.ui.perceptron_lab import PerceptronLab
@@ -39,12 +48,14 @@ class MainWindow(QMainWindow):
         self.perceptron_lab = PerceptronLab()
         self.circuit_sandbox = CircuitSandbox()
         self.explore = ExploreTab()
+        self.compare = CompareView()
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.studio, "Training")
         self.tabs.addTab(self.perceptron_lab, "Perceptrons")
         self.tabs.addTab(self.circuit_sandbox, "Circuits")
         self.tabs.addTab(self.explore, "Inside the network")
+        self.tabs.addTab(self.compare, "Compare runs")
         self.setCentralWidget(self.tabs)
         self.status_label = QLabel()
         self.statusBar().addWidget(self.status_label, 1)
@@ -100,6 +111,19 @@ class MainWindow(QMainWindow):
         self.act_export_svg = self._action("Export Network Drawing as S&VG\u2026",
                                            lambda: self._export_canvas("svg"))
         self.act_export_csv = self._action("Export Plot Data as &CSV\u2026", self._export_csv)
+        self.act_record = self._action("&Record Run\u2026", self.toggle_recording, "Ctrl+Shift+R",
+                                       tip="Record this run's snapshots and metrics to a file")
+        self.act_record.setCheckable(True)
+        self.act_open_recording = self._action("Open &Recording\u2026", self.open_recording_dialog,
+                                               tip="Replay a recorded run with a timeline")
+        self.act_save_session = self._action("Save &Session\u2026", self.save_session_dialog,
+                                             "Ctrl+Shift+S", tip="Save the whole state to one file")
+        self.act_open_session = self._action("Open S&ession\u2026", self.open_session_dialog,
+                                             "Ctrl+Shift+O", tip="Open a saved session")
+        self.act_export_view_png = self._action("Export Current View as PNG\u2026",
+                                                lambda: self.export_view_dialog("png"))
+        self.act_export_view_svg = self._action("Export Current View as SVG\u2026",
+                                                lambda: self.export_view_dialog("svg"))
         self.act_quit = self._action("&Quit", self.close, "Ctrl+Q")
         self.act_fit = self._action("&Fit Network to Window", self.studio.canvas.fit, "F",
                                     tip="Zoom the network drawing to fit")
@@ -120,15 +144,21 @@ class MainWindow(QMainWindow):
         for a in (self.act_open, self.act_save):
             m.addAction(a)
         m.addSeparator()
+        for a in (self.act_open_session, self.act_save_session, self.act_open_recording):
+            m.addAction(a)
+        m.addSeparator()
         m.addAction(self.act_download)
         m.addSeparator()
-        for a in (self.act_export_png, self.act_export_svg, self.act_export_csv):
+        for a in (self.act_export_png, self.act_export_svg, self.act_export_csv,
+                  self.act_export_view_png, self.act_export_view_svg):
             m.addAction(a)
         m.addSeparator()
         m.addAction(self.act_quit)
         m = mb.addMenu("&Training")
         for a in (self.act_play, self.act_step, self.act_epoch, self.act_reset):
             m.addAction(a)
+        m.addSeparator()
+        m.addAction(self.act_record)
         m.addSeparator()
         presets = m.addMenu("Presets")
         for p in self.studio.presets:
@@ -254,15 +284,177 @@ class MainWindow(QMainWindow):
             self.open_path(path)
 
     def open_path(self, path: str) -> bool:
+        """Open any nnviz file: a network (.npz), a recording (.nnrec), a session (.nnviz)
+        or a circuit (.json)."""
+        suffix = Path(path).suffix.lower()
+        if suffix == ".nnrec":
+            return self.open_recording(path)
+        if suffix == ".nnviz":
+            return self.open_session(path)
+        if suffix == ".json":
+            self.tabs.setCurrentWidget(self.circuit_sandbox)
+            return self.circuit_sandbox.load_file(path)
         try:
             self.studio.open_network(path)
         except (NetworkFileError, ValueError) as exc:
             QMessageBox.warning(self, "Could not open the network",
                                 f"{exc}\n\nThe current network is unchanged.")
             return False
-        settings().setValue("last_dir", str(path).rsplit("/", 1)[0])
+        settings().setValue("last_dir", str(Path(path).parent))
         self.tabs.setCurrentWidget(self.studio)
         return True
+
+    # -- recordings and sessions ---------------------------------------------------------------
+    def toggle_recording(self) -> None:
+        if self.studio.recording:
+            path = self.studio.stop_recording()
+            self.act_record.setChecked(False)
+            self.status_label.setText(f"Recording saved: {path}")
+            return
+        path, _ = QFileDialog.getSaveFileName(self, "Record run to", self._last_dir(),
+                                              "nnviz recordings (*.nnrec)")
+        if not path:
+            self.act_record.setChecked(False)
+            return
+        if not path.endswith(".nnrec"):
+            path += ".nnrec"
+        try:
+            self.studio.start_recording(path)
+        except (OSError, ValueError) as exc:
+            self.act_record.setChecked(False)
+            QMessageBox.warning(self, "Cannot record", f"{exc}\n\nChoose another folder.")
+            return
+        self.act_record.setChecked(True)
+
+    def open_recording_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open recording", self._last_dir(),
+                                              "nnviz recordings (*.nnrec)")
+        if path:
+            self.open_recording(path)
+
+    def open_recording(self, path: str) -> bool:
+        try:
+            damaged = self.studio.open_recording(path)
+        except (RecordingError, ValueError, OSError) as exc:
+            QMessageBox.warning(self, "Could not open the recording",
+                                f"{exc}\n\nNothing was changed.")
+            return False
+        self.tabs.setCurrentWidget(self.studio)
+        if damaged:
+            QMessageBox.information(self, "Damaged recording", damaged)
+        return True
+
+    def current_session(self) -> Session:
+        st = self.studio.settings
+        net = self.studio.current_network()
+        return Session(
+            dataset=st.dataset if st else "digits",
+            sizes=list(st.sizes) if st else [64, 30, 10],
+            eta=st.eta if st else 3.0, batch_size=st.batch_size if st else 10,
+            epochs=st.epochs if st else 30, seed=st.seed if st else 0,
+            dtype=st.dtype if st else "float32",
+            network=net,
+            network_meta={"epoch": self.studio.snapshot.progress.epoch
+                          if self.studio.snapshot and self.studio.snapshot.progress.examples_seen
+                          else None},
+            example_index=self.studio._example_index,
+            circuit=self.circuit_sandbox.circuit.to_dict(),
+            tab=self.tabs.tabText(self.tabs.currentIndex()),
+            layout=base64.b64encode(bytes(self.saveState())).decode("ascii"),
+            presenter=self.presenter,
+            settings={"presenter_scale": self.presenter_scale,
+                      "presenter_theme": self.presenter_theme},
+        )
+
+    def save_session_dialog(self) -> None:
+        self.studio.pause()
+        path, _ = QFileDialog.getSaveFileName(self, "Save session", self._last_dir(),
+                                              "nnviz sessions (*.nnviz)")
+        if path:
+            try:
+                saved = save_session(path, self.current_session())
+            except (OSError, SessionError) as exc:
+                QMessageBox.warning(self, "Could not save the session", str(exc))
+                return
+            self.status_label.setText(f"Session saved: {saved}")
+
+    def open_session_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open session", self._last_dir(),
+                                              "nnviz sessions (*.nnviz)")
+        if path:
+            self.open_session(path)
+
+    def open_session(self, path: str) -> bool:
+        """Restore a whole session: network and settings, example, circuit, layout, mode."""
+        try:
+            session = load_session(path)
+            circuit = Circuit.from_dict(session.circuit) if session.circuit else None
+        except (SessionError, CircuitError, OSError) as exc:
+            QMessageBox.warning(self, "Could not open the session",
+                                f"{exc}\n\nNothing was changed.")
+            return False
+        if circuit is not None and not self.circuit_sandbox.maybe_save():
+            return False
+        self.studio.apply_session(session)
+        if circuit is not None:
+            self.circuit_sandbox._replace(circuit, None)
+        if session.layout:
+            self.restoreState(QByteArray(base64.b64decode(session.layout)))
+        opts = session.settings or {}
+        self.presenter_scale = float(opts.get("presenter_scale", self.presenter_scale))
+        self.presenter_theme = str(opts.get("presenter_theme", self.presenter_theme))
+        for i in range(self.tabs.count()):
+            if self.tabs.tabText(i) == session.tab:
+                self.tabs.setCurrentIndex(i)
+        if session.presenter != self.presenter:
+            self.set_presenter(session.presenter)
+        if session.recording is not None and Path(session.recording).exists():
+            self.open_recording(str(session.recording))
+        self.status_label.setText(f"Session opened: {path}")
+        return True
+
+    # -- export --------------------------------------------------------------------------------
+    def _export_target(self):
+        """The widget the user is looking at (the inner tab of nested tab widgets)."""
+        widget = self.tabs.currentWidget()
+        if widget is self.explore:
+            widget = self.explore.tabs.currentWidget()
+        return widget
+
+    def export_view(self, path: str, kind: str, scale: float = 2.0) -> bool:
+        """Write the current view to PNG (at ``scale``) or SVG."""
+        widget = self._export_target()
+        if kind == "png":
+            pixmap = QPixmap(QSize(int(widget.width() * scale), int(widget.height() * scale)))
+            pixmap.setDevicePixelRatio(scale)
+            pixmap.fill(Qt.GlobalColor.white)
+            widget.render(pixmap)
+            return pixmap.save(path)
+        gen = QSvgGenerator()
+        gen.setFileName(path)
+        gen.setSize(widget.size())
+        gen.setViewBox(QRectF(0, 0, widget.width(), widget.height()))
+        gen.setTitle("nnviz")
+        painter = QPainter(gen)
+        widget.render(painter, QPoint(0, 0))
+        return painter.end()
+
+    def export_view_dialog(self, kind: str) -> None:
+        scale = 1.0
+        if kind == "png":
+            choice, ok = QInputDialog.getItem(self, "Export PNG", "Scale:",
+                                              ["1x", "2x", "3x", "4x"], 1, False)
+            if not ok:
+                return
+            scale = float(choice.rstrip("x"))
+        path, _ = QFileDialog.getSaveFileName(self, f"Export view as {kind.upper()}",
+                                              self._last_dir(), f"{kind.upper()} (*.{kind})")
+        if not path:
+            return
+        if not path.lower().endswith(f".{kind}"):
+            path += f".{kind}"
+        if not self.export_view(path, kind, scale):
+            QMessageBox.warning(self, "Export failed", f"Could not write {path}.")
 
     def save_network_dialog(self) -> None:
         if self.studio.snapshot is None:
@@ -358,7 +550,7 @@ class MainWindow(QMainWindow):
             return
         self._save_settings()
         self.studio.shutdown()
-        for view in (self.explore, self.circuit_sandbox, self.perceptron_lab):
+        for view in (self.explore, self.compare, self.circuit_sandbox, self.perceptron_lab):
             shutdown = getattr(view, "shutdown", None)
             if shutdown is not None:
                 shutdown()

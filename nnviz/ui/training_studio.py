@@ -32,6 +32,7 @@ from nnviz.core.network import Network
 from nnviz.core.network_io import load_network, save_network
 from nnviz.core.neuron import sigmoid
 from nnviz.core.presets import Preset, load_presets
+from nnviz.core.recording import Recorder, RecordingWriter, make_header, read_recording
 from nnviz.core.snapshot import DIVERGED, DONE, EPOCH, Progress, Snapshot
 from nnviz.core.training import TrainConfig, check_compatible
 from nnviz.ui.canvas_example import ExampleView
@@ -39,6 +40,7 @@ from nnviz.ui.canvas_weights import WeightHeatmap
 from nnviz.ui.jobs import Job
 from nnviz.ui.network_canvas import NetworkCanvas
 from nnviz.ui.plots import TrainingPlots
+from nnviz.ui.replay import ReplayBar, ReplayController
 from nnviz.ui.training_controls import RunSettings, TrainingControls
 from nnviz.ui.training_worker import EDIT, PAUSED, PLAYING, TrainingWorker
 
@@ -82,6 +84,10 @@ class TrainingStudio(QWidget):
         self._records_seen = 0
         self._last_speed = 0.0
         self._speed_mark: tuple[float, int] | None = None
+        self.recorder: Recorder | None = None
+        self.replay: ReplayController | None = None
+        self._live_records: list[Progress] = []  # this run's records, to restore after replay
+        self._live_snapshot: Snapshot | None = None
         self._build()
         # Pick the first experiment once the event loop runs, so the window shows at once.
         QTimer.singleShot(0, self._choose_default_experiment)
@@ -153,6 +159,10 @@ class TrainingStudio(QWidget):
         tv = QVBoxLayout(top)
         tv.setContentsMargins(0, 0, 0, 0)
         tv.addWidget(self.banner)
+        self.replay_bar = ReplayBar()
+        self.replay_bar.hide()
+        self.replay_bar.back_to_live.connect(self.leave_replay)
+        tv.addWidget(self.replay_bar)
         tv.addWidget(middle, 1)
         centre.addWidget(top)
         centre.addWidget(bottom)
@@ -214,6 +224,9 @@ class TrainingStudio(QWidget):
     def start_run(self, settings: RunSettings, network: Network | None = None,
                   start_epoch: int = 0) -> None:
         """Stop any run, load the data if needed, build the network and a paused worker."""
+        self.leave_replay()
+        if self.recorder is not None:
+            self.stop_recording()  # a recording holds one run
         self._stop_worker()
         self.settings = settings
         self.start_epoch = start_epoch
@@ -278,9 +291,15 @@ class TrainingStudio(QWidget):
         self._image_shown = None
         self.canvas.set_editable(True)
         self.snapshot = None
+        self._live_records = []
+        self._live_snapshot = None
         self._records_seen = 0
         self._speed_mark = None
         self.example_spin.setRange(0, len(dataset.test) - 1)
+        self._example_index = min(self._example_index, len(dataset.test) - 1)
+        self.example_spin.blockSignals(True)
+        self.example_spin.setValue(self._example_index)
+        self.example_spin.blockSignals(False)
         names = list(dataset.output_names) or [str(i) for i in range(dataset.n_outputs)]
         self.example.bars.set_names(names)
         self.heatmap.set_image_shape(dataset.image_shape)
@@ -406,6 +425,13 @@ class TrainingStudio(QWidget):
         update = worker.take()
         if worker is not self.worker:
             return  # a stale signal from a run that was replaced
+        if self.recorder is not None:
+            self._record(update)
+        self._live_records.extend(update.records)
+        if update.snapshot is not None:
+            self._live_snapshot = update.snapshot
+        if self.replay is not None:
+            return  # replaying: the live run goes on (or waits) out of sight
         self.plots.extend(r for r in update.records if r.examples_seen)
         for rec in update.records:
             self._on_record(rec)
@@ -431,16 +457,18 @@ class TrainingStudio(QWidget):
                       f"{rec.test_correct} / {rec.test_total} ({pct:.2f}%)")
             self.status_changed.emit(f"Test accuracy after your edit: {pct:.2f}%")
 
-    def show_snapshot(self, snap: Snapshot) -> None:
-        self.snapshot = snap
+    def show_snapshot(self, snap: Snapshot, live: bool = True) -> None:
+        if live:
+            self.snapshot = snap
         self.canvas.set_snapshot(snap)
         self.heatmap.set_snapshot(snap)
-        self._update_example()
+        self._update_example(snap)
         p = snap.progress
-        if p.kind == EPOCH:
+        if p.kind == EPOCH and live:
             self._explain_epoch(snap)
         self._update_status(p)
-        self.snapshot_shown.emit(snap)
+        if live:
+            self.snapshot_shown.emit(snap)
 
     def _explain_epoch(self, snap: Snapshot) -> None:
         """Say in words what a stuck run is doing, instead of leaving a flat plot."""
@@ -493,6 +521,12 @@ class TrainingStudio(QWidget):
             self.example_spin.blockSignals(False)
         self._update_example()
 
+    def shown_snapshot(self) -> Snapshot | None:
+        """What the canvas shows: the replay's frame while replaying, else the live run."""
+        if self.replay is not None and self.replay.frame_count:
+            return self.replay.frame(self.replay.position)
+        return self.snapshot
+
     def example_input(self) -> np.ndarray | None:
         """The chosen test example as a network input column (n_0,)."""
         ds = self.dataset
@@ -500,9 +534,9 @@ class TrainingStudio(QWidget):
             return None
         return ds.test.x[self._example_index].astype(np.float64) * ds.scale
 
-    def _update_example(self) -> None:
-        ds, snap = self.dataset, self.snapshot
-        if ds is None or snap is None:
+    def _update_example(self, snap: Snapshot | None = None) -> None:
+        ds, snap = self.dataset, snap or self.shown_snapshot()
+        if ds is None or snap is None or snap.sizes[0] != ds.n_inputs:
             return
         x = self.example_input()
         acts = [x]
@@ -553,6 +587,111 @@ class TrainingStudio(QWidget):
             self, "Edit bias", f"Bias of neuron {j} in layer {layer + 1}:", old, -1e6, 1e6, 4)
         if ok and value != old:
             self.worker.edit_parameter(layer, j, None, value)
+
+    # -- recording ---------------------------------------------------------------------------
+    @property
+    def recording(self) -> bool:
+        return self.recorder is not None
+
+    def start_recording(self, path: str | Path) -> None:
+        """Record this run from now on (snapshots and metrics) to ``path``.
+
+        Raises OSError if the file cannot be created; nothing changes then.
+        """
+        self.stop_recording()
+        s = self.settings
+        if s is None or self.dataset is None:
+            raise ValueError("there is no run to record yet")
+        header = make_header(s.sizes, dataset=s.dataset, eta=s.eta, batch_size=s.batch_size,
+                             epochs=s.epochs, seed=s.seed, dtype=s.dtype)
+        writer = RecordingWriter(path, header)
+        self.recorder = Recorder(writer)
+        if self._live_snapshot is not None:  # start from what is on screen now
+            self.recorder.add(self._live_snapshot.progress, self._live_snapshot)
+        self._log(f"Recording to {path}")
+
+    def _record(self, update) -> None:
+        try:
+            self.recorder.add_update(update.records, update.snapshot)
+        except OSError as exc:
+            self.recorder.abort()
+            self.recorder = None
+            self.show_banner(f"Recording stopped: {exc}. Choose a folder with free space "
+                             "and start recording again.", "error")
+
+    def stop_recording(self) -> Path | None:
+        """Finish the file (atomically) and return its path."""
+        rec, self.recorder = self.recorder, None
+        if rec is None:
+            return None
+        path = rec.close()
+        self._log(f"Recording saved: {path}")
+        return path
+
+    # -- replay ------------------------------------------------------------------------------
+    def open_recording(self, path: str | Path) -> str | None:
+        """Replay a recording through the canvas and plots. Returns a damage note, if any.
+
+        Raises RecordingError for a file that is not a recording (nothing changes then).
+        """
+        recording = read_recording(path)
+        if not recording.frames:
+            raise ValueError(f"{Path(path).name} holds no snapshots to show")
+        self.pause()
+        self.leave_replay()
+        controller = ReplayController(recording, self)
+        controller.frame_shown.connect(self._on_replay_frame)
+        controller.position_changed.connect(self._on_replay_seek)
+        self.replay = controller
+        self.replay_bar.set_controller(controller)
+        self.replay_bar.show()
+        first = recording.frames[0]
+        self.canvas.set_network(first.sizes, first.weights, first.biases)
+        self._image_shown = None
+        self._replay_plotted = -1
+        controller.seek(0)
+        self.show_banner(f"Replaying {Path(path).name}: {recording.header.get('dataset', '')} "
+                         f"{list(first.sizes)}. Nothing is recomputed; 'Back to live training' "
+                         "returns to your run.", "info")
+        return recording.damaged
+
+    @Slot(object)
+    def _on_replay_frame(self, snap: Snapshot) -> None:
+        self.show_snapshot(snap, live=False)
+
+    @Slot(int)
+    def _on_replay_seek(self, index: int) -> None:
+        """Rebuild the plots up to the frame shown (scrubbing may go backwards)."""
+        if self.replay is None:
+            return
+        records = self.replay.records_until(index)
+        if index < self._replay_plotted or self._replay_plotted < 0:
+            self.plots.clear()
+            self.plots.extend(r for r in records if r.examples_seen)
+        else:
+            done = len(self.replay.records_until(self._replay_plotted))
+            self.plots.extend(r for r in records[done:] if r.examples_seen)
+        self._replay_plotted = index
+
+    def leave_replay(self) -> None:
+        """Back to the live run: its network, plots and example."""
+        if self.replay is None:
+            return
+        self.replay.stop()
+        self.replay.deleteLater()
+        self.replay = None
+        self.replay_bar.set_controller(None)
+        self.replay_bar.hide()
+        self.hide_banner()
+        snap = self._live_snapshot
+        if snap is not None:
+            self.canvas.set_network(snap.sizes, snap.weights, snap.biases,
+                                    unit_names=_unit_names(self.dataset, snap.sizes))
+            self._image_shown = None
+        self.plots.clear()
+        self.plots.extend(r for r in self._live_records if r.examples_seen)
+        if snap is not None:
+            self.show_snapshot(snap)
 
     # -- files ----------------------------------------------------------------------------------
     def current_network(self) -> Network | None:
@@ -606,6 +745,16 @@ class TrainingStudio(QWidget):
             self.bottom_tabs.setCurrentWidget(self.plots)
         self.heatmap_label.setVisible(visible)
 
+    def apply_session(self, session) -> None:
+        """Restore a session's settings, network and chosen example."""
+        s = RunSettings(session.dataset, tuple(session.sizes), session.eta, session.batch_size,
+                        session.epochs, int(session.seed or 0), session.dtype)
+        self.controls.show_settings(s)
+        epoch = (session.network_meta or {}).get("epoch")
+        start = 0 if epoch is None else int(epoch) + 1
+        self._example_index = max(0, int(session.example_index))
+        self.start_run(s, network=session.network, start_epoch=start)
+
     # -- messages -------------------------------------------------------------------------------
     def show_banner(self, text: str, kind: str = "info") -> None:
         self.banner.setText(text)
@@ -630,7 +779,14 @@ class TrainingStudio(QWidget):
             worker.deleteLater()
 
     def shutdown(self) -> None:
-        """Stop every thread this view started (the window is closing)."""
+        """Stop every thread this view started (the window is closing); finish a recording."""
+        if self.recorder is not None:
+            try:
+                self.stop_recording()
+            except OSError:
+                pass
+        if self.replay is not None:
+            self.replay.stop()
         self._stop_worker()
         if self._data_job is not None:
             self._data_job.cancel()

@@ -1,5 +1,6 @@
 """The whole window: every tab and menu action opens without error; closing stops threads."""
 
+import numpy as np
 import pytest
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
@@ -12,6 +13,7 @@ def no_dialogs(monkeypatch):
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: ("", ""))
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: ("", ""))
     monkeypatch.setattr(QInputDialog, "getDouble", lambda *a, **k: (0.0, False))
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: ("", False))
     for name in ("information", "warning", "critical", "question", "about"):
         monkeypatch.setattr(QMessageBox, name,
                             lambda *a, **k: QMessageBox.StandardButton.Cancel)
@@ -115,3 +117,69 @@ def test_close_mid_run_stops_threads_and_keeps_layout(qtbot, monkeypatch, no_dia
     qtbot.addWidget(w2)
     assert w2.tabs.currentIndex() == 2  # the layout and tab came back
     w2.close()
+
+
+def test_record_then_replay_shows_the_recorded_frames(window, qtbot, tmp_path):
+    studio = window.studio
+    path = tmp_path / "run.nnrec"
+    studio.start_recording(path)
+    studio.step_epoch()
+    qtbot.waitUntil(lambda: studio.snapshot.progress.kind == "epoch", timeout=15000)
+    live = studio.snapshot.weights[0].copy()
+    assert studio.stop_recording() == path and path.exists()
+    studio.reset()
+    qtbot.waitUntil(lambda: studio.snapshot is not None and
+                    studio.snapshot.run_id == studio.worker.run_id, timeout=10000)
+    assert window.open_path(str(path))
+    assert studio.replay is not None and studio.replay_bar.isVisible()
+    last = studio.replay.frame_count - 1
+    studio.replay.seek(last)
+    studio.canvas.flush()  # the canvas draws at most 25 frames a second; take this one now
+    # The canvas shows the recorded end of the epoch (float16 weights), not the reset network.
+    np.testing.assert_allclose(studio.canvas.weights[0], live, atol=2e-3 * np.abs(live).max())
+    assert len(studio.plots.cost_plot.curve_data()[0]) > 0
+    studio.replay.seek(0)
+    assert studio.plots.accuracy_plot.runs.get("") is None or \
+        len(studio.plots.accuracy_plot.accuracy_data()[0]) == 0
+    studio.replay_bar.back_to_live.emit()
+    assert studio.replay is None and not studio.replay_bar.isVisible()
+    studio.canvas.flush()
+    np.testing.assert_array_equal(studio.canvas.weights[0], studio.snapshot.weights[0])
+
+
+def test_damaged_or_foreign_recording_is_refused_cleanly(window, tmp_path):
+    bad = tmp_path / "bad.nnrec"
+    bad.write_bytes(b"not a recording at all")
+    assert not window.open_path(str(bad))
+    assert window.studio.replay is None
+
+
+def test_session_round_trip(window, qtbot, tmp_path):
+    from nnviz.core.session import save_session
+
+    studio = window.studio
+    studio.step_epoch()
+    qtbot.waitUntil(lambda: studio.snapshot.progress.kind == "epoch", timeout=15000)
+    studio.show_example(7)
+    window.tabs.setCurrentWidget(window.perceptron_lab)
+    trained = studio.snapshot.weights[0].copy()
+    path = save_session(tmp_path / "lecture.nnviz", window.current_session())
+    studio.reset()
+    studio.show_example(0)
+    window.tabs.setCurrentWidget(window.studio)
+    assert window.open_path(str(path))
+    qtbot.waitUntil(lambda: studio.snapshot is not None and
+                    np.array_equal(studio.snapshot.weights[0], trained), timeout=10000)
+    assert studio.example_spin.value() == 7
+    assert window.tabs.currentWidget() is window.perceptron_lab
+
+
+def test_export_current_view_png_and_svg(window, tmp_path):
+    png, svg = tmp_path / "v.png", tmp_path / "v.svg"
+    assert window.export_view(str(png), "png", scale=2.0)
+    assert window.export_view(str(svg), "svg")
+    from PySide6.QtGui import QImage
+
+    img = QImage(str(png))
+    assert img.width() == 2 * window.studio.width()
+    assert svg.read_text().lstrip().startswith("<?xml")
