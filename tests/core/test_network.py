@@ -150,3 +150,22 @@ def test_parse_sizes_rejects_bad_input(text, fragment):
 
 def test_parse_sizes_accepts_spaces():
     assert parse_sizes(" 784, 30 ,10") == [784, 30, 10]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_constant_unit_stays_put_and_saturates_exactly(dtype):
+    """The hidden layers' extra constant unit (see network.py) must read exactly 1.0 and
+    never be moved by SGD, however hard training pushes."""
+    from nnviz.core.network import CONSTANT_Z
+
+    assert sigmoid(np.array(CONSTANT_Z, dtype=dtype)) == 1.0
+    rng = np.random.default_rng(0)
+    net = Network([8, 6, 5, 3], seed=0, dtype=dtype)
+    for _ in range(50):
+        x, y = _batch(rng, net.sizes, 10)
+        net.update_mini_batch(x, y, 50.0)
+    for l, wb in enumerate(net._wb[:-1]):
+        expected = np.zeros(wb.shape[1], dtype=dtype)
+        expected[-1] = CONSTANT_Z
+        np.testing.assert_array_equal(wb[-1], expected, err_msg=f"layer {l}")
+    assert [w.shape for w in net.weights] == [(6, 8), (5, 6), (3, 5)]
