@@ -24,13 +24,30 @@ sys.path.insert(0, str(ROOT))
 if not os.environ.get("DISPLAY"):
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("NNVIZ_MNIST_DIR", str(ROOT.parent / "shared" / "data" / "mnist"))
+# A fresh settings file: the user's saved layout (another tab, say) must not change the result.
+os.environ["NNVIZ_SETTINGS_PATH"] = os.path.join(
+    __import__("tempfile").mkdtemp(prefix="nnviz-bench-"), "settings.ini")
 
-from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer  # noqa: E402
+from PySide6.QtCore import QElapsedTimer, QEvent, QEventLoop, QObject, QTimer  # noqa: E402
 
 from nnviz.core.data import find_mnist, load_dataset  # noqa: E402
 from nnviz.core.network import Network  # noqa: E402
 from nnviz.core.training import TrainConfig, train  # noqa: E402
 from nnviz.ui.app import make_app  # noqa: E402
+
+
+class PaintCounter(QObject):
+    """Counts paint events of a widget (the network canvas's viewport)."""
+
+    def __init__(self, widget) -> None:
+        super().__init__()
+        self.count = 0
+        widget.installEventFilter(self)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.Paint:
+            self.count += 1
+        return False
 
 
 def headless(dataset, sizes, epochs: int) -> float:
@@ -43,8 +60,9 @@ def headless(dataset, sizes, epochs: int) -> float:
     return seen / (time.perf_counter() - t)
 
 
-def windowed(window, epochs: int) -> tuple[float, list[float]]:
-    """Examples per second with the window drawing everything, and probe lateness (ms)."""
+def windowed(window, epochs: int) -> tuple[float, list[float], float]:
+    """Examples per second with the window drawing everything, probe lateness (ms), and the
+    network canvas's frames per second."""
     studio = window.studio
     studio.controls.epochs_spin.setValue(epochs)
     studio.reset()
@@ -60,6 +78,7 @@ def windowed(window, epochs: int) -> tuple[float, list[float]]:
         late.append(max(0.0, elapsed - 10.0))
 
     probe.timeout.connect(tick)
+    frames = PaintCounter(studio.canvas.viewport())
     clock.start()
     probe.start()
     t = time.perf_counter()
@@ -68,7 +87,7 @@ def windowed(window, epochs: int) -> tuple[float, list[float]]:
     wall = time.perf_counter() - t
     probe.stop()
     seen = studio.worker.last_progress.examples_seen
-    return seen / wall, late[1:]
+    return seen / wall, late[1:], frames.count / wall
 
 
 def _wait_until(cond, seconds: float) -> None:
@@ -95,6 +114,7 @@ def main() -> None:
     window = MainWindow()
     window.resize(1440, 900)
     window.show()
+    window.tabs.setCurrentWidget(window.studio)
     key = "book" if name == "mnist" else "digits"
     window.studio.controls.choose_preset(key)
     window.studio.controls.dtype_combo.setCurrentText("float32")
@@ -102,13 +122,15 @@ def main() -> None:
                 is not None, 60)
     print(f"{name} {sizes} float32, mini-batch 10, {args.epochs} epoch(s) per run, "
           f"{os.environ.get('QT_QPA_PLATFORM') or 'display ' + os.environ['DISPLAY']}")
-    core, gui, lateness = [], [], []
+    core, gui, lateness, fps = [], [], [], []
     for _ in range(args.repeats):
         core.append(headless(dataset, sizes, args.epochs))
-        speed, late = windowed(window, args.epochs)
+        speed, late, frame_rate = windowed(window, args.epochs)
         gui.append(speed)
         lateness.extend(late)
-        print(f"  headless {core[-1]:,.0f} ex/s   window {gui[-1]:,.0f} ex/s", flush=True)
+        fps.append(frame_rate)
+        print(f"  headless {core[-1]:,.0f} ex/s   window {gui[-1]:,.0f} ex/s   "
+              f"canvas {frame_rate:.1f} frames/s", flush=True)
     c, g = statistics.median(core), statistics.median(gui)
     lat = np.array(lateness)
     print(f"\nthroughput with the window open: {g:,.0f} / {c:,.0f} examples/s = {g / c:.0%} "
@@ -116,6 +138,7 @@ def main() -> None:
     print(f"event-loop lateness of a 10 ms probe while training: p50 {np.percentile(lat, 50):.1f}"
           f" ms, p99 {np.percentile(lat, 99):.1f} ms, max {lat.max():.1f} ms "
           f"({len(lat)} ticks)")
+    print(f"network canvas while training: {statistics.median(fps):.1f} frames/s (median)")
     window.close()
     app.processEvents()
 

@@ -122,6 +122,21 @@ class Network:
         net._buffers = {}
         return net
 
+    def __getstate__(self) -> dict:
+        # weights/biases are views into _wb; pickling would turn them into copies that
+        # training no longer updates. Keep only what rebuilds them.
+        return {"sizes": self.sizes, "dtype": self.dtype.name, "seed": self.seed,
+                "wb": self._wb}
+
+    def __setstate__(self, state: dict) -> None:
+        self.sizes = list(state["sizes"])
+        self.dtype = np.dtype(state["dtype"])
+        self.seed = state["seed"]
+        self._wb = [np.array(wb, dtype=self.dtype) for wb in state["wb"]]
+        self.weights = [wb[:n, :-1] for wb, n in zip(self._wb, self.sizes[1:])]
+        self.biases = [wb[:n, -1:] for wb, n in zip(self._wb, self.sizes[1:])]
+        self._buffers = {}
+
     def copy(self) -> Network:
         net = Network.from_params(self.weights, self.biases, self.dtype)
         net.seed = self.seed

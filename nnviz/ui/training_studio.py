@@ -44,6 +44,9 @@ from nnviz.ui.replay import ReplayBar, ReplayController
 from nnviz.ui.training_controls import RunSettings, TrainingControls
 from nnviz.ui.training_worker import EDIT, PAUSED, PLAYING, TrainingWorker
 
+LIVE_RATE = 30.0  # snapshots a second while training (the network canvas's pace)
+SLOW_VIEWS_MS = 250  # while training at full speed, plots and then example + heatmap take
+# turns refreshing on this timer (each twice a second)
 SATURATED = 0.02  # a sigmoid output this close to 0 or 1 has slope below ~0.02
 
 
@@ -84,11 +87,18 @@ class TrainingStudio(QWidget):
         self._records_seen = 0
         self._last_speed = 0.0
         self._speed_mark: tuple[float, int] | None = None
+        self._pending_records: list[Progress] = []  # for the plots, at the slow views' pace
+        self._views_snapshot: Snapshot | None = None
         self.recorder: Recorder | None = None
         self.replay: ReplayController | None = None
         self._live_records: list[Progress] = []  # this run's records, to restore after replay
         self._live_snapshot: Snapshot | None = None
         self._build()
+        self._slow_views = QTimer(self)
+        self._slow_views.setInterval(SLOW_VIEWS_MS)
+        self._slow_turn = False
+        self._slow_views.timeout.connect(self._on_slow_tick)
+        self._slow_views.start()
         # Pick the first experiment once the event loop runs, so the window shows at once.
         QTimer.singleShot(0, self._choose_default_experiment)
 
@@ -276,13 +286,18 @@ class TrainingStudio(QWidget):
             return
         config = TrainConfig(epochs=s.epochs, batch_size=s.batch_size, eta=s.eta, seed=s.seed)
         self._run_counter += 1
+        # 25 updates a second: what the canvas draws (its own cap), so none is wasted, and
+        # the GUI thread leaves the GIL to training most of the time.
         self.worker = TrainingWorker(net, dataset, config, run_id=self._run_counter,
-                                     start_epoch=self.start_epoch, parent=self)
+                                     start_epoch=self.start_epoch, max_rate=LIVE_RATE,
+                                     parent=self)
         self.worker.update_ready.connect(self._on_update_ready)
         self.worker.mode_changed.connect(self._on_mode_changed)
         self.worker.failed.connect(self._on_worker_failed)
         self.worker.set_speed(float(self.controls.speed_combo.currentData()))
         self.plots.clear()
+        self._pending_records = []
+        self._views_snapshot = None
         self._add_reference_lines(dataset)
         self.canvas.set_network(
             net.sizes, net.weights, net.biases,
@@ -381,6 +396,8 @@ class TrainingStudio(QWidget):
         playing = mode == PLAYING
         self.controls.set_playing(playing)
         self.canvas.set_editable(mode == PAUSED)
+        if not playing:
+            self._flush_views()
         self.run_state_changed.emit(playing)
 
     @Slot(str)
@@ -432,7 +449,7 @@ class TrainingStudio(QWidget):
             self._live_snapshot = update.snapshot
         if self.replay is not None:
             return  # replaying: the live run goes on (or waits) out of sight
-        self.plots.extend(r for r in update.records if r.examples_seen)
+        self._pending_records.extend(r for r in update.records if r.examples_seen)
         for rec in update.records:
             self._on_record(rec)
         if update.snapshot is not None:
@@ -461,8 +478,10 @@ class TrainingStudio(QWidget):
         if live:
             self.snapshot = snap
         self.canvas.set_snapshot(snap)
-        self.heatmap.set_snapshot(snap)
-        self._update_example(snap)
+        self._views_snapshot = snap
+        full_speed = self.playing and float(self.controls.speed_combo.currentData()) == 0
+        if not (full_speed or (self.replay is not None and self.replay.playing)):
+            self._flush_views()  # stepping, slowed down or paused: show every state
         p = snap.progress
         if p.kind == EPOCH and live:
             self._explain_epoch(snap)
@@ -470,15 +489,48 @@ class TrainingStudio(QWidget):
         if live:
             self.snapshot_shown.emit(snap)
 
+    @Slot()
+    def _flush_views(self) -> None:
+        """Bring the plots, example and heatmap up to date."""
+        self._flush_plots()
+        self._flush_example()
+
+    def _flush_plots(self) -> None:
+        if self._pending_records:
+            records, self._pending_records = self._pending_records, []
+            self.plots.extend(records)
+
+    def _flush_example(self) -> None:
+        snap, self._views_snapshot = self._views_snapshot, None
+        if snap is not None:
+            self.heatmap.set_snapshot(snap)
+            self._update_example(snap)
+
+    @Slot()
+    def _on_slow_tick(self) -> None:
+        """At full speed the pyqtgraph views refresh on this timer, not per snapshot: they
+        repaint their axes on every change, and at 25 updates a second they would keep the GUI
+        thread, and so the GIL the trainer needs, busy. Plots and example take turns so no
+        single tick is long."""
+        self._slow_turn = not self._slow_turn
+        if self._slow_turn:
+            self._flush_plots()
+        else:
+            self._flush_example()
+
     def _explain_epoch(self, snap: Snapshot) -> None:
         """Say in words what a stuck run is doing, instead of leaving a flat plot."""
         p, ds = snap.progress, self.dataset
         acc = p.test_accuracy
         if ds is None or acc is None or not ds.is_classification:
             return
-        sample = ds.inputs(ds.test.head(300), snap.weights[0].dtype)
-        sat = saturation(snap, sample)
         chance = 1.0 / ds.n_outputs
+        if acc >= 2 * chance:
+            if self.banner.property("kind") == "warning":
+                self.hide_banner()
+            return
+        # Only a stuck run pays for measuring saturation.
+        sat = saturation(snap, ds.inputs(ds.test.head(300), snap.weights[0].dtype))
         if acc < 2 * chance and sat > 0.5:
             self.show_banner(
                 f"Stuck near chance ({100 * acc:.1f}%) at \u03b7 = {p.eta:g}: "
@@ -486,13 +538,11 @@ class TrainingStudio(QWidget):
                 f"{SATURATED} of 0 or 1), where their slope \u03c3'(z) is nearly zero. The "
                 "gradient that should correct them vanishes, so the steps are too large to "
                 "learn and too flat to recover. Try \u03b7 = 3.", "warning")
-        elif acc < 2 * chance and p.epoch >= self.start_epoch + 1 and p.eta < 0.05:
+        elif p.epoch >= self.start_epoch + 1 and p.eta < 0.05:
             self.show_banner(
                 f"Learning slowly at \u03b7 = {p.eta:g}: each step moves the weights very "
                 "little, so after this many epochs the network is still close to where it "
                 "started. Try \u03b7 = 3.", "warning")
-        elif self.banner.property("kind") == "warning" and acc >= 2 * chance:
-            self.hide_banner()
 
     def _update_status(self, p: Progress) -> None:
         if p.seconds > 0 and p.examples_seen:

@@ -169,3 +169,17 @@ def test_constant_unit_stays_put_and_saturates_exactly(dtype):
         expected[-1] = CONSTANT_Z
         np.testing.assert_array_equal(wb[-1], expected, err_msg=f"layer {l}")
     assert [w.shape for w in net.weights] == [(6, 8), (5, 6), (3, 5)]
+
+
+def test_pickled_network_keeps_weights_as_views():
+    """A network sent to the training process must still train what it evaluates."""
+    import pickle
+
+    net = pickle.loads(pickle.dumps(Network([6, 4, 3], seed=1)))
+    rng = np.random.default_rng(0)
+    x, y = _batch(rng, net.sizes, 5)
+    before = net.feedforward(x).copy()
+    net.update_mini_batch(x, y, 3.0)
+    assert not np.array_equal(net.feedforward(x), before)
+    net.weights[0][0, 0] = 9.0
+    assert net._wb[0][0, 0] == 9.0
