@@ -258,8 +258,7 @@ class MainWindow(QMainWindow):
         icon = sp.SP_MediaPause if playing else sp.SP_MediaPlay
         self.act_play.setIcon(self.style().standardIcon(icon))
         self.act_play.setText("&Pause" if playing else "&Play")
-        self.act_step.setEnabled(not playing)
-        self.act_epoch.setEnabled(not playing)
+        self._on_tab_changed(self.tabs.currentIndex())  # enables what fits tab and state
 
     @Slot(int)
     def _on_tab_changed(self, index: int) -> None:
@@ -269,7 +268,7 @@ class MainWindow(QMainWindow):
                   self.act_next, self.act_fit, self.act_open, self.act_save):
             a.setEnabled(on_training and (a not in (self.act_step, self.act_epoch)
                                           or not self.studio.playing))
-        if self.tabs.widget(index) is self.explore:
+        if self.tabs.widget(index) is self.explore and self.explore.isVisible():
             self.explore.refresh()
 
     @Slot(int, int, int)

@@ -346,8 +346,17 @@ class NetworkCanvas(QGraphicsView):
         """Show the whole network, keeping its aspect ratio."""
         self._auto_fit = True
         rect = self._content_rect()
-        if rect.isValid():
-            self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
+        if not rect.isValid():
+            return
+        # Fit into the band above the colour legend, so the legend never covers neurons.
+        vp = self.viewport().rect()
+        reserve = legend_size()[1] + 12 if self._legend_visible else 0.0
+        if vp.height() < 3 * reserve:
+            reserve = 0.0  # a small canvas: the whole network matters more than the key
+        scale = min(vp.width() / rect.width(), max(40.0, vp.height() - reserve) / rect.height())
+        self.resetTransform()
+        self.scale(scale, scale)
+        self.centerOn(QPointF(rect.center().x(), rect.center().y() + reserve / 2 / scale))
 
     def _content_rect(self) -> QRectF:
         rect = QRectF()

@@ -614,7 +614,7 @@ class TrainingStudio(QWidget):
             self.heatmap.set_neuron(0, index)
             self.heatmap_label.setText(f"Incoming weights of hidden neuron {index}, drawn "
                                        f"as a {ds.image_shape[0]}x{ds.image_shape[1]} image "
-                                       "(blue positive, red negative).")
+                                       "(blue positive, orange negative).")
 
     @Slot(int, int, int)
     def _on_weight_edit(self, layer: int, j: int, k: int) -> None:

@@ -165,7 +165,9 @@ def test_editable_click_requests_edits(qtbot):
     canvas, _ = make_canvas(qtbot, [2, 3, 1])
     canvas.show()
     qtbot.waitExposed(canvas)
-    mid = canvas.mapFromScene(canvas.edge_midpoint(0, 1, 0))
+    # A third of the way along x1 -> n2 (its midpoint is where x2 -> n1 crosses it).
+    a, b = canvas.neuron_center(0, 0), canvas.neuron_center(1, 1)
+    mid = canvas.mapFromScene(a + (b - a) * 0.35)
     with qtbot.assertNotEmitted(canvas.weight_edit_requested):
         qtbot.mouseClick(canvas.viewport(), Qt.MouseButton.LeftButton, pos=mid)
     canvas.set_editable(True)
