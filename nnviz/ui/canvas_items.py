@@ -191,11 +191,29 @@ class NeuronLayerItem(QGraphicsItem):
         self._rect = QRectF(
             layout.x - r - 90, layout.top - 74, 2 * r + 180, layout.bottom - layout.top + 84
         )
-        self._font = QFont()
-        self._font.setPointSizeF(max(5.0, min(11.0, 1.0 * r)))
-        self._title_font = QFont()
-        self._title_font.setPointSizeF(11.0)
+        self.text_scale = 1.0
+        self._set_fonts()
         self._build_texts()
+
+    def _set_fonts(self) -> None:
+        r = self.layout.radius
+        self._font = QFont()
+        self._font.setPointSizeF(max(5.0, min(11.0, 1.0 * r)) * self.text_scale)
+        self._title_font = QFont()
+        self._title_font.setPointSizeF(11.0 * self.text_scale)
+
+    def set_text_scale(self, scale: float) -> None:
+        """Enlarge labels and titles (presenter mode)."""
+        self.prepareGeometryChange()
+        self.text_scale = float(scale)
+        self._set_fonts()
+        self._build_texts()
+        r = self.layout.radius
+        pad = 90 + 30 * (self.text_scale - 1)
+        self._rect = QRectF(self.layout.x - r - pad, self.layout.top - 74 * self.text_scale,
+                            2 * r + 2 * pad,
+                            self.layout.bottom - self.layout.top + 84 * self.text_scale)
+        self.update()
 
     def set_activations(self, a: np.ndarray | None) -> None:
         """Fill neurons by activation (1-D, one per unit of the layer) or clear with None."""
@@ -300,7 +318,8 @@ class NeuronLayerItem(QGraphicsItem):
                 self._label_texts.append((pos, st))
         self._title_text = _static(self.title, self._title_font, centred=True)
         size = self._title_text.size()
-        self._title_pos = QPointF(x - size.width() / 2, lay.top - 26 - size.height())
+        self._title_pos = QPointF(x - size.width() / 2,
+                                  lay.top - 26 * self.text_scale - size.height())
 
 
 def _static(text: str, font: QFont, centred: bool = False) -> QStaticText:

@@ -11,13 +11,17 @@ from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence, QPainter, Q
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import (
     QFileDialog,
+    QFrame,
     QInputDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
+    QScrollArea,
+    QSizePolicy,
     QStyle,
     QTabWidget,
     QToolBar,
+    QWidget,
 )
 
 from nnviz import __version__
@@ -51,17 +55,32 @@ class MainWindow(QMainWindow):
         self.compare = CompareView()
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
-        self.tabs.addTab(self.studio, "Training")
-        self.tabs.addTab(self.perceptron_lab, "Perceptrons")
-        self.tabs.addTab(self.circuit_sandbox, "Circuits")
-        self.tabs.addTab(self.explore, "Inside the network")
-        self.tabs.addTab(self.compare, "Compare runs")
+        self._pages: list[tuple[QWidget, QWidget]] = []  # (page in the tab widget, view)
+        for view, title, scroll in ((self.studio, "Training", False),
+                                    (self.perceptron_lab, "Perceptrons", True),
+                                    (self.circuit_sandbox, "Circuits", True),
+                                    (self.explore, "Inside the network", True),
+                                    (self.compare, "Compare runs", False)):
+            page = view
+            if scroll:
+                # Dense views scroll instead of forcing a window larger than a 1280x720
+                # projector when presenter mode enlarges the type.
+                page = QScrollArea()
+                page.setWidget(view)
+                page.setWidgetResizable(True)
+                page.setFrameShape(QFrame.Shape.NoFrame)
+            self._pages.append((page, view))
+            self.tabs.addTab(page, title)
         self.setCentralWidget(self.tabs)
         self.status_label = QLabel()
+        # A long status line must never set the window's minimum width (projectors are narrow).
+        self.status_label.setMinimumWidth(1)
+        self.status_label.setSizePolicy(QSizePolicy.Policy.Ignored,
+                                        QSizePolicy.Policy.Preferred)
         self.statusBar().addWidget(self.status_label, 1)
         self.presentation = Presentation()
         self.presenter = False
-        self.presenter_scale = 1.75
+        self.presenter_scale = 1.5
         self.presenter_theme = "contrast"
         self._build_actions()
         self._build_menus()
@@ -74,6 +93,21 @@ class MainWindow(QMainWindow):
         self.explore.weight_hovered.connect(self._on_weight_hovered)
         self.tabs.currentChanged.connect(self._on_tab_changed)
         self._restore_settings()
+
+    # -- pages -------------------------------------------------------------------------------
+    def show_view(self, view: QWidget) -> None:
+        """Bring the tab holding ``view`` to the front."""
+        for page, v in self._pages:
+            if v is view:
+                self.tabs.setCurrentWidget(page)
+                return
+
+    def current_view(self) -> QWidget | None:
+        return self.view_at(self.tabs.currentIndex())
+
+    def view_at(self, index: int) -> QWidget | None:
+        page = self.tabs.widget(index)
+        return next((v for p, v in self._pages if p is page), None)
 
     # -- actions -----------------------------------------------------------------------------
     def _action(self, text, slot, shortcut=None, icon=None, tip=None) -> QAction:
@@ -209,7 +243,7 @@ class MainWindow(QMainWindow):
         self.toolbar = tb
 
     def _choose_preset(self, key: str) -> None:
-        self.tabs.setCurrentWidget(self.studio)
+        self.show_view(self.studio)
         self.studio.controls.choose_preset(key)
 
     # -- presenting ----------------------------------------------------------------------------
@@ -229,10 +263,16 @@ class MainWindow(QMainWindow):
         if self.presenter:
             self.presentation.apply(self.presenter_theme, self.presenter_scale, self._views())
             self.showFullScreen()
+            self.setGeometry(self.screen().geometry())  # also without a window manager
         else:
             self.presentation.apply("light", 1.0, self._views())
             self.showNormal()
         self.studio.set_secondary_visible(not self.presenter)
+        # Icons only: with large type, labelled buttons would make the window wider than a
+        # 1280-pixel projector (tooltips still name them).
+        self.toolbar.setToolButtonStyle(
+            Qt.ToolButtonStyle.ToolButtonIconOnly if self.presenter
+            else Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
 
     def set_presenter_scale(self, scale: float) -> None:
         self.presenter_scale = scale
@@ -249,7 +289,7 @@ class MainWindow(QMainWindow):
 
     # -- slots ---------------------------------------------------------------------------------
     def _play_pause(self) -> None:
-        if self.tabs.currentWidget() is self.studio:
+        if self.current_view() is self.studio:
             self.studio.toggle_play()
 
     @Slot(bool)
@@ -262,13 +302,13 @@ class MainWindow(QMainWindow):
 
     @Slot(int)
     def _on_tab_changed(self, index: int) -> None:
-        on_training = self.tabs.widget(index) is self.studio
+        on_training = self.view_at(index) is self.studio
         # Other tabs own these keys (the circuit sandbox has its own Open/Save and undo).
         for a in (self.act_play, self.act_step, self.act_epoch, self.act_reset, self.act_prev,
                   self.act_next, self.act_fit, self.act_open, self.act_save):
             a.setEnabled(on_training and (a not in (self.act_step, self.act_epoch)
                                           or not self.studio.playing))
-        if self.tabs.widget(index) is self.explore and self.explore.isVisible():
+        if self.view_at(index) is self.explore and self.explore.isVisible():
             self.explore.refresh()
 
     @Slot(int, int, int)
@@ -291,7 +331,7 @@ class MainWindow(QMainWindow):
         if suffix == ".nnviz":
             return self.open_session(path)
         if suffix == ".json":
-            self.tabs.setCurrentWidget(self.circuit_sandbox)
+            self.show_view(self.circuit_sandbox)
             return self.circuit_sandbox.load_file(path)
         try:
             self.studio.open_network(path)
@@ -300,7 +340,7 @@ class MainWindow(QMainWindow):
                                 f"{exc}\n\nThe current network is unchanged.")
             return False
         settings().setValue("last_dir", str(Path(path).parent))
-        self.tabs.setCurrentWidget(self.studio)
+        self.show_view(self.studio)
         return True
 
     # -- recordings and sessions ---------------------------------------------------------------
@@ -338,7 +378,7 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, "Could not open the recording",
                                 f"{exc}\n\nNothing was changed.")
             return False
-        self.tabs.setCurrentWidget(self.studio)
+        self.show_view(self.studio)
         if damaged:
             QMessageBox.information(self, "Damaged recording", damaged)
         return True
@@ -415,7 +455,7 @@ class MainWindow(QMainWindow):
     # -- export --------------------------------------------------------------------------------
     def _export_target(self):
         """The widget the user is looking at (the inner tab of nested tab widgets)."""
-        widget = self.tabs.currentWidget()
+        widget = self.current_view()
         if widget is self.explore:
             widget = self.explore.tabs.currentWidget()
         return widget

@@ -177,6 +177,8 @@ class NetworkCanvas(QGraphicsView):
                 item = grid_item
             else:
                 item = NeuronLayerItem(l, lay, title, self.unit_names[l], side)
+            if getattr(self, "_text_scale", 1.0) != 1.0 and hasattr(item, "set_text_scale"):
+                item.set_text_scale(self._text_scale)
             item.setZValue(1)
             self._scene.addItem(item)
             self.neuron_items.append(item)
@@ -342,6 +344,16 @@ class NetworkCanvas(QGraphicsView):
         self.viewport().update()
 
     # -- geometry, hit-testing --------------------------------------------------------------
+    def set_presentation(self, scale: float, dark: bool = False) -> None:
+        """Presenter mode: labels, titles and the colour key grow by ``scale`` (1 to 3)."""
+        self._text_scale = float(scale)
+        for item in self.neuron_items:
+            if hasattr(item, "set_text_scale"):  # the 28x28 input grid has no labels
+                item.set_text_scale(self._text_scale)
+        self._update_scene_rect()
+        self.fit()
+        self.viewport().update()
+
     def fit(self) -> None:
         """Show the whole network, keeping its aspect ratio."""
         self._auto_fit = True
@@ -350,7 +362,8 @@ class NetworkCanvas(QGraphicsView):
             return
         # Fit into the band above the colour legend, so the legend never covers neurons.
         vp = self.viewport().rect()
-        reserve = legend_size()[1] + 12 if self._legend_visible else 0.0
+        k = min(1.2, getattr(self, "_text_scale", 1.0))
+        reserve = legend_size()[1] * k + 12 if self._legend_visible else 0.0
         if vp.height() < 3 * reserve:
             reserve = 0.0  # a small canvas: the whole network matters more than the key
         scale = min(vp.width() / rect.width(), max(40.0, vp.height() - reserve) / rect.height())
@@ -567,8 +580,10 @@ class NetworkCanvas(QGraphicsView):
         painter.save()
         painter.resetTransform()  # the legend stays put in screen pixels while you zoom
         h = legend_size()[1]
-        pix = legend_pixmap(self.devicePixelRatioF())
-        painter.drawPixmap(QPointF(7, self.viewport().height() - h - 9), pix)
+        k = min(1.2, getattr(self, "_text_scale", 1.0))  # the key need not grow as much
+        pix = QPixmap(legend_pixmap(self.devicePixelRatioF() * k))  # a copy: the cache keeps its
+        pix.setDevicePixelRatio(self.devicePixelRatioF())
+        painter.drawPixmap(QPointF(7, self.viewport().height() - h * k - 9), pix)
         painter.restore()
 
     # -- export ------------------------------------------------------------------------------

@@ -787,13 +787,18 @@ class TrainingStudio(QWidget):
         self._log(f"Opened {path}")
 
     def set_secondary_visible(self, visible: bool) -> None:
-        """Presenter mode hides what a lecturer does not need on screen: the settings panel
-        and the log; the canvas, example, plots and the toolbar's transport stay."""
+        """Presenter mode hides what a lecturer does not need on screen (the settings panel,
+        the log, the weight heatmap) and gives the canvas, example and plots the room."""
         self.splitter.widget(0).setVisible(visible)
         self.bottom_tabs.tabBar().setVisible(visible)
         if not visible:
             self.bottom_tabs.setCurrentWidget(self.plots)
-        self.heatmap_label.setVisible(visible)
+        for w in (self.heatmap, self.heatmap_label):
+            w.setVisible(visible)
+        middle, centre = self.inner_splitters
+        total = max(1, centre.height())
+        centre.setSizes([int(total * 0.58), int(total * 0.42)] if not visible
+                        else [int(total * 0.6), int(total * 0.4)])
 
     def apply_session(self, session) -> None:
         """Restore a session's settings, network and chosen example."""

@@ -56,7 +56,7 @@ def test_every_menu_action_runs(window, qtbot):
                 if act.menu() is not None:
                     stack.append(act.menu())
                 elif not act.isSeparator() and act.text() not in skip:
-                    window.tabs.setCurrentWidget(window.studio)
+                    window.show_view(window.studio)
                     act.trigger()
                     qtbot.wait(20)
                     triggered.append(act.text())
@@ -67,7 +67,7 @@ def test_every_menu_action_runs(window, qtbot):
 
 
 def test_space_and_arrows_drive_training(window, qtbot):
-    window.tabs.setCurrentWidget(window.studio)
+    window.show_view(window.studio)
     window.act_step.trigger()
     qtbot.waitUntil(lambda: window.studio.snapshot.progress.examples_seen == 10, timeout=5000)
     window.act_play.trigger()
@@ -161,17 +161,17 @@ def test_session_round_trip(window, qtbot, tmp_path):
     studio.step_epoch()
     qtbot.waitUntil(lambda: studio.snapshot.progress.kind == "epoch", timeout=15000)
     studio.show_example(7)
-    window.tabs.setCurrentWidget(window.perceptron_lab)
+    window.show_view(window.perceptron_lab)
     trained = studio.snapshot.weights[0].copy()
     path = save_session(tmp_path / "lecture.nnviz", window.current_session())
     studio.reset()
     studio.show_example(0)
-    window.tabs.setCurrentWidget(window.studio)
+    window.show_view(window.studio)
     assert window.open_path(str(path))
     qtbot.waitUntil(lambda: studio.snapshot is not None and
                     np.array_equal(studio.snapshot.weights[0], trained), timeout=10000)
     assert studio.example_spin.value() == 7
-    assert window.tabs.currentWidget() is window.perceptron_lab
+    assert window.current_view() is window.perceptron_lab
 
 
 def test_export_current_view_png_and_svg(window, tmp_path):
