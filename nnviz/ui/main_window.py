@@ -580,6 +580,7 @@ class MainWindow(QMainWindow):
         st.setValue("window/state", self.saveState())
         st.setValue("studio/splitter", self.studio.splitter.saveState())
         st.setValue("window/tab", self.tabs.currentIndex())
+        self.studio.remember_settings()
         st.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:

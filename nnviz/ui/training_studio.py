@@ -7,6 +7,7 @@ records; the network itself lives in the worker.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -35,6 +36,7 @@ from nnviz.core.presets import Preset, load_presets
 from nnviz.core.recording import Recorder, RecordingWriter, make_header, read_recording
 from nnviz.core.snapshot import DIVERGED, DONE, EPOCH, Progress, Snapshot
 from nnviz.core.training import TrainConfig, check_compatible
+from nnviz.ui.app import settings as settings_store
 from nnviz.ui.canvas_example import ExampleView
 from nnviz.ui.canvas_weights import WeightHeatmap
 from nnviz.ui.jobs import Job
@@ -208,6 +210,13 @@ class TrainingStudio(QWidget):
     # -- experiments -------------------------------------------------------------------------
     def _choose_default_experiment(self) -> None:
         if self.settings is not None:
+            return
+        last = self.saved_settings()
+        if last is not None and (last.dataset != "mnist" or find_mnist() is not None):
+            self.controls.show_settings(last)
+            self.controls.set_lesson("Your last settings. Pick a preset for one of the book's "
+                                     "experiments.")
+            self.start_run(last)
             return
         key = "book" if find_mnist() is not None else "digits"
         self.apply_preset(next(p for p in self.presets if p.key == key))
@@ -785,6 +794,33 @@ class TrainingStudio(QWidget):
         epoch = meta.get("epoch")
         self.start_run(s, network=net, start_epoch=0 if epoch is None else int(epoch) + 1)
         self._log(f"Opened {path}")
+
+    def remember_settings(self) -> None:
+        """Keep the current run settings for the next start (QSettings)."""
+        if self.settings is not None:
+            s = self.settings
+            settings_store().setValue("studio/run", json.dumps({
+                "dataset": s.dataset, "sizes": list(s.sizes), "eta": s.eta,
+                "batch_size": s.batch_size, "epochs": s.epochs, "seed": s.seed,
+                "dtype": s.dtype}))
+
+    @staticmethod
+    def saved_settings() -> RunSettings | None:
+        """The settings remembered from last time, or None (also for a damaged entry)."""
+        raw = settings_store().value("studio/run")
+        if not raw:
+            return None
+        try:
+            d = json.loads(str(raw))
+            s = RunSettings(str(d["dataset"]), tuple(int(n) for n in d["sizes"]),
+                            float(d["eta"]), int(d["batch_size"]), int(d["epochs"]),
+                            int(d["seed"]), str(d["dtype"]))
+            TrainConfig(epochs=s.epochs, batch_size=s.batch_size, eta=s.eta).validate()
+            if s.dtype not in ("float32", "float64") or min(s.sizes) < 1:
+                return None
+            return s
+        except (ValueError, KeyError, TypeError):
+            return None
 
     def set_secondary_visible(self, visible: bool) -> None:
         """Presenter mode hides what a lecturer does not need on screen (the settings panel,

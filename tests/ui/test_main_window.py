@@ -116,6 +116,8 @@ def test_close_mid_run_stops_threads_and_keeps_layout(qtbot, monkeypatch, no_dia
     w2 = MainWindow()
     qtbot.addWidget(w2)
     assert w2.tabs.currentIndex() == 2  # the layout and tab came back
+    qtbot.waitUntil(lambda: w2.studio.settings is not None, timeout=10000)
+    assert w2.studio.settings.epochs == 1000  # and so did the last run settings
     w2.close()
 
 
