@@ -47,8 +47,8 @@ from nnviz.ui.training_controls import RunSettings, TrainingControls
 from nnviz.ui.training_worker import EDIT, PAUSED, PLAYING, TrainingWorker
 
 LIVE_RATE = 30.0  # snapshots a second while training (the network canvas's pace)
-SLOW_VIEWS_MS = 250  # while training at full speed, plots and then example + heatmap take
-# turns refreshing on this timer (each twice a second)
+SLOW_VIEWS_MS = 200  # while training at full speed, cost plot, accuracy plot and example +
+# heatmap take turns refreshing on this timer (each about 1.7 times a second)
 SATURATED = 0.02  # a sigmoid output this close to 0 or 1 has slope below ~0.02
 
 
@@ -89,7 +89,9 @@ class TrainingStudio(QWidget):
         self._records_seen = 0
         self._last_speed = 0.0
         self._speed_mark: tuple[float, int] | None = None
-        self._pending_records: list[Progress] = []  # for the plots, at the slow views' pace
+        # Records for the plots, handed over at the slow views' pace.
+        self._pending_cost: list[Progress] = []
+        self._pending_epochs: list[Progress] = []
         self._views_snapshot: Snapshot | None = None
         self.recorder: Recorder | None = None
         self.replay: ReplayController | None = None
@@ -98,7 +100,7 @@ class TrainingStudio(QWidget):
         self._build()
         self._slow_views = QTimer(self)
         self._slow_views.setInterval(SLOW_VIEWS_MS)
-        self._slow_turn = False
+        self._slow_turn = 0
         self._slow_views.timeout.connect(self._on_slow_tick)
         self._slow_views.start()
         # Pick the first experiment once the event loop runs, so the window shows at once.
@@ -305,7 +307,7 @@ class TrainingStudio(QWidget):
         self.worker.failed.connect(self._on_worker_failed)
         self.worker.set_speed(float(self.controls.speed_combo.currentData()))
         self.plots.clear()
-        self._pending_records = []
+        self._pending_cost, self._pending_epochs = [], []
         self._views_snapshot = None
         self._add_reference_lines(dataset)
         self.canvas.set_network(
@@ -458,7 +460,8 @@ class TrainingStudio(QWidget):
             self._live_snapshot = update.snapshot
         if self.replay is not None:
             return  # replaying: the live run goes on (or waits) out of sight
-        self._pending_records.extend(r for r in update.records if r.examples_seen)
+        self._pending_cost.extend(r for r in update.records if r.examples_seen)
+        self._pending_epochs.extend(r for r in update.records if r.kind == EPOCH)
         for rec in update.records:
             self._on_record(rec)
         if update.snapshot is not None:
@@ -504,10 +507,15 @@ class TrainingStudio(QWidget):
         self._flush_plots()
         self._flush_example()
 
-    def _flush_plots(self) -> None:
-        if self._pending_records:
-            records, self._pending_records = self._pending_records, []
-            self.plots.extend(records)
+    def _flush_plots(self, which: str = "both") -> None:
+        """Hand queued records to the cost plot, the accuracy plot, or both."""
+        if which in ("both", "cost") and self._pending_cost:
+            records, self._pending_cost = self._pending_cost, []
+            self.plots.cost_plot.extend(records)
+        if which in ("both", "accuracy") and self._pending_epochs:
+            records, self._pending_epochs = self._pending_epochs, []
+            for r in records:
+                self.plots.accuracy_plot.add_progress(r)
 
     def _flush_example(self) -> None:
         snap, self._views_snapshot = self._views_snapshot, None
@@ -518,12 +526,13 @@ class TrainingStudio(QWidget):
     @Slot()
     def _on_slow_tick(self) -> None:
         """At full speed the pyqtgraph views refresh on this timer, not per snapshot: they
-        repaint their axes on every change, and at 25 updates a second they would keep the GUI
-        thread, and so the GIL the trainer needs, busy. Plots and example take turns so no
-        single tick is long."""
-        self._slow_turn = not self._slow_turn
-        if self._slow_turn:
-            self._flush_plots()
+        repaint their axes on every change, and at 30 updates a second they would keep the GUI
+        thread busy. Cost plot, accuracy plot and example take turns so no tick is long."""
+        self._slow_turn = (self._slow_turn + 1) % 3
+        if self._slow_turn == 0:
+            self._flush_plots("cost")
+        elif self._slow_turn == 1:
+            self._flush_plots("accuracy")
         else:
             self._flush_example()
 
