@@ -106,7 +106,7 @@ class NetworkCanvas(QGraphicsView):
         self._throttle = QTimer(self)
         self._throttle.setSingleShot(True)
         self._throttle.timeout.connect(self._on_throttle_timeout)
-        self.set_max_fps(30)
+        self.set_max_fps(24)
         # While snapshots stream in, edges are drawn without antialiasing (~2.5x cheaper);
         # once they stop for a moment the canvas redraws them smooth.
         self._settle = QTimer(self)

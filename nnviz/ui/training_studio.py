@@ -46,7 +46,7 @@ from nnviz.ui.replay import ReplayBar, ReplayController
 from nnviz.ui.training_controls import RunSettings, TrainingControls
 from nnviz.ui.training_worker import EDIT, PAUSED, PLAYING, TrainingWorker
 
-LIVE_RATE = 30.0  # snapshots a second while training (the network canvas's pace)
+LIVE_RATE = 24.0  # snapshots a second while training (the network canvas's pace)
 SLOW_VIEWS_MS = 200  # while training at full speed, cost plot, accuracy plot and example +
 # heatmap take turns refreshing on this timer (each about 1.7 times a second)
 SATURATED = 0.02  # a sigmoid output this close to 0 or 1 has slope below ~0.02
