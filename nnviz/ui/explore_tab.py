@@ -7,12 +7,13 @@ epoch ends, so exploring never slows training down.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal, Slot
-from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from nnviz.core.dataset import Dataset
 from nnviz.core.network import Network
 from nnviz.core.snapshot import CHUNK, Snapshot
+from nnviz.ui.network_canvas import NetworkCanvas
 
 MAX_HISTORY = 200
 
@@ -45,10 +46,23 @@ class ExploreTab(QWidget):
         super().__init__(parent)
         self.tabs = QTabWidget()
         self.views: dict[str, QWidget] = {}
+        self.matrix_canvas: NetworkCanvas | None = None
         for title, cls in _views():
             view = cls()
             self.views[title] = view
-            self.tabs.addTab(view, title)
+            page = view
+            if title == "Matrix form":
+                # Hovering w^l_jk in the matrices marks that connection on a network drawing
+                # beside them.
+                self.matrix_canvas = NetworkCanvas()
+                self.matrix_canvas.set_legend_visible(False)
+                page = QSplitter(Qt.Orientation.Vertical)
+                page.addWidget(view)
+                page.addWidget(self.matrix_canvas)
+                page.setSizes([520, 260])
+                view.weight_hovered.connect(self.matrix_canvas.highlight_edge)
+                view.hover_cleared.connect(self.matrix_canvas.clear_highlight)
+            self.tabs.addTab(page, title)
             if hasattr(view, "baseline_computed"):
                 view.baseline_computed.connect(self.baseline_computed)
             if hasattr(view, "weight_hovered"):
@@ -91,6 +105,8 @@ class ExploreTab(QWidget):
     def refresh(self) -> None:
         """Give the visible view the newest network (if it has not seen it yet)."""
         view = self.tabs.currentWidget()
+        if isinstance(view, QSplitter):
+            view = view.widget(0)
         if view is None or not hasattr(view, "set_network"):
             return  # e.g. the gradient-descent valley needs no network
         last = self._given.get(id(view))
@@ -98,6 +114,9 @@ class ExploreTab(QWidget):
             return
         self._given[id(view)] = (self.snapshot, self.dataset)
         view.set_network(self.network(), self.dataset)
+        if view is self.views.get("Matrix form") and self.snapshot is not None:
+            snap = self.snapshot
+            self.matrix_canvas.set_network(snap.sizes, snap.weights, snap.biases)
         if hasattr(view, "set_history"):
             view.set_history(list(self.history))
 

@@ -90,7 +90,6 @@ class MainWindow(QMainWindow):
         self.studio.snapshot_shown.connect(self.explore.on_snapshot)
         self.studio.dataset_changed.connect(self.explore.on_dataset)
         self.explore.baseline_computed.connect(self.studio.set_baseline)
-        self.explore.weight_hovered.connect(self._on_weight_hovered)
         self.tabs.currentChanged.connect(self._on_tab_changed)
         self._restore_settings()
 
@@ -310,11 +309,6 @@ class MainWindow(QMainWindow):
                                           or not self.studio.playing))
         if self.view_at(index) is self.explore and self.explore.isVisible():
             self.explore.refresh()
-
-    @Slot(int, int, int)
-    def _on_weight_hovered(self, layer: int, j: int, k: int) -> None:
-        if hasattr(self.studio.canvas, "highlight_edge"):
-            self.studio.canvas.highlight_edge(layer, j, k)
 
     def open_network_dialog(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Open network", self._last_dir(),

@@ -142,6 +142,8 @@ class NetworkCanvas(QGraphicsView):
             raise ValueError(f"need {len(sizes) - 1} weight matrices and bias vectors for {sizes}")
         self._pending = None
         self._scene.clear()
+        self._highlight_items = []
+        self.highlighted_edge = None
         self._image_item = None
         self.sizes = sizes
         self.layouts = layout_layers(sizes)
@@ -381,6 +383,41 @@ class NetworkCanvas(QGraphicsView):
         # Room around the network so a zoomed-in view can pan past the edges.
         r = self._content_rect()
         self._scene.setSceneRect(r.adjusted(-r.width(), -r.height(), r.width(), r.height()))
+
+    def highlight_edge(self, layer: int, j: int, k: int) -> bool:
+        """Mark the connection behind ``weights[layer][j, k]``: from neuron k of network
+        layer ``layer`` to neuron j of layer ``layer + 1`` (the book's w^l_jk order). When
+        neuron k is elided (a big input layer), the target neuron alone is marked. Returns
+        False if neither end is drawn."""
+        self.clear_highlight()
+        if not (0 <= layer < len(self.neuron_items) - 1):
+            return False
+        end = self.neuron_center(layer + 1, j)
+        if end is None:
+            return False
+        start = self.neuron_center(layer, k)
+        pen = QPen(QColor(255, 196, 0), 4)
+        pen.setCosmetic(True)
+        items = []
+        if start is not None:
+            items.append(self._scene.addLine(start.x(), start.y(), end.x(), end.y(), pen))
+        r = self.layouts[layer + 1].radius + 3
+        items.append(self._scene.addEllipse(end.x() - r, end.y() - r, 2 * r, 2 * r, pen))
+        if start is not None:
+            r = self.layouts[layer].radius + 3
+            items.append(self._scene.addEllipse(start.x() - r, start.y() - r, 2 * r, 2 * r, pen))
+        for item in items:
+            item.setZValue(3)
+        self._highlight_items = items
+        self.highlighted_edge = (layer, j, k)
+        return True
+
+    def clear_highlight(self) -> None:
+        for item in getattr(self, "_highlight_items", []):
+            if item.scene() is self._scene:
+                self._scene.removeItem(item)
+        self._highlight_items = []
+        self.highlighted_edge = None
 
     def neuron_center(self, layer: int, index: int) -> QPointF | None:
         """Scene position of a neuron, or None if it is elided."""

@@ -185,3 +185,23 @@ def test_export_current_view_png_and_svg(window, tmp_path):
     img = QImage(str(png))
     assert img.width() == 2 * window.studio.width()
     assert svg.read_text().lstrip().startswith("<?xml")
+
+
+def test_hovering_a_matrix_weight_marks_the_connection(window, qtbot):
+    studio = window.studio
+    studio.step_epoch()
+    qtbot.waitUntil(lambda: studio.snapshot.progress.kind == "epoch", timeout=15000)
+    window.show_view(window.explore)
+    matrix = window.explore.views["Matrix form"]
+    window.explore.tabs.setCurrentIndex(window.explore.tabs.count() - 1)
+    qtbot.waitUntil(lambda: matrix.network is not None, timeout=5000)
+    canvas = window.explore.matrix_canvas
+    assert canvas.sizes == studio.snapshot.sizes
+    matrix.weight_hovered.emit(1, 3, 7)  # w^3_{3,7}: hidden neuron 7 -> output neuron 3
+    assert canvas.highlighted_edge == (1, 3, 7)
+    line = canvas._highlight_items[0].line()
+    start, end = canvas.neuron_center(1, 7), canvas.neuron_center(2, 3)
+    assert (line.x1(), line.y1(), line.x2(), line.y2()) == (start.x(), start.y(), end.x(),
+                                                             end.y())
+    matrix.hover_cleared.emit()
+    assert canvas.highlighted_edge is None
