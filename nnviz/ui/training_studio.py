@@ -875,8 +875,10 @@ class TrainingStudio(QWidget):
         worker, self.worker = self.worker, None
         if worker is not None:
             worker.update_ready.disconnect(self._on_update_ready)
-            worker.stop(2000)
-            worker.deleteLater()
+            if worker.stop(3000):
+                worker.deleteLater()
+            else:  # never delete a running QThread: keep it until it ends
+                worker.finished.connect(worker.deleteLater)
 
     def shutdown(self) -> None:
         """Stop every thread this view started (the window is closing); finish a recording."""

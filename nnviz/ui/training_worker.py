@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import multiprocessing
 import threading
+import time
 from dataclasses import dataclass
 
 from PySide6.QtCore import QThread, Signal
@@ -148,7 +149,7 @@ class TrainingWorker(QThread):
         self._idle = False
         self._send("edit", layer, j, k, float(value))
 
-    def stop(self, timeout_ms: int = 2000) -> bool:
+    def stop(self, timeout_ms: int = 3000) -> bool:
         """End the run and the thread, and wait for them. True when both have ended."""
         self.requestInterruption()
         self._send("stop")
@@ -191,7 +192,16 @@ class TrainingWorker(QThread):
                 self._on_message(msg)
         finally:
             self._send("stop")
-            process.join(1.0)
+            # Keep reading until the process closes its end: it may be blocked sending a
+            # snapshot into a full pipe, and would otherwise never see the stop.
+            deadline = time.monotonic() + 1.0
+            while time.monotonic() < deadline:
+                try:
+                    if self._messages.poll(0.02):
+                        self._messages.recv()
+                except (EOFError, OSError):
+                    break
+            process.join(max(0.0, deadline - time.monotonic()) + 0.05)
             if process.is_alive():
                 process.terminate()
                 process.join(1.0)
