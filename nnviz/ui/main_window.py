@@ -268,7 +268,9 @@ class MainWindow(QMainWindow):
             self.showNormal()
         self.studio.set_secondary_visible(not self.presenter)
         # Icons only: with large type, labelled buttons would make the window wider than a
-        # 1280-pixel projector (tooltips still name them).
+        # 1280-pixel projector (tooltips still name them). Icons grow with the type.
+        side = int(24 * (self.presenter_scale if self.presenter else 1.0))
+        self.toolbar.setIconSize(QSize(side, side))
         self.toolbar.setToolButtonStyle(
             Qt.ToolButtonStyle.ToolButtonIconOnly if self.presenter
             else Qt.ToolButtonStyle.ToolButtonTextBesideIcon)

@@ -356,6 +356,11 @@ class NetworkCanvas(QGraphicsView):
         self.fit()
         self.viewport().update()
 
+    def _legend_scale(self) -> float:
+        """The colour key grows with the presenter scale, as far as the canvas has room."""
+        k = getattr(self, "_text_scale", 1.0)
+        return max(1.0, min(k, self.viewport().height() / 400.0))
+
     def fit(self) -> None:
         """Show the whole network, keeping its aspect ratio."""
         self._auto_fit = True
@@ -364,7 +369,7 @@ class NetworkCanvas(QGraphicsView):
             return
         # Fit into the band above the colour legend, so the legend never covers neurons.
         vp = self.viewport().rect()
-        k = min(1.2, getattr(self, "_text_scale", 1.0))
+        k = self._legend_scale()
         reserve = legend_size()[1] * k + 12 if self._legend_visible else 0.0
         if vp.height() < 3 * reserve:
             reserve = 0.0  # a small canvas: the whole network matters more than the key
@@ -617,7 +622,7 @@ class NetworkCanvas(QGraphicsView):
         painter.save()
         painter.resetTransform()  # the legend stays put in screen pixels while you zoom
         h = legend_size()[1]
-        k = min(1.2, getattr(self, "_text_scale", 1.0))  # the key need not grow as much
+        k = self._legend_scale()
         pix = QPixmap(legend_pixmap(self.devicePixelRatioF() * k))  # a copy: the cache keeps its
         pix.setDevicePixelRatio(self.devicePixelRatioF())
         painter.drawPixmap(QPointF(7, self.viewport().height() - h * k - 9), pix)

@@ -54,6 +54,33 @@ class GrowingBuffer:
         self.n = 0
 
 
+def scale_plot(widget: pg.PlotWidget, legend, scale: float) -> None:
+    """Presenter mode: axis labels, tick numbers, legend text and line widths by ``scale``."""
+    from PySide6.QtGui import QFont
+
+    item = widget.getPlotItem()
+    for name in ("left", "bottom"):
+        axis = item.getAxis(name)
+        font = QFont()
+        font.setPointSizeF(9.0 * scale)
+        axis.setStyle(tickFont=font)
+        item.setLabel(name, axis.labelText, color="#222", **{"font-size": f"{11 * scale:.0f}pt"})
+    if legend is not None:
+        legend.setLabelTextSize(f"{9 * scale:.0f}pt")
+        for _sample, label in legend.items:
+            label.setText(label.text, size=f"{9 * scale:.0f}pt")
+    for curve in item.listDataItems():
+        pen = curve.opts.get("pen")
+        if pen is not None:
+            base = getattr(curve, "_nnviz_width", None)
+            if base is None:
+                base = pg.mkPen(pen).widthF() or 1.0
+                curve._nnviz_width = base
+            p = pg.mkPen(pen)
+            p.setWidthF(base * scale)
+            curve.setPen(p)
+
+
 def _plot_widget(y_label: str) -> pg.PlotWidget:
     w = pg.PlotWidget(background="w")
     item = w.getPlotItem()
@@ -477,3 +504,8 @@ class TrainingPlots(QWidget):
 
     def export_png(self, path: str) -> bool:
         return self.grab().save(str(path))
+
+    def set_presentation(self, scale: float, dark: bool = False) -> None:
+        """Larger type and lines for a projector."""
+        scale_plot(self.cost_plot.plot, self.cost_plot.legend, scale)
+        scale_plot(self.accuracy_plot.plot, self.accuracy_plot.legend, scale)
