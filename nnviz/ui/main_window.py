@@ -153,6 +153,12 @@ class MainWindow(QMainWindow):
                                              "Ctrl+Shift+S", tip="Save the whole state to one file")
         self.act_open_session = self._action("Open S&ession\u2026", self.open_session_dialog,
                                              "Ctrl+Shift+O", tip="Open a saved session")
+        self.act_next_session = self._action(
+            "&Next Session", lambda: self.step_session(1), "Ctrl+PgDown",
+            tip="Open the next session file in the same folder (a prepared lecture)")
+        self.act_prev_session = self._action(
+            "P&revious Session", lambda: self.step_session(-1), "Ctrl+PgUp",
+            tip="Open the previous session file in the same folder")
         self.act_export_view_png = self._action("Export Current View as PNG\u2026",
                                                 lambda: self.export_view_dialog("png"))
         self.act_export_view_svg = self._action("Export Current View as SVG\u2026",
@@ -177,7 +183,8 @@ class MainWindow(QMainWindow):
         for a in (self.act_open, self.act_save):
             m.addAction(a)
         m.addSeparator()
-        for a in (self.act_open_session, self.act_save_session, self.act_open_recording):
+        for a in (self.act_open_session, self.act_save_session, self.act_next_session,
+                  self.act_prev_session, self.act_open_recording):
             m.addAction(a)
         m.addSeparator()
         m.addAction(self.act_download)
@@ -445,8 +452,26 @@ class MainWindow(QMainWindow):
             self.set_presenter(session.presenter)
         if session.recording is not None and Path(session.recording).exists():
             self.open_recording(str(session.recording))
-        self.status_label.setText(f"Session opened: {path}")
+        self.session_path = Path(path)
+        title = session.title or self.session_path.stem
+        self.status_label.setText(f"Session: {title} ({self.session_path.name})")
         return True
+
+    def step_session(self, step: int) -> bool:
+        """Open the next (or previous) .nnviz file beside the current session, in name
+        order: a lecturer prepares one per part of the talk and steps through them."""
+        current = getattr(self, "session_path", None)
+        if current is None:
+            self.status_label.setText("Open a session first (File \u25b8 Open Session).")
+            return False
+        files = sorted(current.parent.glob("*.nnviz"))
+        if current not in files:
+            return False
+        i = files.index(current) + step
+        if not 0 <= i < len(files):
+            self.status_label.setText("No more sessions in this folder.")
+            return False
+        return self.open_session(str(files[i]))
 
     # -- export --------------------------------------------------------------------------------
     def _export_target(self):

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
+    QCheckBox,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -135,6 +136,11 @@ class TrainingStudio(QWidget):
         browse.addWidget(self.prev_button)
         browse.addWidget(self.example_spin, 1)
         browse.addWidget(self.next_button)
+        self.grid_box = QCheckBox("Inputs as image")
+        self.grid_box.setToolTip("Draw the input layer as the image grid (28x28 or 8x8) "
+                                 "instead of a column with an ellipsis")
+        self.grid_box.toggled.connect(self._on_grid_toggled)
+        browse.addWidget(self.grid_box)
         side = QWidget()
         sv = QVBoxLayout(side)
         sv.setContentsMargins(0, 0, 0, 0)
@@ -622,6 +628,15 @@ class TrainingStudio(QWidget):
                 self.canvas.set_input_image(image)
         label = None if ds.test.labels is None else int(ds.test.labels[self._example_index])
         self.example.set_example(image, label, acts[-1])
+
+    @Slot(bool)
+    def _on_grid_toggled(self, on: bool) -> None:
+        if self.dataset is not None and self.dataset.image_shape is None and on:
+            self.grid_box.setChecked(False)  # truth tables have no image to draw
+            return
+        self.canvas.set_input_mode("grid" if on else "column")
+        self._image_shown = None
+        self._update_example()
 
     # -- clicks on the canvas -------------------------------------------------------------------
     @Slot(int, int)

@@ -71,3 +71,21 @@ def test_darkness_baseline_is_exactly_the_books(mnist_path):
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip().splitlines()[-1] == "2225 / 10000"
+
+
+def test_a_full_mnist_run_stays_under_600_mb(mnist_path):
+    """Peak resident memory of `nnviz train` on MNIST (float64, the bigger case), measured by
+    the kernel for the child process."""
+    code = (
+        "import resource, sys\n"
+        "from nnviz.cli import main\n"
+        f"rc = main(['train', '--data-dir', {str(mnist_path)!r}, '--epochs', '1', "
+        "'--seed', '0', '--dtype', 'float64'])\n"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+        "sys.exit(rc)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=600)
+    assert out.returncode == 0, out.stderr
+    peak_mb = int(out.stdout.strip().splitlines()[-1]) / 1024  # ru_maxrss is in KiB on Linux
+    assert 50 < peak_mb < 600, peak_mb

@@ -205,3 +205,18 @@ def test_hovering_a_matrix_weight_marks_the_connection(window, qtbot):
                                                              end.y())
     matrix.hover_cleared.emit()
     assert canvas.highlighted_edge is None
+
+
+def test_stepping_through_prepared_sessions(window, qtbot, tmp_path):
+    from nnviz.core.session import Session, save_session
+
+    for i, eta in enumerate((3.0, 0.5, 100.0)):
+        save_session(tmp_path / f"{i}-part.nnviz", Session(dataset="digits", eta=eta,
+                                                          epochs=5, title=f"part {i}"))
+    assert not window.step_session(1)  # no session open yet
+    assert window.open_path(str(tmp_path / "0-part.nnviz"))
+    assert window.studio.settings.eta == 3.0
+    assert window.step_session(1) and window.studio.settings.eta == 0.5
+    assert window.step_session(1) and window.studio.settings.eta == 100.0
+    assert not window.step_session(1)  # the last one stays
+    assert window.step_session(-1) and window.studio.settings.eta == 0.5

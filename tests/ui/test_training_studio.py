@@ -188,3 +188,11 @@ def test_closing_mid_run_stops_the_thread_fast(studio, qtbot):
     studio.shutdown()
     assert time.perf_counter() - t < 1.0
     assert not worker.isRunning()
+
+
+def test_inputs_can_be_drawn_as_the_image_grid(studio, qtbot):
+    studio.grid_box.setChecked(True)
+    assert studio.canvas.is_grid()
+    assert studio.canvas.sizes == (64, 30, 10)
+    studio.grid_box.setChecked(False)
+    assert not studio.canvas.is_grid()
