@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
+from nnviz.core.atomic import atomic_write
 from nnviz.core.data import DataError
 from nnviz.core.dataset import Dataset
 
@@ -164,10 +163,8 @@ def _read_cache(path: Path) -> dict:
 def _write_cache(path: Path, cache: dict) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".svm_baseline.", suffix=".tmp", dir=path.parent)
-        with os.fdopen(fd, "w") as f:
+        with atomic_write(path) as f:
             json.dump(cache, f, indent=1)
-        os.replace(tmp, path)
     except OSError:
         pass  # a cache that cannot be written only costs time next run
 

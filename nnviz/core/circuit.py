@@ -35,7 +35,6 @@ import io
 import json
 import os
 import re
-import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -43,6 +42,8 @@ from types import MappingProxyType
 from typing import Any, NamedTuple
 
 import numpy as np
+
+from nnviz.core.atomic import atomic_write
 
 FORMAT = "nnviz-circuit"
 VERSION = 1
@@ -759,20 +760,9 @@ class Circuit:
 
         A failed write (OSError) leaves any existing file at ``path`` untouched.
         """
-        path = Path(path)
         text = json.dumps(self.to_dict(), indent=1) + "\n"
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        try:
-            # mkstemp makes the file private (0600); give it the mode a plain open() would.
-            os.chmod(tmp, _new_file_mode(path))
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                f.write(text)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        with atomic_write(path) as fh:
+            fh.write(text)
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> Circuit:
@@ -803,15 +793,6 @@ class Circuit:
 def load(path: str | os.PathLike) -> Circuit:
     """Read a circuit file (same as :meth:`Circuit.load`)."""
     return Circuit.load(path)
-
-
-def _new_file_mode(path: Path) -> int:
-    try:
-        return path.stat().st_mode & 0o777  # keep the mode of the file being replaced
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
 
 
 def _as_pos(pos: object) -> tuple[float, float]:

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import zipfile
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from nnviz.core.atomic import atomic_write
 from nnviz.core.network import Network
 
 FORMAT = "nnviz-network"
@@ -44,14 +44,8 @@ def save_network(
         arrays[f"w{l}"] = np.ascontiguousarray(w)
         arrays[f"b{l}"] = np.ascontiguousarray(b)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".npz", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            np.savez(fh, **arrays)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_write(path, binary=True) as fh:
+        np.savez(fh, **arrays)
     return path
 
 

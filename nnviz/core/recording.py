@@ -48,6 +48,7 @@ from typing import Any, BinaryIO
 
 import numpy as np
 
+from nnviz.core.atomic import new_file_mode
 from nnviz.core.snapshot import CHUNK, DIVERGED, DONE, EPOCH, Progress, Snapshot
 
 MAGIC = b"NNVIZREC"
@@ -204,7 +205,7 @@ class RecordingWriter:
             fh.flush()
             os.fsync(fh.fileno())
             fh.close()
-            os.chmod(self.temp_path, 0o666 & ~_umask())
+            os.chmod(self.temp_path, new_file_mode(self.path))
             os.replace(self.temp_path, self.path)
         except BaseException:
             fh.close()
@@ -227,12 +228,6 @@ class RecordingWriter:
             self.close()
         else:
             self.abort()
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 class Recorder:

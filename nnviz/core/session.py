@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from nnviz.core.atomic import atomic_write
 from nnviz.core.network import Network
 from nnviz.core.network_io import NetworkFileError, load_network, save_network
 
@@ -166,24 +167,9 @@ def save_session(path: str | os.PathLike, session: Session) -> Path:
         text = json.dumps(session_to_dict(session, path.parent), indent=1, allow_nan=False)
     except (TypeError, ValueError) as exc:
         raise SessionError(f"the session cannot be saved: {exc}") from None
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text + "\n")
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_write(path) as fh:
+        fh.write(text + "\n")
     return path
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 # ---------------------------------------------------------------------------------------------

@@ -8,7 +8,6 @@ undo command on ``undo_stack``; the main window calls ``maybe_save()`` before cl
 from __future__ import annotations
 
 import json
-import os
 import time
 from pathlib import Path
 
@@ -35,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnviz import paths
+from nnviz.core.atomic import atomic_write
 from nnviz.core.circuit import Circuit, CircuitError, make_block_definition
 from nnviz.core.circuit_levels import LEVELS, Level
 from nnviz.ui.circuit.learned_view import LearnedView
@@ -609,9 +609,8 @@ class CircuitSandbox(QWidget):
             path.parent.mkdir(parents=True, exist_ok=True)
             self.circuit.save(path)  # atomic: temporary file, then rename
             meta = {"source": str(self.path) if self.path else None, "time": time.time()}
-            tmp = path.with_name(AUTOSAVE_META + ".tmp")
-            tmp.write_text(json.dumps(meta), encoding="utf-8")
-            os.replace(tmp, path.with_name(AUTOSAVE_META))
+            with atomic_write(path.with_name(AUTOSAVE_META)) as fh:
+                fh.write(json.dumps(meta))
         except OSError as exc:
             self.show_message(f"Autosave failed ({exc}); save your work by hand.", True)
             return False

@@ -1,0 +1,48 @@
+"""Write a file so that readers see either the old file or the complete new one, never half.
+
+Every file nnviz saves (networks, circuits, sessions, recordings, caches) goes through here:
+write a temporary file beside the target, flush it to disk, give it the permissions a plain
+``open()`` would (or those of the file it replaces), then rename it over the target.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO
+
+
+def new_file_mode(path: Path) -> int:
+    """The mode for a file written at ``path``: the replaced file's, else 0o666 less umask."""
+    try:
+        return path.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+@contextmanager
+def atomic_write(path: str | os.PathLike, binary: bool = False) -> Iterator[IO]:
+    """Yield a file open for writing; on success it replaces ``path`` in one rename.
+
+    Any exception (including KeyboardInterrupt) removes the temporary file and leaves an
+    existing file at ``path`` untouched.
+    """
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        mode = new_file_mode(path)
+        encoding = None if binary else "utf-8"
+        with os.fdopen(fd, "wb" if binary else "w", encoding=encoding) as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, mode)  # mkstemp makes files private (0600)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
