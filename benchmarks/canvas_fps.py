@@ -26,9 +26,9 @@ import numpy as np  # noqa: E402
 from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from nnviz.core.network import Network  # noqa: E402
-from nnviz.core.snapshot import CHUNK, Progress, Snapshot  # noqa: E402
-from nnviz.ui.network_canvas import NetworkCanvas  # noqa: E402
+from nnviz.core.learning.network import Network  # noqa: E402
+from nnviz.core.learning.snapshot import CHUNK, Progress, Snapshot  # noqa: E402
+from nnviz.ui.canvas.view import NetworkCanvas  # noqa: E402
 
 
 def snapshots(sizes: list[int], n: int, seed: int = 0) -> list[Snapshot]:

@@ -18,15 +18,16 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from nnviz.core.dataset import Dataset, Split, one_hot  # noqa: E402
-from nnviz.core.network import Network  # noqa: E402
-from nnviz.core.training import TrainConfig, TrainControl, train  # noqa: E402
 from tests.core.reference import ref_update_mini_batch  # noqa: E402
+
+from nnviz.core.datasets.dataset import Dataset, Split, one_hot  # noqa: E402
+from nnviz.core.learning.network import Network  # noqa: E402
+from nnviz.core.learning.training import TrainConfig, TrainControl, train  # noqa: E402
 
 
 def load(n: int, data_dir: str | None) -> Dataset:
     try:
-        from nnviz.core.data import load_mnist
+        from nnviz.core.datasets.mnist import load_mnist
 
         ds = load_mnist(data_dir or ROOT.parent / "shared" / "data" / "mnist")
         print(f"data: real MNIST, first {n} training images")

@@ -30,10 +30,11 @@ os.environ["NNVIZ_SETTINGS_PATH"] = os.path.join(
 
 from PySide6.QtCore import QElapsedTimer, QEvent, QEventLoop, QObject, QTimer  # noqa: E402
 
-from nnviz.core.data import find_mnist, load_dataset  # noqa: E402
-from nnviz.core.network import Network  # noqa: E402
-from nnviz.core.training import TrainConfig, train  # noqa: E402
-from nnviz.ui.app import make_app  # noqa: E402
+from nnviz.core.datasets.catalog import load_dataset  # noqa: E402
+from nnviz.core.datasets.mnist import find_mnist  # noqa: E402
+from nnviz.core.learning.network import Network  # noqa: E402
+from nnviz.core.learning.training import TrainConfig, train  # noqa: E402
+from nnviz.ui.shell.app import make_app  # noqa: E402
 
 
 class PaintCounter(QObject):
@@ -106,7 +107,7 @@ def main() -> None:
     ap.add_argument("--repeats", type=int, default=2)
     args = ap.parse_args()
     app = make_app()
-    from nnviz.ui.main_window import MainWindow
+    from nnviz.ui.shell.main_window import MainWindow
 
     name = "mnist" if find_mnist() is not None else "digits"
     dataset = load_dataset(name)

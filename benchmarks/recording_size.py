@@ -21,12 +21,13 @@ from pathlib import Path
 
 import numpy as np
 
-from nnviz.core.data import DataError, find_mnist, load_mnist
-from nnviz.core.dataset import Dataset, Split, one_hot
-from nnviz.core.network import Network
-from nnviz.core.recording import Recorder, RecordingWriter, make_header, read_recording
-from nnviz.core.snapshot import CHUNK, Progress, Snapshot
-from nnviz.core.training import TrainConfig, TrainControl, train
+from nnviz.core.datasets.dataset import Dataset, Split, one_hot
+from nnviz.core.datasets.mnist import find_mnist, load_mnist
+from nnviz.core.errors import DataError
+from nnviz.core.files.recording import Recorder, RecordingWriter, make_header, read_recording
+from nnviz.core.learning.network import Network
+from nnviz.core.learning.snapshot import CHUNK, Progress, Snapshot
+from nnviz.core.learning.training import TrainConfig, TrainControl, train
 
 
 def synthetic_mnist(seed: int = 0) -> Dataset:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from nnviz.core.circuit import Circuit, build_nand_circuit
+from nnviz.core.circuits.model import Circuit, build_nand_circuit
 
 HERE = Path(__file__).resolve().parent
 STEP = 120.0  # editor grid: one column or row apart

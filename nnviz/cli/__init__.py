@@ -13,10 +13,7 @@ import pkgutil
 import sys
 
 from nnviz import __version__
-
-
-class UsageError(Exception):
-    """A bad argument or input: printed as one line on stderr, exit code 2."""
+from nnviz.core.errors import UsageError
 
 
 class _Parser(argparse.ArgumentParser):
@@ -46,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
-        from nnviz.ui.app import run_app
+        from nnviz.ui.shell.app import run_app
 
         return run_app(args)
     try:

@@ -47,8 +47,9 @@ def register(subparsers) -> None:
 def _load(args):
     from pathlib import Path
 
-    from nnviz.cli import UsageError
-    from nnviz.core.data import DataError, find_mnist, load_digits, load_mnist, mnist_dir
+    from nnviz.core.datasets.builtin import load_digits
+    from nnviz.core.datasets.mnist import find_mnist, load_mnist, mnist_dir
+    from nnviz.core.errors import DataError, UsageError
 
     if args.data_dir is not None and not Path(args.data_dir).expanduser().exists():
         raise UsageError(
@@ -71,7 +72,7 @@ def _load(args):
 
 
 def _gamma(text: str):
-    from nnviz.cli import UsageError
+    from nnviz.core.errors import UsageError
 
     if text in ("scale", "auto"):
         return text
@@ -85,9 +86,8 @@ def _gamma(text: str):
 
 
 def run(args) -> int:
-    from nnviz.cli import UsageError
     from nnviz.core import baselines
-    from nnviz.core.data import DataError
+    from nnviz.core.errors import DataError, UsageError
 
     if args.train_limit is not None and args.train_limit < 1:
         raise UsageError(f"--train-limit must be at least 1, got {args.train_limit}")

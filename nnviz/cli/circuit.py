@@ -84,8 +84,8 @@ def register(subparsers) -> None:
 
 def run(args) -> int:
     """Dispatch to the chosen action; CircuitError becomes a one-line usage error."""
-    from nnviz.cli import UsageError
-    from nnviz.core.circuit import CircuitError
+    from nnviz.core.circuits.model import CircuitError
+    from nnviz.core.errors import UsageError
 
     actions = {"table": _table, "check": _check, "info": _info, "levels": _levels}
     try:
@@ -95,7 +95,7 @@ def run(args) -> int:
 
 
 def _load(path: str):
-    from nnviz.core.circuit import Circuit
+    from nnviz.core.circuits.model import Circuit
 
     return Circuit.load(path)
 
@@ -103,20 +103,20 @@ def _load(path: str):
 def _table(args) -> int:
     import numpy as np
 
-    from nnviz.cli import UsageError
-    from nnviz.core.circuit import (
+    from nnviz.core.circuits.model import (
         TruthTable,
         all_input_rows,
         table_to_csv,
         table_to_markdown,
         table_to_text,
     )
-    from nnviz.core.circuit_perceptrons import (
+    from nnviz.core.circuits.perceptrons import (
         merged,
         scale_that_rounds,
         to_layered_network,
         to_perceptron_network,
     )
+    from nnviz.core.errors import UsageError
 
     if args.values and args.sigmoid is None:
         raise UsageError("--values only makes sense with --sigmoid C")
@@ -179,7 +179,7 @@ def _table(args) -> int:
 
 
 def _check(args) -> int:
-    from nnviz.core.circuit_levels import get_level
+    from nnviz.core.circuits.levels import get_level
 
     level = get_level(args.level)
     result = level.check(_load(args.file))
@@ -188,7 +188,7 @@ def _check(args) -> int:
 
 
 def _info(args) -> int:
-    from nnviz.core.circuit_perceptrons import to_layered_network, to_perceptron_network
+    from nnviz.core.circuits.perceptrons import to_layered_network, to_perceptron_network
 
     c = _load(args.file)
     kinds = [n.kind for n in c.nodes.values()]
@@ -227,7 +227,7 @@ def _info(args) -> int:
 
 
 def _levels(args) -> int:
-    from nnviz.core.circuit_levels import LEVELS
+    from nnviz.core.circuits.levels import LEVELS
 
     for lv in LEVELS:
         print(

@@ -1,8 +1,8 @@
 """`nnviz classify IMAGE --model FILE`: what digit a trained network sees in a picture.
 
 The picture (PNG, JPEG, ...; dark strokes on light paper; any size) goes through the same
-preprocessing as the app's drawing pad (:mod:`nnviz.core.preprocess`): crop the ink, fit it in
-20x20, centre its mass in 28x28 (or the 8x8 digits' format for a 64-input network).
+preprocessing as the app's drawing pad (:mod:`nnviz.core.datasets.preprocess`): crop the
+ink, fit it in 20x20, centre its mass in 28x28 (or the 8x8 digits' format for a 64-input network).
 The first word printed is the predicted digit.
 """
 
@@ -12,6 +12,8 @@ import argparse
 from pathlib import Path
 
 import numpy as np
+
+from nnviz.ui.image_file import read_image
 
 
 def register(subparsers) -> None:
@@ -34,32 +36,11 @@ def register(subparsers) -> None:
     p.set_defaults(func=run)
 
 
-def read_image(path: str | Path) -> np.ndarray:
-    """The pixels of an image file as (H, W, 4) uint8 RGBA; raises UsageError if unreadable."""
-    from PySide6.QtGui import QImage
-
-    from nnviz.cli import UsageError
-
-    path = Path(path)
-    if not path.is_file():
-        raise UsageError(f"image {path} does not exist; give the path of a PNG or JPEG file")
-    img = QImage(str(path))
-    if img.isNull():
-        raise UsageError(
-            f"cannot read {path} as an image; save it as PNG or JPEG and try again"
-        )
-    img = img.convertToFormat(QImage.Format.Format_RGBA8888)
-    h, w, stride = img.height(), img.width(), img.bytesPerLine()
-    buf = np.frombuffer(img.constBits(), dtype=np.uint8, count=h * stride)
-    # copy: the buffer belongs to the QImage, which is freed when this function returns
-    return buf.reshape(h, stride)[:, : w * 4].reshape(h, w, 4).copy()
-
-
 def load_model(path: str | Path):
     """Load a saved network that reads digit images; raise UsageError with what to do."""
-    from nnviz.cli import UsageError
-    from nnviz.core.network_io import NetworkFileError, load_network
-    from nnviz.core.preprocess import INPUT_FORMATS
+    from nnviz.core.datasets.preprocess import INPUT_FORMATS
+    from nnviz.core.errors import UsageError
+    from nnviz.core.files.network import NetworkFileError, load_network
 
     try:
         network, _meta = load_network(path)
@@ -81,7 +62,7 @@ def load_model(path: str | Path):
 
 def classify_pixels(network, pixels: np.ndarray, dark_on_light: bool = True):
     """(digit, outputs (10,), stored-format image) for an image array, as the CLI does it."""
-    from nnviz.core.preprocess import image_to_ink, network_input, to_network_format
+    from nnviz.core.datasets.preprocess import image_to_ink, network_input, to_network_format
 
     ink = image_to_ink(pixels, dark_on_light=dark_on_light)
     image = to_network_format(ink, network.sizes[0])
@@ -109,7 +90,7 @@ def _text_art(image: np.ndarray) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from nnviz.cli import UsageError
+    from nnviz.core.errors import UsageError
 
     network = load_model(args.model)
     pixels = read_image(args.image)

@@ -40,8 +40,8 @@ def register(subparsers) -> None:
 
 
 def _folder(args, must_exist: bool) -> Path:
-    from nnviz.cli import UsageError
-    from nnviz.core.data import mnist_dir
+    from nnviz.core.datasets.mnist import mnist_dir
+    from nnviz.core.errors import UsageError
 
     folder = mnist_dir(args.data_dir)
     if must_exist and args.data_dir is not None and not folder.is_dir():
@@ -99,9 +99,8 @@ class _ProgressBar:
 
 
 def run_download(args) -> int:
-    from nnviz.cli import UsageError
-    from nnviz.core.data import DataError
-    from nnviz.core.download import DownloadCancelled, download_mnist
+    from nnviz.core.datasets.download import DownloadCancelled, download_mnist
+    from nnviz.core.errors import DataError, UsageError
 
     folder = _folder(args, must_exist=False)
     bar = _ProgressBar()
@@ -140,7 +139,7 @@ def _idx_count(path: Path) -> int | None:
 
 
 def run_info(args) -> int:
-    from nnviz.core.data import MNIST_FILES, MNIST_PICKLE, find_mnist, mnist_file
+    from nnviz.core.datasets.mnist import MNIST_FILES, MNIST_PICKLE, find_mnist, mnist_file
 
     folder = _folder(args, must_exist=True)
     print(f"MNIST folder: {folder}")
@@ -179,8 +178,8 @@ def _print_digits() -> None:
 
 
 def run_verify(args) -> int:
-    from nnviz.cli import UsageError
-    from nnviz.core.download import verify_mnist
+    from nnviz.core.datasets.download import verify_mnist
+    from nnviz.core.errors import UsageError
 
     folder = _folder(args, must_exist=True)
     if not folder.is_dir():

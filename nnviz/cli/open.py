@@ -39,7 +39,7 @@ def file_kind(path: Path) -> str:
         return "recording"
     if suffix == ".npz":
         return "network"
-    from nnviz.core.recording import MAGIC
+    from nnviz.core.files.recording import MAGIC
 
     try:
         with open(path, "rb") as fh:
@@ -70,7 +70,7 @@ def check_file(path: str | Path) -> tuple[str, str | None]:
 
     Raises UsageError (one clear line) when the file cannot be opened at all.
     """
-    from nnviz.cli import UsageError
+    from nnviz.core.errors import UsageError
 
     path = Path(path)
     if not path.exists():
@@ -79,7 +79,7 @@ def check_file(path: str | Path) -> tuple[str, str | None]:
         raise UsageError(f"{path} is a folder; give a file: {KINDS}")
     kind = file_kind(path)
     if kind == "session":
-        from nnviz.core.session import SessionError, describe_session, load_session
+        from nnviz.core.files.session import SessionError, describe_session, load_session
 
         try:
             session = load_session(path)
@@ -87,7 +87,7 @@ def check_file(path: str | Path) -> tuple[str, str | None]:
             raise UsageError(str(exc)) from None
         return describe_session(session), _session_recording_problem(session)
     if kind == "recording":
-        from nnviz.core.recording import RecordingError, describe, read_recording
+        from nnviz.core.files.recording import RecordingError, describe, read_recording
 
         try:
             rec = read_recording(path)
@@ -95,7 +95,7 @@ def check_file(path: str | Path) -> tuple[str, str | None]:
             raise UsageError(str(exc)) from None
         return describe(rec), rec.damaged
     if kind == "network":
-        from nnviz.core.network_io import NetworkFileError, load_network
+        from nnviz.core.files.network import NetworkFileError, load_network
 
         try:
             net, meta = load_network(path)
@@ -106,7 +106,7 @@ def check_file(path: str | Path) -> tuple[str, str | None]:
             trained += f" for {meta['epoch'] + 1} epochs"
         return f"network: {list(net.sizes)}, {net.dtype.name}{trained}", None
     if kind == "circuit":
-        from nnviz.core.circuit import Circuit, CircuitError
+        from nnviz.core.circuits.model import Circuit, CircuitError
 
         try:
             c = Circuit.load(path)
@@ -121,7 +121,7 @@ def _session_recording_problem(session) -> str | None:
     """A warning when the session's recording is missing or damaged (the session still opens)."""
     if session.recording is None:
         return None
-    from nnviz.core.recording import RecordingError, read_recording
+    from nnviz.core.files.recording import RecordingError, read_recording
 
     if not session.recording.exists():
         return (f"the session's recording {session.recording} is missing; the session opens "
@@ -140,7 +140,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"warning: {damaged}", file=sys.stderr)
             return 1
         return 0
-    from nnviz.ui.app import run_app
+    from nnviz.ui.shell.app import run_app
 
     # The main window's open_path() dispatches on the extension and reports damage itself.
     args.open_file = str(Path(args.file).resolve())

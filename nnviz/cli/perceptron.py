@@ -44,7 +44,7 @@ def register(subparsers) -> None:
 
 
 def _number(text: str, what: str) -> float:
-    from nnviz.cli import UsageError
+    from nnviz.core.errors import UsageError
 
     try:
         value = float(text)
@@ -57,7 +57,7 @@ def _number(text: str, what: str) -> float:
 
 def parse_weights(text: str) -> tuple[float, ...]:
     """``"-2,-2"`` -> ``(-2.0, -2.0)``; a :class:`UsageError` naming the bad item otherwise."""
-    from nnviz.cli import UsageError
+    from nnviz.core.errors import UsageError
     from nnviz.core.perceptron import MAX_INPUTS
 
     items = text.split(",")
@@ -78,7 +78,7 @@ def parse_weights(text: str) -> tuple[float, ...]:
 
 def run(args: argparse.Namespace) -> int:
     """Print the truth table (or sigmoid outputs) for the given perceptron."""
-    from nnviz.cli import UsageError
+    from nnviz.core.errors import UsageError
     from nnviz.core.perceptron import Perceptron, input_rows, sigmoid_output
 
     weights = parse_weights(args.weights)

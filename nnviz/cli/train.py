@@ -34,12 +34,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from nnviz.cli import UsageError
-    from nnviz.core.data import DataError, load_dataset
-    from nnviz.core.network import Network, parse_sizes
-    from nnviz.core.network_io import save_network
-    from nnviz.core.snapshot import DIVERGED, EPOCH, Snapshot
-    from nnviz.core.training import TrainConfig, TrainControl, check_compatible, train
+    from nnviz.core.datasets.catalog import load_dataset
+    from nnviz.core.errors import DataError, UsageError
+    from nnviz.core.files.network import save_network
+    from nnviz.core.learning.network import Network, parse_sizes
+    from nnviz.core.learning.snapshot import DIVERGED, EPOCH, Snapshot
+    from nnviz.core.learning.training import TrainConfig, TrainControl, check_compatible, train
 
     config = TrainConfig(
         epochs=args.epochs, batch_size=args.batch_size, eta=args.eta, seed=args.seed,
@@ -115,9 +115,9 @@ def run(args: argparse.Namespace) -> int:
 
 def _start_recording(args, dataset_name, net, config, n_train):
     """A Recorder writing to ``args.record``, holding the untrained network as its first frame."""
-    from nnviz.cli import UsageError
-    from nnviz.core.recording import Recorder, RecordingWriter, make_header
-    from nnviz.core.snapshot import CHUNK, Progress, Snapshot
+    from nnviz.core.errors import UsageError
+    from nnviz.core.files.recording import Recorder, RecordingWriter, make_header
+    from nnviz.core.learning.snapshot import CHUNK, Progress, Snapshot
 
     header = make_header(
         net.sizes, dataset=dataset_name, eta=config.eta, batch_size=config.batch_size,

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import numpy as np
 
-from nnviz.core.atomic import atomic_write
-from nnviz.core.data import DataError
-from nnviz.core.dataset import Dataset
+from nnviz.core.datasets.dataset import Dataset
+from nnviz.core.errors import DataError
+from nnviz.core.files.atomic import atomic_write
 
 # (name, one-line explanation) for the UI and the CLI help.
 BASELINES: tuple[tuple[str, str], ...] = (

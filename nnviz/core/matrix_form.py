@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from nnviz.core.network import Network
-from nnviz.core.neuron import sigmoid, sigmoid_prime
+from nnviz.core.learning.network import Network
+from nnviz.core.learning.neuron import sigmoid, sigmoid_prime
 
 
 def book_layer(l: int) -> int:

@@ -5,7 +5,7 @@ table in binary counting order, the presets from the book, logic-gate challenges
 automatic check, the sigmoid neuron obtained by scaling every weight and the bias by ``c``,
 and the linear prediction of a small change (the book's equation 5) beside the true change.
 
-The firing rules themselves live in :mod:`nnviz.core.neuron`; this module builds on them.
+The firing rules themselves live in :mod:`nnviz.core.learning.neuron`; this module builds on them.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from itertools import product
 
 import numpy as np
 
-from nnviz.core.neuron import (
+from nnviz.core.learning.neuron import (
     NAND_BIAS,
     NAND_WEIGHTS,
     perceptron_bias,

@@ -327,7 +327,7 @@ def cost_slice(
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
-    # Same overflow-free form as nnviz.core.neuron.sigmoid, kept local to stay in float64.
+    # Same overflow-free form as nnviz.core.learning.neuron.sigmoid, kept local to stay in float64.
     return 0.5 * (1.0 + np.tanh(0.5 * z))
 
 

@@ -17,8 +17,10 @@ from nnviz.core.baselines import (
     svm_baseline,
     svm_cache_path,
 )
-from nnviz.core.data import DataError, load_digits, load_mnist, truth_table_dataset
-from nnviz.core.dataset import Dataset, Split, one_hot
+from nnviz.core.datasets.builtin import load_digits, truth_table_dataset
+from nnviz.core.datasets.dataset import Dataset, Split, one_hot
+from nnviz.core.datasets.mnist import load_mnist
+from nnviz.core.errors import DataError
 
 
 def synthetic(n_train=300, n_test=200, n_classes=10, n_pixels=16, seed=0) -> Dataset:

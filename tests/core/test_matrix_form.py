@@ -7,6 +7,7 @@ import math
 import numpy as np
 import pytest
 
+from nnviz.core.learning.network import Network
 from nnviz.core.matrix_form import (
     book_layer,
     hadamard,
@@ -14,7 +15,6 @@ from nnviz.core.matrix_form import (
     output_error,
     weight_text,
 )
-from nnviz.core.network import Network
 
 
 def _sig(z: float) -> float:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nnviz.core.network import Network
+from nnviz.core.learning.network import Network
 from nnviz.core.valley import (
     DIVERGE_LIMIT,
     LANDSCAPES,

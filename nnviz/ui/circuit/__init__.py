@@ -1,1 +1,1 @@
-"""The logic-gate sandbox: scene, items and undoable commands over `nnviz.core.circuit`."""
+"""The logic-gate sandbox: scene, items and undoable commands over `nnviz.core.circuits.model`."""

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 
 from PySide6.QtGui import QUndoCommand
 
-from nnviz.core.circuit import Circuit, CircuitError, RemovedNode, Wire
+from nnviz.core.circuits.model import Circuit, CircuitError, RemovedNode, Wire
 
 Pos = tuple[float, float]
 

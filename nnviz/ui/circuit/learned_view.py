@@ -1,8 +1,8 @@
 """Learned versus hand-built: train a small sigmoid network on the circuit's truth table.
 
 The hand-built network is the circuit compiled to layered perceptrons; the learned one is a
-sigmoid network trained by SGD (``nnviz.core.training.train``) in a worker thread, on a data
-set made from the circuit's truth table. Both are shown side by side: sizes, weights, each
+sigmoid network trained by SGD (``nnviz.core.learning.training.train``) in a worker thread,
+on a data set made from the circuit's truth table. Both are shown side by side: sizes, weights, each
 row's outputs and accuracy.
 """
 
@@ -31,12 +31,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnviz.core.circuit import Circuit, CircuitError, TruthTable
-from nnviz.core.circuit_perceptrons import to_layered_network
-from nnviz.core.dataset import Dataset, Split
-from nnviz.core.network import Network
-from nnviz.core.snapshot import DIVERGED, EPOCH
-from nnviz.core.training import TrainConfig, train
+from nnviz.core.circuits.model import Circuit, CircuitError, TruthTable
+from nnviz.core.circuits.perceptrons import to_layered_network
+from nnviz.core.datasets.dataset import Dataset, Split
+from nnviz.core.learning.network import Network
+from nnviz.core.learning.snapshot import DIVERGED, EPOCH
+from nnviz.core.learning.training import TrainConfig, train
 
 MAX_INPUTS = 10
 

@@ -14,8 +14,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnviz.core.circuit import Circuit, CircuitError
-from nnviz.core.circuit_levels import LEVELS, Level, LevelResult
+from nnviz.core.circuits.levels import LEVELS, Level, LevelResult
+from nnviz.core.circuits.model import Circuit, CircuitError
 
 PASS_STYLE = "background:#dcfce7; color:#14532d; border-radius:4px; padding:6px;"
 FAIL_STYLE = "background:#fee2e2; color:#7f1d1d; border-radius:4px; padding:6px;"

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnviz.core.circuit import Circuit
+from nnviz.core.circuits.model import Circuit
 from nnviz.ui.circuit.items import BlockItem, InputItem, NandItem, NodeItem, OutputItem
 from nnviz.ui.circuit.scene import PART_MIME
 

@@ -33,8 +33,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnviz.core.circuit import Circuit, CircuitError, all_input_rows
-from nnviz.core.circuit_perceptrons import (
+from nnviz.core.circuits.model import Circuit, CircuitError, all_input_rows
+from nnviz.core.circuits.perceptrons import (
     LayeredNetwork,
     PerceptronNet,
     merged,
@@ -303,7 +303,7 @@ class PerceptronView(QWidget):
         top.addWidget(self.c_label)
 
         self.diagram = PerceptronDiagram()
-        from nnviz.ui.network_canvas import NetworkCanvas
+        from nnviz.ui.canvas.view import NetworkCanvas
 
         self.canvas = NetworkCanvas()
         self.layered_note = QLabel()

@@ -34,9 +34,9 @@ from PySide6.QtWidgets import (
 )
 
 from nnviz import paths
-from nnviz.core.atomic import atomic_write
-from nnviz.core.circuit import Circuit, CircuitError, make_block_definition
-from nnviz.core.circuit_levels import LEVELS, Level
+from nnviz.core.circuits.levels import LEVELS, Level
+from nnviz.core.circuits.model import Circuit, CircuitError, make_block_definition
+from nnviz.core.files.atomic import atomic_write
 from nnviz.ui.circuit.learned_view import LearnedView
 from nnviz.ui.circuit.levels_panel import LevelsPanel
 from nnviz.ui.circuit.palette import Palette
@@ -66,7 +66,7 @@ def library_dir() -> Path:
 
 
 def _settings():
-    from nnviz.ui.app import settings
+    from nnviz.ui.settings import settings
 
     return settings()
 

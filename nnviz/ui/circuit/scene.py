@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QMenu,
 )
 
-from nnviz.core.circuit import Circuit, CircuitError
+from nnviz.core.circuits.model import Circuit, CircuitError
 from nnviz.ui.circuit.commands import (
     AddNodeCommand,
     AddWireCommand,
@@ -387,7 +387,7 @@ class CircuitScene(QGraphicsScene):
     def rename(self, node_id: int, name: str) -> bool:
         """Rename a terminal as one command; a bad or taken name sets the status."""
         try:
-            from nnviz.core.circuit import validate_terminal_name
+            from nnviz.core.circuits.model import validate_terminal_name
 
             validate_terminal_name(name)
             other = self.circuit.find_terminal(name)

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnviz.core.circuit import TruthTable, table_to_csv, table_to_markdown
+from nnviz.core.circuits.model import TruthTable, table_to_csv, table_to_markdown
 
 MAX_SHOWN_INPUTS = 10  # 1,024 rows still scroll smoothly; more would not be read anyway
 

@@ -34,8 +34,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnviz.core.dataset import Dataset
-from nnviz.core.network import Network
+from nnviz.core.datasets.dataset import Dataset
+from nnviz.core.learning.network import Network
 
 ROWS = (
     ("network", "This network"),
@@ -54,7 +54,7 @@ _CHILD_CODE = """
 import sys
 import numpy as np
 from nnviz.core.baselines import svm_baseline
-from nnviz.core.dataset import Dataset, Split, one_hot
+from nnviz.core.datasets.dataset import Dataset, Split, one_hot
 
 def say(kind, text):
     print(kind + "\\t" + str(text).replace("\\n", " "), flush=True)
@@ -264,7 +264,7 @@ class BaselinesView(QWidget):
         elif not dataset.is_classification:
             problem = f"{dataset.name} has no class labels: baselines need a classification task."
         if not problem and network is not None:
-            from nnviz.core.training import check_compatible, evaluate_split
+            from nnviz.core.learning.training import check_compatible, evaluate_split
 
             try:
                 check_compatible(network, dataset)  # a clear message, not a shape error

@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnviz.core.dataset import Dataset
-from nnviz.core.evaluation import (
+from nnviz.core.datasets.dataset import Dataset
+from nnviz.core.learning.evaluation import (
     N_BITS,
     BinaryCheck,
     binary_codes,
@@ -37,7 +37,7 @@ from nnviz.core.evaluation import (
     check_binary_layer,
     evaluate_network,
 )
-from nnviz.core.network import Network
+from nnviz.core.learning.network import Network
 
 WEIGHT_LIMIT = 50.0
 BIT_NAMES = [f"bit {1 << (N_BITS - 1 - b)}s" for b in range(N_BITS)]  # most significant first

@@ -23,9 +23,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnviz.core.dataset import Dataset
+from nnviz.core.datasets.dataset import Dataset
+from nnviz.core.learning.network import Network
 from nnviz.core.matrix_form import book_layer
-from nnviz.core.network import Network
 from nnviz.core.valley import (
     SliceCancelled,
     WeightIndex,

@@ -1,9 +1,9 @@
 """Draw a digit with the mouse and watch the trained network classify it as you draw.
 
 Left: a drawing pad (round thick pen; undo last stroke; clear). Middle: the 28x28 (or 8x8)
-input the network actually receives, made by :func:`nnviz.core.preprocess.to_network_format`
-the way MNIST's images were made. Right: the 10 output activations as bars, the most active
-one highlighted, and the predicted digit.
+input the network actually receives, made by
+:func:`nnviz.core.datasets.preprocess.to_network_format` the way MNIST's images were made.
+Right: the 10 output activations as bars, the most active one highlighted, and the predicted digit.
 """
 
 from __future__ import annotations
@@ -24,9 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnviz.core.dataset import Dataset
-from nnviz.core.network import Network
-from nnviz.core.preprocess import INPUT_FORMATS, network_input, to_network_format
+from nnviz.core.datasets.dataset import Dataset
+from nnviz.core.datasets.preprocess import INPUT_FORMATS, network_input, to_network_format
+from nnviz.core.learning.network import Network
 
 PAD_SIZE = 280
 DEFAULT_PEN = 20  # px on a 280 px pad: about 2 px once the digit is scaled into 20x20
@@ -94,7 +94,7 @@ class DrawPad(QWidget):
 
     def set_picture(self, ink: np.ndarray) -> None:
         """Put a picture under the strokes: ``ink`` (H, W) in 0..1 (see
-        :func:`nnviz.core.preprocess.image_to_ink`), scaled smoothly to fit the pad."""
+        :func:`nnviz.core.datasets.preprocess.image_to_ink`), scaled smoothly to fit the pad."""
         grey = np.ascontiguousarray(np.round(255 * (1 - np.clip(ink, 0, 1))).astype(np.uint8))
         h, w = grey.shape
         img = QImage(grey.data, w, h, w, QImage.Format.Format_Grayscale8).copy()
@@ -315,9 +315,9 @@ class DrawDigitView(QWidget):
 
     def load_image(self, path: str) -> str:
         """Show the image file at ``path`` on the pad; returns "" or why it could not."""
-        from nnviz.cli import UsageError
-        from nnviz.cli.classify import read_image
-        from nnviz.core.preprocess import image_to_ink
+        from nnviz.core.datasets.preprocess import image_to_ink
+        from nnviz.core.errors import UsageError
+        from nnviz.ui.image_file import read_image
 
         try:
             ink = image_to_ink(read_image(path))

@@ -30,9 +30,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnviz.core.dataset import Dataset
-from nnviz.core.evaluation import Evaluation, Mistake, evaluate_network, misclassified
-from nnviz.core.network import Network
+from nnviz.core.datasets.dataset import Dataset
+from nnviz.core.learning.evaluation import Evaluation, Mistake, evaluate_network, misclassified
+from nnviz.core.learning.network import Network
 from nnviz.ui.explore.draw_digit import gray_to_pixmap
 
 SORTS = {

@@ -31,10 +31,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnviz.core.dataset import Dataset
+from nnviz.core.datasets.dataset import Dataset
+from nnviz.core.learning.network import Network
 from nnviz.core.matrix_form import book_layer, hadamard, layer_equation, output_error, weight_text
-from nnviz.core.network import Network
-from nnviz.ui.canvas_weights import diverging_colormap
+from nnviz.ui.canvas.weights import diverging_colormap
 
 # name -> (diverging?, stretch of its column in the equation row)
 PANELS = {"w": (True, 8), "a_prev": (False, 1), "b": (True, 1), "z": (True, 1), "a": (False, 1)}

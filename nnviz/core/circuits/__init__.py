@@ -1,0 +1,1 @@
+"""NAND circuits: the model and its evaluation, the levels, and the compilation to perceptrons."""

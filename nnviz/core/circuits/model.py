@@ -1,0 +1,955 @@
+"""The logic-gate sandbox model: NAND gates, switches, lamps, reusable blocks and wires.
+
+A :class:`Circuit` is a feedforward graph. Nodes have stable integer ids (a counter kept in
+the circuit and saved in its file, never Python's ``id()``) and one of four kinds:
+
+``"input"``   a switch terminal with a name; no input ports, one output port.
+``"output"``  a lamp terminal with a name; one input port, no output ports.
+``"nand"``    a NAND gate; input ports 0 and 1, output port 0.
+``"block"``   a saved circuit used as a component. Its input ports are the inner circuit's
+              inputs in order and its output ports the inner outputs in order. Definitions are
+              kept by value in ``circuit.blocks`` (keyed by name), so a file is self-contained.
+
+Terminals are ordered by node id: the first input is the one with the smallest id.
+
+A wire joins ``(src node, output port)`` to ``(dst node, input port)``. An input port takes at
+most one wire; an output port may feed any number. A wire that would close a loop is refused.
+
+Every edit is a method whose effect an undo command can invert exactly:
+``add_node``/``remove_node``/``restore``, ``add_wire``/``remove_wire``, ``move_node``,
+``rename``. Ids can be passed back in (``node_id=``, ``wire_id=``) so undo/redo reuse them.
+After each edit the circuit calls its listeners (see :meth:`Circuit.subscribe`) with one of
+
+``("node_added", node_id)``, ``("node_removed", node_id)``, ``("wire_added", wire_id)``,
+``("wire_removed", wire_id)``, ``("node_moved", node_id)``, ``("renamed", node_id)``,
+``("block_defined", name)``, ``("block_undefined", name)``, ``("changed", None)``.
+
+``"changed"`` means "anything may have changed" (sent by :meth:`Circuit.replace_contents`).
+Removing a node first reports each of its wires as removed, then the node.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from nnviz.core.files.atomic import atomic_write
+
+FORMAT = "nnviz-circuit"
+VERSION = 1
+KINDS = ("input", "output", "nand", "block")
+
+# The largest truth table we build: 2**16 rows is still instant with vectorised evaluation.
+MAX_TABLE_INPUTS = 16
+
+_TERMINAL_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-]{0,31}$")
+
+
+class CircuitError(ValueError):
+    """An edit or a file that would make an invalid circuit; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class Node:
+    """One node. ``name`` is set for terminals only, ``block`` for blocks only."""
+
+    id: int
+    kind: str
+    pos: tuple[float, float]
+    name: str | None = None
+    block: str | None = None
+
+
+@dataclass(frozen=True)
+class Wire:
+    """A wire from output port ``src_port`` of ``src`` to input port ``dst_port`` of ``dst``."""
+
+    id: int
+    src: int
+    src_port: int
+    dst: int
+    dst_port: int
+
+
+@dataclass(frozen=True)
+class RemovedNode:
+    """What :meth:`Circuit.remove_node` took away; :meth:`Circuit.restore` puts it back."""
+
+    node: Node
+    wires: tuple[Wire, ...]
+
+
+class TruthTable(NamedTuple):
+    """``rows[i] = (input bits, output bits)``; unpacks as ``(inputs, outputs, rows)``."""
+
+    input_names: tuple[str, ...]
+    output_names: tuple[str, ...]
+    rows: list[tuple[tuple[int, ...], tuple[int, ...]]]
+
+
+Listener = Callable[[str, Any], None]
+
+
+def validate_terminal_name(name: object) -> str:
+    """Return ``name`` if it can name an input or output, else raise CircuitError."""
+    if not isinstance(name, str) or not _TERMINAL_NAME.match(name):
+        raise CircuitError(
+            f"{name!r} is not a valid terminal name: use 1-32 letters, digits, '_' or '-', "
+            "starting with a letter or '_' (for example x1, sum, cin)"
+        )
+    return name
+
+
+def validate_block_name(name: object) -> str:
+    """Return ``name`` if it can name a block definition, else raise CircuitError."""
+    if (
+        not isinstance(name, str)
+        or not name
+        or name != name.strip()
+        or len(name) > 60
+        or not name.isprintable()
+    ):
+        raise CircuitError(
+            f"{name!r} is not a valid block name: use 1-60 printable characters with no "
+            "leading or trailing spaces (for example half_adder)"
+        )
+    return name
+
+
+class Circuit:
+    """A feedforward circuit of NAND gates and blocks between named inputs and outputs."""
+
+    def __init__(self, name: str = "circuit", description: str = "") -> None:
+        self.name = name
+        self.description = description
+        self._nodes: dict[int, Node] = {}
+        self._wires: dict[int, Wire] = {}
+        self._blocks: dict[str, Circuit] = {}
+        self._next_node_id = 1
+        self._next_wire_id = 1
+        self._listeners: list[Listener] = []
+        # Wire id feeding each (dst, dst_port); keeps "one wire per input port" O(1).
+        self._into: dict[tuple[int, int], int] = {}
+
+    # -- read access ----------------------------------------------------------------------
+    @property
+    def nodes(self) -> Mapping[int, Node]:
+        """Read-only view of the nodes by id."""
+        return MappingProxyType(self._nodes)
+
+    @property
+    def wires(self) -> Mapping[int, Wire]:
+        """Read-only view of the wires by id."""
+        return MappingProxyType(self._wires)
+
+    @property
+    def blocks(self) -> Mapping[str, Circuit]:
+        """Read-only view of the block definitions by name (treat them as immutable)."""
+        return MappingProxyType(self._blocks)
+
+    @property
+    def next_node_id(self) -> int:
+        """The id the next new node gets (saved in the file so ids are never reused)."""
+        return self._next_node_id
+
+    @property
+    def next_wire_id(self) -> int:
+        """The id the next new wire gets."""
+        return self._next_wire_id
+
+    def node(self, node_id: int) -> Node:
+        """The node with this id; CircuitError if there is none."""
+        try:
+            return self._nodes[node_id]
+        except (KeyError, TypeError):
+            raise CircuitError(f"there is no node {node_id!r} in this circuit") from None
+
+    def wire(self, wire_id: int) -> Wire:
+        """The wire with this id; CircuitError if there is none."""
+        try:
+            return self._wires[wire_id]
+        except (KeyError, TypeError):
+            raise CircuitError(f"there is no wire {wire_id!r} in this circuit") from None
+
+    def describe(self, node_id: int) -> str:
+        """Human label such as ``input 'x1' (node 1)`` or ``NAND (node 3)`` for messages."""
+        n = self._nodes.get(node_id)
+        if n is None:
+            return f"missing node {node_id}"
+        if n.kind in ("input", "output"):
+            return f"{n.kind} '{n.name}' (node {n.id})"
+        if n.kind == "block":
+            return f"block '{n.block}' (node {n.id})"
+        return f"NAND (node {n.id})"
+
+    def _ids_of_kind(self, kind: str) -> list[int]:
+        return sorted(i for i, n in self._nodes.items() if n.kind == kind)
+
+    def input_ids(self) -> list[int]:
+        """Input node ids in order (by id)."""
+        return self._ids_of_kind("input")
+
+    def output_ids(self) -> list[int]:
+        """Output node ids in order (by id)."""
+        return self._ids_of_kind("output")
+
+    def input_names(self) -> list[str]:
+        """Input names in order; the first is the most significant bit of a truth-table row."""
+        return [self._nodes[i].name for i in self.input_ids()]
+
+    def output_names(self) -> list[str]:
+        """Output names in order."""
+        return [self._nodes[i].name for i in self.output_ids()]
+
+    def find_terminal(self, name: str) -> int | None:
+        """Id of the input or output called ``name``, or None."""
+        for n in self._nodes.values():
+            if n.name == name:
+                return n.id
+        return None
+
+    def input_port_names(self, node_id: int) -> list[str]:
+        """Names of a node's input ports (a block's are its definition's input names)."""
+        n = self.node(node_id)
+        if n.kind == "nand":
+            return ["a", "b"]
+        if n.kind == "output":
+            return ["in"]
+        if n.kind == "block":
+            return self._blocks[n.block].input_names()
+        return []
+
+    def output_port_names(self, node_id: int) -> list[str]:
+        """Names of a node's output ports (a block's are its definition's output names)."""
+        n = self.node(node_id)
+        if n.kind in ("nand", "input"):
+            return ["out"]
+        if n.kind == "block":
+            return self._blocks[n.block].output_names()
+        return []
+
+    def num_input_ports(self, node_id: int) -> int:
+        """How many input ports the node has."""
+        return len(self.input_port_names(node_id))
+
+    def num_output_ports(self, node_id: int) -> int:
+        """How many output ports the node has."""
+        return len(self.output_port_names(node_id))
+
+    def wire_into(self, node_id: int, port: int) -> int | None:
+        """Id of the wire feeding input ``port`` of ``node_id``, or None if it is free."""
+        return self._into.get((node_id, port))
+
+    def wires_of(self, node_id: int) -> list[int]:
+        """Ids of every wire touching the node, sorted."""
+        return sorted(w.id for w in self._wires.values() if w.src == node_id or w.dst == node_id)
+
+    def wires_from(self, node_id: int, port: int | None = None) -> list[int]:
+        """Ids of wires leaving the node (optionally one output port only), sorted."""
+        return sorted(
+            w.id
+            for w in self._wires.values()
+            if w.src == node_id and (port is None or w.src_port == port)
+        )
+
+    def nand_count(self) -> int:
+        """Number of NAND gates, counting those inside blocks (recursively)."""
+        total = 0
+        for n in self._nodes.values():
+            if n.kind == "nand":
+                total += 1
+            elif n.kind == "block":
+                total += self._blocks[n.block].nand_count()
+        return total
+
+    def unconnected_inputs(self) -> list[tuple[int, int]]:
+        """Every ``(node_id, input_port)`` with no wire, sorted; evaluation reads them as 0."""
+        free = []
+        for nid in sorted(self._nodes):
+            for port in range(self.num_input_ports(nid)):
+                if (nid, port) not in self._into:
+                    free.append((nid, port))
+        return free
+
+    # -- listeners --------------------------------------------------------------------------
+    def subscribe(self, callback: Listener) -> Callable[[], None]:
+        """Call ``callback(event, arg)`` after every edit; returns a function that unsubscribes."""
+        self._listeners.append(callback)
+        return lambda: self.unsubscribe(callback)
+
+    def unsubscribe(self, callback: Listener) -> None:
+        """Stop calling ``callback`` (no error if it was not subscribed)."""
+        if callback in self._listeners:
+            self._listeners.remove(callback)
+
+    def _emit(self, event: str, arg: Any) -> None:
+        for cb in list(self._listeners):  # a listener may unsubscribe while being called
+            cb(event, arg)
+
+    # -- edits: nodes -----------------------------------------------------------------------
+    def _check_new_id(self, node_id: int | None, existing: Mapping[int, Any], what: str) -> None:
+        if node_id is None:
+            return
+        if not isinstance(node_id, int) or isinstance(node_id, bool) or node_id < 1:
+            raise CircuitError(f"a {what} id must be a positive whole number, got {node_id!r}")
+        if node_id in existing:
+            raise CircuitError(f"{what} id {node_id} is already in use")
+
+    def _check_name_free(self, name: str, ignore: int | None = None) -> None:
+        for n in self._nodes.values():
+            if n.name == name and n.id != ignore:
+                raise CircuitError(
+                    f"the name '{name}' is already used by {self.describe(n.id)}; choose another"
+                )
+
+    def default_name(self, kind: str) -> str:
+        """A free terminal name: x1, x2, ... for inputs and y1, y2, ... for outputs."""
+        prefix = "x" if kind == "input" else "y"
+        used = {n.name for n in self._nodes.values()}
+        k = 1
+        while f"{prefix}{k}" in used:
+            k += 1
+        return f"{prefix}{k}"
+
+    def add_node(
+        self,
+        kind: str,
+        pos: tuple[float, float] = (0.0, 0.0),
+        name: str | None = None,
+        block: str | None = None,
+        node_id: int | None = None,
+    ) -> int:
+        """Add a node and return its id.
+
+        ``name`` names an input or output (a free default is chosen when None); ``block`` is
+        the definition name for a block node (it must be in ``self.blocks``). Pass
+        ``node_id`` to reuse an id (undo/redo); otherwise the next free id is taken.
+        """
+        if kind not in KINDS:
+            raise CircuitError(f"unknown node kind {kind!r}; use one of {', '.join(KINDS)}")
+        self._check_new_id(node_id, self._nodes, "node")
+        pos = _as_pos(pos)
+        if kind in ("input", "output"):
+            if block is not None:
+                raise CircuitError(f"an {kind} terminal takes no block name")
+            name = self.default_name(kind) if name is None else validate_terminal_name(name)
+            self._check_name_free(name)
+        else:
+            if name is not None:
+                raise CircuitError(f"only inputs and outputs have names, not a {kind} node")
+            if kind == "block":
+                if not isinstance(block, str) or block not in self._blocks:
+                    known = ", ".join(sorted(self._blocks)) or "none yet"
+                    raise CircuitError(
+                        f"there is no block definition {block!r} in this circuit "
+                        f"(known: {known}); define it first with define_block()"
+                    )
+            elif block is not None:
+                raise CircuitError("only block nodes take a block name")
+        if node_id is None:
+            node_id = self._next_node_id
+        self._next_node_id = max(self._next_node_id, node_id + 1)
+        self._nodes[node_id] = Node(node_id, kind, pos, name, block)
+        self._emit("node_added", node_id)
+        return node_id
+
+    def remove_node(self, node_id: int) -> RemovedNode:
+        """Remove a node and its wires; return a record that :meth:`restore` puts back."""
+        node = self.node(node_id)
+        wires = tuple(self._wires[w] for w in self.wires_of(node_id))
+        for w in wires:
+            self.remove_wire(w.id)
+        del self._nodes[node_id]
+        self._emit("node_removed", node_id)
+        return RemovedNode(node, wires)
+
+    def restore(self, record: RemovedNode) -> None:
+        """Undo :meth:`remove_node`: the same node (same id) and its wires (same ids)."""
+        n = record.node
+        self.add_node(n.kind, n.pos, name=n.name, block=n.block, node_id=n.id)
+        for w in record.wires:
+            self.add_wire(w.src, w.src_port, w.dst, w.dst_port, wire_id=w.id)
+
+    def move_node(self, node_id: int, pos: tuple[float, float]) -> tuple[float, float]:
+        """Move a node; return its old position (for undo)."""
+        n = self.node(node_id)
+        self._nodes[node_id] = replace(n, pos=_as_pos(pos))
+        self._emit("node_moved", node_id)
+        return n.pos
+
+    def rename(self, node_id: int, name: str) -> str:
+        """Rename an input or output terminal; return the old name (for undo)."""
+        n = self.node(node_id)
+        if n.kind not in ("input", "output"):
+            raise CircuitError(f"only inputs and outputs have names; {self.describe(node_id)}")
+        validate_terminal_name(name)
+        self._check_name_free(name, ignore=node_id)
+        self._nodes[node_id] = replace(n, name=name)
+        self._emit("renamed", node_id)
+        return n.name
+
+    # -- edits: wires -------------------------------------------------------------------------
+    def check_wire(self, src: int, src_port: int, dst: int, dst_port: int) -> None:
+        """Raise CircuitError if that wire could not be added (the editor can ask first)."""
+        self.node(src)
+        self.node(dst)
+        n_out = self.num_output_ports(src)
+        if not (isinstance(src_port, int) and 0 <= src_port < n_out):
+            raise CircuitError(
+                f"{self.describe(src)} has no output port {src_port!r} "
+                f"(it has {n_out} output port{'s' if n_out != 1 else ''})"
+            )
+        n_in = self.num_input_ports(dst)
+        if not (isinstance(dst_port, int) and 0 <= dst_port < n_in):
+            raise CircuitError(
+                f"{self.describe(dst)} has no input port {dst_port!r} "
+                f"(it has {n_in} input port{'s' if n_in != 1 else ''})"
+            )
+        taken = self._into.get((dst, dst_port))
+        if taken is not None:
+            raise CircuitError(
+                f"input port {dst_port} of {self.describe(dst)} already has wire {taken}; "
+                "remove that wire first"
+            )
+        path = self._path(dst, src)
+        if path is not None:
+            loop = " -> ".join(self.describe(i) for i in [src, *path])
+            raise CircuitError(
+                f"this wire would make a loop: {loop}; a circuit must be feedforward"
+            )
+
+    def _path(self, start: int, goal: int) -> list[int] | None:
+        """Nodes on a wire path start -> ... -> goal (inclusive), or None if there is none."""
+        if start == goal:
+            return [start]
+        succ: dict[int, list[int]] = {}
+        for w in self._wires.values():
+            succ.setdefault(w.src, []).append(w.dst)
+        prev: dict[int, int] = {start: start}
+        todo = [start]
+        while todo:
+            cur = todo.pop()
+            for nxt in succ.get(cur, ()):
+                if nxt in prev:
+                    continue
+                prev[nxt] = cur
+                if nxt == goal:
+                    path = [goal]
+                    while path[-1] != start:
+                        path.append(prev[path[-1]])
+                    return path[::-1]
+                todo.append(nxt)
+        return None
+
+    def add_wire(
+        self, src: int, src_port: int, dst: int, dst_port: int, wire_id: int | None = None
+    ) -> int:
+        """Wire output ``src_port`` of ``src`` to input ``dst_port`` of ``dst``; return its id.
+
+        Raises CircuitError if a node or port does not exist, the input port already has a
+        wire, or the wire would close a loop.
+        """
+        self._check_new_id(wire_id, self._wires, "wire")
+        self.check_wire(src, src_port, dst, dst_port)
+        if wire_id is None:
+            wire_id = self._next_wire_id
+        self._next_wire_id = max(self._next_wire_id, wire_id + 1)
+        self._wires[wire_id] = Wire(wire_id, src, src_port, dst, dst_port)
+        self._into[(dst, dst_port)] = wire_id
+        self._emit("wire_added", wire_id)
+        return wire_id
+
+    def remove_wire(self, wire_id: int) -> Wire:
+        """Remove a wire and return it (``add_wire(*fields)`` with ``wire_id`` undoes it)."""
+        w = self.wire(wire_id)
+        del self._wires[wire_id]
+        del self._into[(w.dst, w.dst_port)]
+        self._emit("wire_removed", wire_id)
+        return w
+
+    # -- block definitions -------------------------------------------------------------------
+    def define_block(self, name: str, definition: Circuit) -> None:
+        """Store a copy of ``definition`` as block ``name`` so block nodes can use it.
+
+        The definition needs at least one output. Redefining a name that no node uses is
+        allowed; redefining one in use is refused (the ports could change under the wires).
+        """
+        validate_block_name(name)
+        if not isinstance(definition, Circuit):
+            raise CircuitError("a block definition must be a Circuit")
+        if not definition.output_ids():
+            raise CircuitError(f"block '{name}' has no outputs; add an output terminal first")
+        if name in self._blocks and self._block_users(name):
+            raise CircuitError(
+                f"block '{name}' is used by nodes {self._block_users(name)}; "
+                "remove them or pick another name"
+            )
+        copy = definition.copy()
+        copy.name = name
+        self._blocks[name] = copy
+        self._emit("block_defined", name)
+
+    def undefine_block(self, name: str) -> Circuit:
+        """Remove an unused block definition and return it."""
+        if name not in self._blocks:
+            raise CircuitError(f"there is no block definition {name!r}")
+        users = self._block_users(name)
+        if users:
+            raise CircuitError(f"block '{name}' is still used by nodes {users}; remove them first")
+        definition = self._blocks.pop(name)
+        self._emit("block_undefined", name)
+        return definition
+
+    def _block_users(self, name: str) -> list[int]:
+        return sorted(n.id for n in self._nodes.values() if n.kind == "block" and n.block == name)
+
+    # -- evaluation -------------------------------------------------------------------------
+    def topological_order(self) -> list[int]:
+        """Node ids so every wire goes from an earlier node to a later one (ties by id)."""
+        import heapq
+
+        indeg = dict.fromkeys(self._nodes, 0)
+        succ: dict[int, list[int]] = {}
+        for w in self._wires.values():
+            indeg[w.dst] += 1
+            succ.setdefault(w.src, []).append(w.dst)
+        ready = [i for i, d in indeg.items() if d == 0]
+        heapq.heapify(ready)
+        order = []
+        while ready:
+            cur = heapq.heappop(ready)
+            order.append(cur)
+            for nxt in succ.get(cur, ()):
+                indeg[nxt] -= 1
+                if indeg[nxt] == 0:
+                    heapq.heappush(ready, nxt)
+        if len(order) != len(self._nodes):  # only reachable through a corrupted model
+            raise CircuitError("the circuit has a loop; a circuit must be feedforward")
+        return order
+
+    def _propagate(self, inputs: list[np.ndarray]) -> dict[tuple[int, int], np.ndarray]:
+        """Values of every output port (and lamp) for input columns given in input order.
+
+        Each value is a bool array over a batch of input combinations, so a whole truth
+        table is one pass. A lamp's value is stored under ``(output node id, 0)``.
+        """
+        shape = inputs[0].shape if inputs else ()
+        zero = np.zeros(shape, dtype=bool)
+        values: dict[tuple[int, int], np.ndarray] = {}
+        for nid, col in zip(self.input_ids(), inputs, strict=True):
+            values[(nid, 0)] = col
+
+        def fed(nid: int, port: int) -> np.ndarray:
+            wid = self._into.get((nid, port))
+            if wid is None:
+                return zero  # unconnected inputs read as 0 (reported by unconnected_inputs)
+            w = self._wires[wid]
+            return values[(w.src, w.src_port)]
+
+        for nid in self.topological_order():
+            n = self._nodes[nid]
+            if n.kind == "nand":
+                values[(nid, 0)] = ~(fed(nid, 0) & fed(nid, 1))
+            elif n.kind == "output":
+                values[(nid, 0)] = fed(nid, 0)
+            elif n.kind == "block":
+                inner = self._blocks[n.block]
+                ins = [fed(nid, p) for p in range(len(inner.input_ids()))]
+                inner_values = inner._propagate(ins) if ins else inner._propagate_const(shape)
+                for p, oid in enumerate(inner.output_ids()):
+                    values[(nid, p)] = inner_values[(oid, 0)]
+        return values
+
+    def _propagate_const(self, shape: tuple[int, ...]) -> dict[tuple[int, int], np.ndarray]:
+        # A block with no inputs computes constants; broadcast them to the batch shape.
+        values = self._propagate([])
+        return {k: np.broadcast_to(v, shape) for k, v in values.items()}
+
+    def _input_columns(self, inputs: Mapping[str, int]) -> list[np.ndarray]:
+        names = self.input_names()
+        unknown = sorted(set(inputs) - set(names))
+        if unknown:
+            raise CircuitError(
+                f"unknown input name(s) {', '.join(map(repr, unknown))}; "
+                f"this circuit's inputs are {', '.join(names) or 'none'}"
+            )
+        cols = []
+        for name in names:
+            v = inputs.get(name, 0)
+            if v not in (0, 1):
+                raise CircuitError(f"input '{name}' must be 0 or 1, got {v!r}")
+            cols.append(np.array(bool(v)))
+        return cols
+
+    def evaluate(self, inputs: Mapping[str, int]) -> dict[str, int]:
+        """Output values by name for input values by name (0/1; a missing input counts as 0)."""
+        values = self._propagate(self._input_columns(inputs))
+        return {self._nodes[o].name: int(values[(o, 0)]) for o in self.output_ids()}
+
+    def signal_values(self, inputs: Mapping[str, int]) -> dict[tuple[int, int], int]:
+        """0/1 on every ``(node_id, output_port)``, to colour each wire by its source.
+
+        An output terminal (a lamp) has no output port; its value is under
+        ``(node_id, 0)`` too.
+        """
+        values = self._propagate(self._input_columns(inputs))
+        return {k: int(v) for k, v in values.items()}
+
+    def wire_values(self, inputs: Mapping[str, int]) -> dict[int, int]:
+        """0/1 carried by each wire, by wire id."""
+        sig = self.signal_values(inputs)
+        return {w.id: sig[(w.src, w.src_port)] for w in self._wires.values()}
+
+    def evaluate_batch(self, bits: np.ndarray) -> np.ndarray:
+        """Outputs for many input rows at once: ``bits`` (m, n_inputs) of 0/1 -> (m, n_outputs)."""
+        bits = np.asarray(bits)
+        n_in = len(self.input_ids())
+        if bits.ndim != 2 or bits.shape[1] != n_in:
+            raise CircuitError(f"expected an array of shape (rows, {n_in}), got {bits.shape}")
+        cols = [bits[:, k].astype(bool) for k in range(n_in)]
+        values = self._propagate(cols) if cols else self._propagate_const((bits.shape[0],))
+        outs = [np.broadcast_to(values[(o, 0)], (bits.shape[0],)) for o in self.output_ids()]
+        if not outs:
+            return np.zeros((bits.shape[0], 0), dtype=np.int64)
+        return np.stack(outs, axis=1).astype(np.int64)
+
+    def truth_table(self) -> TruthTable:
+        """All 2**n input rows in binary counting order (first input = most significant bit)."""
+        bits = all_input_rows(len(self.input_ids()))
+        outs = self.evaluate_batch(bits)
+        rows = [
+            (tuple(int(b) for b in r), tuple(int(o) for o in s))
+            for r, s in zip(bits, outs, strict=True)
+        ]
+        return TruthTable(tuple(self.input_names()), tuple(self.output_names()), rows)
+
+    # -- whole-circuit operations -------------------------------------------------------------
+    def copy(self) -> Circuit:
+        """An independent deep copy (listeners are not copied)."""
+        return Circuit.from_dict(self.to_dict())
+
+    def replace_contents(self, other: Circuit) -> None:
+        """Make this circuit a copy of ``other`` in place (keeps listeners); emits "changed"."""
+        fresh = other.copy()
+        self.name, self.description = fresh.name, fresh.description
+        self._nodes, self._wires, self._blocks = fresh._nodes, fresh._wires, fresh._blocks
+        self._into = fresh._into
+        self._next_node_id, self._next_wire_id = fresh._next_node_id, fresh._next_wire_id
+        self._emit("changed", None)
+
+    def to_dict(self) -> dict:
+        """A JSON-ready dict (nodes and wires sorted by id, blocks embedded by value)."""
+        nodes = []
+        for nid in sorted(self._nodes):
+            n = self._nodes[nid]
+            d: dict[str, Any] = {"id": n.id, "kind": n.kind, "x": n.pos[0], "y": n.pos[1]}
+            if n.name is not None:
+                d["name"] = n.name
+            if n.block is not None:
+                d["block"] = n.block
+            nodes.append(d)
+        wires = [
+            {"id": w.id, "from": [w.src, w.src_port], "to": [w.dst, w.dst_port]}
+            for w in (self._wires[i] for i in sorted(self._wires))
+        ]
+        return {
+            "format": FORMAT,
+            "version": VERSION,
+            "name": self.name,
+            "description": self.description,
+            "next_node_id": self._next_node_id,
+            "next_wire_id": self._next_wire_id,
+            "nodes": nodes,
+            "wires": wires,
+            "blocks": {k: self._blocks[k].to_dict() for k in sorted(self._blocks)},
+        }
+
+    @classmethod
+    def from_dict(cls, data: object, where: str = "circuit") -> Circuit:
+        """Rebuild a circuit from :meth:`to_dict` output; CircuitError says what and where."""
+        if not isinstance(data, dict):
+            raise CircuitError(f"{where}: expected a JSON object, got {type(data).__name__}")
+        if data.get("format") != FORMAT:
+            raise CircuitError(
+                f'{where}: not an nnviz circuit ("format" should be "{FORMAT}", '
+                f"got {data.get('format')!r})"
+            )
+        version = data.get("version")
+        if version != VERSION:
+            raise CircuitError(
+                f"{where}: unsupported circuit file version {version!r}; this nnviz reads "
+                f"version {VERSION} (a newer nnviz may have written it)"
+            )
+        for key, typ in (("nodes", list), ("wires", list)):
+            if not isinstance(data.get(key), typ):
+                raise CircuitError(f'{where}: missing or malformed "{key}" (expected a list)')
+        name = data.get("name", "circuit")
+        description = data.get("description", "")
+        if not isinstance(name, str) or not isinstance(description, str):
+            raise CircuitError(f'{where}: "name" and "description" must be text')
+        c = cls(name=name, description=description)
+        blocks = data.get("blocks", {})
+        if not isinstance(blocks, dict):
+            raise CircuitError(f'{where}: "blocks" must be an object keyed by block name')
+        try:
+            for bname, bdata in blocks.items():
+                validate_block_name(bname)
+                inner = cls.from_dict(bdata, where=f"{where}.blocks[{bname!r}]")
+                c.define_block(bname, inner)
+            for k, nd in enumerate(data["nodes"]):
+                loc = f"{where}.nodes[{k}]"
+                if not isinstance(nd, dict):
+                    raise CircuitError(f"{loc}: expected an object")
+                for key in ("id", "kind", "x", "y"):
+                    if key not in nd:
+                        raise CircuitError(f'{loc}: missing "{key}"')
+                for key in ("x", "y"):
+                    if not isinstance(nd[key], int | float) or isinstance(nd[key], bool):
+                        raise CircuitError(f'{loc}: "{key}" must be a number, got {nd[key]!r}')
+                try:
+                    c.add_node(
+                        nd["kind"],
+                        (nd["x"], nd["y"]),
+                        name=nd.get("name"),
+                        block=nd.get("block"),
+                        node_id=nd["id"],
+                    )
+                except CircuitError as exc:
+                    raise CircuitError(f"{loc}: {exc}") from None
+            for k, wd in enumerate(data["wires"]):
+                loc = f"{where}.wires[{k}]"
+                if not isinstance(wd, dict):
+                    raise CircuitError(f"{loc}: expected an object")
+                for key in ("id", "from", "to"):
+                    if key not in wd:
+                        raise CircuitError(f'{loc}: missing "{key}"')
+                ends = (wd["from"], wd["to"])
+                if not all(isinstance(e, list) and len(e) == 2 for e in ends):
+                    raise CircuitError(f'{loc}: "from" and "to" must be [node id, port] pairs')
+                try:
+                    c.add_wire(*wd["from"], *wd["to"], wire_id=wd["id"])
+                except CircuitError as exc:
+                    raise CircuitError(f"{loc}: {exc}") from None
+        except CircuitError as exc:
+            if str(exc).startswith(where):
+                raise
+            raise CircuitError(f"{where}: {exc}") from None
+        for key, current in (("next_node_id", c._next_node_id), ("next_wire_id", c._next_wire_id)):
+            value = data.get(key, current)
+            if not isinstance(value, int) or isinstance(value, bool) or value < current:
+                raise CircuitError(
+                    f'{where}: "{key}" must be a whole number above every id in use '
+                    f"(at least {current}), got {value!r}"
+                )
+        c._next_node_id = data.get("next_node_id", c._next_node_id)
+        c._next_wire_id = data.get("next_wire_id", c._next_wire_id)
+        return c
+
+    def save(self, path: str | os.PathLike) -> None:
+        """Write the circuit as JSON atomically (temporary file, then rename over ``path``).
+
+        A failed write (OSError) leaves any existing file at ``path`` untouched.
+        """
+        text = json.dumps(self.to_dict(), indent=1) + "\n"
+        with atomic_write(path) as fh:
+            fh.write(text)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike) -> Circuit:
+        """Read a circuit file; any problem becomes a CircuitError naming the file."""
+        path = Path(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise CircuitError(f"{path}: no such file") from None
+        except IsADirectoryError:
+            raise CircuitError(f"{path}: is a folder, not a circuit file") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CircuitError(f"{path}: cannot read it ({exc})") from None
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise CircuitError(
+                f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+            ) from None
+        except RecursionError:
+            raise CircuitError(f"{path}: the JSON is nested too deeply to be a circuit") from None
+        try:
+            return cls.from_dict(data, where=str(path))
+        except RecursionError:
+            raise CircuitError(f"{path}: blocks are nested too deeply") from None
+
+
+def load(path: str | os.PathLike) -> Circuit:
+    """Read a circuit file (same as :meth:`Circuit.load`)."""
+    return Circuit.load(path)
+
+
+def _as_pos(pos: object) -> tuple[float, float]:
+    try:
+        x, y = pos  # type: ignore[misc]
+        x, y = float(x), float(y)
+    except (TypeError, ValueError):
+        raise CircuitError(f"a position must be two numbers (x, y), got {pos!r}") from None
+    if not (np.isfinite(x) and np.isfinite(y)):
+        raise CircuitError(f"a position must be finite, got {pos!r}")
+    return (x, y)
+
+
+def all_input_rows(n: int) -> np.ndarray:
+    """Every 0/1 row of length n in binary counting order, first column most significant.
+
+    Shape (2**n, n), dtype int64.
+    """
+    if n > MAX_TABLE_INPUTS:
+        raise CircuitError(
+            f"{n} inputs would make a truth table of {2**n} rows; "
+            f"tables are limited to {MAX_TABLE_INPUTS} inputs"
+        )
+    counts = np.arange(2**n, dtype=np.int64)
+    shifts = np.arange(n - 1, -1, -1, dtype=np.int64)
+    return (counts[:, None] >> shifts[None, :]) & 1
+
+
+def make_block_definition(circuit: Circuit, name: str) -> Circuit:
+    """A copy of ``circuit`` named ``name``, checked usable as a block (has an output)."""
+    validate_block_name(name)
+    if not circuit.output_ids():
+        raise CircuitError(f"'{name}' has no outputs, so it cannot be used as a block")
+    definition = circuit.copy()
+    definition.name = name
+    return definition
+
+
+def table_to_csv(table: TruthTable) -> str:
+    """The truth table as CSV: a header of input then output names, then one row per line."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow([*table.input_names, *table.output_names])
+    for ins, outs in table.rows:
+        writer.writerow([*ins, *outs])
+    return buf.getvalue()
+
+
+def table_to_markdown(table: TruthTable) -> str:
+    """The truth table as a Markdown table, inputs and outputs separated by a bar column."""
+    head = [*table.input_names, *table.output_names]
+    lines = ["| " + " | ".join(head) + " |", "|" + "|".join([":-:"] * len(head)) + "|"]
+    for ins, outs in table.rows:
+        lines.append("| " + " | ".join(str(v) for v in (*ins, *outs)) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def table_to_text(table: TruthTable) -> str:
+    """Plain text: a header line of names separated by spaces, then rows of 0/1."""
+    lines = [" ".join([*table.input_names, *table.output_names])]
+    for ins, outs in table.rows:
+        lines.append(" ".join(str(v) for v in (*ins, *outs)))
+    return "\n".join(lines) + "\n"
+
+
+Source = str | int | None
+
+
+def build_nand_circuit(
+    inputs: Iterable[str],
+    gates: Iterable[tuple[Source, Source]],
+    outputs: Iterable[tuple[str, Source]],
+    name: str = "circuit",
+    spacing: float = 120.0,
+) -> Circuit:
+    """Build a flat NAND circuit from a compact description, laid out in tidy columns.
+
+    ``gates`` lists NANDs as pairs of sources; ``outputs`` lists ``(name, source)``. A source
+    is an input name, the index of an earlier gate (int) or None (left unconnected). Inputs
+    sit in the left column, each gate one column right of its deepest source, outputs in
+    the right column, ``spacing`` pixels apart.
+    """
+    inputs, gates, outputs = list(inputs), list(gates), list(outputs)
+    depth: list[int] = []
+    for g, pair in enumerate(gates):
+        if len(pair) != 2:
+            raise CircuitError(f"gate {g} needs exactly two sources, got {pair!r}")
+        d = 1
+        for src in pair:
+            if isinstance(src, int) and not isinstance(src, bool):
+                if not 0 <= src < g:
+                    raise CircuitError(f"gate {g} may only use earlier gates, not gate {src}")
+                d = max(d, depth[src] + 1)
+        depth.append(d)
+    last = max(depth, default=0) + 1
+    for nm, src in outputs:
+        if isinstance(src, int) and not isinstance(src, bool) and not 0 <= src < len(gates):
+            raise CircuitError(f"output {nm!r} refers to gate {src}, which does not exist")
+        if isinstance(src, str) and src not in inputs:
+            raise CircuitError(f"output {nm!r} reads unknown input {src!r}")
+    for g, pair in enumerate(gates):
+        for src in pair:
+            if isinstance(src, str) and src not in inputs:
+                raise CircuitError(f"gate {g} reads unknown input {src!r}")
+
+    # Layout: each gate or output wants the mean height of its sources; a column is then
+    # pushed apart so no two nodes sit closer than ``spacing``.
+    y_in = {nm: k * spacing for k, nm in enumerate(inputs)}
+    y_gate: list[float] = []
+
+    def src_y(src: Source) -> float | None:
+        if src is None:
+            return None
+        return y_in[src] if isinstance(src, str) else y_gate[src]
+
+    def spread(wanted: list[float]) -> list[float]:
+        order = sorted(range(len(wanted)), key=lambda k: wanted[k])
+        placed = list(wanted)
+        floor = -np.inf
+        for k in order:
+            placed[k] = max(wanted[k], floor)
+            floor = placed[k] + spacing
+        return placed
+
+    for col in range(1, last):
+        members = [g for g, d in enumerate(depth) if d == col]
+        wanted = []
+        for g in members:
+            ys = [y for y in map(src_y, gates[g]) if y is not None]
+            # Snap to half a grid step so the editor shows tidy rows.
+            half = spacing / 2
+            wanted.append(round(float(np.mean(ys)) / half) * half if ys else 0.0)
+        # Gates of this column must exist in y_gate before later columns read them.
+        y_gate.extend([0.0] * (max(members, default=-1) + 1 - len(y_gate)))
+        for g, y in zip(members, spread(wanted), strict=True):
+            y_gate[g] = y
+    y_out = spread([(src_y(src) if src_y(src) is not None else 0.0) for _, src in outputs])
+
+    c = Circuit(name=name)
+    ids: dict[str, int] = {}
+    for nm in inputs:
+        ids[nm] = c.add_node("input", (0.0, y_in[nm]), name=nm)
+    gate_ids = [c.add_node("nand", (d * spacing, y_gate[g])) for g, d in enumerate(depth)]
+
+    def src_id(src: Source) -> int | None:
+        if src is None:
+            return None
+        return ids[src] if isinstance(src, str) else gate_ids[src]
+
+    for g, pair in enumerate(gates):
+        for port, src in enumerate(pair):
+            s = src_id(src)
+            if s is not None:
+                c.add_wire(s, 0, gate_ids[g], port)
+    for (nm, src), y in zip(outputs, y_out, strict=True):
+        oid = c.add_node("output", (last * spacing, y), name=nm)
+        s = src_id(src)
+        if s is not None:
+            c.add_wire(s, 0, oid, 0)
+    return c

@@ -1,0 +1,246 @@
+"""Downloading MNIST: several mirrors, streamed in blocks, cancellable, checked by md5.
+
+Each file is written to a temporary file in the target folder and renamed into place only
+once complete and verified, so the folder never holds a half-written file under a real name.
+Checksums are of the *uncompressed* files: a ``.gz`` is verified by hashing its decompressed
+stream, so a file recompressed by someone else still verifies.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import hashlib
+import http.client
+import os
+import tempfile
+import urllib.error
+import urllib.request
+import zlib
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+
+from nnviz.core.datasets.mnist import MNIST_FILES, mnist_dir, mnist_file
+from nnviz.core.errors import DataError
+
+# Public mirrors of the original files, tried in order.
+DEFAULT_MIRRORS: tuple[str, ...] = (
+    "https://ossci-datasets.s3.amazonaws.com/mnist/",
+    "https://storage.googleapis.com/cvdf-datasets/mnist/",
+    "http://yann.lecun.com/exdb/mnist/",
+)
+
+# md5 of each file once uncompressed (the published values).
+MNIST_MD5: dict[str, str] = {
+    "train-images-idx3-ubyte": "6bbc9ace898e44ae57da46a324031adb",
+    "train-labels-idx1-ubyte": "a25bea736e30d166cdddb491f175f624",
+    "t10k-images-idx3-ubyte": "2646ac647ad5339dbf082846283269ea",
+    "t10k-labels-idx1-ubyte": "27ae3e4e09519cfbb04c329615203637",
+}
+
+# Published .gz sizes: the progress total when a server sends no Content-Length.
+MNIST_GZ_SIZES: dict[str, int] = {
+    "train-images-idx3-ubyte": 9912422,
+    "train-labels-idx1-ubyte": 28881,
+    "t10k-images-idx3-ubyte": 1648877,
+    "t10k-labels-idx1-ubyte": 4542,
+}
+
+BLOCK = 64 * 1024
+
+ProgressFn = Callable[[int, int, str], None]
+
+
+class DownloadCancelled(Exception):
+    """The caller's ``cancelled()`` returned True; no partial file was left behind."""
+
+
+def file_md5(path: Path, gz: bool | None = None) -> str:
+    """md5 hex digest of a file's content, decompressed first if it is gzip.
+
+    ``gz`` None means: gzip if the name ends in .gz. Raises DataError if a gzip file is
+    truncated or not gzip at all.
+    """
+    h = hashlib.md5()
+    gz = path.name.endswith(".gz") if gz is None else gz
+    try:
+        opener = gzip.open if gz else open
+        with opener(path, "rb") as f:
+            while block := f.read(1 << 20):
+                h.update(block)
+    except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
+        raise DataError(f"{path.name} is truncated or not a valid gzip file ({exc})") from exc
+    except OSError as exc:
+        raise DataError(f"cannot read {path}: {exc}") from exc
+    return h.hexdigest()
+
+
+def check_file(path: Path, expected_md5: str, gz: bool | None = None) -> tuple[bool, str]:
+    """(ok, message) for one file against the md5 of its uncompressed content."""
+    try:
+        got = file_md5(path, gz)
+    except DataError as exc:
+        return False, str(exc)
+    if got != expected_md5:
+        return False, f"md5 {got} does not match the expected {expected_md5}"
+    return True, f"md5 {got} matches"
+
+
+def verify_mnist(
+    data_dir: str | os.PathLike | None = None, checksums: Mapping[str, str] | None = None
+) -> list[tuple[str, bool, str]]:
+    """Check each of the four MNIST files in the MNIST folder against its md5.
+
+    Returns one (file name, ok, message) per file; a missing file is not ok.
+    """
+    checksums = MNIST_MD5 if checksums is None else checksums
+    folder = mnist_dir(data_dir)
+    out = []
+    for key, base in MNIST_FILES.items():
+        path = mnist_file(folder, key)
+        if path is None:
+            out.append((f"{base}.gz", False, "missing"))
+            continue
+        ok, message = check_file(path, checksums[base])
+        out.append((path.name, ok, message))
+    return out
+
+
+def download_mnist(
+    data_dir: str | os.PathLike | None = None,
+    progress: ProgressFn | None = None,
+    cancelled: Callable[[], bool] | None = None,
+    mirrors: Sequence[str] | None = None,
+    *,
+    checksums: Mapping[str, str] | None = None,
+    report: Callable[[str], None] | None = None,
+    timeout: float = 30.0,
+) -> Path:
+    """Fetch the four MNIST .gz files into the MNIST folder and return that folder.
+
+    Files already present and valid are skipped; a corrupt or truncated one is reported and
+    fetched again. ``progress(done_bytes, total_bytes, filename)`` is called after every block
+    (``total_bytes`` 0 if unknown); ``cancelled()`` is checked between blocks and, when it
+    returns True, :class:`DownloadCancelled` is raised and the partial file removed.
+    ``report(message)`` receives one-line notes (skipped, refetching, mirror failed).
+    ``checksums`` maps file name (without .gz) to the md5 of its uncompressed content.
+
+    Raises DataError if the folder cannot be written or no mirror delivers a good file.
+    """
+    checksums = MNIST_MD5 if checksums is None else checksums
+    mirror_list = list(DEFAULT_MIRRORS if mirrors is None else mirrors)
+    if not mirror_list:
+        raise DataError("no download mirrors given: pass at least one URL")
+    folder = mnist_dir(data_dir)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DataError(
+            f"cannot create the MNIST folder {folder} ({exc.strerror or exc}): "
+            "choose a writable folder with --data-dir"
+        ) from exc
+    note = report or (lambda message: None)
+    is_cancelled = cancelled or (lambda: False)
+
+    for key, base in MNIST_FILES.items():
+        if is_cancelled():
+            raise DownloadCancelled("download cancelled")
+        existing = mnist_file(folder, key)
+        if existing is not None:
+            ok, message = check_file(existing, checksums[base])
+            if ok:
+                note(f"{existing.name}: already present and valid, skipped")
+                continue
+            note(f"{existing.name}: {message}; downloading it again")
+            _remove(existing)
+            # a raw copy beside the .gz would be read instead of the new file if it is bad too
+            raw = folder / base
+            if raw.exists() and not check_file(raw, checksums[base])[0]:
+                _remove(raw)
+        errors = []
+        for mirror in list(mirror_list):
+            url = mirror.rstrip("/") + f"/{base}.gz"
+            try:
+                _fetch(url, folder / f"{base}.gz", checksums[base], progress, is_cancelled, timeout)
+            except DownloadCancelled:
+                raise
+            except _MirrorFailed as exc:
+                errors.append(f"{url}: {exc}")
+                note(f"{base}.gz: {url} failed ({exc}); trying the next mirror")
+                continue
+            # try the mirror that worked first for the remaining files
+            mirror_list.remove(mirror)
+            mirror_list.insert(0, mirror)
+            break
+        else:
+            tried = "; ".join(errors)
+            raise DataError(
+                f"could not download {base}.gz from any mirror ({tried}). Check the internet "
+                f"connection and try again, or copy the four MNIST files into {folder} "
+                "(or another folder and pass --data-dir)"
+            )
+    return folder
+
+
+class _MirrorFailed(Exception):
+    """One mirror could not deliver one file (network error, HTTP error, bad checksum)."""
+
+
+def _remove(path: Path) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        path.unlink()
+
+
+def _fetch(
+    url: str,
+    target: Path,
+    expected_md5: str,
+    progress: ProgressFn | None,
+    cancelled: Callable[[], bool],
+    timeout: float,
+) -> None:
+    """Stream ``url`` into a temp file beside ``target``, verify it, then rename it into place."""
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            request = urllib.request.Request(url, headers={"User-Agent": "nnviz"})
+            try:
+                with urllib.request.urlopen(request, timeout=timeout) as response:
+                    length = response.headers.get("Content-Length")
+                    expected_len = int(length) if length and length.isdigit() else None
+                    total = expected_len or MNIST_GZ_SIZES.get(target.name[:-3], 0)
+                    done = 0
+                    if progress:
+                        progress(0, total, target.name)
+                    while True:
+                        if cancelled():
+                            raise DownloadCancelled("download cancelled")
+                        block = response.read(BLOCK)
+                        if not block:
+                            break
+                        try:
+                            out.write(block)
+                        except OSError as exc:  # a local problem: no other mirror helps
+                            raise DataError(
+                                f"cannot write to {target.parent} ({exc.strerror or exc}): "
+                                "free some disk space or choose another folder with --data-dir"
+                            ) from exc
+                        done += len(block)
+                        if progress:
+                            progress(done, max(total, done), target.name)
+            except urllib.error.HTTPError as exc:
+                raise _MirrorFailed(f"HTTP {exc.code} {exc.reason}") from exc
+            except urllib.error.URLError as exc:
+                raise _MirrorFailed(str(exc.reason)) from exc
+            except (OSError, http.client.HTTPException) as exc:
+                raise _MirrorFailed(f"{type(exc).__name__}: {exc}") from exc
+        if expected_len is not None and done != expected_len:
+            raise _MirrorFailed(f"connection closed after {done} of {expected_len} bytes")
+        ok, message = check_file(tmp, expected_md5, gz=True)  # temp name has no .gz
+        if not ok:
+            raise _MirrorFailed(message.replace(tmp.name, target.name))
+        os.replace(tmp, target)
+    finally:
+        # On success the temp file was renamed; on any failure or cancel it must go.
+        _remove(tmp)

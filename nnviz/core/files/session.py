@@ -1,0 +1,381 @@
+"""Session files: everything needed to put the app back as it was, in one JSON file.
+
+A lecturer prepares a few sessions (a trained network, the example on screen, an open circuit,
+presenter mode) and opens each with ``nnviz open lecture3.nnviz``. Layout, version 1::
+
+    {
+      "format": "nnviz-session", "version": 1, "saved": "<UTC time>", "nnviz": "<version>",
+      "title": "...",
+      "training": {"dataset", "sizes", "eta", "batch_size", "epochs", "seed", "dtype"},
+      "network": null | {"encoding": "npz-base64", "data": "<base64 of a network .npz>"},
+      "example_index": 0,
+      "circuit": null | <Circuit.to_dict()>,
+      "ui": {"tab": "...", "layout": "<opaque base64 from the UI>", "presenter": false,
+             "settings": {...}},
+      "recording": null | {"relative": "runs/a.nnrec", "absolute": "/home/.../runs/a.nnrec"}
+    }
+
+The network is embedded (base64 of exactly the bytes :func:`~nnviz.core.files.network.save_network`
+writes) rather than referenced as a sibling file: one file is easy to copy to the lecture
+room's machine or mail to a student and can never lose its network. A [784, 30, 10] network
+adds about 130 KB (float32) or 250 KB (float64). Recordings are large, so they are referenced:
+by a path relative to the session file (works when the folder is moved as a whole) and by the
+absolute path as a fallback. A missing recording is not an error in the session itself; the
+UI says so when it opens it.
+
+Unknown keys are ignored, so a session written by a slightly newer nnviz still opens when the
+version number is the same.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as _dt
+import json
+import math
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from nnviz.core.files.atomic import atomic_write
+from nnviz.core.files.network import NetworkFileError, load_network, save_network
+from nnviz.core.learning.network import Network
+
+FORMAT = "nnviz-session"
+VERSION = 1
+SUFFIX = ".nnviz"
+_HINT = "choose a session file saved by nnviz (File > Save Session)"
+
+
+class SessionError(ValueError):
+    """A session file that cannot be used; the message says why and what to do."""
+
+
+@dataclass
+class Session:
+    """The app's state worth keeping between lectures.
+
+    ``layout`` is opaque to the core: a base64 string the UI makes (e.g. from
+    ``QMainWindow.saveState()``). ``circuit`` is a ``Circuit.to_dict()``. ``recording`` is
+    an absolute path after loading. ``settings`` holds any other JSON-ready UI values.
+    """
+
+    dataset: str = "digits"
+    sizes: list[int] = field(default_factory=lambda: [64, 30, 10])
+    eta: float = 3.0
+    batch_size: int = 10
+    epochs: int = 30
+    seed: int | None = 0
+    dtype: str = "float32"
+    network: Network | None = None
+    network_meta: dict[str, Any] = field(default_factory=dict)
+    example_index: int = 0
+    circuit: dict[str, Any] | None = None
+    tab: str = ""
+    layout: str = ""
+    presenter: bool = False
+    recording: Path | None = None
+    settings: dict[str, Any] = field(default_factory=dict)
+    title: str = ""
+
+
+# ---------------------------------------------------------------------------------------------
+# Saving
+# ---------------------------------------------------------------------------------------------
+
+
+def _network_blob(network: Network, meta: dict[str, Any]) -> str:
+    with tempfile.TemporaryDirectory(prefix="nnviz-session-") as tmp:
+        path = save_network(Path(tmp) / "network.npz", network, meta)
+        return base64.b64encode(path.read_bytes()).decode("ascii")
+
+
+def _recording_entry(recording: Path | None, folder: Path) -> dict[str, str] | None:
+    if recording is None:
+        return None
+    absolute = Path(recording).expanduser().resolve()
+    entry = {"absolute": str(absolute)}
+    try:
+        entry["relative"] = Path(os.path.relpath(absolute, folder)).as_posix()
+    except ValueError:  # another drive on Windows: only the absolute path can work
+        pass
+    return entry
+
+
+def session_to_dict(session: Session, folder: str | os.PathLike = ".") -> dict[str, Any]:
+    """The JSON-ready form of ``session``; ``folder`` is where the file will live."""
+    folder = Path(folder).resolve()
+    data = {
+        "format": FORMAT,
+        "version": VERSION,
+        "saved": _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "nnviz": _nnviz_version(),
+        "title": session.title,
+        "training": {
+            "dataset": session.dataset,
+            "sizes": [int(s) for s in session.sizes],
+            "eta": float(session.eta),
+            "batch_size": int(session.batch_size),
+            "epochs": int(session.epochs),
+            "seed": None if session.seed is None else int(session.seed),
+            "dtype": session.dtype,
+        },
+        "network": None,
+        "example_index": int(session.example_index),
+        "circuit": session.circuit,
+        "ui": {
+            "tab": session.tab,
+            "layout": session.layout,
+            "presenter": bool(session.presenter),
+            "settings": session.settings,
+        },
+        "recording": _recording_entry(session.recording, folder),
+    }
+    try:  # never write a file that load_session would reject
+        session_from_dict(data, folder, "the session")
+    except SessionError as exc:
+        raise SessionError(str(exc).replace(" is damaged:", " has a bad value:")
+                           .replace("; re-save the session or fix that entry", "")) from None
+    if session.network is not None:
+        data["network"] = {"encoding": "npz-base64",
+                           "data": _network_blob(session.network, session.network_meta)}
+    return data
+
+
+def _nnviz_version() -> str:
+    try:
+        from nnviz import __version__
+    except ImportError:  # pragma: no cover
+        return "?"
+    return __version__
+
+
+def save_session(path: str | os.PathLike, session: Session) -> Path:
+    """Write ``session`` to ``path`` atomically (temp file, then rename); returns the path.
+
+    Raises SessionError for values that cannot be stored, OSError when the folder is not
+    writable. An existing file is replaced only once the new one is complete.
+    """
+    path = Path(path)
+    if not path.suffix:
+        path = path.with_suffix(SUFFIX)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        text = json.dumps(session_to_dict(session, path.parent), indent=1, allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise SessionError(f"the session cannot be saved: {exc}") from None
+    with atomic_write(path) as fh:
+        fh.write(text + "\n")
+    return path
+
+
+# ---------------------------------------------------------------------------------------------
+# Loading
+# ---------------------------------------------------------------------------------------------
+
+
+def load_session(path: str | os.PathLike) -> Session:
+    """Read a session file; raise SessionError saying what is wrong and what to do."""
+    path = Path(path)
+    name = path.name
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SessionError(f"{path}: no such file; {_HINT}") from None
+    except UnicodeDecodeError:
+        raise SessionError(f"{name} is not a session file (it is not text); {_HINT}") from None
+    except OSError as exc:
+        raise SessionError(f"{path} could not be read ({exc.strerror or exc})") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SessionError(
+            f"{name} is damaged or not a session file (unreadable JSON at line {exc.lineno}, "
+            f"column {exc.colno}); {_HINT}, or restore it from a backup"
+        ) from None
+    return session_from_dict(data, path.parent, name)
+
+
+def session_from_dict(data: object, folder: str | os.PathLike = ".",
+                      name: str = "session") -> Session:
+    """Rebuild a Session from :func:`session_to_dict` output; SessionError names the problem."""
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise SessionError(f"{name} is not an nnviz session file; {_HINT}")
+    version = data.get("version")
+    if version != VERSION:
+        newer = isinstance(version, int) and not isinstance(version, bool) and version > VERSION
+        raise SessionError(
+            f"{name} is a session file of version {version!r}, which this nnviz cannot read "
+            f"(it reads version {VERSION})"
+            + ("; update nnviz to open it" if newer else f"; {_HINT}")
+        )
+    r = _Reader(name)
+    training = r.section(data, "training")
+    ui = r.section(data, "ui", required=False)
+    s = Session(
+        dataset=r.get(training, "training.dataset", str),
+        sizes=r.sizes(training.get("sizes")),
+        eta=r.number(training, "training.eta", positive=True),
+        batch_size=r.whole(training, "training.batch_size", minimum=1),
+        epochs=r.whole(training, "training.epochs", minimum=1),
+        seed=r.whole(training, "training.seed", minimum=None, optional=True),
+        dtype=r.get(training, "training.dtype", str),
+        example_index=r.whole(data, "example_index", minimum=0, default=0),
+        title=r.get(data, "title", str, default=""),
+        tab=r.get(ui, "ui.tab", str, default=""),
+        layout=r.get(ui, "ui.layout", str, default=""),
+        presenter=r.get(ui, "ui.presenter", bool, default=False),
+        settings=r.get(ui, "ui.settings", dict, default={}),
+    )
+    if s.dtype not in ("float32", "float64"):
+        r.fail(f'"training.dtype" must be "float32" or "float64", got {s.dtype!r}')
+    if s.layout:
+        try:
+            base64.b64decode(s.layout, validate=True)
+        except (binascii.Error, ValueError):
+            r.fail('"ui.layout" is not valid base64')
+    s.circuit = _read_circuit(data.get("circuit"), r)
+    s.network, s.network_meta = _read_network(data.get("network"), r)
+    s.recording = _read_recording_entry(data.get("recording"), Path(folder), r)
+    return s
+
+
+class _Reader:
+    """Typed field access that turns every problem into one SessionError."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def fail(self, problem: str):
+        raise SessionError(f"{self.name} is damaged: {problem}; re-save the session or "
+                           f"fix that entry")
+
+    def section(self, data: dict, key: str, required: bool = True) -> dict:
+        value = data.get(key)
+        if value is None and not required:
+            return {}
+        if not isinstance(value, dict):
+            self.fail(f'"{key}" is missing or not an object')
+        return value
+
+    _MISSING = object()
+
+    def get(self, d: dict, dotted: str, typ: type, default: Any = _MISSING) -> Any:
+        key = dotted.rsplit(".", 1)[-1]
+        if key not in d or d[key] is None:
+            if default is self._MISSING:
+                self.fail(f'"{dotted}" is missing')
+            return default
+        value = d[key]
+        if not isinstance(value, typ) or (typ is not bool and isinstance(value, bool)):
+            kind = {str: "text", bool: "true or false", dict: "an object", int: "a whole number"}
+            self.fail(f'"{dotted}" should be {kind.get(typ, "a number")}, got {value!r}'[:200])
+        return value
+
+    def number(self, d: dict, dotted: str, positive: bool = False) -> float:
+        value = self.get(d, dotted, (int, float))  # type: ignore[arg-type]
+        if not math.isfinite(value) or (positive and value <= 0):
+            self.fail(f'"{dotted}" must be a positive number, got {value!r}')
+        return float(value)
+
+    def whole(self, d: dict, dotted: str, minimum: int | None, optional: bool = False,
+              default: Any = _MISSING) -> Any:
+        key = dotted.rsplit(".", 1)[-1]
+        if optional and d.get(key) is None:
+            return None
+        value = self.get(d, dotted, int, default)
+        if minimum is not None and value < minimum:
+            self.fail(f'"{dotted}" must be at least {minimum}, got {value}')
+        return value
+
+    def sizes(self, value: object) -> list[int]:
+        if (not isinstance(value, list) or len(value) < 2
+                or not all(isinstance(v, int) and not isinstance(v, bool) and v >= 1
+                           for v in value)):
+            self.fail(f'"training.sizes" must be a list of at least two positive whole numbers, '
+                      f"got {value!r}"[:200])
+        return list(value)
+
+
+def _read_circuit(value: object, r: _Reader) -> dict[str, Any] | None:
+    if value is None:
+        return None
+    from nnviz.core.circuits.model import Circuit, CircuitError
+
+    try:
+        Circuit.from_dict(value, where="the open circuit")
+    except (CircuitError, ValueError, TypeError, KeyError) as exc:
+        r.fail(str(exc))
+    return value  # type: ignore[return-value]
+
+
+def _read_network(value: object, r: _Reader) -> tuple[Network | None, dict[str, Any]]:
+    if value is None:
+        return None, {}
+    if not isinstance(value, dict) or value.get("encoding") != "npz-base64":
+        r.fail('"network" must be an object with "encoding": "npz-base64"')
+    blob = value.get("data")
+    if not isinstance(blob, str):
+        r.fail('"network.data" is missing')
+    try:
+        raw = base64.b64decode(blob, validate=True)
+    except (binascii.Error, ValueError):
+        r.fail('"network.data" is not valid base64 (the file was cut or edited)')
+    with tempfile.TemporaryDirectory(prefix="nnviz-session-") as tmp:
+        npz = Path(tmp) / "network.npz"
+        npz.write_bytes(raw)
+        try:
+            net, meta = load_network(npz)
+        except NetworkFileError as exc:
+            r.fail(f"its network cannot be read ({str(exc).replace('network.npz', 'it')})")
+    return net, meta
+
+
+def _read_recording_entry(value: object, folder: Path, r: _Reader) -> Path | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict) or not any(
+            isinstance(value.get(k), str) for k in ("relative", "absolute")):
+        r.fail('"recording" must hold a "relative" or "absolute" path')
+    candidates = []
+    if isinstance(value.get("relative"), str):
+        candidates.append((folder / value["relative"]).resolve())
+    if isinstance(value.get("absolute"), str):
+        candidates.append(Path(value["absolute"]))
+    for c in candidates:
+        if c.exists():
+            return c
+    return candidates[0]  # missing: the UI reports it when it tries to open the recording
+
+
+def describe_session(session: Session) -> str:
+    """One line about a session, e.g. for ``nnviz open --check``."""
+    parts = [f"session: {session.dataset} {list(session.sizes)}, eta {session.eta:g}, "
+             f"mini-batch {session.batch_size}, {session.epochs} epochs, seed {session.seed}, "
+             f"{session.dtype}"]
+    if session.title:
+        parts[0] = f"session {session.title!r}: " + parts[0].split(": ", 1)[1]
+    if session.network is not None:
+        meta = session.network_meta
+        trained = ""
+        if meta.get("epoch") is not None:
+            trained = f" after epoch {meta['epoch']}"
+            if meta.get("test_correct") is not None:
+                trained += f" ({meta['test_correct']} correct)"
+        parts.append(f"network {list(session.network.sizes)}{trained}")
+    else:
+        parts.append("no network")
+    if session.circuit is not None:
+        parts.append(f"circuit {session.circuit.get('name', '?')!r}")
+    if session.recording is not None:
+        missing = "" if session.recording.exists() else " (missing)"
+        parts.append(f"recording {session.recording.name}{missing}")
+    if session.tab:
+        parts.append(f"tab {session.tab!r}")
+    if session.presenter:
+        parts.append("presenter mode")
+    return ", ".join(parts)
+

@@ -1,0 +1,170 @@
+"""Drive ``train()`` under commands, in a process of its own.
+
+The GUI's training worker starts :func:`serve` in a child process and talks to it through two
+pipes. Training there never competes with the window for Python's GIL: at a mini-batch of 10
+SGD is thousands of tiny numpy calls a second, each holding the GIL, and in the GUI's process
+that starved the window (measured: half the training speed and 170 ms stalls). Only pure
+numpy and the standard library are used here.
+
+Commands (tuples sent by the parent): ``("mode", PLAYING|PAUSED|STEP|STEP_EPOCH, seq)``,
+``("eta", float)``, ``("speed", batches_per_second)``, ``("edit", layer, j, k_or_None,
+value)``, ``("stop",)``. Messages (sent to the parent): ``("update", records, snapshot)``
+at most ``max_rate`` times a second plus at pauses and ends, ``("mode", PAUSED, seq)`` when
+the driver pauses itself (``seq`` of the last mode command it had, so the parent can ignore a
+pause that a newer command has overtaken), ``("idle",)`` when it waits with its state
+published, ``("finished",)`` after DONE or DIVERGED, and ``("failed", message)``.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+
+from nnviz.core.learning.snapshot import CHUNK, DIVERGED, DONE, EPOCH, Progress, Snapshot
+from nnviz.core.learning.training import TrainConfig, TrainControl, check_eta, evaluate_split, train
+
+PAUSED, PLAYING, STEP, STEP_EPOCH = "paused", "playing", "step", "step_epoch"
+EDIT = "edit"  # Progress.kind for the record made after a hand edit (accuracy re-measured)
+
+
+class Driver:
+    """The command loop around one training run; ``send`` delivers messages to the parent."""
+
+    def __init__(self, network, dataset, config: TrainConfig, send, run_id: int = 0,
+                 start_epoch: int = 0, max_rate: float = 30.0) -> None:
+        self.net, self.dataset, self.config = network, dataset, config
+        self.send = send
+        self.run_id = run_id
+        self.start_epoch = start_epoch
+        self.min_interval = 1.0 / max_rate
+        self.control = TrainControl(config.eta, chunk=50)
+        self.mode = PAUSED
+        self.mode_seq = 0  # number of the parent's last mode command, echoed when pausing
+        self.rate = 0.0
+        self.pending: list[Progress] = []
+        self.last: Progress | None = None
+        self.last_emit = 0.0
+        self.finished = False
+
+    # -- publishing ----------------------------------------------------------------------
+    def publish(self, record: Progress, urgent: bool) -> None:
+        self.pending.append(record)
+        self.last = record
+        if urgent or time.perf_counter() - self.last_emit >= self.min_interval:
+            self.flush()
+
+    def flush(self) -> None:
+        """Send the records since the last message and a snapshot of the network now.
+
+        Nothing is sent when no record is new: the parent pairs each snapshot with the record
+        it was taken at, and an empty update would separate the two."""
+        if not self.pending:
+            return
+        self.send(("update", self.pending, Snapshot.capture(self.net, self.last, self.run_id)))
+        self.pending = []
+        self.last_emit = time.perf_counter()
+
+    # -- commands ------------------------------------------------------------------------------
+    def handle(self, msg: tuple) -> bool:
+        """Apply one command; False means stop."""
+        kind = msg[0]
+        if kind == "stop":
+            return False
+        if kind == "mode":
+            self.mode, self.mode_seq = msg[1], msg[2]
+        elif kind == "eta":
+            self.control.eta = check_eta(msg[1])
+        elif kind == "speed":
+            self.rate = max(0.0, float(msg[1]))
+        elif kind == "edit":
+            self.edit(*msg[1:])
+        return True
+
+    def edit(self, layer: int, j: int, k: int | None, value: float) -> None:
+        if k is None:
+            self.net.biases[layer][j, 0] = value
+        else:
+            self.net.weights[layer][j, k] = value
+        correct = evaluate_split(self.net, self.dataset, self.dataset.test)
+        base = self.last or Progress(CHUNK, 0, 0, 0, 0, float("nan"), self.control.eta, 0.0)
+        what = "bias" if k is None else "weight"
+        self.publish(replace(base, kind=EDIT, test_correct=correct,
+                             test_total=len(self.dataset.test), validation_correct=None,
+                             validation_total=None, message=f"set {what} to {value:g}"),
+                     urgent=True)
+
+    def pause_self(self) -> None:
+        self.mode = PAUSED
+        self.send(("mode", PAUSED, self.mode_seq))
+        self.flush()
+
+    # -- the loop ------------------------------------------------------------------------------
+    def run(self, poll, recv) -> None:
+        """``poll(timeout)`` and ``recv()`` read commands (a pipe's methods)."""
+        try:
+            gen = train(self.net, self.dataset, self.config, self.control, self.start_epoch)
+        except ValueError as exc:
+            self.send(("failed", str(exc)))
+            return
+        eta = self.control.eta
+        self.publish(Progress(CHUNK, self.start_epoch, 0, 0, 0, float("nan"), eta, 0.0), True)
+        idle_sent = False
+        while True:
+            while poll(0):
+                if not self.handle(recv()):
+                    return
+            if self.mode == PAUSED:
+                if self.pending:
+                    self.flush()
+                if not idle_sent:
+                    self.send(("idle",))
+                    idle_sent = True
+                if poll(0.25) and not self.handle(recv()):
+                    return
+                continue
+            idle_sent = False
+            mode, rate = self.mode, self.rate
+            slow = rate > 0 and mode == PLAYING
+            self.control.chunk = 1 if mode == STEP or slow else self.fast_chunk()
+            t0 = time.perf_counter()
+            record = next(gen, None)
+            if record is None:
+                return
+            ends = record.kind in (DONE, DIVERGED)
+            self.publish(record, urgent=ends or mode == STEP)
+            if ends:
+                self.finished = True
+                self.send(("finished",))
+                self.pause_self()
+                return  # the run is over; the parent's thread ends when the pipe closes
+            elif mode == STEP or (mode == STEP_EPOCH and record.kind == EPOCH):
+                self.pause_self()
+            elif slow:
+                delay = 1.0 / rate - (time.perf_counter() - t0)
+                if delay > 0 and poll(delay) and not self.handle(recv()):
+                    return
+
+    def fast_chunk(self) -> int:
+        """Mini-batches per record at full speed: about 1/60 s of work, at least 1."""
+        last = self.last
+        if last is None or last.seconds <= 0 or last.examples_seen <= 0:
+            return 20
+        batches_per_s = last.examples_seen / max(1, self.config.batch_size) / last.seconds
+        return max(1, min(500, int(batches_per_s / 60)))
+
+
+def serve(commands, messages, network, dataset, config: TrainConfig, run_id: int = 0,
+          start_epoch: int = 0, max_rate: float = 30.0) -> None:
+    """Entry point of the training process: run until told to stop or the parent goes."""
+    driver = Driver(network, dataset, config, messages.send, run_id, start_epoch, max_rate)
+    try:
+        driver.run(commands.poll, commands.recv)
+    except (EOFError, BrokenPipeError, KeyboardInterrupt):
+        pass  # the parent closed the pipes or the user pressed Ctrl-C: just end
+    except Exception as exc:  # reported to the parent, which shows it
+        try:
+            messages.send(("failed", f"training stopped: {exc}"))
+        except (OSError, BrokenPipeError):
+            pass
+    finally:
+        messages.close()

@@ -1,0 +1,685 @@
+"""The network canvas: a layered network drawn as in the book, recoloured live while it trains.
+
+Layers are columns of neurons; edges are coloured by the sign of their weight and get wider and
+more opaque with |w| (scaled per layer by a robust maximum); each neuron's ring shows its bias
+and its fill the activation for the chosen input. Big layers are elided (see ``canvas_layout``).
+
+The canvas knows nothing about MNIST or circuits: the circuit sandbox uses it for a compiled
+NAND network by passing ``unit_names``. Editing is a request: with ``set_editable(True)`` a click
+on an edge emits ``weight_edit_requested`` and on a neuron ``bias_edit_requested``; whoever owns
+the model changes it and hands the canvas a new snapshot or network.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from PySide6.QtCore import QPoint, QPointF, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QImage, QPainter, QPen, QPixmap
+from PySide6.QtWidgets import (
+    QGraphicsPixmapItem,
+    QGraphicsRectItem,
+    QGraphicsScene,
+    QGraphicsSimpleTextItem,
+    QGraphicsView,
+    QToolTip,
+)
+
+from nnviz.ui.canvas.example import ExampleView, InputImageView, OutputBars
+from nnviz.ui.canvas.grid import GridEdgeItem, InputGridItem
+from nnviz.ui.canvas.items import EdgeLayerItem, NeuronLayerItem
+from nnviz.ui.canvas.layout import LAYER_DX, LayerLayout, layout_layers
+from nnviz.ui.canvas.style import legend_pixmap, legend_size, paint_legend
+from nnviz.ui.canvas.weights import WeightHeatmap, guess_image_shape
+
+__all__ = [
+    "ExampleView",
+    "InputImageView",
+    "NetworkCanvas",
+    "OutputBars",
+    "WeightHeatmap",
+]
+
+AA_EDGE_LIMIT = 1000  # more drawn edges than this: edges drawn without antialiasing (speed)
+HIT_PIXELS = 4.0  # how near (in screen pixels) a click must be to an edge to pick it
+CLICK_PIXELS = 4  # a press and release closer than this is a click, not a pan
+
+
+def image_to_qimage(image: np.ndarray) -> QImage:
+    """A 2-D array of ink values in [0, 1] as a grey QImage, ink dark on light paper."""
+    a = np.clip(np.nan_to_num(np.asarray(image, dtype=float)), 0.0, 1.0)
+    grey = np.ascontiguousarray(255 - np.round(a * 255).astype(np.uint8))
+    h, w = grey.shape
+    return QImage(grey.data, w, h, w, QImage.Format.Format_Grayscale8).copy()
+
+
+class NetworkCanvas(QGraphicsView):
+    """Interactive drawing of a feedforward network.
+
+    Layer indices in signals: ``neuron_hovered(layer, index)`` and ``neuron_clicked(layer,
+    index)`` use network layers (0 = input); hovering nothing emits (-1, -1).
+    ``weight_edit_requested(l, j, k)`` names ``weights[l][j, k]`` and
+    ``bias_edit_requested(l, j)`` names ``biases[l][j]`` (the neuron j of network layer l + 1).
+    """
+
+    neuron_hovered = Signal(int, int)
+    neuron_clicked = Signal(int, int)
+    weight_edit_requested = Signal(int, int, int)
+    bias_edit_requested = Signal(int, int)
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._scene = QGraphicsScene(self)
+        # Items change colour every frame; a BSP index would be rebuilt for nothing.
+        self._scene.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
+        self.setScene(self._scene)
+        self.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        self.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
+        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.FullViewportUpdate)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
+        self.setMouseTracking(True)
+        self.setBackgroundBrush(Qt.GlobalColor.white)
+        self.setMinimumSize(320, 240)
+
+        self.sizes: tuple[int, ...] = ()
+        self.weights: tuple[np.ndarray, ...] = ()
+        self.biases: tuple[np.ndarray, ...] = ()
+        self.activations: list[np.ndarray] | None = None
+        self.layouts: list[LayerLayout] = []
+        self.edge_items: list[EdgeLayerItem] = []
+        self.neuron_items: list[NeuronLayerItem] = []
+        self.unit_names: list[list[str] | None] = []
+        self._image_item: QGraphicsRectItem | None = None
+        self._editable = False
+        self._auto_fit = True
+        self._legend_visible = True
+        self._press_pos: QPoint | None = None
+        self._hovered: tuple[int, int] = (-1, -1)
+        self.selected: tuple[int, int] | None = None
+        # Live snapshots are coalesced: at most max_fps recolours a second, always the newest,
+        # so a fast producer cannot make the canvas eat the whole GUI thread.
+        self._pending = None
+        self._throttle = QTimer(self)
+        self._throttle.setSingleShot(True)
+        self._throttle.timeout.connect(self._on_throttle_timeout)
+        self.set_max_fps(24)
+        # While snapshots stream in, edges are drawn without antialiasing (~2.5x cheaper);
+        # once they stop for a moment the canvas redraws them smooth.
+        self._settle = QTimer(self)
+        self._settle.setSingleShot(True)
+        self._settle.setInterval(300)
+        self._settle.timeout.connect(self._on_settle)
+        self._edge_aa = True
+        self.input_mode = "column"
+        self._input_image: np.ndarray | None = None
+        self._layer_names: list[str] | None = None
+        self._unit_names_arg = None
+        self._input_shape_arg: tuple[int, int] | None = None
+
+    # -- model in -------------------------------------------------------------------------
+    def set_network(
+        self,
+        sizes: Sequence[int],
+        weights: Sequence[np.ndarray],
+        biases: Sequence[np.ndarray],
+        layer_names: Sequence[str] | None = None,
+        unit_names: Sequence[Sequence[str] | None] | None = None,
+        input_shape: tuple[int, int] | None = None,
+    ) -> None:
+        """Rebuild the drawing for a network. ``weights[l]``: (n_{l+1}, n_l); ``biases[l]``:
+        (n_{l+1}, 1). ``layer_names``: a title per layer; ``unit_names``: per layer, a label per
+        unit or None (outputs default to 0, 1, 2, ...). ``input_shape``: (rows, cols) of the
+        input image, used by the grid input mode (default: square if the size is one)."""
+        sizes = tuple(int(s) for s in sizes)
+        self._layer_names = list(layer_names) if layer_names is not None else None
+        self._unit_names_arg = unit_names
+        self._input_shape_arg = input_shape
+        if len(weights) != len(sizes) - 1 or len(biases) != len(sizes) - 1:
+            raise ValueError(f"need {len(sizes) - 1} weight matrices and bias vectors for {sizes}")
+        self._pending = None
+        self._scene.clear()
+        self._highlight_items = []
+        self.highlighted_edge = None
+        self._image_item = None
+        self.sizes = sizes
+        self.layouts = layout_layers(sizes)
+        n_layers = len(sizes)
+        names = list(layer_names) if layer_names is not None else _default_layer_names(sizes)
+        self.unit_names = [None] * n_layers
+        if unit_names is not None:
+            for l, u in enumerate(list(unit_names)[:n_layers]):
+                self.unit_names[l] = list(u) if u is not None else None
+        if self.unit_names[-1] is None:
+            self.unit_names[-1] = [str(i) for i in range(sizes[-1])]
+        grid = self._grid_shape()
+        if grid is not None:
+            grid_item = InputGridItem(grid, names[0] if names else "")
+            self.layouts[0] = grid_item.layout
+        self.edge_items = []
+        for l in range(n_layers - 1):
+            if l == 0 and grid is not None:
+                item = GridEdgeItem(grid_item, self.layouts[1])
+            else:
+                item = EdgeLayerItem(l, self.layouts[l], self.layouts[l + 1])
+            item.setZValue(0)
+            self._scene.addItem(item)
+            self.edge_items.append(item)
+        self._edge_aa = sum(item.j.size for item in self.edge_items) <= AA_EDGE_LIMIT
+        for item in self.edge_items:
+            item.antialias = self._edge_aa
+        self.neuron_items = []
+        for l, lay in enumerate(self.layouts):
+            side = "left" if l == 0 else "right" if l == n_layers - 1 else "above"
+            title = names[l] if l < len(names) else ""
+            if l == 0 and grid is not None:
+                item = grid_item
+            else:
+                item = NeuronLayerItem(l, lay, title, self.unit_names[l], side)
+            if getattr(self, "_text_scale", 1.0) != 1.0 and hasattr(item, "set_text_scale"):
+                item.set_text_scale(self._text_scale)
+            item.setZValue(1)
+            self._scene.addItem(item)
+            self.neuron_items.append(item)
+        self.selected = None
+        self._hovered = (-1, -1)
+        self._update_parameters(weights, biases)
+        self.set_activations(None)
+        self._update_scene_rect()
+        self.fit()
+
+    def _grid_shape(self) -> tuple[int, int] | None:
+        """The input grid's shape when grid mode applies to the current sizes, else None."""
+        if self.input_mode != "grid" or len(self.sizes) < 2:
+            return None
+        n = self.sizes[0]
+        shape = self._input_shape_arg or guess_image_shape(n)
+        return tuple(shape) if shape[0] * shape[1] == n and shape[0] > 1 else None
+
+    def is_grid(self) -> bool:
+        """True when the input layer is drawn as an image grid."""
+        return bool(self.neuron_items) and isinstance(self.neuron_items[0], InputGridItem)
+
+    def set_input_mode(self, mode: str) -> None:
+        """``"column"``: the book's column of input neurons (elided when big); ``"grid"``: the
+        inputs as an image grid with one aggregated line per first-layer neuron. Grid mode
+        needs an image-shaped input (784 = 28x28, 64 = 8x8, or ``input_shape``)."""
+        if mode not in ("column", "grid"):
+            raise ValueError(f"input mode must be 'column' or 'grid', got {mode!r}")
+        if mode == self.input_mode:
+            return
+        self.input_mode = mode
+        if self.sizes:
+            acts, image = self.activations, self._input_image
+            self.set_network(
+                self.sizes, self.weights, self.biases, self._layer_names,
+                self._unit_names_arg, self._input_shape_arg,
+            )
+            if acts is not None:
+                self.set_activations(acts)
+            self.set_input_image(image)
+
+    def set_snapshot(self, snapshot) -> None:
+        """Show a training snapshot. Same sizes: recolour only (the live fast path).
+
+        Calls faster than ``max_fps`` are coalesced: the first is drawn at once, later ones
+        wait for the timer and only the newest is drawn (``flush()`` draws it now).
+        """
+        if tuple(snapshot.sizes) != self.sizes:
+            self._pending = None
+            self.set_network(snapshot.sizes, snapshot.weights, snapshot.biases)
+            return
+        if self._throttle.isActive():
+            self._pending = snapshot
+            return
+        self._apply_snapshot(snapshot)
+
+    def _apply_snapshot(self, snapshot) -> None:
+        if self._throttle.interval() > 0:
+            for item in self.edge_items:
+                item.antialias = False
+            self._settle.start()
+            self._throttle.start()
+        self._update_parameters(snapshot.weights, snapshot.biases)
+
+    def _on_settle(self) -> None:
+        if self._throttle.isActive() or self._pending is not None:
+            self._settle.start()  # still streaming
+            return
+        for item in self.edge_items:
+            item.antialias = self._edge_aa
+            item.update()
+
+    def is_live(self) -> bool:
+        """True while snapshots stream in (edges drawn in the fast, unsmoothed mode)."""
+        return self._settle.isActive()
+
+    def _on_throttle_timeout(self) -> None:
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            self._apply_snapshot(pending)
+
+    def flush(self) -> None:
+        """Draw a snapshot still waiting for the frame-rate limit, now."""
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            self._update_parameters(pending.weights, pending.biases)
+
+    def set_max_fps(self, fps: float) -> None:
+        """Limit live recolours to ``fps`` a second (0: no limit)."""
+        self._throttle.setInterval(int(1000 / fps) if fps > 0 else 0)
+        if fps <= 0:
+            self._throttle.stop()
+            self.flush()
+
+    def _update_parameters(self, weights, biases) -> None:
+        self.weights = tuple(np.asarray(w) for w in weights)
+        self.biases = tuple(np.asarray(b) for b in biases)
+        for l, item in enumerate(self.edge_items):
+            item.set_weights(self.weights[l])
+        self.neuron_items[0].set_biases(None)
+        for l, item in enumerate(self.neuron_items[1:]):
+            item.set_biases(self.biases[l])
+        self._refresh_overlay()
+        self._refresh_tooltip()
+
+    def set_activations(self, activations: Sequence[np.ndarray] | None) -> None:
+        """Fill neurons by activation: one 1-D array (or (n, 1) column) per layer, or None."""
+        if activations is None:
+            self.activations = None
+            for item in self.neuron_items:
+                item.set_activations(None)
+        else:
+            acts = [np.asarray(a, dtype=float).ravel() for a in activations]
+            if [a.size for a in acts] != list(self.sizes):
+                raise ValueError(
+                    f"activations have sizes {[a.size for a in acts]}, network has {self.sizes}"
+                )
+            self.activations = acts
+            for item, a in zip(self.neuron_items, acts):
+                item.set_activations(a)
+        if self.is_grid():
+            self.edge_items[0].set_inputs(None if self.activations is None else self.activations[0])
+        self._refresh_tooltip()
+
+    def set_input_image(self, image: np.ndarray | None) -> None:
+        """Show the current input (2-D, ink values 0..1) beside the input layer, or hide it."""
+        if self._image_item is not None:
+            self._scene.removeItem(self._image_item)
+            self._image_item = None
+        self._input_image = None if image is None else np.asarray(image)
+        if image is not None and self.layouts and not self.is_grid():
+            image = np.asarray(image)
+            side = 112.0
+            s = side / max(image.shape)
+            w, h = image.shape[1] * s, image.shape[0] * s
+            lay = self.layouts[0]
+            # A frame item owns the picture and its caption, so one removeItem hides all three.
+            frame = QGraphicsRectItem(0, 0, w, h)
+            frame.setPen(QPen(QColor(150, 150, 150), 1.0))
+            frame.setPos(lay.x - 0.42 * LAYER_DX - w, -h / 2)
+            frame.setZValue(1)
+            pix = QGraphicsPixmapItem(QPixmap.fromImage(image_to_qimage(image)), frame)
+            pix.setTransformationMode(Qt.TransformationMode.FastTransformation)
+            pix.setScale(s)
+            caption = QGraphicsSimpleTextItem("input", frame)
+            caption.setPos((w - caption.boundingRect().width()) / 2, h + 4)
+            self._scene.addItem(frame)
+            self._image_item = frame
+        self._update_scene_rect()
+
+    def set_editable(self, editable: bool) -> None:
+        """When True (training paused), clicks on edges and neurons ask to edit them."""
+        self._editable = bool(editable)
+        self.viewport().setCursor(
+            Qt.CursorShape.PointingHandCursor if editable else Qt.CursorShape.ArrowCursor
+        )
+
+    def is_editable(self) -> bool:
+        return self._editable
+
+    def set_legend_visible(self, visible: bool) -> None:
+        self._legend_visible = bool(visible)
+        self.viewport().update()
+
+    # -- geometry, hit-testing --------------------------------------------------------------
+    def set_presentation(self, scale: float, dark: bool = False) -> None:
+        """Presenter mode: labels, titles and the colour key grow by ``scale`` (1 to 3)."""
+        self._text_scale = float(scale)
+        for item in self.neuron_items:
+            if hasattr(item, "set_text_scale"):  # the 28x28 input grid has no labels
+                item.set_text_scale(self._text_scale)
+        self._update_scene_rect()
+        self.fit()
+        self.viewport().update()
+
+    def _legend_scale(self) -> float:
+        """The colour key grows with the presenter scale, as far as the canvas has room."""
+        k = getattr(self, "_text_scale", 1.0)
+        return max(1.0, min(k, self.viewport().height() / 400.0))
+
+    def fit(self) -> None:
+        """Show the whole network, keeping its aspect ratio."""
+        self._auto_fit = True
+        rect = self._content_rect()
+        if not rect.isValid():
+            return
+        # Fit into the band above the colour legend, so the legend never covers neurons.
+        vp = self.viewport().rect()
+        k = self._legend_scale()
+        reserve = legend_size()[1] * k + 12 if self._legend_visible else 0.0
+        if vp.height() < 3 * reserve:
+            reserve = 0.0  # a small canvas: the whole network matters more than the key
+        scale = min(vp.width() / rect.width(), max(40.0, vp.height() - reserve) / rect.height())
+        self.resetTransform()
+        self.scale(scale, scale)
+        self.centerOn(QPointF(rect.center().x(), rect.center().y() + reserve / 2 / scale))
+
+    def _content_rect(self) -> QRectF:
+        rect = QRectF()
+        for item in self._scene.items():
+            rect = rect.united(item.sceneBoundingRect())
+        return rect.adjusted(-20, -10, 20, 10)
+
+    def _update_scene_rect(self) -> None:
+        # Room around the network so a zoomed-in view can pan past the edges.
+        r = self._content_rect()
+        self._scene.setSceneRect(r.adjusted(-r.width(), -r.height(), r.width(), r.height()))
+
+    def highlight_edge(self, layer: int, j: int, k: int) -> bool:
+        """Mark the connection behind ``weights[layer][j, k]``: from neuron k of network
+        layer ``layer`` to neuron j of layer ``layer + 1`` (the book's w^l_jk order). When
+        neuron k is elided (a big input layer), the target neuron alone is marked. Returns
+        False if neither end is drawn."""
+        self.clear_highlight()
+        if not (0 <= layer < len(self.neuron_items) - 1):
+            return False
+        end = self.neuron_center(layer + 1, j)
+        if end is None:
+            return False
+        start = self.neuron_center(layer, k)
+        pen = QPen(QColor(255, 196, 0), 4)
+        pen.setCosmetic(True)
+        items = []
+        if start is not None:
+            items.append(self._scene.addLine(start.x(), start.y(), end.x(), end.y(), pen))
+        r = self.layouts[layer + 1].radius + 3
+        items.append(self._scene.addEllipse(end.x() - r, end.y() - r, 2 * r, 2 * r, pen))
+        if start is not None:
+            r = self.layouts[layer].radius + 3
+            items.append(self._scene.addEllipse(start.x() - r, start.y() - r, 2 * r, 2 * r, pen))
+        for item in items:
+            item.setZValue(3)
+        self._highlight_items = items
+        self.highlighted_edge = (layer, j, k)
+        return True
+
+    def clear_highlight(self) -> None:
+        for item in getattr(self, "_highlight_items", []):
+            if item.scene() is self._scene:
+                self._scene.removeItem(item)
+        self._highlight_items = []
+        self.highlighted_edge = None
+
+    def neuron_center(self, layer: int, index: int) -> QPointF | None:
+        """Scene position of a neuron, or None if it is elided."""
+        return self.neuron_items[layer].center(index)
+
+    def edge_midpoint(self, layer: int, j: int, k: int) -> QPointF | None:
+        """Scene position of the middle of the edge for weights[layer][j, k], if drawn."""
+        return self.edge_items[layer].midpoint(j, k)
+
+    def _pixels_to_scene(self, pixels: float) -> float:
+        scale = abs(self.transform().m11()) or 1.0
+        return pixels / scale
+
+    def neuron_at(self, scene_pos: QPointF) -> tuple[int, int] | None:
+        """(layer, index) of the neuron under a scene point, if any."""
+        slack = self._pixels_to_scene(2.0)
+        for item in self.neuron_items:
+            unit = item.unit_at(scene_pos.x(), scene_pos.y(), slack)
+            if unit is not None:
+                return item.layer, unit
+        return None
+
+    def edge_at(
+        self, scene_pos: QPointF, pixels: float = HIT_PIXELS
+    ) -> tuple[int, int, int] | None:
+        """(l, j, k) of the drawn edge nearest a scene point within ``pixels`` screen pixels."""
+        tol = self._pixels_to_scene(pixels)
+        x, y = scene_pos.x(), scene_pos.y()
+        for item in self.edge_items:
+            rect = item.boundingRect().adjusted(-tol, -tol, tol, tol)
+            if not rect.contains(scene_pos):
+                continue
+            hit = item.nearest(x, y, tol)
+            if hit is not None:
+                return item.layer, hit[0], hit[1]
+        return None
+
+    # -- information -------------------------------------------------------------------------
+    def unit_label(self, layer: int, index: int) -> str:
+        names = self.unit_names[layer] if layer < len(self.unit_names) else None
+        if names is not None and index < len(names) and names[index]:
+            return names[index]
+        if layer == 0 and self.is_grid():
+            r, c = divmod(index, self.neuron_items[0].grid_shape[1])
+            return f"pixel (row {r}, col {c})"
+        return f"x{index + 1}" if layer == 0 else f"#{index}"
+
+    def neuron_info(self, layer: int, index: int) -> str:
+        """Plain-text facts about a neuron: bias, activation, strongest incoming weights."""
+        lines = [f"{self._layer_word(layer)} neuron {self.unit_label(layer, index)}"]
+        if self.activations is not None:
+            lines.append(f"activation a = {self.activations[layer][index]:.4f}")
+        if layer == 0:
+            return "\n".join(lines)
+        b = float(np.asarray(self.biases[layer - 1]).ravel()[index])
+        lines.insert(1, f"bias b = {b:+.4f}")
+        w = np.asarray(self.weights[layer - 1][index], dtype=float)
+        top = np.argsort(-np.abs(w), kind="stable")[:5]
+        lines.append("largest incoming weights:")
+        for k in top.tolist():
+            lines.append(f"  from {self.unit_label(layer - 1, k)}: {w[k]:+.4f}")
+        return "\n".join(lines)
+
+    def _layer_word(self, layer: int) -> str:
+        if layer == 0:
+            return "input"
+        if layer == len(self.sizes) - 1:
+            return "output"
+        return f"hidden layer {layer}"
+
+    def _refresh_tooltip(self) -> None:
+        if self._hovered != (-1, -1) and QToolTip.isVisible():
+            QToolTip.showText(self._last_global_pos(), self.neuron_info(*self._hovered), self)
+
+    def _last_global_pos(self) -> QPoint:
+        return self.mapToGlobal(self.mapFromScene(self.neuron_center(*self._hovered) or QPointF()))
+
+    # -- events ------------------------------------------------------------------------------
+    def wheelEvent(self, event) -> None:
+        self._auto_fit = False
+        factor = 1.0015 ** event.angleDelta().y()
+        self.scale(factor, factor)
+
+    def mouseDoubleClickEvent(self, event) -> None:
+        self.fit()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if self._auto_fit:
+            self.fit()
+            self._auto_fit = True
+
+    def mousePressEvent(self, event) -> None:
+        self._press_pos = event.position().toPoint()
+        super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event) -> None:
+        super().mouseReleaseEvent(event)
+        event.accept()
+        press, self._press_pos = self._press_pos, None
+        if press is None or event.button() != Qt.MouseButton.LeftButton:
+            return
+        if (event.position().toPoint() - press).manhattanLength() > CLICK_PIXELS:
+            self._auto_fit = False  # it was a pan
+            return
+        self._on_click(self.mapToScene(press))
+
+    def mouseMoveEvent(self, event) -> None:
+        super().mouseMoveEvent(event)
+        if self._press_pos is not None:
+            return
+        pos = event.position().toPoint()
+        self._on_hover(self.mapToScene(pos), event.globalPosition().toPoint())
+
+    def leaveEvent(self, event) -> None:
+        super().leaveEvent(event)
+        self._set_hovered((-1, -1))
+
+    def _on_click(self, scene_pos: QPointF) -> None:
+        hit = self.neuron_at(scene_pos)
+        sel = self.selected
+        if hit is not None and hit[0] == 0 and self.is_grid() and sel and sel[0] == 1:
+            # Grid mode: with a first-layer neuron selected, a pixel names one of its weights.
+            self.neuron_clicked.emit(*hit)
+            if self._editable:
+                self.weight_edit_requested.emit(0, sel[1], hit[1])
+            return
+        if hit is not None:
+            self._set_selected(hit)
+            self.neuron_clicked.emit(*hit)
+            if self._editable and hit[0] > 0:
+                self.bias_edit_requested.emit(hit[0] - 1, hit[1])
+            return
+        if self._editable:
+            edge = self.edge_at(scene_pos)
+            if edge is not None:
+                self.weight_edit_requested.emit(*edge)
+
+    def _on_hover(self, scene_pos: QPointF, global_pos: QPoint) -> None:
+        hit = self.neuron_at(scene_pos) or (-1, -1)
+        if hit == self._hovered:
+            return
+        self._set_hovered(hit)
+        if hit != (-1, -1):
+            QToolTip.showText(global_pos, self.neuron_info(*hit), self)
+        else:
+            QToolTip.hideText()
+
+    def _set_hovered(self, hit: tuple[int, int]) -> None:
+        if hit == self._hovered:
+            return
+        old = self._hovered
+        self._hovered = hit
+        if old != (-1, -1) and old[0] < len(self.neuron_items):
+            self.neuron_items[old[0]].highlighted = None
+            self.neuron_items[old[0]].update()
+        if hit != (-1, -1):
+            self.neuron_items[hit[0]].highlighted = hit[1]
+            self.neuron_items[hit[0]].update()
+        self._update_focus()
+        self.neuron_hovered.emit(*hit)
+
+    def _set_selected(self, hit: tuple[int, int] | None) -> None:
+        for item in self.neuron_items:
+            item.selected = None
+        self.selected = hit
+        if hit is not None:
+            self.neuron_items[hit[0]].selected = hit[1]
+        for item in self.neuron_items:
+            item.update()
+        self._update_focus()
+
+    def _update_focus(self) -> None:
+        # The hovered neuron's edges are emphasised; otherwise the selected one's.
+        focus = self._hovered if self._hovered != (-1, -1) else self.selected
+        for item in self.edge_items:
+            item.faded = focus is not None
+            j = focus[1] if focus is not None and focus[0] == item.layer + 1 else None
+            k = focus[1] if focus is not None and focus[0] == item.layer else None
+            item.set_focus(j, k)
+        self._refresh_overlay()
+
+    def _refresh_overlay(self) -> None:
+        # Grid mode: a focused first-layer neuron paints its incoming weights into the grid.
+        if not self.is_grid():
+            return
+        focus = self._hovered if self._hovered != (-1, -1) else self.selected
+        if focus is not None and focus[0] == 1:
+            caption = f"weights into hidden neuron {self.unit_label(1, focus[1])}"
+            self.neuron_items[0].set_overlay(self.weights[0][focus[1]], caption)
+        else:
+            self.neuron_items[0].set_overlay(None)
+
+    def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
+        if not self._legend_visible or not self.sizes:
+            return
+        painter.save()
+        painter.resetTransform()  # the legend stays put in screen pixels while you zoom
+        h = legend_size()[1]
+        k = self._legend_scale()
+        pix = QPixmap(legend_pixmap(self.devicePixelRatioF() * k))  # a copy: the cache keeps its
+        pix.setDevicePixelRatio(self.devicePixelRatioF())
+        painter.drawPixmap(QPointF(7, self.viewport().height() - h * k - 9), pix)
+        painter.restore()
+
+    # -- export ------------------------------------------------------------------------------
+    def _render_whole(self, painter: QPainter, size: QSize, scale: float = 1.0) -> None:
+        source = self._content_rect()
+        target = QRectF(0, 0, size.width(), size.height())
+        painter.fillRect(target, Qt.GlobalColor.white)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
+        self._scene.render(painter, target, source, Qt.AspectRatioMode.KeepAspectRatio)
+        if self._legend_visible:
+            painter.resetTransform()
+            painter.scale(scale, scale)
+            paint_legend(painter, QPointF(8, size.height() / scale - legend_size()[1] - 8))
+
+    def _export_size(self, scale: float) -> QSize:
+        r = self._content_rect()
+        lw, lh = legend_size()
+        return QSize(int(r.width() * scale), int((r.height() + lh + 16) * scale))
+
+    def export_png(self, path: str, scale: float = 2) -> bool:
+        """Write the whole network (not just the visible part) as a PNG; True on success."""
+        size = self._export_size(scale)
+        image = QImage(size, QImage.Format.Format_ARGB32)
+        image.fill(Qt.GlobalColor.white)
+        painter = QPainter(image)
+        self._render_whole(painter, size, scale)
+        painter.end()
+        return image.save(str(path))
+
+    def export_svg(self, path: str) -> bool:
+        """Write the whole network as an SVG (vector lines and text)."""
+        from PySide6.QtSvg import QSvgGenerator
+
+        size = self._export_size(1.0)
+        gen = QSvgGenerator()
+        gen.setFileName(str(path))
+        gen.setSize(size)
+        gen.setViewBox(QRectF(0, 0, size.width(), size.height()))
+        gen.setTitle("nnviz network")
+        painter = QPainter(gen)
+        self._render_whole(painter, size)
+        return painter.end()
+
+
+def _default_layer_names(sizes: Sequence[int]) -> list[str]:
+    n = len(sizes)
+    names = []
+    for l, s in enumerate(sizes):
+        if l == 0:
+            word = "input layer"
+        elif l == n - 1:
+            word = "output layer"
+        else:
+            word = "hidden layer" if n == 3 else f"hidden layer {l}"
+        names.append(f"{word}\n({s} neurons)")
+    return names

@@ -1,0 +1,127 @@
+"""The "Inside the network" tab: views that explore the network being trained.
+
+Every view has ``set_network(network, dataset)``. This tab hands the current network (rebuilt
+from the newest snapshot) only to the view that is visible, and only when it is shown or an
+epoch ends, so exploring never slows training down.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout, QWidget
+
+from nnviz.core.datasets.dataset import Dataset
+from nnviz.core.learning.network import Network
+from nnviz.core.learning.snapshot import CHUNK, Snapshot
+from nnviz.ui.canvas.view import NetworkCanvas
+
+MAX_HISTORY = 200
+
+
+def _views() -> list[tuple[str, type]]:
+    from nnviz.ui.explore.baselines_view import BaselinesView
+    from nnviz.ui.explore.binary_output import BinaryOutputView
+    from nnviz.ui.explore.cost_slice import CostSliceView
+    from nnviz.ui.explore.draw_digit import DrawDigitView
+    from nnviz.ui.explore.errors_view import ErrorsView
+    from nnviz.ui.explore.matrix_view import MatrixView
+    from nnviz.ui.explore.valley_view import ValleyView
+
+    return [
+        ("Draw a digit", DrawDigitView),
+        ("Mistakes and confusion", ErrorsView),
+        ("Baselines", BaselinesView),
+        ("Binary output", BinaryOutputView),
+        ("Gradient descent", ValleyView),
+        ("Cost slice", CostSliceView),
+        ("Matrix form", MatrixView),
+    ]
+
+
+class ExploreTab(QWidget):
+    baseline_computed = Signal(str, float)
+    weight_hovered = Signal(int, int, int)
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.tabs = QTabWidget()
+        self.views: dict[str, QWidget] = {}
+        self.matrix_canvas: NetworkCanvas | None = None
+        for title, cls in _views():
+            view = cls()
+            self.views[title] = view
+            page = view
+            if title == "Matrix form":
+                # Hovering w^l_jk in the matrices marks that connection on a network drawing
+                # beside them.
+                self.matrix_canvas = NetworkCanvas()
+                self.matrix_canvas.set_legend_visible(False)
+                page = QSplitter(Qt.Orientation.Vertical)
+                page.addWidget(view)
+                page.addWidget(self.matrix_canvas)
+                page.setSizes([520, 260])
+                view.weight_hovered.connect(self.matrix_canvas.highlight_edge)
+                view.hover_cleared.connect(self.matrix_canvas.clear_highlight)
+            self.tabs.addTab(page, title)
+            if hasattr(view, "baseline_computed"):
+                view.baseline_computed.connect(self.baseline_computed)
+            if hasattr(view, "weight_hovered"):
+                view.weight_hovered.connect(self.weight_hovered)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.tabs)
+        self.snapshot: Snapshot | None = None
+        self.dataset: Dataset | None = None
+        self.history: list[Snapshot] = []
+        self._given: dict[int, tuple] = {}  # id(view) -> (snapshot, dataset) it last received
+        self.tabs.currentChanged.connect(lambda _i: self.refresh())
+
+    @Slot(object)
+    def on_snapshot(self, snap: Snapshot) -> None:
+        prev = self.snapshot
+        if prev is not None and snap.run_id != prev.run_id:
+            self.history = []
+        self.snapshot = snap
+        self.history.append(snap)
+        if len(self.history) > MAX_HISTORY:
+            self.history = self.history[::2]  # keep the whole run, at half the resolution
+        new_epoch = prev is None or prev.progress.epoch != snap.progress.epoch
+        if (new_epoch or snap.progress.kind != CHUNK) and self.isVisible():
+            self.refresh()
+
+    @Slot(object)
+    def on_dataset(self, dataset: Dataset) -> None:
+        self.dataset = dataset
+        self.history = []
+        if self.isVisible():
+            self.refresh()
+
+    def network(self) -> Network | None:
+        snap = self.snapshot
+        if snap is None:
+            return None
+        return Network.from_params(snap.weights, snap.biases, snap.weights[0].dtype)
+
+    def refresh(self) -> None:
+        """Give the visible view the newest network (if it has not seen it yet)."""
+        view = self.tabs.currentWidget()
+        if isinstance(view, QSplitter):
+            view = view.widget(0)
+        if view is None or not hasattr(view, "set_network"):
+            return  # e.g. the gradient-descent valley needs no network
+        last = self._given.get(id(view))
+        if last is not None and last[0] is self.snapshot and last[1] is self.dataset:
+            return
+        self._given[id(view)] = (self.snapshot, self.dataset)
+        view.set_network(self.network(), self.dataset)
+        if view is self.views.get("Matrix form") and self.snapshot is not None:
+            snap = self.snapshot
+            self.matrix_canvas.set_network(snap.sizes, snap.weights, snap.biases)
+        if hasattr(view, "set_history"):
+            view.set_history(list(self.history))
+
+    def shutdown(self) -> None:
+        for view in self.views.values():
+            stop = getattr(view, "shutdown", None)
+            if stop is not None:
+                stop()

@@ -1,0 +1,31 @@
+"""Reading a picture file (PNG, JPEG, BMP, ...) into pixels, with Qt's image decoders.
+
+Shared by the draw-a-digit view and `nnviz classify`; the core's preprocessing takes the pixels.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from nnviz.core.errors import UsageError
+
+
+def read_image(path: str | Path) -> np.ndarray:
+    """The pixels of an image file as (H, W, 4) uint8 RGBA; raises UsageError if unreadable."""
+    from PySide6.QtGui import QImage
+
+    path = Path(path)
+    if not path.is_file():
+        raise UsageError(f"image {path} does not exist; give the path of a PNG or JPEG file")
+    img = QImage(str(path))
+    if img.isNull():
+        raise UsageError(
+            f"cannot read {path} as an image; save it as PNG or JPEG and try again"
+        )
+    img = img.convertToFormat(QImage.Format.Format_RGBA8888)
+    h, w, stride = img.height(), img.width(), img.bytesPerLine()
+    buf = np.frombuffer(img.constBits(), dtype=np.uint8, count=h * stride)
+    # copy: the buffer belongs to the QImage, which is freed when this function returns
+    return buf.reshape(h, stride)[:, : w * 4].reshape(h, w, 4).copy()

@@ -1,0 +1,52 @@
+"""Start the Qt application."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def make_app():
+    """The QApplication (created once), with nnviz's name, icon and pyqtgraph defaults."""
+    import pyqtgraph as pg
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("nnviz")
+    app.setOrganizationName("nnviz")
+    app.setApplicationDisplayName("nnviz")
+    pg.setConfigOptions(antialias=True, background="w", foreground="k")
+    from PySide6.QtGui import QIcon
+
+    from nnviz.paths import RESOURCES
+
+    app.setWindowIcon(QIcon(str(RESOURCES / "icons" / "nnviz.svg")))
+    qss = RESOURCES / "styles" / "light.qss"
+    if qss.exists() and not app.property("nnviz_styled"):
+        app.setStyleSheet(app.styleSheet() + qss.read_text())
+        app.setProperty("nnviz_styled", True)
+    return app
+
+
+def run_app(args=None) -> int:
+    app = make_app()
+    from nnviz.ui.shell.main_window import MainWindow
+
+    window = MainWindow()
+    window.show()
+    if args is not None and getattr(args, "present", False) and hasattr(window, "set_presenter"):
+        window.set_presenter(True)
+    if args is not None and getattr(args, "open_file", None) and hasattr(window, "open_path"):
+        window.open_path(args.open_file)
+    quit_ms = os.environ.get("NNVIZ_SMOKE_QUIT_MS")
+    if quit_ms:  # CI: prove the app starts on a real display, then close it normally
+        from PySide6.QtCore import QTimer
+
+        QTimer.singleShot(int(quit_ms), window.close)
+    code = app.exec()
+    # Free clipboard data created from Python (copied circuit parts) before the interpreter
+    # shuts down; Qt would otherwise delete it after Python is gone.
+    mime = app.clipboard().mimeData()
+    if mime is not None and any(f.startswith("application/x-nnviz") for f in mime.formats()):
+        app.clipboard().clear()
+    return code

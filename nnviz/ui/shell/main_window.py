@@ -1,0 +1,618 @@
+"""The main window: composition only. Each tab is a self-contained view; this file wires
+menus, shortcuts, the status bar and settings to them."""
+
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QPoint, QRectF, QSize, Qt, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence, QPainter, QPixmap
+from PySide6.QtSvg import QSvgGenerator
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QFrame,
+    QInputDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QScrollArea,
+    QSizePolicy,
+    QStyle,
+    QTabWidget,
+    QToolBar,
+    QWidget,
+)
+
+from nnviz import __version__
+from nnviz.core.circuits.model import Circuit, CircuitError
+from nnviz.core.files.network import NetworkFileError
+from nnviz.core.files.recording import RecordingError
+from nnviz.core.files.session import Session, SessionError, load_session, save_session
+from nnviz.paths import RESOURCES
+from nnviz.ui.circuit.sandbox import CircuitSandbox
+from nnviz.ui.explore.tab import ExploreTab
+from nnviz.ui.perceptron.lab import PerceptronLab
+from nnviz.ui.settings import settings
+from nnviz.ui.shell.download_dialog import DownloadDialog
+from nnviz.ui.shell.theme import THEME_TITLES, THEMES, Presentation
+from nnviz.ui.training.compare import CompareView
+from nnviz.ui.training.studio import TrainingStudio
+
+PRESENTER_SCALES = (1.0, 1.5, 2.0, 2.5, 3.0)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("nnviz \u2014 how neural networks learn")
+        self.setWindowIcon(QIcon(str(RESOURCES / "icons" / "nnviz.svg")))
+        self.resize(1440, 900)
+        self.studio = TrainingStudio()
+        self.perceptron_lab = PerceptronLab()
+        self.circuit_sandbox = CircuitSandbox()
+        self.explore = ExploreTab()
+        self.compare = CompareView()
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self._pages: list[tuple[QWidget, QWidget]] = []  # (page in the tab widget, view)
+        for view, title, scroll in ((self.studio, "Training", False),
+                                    (self.perceptron_lab, "Perceptrons", True),
+                                    (self.circuit_sandbox, "Circuits", True),
+                                    (self.explore, "Inside the network", True),
+                                    (self.compare, "Compare runs", False)):
+            page = view
+            if scroll:
+                # Dense views scroll instead of forcing a window larger than a 1280x720
+                # projector when presenter mode enlarges the type.
+                page = QScrollArea()
+                page.setWidget(view)
+                page.setWidgetResizable(True)
+                page.setFrameShape(QFrame.Shape.NoFrame)
+            self._pages.append((page, view))
+            self.tabs.addTab(page, title)
+        self.setCentralWidget(self.tabs)
+        self.status_label = QLabel()
+        # A long status line must never set the window's minimum width (projectors are narrow).
+        self.status_label.setMinimumWidth(1)
+        self.status_label.setSizePolicy(QSizePolicy.Policy.Ignored,
+                                        QSizePolicy.Policy.Preferred)
+        self.statusBar().addWidget(self.status_label, 1)
+        self.presentation = Presentation()
+        self.presenter = False
+        self.presenter_scale = 1.5
+        self.presenter_theme = "contrast"
+        self._build_actions()
+        self._build_menus()
+        self._build_toolbar()
+        self.studio.status_changed.connect(self.status_label.setText)
+        self.studio.run_state_changed.connect(self._on_run_state)
+        self.studio.snapshot_shown.connect(self.explore.on_snapshot)
+        self.studio.dataset_changed.connect(self.explore.on_dataset)
+        self.explore.baseline_computed.connect(self.studio.set_baseline)
+        self.tabs.currentChanged.connect(self._on_tab_changed)
+        self._restore_settings()
+
+    # -- pages -------------------------------------------------------------------------------
+    def show_view(self, view: QWidget) -> None:
+        """Bring the tab holding ``view`` to the front."""
+        for page, v in self._pages:
+            if v is view:
+                self.tabs.setCurrentWidget(page)
+                return
+
+    def current_view(self) -> QWidget | None:
+        return self.view_at(self.tabs.currentIndex())
+
+    def view_at(self, index: int) -> QWidget | None:
+        page = self.tabs.widget(index)
+        return next((v for p, v in self._pages if p is page), None)
+
+    # -- actions -----------------------------------------------------------------------------
+    def _action(self, text, slot, shortcut=None, icon=None, tip=None) -> QAction:
+        act = QAction(text, self)
+        if shortcut:
+            act.setShortcut(QKeySequence(shortcut))
+            act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        if icon is not None:
+            act.setIcon(self.style().standardIcon(icon))
+        if tip:
+            act.setStatusTip(tip)
+            act.setToolTip(f"{tip} ({act.shortcut().toString()})" if shortcut else tip)
+        act.triggered.connect(slot)
+        return act
+
+    def _build_actions(self) -> None:
+        SP = QStyle.StandardPixmap
+        s = self.studio
+        self.act_play = self._action("&Play / Pause", self._play_pause, "Space", SP.SP_MediaPlay,
+                                     "Start or pause training")
+        self.act_step = self._action("&Step one mini-batch", s.step, "Right",
+                                     SP.SP_MediaSeekForward, "Train one mini-batch")
+        self.act_epoch = self._action("Step one &epoch", s.step_epoch, "Shift+Right",
+                                      SP.SP_MediaSkipForward, "Train to the end of the epoch")
+        self.act_reset = self._action("&Reset", s.reset, "R", SP.SP_BrowserReload,
+                                      "New weights from the seed")
+        self.act_open = self._action("&Open Network\u2026", self.open_network_dialog, "Ctrl+O",
+                                     SP.SP_DialogOpenButton, "Open a saved network (.npz)")
+        self.act_save = self._action("&Save Network\u2026", self.save_network_dialog, "Ctrl+S",
+                                     SP.SP_DialogSaveButton, "Save the trained network (.npz)")
+        self.act_download = self._action("&Download MNIST\u2026", self.download_mnist, None,
+                                         SP.SP_ArrowDown, "Fetch the MNIST data set (11 MB)")
+        self.act_export_png = self._action("Export Network Drawing as &PNG\u2026",
+                                           lambda: self._export_canvas("png"))
+        self.act_export_svg = self._action("Export Network Drawing as S&VG\u2026",
+                                           lambda: self._export_canvas("svg"))
+        self.act_export_csv = self._action("Export Plot Data as &CSV\u2026", self._export_csv)
+        self.act_record = self._action("&Record Run\u2026", self.toggle_recording, "Ctrl+Shift+R",
+                                       tip="Record this run's snapshots and metrics to a file")
+        self.act_record.setCheckable(True)
+        self.act_open_recording = self._action("Open &Recording\u2026", self.open_recording_dialog,
+                                               tip="Replay a recorded run with a timeline")
+        self.act_save_session = self._action("Save &Session\u2026", self.save_session_dialog,
+                                             "Ctrl+Shift+S", tip="Save the whole state to one file")
+        self.act_open_session = self._action("Open S&ession\u2026", self.open_session_dialog,
+                                             "Ctrl+Shift+O", tip="Open a saved session")
+        self.act_next_session = self._action(
+            "&Next Session", lambda: self.step_session(1), "Ctrl+PgDown",
+            tip="Open the next session file in the same folder (a prepared lecture)")
+        self.act_prev_session = self._action(
+            "P&revious Session", lambda: self.step_session(-1), "Ctrl+PgUp",
+            tip="Open the previous session file in the same folder")
+        self.act_export_view_png = self._action("Export Current View as PNG\u2026",
+                                                lambda: self.export_view_dialog("png"))
+        self.act_export_view_svg = self._action("Export Current View as SVG\u2026",
+                                                lambda: self.export_view_dialog("svg"))
+        self.act_quit = self._action("&Quit", self.close, "Ctrl+Q")
+        self.act_fit = self._action("&Fit Network to Window", self.studio.canvas.fit, "F",
+                                    tip="Zoom the network drawing to fit")
+        self.act_presenter = self._action("&Presenter Mode", self.toggle_presenter, "F5",
+                                          tip="Full screen, large type, projector colours")
+        self.act_presenter.setCheckable(True)
+        self.act_about = self._action("&About nnviz", self._about)
+        self.act_book = self._action("About the &Book", self._about_book)
+        # Shortcuts that move between examples, on the Training tab only.
+        self.act_prev = self._action("Previous Example", lambda: s.show_example(
+            s._example_index - 1), "Up")
+        self.act_next = self._action("Next Example", lambda: s.show_example(
+            s._example_index + 1), "Down")
+
+    def _build_menus(self) -> None:
+        mb = self.menuBar()
+        m = mb.addMenu("&File")
+        for a in (self.act_open, self.act_save):
+            m.addAction(a)
+        m.addSeparator()
+        for a in (self.act_open_session, self.act_save_session, self.act_next_session,
+                  self.act_prev_session, self.act_open_recording):
+            m.addAction(a)
+        m.addSeparator()
+        m.addAction(self.act_download)
+        m.addSeparator()
+        for a in (self.act_export_png, self.act_export_svg, self.act_export_csv,
+                  self.act_export_view_png, self.act_export_view_svg):
+            m.addAction(a)
+        m.addSeparator()
+        m.addAction(self.act_quit)
+        m = mb.addMenu("&Training")
+        for a in (self.act_play, self.act_step, self.act_epoch, self.act_reset):
+            m.addAction(a)
+        m.addSeparator()
+        m.addAction(self.act_record)
+        m.addSeparator()
+        presets = m.addMenu("Presets")
+        for p in self.studio.presets:
+            act = QAction(p.title, self)
+            act.setStatusTip(p.lesson)
+            act.triggered.connect(lambda _c=False, key=p.key: self._choose_preset(key))
+            presets.addAction(act)
+        m.addSeparator()
+        m.addAction(self.act_prev)
+        m.addAction(self.act_next)
+        self.view_menu = mb.addMenu("&View")
+        self.view_menu.addAction(self.act_fit)
+        self.view_menu.addSeparator()
+        self.view_menu.addAction(self.act_presenter)
+        scale_menu = self.view_menu.addMenu("Presenter &Scale")
+        for value in PRESENTER_SCALES:
+            act = QAction(f"{value:g}\u00d7", self)
+            act.setCheckable(True)
+            act.setChecked(value == self.presenter_scale)
+            act.triggered.connect(lambda _c=False, v=value: self.set_presenter_scale(v))
+            scale_menu.addAction(act)
+        self.scale_menu = scale_menu
+        theme_menu = self.view_menu.addMenu("&Theme")
+        for name in THEMES:
+            act = QAction(THEME_TITLES[name], self)
+            act.triggered.connect(lambda _c=False, n=name: self.set_theme(n))
+            theme_menu.addAction(act)
+        self.view_menu.addSeparator()
+        for i in range(self.tabs.count()):
+            act = QAction(f"Go to {self.tabs.tabText(i)}", self)
+            act.setShortcut(QKeySequence(f"Ctrl+{i + 1}"))
+            act.triggered.connect(lambda _c=False, i=i: self.tabs.setCurrentIndex(i))
+            self.view_menu.addAction(act)
+        m = mb.addMenu("&Help")
+        m.addAction(self.act_book)
+        m.addAction(self.act_about)
+
+    def _build_toolbar(self) -> None:
+        tb = QToolBar("Training")
+        tb.setObjectName("training-toolbar")
+        tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        for a in (self.act_play, self.act_step, self.act_epoch, self.act_reset):
+            tb.addAction(a)
+        tb.addSeparator()
+        for a in (self.act_open, self.act_save, self.act_download):
+            tb.addAction(a)
+        self.addToolBar(tb)
+        self.toolbar = tb
+
+    def _choose_preset(self, key: str) -> None:
+        self.show_view(self.studio)
+        self.studio.controls.choose_preset(key)
+
+    # -- presenting ----------------------------------------------------------------------------
+    def _views(self) -> list:
+        s = self.studio
+        return [s.canvas, s.plots, s.example, s.heatmap, self.perceptron_lab,
+                self.circuit_sandbox, self.explore]
+
+    def toggle_presenter(self) -> None:
+        self.set_presenter(not self.presenter)
+
+    def set_presenter(self, on: bool) -> None:
+        """Presenter mode: full screen, large type and lines, projector colours, and only the
+        controls a lecturer needs (secondary panels hidden)."""
+        self.presenter = bool(on)
+        self.act_presenter.setChecked(self.presenter)
+        if self.presenter:
+            self.presentation.apply(self.presenter_theme, self.presenter_scale, self._views())
+            self.showFullScreen()
+            self.setGeometry(self.screen().geometry())  # also without a window manager
+        else:
+            self.presentation.apply("light", 1.0, self._views())
+            self.showNormal()
+        self.studio.set_secondary_visible(not self.presenter)
+        # Icons only: with large type, labelled buttons would make the window wider than a
+        # 1280-pixel projector (tooltips still name them). Icons grow with the type.
+        side = int(24 * (self.presenter_scale if self.presenter else 1.0))
+        self.toolbar.setIconSize(QSize(side, side))
+        self.toolbar.setToolButtonStyle(
+            Qt.ToolButtonStyle.ToolButtonIconOnly if self.presenter
+            else Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+
+    def set_presenter_scale(self, scale: float) -> None:
+        self.presenter_scale = scale
+        for act in self.scale_menu.actions():
+            act.setChecked(act.text() == f"{scale:g}\u00d7")
+        if self.presenter:
+            self.presentation.apply(self.presenter_theme, scale, self._views())
+
+    def set_theme(self, theme: str) -> None:
+        """Use ``theme`` now, and in presenter mode from then on."""
+        self.presenter_theme = theme
+        scale = self.presenter_scale if self.presenter else 1.0
+        self.presentation.apply(theme, scale, self._views())
+
+    # -- slots ---------------------------------------------------------------------------------
+    def _play_pause(self) -> None:
+        if self.current_view() is self.studio:
+            self.studio.toggle_play()
+
+    @Slot(bool)
+    def _on_run_state(self, playing: bool) -> None:
+        sp = QStyle.StandardPixmap
+        icon = sp.SP_MediaPause if playing else sp.SP_MediaPlay
+        self.act_play.setIcon(self.style().standardIcon(icon))
+        self.act_play.setText("&Pause" if playing else "&Play")
+        self._on_tab_changed(self.tabs.currentIndex())  # enables what fits tab and state
+
+    @Slot(int)
+    def _on_tab_changed(self, index: int) -> None:
+        on_training = self.view_at(index) is self.studio
+        # Other tabs own these keys (the circuit sandbox has its own Open/Save and undo).
+        for a in (self.act_play, self.act_step, self.act_epoch, self.act_reset, self.act_prev,
+                  self.act_next, self.act_fit, self.act_open, self.act_save):
+            a.setEnabled(on_training and (a not in (self.act_step, self.act_epoch)
+                                          or not self.studio.playing))
+        if self.view_at(index) is self.explore and self.explore.isVisible():
+            self.explore.refresh()
+
+    def open_network_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open network", self._last_dir(),
+                                              "nnviz networks (*.npz)")
+        if path:
+            self.open_path(path)
+
+    def open_path(self, path: str) -> bool:
+        """Open any nnviz file: a network (.npz), a recording (.nnrec), a session (.nnviz)
+        or a circuit (.json)."""
+        suffix = Path(path).suffix.lower()
+        if suffix == ".nnrec":
+            return self.open_recording(path)
+        if suffix == ".nnviz":
+            return self.open_session(path)
+        if suffix == ".json":
+            self.show_view(self.circuit_sandbox)
+            return self.circuit_sandbox.load_file(path)
+        try:
+            self.studio.open_network(path)
+        except (NetworkFileError, ValueError) as exc:
+            QMessageBox.warning(self, "Could not open the network",
+                                f"{exc}\n\nThe current network is unchanged.")
+            return False
+        settings().setValue("last_dir", str(Path(path).parent))
+        self.show_view(self.studio)
+        return True
+
+    # -- recordings and sessions ---------------------------------------------------------------
+    def toggle_recording(self) -> None:
+        if self.studio.recording:
+            path = self.studio.stop_recording()
+            self.act_record.setChecked(False)
+            self.status_label.setText(f"Recording saved: {path}")
+            return
+        path, _ = QFileDialog.getSaveFileName(self, "Record run to", self._last_dir(),
+                                              "nnviz recordings (*.nnrec)")
+        if not path:
+            self.act_record.setChecked(False)
+            return
+        if not path.endswith(".nnrec"):
+            path += ".nnrec"
+        try:
+            self.studio.start_recording(path)
+        except (OSError, ValueError) as exc:
+            self.act_record.setChecked(False)
+            QMessageBox.warning(self, "Cannot record", f"{exc}\n\nChoose another folder.")
+            return
+        self.act_record.setChecked(True)
+
+    def open_recording_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open recording", self._last_dir(),
+                                              "nnviz recordings (*.nnrec)")
+        if path:
+            self.open_recording(path)
+
+    def open_recording(self, path: str) -> bool:
+        try:
+            damaged = self.studio.open_recording(path)
+        except (RecordingError, ValueError, OSError) as exc:
+            QMessageBox.warning(self, "Could not open the recording",
+                                f"{exc}\n\nNothing was changed.")
+            return False
+        self.show_view(self.studio)
+        if damaged:
+            QMessageBox.information(self, "Damaged recording", damaged)
+        return True
+
+    def current_session(self) -> Session:
+        st = self.studio.settings
+        net = self.studio.current_network()
+        return Session(
+            dataset=st.dataset if st else "digits",
+            sizes=list(st.sizes) if st else [64, 30, 10],
+            eta=st.eta if st else 3.0, batch_size=st.batch_size if st else 10,
+            epochs=st.epochs if st else 30, seed=st.seed if st else 0,
+            dtype=st.dtype if st else "float32",
+            network=net,
+            network_meta={"epoch": self.studio.snapshot.progress.epoch
+                          if self.studio.snapshot and self.studio.snapshot.progress.examples_seen
+                          else None},
+            example_index=self.studio._example_index,
+            circuit=self.circuit_sandbox.circuit.to_dict(),
+            tab=self.tabs.tabText(self.tabs.currentIndex()),
+            layout=base64.b64encode(bytes(self.saveState())).decode("ascii"),
+            presenter=self.presenter,
+            settings={"presenter_scale": self.presenter_scale,
+                      "presenter_theme": self.presenter_theme},
+        )
+
+    def save_session_dialog(self) -> None:
+        self.studio.pause()
+        path, _ = QFileDialog.getSaveFileName(self, "Save session", self._last_dir(),
+                                              "nnviz sessions (*.nnviz)")
+        if path:
+            try:
+                saved = save_session(path, self.current_session())
+            except (OSError, SessionError) as exc:
+                QMessageBox.warning(self, "Could not save the session", str(exc))
+                return
+            self.status_label.setText(f"Session saved: {saved}")
+
+    def open_session_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open session", self._last_dir(),
+                                              "nnviz sessions (*.nnviz)")
+        if path:
+            self.open_session(path)
+
+    def open_session(self, path: str) -> bool:
+        """Restore a whole session: network and settings, example, circuit, layout, mode."""
+        try:
+            session = load_session(path)
+            circuit = Circuit.from_dict(session.circuit) if session.circuit else None
+        except (SessionError, CircuitError, OSError) as exc:
+            QMessageBox.warning(self, "Could not open the session",
+                                f"{exc}\n\nNothing was changed.")
+            return False
+        if circuit is not None and not self.circuit_sandbox.maybe_save():
+            return False
+        self.studio.apply_session(session)
+        if circuit is not None:
+            self.circuit_sandbox._replace(circuit, None)
+        if session.layout:
+            self.restoreState(QByteArray(base64.b64decode(session.layout)))
+        opts = session.settings or {}
+        self.presenter_scale = float(opts.get("presenter_scale", self.presenter_scale))
+        self.presenter_theme = str(opts.get("presenter_theme", self.presenter_theme))
+        for i in range(self.tabs.count()):
+            if self.tabs.tabText(i) == session.tab:
+                self.tabs.setCurrentIndex(i)
+        if session.presenter != self.presenter:
+            self.set_presenter(session.presenter)
+        if session.recording is not None and Path(session.recording).exists():
+            self.open_recording(str(session.recording))
+        self.session_path = Path(path)
+        title = session.title or self.session_path.stem
+        self.status_label.setText(f"Session: {title} ({self.session_path.name})")
+        return True
+
+    def step_session(self, step: int) -> bool:
+        """Open the next (or previous) .nnviz file beside the current session, in name
+        order: a lecturer prepares one per part of the talk and steps through them."""
+        current = getattr(self, "session_path", None)
+        if current is None:
+            self.status_label.setText("Open a session first (File \u25b8 Open Session).")
+            return False
+        files = sorted(current.parent.glob("*.nnviz"))
+        if current not in files:
+            return False
+        i = files.index(current) + step
+        if not 0 <= i < len(files):
+            self.status_label.setText("No more sessions in this folder.")
+            return False
+        return self.open_session(str(files[i]))
+
+    # -- export --------------------------------------------------------------------------------
+    def _export_target(self):
+        """The widget the user is looking at (the inner tab of nested tab widgets)."""
+        widget = self.current_view()
+        if widget is self.explore:
+            widget = self.explore.tabs.currentWidget()
+        return widget
+
+    def export_view(self, path: str, kind: str, scale: float = 2.0) -> bool:
+        """Write the current view to PNG (at ``scale``) or SVG."""
+        widget = self._export_target()
+        if kind == "png":
+            pixmap = QPixmap(QSize(int(widget.width() * scale), int(widget.height() * scale)))
+            pixmap.setDevicePixelRatio(scale)
+            pixmap.fill(Qt.GlobalColor.white)
+            widget.render(pixmap)
+            return pixmap.save(path)
+        gen = QSvgGenerator()
+        gen.setFileName(path)
+        gen.setSize(widget.size())
+        gen.setViewBox(QRectF(0, 0, widget.width(), widget.height()))
+        gen.setTitle("nnviz")
+        painter = QPainter(gen)
+        widget.render(painter, QPoint(0, 0))
+        return painter.end()
+
+    def export_view_dialog(self, kind: str) -> None:
+        scale = 1.0
+        if kind == "png":
+            choice, ok = QInputDialog.getItem(self, "Export PNG", "Scale:",
+                                              ["1x", "2x", "3x", "4x"], 1, False)
+            if not ok:
+                return
+            scale = float(choice.rstrip("x"))
+        path, _ = QFileDialog.getSaveFileName(self, f"Export view as {kind.upper()}",
+                                              self._last_dir(), f"{kind.upper()} (*.{kind})")
+        if not path:
+            return
+        if not path.lower().endswith(f".{kind}"):
+            path += f".{kind}"
+        if not self.export_view(path, kind, scale):
+            QMessageBox.warning(self, "Export failed", f"Could not write {path}.")
+
+    def save_network_dialog(self) -> None:
+        if self.studio.snapshot is None:
+            QMessageBox.information(self, "Nothing to save", "There is no network yet.")
+            return
+        self.studio.pause()
+        path, _ = QFileDialog.getSaveFileName(self, "Save network", self._last_dir(),
+                                              "nnviz networks (*.npz)")
+        if not path:
+            return
+        try:
+            saved = self.studio.save_network(path)
+        except (OSError, ValueError) as exc:
+            QMessageBox.warning(self, "Could not save", f"{exc}\n\nChoose another folder.")
+            return
+        settings().setValue("last_dir", str(saved.parent))
+        self.status_label.setText(f"Saved {saved}")
+
+    def download_mnist(self) -> None:
+        dlg = DownloadDialog(self)
+        if dlg.run() and dlg.folder is not None:
+            self.studio.show_banner(f"MNIST is ready in {dlg.folder}. Pick an MNIST preset "
+                                    "to train on it.", "info")
+
+    def _export_canvas(self, kind: str) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, f"Export network as {kind.upper()}",
+                                              self._last_dir(), f"{kind.upper()} (*.{kind})")
+        if not path:
+            return
+        if not path.lower().endswith(f".{kind}"):
+            path += f".{kind}"
+        ok = (self.studio.canvas.export_png(path) if kind == "png"
+              else self.studio.canvas.export_svg(path))
+        if not ok:
+            QMessageBox.warning(self, "Export failed", f"Could not write {path}.")
+
+    def _export_csv(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Export plot data", self._last_dir(),
+                                              "CSV (*.csv)")
+        if path:
+            try:
+                self.studio.plots.export_csv(path)
+            except OSError as exc:
+                QMessageBox.warning(self, "Export failed", str(exc))
+
+    def _last_dir(self) -> str:
+        return str(settings().value("last_dir", ""))
+
+    def _about(self) -> None:
+        QMessageBox.about(
+            self, "About nnviz",
+            f"<b>nnviz {__version__}</b><p>See and touch how neural networks learn: "
+            "perceptrons, NAND-gate adders, and an MNIST network trained live by stochastic "
+            "gradient descent.</p>")
+
+    def _about_book(self) -> None:
+        QMessageBox.information(
+            self, "The book",
+            "nnviz follows chapter 1 and the start of chapter 2 of Michael Nielsen's "
+            "\u201cNeural Networks and Deep Learning\u201d (neuralnetworksanddeeplearning.com).")
+
+    # -- settings and closing ------------------------------------------------------------------
+    def _restore_settings(self) -> None:
+        st = settings()
+        geo = st.value("window/geometry")
+        if isinstance(geo, QByteArray | bytes):
+            self.restoreGeometry(geo)
+        state = st.value("window/state")
+        if isinstance(state, QByteArray | bytes):
+            self.restoreState(state)
+        split = st.value("studio/splitter")
+        if isinstance(split, QByteArray | bytes):
+            self.studio.splitter.restoreState(split)
+        tab = st.value("window/tab")
+        if tab is not None:
+            try:
+                self.tabs.setCurrentIndex(int(tab))
+            except (TypeError, ValueError):
+                pass
+
+    def _save_settings(self) -> None:
+        st = settings()
+        st.setValue("window/geometry", self.saveGeometry())
+        st.setValue("window/state", self.saveState())
+        st.setValue("studio/splitter", self.studio.splitter.saveState())
+        st.setValue("window/tab", self.tabs.currentIndex())
+        self.studio.remember_settings()
+        st.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        maybe_save = getattr(self.circuit_sandbox, "maybe_save", None)
+        if maybe_save is not None and not maybe_save():
+            event.ignore()
+            return
+        self._save_settings()
+        self.studio.shutdown()
+        for view in (self.explore, self.compare, self.circuit_sandbox, self.perceptron_lab):
+            shutdown = getattr(view, "shutdown", None)
+            if shutdown is not None:
+                shutdown()
+        event.accept()

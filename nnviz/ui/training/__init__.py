@@ -1,0 +1,3 @@
+"""The training studio: the worker thread, controls, live plots, recording and replay, and the run
+comparison.
+"""

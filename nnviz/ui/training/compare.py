@@ -1,0 +1,541 @@
+"""Side by side: two or three runs that differ only in eta, trained together on one plot.
+
+The hyper-parameter lesson at a glance: from the same seed (so the same starting weights and
+the same shuffles), eta 3.0 learns, eta 0.001 barely moves and eta 100 thrashes. Each live
+run is its own :class:`~nnviz.ui.training.worker.TrainingWorker` thread, used as it is; the
+view only takes their updates and draws them. Runs can also come from recordings, so a
+lecturer can show the comparison without waiting for it to train.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from nnviz.core.datasets.catalog import load_dataset
+from nnviz.core.datasets.dataset import Dataset
+from nnviz.core.datasets.mnist import find_mnist
+from nnviz.core.files.recording import Recording, RecordingError, read_recording
+from nnviz.core.learning.network import Network
+from nnviz.core.learning.snapshot import CHUNK, DIVERGED, DONE, EPOCH, Progress
+from nnviz.core.learning.training import TrainConfig
+from nnviz.ui.jobs import Job
+from nnviz.ui.training.plots import RUN_COLOURS, AccuracyPlot, GrowingBuffer
+from nnviz.ui.training.worker import TrainingWorker
+
+DEFAULT_ETAS = (3.0, 0.001, 100.0)
+MAX_RUNS = 3
+SMOOTHING = 0.8  # exponential moving average of the per-chunk cost, as in the training plots
+
+
+@dataclass
+class CompareRun:
+    """One curve on the comparison: a live run (``worker``) or a loaded ``recording``."""
+
+    name: str
+    eta: float | None
+    worker: TrainingWorker | None = None
+    recording: Recording | None = None
+    records: list[Progress] = field(default_factory=list)
+    last_epoch: Progress | None = None
+    state: str = "waiting"  # waiting, training, done, diverged, stopped, failed, recorded
+    message: str = ""
+    colour: str = ""  # the colour of its curves, set when it is added to the view
+
+    @property
+    def final_accuracy(self) -> float | None:
+        """Test accuracy (0..1) after the last finished epoch, or None."""
+        return None if self.last_epoch is None else self.last_epoch.test_accuracy
+
+
+class MultiCostPlot(QWidget):
+    """Smoothed per-chunk cost of several named runs, one coloured line each."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.plot = pg.PlotWidget(background="w")
+        item = self.plot.getPlotItem()
+        item.setLabel("bottom", "epochs trained", color="#222")
+        item.setLabel("left", "cost C (smoothed)", color="#222")
+        item.showGrid(x=True, y=True, alpha=0.25)
+        item.setMenuEnabled(False)
+        for name in ("left", "bottom"):
+            item.getAxis(name).enableAutoSIPrefix(False)
+        self.legend = item.addLegend(offset=(-10, 10), labelTextColor="#222")
+        self.legend.anchor((1, 0.35), (1, 0.35), offset=(-10, 0))  # clear of the extremes
+        self._curves: dict[str, pg.PlotDataItem] = {}
+        self._data: dict[str, tuple[GrowingBuffer, list[float]]] = {}
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.plot)
+
+    def add_run(self, name: str, colour: str) -> None:
+        self.remove_run(name)
+        self._curves[name] = self.plot.getPlotItem().plot(pen=pg.mkPen(colour, width=2.2),
+                                                          name=name)
+        self._data[name] = (GrowingBuffer(2), [0.0])
+
+    def remove_run(self, name: str) -> None:
+        curve = self._curves.pop(name, None)
+        self._data.pop(name, None)
+        if curve is not None:
+            self.plot.removeItem(curve)
+            self.legend.removeItem(curve)
+
+    def add_progress(self, p: Progress, run: str) -> None:
+        if run not in self._data or p.kind not in (CHUNK, EPOCH):
+            return
+        y = p.batch_cost if math.isfinite(p.batch_cost) else p.cost
+        if not math.isfinite(y):
+            return
+        buf, ema = self._data[run]
+        ema[0] = SMOOTHING * ema[0] + (1 - SMOOTHING) * y
+        smoothed = ema[0] / (1 - SMOOTHING ** (buf.n + 1))  # no dip at the start
+        x = float(p.epoch + 1) if p.kind == EPOCH else (
+            p.epoch + p.batch / max(p.batches_per_epoch, 1))
+        buf.append(x, smoothed)
+        self._curves[run].setData(buf.column(0), buf.column(1))
+
+    def cost_data(self, run: str) -> tuple[np.ndarray, np.ndarray]:
+        """What a run's curve holds (``getData()``)."""
+        x, y = self._curves[run].getData()
+        return (np.empty(0), np.empty(0)) if x is None else (x, y)
+
+
+class _RunFeed(QObject):
+    """Lives in the GUI thread; turns one worker's signals into calls on the view."""
+
+    def __init__(self, view: CompareView, run: CompareRun, generation: int) -> None:
+        super().__init__(view)
+        self._view = view
+        self._run = run
+        self._generation = generation
+
+    @Slot()
+    def on_update(self) -> None:
+        self._view._on_worker_update(self._run, self._generation)
+
+    @Slot()
+    def on_finished(self) -> None:
+        self._view._on_worker_finished(self._run, self._generation)
+
+    @Slot(str)
+    def on_failed(self, message: str) -> None:
+        self._run.state, self._run.message = "failed", message
+
+
+class CompareView(QWidget):
+    """Two or three runs from one seed with different eta, trained side by side.
+
+    ``start()`` trains them (each in its own TrainingWorker); ``stop()`` ends them;
+    ``add_recording(path)`` adds a recorded run as another curve. Call ``shutdown()`` (also
+    done on close) before throwing the view away: it stops every thread.
+    """
+
+    finished = Signal()  # every live run has ended (completed, diverged or stopped)
+    runs_changed = Signal()
+
+    def __init__(self, parent=None, etas: tuple[float, ...] = DEFAULT_ETAS) -> None:
+        super().__init__(parent)
+        self.runs: dict[str, CompareRun] = {}
+        self.dataset: Dataset | None = None
+        self._generation = 0
+        self._data_job: Job | None = None
+        self._old_threads: list[QThread] = []  # stopped but not yet ended
+
+        self.dataset_box = QComboBox()
+        self.epochs_spin = QSpinBox()
+        self.epochs_spin.setRange(1, 100)
+        self.epochs_spin.setValue(10)
+        self.hidden_spin = QSpinBox()
+        self.hidden_spin.setRange(1, 200)
+        self.hidden_spin.setValue(30)
+        self.seed_spin = QSpinBox()
+        self.seed_spin.setRange(0, 1_000_000)
+        self.seed_spin.setValue(0)
+        self.seed_spin.setToolTip("Every run starts from the same weights and sees the examples "
+                                  "in the same order: only eta differs")
+        self.eta_edits = [QLineEdit() for _ in range(MAX_RUNS)]
+        for edit, eta in zip(self.eta_edits, list(etas) + [None] * MAX_RUNS):
+            edit.setText("" if eta is None else f"{eta:g}")
+            edit.setPlaceholderText("off")
+            edit.setMaximumWidth(80)
+            edit.setToolTip("Learning rate of this run; leave empty for no run")
+        self.start_button = QPushButton("Start")
+        self.start_button.setToolTip("Train all runs together from the same starting network")
+        self.start_button.clicked.connect(self.start)
+        self.stop_button = QPushButton("Stop")
+        self.stop_button.clicked.connect(self.stop)
+        self.stop_button.setEnabled(False)
+        self.add_button = QPushButton("Add recording…")
+        self.add_button.setToolTip("Show recorded runs (.nnrec, e.g. from nnviz train --record) "
+                                   "as more curves, without training")
+        self.add_button.clicked.connect(self._on_add_clicked)
+        self.clear_button = QPushButton("Clear")
+        self.clear_button.clicked.connect(self.clear)
+        self.message_label = QLabel("")
+        self.message_label.setWordWrap(True)
+        self.message_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.runs_label = QLabel("")
+        self.runs_label.setTextFormat(Qt.TextFormat.RichText)
+
+        self.accuracy = AccuracyPlot()
+        # Good runs sit near the top and bad ones near chance: the middle is where it's empty.
+        self.accuracy.legend.anchor((1, 0.5), (1, 0.5), offset=(-10, 0))
+        self.cost = MultiCostPlot()
+
+        hint = QLabel("Every run starts from the same weights and sees the examples in the "
+                      "same order: only the learning rate η differs.")
+        hint.setWordWrap(True)
+        hint.setStyleSheet("color:#444;")
+        form = QFormLayout()
+        form.addRow("Data set", self.dataset_box)
+        form.addRow("Epochs", self.epochs_spin)
+        form.addRow("Hidden neurons", self.hidden_spin)
+        form.addRow("Seed", self.seed_spin)
+        etas_row = QHBoxLayout()
+        for edit in self.eta_edits:
+            etas_row.addWidget(edit)
+        form.addRow("η of each run", etas_row)
+        buttons = QHBoxLayout()
+        for b in (self.start_button, self.stop_button):
+            buttons.addWidget(b)
+        more = QHBoxLayout()
+        for b in (self.add_button, self.clear_button):
+            more.addWidget(b)
+        side = QVBoxLayout()
+        side.addWidget(hint)
+        side.addLayout(form)
+        side.addLayout(buttons)
+        side.addLayout(more)
+        side.addWidget(self.runs_label)
+        side.addWidget(self.message_label)
+        side.addStretch(1)
+        side_widget = QWidget()
+        side_widget.setLayout(side)
+        side_widget.setMaximumWidth(340)
+        plots = QSplitter(Qt.Orientation.Vertical)
+        plots.addWidget(self.accuracy)
+        plots.addWidget(self.cost)
+        plots.setStretchFactor(0, 3)
+        plots.setStretchFactor(1, 2)
+        layout = QHBoxLayout(self)
+        layout.addWidget(side_widget)
+        layout.addWidget(plots, 1)
+        self.refresh_datasets()
+
+    # -- settings ---------------------------------------------------------------------------
+    def refresh_datasets(self) -> None:
+        """Offer MNIST when it is on disk (call again after a download)."""
+        current = self.dataset_box.currentText() or "digits"
+        self.dataset_box.clear()
+        self.dataset_box.addItem("digits")
+        if find_mnist() is not None:
+            self.dataset_box.addItem("mnist")
+        i = self.dataset_box.findText(current)
+        self.dataset_box.setCurrentIndex(max(0, i))
+
+    def set_etas(self, etas: list[float | None]) -> None:
+        """Learning rates of the (up to three) runs; None leaves a slot empty."""
+        for edit, eta in zip(self.eta_edits, list(etas) + [None] * MAX_RUNS):
+            edit.setText("" if eta is None else f"{eta:g}")
+
+    def etas(self) -> list[float]:
+        """The learning rates entered; raise ValueError saying which one is wrong."""
+        out = []
+        for i, edit in enumerate(self.eta_edits, 1):
+            text = edit.text().strip()
+            if not text:
+                continue
+            try:
+                eta = float(text)
+            except ValueError:
+                raise ValueError(f"η of run {i} must be a number, like 3.0, not {text!r}") from None
+            if not math.isfinite(eta) or eta <= 0:
+                raise ValueError(f"η of run {i} must be a positive number, got {text}")
+            out.append(eta)
+        if not out:
+            raise ValueError("enter a learning rate η for at least one run")
+        return out
+
+    @property
+    def is_running(self) -> bool:
+        return self._data_job is not None or any(
+            r.worker is not None and r.state in ("waiting", "training")
+            for r in self.runs.values())
+
+    def final_accuracies(self) -> dict[str, float | None]:
+        """Each run's test accuracy (0..1) after its last finished epoch."""
+        return {name: r.final_accuracy for name, r in self.runs.items()}
+
+    # -- live runs --------------------------------------------------------------------------
+    @Slot()
+    def start(self) -> bool:
+        """Start training every run (stopping any live runs first). False if a setting is bad."""
+        self.stop()
+        try:
+            etas = self.etas()
+        except ValueError as exc:
+            self._say(str(exc), error=True)
+            return False
+        for name in [n for n, r in self.runs.items() if r.recording is None]:
+            self._remove_run(name)
+        self._generation += 1
+        generation = self._generation
+        names: list[str] = []
+        for eta in etas:
+            name = self._unique_name(f"η = {eta:g}")
+            names.append(name)
+            self._add_run(CompareRun(name, eta))
+        key = self.dataset_box.currentText() or "digits"
+        self._say(f"loading {key}…")
+        job = Job(lambda progress, cancelled: load_dataset(key), name="compare-data",
+                  parent=self)
+        job.succeeded.connect(self._on_data_loaded)
+        job.failed.connect(self._on_data_failed)
+        self._data_job = job
+        self._pending = (generation, names)
+        self._set_buttons()
+        job.start()
+        return True
+
+    @Slot(object)
+    def _on_data_loaded(self, dataset: Dataset) -> None:
+        self._end_data_job()
+        generation, names = self._pending
+        if generation != self._generation:
+            return
+        self.dataset = dataset
+        sizes = [dataset.n_inputs, self.hidden_spin.value(), dataset.n_outputs]
+        seed = self.seed_spin.value()
+        for run_id, name in enumerate(names):
+            run = self.runs.get(name)
+            if run is None:
+                continue
+            # Same seed: every run starts from identical weights and shuffles identically.
+            net = Network(sizes, seed=seed, dtype="float32")
+            config = TrainConfig(epochs=self.epochs_spin.value(), batch_size=10, eta=run.eta,
+                                 seed=seed)
+            worker = TrainingWorker(net, dataset, config, run_id=run_id, max_rate=20.0)
+            feed = _RunFeed(self, run, generation)
+            worker.update_ready.connect(feed.on_update)
+            worker.finished.connect(feed.on_finished)
+            worker.failed.connect(feed.on_failed)
+            run.worker, run.state = worker, "training"
+        for run in self.runs.values():
+            if run.worker is not None and run.state == "training":
+                run.worker.start()
+                run.worker.play()
+        self._say(f"training {len(names)} runs on {dataset.name}, sizes {sizes}, seed {seed}")
+        self._set_buttons()
+        self._refresh_runs_label()
+
+    @Slot(str)
+    def _on_data_failed(self, message: str) -> None:
+        self._end_data_job()
+        for name in [n for n, r in self.runs.items() if r.recording is None]:
+            self.runs[name].state = "failed"
+        if message != "cancelled":
+            self._say(f"could not load the data set: {message}", error=True)
+        self._set_buttons()
+        self._refresh_runs_label()
+        self.finished.emit()
+
+    def _end_data_job(self) -> None:
+        job, self._data_job = self._data_job, None
+        if job is None:
+            return
+        if job.wait(5000):
+            job.deleteLater()
+        else:  # loading cannot be interrupted midway; shutdown() waits for it
+            self._old_threads.append(job)
+
+    def _on_worker_update(self, run: CompareRun, generation: int) -> None:
+        if generation != self._generation or run.worker is None or run.name not in self.runs:
+            return
+        update = run.worker.take()
+        for p in update.records:
+            self._add_progress(run, p)
+        self._refresh_runs_label()
+
+    def _on_worker_finished(self, run: CompareRun, generation: int) -> None:
+        if generation != self._generation or run.worker is None:
+            return
+        update = run.worker.take()  # anything published after the last signal
+        for p in update.records:
+            self._add_progress(run, p)
+        if run.state == "training":
+            run.state = "done" if run.worker.finished_run else "stopped"
+        self._refresh_runs_label()
+        self._maybe_finished()
+
+    def _add_progress(self, run: CompareRun, p: Progress) -> None:
+        run.records.append(p)
+        if p.kind == EPOCH:
+            run.last_epoch = p
+        elif p.kind == DIVERGED:
+            run.state, run.message = "diverged", p.message
+        elif p.kind == DONE and run.state == "training":
+            run.state = "done"
+        if p.validation_correct is not None:
+            # Only test accuracy here: with three runs, validation curves double the legend and
+            # hide the lesson; the Training tab shows both for a single run.
+            p = replace(p, validation_correct=None, validation_total=None)
+        self.accuracy.add_progress(p, run=run.name)
+        self.cost.add_progress(p, run.name)
+
+    def _maybe_finished(self) -> None:
+        live = [r for r in self.runs.values() if r.worker is not None]
+        if live and all(not r.worker.isRunning() and r.state not in ("waiting", "training")
+                        for r in live):
+            self._set_buttons()
+            self.finished.emit()
+
+    @Slot()
+    def stop(self) -> None:
+        """Stop every live run and its thread (waits for them); the curves stay."""
+        if self._data_job is not None:
+            self._data_job.cancel()
+            self._end_data_job()
+        stopped = False
+        for run in self.runs.values():
+            w = run.worker
+            if w is None:
+                continue
+            if w.isRunning():
+                stopped = True
+                if not w.stop(3000):
+                    self._old_threads.append(w)  # still busy in a long chunk: wait later
+                for p in w.take().records:
+                    self._add_progress(run, p)
+            if run.state in ("waiting", "training"):
+                run.state = "stopped"
+        self._generation += 1  # late signals from these workers are ignored
+        self._set_buttons()
+        self._refresh_runs_label()
+        if stopped:
+            self.finished.emit()
+
+    def shutdown(self) -> None:
+        """Stop every thread this view started, waiting until each has ended."""
+        self.stop()
+        for t in self._old_threads:
+            t.requestInterruption()
+            t.wait(30_000)
+        self._old_threads = [t for t in self._old_threads if t.isRunning()]
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        self.shutdown()
+        super().closeEvent(event)
+
+    # -- recordings -------------------------------------------------------------------------
+    def add_recording(self, path: str | os.PathLike) -> bool:
+        """Add a recorded run as a curve. False (and a message) if it cannot be read."""
+        live = [r for r in self.runs.values() if r.recording is None]
+        if len(self.runs) >= len(RUN_COLOURS):
+            self._say("there are already as many runs as colours; press Clear first", error=True)
+            return False
+        try:
+            rec = read_recording(path)
+        except RecordingError as exc:
+            self._say(str(exc), error=True)
+            return False
+        eta = rec.header.get("eta")
+        eta_text = f"η = {eta:g}" if isinstance(eta, int | float) else "η = ?"
+        name = self._unique_name(f"{eta_text} ({Path(path).stem})")
+        run = CompareRun(name, float(eta) if isinstance(eta, int | float) else None,
+                         recording=rec, state="recorded")
+        self._add_run(run)
+        for p in rec.progress_records:
+            self._add_progress(run, p)
+        run.state = "recorded"
+        note = f"added {Path(path).name}: {rec.header.get('dataset', '?')} {list(rec.sizes)}"
+        if rec.damaged:
+            run.message = rec.damaged
+            note += f". Note: {rec.damaged}"
+        if live and self.dataset is not None and rec.header.get("dataset") != self.dataset.name:
+            note += f" (the live runs use {self.dataset.name})"
+        self._say(note, error=bool(rec.damaged))
+        self._refresh_runs_label()
+        return True
+
+    def _on_add_clicked(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(self, "Add recorded runs", "",
+                                                "nnviz recordings (*.nnrec);;All files (*)")
+        for path in paths:  # stops at the first that fails, leaving its message shown
+            if not self.add_recording(path):
+                break
+
+    @Slot()
+    def clear(self) -> None:
+        """Stop live runs and remove every curve."""
+        self.stop()
+        for name in list(self.runs):
+            self._remove_run(name)
+        self._say("")
+        self._refresh_runs_label()
+
+    # -- helpers ----------------------------------------------------------------------------
+    def _unique_name(self, base: str) -> str:
+        name, k = base, 2
+        while name in self.runs:
+            name, k = f"{base} ({k})", k + 1
+        return name
+
+    def _add_run(self, run: CompareRun) -> None:
+        self.runs[run.name] = run
+        # Create the accuracy curve now, so its colour follows the run's order rather than
+        # which run finishes its first epoch first, and matches the cost curve.
+        # Only test accuracy is shown here (see _add_progress): no validation legend entry.
+        run.colour = self.accuracy.add_run(run.name, validation_in_legend=False)
+        self.cost.add_run(run.name, run.colour)
+        self.runs_changed.emit()
+
+    def _remove_run(self, name: str) -> None:
+        run = self.runs.pop(name, None)
+        if run is None:
+            return
+        if run.worker is not None and not run.worker.isRunning():
+            run.worker.deleteLater()
+        self.accuracy.remove_run(name)
+        self.cost.remove_run(name)
+        self.runs_changed.emit()
+
+    def _set_buttons(self) -> None:
+        running = self.is_running
+        self.start_button.setEnabled(not running)
+        self.stop_button.setEnabled(running)
+
+    def _say(self, text: str, error: bool = False) -> None:
+        self.message_label.setText(text)
+        self.message_label.setStyleSheet("color:#b91c1c;" if error else "color:#333;")
+
+    def _refresh_runs_label(self) -> None:
+        rows = []
+        for r in self.runs.values():
+            acc = r.final_accuracy
+            epochs = "" if r.last_epoch is None else f"epoch {r.last_epoch.epoch + 1}: "
+            acc_text = "–" if acc is None else f"{100 * acc:.1f}%"
+            rows.append(f'<span style="color:{r.colour}">■</span> {html.escape(r.name)}: '
+                        f"{epochs}{acc_text} <i>({r.state})</i>")
+        self.runs_label.setText("<br>".join(rows))

@@ -1,0 +1,854 @@
+"""The Training tab: pick a network, press Play, watch it learn.
+
+The studio owns the current run: the data set, the worker thread driving SGD, and the newest
+snapshot. Views (canvas, plots, example view, log) only ever receive snapshots and progress
+records; the network itself lives in the worker.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from nnviz.core.datasets.catalog import load_dataset
+from nnviz.core.datasets.dataset import Dataset
+from nnviz.core.datasets.mnist import find_mnist
+from nnviz.core.learning.network import Network
+from nnviz.core.learning.neuron import sigmoid
+from nnviz.core.learning.presets import Preset, load_presets
+from nnviz.core.learning.snapshot import DIVERGED, DONE, EPOCH, Progress, Snapshot
+from nnviz.core.learning.training import TrainConfig, check_compatible
+from nnviz.ui.canvas.example import ExampleView
+from nnviz.ui.canvas.view import NetworkCanvas
+from nnviz.ui.canvas.weights import WeightHeatmap
+from nnviz.ui.jobs import Job
+from nnviz.ui.settings import settings as settings_store
+from nnviz.ui.training.controls import RunSettings, TrainingControls
+from nnviz.ui.training.network_files import network_from, open_run_network, save_run_network
+from nnviz.ui.training.plots import TrainingPlots
+from nnviz.ui.training.recorder import RunRecorder
+from nnviz.ui.training.replay import ReplayBar, ReplayController
+from nnviz.ui.training.replay_mode import ReplayMode, read_replayable
+from nnviz.ui.training.worker import EDIT, PAUSED, PLAYING, TrainingWorker
+
+LIVE_RATE = 24.0  # snapshots a second while training (the network canvas's pace)
+SLOW_VIEWS_MS = 200  # while training at full speed, cost plot, accuracy plot and example +
+# heatmap take turns refreshing on this timer (each about 1.7 times a second)
+SATURATED = 0.02  # a sigmoid output this close to 0 or 1 has slope below ~0.02
+
+
+def saturation(snapshot: Snapshot, inputs: np.ndarray) -> float:
+    """Fraction of hidden and output sigmoids within SATURATED of 0 or 1 on ``inputs``."""
+    a = inputs
+    flat = []
+    for w, b in zip(snapshot.weights, snapshot.biases):
+        a = sigmoid(w @ a + b)
+        flat.append(a.ravel())
+    s = np.concatenate(flat)
+    return float(np.mean((s < SATURATED) | (s > 1 - SATURATED)))
+
+
+class TrainingStudio(QWidget):
+    """The live training view. Public methods are what menus, shortcuts and tests drive."""
+
+    status_changed = Signal(str)
+    run_state_changed = Signal(bool)  # playing?
+    snapshot_shown = Signal(object)  # Snapshot, for other views (explore tabs)
+    dataset_changed = Signal(object)  # Dataset
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.presets = load_presets()
+        self.dataset: Dataset | None = None
+        self._dataset_key: str | None = None
+        self.settings: RunSettings | None = None
+        self.worker: TrainingWorker | None = None
+        self.snapshot: Snapshot | None = None
+        self.start_epoch = 0
+        self._run_counter = 0
+        self._loaded_network: tuple[Network, int] | None = None
+        self._data_job: Job | None = None
+        self._pending_play = False
+        self._example_index = 0
+        self._image_shown: tuple | None = None
+        self._records_seen = 0
+        self._last_speed = 0.0
+        self._speed_mark: tuple[float, int] | None = None
+        # Records for the plots, handed over at the slow views' pace.
+        self._pending_cost: list[Progress] = []
+        self._pending_epochs: list[Progress] = []
+        self._views_snapshot: Snapshot | None = None
+        self.recorder = RunRecorder(self)
+        self.recorder.logged.connect(self._log)
+        self.recorder.failed.connect(self._on_recording_failed)
+        self._live_records: list[Progress] = []  # this run's records, to restore after replay
+        self._live_snapshot: Snapshot | None = None
+        self._build()
+        self.replay_mode = ReplayMode(self.canvas, self.plots, self.replay_bar, self)
+        self.replay_mode.frame_shown.connect(self._on_replay_frame)
+        self._slow_views = QTimer(self)
+        self._slow_views.setInterval(SLOW_VIEWS_MS)
+        self._slow_turn = 0
+        self._slow_views.timeout.connect(self._on_slow_tick)
+        self._slow_views.start()
+        # Pick the first experiment once the event loop runs, so the window shows at once.
+        QTimer.singleShot(0, self._choose_default_experiment)
+
+    # -- layout --------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.controls = TrainingControls(self.presets)
+        scroll = QScrollArea()
+        scroll.setWidget(self.controls)
+        scroll.setWidgetResizable(True)
+        scroll.setMinimumWidth(self.controls.sizeHint().width() + 24)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
+        self.banner = QLabel()
+        self.banner.setObjectName("banner")
+        self.banner.setWordWrap(True)
+        self.banner.hide()
+
+        self.canvas = NetworkCanvas()
+        self.example = ExampleView()
+        browse = QHBoxLayout()
+        self.prev_button = QPushButton("\u25c0")
+        self.next_button = QPushButton("\u25b6")
+        self.example_spin = QSpinBox()
+        self.example_spin.setPrefix("test example ")
+        self.prev_button.setToolTip("Previous test example")
+        self.next_button.setToolTip("Next test example")
+        for b in (self.prev_button, self.next_button):
+            b.setFixedWidth(36)
+            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        browse.addWidget(self.prev_button)
+        browse.addWidget(self.example_spin, 1)
+        browse.addWidget(self.next_button)
+        self.grid_box = QCheckBox("Inputs as image")
+        self.grid_box.setToolTip("Draw the input layer as the image grid (28x28 or 8x8) "
+                                 "instead of a column with an ellipsis")
+        self.grid_box.toggled.connect(self._on_grid_toggled)
+        browse.addWidget(self.grid_box)
+        side = QWidget()
+        sv = QVBoxLayout(side)
+        sv.setContentsMargins(0, 0, 0, 0)
+        sv.addLayout(browse)
+        sv.addWidget(self.example, 2)
+        self.heatmap = WeightHeatmap()
+        self.heatmap_label = QLabel("Click a neuron of the first hidden layer to see its "
+                                    "incoming weights as an image.")
+        self.heatmap_label.setWordWrap(True)
+        self.heatmap_label.setObjectName("hint")
+        sv.addWidget(self.heatmap_label)
+        sv.addWidget(self.heatmap, 3)
+
+        middle = QSplitter(Qt.Orientation.Horizontal)
+        middle.addWidget(self.canvas)
+        middle.addWidget(side)
+        middle.setStretchFactor(0, 3)
+        middle.setStretchFactor(1, 2)
+        middle.setSizes([640, 420])
+
+        self.plots = TrainingPlots()
+        plots_split = self.plots.findChild(QSplitter)
+        if plots_split is not None:  # side by side suits the wide bottom strip
+            plots_split.setOrientation(Qt.Orientation.Horizontal)
+        self.log = QPlainTextEdit()
+        self.log.setReadOnly(True)
+        self.log.setMaximumBlockCount(5000)
+        self.log.setObjectName("log")
+        bottom = QTabWidget()
+        bottom.addTab(self.plots, "Cost and accuracy")
+        bottom.addTab(self.log, "Log")
+        self.bottom_tabs = bottom
+
+        centre = QSplitter(Qt.Orientation.Vertical)
+        top = QWidget()
+        tv = QVBoxLayout(top)
+        tv.setContentsMargins(0, 0, 0, 0)
+        tv.addWidget(self.banner)
+        self.replay_bar = ReplayBar()
+        self.replay_bar.hide()
+        self.replay_bar.back_to_live.connect(self.leave_replay)
+        tv.addWidget(self.replay_bar)
+        tv.addWidget(middle, 1)
+        centre.addWidget(top)
+        centre.addWidget(bottom)
+        centre.setStretchFactor(0, 3)
+        centre.setStretchFactor(1, 2)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(scroll)
+        self.splitter.addWidget(centre)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([340, 1100])
+        self.inner_splitters = (middle, centre)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.splitter)
+
+        c = self.controls
+        c.play_toggled.connect(self.toggle_play)
+        c.step_clicked.connect(self.step)
+        c.step_epoch_clicked.connect(self.step_epoch)
+        c.reset_clicked.connect(self.reset)
+        c.preset_chosen.connect(self.apply_preset)
+        c.settings_edited.connect(self._on_settings_edited)
+        c.eta_edited.connect(self._on_eta_edited)
+        c.speed_changed.connect(self._on_speed_changed)
+        self.prev_button.clicked.connect(lambda: self.show_example(self._example_index - 1))
+        self.next_button.clicked.connect(lambda: self.show_example(self._example_index + 1))
+        self.example_spin.valueChanged.connect(self.show_example)
+        self.canvas.neuron_clicked.connect(self._on_neuron_clicked)
+        self.canvas.weight_edit_requested.connect(self._on_weight_edit)
+        self.canvas.bias_edit_requested.connect(self._on_bias_edit)
+
+    # -- experiments -------------------------------------------------------------------------
+    def _choose_default_experiment(self) -> None:
+        if self.settings is not None:
+            return
+        last = self.saved_settings()
+        if last is not None and (last.dataset != "mnist" or find_mnist() is not None):
+            self.controls.show_settings(last)
+            self.controls.set_lesson("Your last settings. Pick a preset for one of the book's "
+                                     "experiments.")
+            self.start_run(last)
+            return
+        key = "book" if find_mnist() is not None else "digits"
+        self.apply_preset(next(p for p in self.presets if p.key == key))
+
+    @Slot(object)
+    def apply_preset(self, preset: Preset) -> None:
+        if preset.dataset == "mnist" and find_mnist() is None:
+            self.show_banner(
+                f"\u201c{preset.title}\u201d needs MNIST, which is not downloaded yet. "
+                "Use File \u25b8 Download MNIST\u2026 (about 11 MB), then pick the preset "
+                "again. Meanwhile the built-in 8x8 digits are loaded.", "warning")
+            preset = next(p for p in self.presets if p.key == "digits")
+        else:
+            self.hide_banner()
+        seed = self.settings.seed if self.settings else 0
+        dtype = self.settings.dtype if self.settings else "float32"
+        s = RunSettings(preset.dataset, preset.sizes, preset.eta, preset.batch_size,
+                        preset.epochs, seed, dtype)
+        self.controls.show_settings(s)
+        self.controls.set_lesson(preset.lesson)
+        self.controls.preset_combo.setCurrentIndex(self.controls.preset_combo.findData(preset.key))
+        self.start_run(s)
+
+    def start_run(self, settings: RunSettings, network: Network | None = None,
+                  start_epoch: int = 0) -> None:
+        """Stop any run, load the data if needed, build the network and a paused worker."""
+        self.leave_replay()
+        if self.recorder.active:
+            self.stop_recording()  # a recording holds one run
+        self._stop_worker()
+        self.settings = settings
+        self.start_epoch = start_epoch
+        self._loaded_network = (network, start_epoch) if network is not None else None
+        self.controls.set_pending(False)
+        if self.dataset is not None and self._dataset_key == settings.dataset:
+            self._on_dataset_ready(self.dataset)
+            return
+        self._load_dataset(settings.dataset)
+
+    def _load_dataset(self, name: str) -> None:
+        if self._data_job is not None:
+            self._data_job.cancel()
+            self._data_job.wait(5000)
+        self.status_changed.emit(f"Loading {name}\u2026")
+        self.setCursor(Qt.CursorShape.BusyCursor)
+        job = Job(lambda progress, cancelled: (name, load_dataset(name)), name="load-data",
+                  parent=self)
+        job.succeeded.connect(self._on_dataset_loaded)
+        job.failed.connect(self._on_dataset_failed)
+        job.finished.connect(job.deleteLater)
+        self._data_job = job
+        job.start()
+
+    @Slot(object)
+    def _on_dataset_loaded(self, result: tuple[str, Dataset]) -> None:
+        self.unsetCursor()
+        self._data_job = None
+        self._dataset_key = result[0]
+        self._on_dataset_ready(result[1])
+
+    def _on_dataset_ready(self, dataset: Dataset) -> None:
+        s = self.settings
+        if s is None:
+            return
+        changed = self.dataset is not dataset
+        self.dataset = dataset
+        if self._loaded_network is not None:
+            net = self._loaded_network[0].astype(s.dtype)
+        else:
+            net = Network(s.sizes, seed=s.seed, dtype=s.dtype)
+        try:
+            check_compatible(net, dataset)
+        except ValueError as exc:
+            self.show_banner(str(exc), "error")
+            self.status_changed.emit("The layer sizes do not fit the data set")
+            return
+        config = TrainConfig(epochs=s.epochs, batch_size=s.batch_size, eta=s.eta, seed=s.seed)
+        self._run_counter += 1
+        # 25 updates a second: what the canvas draws (its own cap), so none is wasted, and
+        # the GUI thread leaves the GIL to training most of the time.
+        self.worker = TrainingWorker(net, dataset, config, run_id=self._run_counter,
+                                     start_epoch=self.start_epoch, max_rate=LIVE_RATE,
+                                     parent=self)
+        self.worker.update_ready.connect(self._on_update_ready)
+        self.worker.mode_changed.connect(self._on_mode_changed)
+        self.worker.failed.connect(self._on_worker_failed)
+        self.worker.set_speed(float(self.controls.speed_combo.currentData()))
+        self.plots.clear()
+        self._pending_cost, self._pending_epochs = [], []
+        self._views_snapshot = None
+        self._add_reference_lines(dataset)
+        self.canvas.set_network(
+            net.sizes, net.weights, net.biases,
+            unit_names=_unit_names(dataset, net.sizes),
+        )
+        self._image_shown = None
+        self.canvas.set_editable(True)
+        self.snapshot = None
+        self._live_records = []
+        self._live_snapshot = None
+        self._records_seen = 0
+        self._speed_mark = None
+        self.example_spin.setRange(0, len(dataset.test) - 1)
+        self._example_index = min(self._example_index, len(dataset.test) - 1)
+        self.example_spin.blockSignals(True)
+        self.example_spin.setValue(self._example_index)
+        self.example_spin.blockSignals(False)
+        names = list(dataset.output_names) or [str(i) for i in range(dataset.n_outputs)]
+        self.example.bars.set_names(names)
+        self.heatmap.set_image_shape(dataset.image_shape)
+        self._log(f"New run: {dataset.name}, sizes {list(net.sizes)}, eta {s.eta:g}, "
+                  f"mini-batch {s.batch_size}, {s.epochs} epochs, seed {s.seed}, {s.dtype}")
+        if changed:
+            self.dataset_changed.emit(dataset)
+        self.worker.start()
+        self.status_changed.emit("Ready: press Play (Space) to train")
+        if self._pending_play:
+            self._pending_play = False
+            self.worker.play()
+
+    @Slot(str)
+    def _on_dataset_failed(self, message: str) -> None:
+        self.unsetCursor()
+        self._data_job = None
+        if message == "cancelled":
+            return
+        self.show_banner(f"Could not load the data: {message}", "error")
+        if self.settings and self.settings.dataset != "digits":
+            QMessageBox.warning(self, "Data not available",
+                                f"{message}\n\nThe built-in 8x8 digits are loaded instead.")
+            self.apply_preset(next(p for p in self.presets if p.key == "digits"))
+
+    def _add_reference_lines(self, dataset: Dataset) -> None:
+        acc = self.plots.accuracy_plot
+        acc.clear_baselines()
+        acc.set_chance(100.0 / dataset.n_outputs if dataset.is_classification else None)
+
+    def set_baseline(self, name: str, percent: float) -> None:
+        self.plots.accuracy_plot.set_baseline(name, percent)
+
+    # -- transport -----------------------------------------------------------------------------
+    @property
+    def playing(self) -> bool:
+        return self.worker is not None and self.worker.mode == PLAYING
+
+    @Slot()
+    def toggle_play(self) -> None:
+        if self.playing:
+            self.pause()
+        else:
+            self.play()
+
+    def play(self) -> None:
+        if self.worker is None:
+            self._pending_play = True
+            return
+        if self.worker.finished_run:
+            self.status_changed.emit("This run is finished: press Reset (R) to start again")
+            return
+        self.worker.play()
+
+    def pause(self) -> None:
+        if self.worker is not None:
+            self.worker.pause()
+
+    def step(self) -> None:
+        if self.worker is not None and not self.worker.finished_run and not self.playing:
+            self.worker.step()
+
+    def step_epoch(self) -> None:
+        if self.worker is not None and not self.worker.finished_run and not self.playing:
+            self.worker.step_epoch()
+
+    def reset(self) -> None:
+        """New weights from the seed with the settings shown."""
+        try:
+            s = self.controls.settings()
+        except ValueError:
+            return
+        self.start_run(s)
+
+    @Slot(str)
+    def _on_mode_changed(self, mode: str) -> None:
+        if self.sender() is not self.worker:
+            return
+        playing = mode == PLAYING
+        self.controls.set_playing(playing)
+        self.canvas.set_editable(mode == PAUSED)
+        if not playing:
+            self._flush_views()
+        self.run_state_changed.emit(playing)
+
+    @Slot(str)
+    def _on_worker_failed(self, message: str) -> None:
+        if self.sender() is not self.worker:
+            return
+        self.show_banner(message, "error")
+        self._log(message)
+
+    def _on_eta_edited(self, eta: float) -> None:
+        if self.worker is not None:
+            self.worker.set_eta(eta)
+        if self.settings is not None:
+            self.settings = RunSettings(self.settings.dataset, self.settings.sizes, eta,
+                                       self.settings.batch_size, self.settings.epochs,
+                                       self.settings.seed, self.settings.dtype)
+
+    def _on_speed_changed(self, rate: float) -> None:
+        if self.worker is not None:
+            self.worker.set_speed(rate)
+
+    def _on_settings_edited(self) -> None:
+        try:
+            s = self.controls.settings()
+        except ValueError:
+            return
+        if self.settings is not None and s.without_eta() == self.settings.without_eta():
+            self.controls.set_pending(False)
+            return
+        untouched = self.snapshot is None or self.snapshot.progress.examples_seen == 0
+        if untouched and not self.playing:
+            self.start_run(s)  # nothing trained yet: apply at once
+        else:
+            self.controls.set_pending(True)
+
+    # -- snapshots in ----------------------------------------------------------------------------
+    @Slot()
+    def _on_update_ready(self) -> None:
+        worker = self.sender()
+        if not isinstance(worker, TrainingWorker):
+            worker = self.worker
+        update = worker.take()
+        if worker is not self.worker:
+            return  # a stale signal from a run that was replaced
+        self.recorder.add(update.records, update.snapshot)
+        self._live_records.extend(update.records)
+        if update.snapshot is not None:
+            self._live_snapshot = update.snapshot
+        if self.replay_mode.active:
+            return  # replaying: the live run goes on (or waits) out of sight
+        self._pending_cost.extend(r for r in update.records if r.examples_seen)
+        self._pending_epochs.extend(r for r in update.records if r.kind == EPOCH)
+        for rec in update.records:
+            self._on_record(rec)
+        if update.snapshot is not None:
+            self.show_snapshot(update.snapshot)
+
+    def _on_record(self, rec: Progress) -> None:
+        self._records_seen += 1
+        if rec.kind == EPOCH:
+            line = rec.transcript_line()
+            if rec.validation_correct is not None:
+                line += f"   (validation {rec.validation_correct} / {rec.validation_total})"
+            self._log(line)
+        elif rec.kind == DIVERGED:
+            self._log(rec.message)
+            self.show_banner(rec.message, "error")
+        elif rec.kind == DONE:
+            self._log(f"Finished {rec.epoch + 1} epochs in {rec.seconds:.1f} s of training.")
+            self.status_changed.emit("Run finished: Reset (R) starts a new one")
+        elif rec.kind == EDIT:
+            pct = 100.0 * rec.test_correct / rec.test_total
+            self._log(f"Edited by hand: {rec.message}; test accuracy now "
+                      f"{rec.test_correct} / {rec.test_total} ({pct:.2f}%)")
+            self.status_changed.emit(f"Test accuracy after your edit: {pct:.2f}%")
+
+    def show_snapshot(self, snap: Snapshot, live: bool = True) -> None:
+        if live:
+            self.snapshot = snap
+        self.canvas.set_snapshot(snap)
+        self._views_snapshot = snap
+        full_speed = self.playing and float(self.controls.speed_combo.currentData()) == 0
+        if not (full_speed or (self.replay is not None and self.replay.playing)):
+            self._flush_views()  # stepping, slowed down or paused: show every state
+        p = snap.progress
+        if p.kind == EPOCH and live:
+            self._explain_epoch(snap)
+        self._update_status(p)
+        if live:
+            self.snapshot_shown.emit(snap)
+
+    @Slot()
+    def _flush_views(self) -> None:
+        """Bring the plots, example and heatmap up to date."""
+        self._flush_plots()
+        self._flush_example()
+
+    def _flush_plots(self, which: str = "both") -> None:
+        """Hand queued records to the cost plot, the accuracy plot, or both."""
+        if which in ("both", "cost") and self._pending_cost:
+            records, self._pending_cost = self._pending_cost, []
+            self.plots.cost_plot.extend(records)
+        if which in ("both", "accuracy") and self._pending_epochs:
+            records, self._pending_epochs = self._pending_epochs, []
+            for r in records:
+                self.plots.accuracy_plot.add_progress(r)
+
+    def _flush_example(self) -> None:
+        snap, self._views_snapshot = self._views_snapshot, None
+        if snap is not None:
+            self.heatmap.set_snapshot(snap)
+            self._update_example(snap)
+
+    @Slot()
+    def _on_slow_tick(self) -> None:
+        """At full speed the pyqtgraph views refresh on this timer, not per snapshot: they
+        repaint their axes on every change, and at 30 updates a second they would keep the GUI
+        thread busy. Cost plot, accuracy plot and example take turns so no tick is long."""
+        self._slow_turn = (self._slow_turn + 1) % 3
+        if self._slow_turn == 0:
+            self._flush_plots("cost")
+        elif self._slow_turn == 1:
+            self._flush_plots("accuracy")
+        else:
+            self._flush_example()
+
+    def _explain_epoch(self, snap: Snapshot) -> None:
+        """Say in words what a stuck run is doing, instead of leaving a flat plot."""
+        p, ds = snap.progress, self.dataset
+        acc = p.test_accuracy
+        if ds is None or acc is None or not ds.is_classification:
+            return
+        chance = 1.0 / ds.n_outputs
+        if acc >= 2 * chance:
+            if self.banner.property("kind") == "warning":
+                self.hide_banner()
+            return
+        # Only a stuck run pays for measuring saturation.
+        sat = saturation(snap, ds.inputs(ds.test.head(300), snap.weights[0].dtype))
+        if acc < 2 * chance and sat > 0.5:
+            self.show_banner(
+                f"Stuck near chance ({100 * acc:.1f}%) at \u03b7 = {p.eta:g}: "
+                f"{100 * sat:.0f}% of the sigmoid neurons are saturated (output within "
+                f"{SATURATED} of 0 or 1), where their slope \u03c3'(z) is nearly zero. The "
+                "gradient that should correct them vanishes, so the steps are too large to "
+                "learn and too flat to recover. Try \u03b7 = 3.", "warning")
+        elif p.epoch >= self.start_epoch + 1 and p.eta < 0.05:
+            self.show_banner(
+                f"Learning slowly at \u03b7 = {p.eta:g}: each step moves the weights very "
+                "little, so after this many epochs the network is still close to where it "
+                "started. Try \u03b7 = 3.", "warning")
+
+    def _update_status(self, p: Progress) -> None:
+        if p.seconds > 0 and p.examples_seen:
+            speed = p.examples_seen / p.seconds
+        else:
+            speed = 0.0
+        batches = f"{p.batch}/{p.batches_per_epoch}" if p.batches_per_epoch else "0"
+        text = (f"Epoch {p.epoch}  \u00b7  mini-batch {batches}  \u00b7  "
+                f"{p.examples_seen:,} examples seen  \u00b7  {speed:,.0f} examples/s  \u00b7  "
+                f"\u03b7 = {p.eta:g}")
+        if p.test_accuracy is not None:
+            text += f"  \u00b7  test accuracy {100 * p.test_accuracy:.2f}%"
+        self.status_changed.emit(text)
+
+    # -- example browsing -------------------------------------------------------------------------
+    @Slot(int)
+    def show_example(self, index: int) -> None:
+        if self.dataset is None:
+            return
+        n = len(self.dataset.test)
+        index %= n
+        self._example_index = index
+        if self.example_spin.value() != index:
+            self.example_spin.blockSignals(True)
+            self.example_spin.setValue(index)
+            self.example_spin.blockSignals(False)
+        self._update_example()
+
+    def shown_snapshot(self) -> Snapshot | None:
+        """What the canvas shows: the replay's frame while replaying, else the live run."""
+        if self.replay is not None and self.replay.frame_count:
+            return self.replay.frame(self.replay.position)
+        return self.snapshot
+
+    def example_input(self) -> np.ndarray | None:
+        """The chosen test example as a network input column (n_0,)."""
+        ds = self.dataset
+        if ds is None:
+            return None
+        return ds.test.x[self._example_index].astype(np.float64) * ds.scale
+
+    def _update_example(self, snap: Snapshot | None = None) -> None:
+        ds, snap = self.dataset, snap or self.shown_snapshot()
+        if ds is None or snap is None or snap.sizes[0] != ds.n_inputs:
+            return
+        x = self.example_input()
+        acts = [x]
+        a = x[:, None]
+        for w, b in zip(snap.weights, snap.biases):
+            a = sigmoid(w @ a + b)
+            acts.append(a[:, 0])
+        self.canvas.set_activations(acts)
+        image = None
+        if ds.image_shape is not None:
+            image = ds.test.x[self._example_index].reshape(ds.image_shape) * ds.scale
+            key = (id(ds), self._example_index)
+            if self._image_shown != key:  # the image only changes with the example
+                self._image_shown = key
+                self.canvas.set_input_image(image)
+        label = None if ds.test.labels is None else int(ds.test.labels[self._example_index])
+        self.example.set_example(image, label, acts[-1])
+
+    @Slot(bool)
+    def _on_grid_toggled(self, on: bool) -> None:
+        if self.dataset is not None and self.dataset.image_shape is None and on:
+            self.grid_box.setChecked(False)  # truth tables have no image to draw
+            return
+        self.canvas.set_input_mode("grid" if on else "column")
+        self._image_shown = None
+        self._update_example()
+
+    # -- clicks on the canvas -------------------------------------------------------------------
+    @Slot(int, int)
+    def _on_neuron_clicked(self, layer: int, index: int) -> None:
+        ds = self.dataset
+        if layer == 1 and ds is not None and ds.image_shape is not None:
+            self.heatmap.set_image_shape(ds.image_shape)
+            self.heatmap.set_neuron(0, index)
+            self.heatmap_label.setText(f"Incoming weights of hidden neuron {index}, drawn "
+                                       f"as a {ds.image_shape[0]}x{ds.image_shape[1]} image "
+                                       "(blue positive, orange negative).")
+
+    @Slot(int, int, int)
+    def _on_weight_edit(self, layer: int, j: int, k: int) -> None:
+        if self.snapshot is None or self.worker is None or self.playing:
+            return
+        old = float(self.snapshot.weights[layer][j, k])
+        value, ok = QInputDialog.getDouble(
+            self, "Edit weight",
+            f"Weight from neuron {k} of layer {layer} to neuron {j} of layer {layer + 1}:",
+            old, -1e6, 1e6, 4)
+        if ok and value != old:
+            self.worker.edit_parameter(layer, j, k, value)
+
+    @Slot(int, int)
+    def _on_bias_edit(self, layer: int, j: int) -> None:
+        if self.snapshot is None or self.worker is None or self.playing:
+            return
+        old = float(self.snapshot.biases[layer][j, 0])
+        value, ok = QInputDialog.getDouble(
+            self, "Edit bias", f"Bias of neuron {j} in layer {layer + 1}:", old, -1e6, 1e6, 4)
+        if ok and value != old:
+            self.worker.edit_parameter(layer, j, None, value)
+
+    # -- recording (RunRecorder) ---------------------------------------------------------------
+    @property
+    def recording(self) -> bool:
+        return self.recorder.active
+
+    def start_recording(self, path: str | Path) -> None:
+        """Record this run from now on (snapshots and metrics) to ``path``.
+
+        Raises OSError if the file cannot be created; nothing changes then.
+        """
+        if self.dataset is None:
+            raise ValueError("there is no run to record yet")
+        self.recorder.start(path, self.settings, self._live_snapshot)
+
+    def stop_recording(self) -> Path | None:
+        """Finish the file (atomically) and return its path."""
+        return self.recorder.stop()
+
+    @Slot(str)
+    def _on_recording_failed(self, message: str) -> None:
+        self.show_banner(message, "error")
+
+    # -- replay (ReplayMode) -----------------------------------------------------------------
+    @property
+    def replay(self) -> ReplayController | None:
+        return self.replay_mode.controller
+
+    def open_recording(self, path: str | Path) -> str | None:
+        """Replay a recording through the canvas and plots. Returns a damage note, if any.
+
+        Raises RecordingError for a file that is not a recording (nothing changes then).
+        """
+        recording = read_replayable(path)
+        self.pause()
+        self.leave_replay()
+        self.replay_mode.enter(recording)
+        self._image_shown = None
+        first = recording.frames[0]
+        self.show_banner(f"Replaying {Path(path).name}: {recording.header.get('dataset', '')} "
+                         f"{list(first.sizes)}. Nothing is recomputed; 'Back to live training' "
+                         "returns to your run.", "info")
+        return recording.damaged
+
+    @Slot(object)
+    def _on_replay_frame(self, snap: Snapshot) -> None:
+        self.show_snapshot(snap, live=False)
+
+    def leave_replay(self) -> None:
+        """Back to the live run: its network, plots and example."""
+        if not self.replay_mode.leave():
+            return
+        self.hide_banner()
+        snap = self._live_snapshot
+        if snap is not None:
+            self.canvas.set_network(snap.sizes, snap.weights, snap.biases,
+                                    unit_names=_unit_names(self.dataset, snap.sizes))
+            self._image_shown = None
+        self.plots.clear()
+        self.plots.extend(r for r in self._live_records if r.examples_seen)
+        if snap is not None:
+            self.show_snapshot(snap)
+
+    # -- files (network_files) -----------------------------------------------------------------
+    def current_network(self) -> Network | None:
+        """A copy of the network as last shown (pause first for the very latest)."""
+        return network_from(self.snapshot)
+
+    def save_network(self, path: str | Path) -> Path:
+        return save_run_network(path, self.settings, self.snapshot)
+
+    def open_network(self, path: str | Path) -> None:
+        """Load a saved network and make it the current one (raises NetworkFileError)."""
+        net, s, start_epoch = open_run_network(path, self.settings)  # raises before changes
+        self.controls.show_settings(s)
+        self.controls.set_lesson(f"Loaded from {Path(path).name}.")
+        self.start_run(s, network=net, start_epoch=start_epoch)
+        self._log(f"Opened {path}")
+
+    def remember_settings(self) -> None:
+        """Keep the current run settings for the next start (QSettings)."""
+        if self.settings is not None:
+            s = self.settings
+            settings_store().setValue("studio/run", json.dumps({
+                "dataset": s.dataset, "sizes": list(s.sizes), "eta": s.eta,
+                "batch_size": s.batch_size, "epochs": s.epochs, "seed": s.seed,
+                "dtype": s.dtype}))
+
+    @staticmethod
+    def saved_settings() -> RunSettings | None:
+        """The settings remembered from last time, or None (also for a damaged entry)."""
+        raw = settings_store().value("studio/run")
+        if not raw:
+            return None
+        try:
+            d = json.loads(str(raw))
+            s = RunSettings(str(d["dataset"]), tuple(int(n) for n in d["sizes"]),
+                            float(d["eta"]), int(d["batch_size"]), int(d["epochs"]),
+                            int(d["seed"]), str(d["dtype"]))
+            TrainConfig(epochs=s.epochs, batch_size=s.batch_size, eta=s.eta).validate()
+            if s.dtype not in ("float32", "float64") or min(s.sizes) < 1:
+                return None
+            return s
+        except (ValueError, KeyError, TypeError):
+            return None
+
+    def set_secondary_visible(self, visible: bool) -> None:
+        """Presenter mode hides what a lecturer does not need on screen (the settings panel,
+        the log, the weight heatmap) and gives the canvas, example and plots the room."""
+        self.splitter.widget(0).setVisible(visible)
+        self.bottom_tabs.tabBar().setVisible(visible)
+        if not visible:
+            self.bottom_tabs.setCurrentWidget(self.plots)
+        for w in (self.heatmap, self.heatmap_label):
+            w.setVisible(visible)
+        middle, centre = self.inner_splitters
+        total = max(1, centre.height())
+        centre.setSizes([int(total * 0.58), int(total * 0.42)] if not visible
+                        else [int(total * 0.6), int(total * 0.4)])
+
+    def apply_session(self, session) -> None:
+        """Restore a session's settings, network and chosen example."""
+        s = RunSettings(session.dataset, tuple(session.sizes), session.eta, session.batch_size,
+                        session.epochs, int(session.seed or 0), session.dtype)
+        self.controls.show_settings(s)
+        epoch = (session.network_meta or {}).get("epoch")
+        start = 0 if epoch is None else int(epoch) + 1
+        self._example_index = max(0, int(session.example_index))
+        self.start_run(s, network=session.network, start_epoch=start)
+
+    # -- messages -------------------------------------------------------------------------------
+    def show_banner(self, text: str, kind: str = "info") -> None:
+        self.banner.setText(text)
+        self.banner.setProperty("kind", kind)
+        self.banner.style().unpolish(self.banner)
+        self.banner.style().polish(self.banner)
+        self.banner.show()
+
+    def hide_banner(self) -> None:
+        self.banner.hide()
+        self.banner.setProperty("kind", "")
+
+    def _log(self, text: str) -> None:
+        self.log.appendPlainText(text)
+
+    # -- shutdown ------------------------------------------------------------------------------
+    def _stop_worker(self) -> None:
+        worker, self.worker = self.worker, None
+        if worker is not None:
+            worker.update_ready.disconnect(self._on_update_ready)
+            if worker.stop(3000):
+                worker.deleteLater()
+            else:  # never delete a running QThread: keep it until it ends
+                worker.finished.connect(worker.deleteLater)
+
+    def shutdown(self) -> None:
+        """Stop every thread this view started (the window is closing); finish a recording."""
+        if self.recorder.active:
+            try:
+                self.stop_recording()
+            except OSError:
+                pass
+        self.replay_mode.stop()
+        self._stop_worker()
+        if self._data_job is not None:
+            self._data_job.cancel()
+            self._data_job.wait(3000)
+            self._data_job = None
+
+
+def _unit_names(dataset: Dataset, sizes) -> list | None:
+    names: list = [None] * len(sizes)
+    if dataset.input_names and len(dataset.input_names) == sizes[0]:
+        names[0] = list(dataset.input_names)
+    if dataset.output_names and len(dataset.output_names) == sizes[-1]:
+        names[-1] = list(dataset.output_names)
+    return names
+

@@ -1,0 +1,311 @@
+"""Session files and `nnviz open`: round trips, damage, versions, --check output and exit codes."""
+
+from __future__ import annotations
+
+import base64
+import json
+import shutil
+
+import numpy as np
+import pytest
+
+from nnviz.cli import main
+from nnviz.core.circuits.model import Circuit
+from nnviz.core.files.recording import RecordingWriter, make_header
+from nnviz.core.files.session import (
+    Session,
+    SessionError,
+    describe_session,
+    load_session,
+    save_session,
+)
+from nnviz.core.learning.network import Network
+from nnviz.core.learning.snapshot import CHUNK, EPOCH, Progress, Snapshot
+from tests.conftest import ROOT
+
+XOR = ROOT / "data" / "circuits" / "xor.json"
+
+
+def full_session(tmp_path) -> Session:
+    net = Network([64, 12, 10], seed=4, dtype="float32")
+    net.weights[1][3, 5] = 1.25  # something a fresh Network(seed=4) would not have
+    rec = tmp_path / "runs" / "eta3.nnrec"
+    rec.parent.mkdir()
+    rec.write_bytes(b"placeholder")
+    return Session(
+        dataset="digits", sizes=[64, 12, 10], eta=0.5, batch_size=7, epochs=11, seed=42,
+        dtype="float32", network=net, network_meta={"epoch": 3, "test_correct": 271},
+        example_index=123, circuit=json.loads(XOR.read_text()), tab="training",
+        layout=base64.b64encode(b"\x00\x01window-state\xff").decode(), presenter=True,
+        recording=rec, settings={"speed": 2, "show_biases": False}, title="Lecture 3",
+    )
+
+
+def test_round_trip_keeps_every_field(tmp_path):
+    s = full_session(tmp_path)
+    path = save_session(tmp_path / "lecture.nnviz", s)
+    assert path == tmp_path / "lecture.nnviz"
+    data = json.loads(path.read_text())
+    assert data["format"] == "nnviz-session" and data["version"] == 1
+    assert data["network"]["encoding"] == "npz-base64"
+    assert data["recording"]["relative"] == "runs/eta3.nnrec"
+    back = load_session(path)
+    for name in ("dataset", "sizes", "eta", "batch_size", "epochs", "seed", "dtype",
+                 "network_meta", "example_index", "circuit", "tab", "layout", "presenter",
+                 "settings", "title"):
+        assert getattr(back, name) == getattr(s, name), name
+    assert back.recording == s.recording.resolve()
+    assert back.network.sizes == [64, 12, 10] and back.network.dtype == np.float32
+    for w, w0 in zip(back.network.weights, s.network.weights, strict=True):
+        np.testing.assert_array_equal(w, w0)
+    for b, b0 in zip(back.network.biases, s.network.biases, strict=True):
+        np.testing.assert_array_equal(b, b0)
+    assert Circuit.from_dict(back.circuit).truth_table() == Circuit.load(XOR).truth_table()
+    # saving what was loaded gives the same file apart from the time stamp
+    again = save_session(tmp_path / "again.nnviz", back)
+    a, b = json.loads(path.read_text()), json.loads(again.read_text())
+    a.pop("saved"), b.pop("saved")
+    assert a["recording"]["absolute"] == b["recording"]["absolute"]
+    a.pop("recording"), b.pop("recording")
+    assert a == b
+
+
+def test_minimal_session_round_trip(tmp_path):
+    path = save_session(tmp_path / "plain", Session())
+    assert path.suffix == ".nnviz"
+    back = load_session(path)
+    assert back == Session()
+
+
+def test_recording_found_after_moving_the_folder(tmp_path):
+    s = full_session(tmp_path)
+    save_session(tmp_path / "lecture.nnviz", s)
+    moved = tmp_path.parent / (tmp_path.name + "-moved")
+    shutil.copytree(tmp_path, moved)
+    (tmp_path / "runs" / "eta3.nnrec").unlink()
+    back = load_session(moved / "lecture.nnviz")
+    assert back.recording == (moved / "runs" / "eta3.nnrec").resolve()
+    shutil.rmtree(moved)
+
+
+def test_saving_replaces_atomically_and_leaves_no_temp_file(tmp_path, monkeypatch):
+    path = save_session(tmp_path / "s.nnviz", Session(title="first"))
+    import nnviz.core.files.session as session_mod
+
+    def broken_replace(src, dst):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(session_mod.os, "replace", broken_replace)
+    with pytest.raises(OSError):
+        save_session(path, Session(title="second"))
+    monkeypatch.undo()
+    assert load_session(path).title == "first"  # the old file is untouched
+    assert [p.name for p in tmp_path.iterdir()] == ["s.nnviz"]
+
+
+def test_bad_values_are_refused_before_writing(tmp_path):
+    with pytest.raises(SessionError, match="training.eta"):
+        save_session(tmp_path / "x.nnviz", Session(eta=-1.0))
+    with pytest.raises(SessionError, match="ui.layout"):
+        save_session(tmp_path / "x.nnviz", Session(layout="not base64!"))
+    with pytest.raises(SessionError, match="circuit"):
+        save_session(tmp_path / "x.nnviz", Session(circuit={"format": "nope"}))
+    assert not (tmp_path / "x.nnviz").exists()
+
+
+@pytest.mark.parametrize(
+    "damage, message",
+    [
+        (lambda t: t[: len(t) // 2], "damaged or not a session file"),
+        (lambda t: "\x00\xff garbage", "damaged or not a session file"),
+        (lambda t: json.dumps({"format": "something-else", "version": 1}),
+         "not an nnviz session file"),
+        (lambda t: t.replace('"epochs": 11', '"epochs": "many"'), "training.epochs"),
+        (lambda t: t.replace('"batch_size": 7', '"batch_size": 0'), "training.batch_size"),
+        (lambda t: t.replace('"sizes": [\n   64,', '"sizes": [\n   -64,'), "training.sizes"),
+        (lambda t: t.replace('"dtype": "float32"', '"dtype": "int8"'), "training.dtype"),
+        (lambda t: t.replace('"presenter": true', '"presenter": "yes"'), "ui.presenter"),
+        (lambda t: _cut_network(t), "network"),
+        (lambda t: t.replace('"format": "nnviz-circuit"', '"format": "x"'), "circuit"),
+    ],
+)
+def test_damaged_files_give_session_error(tmp_path, damage, message):
+    path = save_session(tmp_path / "lecture.nnviz", full_session(tmp_path))
+    text = path.read_text()
+    damaged = damage(text)
+    assert damaged != text
+    path.write_bytes(damaged.encode("utf-8", "surrogateescape")
+                     if isinstance(damaged, str) else damaged)
+    with pytest.raises(SessionError, match=message) as info:
+        load_session(path)
+    assert "lecture.nnviz" in str(info.value)
+
+
+def _cut_network(text: str) -> str:
+    data = json.loads(text)
+    blob = data["network"]["data"]
+    data["network"]["data"] = blob[: len(blob) // 2 // 4 * 4]  # valid base64, cut npz
+    return json.dumps(data)
+
+
+def test_non_utf8_file_is_a_session_error(tmp_path):
+    path = tmp_path / "bin.nnviz"
+    path.write_bytes(b"\xff\xfe\x00\x00junk")
+    with pytest.raises(SessionError, match="not a session file"):
+        load_session(path)
+    with pytest.raises(SessionError, match="no such file"):
+        load_session(tmp_path / "missing.nnviz")
+
+
+@pytest.mark.parametrize("version, extra", [(2, "update nnviz"), ("1", "choose a session"),
+                                            (None, "choose a session")])
+def test_unknown_version_names_it(tmp_path, version, extra):
+    path = save_session(tmp_path / "s.nnviz", Session())
+    data = json.loads(path.read_text())
+    data["version"] = version
+    path.write_text(json.dumps(data))
+    with pytest.raises(SessionError, match=f"version {version!r}.*reads version 1.*{extra}"):
+        load_session(path)
+
+
+def test_unknown_keys_are_ignored(tmp_path):
+    path = save_session(tmp_path / "s.nnviz", Session(tab="circuits"))
+    data = json.loads(path.read_text())
+    data["future_feature"] = {"x": 1}
+    data["ui"]["new_panel"] = True
+    path.write_text(json.dumps(data))
+    assert load_session(path).tab == "circuits"
+
+
+def test_describe_session(tmp_path):
+    line = describe_session(full_session(tmp_path))
+    assert line.startswith("session 'Lecture 3': digits [64, 12, 10], eta 0.5")
+    assert "network [64, 12, 10] after epoch 3 (271 correct)" in line
+    assert "recording eta3.nnrec" in line and "presenter mode" in line
+    assert "\n" not in line
+
+
+# -- nnviz open ---------------------------------------------------------------------------------
+
+
+def write_recording(path, damaged=False):
+    net = Network([2, 2, 1], seed=0)
+    header = make_header([2, 2, 1], dataset="xor", eta=2.0, batch_size=4, epochs=2, seed=0)
+    w = RecordingWriter(path, header)
+    for e in range(2):
+        p = Progress(CHUNK, e, 1, 2, 4 * e + 4, 0.3, 2.0, 0.1)
+        w.write(p, Snapshot.capture(net, p))
+        w.write(Progress(EPOCH, e, 2, 2, 4 * e + 8, 0.2, 2.0, 0.2, test_correct=3 + e,
+                         test_total=4))
+    w.close()
+    if damaged:
+        raw = path.read_bytes()
+        path.write_bytes(raw[: len(raw) - 40])
+    return path
+
+
+def test_open_check_session(tmp_path, capsys):
+    s = full_session(tmp_path)
+    write_recording(s.recording)
+    path = save_session(tmp_path / "lecture.nnviz", s)
+    assert main(["open", str(path), "--check"]) == 0
+    out, err = capsys.readouterr()
+    assert out.count("\n") == 1 and out.startswith("session 'Lecture 3'") and err == ""
+
+
+def test_open_check_session_with_missing_or_damaged_recording(tmp_path, capsys):
+    s = full_session(tmp_path)  # its recording is a placeholder, not a recording
+    path = save_session(tmp_path / "lecture.nnviz", s)
+    assert main(["open", str(path), "--check"]) == 1
+    out, err = capsys.readouterr()
+    assert out.startswith("session 'Lecture 3'")
+    assert err.startswith("warning: the session's recording cannot be used: eta3.nnrec is not")
+    write_recording(s.recording, damaged=True)
+    assert main(["open", str(path), "--check"]) == 1
+    assert "cut off after frame" in capsys.readouterr().err
+    write_recording(s.recording)
+    assert main(["open", str(path), "--check"]) == 0
+    s.recording.unlink()
+    assert main(["open", str(path), "--check"]) == 1
+    out, err = capsys.readouterr()
+    assert "recording eta3.nnrec (missing)" in out and "is missing" in err
+
+
+def test_open_check_recording(tmp_path, capsys):
+    path = write_recording(tmp_path / "run.nnrec")
+    assert main(["open", str(path), "--check"]) == 0
+    out, _ = capsys.readouterr()
+    assert out.strip() == ("recording: xor [2, 2, 1], eta 2, mini-batch 4, seed 0, 2 snapshots, "
+                           "2 / 2 epochs, last epoch 1: 4 / 4")
+
+
+def test_open_check_damaged_recording_exits_1(tmp_path, capsys):
+    path = write_recording(tmp_path / "cut.nnrec", damaged=True)
+    assert main(["open", str(path), "--check"]) == 1
+    out, err = capsys.readouterr()
+    assert out.startswith("recording:") and out.count("\n") == 1
+    assert err.startswith("warning: the recording cut.nnrec is cut off after frame")
+    assert err.count("\n") == 1
+
+
+def test_open_check_network_and_circuit(tmp_path, capsys):
+    from nnviz.core.files.network import save_network
+
+    npz = save_network(tmp_path / "net.npz", Network([4, 3, 2], seed=1),
+                       {"dataset": "digits", "epoch": 4})
+    assert main(["open", str(npz), "--check"]) == 0
+    assert capsys.readouterr().out.strip() == (
+        "network: [4, 3, 2], float64, trained on digits for 5 epochs")
+    assert main(["open", str(XOR), "--check"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("circuit ") and "NAND gates" in out
+
+
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (lambda d: d / "nothing.nnviz", "no such file"),
+        (lambda d: _write(d / "bad.nnviz", "{ not json"), "bad.nnviz is damaged"),
+        (lambda d: _write(d / "v9.nnviz", json.dumps({"format": "nnviz-session",
+                                                      "version": 9})), "version 9"),
+        (lambda d: _write(d / "notrec.nnrec", "hello"), "not an nnviz recording"),
+        (lambda d: _write(d / "notes.txt", "hello"), "not a file nnviz can open"),
+        (lambda d: d, "is a folder"),
+    ],
+)
+def test_open_errors_are_one_line_exit_2(tmp_path, capsys, make, message):
+    path = make(tmp_path)
+    assert main(["open", str(path), "--check"]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.count("\n") == 1 and err.startswith("nnviz open: error:") and message in err
+
+
+def _write(path, text):
+    path.write_text(text)
+    return path
+
+
+def test_open_without_check_starts_the_app_with_the_file(tmp_path, monkeypatch):
+    import nnviz.ui.shell.app as app
+
+    seen = {}
+
+    def fake_run_app(args):
+        seen["open_file"] = args.open_file
+        seen["present"] = args.present
+        return 0
+
+    monkeypatch.setattr(app, "run_app", fake_run_app)
+    path = save_session(tmp_path / "lecture.nnviz", Session())
+    assert main(["--present", "open", str(path)]) == 0
+    assert seen == {"open_file": str(path.resolve()), "present": True}
+    assert main(["open", str(path), "--present"]) == 0
+    assert seen["present"] is True
+    assert main(["open", str(path)]) == 0
+    assert seen["present"] is False
+    # a broken file never reaches the app
+    seen.clear()
+    _write(tmp_path / "broken.nnviz", "{")
+    assert main(["open", str(tmp_path / "broken.nnviz")]) == 2
+    assert seen == {}

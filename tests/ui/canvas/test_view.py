@@ -1,0 +1,343 @@
+"""NetworkCanvas: building, live recolouring without new items, hit-testing, elision, export."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPoint, Qt
+
+from nnviz.core.learning.network import Network
+from nnviz.core.learning.snapshot import CHUNK, Progress, Snapshot
+from nnviz.ui.canvas.layout import KEEP_OTHER, layout_layers
+from nnviz.ui.canvas.style import N_LEVELS, NEGATIVE, POSITIVE
+from nnviz.ui.canvas.view import NetworkCanvas
+
+
+def make_canvas(qtbot, sizes, seed=0, **kw) -> tuple[NetworkCanvas, Network]:
+    net = Network(sizes, seed=seed)
+    canvas = NetworkCanvas()
+    qtbot.addWidget(canvas)
+    canvas.resize(900, 650)
+    canvas.set_network(net.sizes, net.weights, net.biases, **kw)
+    return canvas, net
+
+
+def snapshot_of(net: Network) -> Snapshot:
+    return Snapshot.capture(net, Progress(CHUNK, 0, 1, 10, 10, 0.5, 3.0, 0.1))
+
+
+@pytest.mark.parametrize(
+    "sizes, shown",
+    [([784, 30, 10], [16, 30, 10]), ([64, 30, 10], [64, 30, 10]), ([2, 3, 1], [2, 3, 1])],
+)
+def test_builds_with_expected_shown_units_and_edges(qtbot, sizes, shown):
+    canvas, _ = make_canvas(qtbot, sizes)
+    assert [item.layout.shown.size for item in canvas.neuron_items] == shown
+    # One item per layer and per layer pair, not one per weight.
+    assert len(canvas.edge_items) == len(sizes) - 1
+    for l, item in enumerate(canvas.edge_items):
+        assert item.j.size == shown[l] * shown[l + 1]
+        assert item.bucket_counts.sum() == item.j.size and item.bucket_counts[-1] == 0
+    assert len(canvas.scene().items()) == 2 * len(sizes) - 1
+
+
+def test_output_layer_labelled_by_digit(qtbot):
+    canvas, _ = make_canvas(qtbot, [784, 30, 10])
+    assert canvas.neuron_items[-1].labels == [str(d) for d in range(10)]
+
+
+def test_unit_names_are_drawn_and_used_in_info(qtbot):
+    names = [["x1", "x2"], ["a", "b", "c"], ["sum"]]
+    canvas, net = make_canvas(qtbot, [2, 3, 1], unit_names=names, layer_names=["in", "g", "out"])
+    assert [item.labels for item in canvas.neuron_items] == names
+    assert [item.title for item in canvas.neuron_items] == ["in", "g", "out"]
+    info = canvas.neuron_info(2, 0)
+    assert "sum" in info
+    assert f"{float(net.biases[1][0, 0]):+.4f}" in info
+    # The biggest incoming weight is listed first, by its source's name.
+    k = int(np.argmax(np.abs(net.weights[1][0])))
+    assert info.splitlines()[3].strip().startswith(f"from {names[1][k]}:")
+
+
+def test_snapshot_recolours_without_new_items(qtbot):
+    canvas, net = make_canvas(qtbot, [784, 30, 10])
+    items_before = list(canvas.scene().items())
+    edge_before = canvas.edge_items[1]
+    counts_before = edge_before.bucket_counts.copy()
+    # Make every hidden->output weight strongly negative: all edges fall in negative buckets.
+    net.weights[1][:] = -np.abs(net.weights[1]) - 0.01
+    canvas.set_snapshot(snapshot_of(net))
+    canvas.flush()
+    assert list(canvas.scene().items()) == items_before
+    assert canvas.edge_items[1] is edge_before
+    counts = edge_before.bucket_counts
+    assert not np.array_equal(counts, counts_before)
+    assert counts[:N_LEVELS].sum() == 300 and counts[N_LEVELS:].sum() == 0
+
+
+def test_snapshot_with_new_sizes_rebuilds(qtbot):
+    canvas, _ = make_canvas(qtbot, [784, 30, 10])
+    canvas.set_snapshot(snapshot_of(Network([64, 20, 10], seed=1)))
+    assert canvas.sizes == (64, 20, 10)
+    assert canvas.edge_items[0].j.size == 64 * 20
+
+
+def test_fast_snapshots_are_coalesced_to_the_newest(qtbot):
+    canvas, net = make_canvas(qtbot, [2, 3, 1])
+    canvas.set_max_fps(5)
+    canvas.set_snapshot(snapshot_of(net))  # drawn at once, starts the limit
+    net.weights[0][:] = 1.0
+    canvas.set_snapshot(snapshot_of(net))
+    net.weights[0][:] = -1.0
+    canvas.set_snapshot(snapshot_of(net))
+    assert canvas.weights[0][0, 0] != -1.0  # still waiting
+    qtbot.waitUntil(lambda: canvas.weights[0][0, 0] == -1.0, timeout=2000)
+
+
+def test_bias_ring_colour_follows_sign(qtbot):
+    canvas, net = make_canvas(qtbot, [2, 3, 1])
+    net.biases[0][:, 0] = [2.0, -2.0, 0.5]
+    canvas.set_snapshot(snapshot_of(net))
+    canvas.flush()
+    layer = canvas.neuron_items[1]
+    assert layer.ring_of(0).color() == POSITIVE
+    assert layer.ring_of(1).color() == NEGATIVE
+    assert layer.ring_of(0).widthF() > layer.ring_of(2).widthF()
+
+
+def test_activations_fill_neurons(qtbot):
+    canvas, net = make_canvas(qtbot, [2, 3, 1])
+    zs, acts = net.forward_pass(np.array([[1.0], [0.0]]))
+    canvas.set_activations([a[:, 0] for a in acts])
+    fill_on = canvas.neuron_items[0].fill_of(0)
+    fill_off = canvas.neuron_items[0].fill_of(1)
+    assert fill_on.lightness() < 60 < 200 < fill_off.lightness()  # ink dark, paper light
+    assert "activation a = 1.0000" in canvas.neuron_info(0, 0)
+    with pytest.raises(ValueError):
+        canvas.set_activations([np.zeros(2), np.zeros(4), np.zeros(1)])
+    canvas.set_activations(None)
+    assert canvas.activations is None
+
+
+def test_elides_a_200_neuron_layer(qtbot):
+    canvas, _ = make_canvas(qtbot, [10, 200, 10])
+    hidden = canvas.neuron_items[1].layout
+    assert hidden.elided and hidden.shown.size == 2 * KEEP_OTHER
+    assert hidden.shown[0] == 0 and hidden.shown[-1] == 199
+    assert canvas.neuron_center(1, 100) is None
+    assert canvas.neuron_center(1, 199) is not None
+    # Edges exist only for shown units.
+    assert set(canvas.edge_items[0].j.tolist()) == set(hidden.shown.tolist())
+    # The ellipsis sits between the kept head and tail.
+    ys = hidden.ys
+    assert ys[KEEP_OTHER - 1] < hidden.ellipsis_y < ys[KEEP_OTHER]
+
+
+def test_layout_keeps_100_in_full():
+    lay = layout_layers([784, 100, 10])
+    assert lay[1].shown.size == 100 and not lay[1].elided
+    assert lay[0].elided
+
+
+def test_edge_at_midpoint_hits_that_edge(qtbot):
+    canvas, _ = make_canvas(qtbot, [784, 30, 10])
+    for l, j, k in [(0, 5, 3), (0, 29, 783), (1, 9, 0), (1, 4, 17)]:
+        mid = canvas.edge_midpoint(l, j, k)
+        assert mid is not None
+        assert canvas.edge_at(mid, pixels=0.5) == (l, j, k)
+    assert canvas.edge_midpoint(0, 0, 400) is None  # an elided input has no edge drawn
+
+
+def test_neuron_at_and_click_signals(qtbot):
+    canvas, _ = make_canvas(qtbot, [2, 3, 1])
+    canvas.show()
+    qtbot.waitExposed(canvas)
+    center = canvas.neuron_center(1, 2)
+    assert canvas.neuron_at(center) == (1, 2)
+    view_pos = canvas.mapFromScene(center)
+    with qtbot.waitSignal(canvas.neuron_clicked) as sig:
+        qtbot.mouseClick(canvas.viewport(), Qt.MouseButton.LeftButton, pos=view_pos)
+    assert sig.args == [1, 2]
+    assert canvas.selected == (1, 2)
+
+
+def test_editable_click_requests_edits(qtbot):
+    canvas, _ = make_canvas(qtbot, [2, 3, 1])
+    canvas.show()
+    qtbot.waitExposed(canvas)
+    # A third of the way along x1 -> n2 (its midpoint is where x2 -> n1 crosses it).
+    a, b = canvas.neuron_center(0, 0), canvas.neuron_center(1, 1)
+    mid = canvas.mapFromScene(a + (b - a) * 0.35)
+    with qtbot.assertNotEmitted(canvas.weight_edit_requested):
+        qtbot.mouseClick(canvas.viewport(), Qt.MouseButton.LeftButton, pos=mid)
+    canvas.set_editable(True)
+    with qtbot.waitSignal(canvas.weight_edit_requested) as sig:
+        qtbot.mouseClick(canvas.viewport(), Qt.MouseButton.LeftButton, pos=mid)
+    assert sig.args == [0, 1, 0]
+    # x1 -> n1 is the topmost edge: a couple of pixels above it still picks it.
+    near = canvas.mapFromScene(canvas.edge_midpoint(0, 0, 0)) + QPoint(0, -2)
+    with qtbot.waitSignal(canvas.weight_edit_requested) as sig:
+        qtbot.mouseClick(canvas.viewport(), Qt.MouseButton.LeftButton, pos=near)
+    assert sig.args == [0, 0, 0]
+    far = near + QPoint(0, -12)
+    with qtbot.assertNotEmitted(canvas.weight_edit_requested):
+        qtbot.mouseClick(canvas.viewport(), Qt.MouseButton.LeftButton, pos=far)
+    out = canvas.mapFromScene(canvas.neuron_center(2, 0))
+    with qtbot.waitSignal(canvas.bias_edit_requested) as sig:
+        qtbot.mouseClick(canvas.viewport(), Qt.MouseButton.LeftButton, pos=out)
+    assert sig.args == [1, 0]
+
+
+def test_hover_emits_and_highlights(qtbot):
+    canvas, _ = make_canvas(qtbot, [2, 3, 1])
+    canvas.show()
+    qtbot.waitExposed(canvas)
+    pos = canvas.mapFromScene(canvas.neuron_center(1, 0))
+    with qtbot.waitSignal(canvas.neuron_hovered) as sig:
+        qtbot.mouseMove(canvas.viewport(), pos)
+    assert sig.args == [1, 0]
+    assert canvas.neuron_items[1].highlighted == 0
+
+
+def test_wheel_zoom_and_fit(qtbot):
+    canvas, _ = make_canvas(qtbot, [784, 30, 10])
+    canvas.show()
+    qtbot.waitExposed(canvas)
+    canvas.fit()
+    fitted = canvas.transform().m11()
+    canvas.scale(2.0, 2.0)
+    assert canvas.transform().m11() == pytest.approx(2 * fitted)
+    canvas.fit()
+    assert canvas.transform().m11() == pytest.approx(fitted)
+
+
+def test_exports(qtbot, tmp_path):
+    canvas, _ = make_canvas(qtbot, [784, 30, 10])
+    canvas.set_input_image(np.eye(28))
+    png, svg = tmp_path / "net.png", tmp_path / "net.svg"
+    assert canvas.export_png(str(png), scale=2)
+    assert canvas.export_svg(str(svg))
+    from PySide6.QtGui import QImage
+
+    img = QImage(str(png))
+    assert img.width() > 800 and img.height() > 800
+    text = svg.read_text()
+    assert text.lstrip().startswith("<?xml") and "<svg" in text
+
+
+def test_weight_heatmap_follows_snapshots(qtbot):
+    from nnviz.ui.canvas.view import WeightHeatmap
+
+    heat = WeightHeatmap()
+    qtbot.addWidget(heat)
+    net = Network([784, 30, 10], seed=0)
+    heat.set_snapshot(snapshot_of(net))
+    heat.set_neuron(0, 7)
+    np.testing.assert_array_equal(heat.image(), net.weights[0][7].reshape(28, 28))
+    lo, hi = heat.colorbar.levels()
+    assert lo == pytest.approx(-hi) and hi > 0  # symmetric: white means zero
+    net.weights[0][7] = np.arange(784) / 784.0
+    heat.set_snapshot(snapshot_of(net))
+    assert heat.image()[27, 27] == pytest.approx(783 / 784)
+    small = Network([64, 30, 10], seed=0)
+    heat.set_snapshot(snapshot_of(small))
+    assert heat.image().shape == (8, 8)
+
+
+def test_example_view_bars_and_verdict(qtbot):
+    from nnviz.ui.canvas.view import ExampleView
+
+    view = ExampleView()
+    qtbot.addWidget(view)
+    outputs = np.full(10, 0.05)
+    outputs[7] = 0.9
+    image = np.zeros((28, 28))
+    image[4:24, 14] = 1.0
+    view.set_example(image, 1, outputs)
+    np.testing.assert_allclose(view.bars.heights(), outputs)
+    assert view.bars.predicted == 7 and view.bars.label == 1
+    assert "network says 7" in view.verdict.text() and "wrong" in view.verdict.text()
+    np.testing.assert_array_equal(view.image_view.image(), image)
+    outputs[1] = 0.95
+    view.set_example(image, 1, outputs)
+    assert view.bars.predicted == 1 and view.verdict.text().endswith("right")
+
+
+def test_hovered_neuron_edges_are_emphasised(qtbot):
+    canvas, _ = make_canvas(qtbot, [784, 30, 10])
+    canvas._set_hovered((1, 4))
+    # 16 shown inputs feed hidden neuron 4, and it feeds all 10 outputs.
+    assert canvas.edge_items[0].focus_count() == 16
+    assert canvas.edge_items[1].focus_count() == 10
+    canvas._set_hovered((-1, -1))
+    assert canvas.edge_items[0].focus_count() == 0 == canvas.edge_items[1].focus_count()
+
+
+def test_live_updates_draw_fast_then_settle_smooth(qtbot):
+    canvas, net = make_canvas(qtbot, [784, 30, 10])
+    assert all(item.antialias for item in canvas.edge_items)
+    canvas.set_snapshot(snapshot_of(net))
+    assert canvas.is_live() and not any(item.antialias for item in canvas.edge_items)
+    qtbot.waitUntil(lambda: not canvas.is_live(), timeout=3000)
+    assert all(item.antialias for item in canvas.edge_items)
+
+
+def test_grid_input_mode(qtbot):
+    canvas, net = make_canvas(qtbot, [784, 30, 10])
+    canvas.set_input_mode("grid")
+    assert canvas.is_grid()
+    grid = canvas.neuron_items[0]
+    assert grid.grid_shape == (28, 28)
+    assert len(canvas.scene().items()) == 5  # still one item per layer and layer pair
+    # A pixel is found where it is drawn.
+    assert canvas.neuron_at(canvas.neuron_center(0, 5 * 28 + 17)) == (0, 5 * 28 + 17)
+    # With an input, each hidden neuron's aggregated line carries its weighted input.
+    x = np.zeros(784)
+    x[300:320] = 1.0
+    zs, acts = net.forward_pass(x[:, None])
+    canvas.set_activations([a[:, 0] for a in acts])
+    np.testing.assert_allclose(canvas.edge_items[0].net_inputs, net.weights[0] @ x)
+    # Focusing a hidden neuron paints its weights into the grid.
+    assert not grid.has_overlay()
+    canvas._set_hovered((1, 3))
+    assert grid.has_overlay()
+    canvas._set_hovered((-1, -1))
+    assert not grid.has_overlay()
+    canvas.set_input_mode("column")
+    assert not canvas.is_grid() and canvas.activations is not None
+
+
+def test_grid_pixel_click_edits_selected_neurons_weight(qtbot):
+    canvas, _ = make_canvas(qtbot, [64, 30, 10])
+    canvas.set_input_mode("grid")
+    canvas.show()
+    qtbot.waitExposed(canvas)
+    canvas.set_editable(True)
+    hidden = canvas.mapFromScene(canvas.neuron_center(1, 6))
+    qtbot.mouseClick(canvas.viewport(), Qt.MouseButton.LeftButton, pos=hidden)
+    assert canvas.selected == (1, 6)
+    pixel = canvas.mapFromScene(canvas.neuron_center(0, 8 * 3 + 2))
+    with qtbot.waitSignal(canvas.weight_edit_requested) as sig:
+        qtbot.mouseClick(canvas.viewport(), Qt.MouseButton.LeftButton, pos=pixel)
+    assert sig.args == [0, 6, 26]
+    assert canvas.selected == (1, 6)
+
+
+def test_grid_mode_falls_back_to_column_for_non_image_inputs(qtbot):
+    canvas, _ = make_canvas(qtbot, [2, 3, 1])
+    canvas.set_input_mode("grid")
+    assert not canvas.is_grid()
+    assert canvas.edge_items[0].j.size == 6
+
+
+def test_zero_weights_are_not_drawn_or_clickable(qtbot):
+    canvas, net = make_canvas(qtbot, [2, 3, 1])
+    net.weights[0][0, 0] = 0.0  # x1 -> n1: no connection
+    canvas.set_snapshot(snapshot_of(net))
+    canvas.flush()
+    item = canvas.edge_items[0]
+    assert item.bucket_counts[-1] == 1 and item.bucket_counts[:-1].sum() == 5
+    drawn = sum(len(lines) for _, lines in item._buckets)
+    assert drawn == 5
+    assert canvas.edge_at(canvas.edge_midpoint(0, 0, 0), pixels=0.5) is None
+    assert canvas.edge_at(canvas.edge_midpoint(0, 1, 1), pixels=0.5) == (0, 1, 1)

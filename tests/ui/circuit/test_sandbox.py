@@ -1,0 +1,585 @@
+"""The circuit sandbox tab: palette, keys, panels, levels, files, autosave, perceptron view."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from nnviz import paths
+from nnviz.core.circuits.levels import get_level
+from nnviz.core.circuits.model import Circuit, table_to_csv, table_to_markdown
+from nnviz.ui.circuit.commands import AddNodeCommand, AddWireCommand
+from nnviz.ui.circuit.items import BlockItem, NandItem
+from nnviz.ui.circuit.sandbox import CircuitSandbox, examples_dir, library_dir
+from nnviz.ui.circuit.scene import PART_MIME
+
+HALF_ADDER_WIRES = [
+    ("x1", "g1", 0), ("x2", "g1", 1), ("x1", "g2", 0), ("g1", "g2", 1), ("g1", "g3", 0),
+    ("x2", "g3", 1), ("g2", "g4", 0), ("g3", "g4", 1), ("g1", "g5", 0), ("g1", "g5", 1),
+    ("g4", "sum", 0), ("g5", "carry", 0),
+]
+
+
+@pytest.fixture
+def sandbox(qtbot):
+    w = CircuitSandbox()
+    qtbot.addWidget(w)
+    w.resize(1300, 800)
+    w.show()
+    qtbot.waitExposed(w)
+    yield w
+    w.shutdown()
+
+
+def build_half_adder(sb: CircuitSandbox) -> dict[str, int]:
+    """Place 2 inputs, 5 NANDs and 2 outputs and wire them, all through undo commands."""
+    c, stack = sb.circuit, sb.undo_stack
+
+    def add(kind, pos, name=None):
+        cmd = AddNodeCommand(c, kind, pos, name)
+        stack.push(cmd)
+        return cmd.node_id
+
+    ids = {
+        "x1": add("input", (0, 40), "x1"), "x2": add("input", (0, 200), "x2"),
+        "g1": add("nand", (140, 120)), "g2": add("nand", (300, 40)),
+        "g3": add("nand", (300, 200)), "g4": add("nand", (460, 120)),
+        "g5": add("nand", (460, 280)),
+        "sum": add("output", (620, 120), "sum"), "carry": add("output", (620, 280), "carry"),
+    }
+    for s, d, p in HALF_ADDER_WIRES:
+        stack.push(AddWireCommand(c, ids[s], 0, ids[d], p))
+    return ids
+
+
+def table_rows(panel) -> list[tuple]:
+    m = panel.model
+    return [
+        tuple(int(m.data(m.index(r, col))) for col in range(m.columnCount()))
+        for r in range(m.rowCount())
+    ]
+
+
+# -- building ----------------------------------------------------------------------------------
+def test_palette_click_places_a_part(sandbox):
+    item = sandbox.palette.parts.item(1)  # NAND gate
+    rect = sandbox.palette.parts.visualItemRect(item)
+    QTest.mouseClick(sandbox.palette.parts.viewport(), Qt.MouseButton.LeftButton,
+                     pos=rect.center())
+    assert [n.kind for n in sandbox.circuit.nodes.values()] == ["nand"]
+    assert isinstance(next(iter(sandbox.scene.node_items.values())), NandItem)
+    # A second click stacks the next part beside, not on top of, the first.
+    QTest.mouseClick(sandbox.palette.parts.viewport(), Qt.MouseButton.LeftButton,
+                     pos=rect.center())
+    positions = [n.pos for n in sandbox.circuit.nodes.values()]
+    assert len(set(positions)) == 2
+
+
+def test_palette_drag_data_and_drop_on_canvas(sandbox):
+    parts = sandbox.palette.parts
+    mime = parts.mimeData([parts.item(0)])
+    assert bytes(mime.data(PART_MIME)) == b"input"
+    vp = sandbox.view.viewport()
+    drop_at = QPoint(300, 200)
+    data = QMimeData()
+    data.setData(PART_MIME, b"output")
+    enter = QDragEnterEvent(drop_at, Qt.DropAction.CopyAction, data,
+                            Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(vp, enter)
+    move = QDragMoveEvent(drop_at, Qt.DropAction.CopyAction, data,
+                          Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(vp, move)
+    drop = QDropEvent(QPointF(drop_at), Qt.DropAction.CopyAction, data,
+                      Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(vp, drop)
+    [node] = sandbox.circuit.nodes.values()
+    assert node.kind == "output"
+    expected = sandbox.view.mapToScene(drop_at)
+    assert abs(node.pos[0] - expected.x()) <= 10 and abs(node.pos[1] - expected.y()) <= 10
+
+
+def test_delete_key_and_undo_redo_keys(sandbox, qtbot):
+    ids = build_half_adder(sandbox)
+    full = sandbox.circuit.to_dict()
+    sandbox.scene.select_nodes([ids["g1"], ids["g2"]])
+    sandbox.view.setFocus()
+    qtbot.waitUntil(sandbox.view.hasFocus)
+    QTest.keyClick(sandbox.view, Qt.Key.Key_Delete)
+    assert ids["g1"] not in sandbox.circuit.nodes and ids["g2"] not in sandbox.circuit.nodes
+    QTest.keyClick(sandbox.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert sandbox.circuit.to_dict() == full  # the two deletions were one step
+    QTest.keyClick(sandbox.view, Qt.Key.Key_Z,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert ids["g1"] not in sandbox.circuit.nodes
+
+
+def test_copy_paste_keys(sandbox, qtbot):
+    ids = build_half_adder(sandbox)
+    sandbox.scene.select_nodes([ids["g1"], ids["g5"]])
+    sandbox.view.setFocus()
+    qtbot.waitUntil(sandbox.view.hasFocus)
+    QTest.keyClick(sandbox.view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    QTest.keyClick(sandbox.view, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    assert sandbox.circuit.nand_count() == 7
+    new = sandbox.scene.selected_node_ids()
+    assert len(new) == 2 and not set(new) & set(ids.values())
+    # g1 feeds g5 twice: both internal wires came along.
+    internal = [w for w in sandbox.circuit.wires.values() if w.src in new and w.dst in new]
+    assert len(internal) == 2
+
+
+def test_zoom_keys(sandbox, qtbot):
+    sandbox.view.setFocus()
+    qtbot.waitUntil(sandbox.view.hasFocus)
+    z = sandbox.view.zoom()
+    QTest.keyClick(sandbox.view, Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier)
+    assert sandbox.view.zoom() == pytest.approx(z * 1.25)
+    QTest.keyClick(sandbox.view, Qt.Key.Key_Minus, Qt.KeyboardModifier.ControlModifier)
+    assert sandbox.view.zoom() == pytest.approx(z)
+
+
+# -- simulation and truth table -----------------------------------------------------------------
+def test_truth_table_panel_matches_model_and_follows_switches(sandbox):
+    ids = build_half_adder(sandbox)
+    table = sandbox.circuit.truth_table()
+    assert table_rows(sandbox.truth_panel) == [(*i, *o) for i, o in table.rows]
+    assert table_rows(sandbox.truth_panel) == [
+        (0, 0, 0, 0), (0, 1, 1, 0), (1, 0, 1, 0), (1, 1, 0, 1)
+    ]
+    sandbox.scene.set_input(ids["x1"], 1)
+    assert sandbox.truth_panel.model.current_row == 2
+    assert sandbox.scene.node_items[ids["sum"]].lit == 1
+    sandbox.scene.set_input(ids["x2"], 1)
+    assert sandbox.truth_panel.model.current_row == 3
+    assert sandbox.scene.node_items[ids["carry"]].lit == 1
+    assert sandbox.scene.node_items[ids["sum"]].lit == 0
+    # Clicking a row sets the switches to it.
+    view = sandbox.truth_panel.view
+    rect = view.visualRect(sandbox.truth_panel.model.index(1, 0))
+    QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert sandbox.current_bits() == (0, 1)
+    assert sandbox.scene.lamp_values() == {"sum": 1, "carry": 0}
+
+
+def test_truth_table_export(sandbox, tmp_path):
+    build_half_adder(sandbox)
+    sandbox.truth_panel.export(tmp_path / "t.csv", "csv")
+    sandbox.truth_panel.export(tmp_path / "t.md", "md")
+    table = sandbox.circuit.truth_table()
+    assert (tmp_path / "t.csv").read_text() == table_to_csv(table)
+    assert (tmp_path / "t.md").read_text() == table_to_markdown(table)
+    assert (tmp_path / "t.csv").read_text().splitlines()[0] == "x1,x2,sum,carry"
+
+
+def test_unconnected_inputs_in_the_status_line(sandbox):
+    sandbox.scene.add_node("nand", (0, 0))
+    assert "not connected" in sandbox.problems.text()
+    sandbox.undo_stack.undo()
+    assert sandbox.problems.text() == ""
+
+
+def test_loop_refused_in_the_status_line(sandbox):
+    g1 = sandbox.scene.add_node("nand", (0, 0))
+    g2 = sandbox.scene.add_node("nand", (160, 0))
+    sandbox.scene.add_wire(g1, 0, g2, 0)
+    assert sandbox.scene.add_wire(g2, 0, g1, 1) is None
+    assert "loop" in sandbox.status.text()
+    assert "b91c1c" in sandbox.status.styleSheet()  # shown as an error
+    assert len(sandbox.circuit.wires) == 1
+
+
+# -- levels and blocks ----------------------------------------------------------------------------
+def test_half_adder_level_passes_and_unlocks_a_block(sandbox):
+    build_half_adder(sandbox)
+    sandbox.levels_panel.select("half_adder")
+    result = sandbox.levels_panel.check()
+    assert result.passed
+    assert "5" in sandbox.levels_panel.count.text()
+    assert "half_adder" in sandbox.palette.block_names()
+    assert (library_dir() / "half_adder.json").exists()
+    # The block can now go inside another circuit.
+    bid = sandbox.place_from_palette("block:half_adder")
+    assert isinstance(sandbox.scene.node_items[bid], BlockItem)
+    assert sandbox.circuit.nand_count() == 10
+
+
+def test_failing_level_names_the_row_and_shows_it(sandbox):
+    build_half_adder(sandbox)
+    sandbox.levels_panel.select("xor")
+    # Rename so the terminals fit the XOR level; carry stays as an extra output.
+    sandbox.scene.rename(sandbox.circuit.find_terminal("carry"), "y")
+    result = sandbox.levels_panel.check()
+    assert not result.passed
+    assert result.failing_row is not None
+    text = sandbox.levels_panel.result.text()
+    assert "x1=" in text and "should be" in text
+    # The switches now show the failing row.
+    assert sandbox.current_bits() == result.failing_row[0]
+
+
+def test_start_level_sets_up_terminals(sandbox):
+    level = get_level("full_adder")
+    assert sandbox.start_level(level)
+    assert sandbox.circuit.input_names() == ["a", "b", "cin"]
+    assert sandbox.circuit.output_names() == ["sum", "cout"]
+    assert sandbox.undo_stack.isClean()
+
+
+def test_open_block_shows_a_read_only_inside(sandbox, qtbot):
+    assert sandbox.load_file(examples_dir() / "adder2.json", as_copy=True)
+    block_nodes = [n for n in sandbox.circuit.nodes.values() if n.kind == "block"]
+    assert block_nodes
+    item = sandbox.scene.node_items[block_nodes[0].id]
+    centre = sandbox.view.mapFromScene(item.mapToScene(QPointF(60, 10)))
+    QTest.mouseDClick(sandbox.view.viewport(), Qt.MouseButton.LeftButton, pos=centre)
+    dialogs = [d for d in sandbox._block_windows if d.isVisible()]
+    assert dialogs
+    inner = dialogs[-1].scene
+    assert inner.read_only
+    before = inner.circuit.to_dict()
+    assert inner.add_node("nand", (0, 0)) is None  # refused
+    assert inner.circuit.to_dict() == before
+    assert inner.circuit.nand_count() == sandbox.circuit.blocks[block_nodes[0].block].nand_count()
+    dialogs[-1].close()
+
+
+# -- files ---------------------------------------------------------------------------------------
+@pytest.mark.parametrize("name", ["nand", "xor", "half_adder", "full_adder", "adder2", "adder4"])
+def test_open_shipped_examples(sandbox, name):
+    path = examples_dir() / f"{name}.json"
+    assert sandbox.load_file(path, as_copy=True)
+    expected = Circuit.load(path)
+    assert sandbox.circuit.to_dict() == expected.to_dict()
+    assert set(sandbox.scene.node_items) == set(expected.nodes)
+    assert set(sandbox.scene.wire_items) == set(expected.wires)
+    assert table_rows(sandbox.truth_panel) == [
+        (*i, *o) for i, o in expected.truth_table().rows
+    ]
+    assert sandbox.path is None  # examples open as copies: Save asks where
+
+
+def test_malformed_file_changes_nothing(sandbox, tmp_path, monkeypatch):
+    build_half_adder(sandbox)
+    before = sandbox.circuit.to_dict()
+    depth = sandbox.undo_stack.count()
+    warnings = []
+    monkeypatch.setattr(QMessageBox, "warning",
+                        staticmethod(lambda *a, **k: warnings.append(a[2]) or
+                                     QMessageBox.StandardButton.Ok))
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"format": "nnviz-circuit", "version": 1, "nodes": [{"id": 1}], ')
+    assert not sandbox.load_file(bad)
+    wrong = tmp_path / "wrong.json"
+    wrong.write_text(json.dumps({"format": "something else"}))
+    assert not sandbox.load_file(wrong)
+    assert len(warnings) == 2
+    assert "not valid JSON" in warnings[0] and "not changed" in warnings[0]
+    assert "not an nnviz circuit" in warnings[1]
+    assert sandbox.circuit.to_dict() == before
+    assert sandbox.undo_stack.count() == depth
+    assert len(sandbox.scene.node_items) == 9
+
+
+def test_save_load_round_trip_and_clean_state(sandbox, tmp_path):
+    build_half_adder(sandbox)
+    assert not sandbox.undo_stack.isClean()
+    assert "modified" in sandbox.title_label.text()
+    path = tmp_path / "mine.json"
+    assert sandbox.save_as(path)
+    assert sandbox.undo_stack.isClean()
+    assert "modified" not in sandbox.title_label.text()
+    saved = sandbox.circuit.to_dict()
+    assert sandbox.new_circuit()
+    assert not sandbox.circuit.nodes
+    assert sandbox.load_file(path)
+    assert sandbox.circuit.to_dict() == saved
+    assert sandbox.path == path
+    # Saved circuits become palette blocks.
+    assert "mine" in sandbox.palette.block_names()
+
+
+def test_maybe_save_prompts_when_dirty(sandbox, tmp_path, monkeypatch):
+    asked = []
+
+    def answer(button):
+        def ask():
+            asked.append(button)
+            return button
+        return ask
+
+    assert sandbox.maybe_save()  # clean: no question
+    sandbox.scene.add_node("nand", (0, 0))
+    monkeypatch.setattr(sandbox, "_ask_unsaved", answer(QMessageBox.StandardButton.Cancel))
+    assert not sandbox.maybe_save()
+    assert not sandbox.new_circuit()
+    assert sandbox.circuit.nodes  # cancel kept the work
+    monkeypatch.setattr(sandbox, "_ask_unsaved", answer(QMessageBox.StandardButton.Save))
+    target = tmp_path / "s.json"
+    monkeypatch.setattr(sandbox, "save_as", lambda path=None: sandbox.write_file(target))
+    assert sandbox.maybe_save()
+    assert (tmp_path / "s.json").exists() and sandbox.undo_stack.isClean()
+    sandbox.scene.add_node("nand", (0, 80))
+    monkeypatch.setattr(sandbox, "_ask_unsaved", answer(QMessageBox.StandardButton.Discard))
+    assert sandbox.maybe_save()
+    assert len(asked) == 4
+
+
+def test_export_pictures(sandbox, tmp_path):
+    build_half_adder(sandbox)
+    assert sandbox.export(tmp_path / "c.png", "png")
+    assert sandbox.export(tmp_path / "c.svg", "svg")
+    assert (tmp_path / "c.png").stat().st_size > 1000
+    assert "<svg" in (tmp_path / "c.svg").read_text()
+
+
+# -- autosave -------------------------------------------------------------------------------------
+def test_autosave_written_only_when_dirty_and_recoverable(qtbot, tmp_path):
+    first = CircuitSandbox()
+    qtbot.addWidget(first)
+    path = paths.user_state_dir() / "autosave-circuit.json"
+    assert not first.autosave_now() and not path.exists()
+    build_half_adder(first)
+    first.scene.rename(first.circuit.find_terminal("sum"), "s")
+    assert first.autosave_now()
+    assert path.exists()
+    assert Circuit.load(path).to_dict() == first.circuit.to_dict()
+    assert first.autosave_timer.isActive() and first.autosave_timer.interval() == 30_000
+    work = first.circuit.to_dict()
+    first.shutdown()  # as if the app died: the autosave stays
+
+    second = CircuitSandbox()
+    qtbot.addWidget(second)
+    assert not second.banner.isHidden()
+    assert "Recover" in second.recover_button.text()
+    assert second.recover_autosave()
+    assert second.circuit.to_dict() == work
+    assert not second.undo_stack.isClean()  # recovered work still needs saving
+    assert second.banner.isHidden()
+    assert second.write_file(tmp_path / "kept.json")
+    assert not path.exists()  # a real save makes the autosave obsolete
+    second.shutdown()
+
+
+def test_stale_autosave_is_not_offered(qtbot, tmp_path):
+    from nnviz.ui.settings import settings
+
+    path = paths.user_state_dir() / "autosave-circuit.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Circuit().save(path)
+    old = time.time() - 3600
+    os.utime(path, (old, old))
+    settings().setValue("circuit/last_save_time", time.time())
+    w = CircuitSandbox()
+    qtbot.addWidget(w)
+    assert w.banner.isHidden()
+    w.shutdown()
+
+
+def test_discarding_the_autosave(qtbot):
+    path = paths.user_state_dir() / "autosave-circuit.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    c = Circuit()
+    c.add_node("nand")
+    c.save(path)
+    w = CircuitSandbox()
+    qtbot.addWidget(w)
+    assert not w.banner.isHidden()
+    w.discard_autosave()
+    assert not path.exists() and w.banner.isHidden()
+    assert not w.circuit.nodes
+    w.shutdown()
+
+
+# -- perceptron view ------------------------------------------------------------------------------
+def test_perceptron_view_table_equals_circuit_table(sandbox):
+    build_half_adder(sandbox)
+    pv = sandbox.perceptron_view
+    sandbox.pages.setCurrentWidget(pv)
+    assert pv.tables_agree()
+    assert list(pv.perceptron_table.rows) == list(sandbox.circuit.truth_table().rows)
+    # The table widget shows circuit and perceptron columns side by side, equal on each row.
+    t = pv.table
+    for r in range(t.rowCount()):
+        circ = [t.item(r, c).text() for c in (2, 3)]
+        perc = [t.item(r, c).text() for c in (4, 5)]
+        assert circ == perc
+        assert t.item(r, t.columnCount() - 1).text() == "✔"
+    assert pv.net.perceptron_count == 5
+    assert all(u.bias == 3 for u in pv.net.units if u.kind == "nand")
+    assert sorted({c.weight for c in pv.net.connections}) == [-2.0]
+
+
+def test_merge_parallel_connections(sandbox):
+    build_half_adder(sandbox)
+    pv = sandbox.perceptron_view
+    sandbox.pages.setCurrentWidget(pv)
+    assert len(pv.net.connections) == 10
+    pv.merge_box.setChecked(True)
+    assert len(pv.net.connections) == 9
+    assert -4.0 in [c.weight for c in pv.net.connections]
+    assert "-4" in pv.diagram.weight_labels
+    assert pv.tables_agree()
+
+
+def test_sigmoid_outputs_approach_the_perceptrons_as_c_grows(sandbox):
+    build_half_adder(sandbox)
+    pv = sandbox.perceptron_view
+    sandbox.pages.setCurrentWidget(pv)
+    errors = []
+    for c in (1, 2, 5, 10, 50):
+        pv.set_c(c)
+        errors.append(pv.max_sigmoid_error())
+    assert errors == sorted(errors, reverse=True)
+    assert errors[0] > 0.3 and errors[-1] < 1e-6  # near 0/1 once c is large
+    assert "c = 50" in pv.c_label.text()
+
+
+def test_layered_network_drawn_with_activations(sandbox):
+    ids = build_half_adder(sandbox)
+    pv = sandbox.perceptron_view
+    sandbox.pages.setCurrentWidget(pv)
+    assert list(pv.canvas.sizes) == pv.layered.sizes
+    sandbox.scene.set_input(ids["x1"], 1)
+    sandbox.scene.set_input(ids["x2"], 1)
+    acts = pv.canvas.activations
+    assert list(acts[0]) == [1.0, 1.0]
+    assert list(acts[-1]) == [0.0, 1.0]  # sum 0, carry 1
+
+
+# -- learned versus hand-built --------------------------------------------------------------------
+def test_learned_network_trains_in_a_thread(sandbox, qtbot):
+    build_half_adder(sandbox)
+    lv = sandbox.learned_view
+    sandbox.pages.setCurrentWidget(lv)
+    lv.epochs_spin.setValue(3000)
+    assert lv.start()
+    assert lv.is_running() or lv.learned is not None
+    qtbot.waitUntil(lambda: lv.learned is not None, timeout=60000)
+    assert lv.last_status == "done"
+    assert lv.learned.sizes == [2, 4, 2]
+    assert lv.learned_accuracy() == 1.0
+    assert lv.progress_bar.value() == 3000
+    assert lv.compare_labels[("learned", "sizes")].text() == "[2, 4, 2]"
+    assert lv.compare_labels[("hand", "sizes")].text() == str(pv_sizes(sandbox))
+    out = lv.learned_outputs()
+    want = np.array([r[1] for r in sandbox.circuit.truth_table().rows])
+    assert np.all((out > 0.5) == want.astype(bool))
+
+
+def pv_sizes(sb):
+    from nnviz.core.circuits.perceptrons import to_layered_network
+
+    return to_layered_network(sb.circuit).sizes
+
+
+def test_training_cancel_and_close_stop_the_thread(sandbox, qtbot):
+    build_half_adder(sandbox)
+    lv = sandbox.learned_view
+    sandbox.pages.setCurrentWidget(lv)
+    lv.epochs_spin.setValue(100000)
+    assert lv.start()
+    # Cancel while it runs (100,000 epochs of a 4-row table take seconds, not minutes, so
+    # do not wait for progress first on a busy machine).
+    qtbot.waitUntil(lambda: lv.thread is not None and lv.thread.isRunning(), timeout=30000)
+    lv.cancel()
+    qtbot.waitUntil(lambda: lv.learned is not None, timeout=30000)
+    assert lv.last_status == "cancelled"
+    assert lv.thread is None
+    # A run still going when the widget closes is stopped and waited for.
+    assert lv.start()
+    thread = lv.thread
+    sandbox.close()
+    assert not thread.isRunning()
+
+
+def test_bad_hidden_sizes_say_why(sandbox):
+    build_half_adder(sandbox)
+    lv = sandbox.learned_view
+    lv.hidden_edit.setText("4, x")
+    assert not lv.start()
+    assert "whole numbers" in lv.status.text()
+    assert lv.thread is None
+
+
+def test_ctrl_s_saves_the_circuit_even_when_the_window_binds_it(qtbot, tmp_path):
+    """The main window's window-wide Ctrl+S (networks) must not swallow the tab's Ctrl+S."""
+    from PySide6.QtGui import QAction, QKeySequence
+    from PySide6.QtWidgets import QMainWindow
+
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    window_hits = []
+    act = QAction("Save network", window)
+    act.setShortcut(QKeySequence("Ctrl+S"))
+    act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+    act.triggered.connect(lambda: window_hits.append(1))
+    window.addAction(act)
+    sb = CircuitSandbox()
+    window.setCentralWidget(sb)
+    window.show()
+    qtbot.waitExposed(window)
+    sb.path = tmp_path / "k.json"
+    sb.scene.add_node("nand", (0, 0))
+    sb.view.setFocus()
+    qtbot.waitUntil(sb.view.hasFocus)
+    QTest.keyClick(sb.view, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert (tmp_path / "k.json").exists()
+    assert sb.undo_stack.isClean()
+    assert window_hits == []
+    sb.shutdown()
+
+
+def test_examples_menu_opens_an_example(sandbox):
+    actions = {a.text(): a for a in sandbox.examples_menu.actions()}
+    assert "full adder" in actions
+    actions["full adder"].trigger()
+    assert sandbox.circuit.to_dict() == Circuit.load(examples_dir() / "full_adder.json").to_dict()
+
+
+def test_palette_block_menu_actions(sandbox):
+    build_half_adder(sandbox)
+    sandbox.levels_panel.select("half_adder")
+    assert sandbox.levels_panel.check().passed
+    sandbox.palette.open_block.emit("half_adder")
+    dialog = sandbox._block_windows[-1]
+    assert dialog.scene.read_only and dialog.scene.circuit.nand_count() == 5
+    dialog.close()
+    sandbox.palette.remove_block.emit("half_adder")
+    assert "half_adder" not in sandbox.palette.block_names()
+    assert not (library_dir() / "half_adder.json").exists()
+
+
+def test_taken_terminal_name_is_refused_without_an_undo_step(sandbox):
+    sandbox.scene.add_node("input", (0, 0), name="a")
+    depth = sandbox.undo_stack.count()
+    assert sandbox.scene.add_node("input", (0, 80), name="a") is None
+    assert sandbox.undo_stack.count() == depth
+    assert "already used" in sandbox.status.text()
+
+
+def test_autosave_timer_writes_the_file(sandbox, qtbot):
+    path = paths.user_state_dir() / "autosave-circuit.json"
+    sandbox.autosave_timer.setInterval(50)
+    qtbot.wait(150)
+    assert not path.exists()  # clean: nothing to keep
+    sandbox.scene.add_node("nand", (0, 0))
+    qtbot.waitUntil(path.exists, timeout=3000)
+    assert Circuit.load(path).to_dict() == sandbox.circuit.to_dict()
+
+
+@pytest.mark.parametrize("name", ["nand", "xor", "full_adder", "adder2", "adder4"])
+def test_perceptron_view_agrees_on_every_example(sandbox, name):
+    assert sandbox.load_file(examples_dir() / f"{name}.json", as_copy=True)
+    pv = sandbox.perceptron_view
+    sandbox.pages.setCurrentWidget(pv)
+    assert pv.tables_agree()
+    assert pv.layered.truth_table().rows == sandbox.circuit.truth_table().rows
+    assert "✔" in pv.summary.text()

@@ -1,0 +1,222 @@
+"""The whole window: every tab and menu action opens without error; closing stops threads."""
+
+import numpy as np
+import pytest
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
+
+from nnviz.ui.shell.main_window import MainWindow
+
+
+@pytest.fixture
+def no_dialogs(monkeypatch):
+    """Modal dialogs answer at once, as if the user cancelled."""
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: ("", ""))
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: ("", ""))
+    monkeypatch.setattr(QInputDialog, "getDouble", lambda *a, **k: (0.0, False))
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: ("", False))
+    for name in ("information", "warning", "critical", "question", "about"):
+        monkeypatch.setattr(QMessageBox, name,
+                            lambda *a, **k: QMessageBox.StandardButton.Cancel)
+    from nnviz.ui.shell import download_dialog
+
+    monkeypatch.setattr(download_dialog.DownloadDialog, "run", lambda self: False)
+
+
+@pytest.fixture
+def window(qtbot, monkeypatch, no_dialogs):
+    monkeypatch.setenv("NNVIZ_MNIST_DIR", "/nonexistent")
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitUntil(lambda: w.studio.snapshot is not None, timeout=15000)
+    yield w
+    w.close()
+
+
+def test_every_tab_opens(window, qtbot):
+    for i in range(window.tabs.count()):
+        window.tabs.setCurrentIndex(i)
+        qtbot.wait(50)
+        assert window.tabs.currentWidget().isVisible()
+    explore = window.explore
+    for i in range(explore.tabs.count()):
+        explore.tabs.setCurrentIndex(i)
+        qtbot.wait(50)
+
+
+def test_every_menu_action_runs(window, qtbot):
+    skip = {"&Quit"}
+    triggered = []
+    for menu_action in window.menuBar().actions():
+        menu = menu_action.menu()
+        stack = [menu]
+        while stack:
+            m = stack.pop()
+            for act in m.actions():
+                if act.menu() is not None:
+                    stack.append(act.menu())
+                elif not act.isSeparator() and act.text() not in skip:
+                    window.show_view(window.studio)
+                    act.trigger()
+                    qtbot.wait(20)
+                    triggered.append(act.text())
+                    if window.presenter:
+                        window.set_presenter(False)
+    assert len(triggered) > 20
+    assert any("Presenter" in t for t in triggered)
+
+
+def test_space_and_arrows_drive_training(window, qtbot):
+    window.show_view(window.studio)
+    window.act_step.trigger()
+    qtbot.waitUntil(lambda: window.studio.snapshot.progress.examples_seen == 10, timeout=5000)
+    window.act_play.trigger()
+    qtbot.waitUntil(lambda: window.studio.playing, timeout=5000)
+    assert window.act_play.text() == "&Pause" and not window.act_step.isEnabled()
+    window.act_play.trigger()
+    qtbot.waitUntil(lambda: not window.studio.playing, timeout=5000)
+    assert window.act_play.shortcut().toString() == "Space"
+    assert window.act_step.shortcut().toString() == "Right"
+    assert window.act_reset.shortcut().toString() == "R"
+
+
+def test_presenter_mode_scales_type_and_hides_secondary_controls(window, qtbot):
+    from PySide6.QtWidgets import QApplication
+
+    base = QApplication.font().pointSizeF()
+    window.set_presenter_scale(2.0)
+    window.set_presenter(True)
+    assert QApplication.font().pointSizeF() == pytest.approx(base * 2.0)
+    assert not window.studio.splitter.widget(0).isVisible()
+    window.set_presenter(False)
+    assert QApplication.font().pointSizeF() == pytest.approx(base)
+    assert window.studio.splitter.widget(0).isVisible()
+
+
+def test_close_mid_run_stops_threads_and_keeps_layout(qtbot, monkeypatch, no_dialogs):
+    import time
+
+    monkeypatch.setenv("NNVIZ_MNIST_DIR", "/nonexistent")
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitUntil(lambda: w.studio.snapshot is not None, timeout=15000)
+    w.studio.controls.epochs_spin.setValue(1000)
+    qtbot.waitUntil(lambda: w.studio.settings.epochs == 1000 and w.studio.snapshot
+                    is not None and w.studio.snapshot.run_id == w.studio.worker.run_id,
+                    timeout=10000)
+    w.tabs.setCurrentIndex(2)
+    w.studio.play()
+    qtbot.waitUntil(lambda: w.studio.playing, timeout=5000)
+    worker = w.studio.worker
+    t = time.perf_counter()
+    w.close()
+    assert time.perf_counter() - t < 2.0
+    assert not worker.isRunning()
+    w2 = MainWindow()
+    qtbot.addWidget(w2)
+    assert w2.tabs.currentIndex() == 2  # the layout and tab came back
+    qtbot.waitUntil(lambda: w2.studio.settings is not None, timeout=10000)
+    assert w2.studio.settings.epochs == 1000  # and so did the last run settings
+    w2.close()
+
+
+def test_record_then_replay_shows_the_recorded_frames(window, qtbot, tmp_path):
+    studio = window.studio
+    path = tmp_path / "run.nnrec"
+    studio.start_recording(path)
+    studio.step_epoch()
+    qtbot.waitUntil(lambda: studio.snapshot.progress.kind == "epoch", timeout=15000)
+    live = studio.snapshot.weights[0].copy()
+    assert studio.stop_recording() == path and path.exists()
+    studio.reset()
+    qtbot.waitUntil(lambda: studio.snapshot is not None and
+                    studio.snapshot.run_id == studio.worker.run_id, timeout=10000)
+    assert window.open_path(str(path))
+    assert studio.replay is not None and studio.replay_bar.isVisible()
+    last = studio.replay.frame_count - 1
+    studio.replay.seek(last)
+    studio.canvas.flush()  # the canvas draws at most 25 frames a second; take this one now
+    # The canvas shows the recorded end of the epoch (float16 weights), not the reset network.
+    np.testing.assert_allclose(studio.canvas.weights[0], live, atol=2e-3 * np.abs(live).max())
+    assert len(studio.plots.cost_plot.curve_data()[0]) > 0
+    studio.replay.seek(0)
+    assert studio.plots.accuracy_plot.runs.get("") is None or \
+        len(studio.plots.accuracy_plot.accuracy_data()[0]) == 0
+    studio.replay_bar.back_to_live.emit()
+    assert studio.replay is None and not studio.replay_bar.isVisible()
+    studio.canvas.flush()
+    np.testing.assert_array_equal(studio.canvas.weights[0], studio.snapshot.weights[0])
+
+
+def test_damaged_or_foreign_recording_is_refused_cleanly(window, tmp_path):
+    bad = tmp_path / "bad.nnrec"
+    bad.write_bytes(b"not a recording at all")
+    assert not window.open_path(str(bad))
+    assert window.studio.replay is None
+
+
+def test_session_round_trip(window, qtbot, tmp_path):
+    from nnviz.core.files.session import save_session
+
+    studio = window.studio
+    studio.step_epoch()
+    qtbot.waitUntil(lambda: studio.snapshot.progress.kind == "epoch", timeout=15000)
+    studio.show_example(7)
+    window.show_view(window.perceptron_lab)
+    trained = studio.snapshot.weights[0].copy()
+    path = save_session(tmp_path / "lecture.nnviz", window.current_session())
+    studio.reset()
+    studio.show_example(0)
+    window.show_view(window.studio)
+    assert window.open_path(str(path))
+    qtbot.waitUntil(lambda: studio.snapshot is not None and
+                    np.array_equal(studio.snapshot.weights[0], trained), timeout=10000)
+    assert studio.example_spin.value() == 7
+    assert window.current_view() is window.perceptron_lab
+
+
+def test_export_current_view_png_and_svg(window, tmp_path):
+    png, svg = tmp_path / "v.png", tmp_path / "v.svg"
+    assert window.export_view(str(png), "png", scale=2.0)
+    assert window.export_view(str(svg), "svg")
+    from PySide6.QtGui import QImage
+
+    img = QImage(str(png))
+    assert img.width() == 2 * window.studio.width()
+    assert svg.read_text().lstrip().startswith("<?xml")
+
+
+def test_hovering_a_matrix_weight_marks_the_connection(window, qtbot):
+    studio = window.studio
+    studio.step_epoch()
+    qtbot.waitUntil(lambda: studio.snapshot.progress.kind == "epoch", timeout=15000)
+    window.show_view(window.explore)
+    matrix = window.explore.views["Matrix form"]
+    window.explore.tabs.setCurrentIndex(window.explore.tabs.count() - 1)
+    qtbot.waitUntil(lambda: matrix.network is not None, timeout=5000)
+    canvas = window.explore.matrix_canvas
+    assert canvas.sizes == studio.snapshot.sizes
+    matrix.weight_hovered.emit(1, 3, 7)  # w^3_{3,7}: hidden neuron 7 -> output neuron 3
+    assert canvas.highlighted_edge == (1, 3, 7)
+    line = canvas._highlight_items[0].line()
+    start, end = canvas.neuron_center(1, 7), canvas.neuron_center(2, 3)
+    assert (line.x1(), line.y1(), line.x2(), line.y2()) == (start.x(), start.y(), end.x(),
+                                                             end.y())
+    matrix.hover_cleared.emit()
+    assert canvas.highlighted_edge is None
+
+
+def test_stepping_through_prepared_sessions(window, qtbot, tmp_path):
+    from nnviz.core.files.session import Session, save_session
+
+    for i, eta in enumerate((3.0, 0.5, 100.0)):
+        save_session(tmp_path / f"{i}-part.nnviz", Session(dataset="digits", eta=eta,
+                                                          epochs=5, title=f"part {i}"))
+    assert not window.step_session(1)  # no session open yet
+    assert window.open_path(str(tmp_path / "0-part.nnviz"))
+    assert window.studio.settings.eta == 3.0
+    assert window.step_session(1) and window.studio.settings.eta == 0.5
+    assert window.step_session(1) and window.studio.settings.eta == 100.0
+    assert not window.step_session(1)  # the last one stays
+    assert window.step_session(-1) and window.studio.settings.eta == 0.5

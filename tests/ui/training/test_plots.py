@@ -1,0 +1,175 @@
+"""Training plots: what the curves hold after feeding progress records."""
+
+from __future__ import annotations
+
+import csv
+
+import numpy as np
+import pytest
+
+from nnviz.core.learning.snapshot import Progress
+from nnviz.ui.training.plots import AccuracyPlot, CostPlot, GrowingBuffer, TrainingPlots
+
+BPE = 5000  # mini-batches per epoch
+
+
+def chunk(epoch: int, batch: int, batch_cost: float, seen: int = 0) -> Progress:
+    return Progress("chunk", epoch, batch, BPE, seen, 0.5, 3.0, 1.0, batch_cost=batch_cost)
+
+
+def epoch_record(epoch: int, test: int, val: int | None = None, cost: float = 0.1) -> Progress:
+    return Progress(
+        "epoch", epoch, BPE, BPE, (epoch + 1) * 50000, cost, 3.0, 1.0,
+        test_correct=test, test_total=10000,
+        validation_correct=val, validation_total=None if val is None else 10000,
+        batch_cost=float("nan"),
+    )
+
+
+def test_growing_buffer_doubles_and_keeps_rows():
+    buf = GrowingBuffer(2, capacity=4)
+    for i in range(9):
+        buf.append(i, 10 * i)
+    assert buf.capacity == 16
+    np.testing.assert_array_equal(buf.column(1), 10 * np.arange(9))
+
+
+def test_cost_plot_chunks(qtbot):
+    plot = CostPlot()
+    qtbot.addWidget(plot)
+    costs = np.linspace(0.09, 0.02, 25)
+    for i, c in enumerate(costs):
+        plot.add_progress(chunk(i // 5, 1000 * (i % 5 + 1), float(c), seen=(i + 1) * 10000))
+    x, y = plot.curve_data()
+    assert len(x) == 25
+    np.testing.assert_allclose(y, costs)
+    np.testing.assert_allclose(x[:5], [0.2, 0.4, 0.6, 0.8, 1.0])
+    assert x[5] == pytest.approx(1.2)
+    # The smoothed curve starts at the first point (bias-corrected) and lags a falling cost.
+    sx, sy = plot.smoothed_data()
+    assert sy[0] == pytest.approx(costs[0])
+    assert np.all(sy[1:] >= costs[1:] - 1e-12)
+    plot.set_x_mode("examples")
+    x, _ = plot.curve_data()
+    np.testing.assert_allclose(x, (np.arange(25) + 1) * 10000)
+
+
+def test_cost_plot_epochs_and_ignored_kinds(qtbot):
+    plot = CostPlot()
+    qtbot.addWidget(plot)
+    plot.add_progress(epoch_record(0, 9000, cost=0.08))
+    plot.add_progress(epoch_record(1, 9300, cost=0.05))
+    plot.add_progress(Progress("done", 1, BPE, BPE, 100000, float("nan"), 3.0, 2.0))
+    x, y = plot.epoch_data()
+    np.testing.assert_allclose(x, [1.0, 2.0])
+    np.testing.assert_allclose(y, [0.08, 0.05])
+    x, _ = plot.curve_data()
+    assert len(x) == 2  # epoch records without a chunk cost fall back to the epoch mean
+
+
+def test_cost_plot_log_scale(qtbot):
+    plot = CostPlot()
+    qtbot.addWidget(plot)
+    plot.add_progress(chunk(0, 100, 0.1))
+    plot.add_progress(chunk(0, 200, 0.01))
+    plot.set_log_y(True)
+    _, y = plot.curve_data()
+    np.testing.assert_allclose(y, [-1.0, -2.0])
+
+
+def test_cost_plot_clear_and_csv_round_trip(qtbot, tmp_path):
+    plot = CostPlot()
+    qtbot.addWidget(plot)
+    for i in range(7):
+        plot.add_progress(chunk(0, 100 * (i + 1), 0.1 / (i + 1), seen=1000 * (i + 1)))
+    plot.add_progress(epoch_record(0, 9000, cost=0.033))
+    path = tmp_path / "cost.csv"
+    plot.export_csv(str(path))
+    rows = list(csv.DictReader(path.open()))
+    chunks = [r for r in rows if r["kind"] == "chunk"]
+    epochs = [r for r in rows if r["kind"] == "epoch"]
+    x, y = plot.curve_data()
+    np.testing.assert_array_equal([float(r["cost"]) for r in chunks], y)
+    np.testing.assert_array_equal([float(r["epochs"]) for r in chunks], x)
+    assert [float(r["cost"]) for r in epochs] == [0.033]
+    plot.clear()
+    x, y = plot.curve_data()
+    assert len(x) == 0 and len(plot.epoch_data()[0]) == 0
+
+
+def test_accuracy_plot_percent(qtbot):
+    plot = AccuracyPlot()
+    qtbot.addWidget(plot)
+    plot.add_progress(chunk(0, 100, 0.1))  # ignored
+    assert plot.runs == {}
+    for e, (t, v) in enumerate([(9129, 9150), (9295, 9310), (9348, 9360)]):
+        plot.add_progress(epoch_record(e, t, v))
+    x, y = plot.accuracy_data()
+    np.testing.assert_allclose(x, [1, 2, 3])
+    np.testing.assert_allclose(y, [91.29, 92.95, 93.48])
+    _, vy = plot.accuracy_data(which="validation")
+    np.testing.assert_allclose(vy, [91.5, 93.1, 93.6])
+    text = plot.hover_text(2.2)
+    assert "test: 92.95%" in text and "validation: 93.10%" in text
+    vr = plot.plot.getPlotItem().getViewBox().viewRange()[1]
+    assert vr[0] <= 0 and vr[1] >= 100
+
+
+def test_accuracy_plot_baselines_and_chance(qtbot):
+    plot = AccuracyPlot()
+    qtbot.addWidget(plot)
+    assert plot.chance_line.value() == pytest.approx(10.0)
+    plot.set_baseline("SVM", 94.35)
+    assert plot.baselines["SVM"].value() == pytest.approx(94.35)
+    assert plot.baselines["SVM"] in plot.plot.getPlotItem().items
+    plot.set_baseline("SVM", 98.5)
+    assert len(plot.baselines) == 1 and plot.baselines["SVM"].value() == pytest.approx(98.5)
+    plot.clear_baselines()
+    assert plot.baselines == {}
+
+
+def test_accuracy_plot_named_runs_and_csv(qtbot, tmp_path):
+    plot = AccuracyPlot()
+    qtbot.addWidget(plot)
+    for e in range(3):
+        plot.add_progress(epoch_record(e, 9000 + e), run="eta 3.0")
+        plot.add_progress(epoch_record(e, 5000 + e), run="eta 100")
+    assert list(plot.runs) == ["eta 3.0", "eta 100"]
+    pen_a = plot.runs["eta 3.0"].test_curve.opts["pen"].color().name()
+    pen_b = plot.runs["eta 100"].test_curve.opts["pen"].color().name()
+    assert pen_a != pen_b
+    np.testing.assert_allclose(plot.accuracy_data("eta 100")[1], [50.0, 50.01, 50.02])
+    path = tmp_path / "acc.csv"
+    plot.export_csv(str(path))
+    rows = list(csv.DictReader(path.open()))
+    assert len(rows) == 6
+    back = [float(r["test_percent"]) for r in rows if r["run"] == "eta 100"]
+    np.testing.assert_allclose(back, plot.accuracy_data("eta 100")[1])
+    assert all(r["validation_percent"] == "" for r in rows)
+    plot.clear()
+    assert plot.runs == {}
+
+
+def test_training_plots_dispatch(qtbot, tmp_path):
+    plots = TrainingPlots()
+    qtbot.addWidget(plots)
+    plots.add_progress(chunk(0, 2500, 0.07))
+    plots.add_progress(epoch_record(0, 9100, 9120, cost=0.06))
+    assert len(plots.cost_plot.curve_data()[0]) == 2
+    np.testing.assert_allclose(plots.accuracy_plot.accuracy_data()[1], [91.0])
+    assert plots.export_png(str(tmp_path / "p.png"))
+    plots.clear()
+    assert len(plots.cost_plot.curve_data()[0]) == 0 and plots.accuracy_plot.runs == {}
+
+
+def test_add_run_reserves_colours_in_order_and_reuses_freed_ones(qtbot):
+    plot = AccuracyPlot()
+    qtbot.addWidget(plot)
+    a = plot.add_run("a")
+    b = plot.add_run("b")
+    assert a != b and plot.add_run("a") == a
+    assert len(plot.accuracy_data("b")[0]) == 0
+    plot.remove_run("a")
+    assert plot.add_run("c") == a  # the freed colour, not a duplicate of b's
+    plot.add_progress(epoch_record(0, 9000), run="c")
+    np.testing.assert_allclose(plot.accuracy_data("c")[1], [90.0])

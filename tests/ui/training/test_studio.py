@@ -1,0 +1,198 @@
+"""The Training tab driven as a user would: presets, play, pause, step, reset, edits, files."""
+
+import numpy as np
+import pytest
+from PySide6.QtWidgets import QInputDialog
+
+from nnviz.core.files.network import save_network
+from nnviz.core.learning.network import Network
+from nnviz.core.learning.snapshot import EPOCH
+from nnviz.ui.training.studio import TrainingStudio
+from nnviz.ui.training.worker import PAUSED, PLAYING
+
+
+@pytest.fixture
+def studio(qtbot, monkeypatch):
+    monkeypatch.setenv("NNVIZ_MNIST_DIR", "/nonexistent")  # start offline: digits
+    s = TrainingStudio()
+    qtbot.addWidget(s)
+    s.resize(1300, 850)
+    s.show()
+    qtbot.waitUntil(lambda: s.worker is not None and s.snapshot is not None, timeout=15000)
+    yield s
+    s.shutdown()
+
+
+def ready(studio, qtbot):
+    """Wait until the current run's worker has published its first snapshot."""
+    qtbot.waitUntil(lambda: studio.worker is not None and studio.snapshot is not None
+                    and studio.snapshot.run_id == studio.worker.run_id, timeout=15000)
+
+
+def test_offline_start_uses_the_builtin_digits(studio):
+    assert studio.dataset.name.lower().startswith("digits") or studio.dataset.n_inputs == 64
+    assert studio.snapshot.sizes == (64, 30, 10)
+    assert studio.canvas.sizes == (64, 30, 10)
+    assert studio.worker.mode == PAUSED
+
+
+def test_short_run_fills_plots_canvas_and_log(studio, qtbot):
+    studio.controls.epochs_spin.setValue(3)  # untrained: applies at once
+    qtbot.waitUntil(lambda: studio.settings.epochs == 3, timeout=5000)
+    ready(studio, qtbot)
+    first = studio.snapshot.weights[0].copy()
+    studio.play()
+    qtbot.waitUntil(lambda: studio.worker.finished_run, timeout=30000)
+    qtbot.waitUntil(lambda: studio.snapshot.progress.examples_seen == 3 * 1197, timeout=5000)
+    x, y = studio.plots.cost_plot.curve_data()
+    assert len(x) >= 3 and np.all(np.isfinite(y))
+    ex, ey = studio.plots.accuracy_plot.accuracy_data()
+    assert list(ex) == [1, 2, 3] and ey[-1] > 70  # percent on the 300 test digits
+    assert not np.array_equal(studio.canvas.weights[0], first)  # the canvas saw new weights
+    np.testing.assert_array_equal(studio.canvas.weights[0], studio.snapshot.weights[0])
+    log = studio.log.toPlainText()
+    assert "Epoch 0: " in log and "Epoch 2: " in log and "/ 300" in log
+
+
+def test_pause_then_step_moves_exactly_one_minibatch(studio, qtbot):
+    studio.controls.epochs_spin.setValue(1000)  # digits train fast: keep the run going
+    qtbot.waitUntil(lambda: studio.settings.epochs == 1000, timeout=5000)
+    ready(studio, qtbot)
+    studio.play()
+    qtbot.waitUntil(lambda: studio.playing, timeout=5000)
+    qtbot.wait(200)
+    studio.pause()
+    qtbot.waitUntil(lambda: studio.worker.mode == PAUSED, timeout=5000)
+    # The worker finishes the chunk it was in, then the GUI gets exactly that state.
+    qtbot.waitUntil(lambda: studio.worker.idle and
+                    studio.snapshot.progress is studio.worker.last_progress, timeout=5000)
+    seen = studio.snapshot.progress.examples_seen
+    assert seen > 0
+    studio.step()
+    qtbot.waitUntil(lambda: studio.snapshot.progress.examples_seen == seen + 10, timeout=5000)
+    qtbot.wait(200)
+    assert studio.snapshot.progress.examples_seen == seen + 10
+
+
+def test_step_epoch_pauses_at_the_epoch_end(studio, qtbot):
+    studio.step_epoch()
+    qtbot.waitUntil(lambda: studio.snapshot.progress.kind == EPOCH, timeout=15000)
+    assert studio.worker.mode == PAUSED
+    assert studio.snapshot.progress.examples_seen == 1197
+
+
+def test_reset_gives_the_seeds_weights_again(studio, qtbot):
+    start = studio.snapshot.weights[0].copy()
+    studio.step_epoch()
+    qtbot.waitUntil(lambda: studio.snapshot.progress.kind == EPOCH, timeout=15000)
+    studio.reset()
+    ready(studio, qtbot)
+    np.testing.assert_array_equal(studio.snapshot.weights[0], start)
+    assert "" not in studio.plots.accuracy_plot.runs  # the plots were cleared
+
+
+def test_eta_edit_applies_live(studio, qtbot):
+    studio.controls.eta_spin.setValue(0.5)
+    studio.step()
+    qtbot.waitUntil(lambda: studio.snapshot.progress.examples_seen == 10, timeout=5000)
+    assert studio.snapshot.progress.eta == 0.5
+
+
+def test_bad_layer_sizes_are_shown_not_applied(studio, qtbot):
+    before = studio.worker
+    studio.controls.sizes_edit.setText("64,,10")
+    studio.controls.sizes_edit.editingFinished.emit()
+    assert studio.controls.sizes_error.isVisibleTo(studio.controls)
+    assert "empty" in studio.controls.sizes_error.text()
+    assert studio.worker is before
+
+
+def test_mismatched_sizes_explain_what_fits(studio, qtbot):
+    studio.controls.sizes_edit.setText("784,30,10")
+    studio.controls.sizes_edit.editingFinished.emit()
+    qtbot.waitUntil(lambda: studio.banner.isVisibleTo(studio), timeout=5000)
+    assert "64" in studio.banner.text()
+
+
+def test_hand_edit_when_paused(studio, qtbot, monkeypatch):
+    monkeypatch.setattr(QInputDialog, "getDouble", lambda *a, **k: (12.5, True))
+    studio.canvas.weight_edit_requested.emit(1, 2, 3)
+    qtbot.waitUntil(lambda: studio.snapshot.weights[1][2, 3] == 12.5, timeout=5000)
+    assert "test accuracy now" in studio.log.toPlainText()
+
+
+def test_eta_100_is_explained_in_the_window(studio, qtbot):
+    studio.controls.eta_spin.setValue(100.0)
+    studio.step_epoch()
+    qtbot.waitUntil(lambda: studio.snapshot.progress.kind == EPOCH, timeout=15000)
+    studio.step_epoch()
+    qtbot.waitUntil(lambda: studio.snapshot.progress.epoch == 1 and
+                    studio.snapshot.progress.kind == EPOCH, timeout=15000)
+    acc = studio.snapshot.progress.test_accuracy
+    if acc < 0.2:  # stuck, as the book says: the window must say why
+        assert studio.banner.isVisibleTo(studio)
+        assert "saturated" in studio.banner.text()
+
+
+def test_save_and_open_network_round_trip(studio, qtbot, tmp_path):
+    studio.step_epoch()
+    qtbot.waitUntil(lambda: studio.snapshot.progress.kind == EPOCH, timeout=15000)
+    path = studio.save_network(tmp_path / "digits.npz")
+    trained = studio.snapshot.weights[0].copy()
+    studio.reset()
+    ready(studio, qtbot)
+    studio.open_network(path)
+    qtbot.waitUntil(lambda: studio.snapshot is not None and
+                    np.array_equal(studio.snapshot.weights[0], trained), timeout=10000)
+    # It can be trained further, continuing the epoch count.
+    studio.step_epoch()
+    qtbot.waitUntil(lambda: studio.snapshot.progress.kind == EPOCH, timeout=15000)
+    assert studio.snapshot.progress.epoch == 1
+
+
+def test_malformed_network_file_leaves_the_current_network(studio, qtbot, tmp_path):
+    from nnviz.core.files.network import NetworkFileError
+
+    bad = tmp_path / "bad.npz"
+    bad.write_bytes(b"garbage")
+    before = studio.worker
+    with pytest.raises(NetworkFileError):
+        studio.open_network(bad)
+    other = save_network(tmp_path / "big.npz", Network([5, 3, 2], seed=0))
+    with pytest.raises(ValueError, match="no built-in data set"):
+        studio.open_network(other)
+    assert studio.worker is before and studio.worker.isRunning()
+
+
+def test_example_browsing_shows_image_and_outputs(studio, qtbot):
+    studio.show_example(5)
+    bars = studio.example.bars.heights()
+    assert bars.shape == (10,)
+    assert studio.example_spin.value() == 5
+    studio.next_button.click()
+    assert studio.example_spin.value() == 6
+    label = int(studio.dataset.test.labels[6])
+    assert f"label {label}" in studio.example.verdict.text()
+
+
+def test_closing_mid_run_stops_the_thread_fast(studio, qtbot):
+    import time
+
+    studio.controls.epochs_spin.setValue(1000)
+    qtbot.waitUntil(lambda: studio.settings.epochs == 1000, timeout=5000)
+    ready(studio, qtbot)
+    studio.play()
+    qtbot.waitUntil(lambda: studio.worker.mode == PLAYING, timeout=5000)
+    worker = studio.worker
+    t = time.perf_counter()
+    studio.shutdown()
+    assert time.perf_counter() - t < 1.0
+    assert not worker.isRunning()
+
+
+def test_inputs_can_be_drawn_as_the_image_grid(studio, qtbot):
+    studio.grid_box.setChecked(True)
+    assert studio.canvas.is_grid()
+    assert studio.canvas.sizes == (64, 30, 10)
+    studio.grid_box.setChecked(False)
+    assert not studio.canvas.is_grid()
