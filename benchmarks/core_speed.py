@@ -73,22 +73,29 @@ def main() -> None:
     try:
         from threadpoolctl import threadpool_info
 
-        blas = [(i["internal_api"], i.get("architecture"), i["num_threads"])
-                for i in threadpool_info()]
+        blas = [
+            (i["internal_api"], i.get("architecture"), i["num_threads"]) for i in threadpool_info()
+        ]
         print(f"BLAS: {blas}")
     except ImportError:
         pass
-    print(f"numpy {np.__version__}; seconds per 50,000-example epoch, mini-batch 10, "
-          f"median of {args.repeats}\n")
-    print(f"{'sizes':<14}{'per-example':>12}{'core f64':>10}{'core f32':>10}"
-          f"{'f64 x':>8}{'f32 x':>8}")
+    print(
+        f"numpy {np.__version__}; seconds per 50,000-example epoch, mini-batch 10, "
+        f"median of {args.repeats}\n"
+    )
+    print(
+        f"{'sizes':<14}{'per-example':>12}{'core f64':>10}{'core f32':>10}{'f64 x':>8}{'f32 x':>8}"
+    )
     for sizes in ([784, 30, 10], [784, 100, 10]):
         ref = statistics.median(reference_epoch(ds, sizes) for _ in range(max(1, args.repeats - 1)))
         f64 = statistics.median(core_epoch(ds, sizes, np.float64) for _ in range(args.repeats))
         f32 = statistics.median(core_epoch(ds, sizes, np.float32) for _ in range(args.repeats))
         ref, f64, f32 = ref * scale, f64 * scale, f32 * scale
-        print(f"{','.join(map(str, sizes)):<14}{ref:>12.2f}{f64:>10.3f}{f32:>10.3f}"
-              f"{ref / f64:>8.1f}{ref / f32:>8.1f}", flush=True)
+        print(
+            f"{','.join(map(str, sizes)):<14}{ref:>12.2f}{f64:>10.3f}{f32:>10.3f}"
+            f"{ref / f64:>8.1f}{ref / f32:>8.1f}",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

@@ -26,7 +26,8 @@ if not os.environ.get("DISPLAY"):
 os.environ.setdefault("NNVIZ_MNIST_DIR", str(ROOT.parent / "shared" / "data" / "mnist"))
 # A fresh settings file: the user's saved layout (another tab, say) must not change the result.
 os.environ["NNVIZ_SETTINGS_PATH"] = os.path.join(
-    __import__("tempfile").mkdtemp(prefix="nnviz-bench-"), "settings.ini")
+    __import__("tempfile").mkdtemp(prefix="nnviz-bench-"), "settings.ini"
+)
 
 from PySide6.QtCore import QElapsedTimer, QEvent, QEventLoop, QObject, QTimer  # noqa: E402
 
@@ -67,8 +68,14 @@ def windowed(window, epochs: int) -> tuple[float, list[float], float]:
     studio = window.studio
     studio.controls.epochs_spin.setValue(epochs)
     studio.reset()
-    _wait_until(lambda: studio.worker is not None and studio.snapshot is not None
-                and studio.snapshot.run_id == studio.worker.run_id, 30)
+    _wait_until(
+        lambda: (
+            studio.worker is not None
+            and studio.snapshot is not None
+            and studio.snapshot.run_id == studio.worker.run_id
+        ),
+        30,
+    )
     late: list[float] = []
     clock = QElapsedTimer()
     probe = QTimer()
@@ -119,10 +126,13 @@ def main() -> None:
     key = "book" if name == "mnist" else "digits"
     window.studio.controls.choose_preset(key)
     window.studio.controls.dtype_combo.setCurrentText("float32")
-    _wait_until(lambda: window.studio.dataset is not None and window.studio.snapshot
-                is not None, 60)
-    print(f"{name} {sizes} float32, mini-batch 10, {args.epochs} epoch(s) per run, "
-          f"{os.environ.get('QT_QPA_PLATFORM') or 'display ' + os.environ['DISPLAY']}")
+    _wait_until(
+        lambda: window.studio.dataset is not None and window.studio.snapshot is not None, 60
+    )
+    print(
+        f"{name} {sizes} float32, mini-batch 10, {args.epochs} epoch(s) per run, "
+        f"{os.environ.get('QT_QPA_PLATFORM') or 'display ' + os.environ['DISPLAY']}"
+    )
     core, gui, lateness, fps = [], [], [], []
     for _ in range(args.repeats):
         core.append(headless(dataset, sizes, args.epochs))
@@ -130,15 +140,22 @@ def main() -> None:
         gui.append(speed)
         lateness.extend(late)
         fps.append(frame_rate)
-        print(f"  headless {core[-1]:,.0f} ex/s   window {gui[-1]:,.0f} ex/s   "
-              f"canvas {frame_rate:.1f} frames/s", flush=True)
+        print(
+            f"  headless {core[-1]:,.0f} ex/s   window {gui[-1]:,.0f} ex/s   "
+            f"canvas {frame_rate:.1f} frames/s",
+            flush=True,
+        )
     c, g = statistics.median(core), statistics.median(gui)
     lat = np.array(lateness)
-    print(f"\nthroughput with the window open: {g:,.0f} / {c:,.0f} examples/s = {g / c:.0%} "
-          "of the headless core")
-    print(f"event-loop lateness of a 10 ms probe while training: p50 {np.percentile(lat, 50):.1f}"
-          f" ms, p99 {np.percentile(lat, 99):.1f} ms, max {lat.max():.1f} ms "
-          f"({len(lat)} ticks)")
+    print(
+        f"\nthroughput with the window open: {g:,.0f} / {c:,.0f} examples/s = {g / c:.0%} "
+        "of the headless core"
+    )
+    print(
+        f"event-loop lateness of a 10 ms probe while training: p50 {np.percentile(lat, 50):.1f}"
+        f" ms, p99 {np.percentile(lat, 99):.1f} ms, max {lat.max():.1f} ms "
+        f"({len(lat)} ticks)"
+    )
     print(f"network canvas while training: {statistics.median(fps):.1f} frames/s (median)")
     window.close()
     app.processEvents()

@@ -39,8 +39,14 @@ def synthetic_mnist(seed: int = 0) -> Dataset:
         x = rng.integers(0, 256, (n, 784), dtype=np.uint8)
         return Split(x, one_hot(labels, 10), labels)
 
-    return Dataset("synthetic-mnist", split(50_000), split(10_000), split(10_000),
-                   scale=1 / 255, image_shape=(28, 28))
+    return Dataset(
+        "synthetic-mnist",
+        split(50_000),
+        split(10_000),
+        split(10_000),
+        scale=1 / 255,
+        image_shape=(28, 28),
+    )
 
 
 def find_data(data_dir: str | None) -> Dataset:
@@ -72,8 +78,15 @@ def main() -> int:
     batches = -(-len(ds.train) // config.batch_size)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(args.keep) if args.keep else Path(tmp) / "run.nnrec"
-        header = make_header(net.sizes, dataset=ds.name, eta=3.0, batch_size=10,
-                             epochs=args.epochs, seed=0, dtype="float32")
+        header = make_header(
+            net.sizes,
+            dataset=ds.name,
+            eta=3.0,
+            batch_size=10,
+            epochs=args.epochs,
+            seed=0,
+            dtype="float32",
+        )
         writer = RecordingWriter(path, header, "float32" if args.float32 else "float16")
         recorder = Recorder(writer, snapshots_per_epoch=args.per_epoch)
         control = TrainControl(3.0, chunk=recorder.chunk_for(batches))
@@ -106,8 +119,10 @@ def main() -> int:
     print(f"snapshots           {len(rec.frames)}")
     print(f"file size           {size / 1e6:.1f} MB ({size:,} bytes)")
     print(f"under 50 MB         {'yes' if size < 50e6 else 'NO'}")
-    print(f"recording time      {record_seconds:.2f} s of {total:.1f} s "
-          f"({100 * record_seconds / total:.1f}%)")
+    print(
+        f"recording time      {record_seconds:.2f} s of {total:.1f} s "
+        f"({100 * record_seconds / total:.1f}%)"
+    )
     print(f"read back           {read_seconds:.2f} s, decode all frames {decode_seconds:.2f} s")
     return 0 if size < 50e6 else 1
 

@@ -20,16 +20,20 @@ def register(sub: argparse._SubParsersAction) -> None:
         "partly usable, or a session's recording missing), 2 when it cannot be opened.",
     )
     p.add_argument("file", help="the file to open")
-    p.add_argument("--check", action="store_true",
-                   help="validate the file and print a summary instead of opening the app")
+    p.add_argument(
+        "--check",
+        action="store_true",
+        help="validate the file and print a summary instead of opening the app",
+    )
     # SUPPRESS: without the flag here, `nnviz --present open FILE` keeps its value.
-    p.add_argument("--present", action="store_true", default=argparse.SUPPRESS,
-                   help="open in presenter mode")
+    p.add_argument(
+        "--present", action="store_true", default=argparse.SUPPRESS, help="open in presenter mode"
+    )
     p.set_defaults(func=run)
 
 
 def file_kind(path: Path) -> str:
-    """"session", "recording", "network" or "circuit", from the extension or the contents."""
+    """ "session", "recording", "network" or "circuit", from the extension or the contents."""
     suffix = path.suffix.lower()
     if suffix == ".nnviz":
         return "session"
@@ -112,8 +116,10 @@ def check_file(path: str | Path) -> tuple[str, str | None]:
             c = Circuit.load(path)
         except (CircuitError, OSError) as exc:
             raise UsageError(str(exc)) from None
-        return (f"circuit {c.name!r}: inputs {', '.join(c.input_names()) or '-'}, outputs "
-                f"{', '.join(c.output_names()) or '-'}, {c.nand_count()} NAND gates"), None
+        return (
+            f"circuit {c.name!r}: inputs {', '.join(c.input_names()) or '-'}, outputs "
+            f"{', '.join(c.output_names()) or '-'}, {c.nand_count()} NAND gates"
+        ), None
     raise UsageError(f"{path.name}: not a file nnviz can open; it opens {KINDS}")
 
 
@@ -124,8 +130,10 @@ def _session_recording_problem(session) -> str | None:
     from nnviz.core.files.recording import RecordingError, read_recording
 
     if not session.recording.exists():
-        return (f"the session's recording {session.recording} is missing; the session opens "
-                f"without it (put the file back or record the run again)")
+        return (
+            f"the session's recording {session.recording} is missing; the session opens "
+            f"without it (put the file back or record the run again)"
+        )
     try:
         return read_recording(session.recording).damaged
     except RecordingError as exc:

@@ -1,8 +1,8 @@
 """`nnviz perceptron`: print a perceptron's truth table (or a scaled sigmoid neuron's outputs).
 
-    nnviz perceptron --weights -2,-2 --bias 3
-    nnviz perceptron --weights 6,2,2 --threshold 5
-    nnviz perceptron --weights -2,-2 --bias 3 --sigmoid 10
+nnviz perceptron --weights -2,-2 --bias 3
+nnviz perceptron --weights 6,2,2 --threshold 5
+nnviz perceptron --weights -2,-2 --bias 3 --sigmoid 10
 """
 
 from __future__ import annotations

@@ -14,22 +14,31 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Train a sigmoid network by stochastic gradient descent, printing the "
         "book's 'Epoch N: correct / total' line after every epoch.",
     )
-    p.add_argument("--sizes", help="layer sizes, e.g. 784,30,10 (default: 784,30,10 for MNIST, "
-                   "64,30,10 for digits, or what a truth table needs)")
+    p.add_argument(
+        "--sizes",
+        help="layer sizes, e.g. 784,30,10 (default: 784,30,10 for MNIST, "
+        "64,30,10 for digits, or what a truth table needs)",
+    )
     p.add_argument("--epochs", type=int, default=30)
     p.add_argument("--batch-size", type=int, default=10, help="mini-batch size m")
     p.add_argument("--eta", type=float, default=3.0, help="learning rate")
     p.add_argument("--seed", type=int, default=None, help="seed for weights and shuffling")
     p.add_argument("--dtype", choices=("float32", "float64"), default="float64")
-    p.add_argument("--dataset", default="mnist",
-                   help="mnist, digits (built in, 8x8), or a truth table: and, or, nand, xor, "
-                   "half_adder, full_adder")
+    p.add_argument(
+        "--dataset",
+        default="mnist",
+        help="mnist, digits (built in, 8x8), or a truth table: and, or, nand, xor, "
+        "half_adder, full_adder",
+    )
     p.add_argument("--data-dir", help="folder with the four MNIST files")
     p.add_argument("--train-limit", type=int, help="train on the first N examples only")
     p.add_argument("--save", help="write the trained network to this .npz file")
-    p.add_argument("--record", metavar="FILE",
-                   help="record the run (snapshots and every epoch's numbers) to this .nnrec "
-                   "file for replay; Ctrl-C keeps what was recorded so far")
+    p.add_argument(
+        "--record",
+        metavar="FILE",
+        help="record the run (snapshots and every epoch's numbers) to this .nnrec "
+        "file for replay; Ctrl-C keeps what was recorded so far",
+    )
     p.set_defaults(func=run)
 
 
@@ -42,7 +51,10 @@ def run(args: argparse.Namespace) -> int:
     from nnviz.core.learning.training import TrainConfig, TrainControl, check_compatible, train
 
     config = TrainConfig(
-        epochs=args.epochs, batch_size=args.batch_size, eta=args.eta, seed=args.seed,
+        epochs=args.epochs,
+        batch_size=args.batch_size,
+        eta=args.eta,
+        seed=args.seed,
         train_limit=args.train_limit,
     )
     try:
@@ -73,11 +85,17 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
 
     out = sys.stdout
-    n_train = len(dataset.train) if args.train_limit is None else min(
-        args.train_limit, len(dataset.train))
-    print(f"# {dataset.name}: sizes {sizes}, {n_train} training examples, "
-          f"epochs {config.epochs}, mini-batch {config.batch_size}, eta {config.eta:g}, "
-          f"seed {config.seed}, {args.dtype}", file=sys.stderr)
+    n_train = (
+        len(dataset.train)
+        if args.train_limit is None
+        else min(args.train_limit, len(dataset.train))
+    )
+    print(
+        f"# {dataset.name}: sizes {sizes}, {n_train} training examples, "
+        f"epochs {config.epochs}, mini-batch {config.batch_size}, eta {config.eta:g}, "
+        f"seed {config.seed}, {args.dtype}",
+        file=sys.stderr,
+    )
     recorder = _start_recording(args, dataset.name, net, config, n_train) if args.record else None
     control = TrainControl(config.eta)
     if recorder is not None:  # records then land on the evenly spaced snapshot points
@@ -86,15 +104,20 @@ def run(args: argparse.Namespace) -> int:
     try:
         for rec in train(net, dataset, config, control):
             if recorder is not None:
-                recorder.add(rec, Snapshot.capture(net, rec) if recorder.wants_snapshot(rec)
-                             else None)
+                recorder.add(
+                    rec, Snapshot.capture(net, rec) if recorder.wants_snapshot(rec) else None
+                )
             if rec.kind == EPOCH:
                 last_epoch = rec
                 extra = ""
                 if rec.validation_correct is not None:
                     extra = f"  validation {rec.validation_correct} / {rec.validation_total}"
-                print(f"{rec.transcript_line()}  cost {rec.cost:.4f}{extra}  "
-                      f"{time.perf_counter() - start:.1f} s", file=out, flush=True)
+                print(
+                    f"{rec.transcript_line()}  cost {rec.cost:.4f}{extra}  "
+                    f"{time.perf_counter() - start:.1f} s",
+                    file=out,
+                    flush=True,
+                )
             elif rec.kind == DIVERGED:
                 print(rec.message, file=sys.stderr)
                 return 1
@@ -103,8 +126,12 @@ def run(args: argparse.Namespace) -> int:
             print(f"# recording saved to {recorder.close()}", file=sys.stderr)
     if args.save:
         meta = {
-            "sizes": sizes, "eta": config.eta, "batch_size": config.batch_size,
-            "epochs": config.epochs, "seed": config.seed, "dataset": dataset.name,
+            "sizes": sizes,
+            "eta": config.eta,
+            "batch_size": config.batch_size,
+            "epochs": config.epochs,
+            "seed": config.seed,
+            "dataset": dataset.name,
             "epoch": None if last_epoch is None else last_epoch.epoch,
             "test_correct": None if last_epoch is None else last_epoch.test_correct,
         }
@@ -120,15 +147,23 @@ def _start_recording(args, dataset_name, net, config, n_train):
     from nnviz.core.learning.snapshot import CHUNK, Progress, Snapshot
 
     header = make_header(
-        net.sizes, dataset=dataset_name, eta=config.eta, batch_size=config.batch_size,
-        epochs=config.epochs, seed=config.seed, dtype=args.dtype, train_limit=args.train_limit,
-        train_examples=n_train, source="nnviz train",
+        net.sizes,
+        dataset=dataset_name,
+        eta=config.eta,
+        batch_size=config.batch_size,
+        epochs=config.epochs,
+        seed=config.seed,
+        dtype=args.dtype,
+        train_limit=args.train_limit,
+        train_examples=n_train,
+        source="nnviz train",
     )
     try:
         recorder = Recorder(RecordingWriter(args.record, header))
     except OSError as exc:
-        raise UsageError(f"cannot write the recording {args.record}: "
-                         f"{exc.strerror or exc}") from None
+        raise UsageError(
+            f"cannot write the recording {args.record}: {exc.strerror or exc}"
+        ) from None
     batches = -(-n_train // config.batch_size)
     start = Progress(CHUNK, 0, 0, batches, 0, float("nan"), config.eta, 0.0)
     recorder.add(start, Snapshot.capture(net, start))

@@ -63,7 +63,11 @@ def output_error(network: Network, x: np.ndarray, y: np.ndarray) -> dict[str, np
     sp = sigmoid_prime(eq["z"])
     diff = eq["a"] - y
     return {
-        "z": eq["z"], "a": eq["a"], "y": y, "sigma_prime": sp, "a_minus_y": diff,
+        "z": eq["z"],
+        "a": eq["a"],
+        "y": y,
+        "sigma_prime": sp,
+        "a_minus_y": diff,
         "delta": hadamard(sp, diff),
     }
 

@@ -51,9 +51,7 @@ class Perceptron:
     bias: float
 
     def __post_init__(self) -> None:
-        weights = tuple(
-            _check_finite(f"weight w{j + 1}", w) for j, w in enumerate(self.weights)
-        )
+        weights = tuple(_check_finite(f"weight w{j + 1}", w) for j, w in enumerate(self.weights))
         if not 1 <= len(weights) <= MAX_INPUTS:
             raise ValueError(
                 f"a perceptron here has 1 to {MAX_INPUTS} inputs, got {len(weights)} weights"
@@ -319,31 +317,62 @@ _XOR_WHY = (
 )
 
 CHALLENGES: tuple[Challenge, ...] = (
-    Challenge("and", "AND", 2, lambda x: int(x[0] == 1 and x[1] == 1),
-              "Output 1 only when both inputs are 1.",
-              hint="Give both inputs the same positive weight; then pick a bias so that one "
-                   "input alone stays at or below 0 but both together go above it."),
-    Challenge("or", "OR", 2, lambda x: int(x[0] == 1 or x[1] == 1),
-              "Output 1 when at least one input is 1.",
-              hint="Like AND, but a smaller push from the bias: one input alone must be "
-                   "enough, while 00 must stay at or below 0."),
-    Challenge("nand", "NAND", 2, lambda x: int(not (x[0] == 1 and x[1] == 1)),
-              "Output 0 only when both inputs are 1.",
-              hint="Turn AND around: negative weights and a positive bias. The book's "
-                   "choice is on the preset list."),
-    Challenge("not", "NOT", 1, lambda x: int(x[0] == 0),
-              "Output the opposite of the input.",
-              hint="With input 0 only the bias counts, so it must be positive; the weight "
-                   "must pull the sum to 0 or below when the input is 1."),
-    Challenge("majority", "Majority of three", 3, lambda x: int(sum(x) >= 2),
-              "Output 1 when two or three of the three inputs are 1.",
-              hint="Equal weights make the sum count the 1s; put the bias between the sum "
-                   "for one input and the sum for two."),
-    Challenge("xor", "XOR", 2, lambda x: int(x[0] != x[1]),
-              "Output 1 when exactly one input is 1. Try it, then check.",
-              solvable=False, why_impossible=_XOR_WHY,
-              hint="Watch the decision plane: can any straight line put 01 and 10 on one "
-                   "side and 00 and 11 on the other?"),
+    Challenge(
+        "and",
+        "AND",
+        2,
+        lambda x: int(x[0] == 1 and x[1] == 1),
+        "Output 1 only when both inputs are 1.",
+        hint="Give both inputs the same positive weight; then pick a bias so that one "
+        "input alone stays at or below 0 but both together go above it.",
+    ),
+    Challenge(
+        "or",
+        "OR",
+        2,
+        lambda x: int(x[0] == 1 or x[1] == 1),
+        "Output 1 when at least one input is 1.",
+        hint="Like AND, but a smaller push from the bias: one input alone must be "
+        "enough, while 00 must stay at or below 0.",
+    ),
+    Challenge(
+        "nand",
+        "NAND",
+        2,
+        lambda x: int(not (x[0] == 1 and x[1] == 1)),
+        "Output 0 only when both inputs are 1.",
+        hint="Turn AND around: negative weights and a positive bias. The book's "
+        "choice is on the preset list.",
+    ),
+    Challenge(
+        "not",
+        "NOT",
+        1,
+        lambda x: int(x[0] == 0),
+        "Output the opposite of the input.",
+        hint="With input 0 only the bias counts, so it must be positive; the weight "
+        "must pull the sum to 0 or below when the input is 1.",
+    ),
+    Challenge(
+        "majority",
+        "Majority of three",
+        3,
+        lambda x: int(sum(x) >= 2),
+        "Output 1 when two or three of the three inputs are 1.",
+        hint="Equal weights make the sum count the 1s; put the bias between the sum "
+        "for one input and the sum for two.",
+    ),
+    Challenge(
+        "xor",
+        "XOR",
+        2,
+        lambda x: int(x[0] != x[1]),
+        "Output 1 when exactly one input is 1. Try it, then check.",
+        solvable=False,
+        why_impossible=_XOR_WHY,
+        hint="Watch the decision plane: can any straight line put 01 and 10 on one "
+        "side and 00 and 11 on the other?",
+    ),
 )
 
 

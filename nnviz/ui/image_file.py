@@ -21,9 +21,7 @@ def read_image(path: str | Path) -> np.ndarray:
         raise UsageError(f"image {path} does not exist; give the path of a PNG or JPEG file")
     img = QImage(str(path))
     if img.isNull():
-        raise UsageError(
-            f"cannot read {path} as an image; save it as PNG or JPEG and try again"
-        )
+        raise UsageError(f"cannot read {path} as an image; save it as PNG or JPEG and try again")
     img = img.convertToFormat(QImage.Format.Format_RGBA8888)
     h, w, stride = img.height(), img.width(), img.bytesPerLine()
     buf = np.frombuffer(img.constBits(), dtype=np.uint8, count=h * stride)

@@ -31,13 +31,18 @@ def write_png(path: Path, gray: np.ndarray) -> None:
     raw = b"".join(b"\x00" + gray[i].tobytes() for i in range(h))
 
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(
-            ">I", zlib.crc32(kind + data) & 0xFFFFFFFF
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
         )
 
     ihdr = struct.pack(">IIBBBBB", w, h, 8, 0, 0, 0, 0)
     Path(path).write_bytes(
-        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(raw))
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", ihdr)
+        + chunk(b"IDAT", zlib.compress(raw))
         + chunk(b"IEND", b"")
     )
 
@@ -57,7 +62,7 @@ def bilinear_upscale(img: np.ndarray, factor: float) -> np.ndarray:
     b = src[y0][:, x0 + 1]
     c = src[y0 + 1][:, x0]
     d = src[y0 + 1][:, x0 + 1]
-    return (a * (1 - fy) * (1 - fx) + b * (1 - fy) * fx + c * fy * (1 - fx) + d * fy * fx)
+    return a * (1 - fy) * (1 - fx) + b * (1 - fy) * fx + c * fy * (1 - fx) + d * fy * fx
 
 
 def redraw(image28: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -128,7 +133,9 @@ def test_real_command_prints_digit_first(trained):
     for p in trained["paths"][:3]:
         out = subprocess.run(
             [sys.executable, "-m", "nnviz", "classify", str(p), "--model", str(trained["model"])],
-            capture_output=True, text=True, timeout=120,
+            capture_output=True,
+            text=True,
+            timeout=120,
         )
         assert out.returncode == 0, out.stderr
         first = out.stdout.splitlines()[0]
@@ -138,8 +145,12 @@ def test_real_command_prints_digit_first(trained):
 
 @pytest.mark.mnist
 def test_show_input_prints_28_rows(trained, capsys):
-    assert main(["classify", str(trained["paths"][0]), "--model", str(trained["model"]),
-                 "--show-input"]) == 0
+    assert (
+        main(
+            ["classify", str(trained["paths"][0]), "--model", str(trained["model"]), "--show-input"]
+        )
+        == 0
+    )
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 29 and all(len(line) == 56 for line in lines[1:])
 
@@ -179,8 +190,11 @@ def _one_line_error(capsys, argv, *words):
 
 
 def test_missing_image(tmp_path, small_model, capsys):
-    _one_line_error(capsys, ["classify", str(tmp_path / "nope.png"), "--model",
-                             str(small_model)], "does not exist")
+    _one_line_error(
+        capsys,
+        ["classify", str(tmp_path / "nope.png"), "--model", str(small_model)],
+        "does not exist",
+    )
 
 
 def test_unreadable_image(tmp_path, small_model, capsys):
@@ -200,8 +214,9 @@ def test_missing_and_wrong_models(tmp_path, capsys):
     pic = np.full((50, 50), 255, dtype=np.uint8)
     pic[10:40, 20:25] = 0
     write_png(img, pic)
-    _one_line_error(capsys, ["classify", str(img), "--model", str(tmp_path / "x.npz")],
-                    "no such file")
+    _one_line_error(
+        capsys, ["classify", str(img), "--model", str(tmp_path / "x.npz")], "no such file"
+    )
     junk = tmp_path / "junk.npz"
     junk.write_bytes(b"junk")
     _one_line_error(capsys, ["classify", str(img), "--model", str(junk)], "junk.npz")

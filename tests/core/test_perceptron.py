@@ -64,9 +64,7 @@ def test_truth_table_matches_reference_rule(n):
         bias = round(float(rng.uniform(-5, 5)), 2)
         p = Perceptron(weights, bias)
         table = truth_table(p)
-        expected = [
-            (x, ref_fires(weights, bias, x)) for x in itertools.product((0, 1), repeat=n)
-        ]
+        expected = [(x, ref_fires(weights, bias, x)) for x in itertools.product((0, 1), repeat=n)]
         assert table == expected
 
 

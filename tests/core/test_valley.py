@@ -193,8 +193,17 @@ def test_cost_slice_matches_pointwise_cost(w1, w2):
 def test_cost_slice_centre_is_current_cost_and_reports_progress():
     net, x, y = _net_and_data()
     seen = []
-    got = cost_slice(net, x, y, (0, 0, 0), (1, 1, 1), [0.0], [-1.0, 0.0],
-                     progress=lambda d, t: seen.append((d, t)), max_elements=1)
+    got = cost_slice(
+        net,
+        x,
+        y,
+        (0, 0, 0),
+        (1, 1, 1),
+        [0.0],
+        [-1.0, 0.0],
+        progress=lambda d, t: seen.append((d, t)),
+        max_elements=1,
+    )
     assert got[0, 1] == pytest.approx(net.cost(x, y), rel=1e-12)
     assert seen[-1] == (2, 2) and len(seen) == 2
 

@@ -23,7 +23,8 @@ def _no_thread_left_running(qapp):
 
     gc.collect()
     running = [
-        obj for obj in gc.get_objects()
+        obj
+        for obj in gc.get_objects()
         if isinstance(obj, QThread) and _alive(obj) and obj.isRunning()
     ]
     for t in running:  # stop them so one leak does not cascade into later tests

@@ -108,8 +108,9 @@ def _progress_dict(p: Progress) -> dict[str, Any]:
     return dataclasses.asdict(p)
 
 
-def _encode_frame(p: Progress | None, snapshot: Snapshot | None, param_dtype: str,
-                  end: int | None = None) -> bytes:
+def _encode_frame(
+    p: Progress | None, snapshot: Snapshot | None, param_dtype: str, end: int | None = None
+) -> bytes:
     if end is not None:
         meta: dict[str, Any] = {"end": end}
     else:
@@ -149,21 +150,30 @@ class RecordingWriter:
         self.path = Path(path)
         self.param_dtype = param_dtype
         self.sizes = tuple(int(s) for s in header["sizes"])
-        self.header = {**header, "format": "nnviz-recording", "param_dtype": param_dtype,
-                       "bias_dtype": "float32"}
+        self.header = {
+            **header,
+            "format": "nnviz-recording",
+            "param_dtype": param_dtype,
+            "bias_dtype": "float32",
+        }
         blob = json.dumps(self.header).encode()
         if len(blob) > _MAX_HEADER:
             raise ValueError("recording header is too large (keep it to settings, not data)")
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".part",
-                                   dir=self.path.parent)
+        fd, tmp = tempfile.mkstemp(
+            prefix=f".{self.path.name}.", suffix=".part", dir=self.path.parent
+        )
         self.temp_path = Path(tmp)
         self._fh: BinaryIO | None = os.fdopen(fd, "wb")
         self.frames = 0
         self.snapshot_frames = 0
         try:
-            self._fh.write(MAGIC + _VERSION.pack(FORMAT_VERSION)
-                           + _FRAME_HEAD.pack(len(blob), zlib.crc32(blob)) + blob)
+            self._fh.write(
+                MAGIC
+                + _VERSION.pack(FORMAT_VERSION)
+                + _FRAME_HEAD.pack(len(blob), zlib.crc32(blob))
+                + blob
+            )
         except BaseException:
             self.abort()
             raise
@@ -422,21 +432,25 @@ def _read_header(data: memoryview, name: str) -> tuple[dict[str, Any], int]:
     if bytes(data[: len(MAGIC)]) != MAGIC[: min(len(MAGIC), len(data))]:
         raise RecordingError(f"{name} is not an nnviz recording; {_HINT}")
     if len(data) < head_len:
-        raise RecordingError(f"{name} is cut off inside its header, so nothing in it can be "
-                             f"shown; record the run again")
+        raise RecordingError(
+            f"{name} is cut off inside its header, so nothing in it can be "
+            f"shown; record the run again"
+        )
     (version,) = _VERSION.unpack_from(data, len(MAGIC))
     if version != FORMAT_VERSION:
         raise RecordingError(
             f"{name} is a recording in format version {version}; this nnviz reads version "
-            f"{FORMAT_VERSION}" + (": update nnviz to open it" if version > FORMAT_VERSION
-                                   else f"; {_HINT}")
+            f"{FORMAT_VERSION}"
+            + (": update nnviz to open it" if version > FORMAT_VERSION else f"; {_HINT}")
         )
     length, crc = _FRAME_HEAD.unpack_from(data, len(MAGIC) + _VERSION.size)
     if length > _MAX_HEADER:
         raise RecordingError(f"{name} has a damaged header; {_HINT}")
     if head_len + length > len(data):
-        raise RecordingError(f"{name} is cut off inside its header, so nothing in it can be "
-                             f"shown; record the run again")
+        raise RecordingError(
+            f"{name} is cut off inside its header, so nothing in it can be "
+            f"shown; record the run again"
+        )
     blob = bytes(data[head_len : head_len + length])
     if zlib.crc32(blob) != crc:
         raise RecordingError(f"{name} has a damaged header (checksum mismatch); {_HINT}")
@@ -454,8 +468,11 @@ def _header_problem(header: object) -> str | None:
     if not isinstance(header, dict):
         return "not a JSON object"
     sizes = header.get("sizes")
-    if (not isinstance(sizes, list) or len(sizes) < 2
-            or not all(isinstance(s, int) and not isinstance(s, bool) and s >= 1 for s in sizes)):
+    if (
+        not isinstance(sizes, list)
+        or len(sizes) < 2
+        or not all(isinstance(s, int) and not isinstance(s, bool) and s >= 1 for s in sizes)
+    ):
         return f"layer sizes {sizes!r} are not a list of at least two positive whole numbers"
     if header.get("param_dtype", "float16") not in PARAM_DTYPES:
         return f"unknown parameter type {header.get('param_dtype')!r}"
@@ -553,20 +570,27 @@ def _split_payload(payload: memoryview) -> tuple[dict[str, Any], memoryview]:
     return meta, payload[_U32.size + js_len :]
 
 
-def _damage_message(name: str, good: int, problem: str, records: list[Progress],
-                    snapshots: int) -> str:
+def _damage_message(
+    name: str, good: int, problem: str, records: list[Progress], snapshots: int
+) -> str:
     # "frames" are the file's records; the replay counts only those with parameters
     # ("snapshots"), so say both.
     epochs_done = sum(1 for p in records if p.kind == EPOCH)
-    reach = (f" ({snapshots} snapshot{'s' if snapshots != 1 else ''}, {epochs_done} complete "
-             f"epoch{'s' if epochs_done != 1 else ''})")
+    reach = (
+        f" ({snapshots} snapshot{'s' if snapshots != 1 else ''}, {epochs_done} complete "
+        f"epoch{'s' if epochs_done != 1 else ''})"
+    )
     if problem == "unfinished":
-        return (f"the recording {name} ends without its closing frame after frame {good}: it "
-                f"was not finished properly (training or the app stopped while recording); "
-                f"showing the {good} frames it holds{reach}")
+        return (
+            f"the recording {name} ends without its closing frame after frame {good}: it "
+            f"was not finished properly (training or the app stopped while recording); "
+            f"showing the {good} frames it holds{reach}"
+        )
     what = "cut off" if problem == "cut off" else "damaged"
-    return (f"the recording {name} is {what} after frame {good}; showing the first {good} "
-            f"frames{reach}. Record the run again for the rest")
+    return (
+        f"the recording {name} is {what} after frame {good}; showing the first {good} "
+        f"frames{reach}. Record the run again for the rest"
+    )
 
 
 def describe(rec: Recording) -> str:
@@ -576,12 +600,15 @@ def describe(rec: Recording) -> str:
     acc = ""
     if last is not None and last.test_correct is not None:
         acc = f", last epoch {last.epoch}: {last.test_correct} / {last.test_total}"
-    ended = next((p.kind for p in reversed(rec.progress_records)
-                  if p.kind in (DONE, DIVERGED)), None)
+    ended = next(
+        (p.kind for p in reversed(rec.progress_records) if p.kind in (DONE, DIVERGED)), None
+    )
     state = {"done": ", finished", "diverged": ", diverged"}.get(ended or "", "")
     eta = h.get("eta")
     eta_s = f"{eta:g}" if isinstance(eta, int | float) and math.isfinite(eta) else str(eta)
-    return (f"recording: {h.get('dataset', '?')} {list(rec.sizes)}, eta {eta_s}, "
-            f"mini-batch {h.get('batch_size', '?')}, seed {h.get('seed')}, "
-            f"{len(rec.frames)} snapshots, {len(rec.epoch_records())} / {rec.epochs} epochs"
-            f"{acc}{state}")
+    return (
+        f"recording: {h.get('dataset', '?')} {list(rec.sizes)}, eta {eta_s}, "
+        f"mini-batch {h.get('batch_size', '?')}, seed {h.get('seed')}, "
+        f"{len(rec.frames)} snapshots, {len(rec.epoch_records())} / {rec.epochs} epochs"
+        f"{acc}{state}"
+    )

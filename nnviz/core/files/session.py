@@ -137,11 +137,16 @@ def session_to_dict(session: Session, folder: str | os.PathLike = ".") -> dict[s
     try:  # never write a file that load_session would reject
         session_from_dict(data, folder, "the session")
     except SessionError as exc:
-        raise SessionError(str(exc).replace(" is damaged:", " has a bad value:")
-                           .replace("; re-save the session or fix that entry", "")) from None
+        raise SessionError(
+            str(exc)
+            .replace(" is damaged:", " has a bad value:")
+            .replace("; re-save the session or fix that entry", "")
+        ) from None
     if session.network is not None:
-        data["network"] = {"encoding": "npz-base64",
-                           "data": _network_blob(session.network, session.network_meta)}
+        data["network"] = {
+            "encoding": "npz-base64",
+            "data": _network_blob(session.network, session.network_meta),
+        }
     return data
 
 
@@ -199,8 +204,9 @@ def load_session(path: str | os.PathLike) -> Session:
     return session_from_dict(data, path.parent, name)
 
 
-def session_from_dict(data: object, folder: str | os.PathLike = ".",
-                      name: str = "session") -> Session:
+def session_from_dict(
+    data: object, folder: str | os.PathLike = ".", name: str = "session"
+) -> Session:
     """Rebuild a Session from :func:`session_to_dict` output; SessionError names the problem."""
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise SessionError(f"{name} is not an nnviz session file; {_HINT}")
@@ -250,8 +256,9 @@ class _Reader:
         self.name = name
 
     def fail(self, problem: str):
-        raise SessionError(f"{self.name} is damaged: {problem}; re-save the session or "
-                           f"fix that entry")
+        raise SessionError(
+            f"{self.name} is damaged: {problem}; re-save the session or fix that entry"
+        )
 
     def section(self, data: dict, key: str, required: bool = True) -> dict:
         value = data.get(key)
@@ -281,8 +288,14 @@ class _Reader:
             self.fail(f'"{dotted}" must be a positive number, got {value!r}')
         return float(value)
 
-    def whole(self, d: dict, dotted: str, minimum: int | None, optional: bool = False,
-              default: Any = _MISSING) -> Any:
+    def whole(
+        self,
+        d: dict,
+        dotted: str,
+        minimum: int | None,
+        optional: bool = False,
+        default: Any = _MISSING,
+    ) -> Any:
         key = dotted.rsplit(".", 1)[-1]
         if optional and d.get(key) is None:
             return None
@@ -292,11 +305,15 @@ class _Reader:
         return value
 
     def sizes(self, value: object) -> list[int]:
-        if (not isinstance(value, list) or len(value) < 2
-                or not all(isinstance(v, int) and not isinstance(v, bool) and v >= 1
-                           for v in value)):
-            self.fail(f'"training.sizes" must be a list of at least two positive whole numbers, '
-                      f"got {value!r}"[:200])
+        if (
+            not isinstance(value, list)
+            or len(value) < 2
+            or not all(isinstance(v, int) and not isinstance(v, bool) and v >= 1 for v in value)
+        ):
+            self.fail(
+                f'"training.sizes" must be a list of at least two positive whole numbers, '
+                f"got {value!r}"[:200]
+            )
         return list(value)
 
 
@@ -338,7 +355,8 @@ def _read_recording_entry(value: object, folder: Path, r: _Reader) -> Path | Non
     if value is None:
         return None
     if not isinstance(value, dict) or not any(
-            isinstance(value.get(k), str) for k in ("relative", "absolute")):
+        isinstance(value.get(k), str) for k in ("relative", "absolute")
+    ):
         r.fail('"recording" must hold a "relative" or "absolute" path')
     candidates = []
     if isinstance(value.get("relative"), str):
@@ -353,9 +371,11 @@ def _read_recording_entry(value: object, folder: Path, r: _Reader) -> Path | Non
 
 def describe_session(session: Session) -> str:
     """One line about a session, e.g. for ``nnviz open --check``."""
-    parts = [f"session: {session.dataset} {list(session.sizes)}, eta {session.eta:g}, "
-             f"mini-batch {session.batch_size}, {session.epochs} epochs, seed {session.seed}, "
-             f"{session.dtype}"]
+    parts = [
+        f"session: {session.dataset} {list(session.sizes)}, eta {session.eta:g}, "
+        f"mini-batch {session.batch_size}, {session.epochs} epochs, seed {session.seed}, "
+        f"{session.dtype}"
+    ]
     if session.title:
         parts[0] = f"session {session.title!r}: " + parts[0].split(": ", 1)[1]
     if session.network is not None:
@@ -378,4 +398,3 @@ def describe_session(session: Session) -> str:
     if session.presenter:
         parts.append("presenter mode")
     return ", ".join(parts)
-

@@ -30,8 +30,16 @@ EDIT = "edit"  # Progress.kind for the record made after a hand edit (accuracy r
 class Driver:
     """The command loop around one training run; ``send`` delivers messages to the parent."""
 
-    def __init__(self, network, dataset, config: TrainConfig, send, run_id: int = 0,
-                 start_epoch: int = 0, max_rate: float = 30.0) -> None:
+    def __init__(
+        self,
+        network,
+        dataset,
+        config: TrainConfig,
+        send,
+        run_id: int = 0,
+        start_epoch: int = 0,
+        max_rate: float = 30.0,
+    ) -> None:
         self.net, self.dataset, self.config = network, dataset, config
         self.send = send
         self.run_id = run_id
@@ -88,10 +96,18 @@ class Driver:
         correct = evaluate_split(self.net, self.dataset, self.dataset.test)
         base = self.last or Progress(CHUNK, 0, 0, 0, 0, float("nan"), self.control.eta, 0.0)
         what = "bias" if k is None else "weight"
-        self.publish(replace(base, kind=EDIT, test_correct=correct,
-                             test_total=len(self.dataset.test), validation_correct=None,
-                             validation_total=None, message=f"set {what} to {value:g}"),
-                     urgent=True)
+        self.publish(
+            replace(
+                base,
+                kind=EDIT,
+                test_correct=correct,
+                test_total=len(self.dataset.test),
+                validation_correct=None,
+                validation_total=None,
+                message=f"set {what} to {value:g}",
+            ),
+            urgent=True,
+        )
 
     def pause_self(self) -> None:
         self.mode = PAUSED
@@ -153,8 +169,16 @@ class Driver:
         return max(1, min(500, int(batches_per_s / 60)))
 
 
-def serve(commands, messages, network, dataset, config: TrainConfig, run_id: int = 0,
-          start_epoch: int = 0, max_rate: float = 30.0) -> None:
+def serve(
+    commands,
+    messages,
+    network,
+    dataset,
+    config: TrainConfig,
+    run_id: int = 0,
+    start_epoch: int = 0,
+    max_rate: float = 30.0,
+) -> None:
     """Entry point of the training process: run until told to stop or the parent goes."""
     driver = Driver(network, dataset, config, messages.send, run_id, start_epoch, max_rate)
     try:

@@ -125,8 +125,7 @@ class Network:
     def __getstate__(self) -> dict:
         # weights/biases are views into _wb; pickling would turn them into copies that
         # training no longer updates. Keep only what rebuilds them.
-        return {"sizes": self.sizes, "dtype": self.dtype.name, "seed": self.seed,
-                "wb": self._wb}
+        return {"sizes": self.sizes, "dtype": self.dtype.name, "seed": self.seed, "wb": self._wb}
 
     def __setstate__(self, state: dict) -> None:
         self.sizes = list(state["sizes"])
@@ -152,8 +151,9 @@ class Network:
         return len(self.sizes)
 
     def params_finite(self) -> bool:
-        return all(np.isfinite(w).all() and np.isfinite(b).all()
-                   for w, b in zip(self.weights, self.biases))
+        return all(
+            np.isfinite(w).all() and np.isfinite(b).all() for w, b in zip(self.weights, self.biases)
+        )
 
     # -- forward ----------------------------------------------------------------------------
     def feedforward(self, a: np.ndarray) -> np.ndarray:
@@ -229,8 +229,9 @@ class Network:
             for wb in self._wb:
                 act = np.empty((m, wb.shape[0]), dtype=dt)
                 delta = np.empty_like(act)
-                layers.append((wb.T, act, delta, delta.T, np.empty_like(act), np.empty_like(wb),
-                               wb))
+                layers.append(
+                    (wb.T, act, delta, delta.T, np.empty_like(act), np.empty_like(wb), wb)
+                )
             self._buffers[m] = layers
         return layers
 

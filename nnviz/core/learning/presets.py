@@ -31,9 +31,14 @@ def load_presets(path: Path = PRESETS_FILE) -> list[Preset]:
             raise ValueError("not an nnviz presets file")
         return [
             Preset(
-                key=p["key"], title=p["title"], dataset=p["dataset"],
-                sizes=tuple(int(s) for s in p["sizes"]), eta=float(p["eta"]),
-                batch_size=int(p["batch_size"]), epochs=int(p["epochs"]), lesson=p["lesson"],
+                key=p["key"],
+                title=p["title"],
+                dataset=p["dataset"],
+                sizes=tuple(int(s) for s in p["sizes"]),
+                eta=float(p["eta"]),
+                batch_size=int(p["batch_size"]),
+                epochs=int(p["epochs"]),
+                lesson=p["lesson"],
             )
             for p in data["presets"]
         ]

@@ -152,7 +152,14 @@ def train(
             if k < batches:
                 busy += time.perf_counter() - t0
                 record = Progress(
-                    CHUNK, epoch, k, batches, seen, sq_err / (2 * min(k * m, n)), eta, busy,
+                    CHUNK,
+                    epoch,
+                    k,
+                    batches,
+                    seen,
+                    sq_err / (2 * min(k * m, n)),
+                    eta,
+                    busy,
                     batch_cost=chunk_err / (2 * chunk_n),
                 )
                 if not np.isfinite(sq_err) or not network.params_finite():
@@ -169,9 +176,18 @@ def train(
         val_correct = evaluate_split(network, dataset, val) if val is not None else None
         busy += time.perf_counter() - t0
         yield Progress(
-            EPOCH, epoch, batches, batches, seen, sq_err / (2 * n), control.eta, busy,
-            test_correct=test_correct, test_total=len(dataset.test),
-            validation_correct=val_correct, validation_total=None if val is None else len(val),
+            EPOCH,
+            epoch,
+            batches,
+            batches,
+            seen,
+            sq_err / (2 * n),
+            control.eta,
+            busy,
+            test_correct=test_correct,
+            test_total=len(dataset.test),
+            validation_correct=val_correct,
+            validation_total=None if val is None else len(val),
             batch_cost=chunk_err / (2 * chunk_n) if chunk_n else float("nan"),
         )
     last = start_epoch + config.epochs - 1
@@ -180,7 +196,13 @@ def train(
 
 def _diverged(p: Progress) -> Progress:
     return Progress(
-        DIVERGED, p.epoch, p.batch, p.batches_per_epoch, p.examples_seen, float("nan"), p.eta,
+        DIVERGED,
+        p.epoch,
+        p.batch,
+        p.batches_per_epoch,
+        p.examples_seen,
+        float("nan"),
+        p.eta,
         p.seconds,
         message=(
             f"training diverged at eta = {p.eta:g}: the weights stopped being finite numbers. "

@@ -155,8 +155,9 @@ class InputGridItem(QGraphicsItem):
                 painter.drawRect(QRectF(p.x() - h, p.y() - h, 2 * h, 2 * h))
         painter.setPen(TEXT)
         painter.setFont(self._font)
-        painter.drawStaticText(QPointF(self.rect.left(), self.rect.bottom() + 6),
-                               QStaticText(self._caption))
+        painter.drawStaticText(
+            QPointF(self.rect.left(), self.rect.bottom() + 6), QStaticText(self._caption)
+        )
         title = QStaticText(self.title.replace("\n", " "))
         title.prepare(font=self._title_font)
         painter.setFont(self._title_font)
@@ -216,8 +217,9 @@ class GridEdgeItem(QGraphicsItem):
             pens = []
             for v in s.tolist():
                 f = min(abs(v) / scale, 1.0)
-                pen = QPen(mix_with_white(POSITIVE if v >= 0 else NEGATIVE, 0.2 + 0.8 * f),
-                           0.6 + 3.0 * f)
+                pen = QPen(
+                    mix_with_white(POSITIVE if v >= 0 else NEGATIVE, 0.2 + 0.8 * f), 0.6 + 3.0 * f
+                )
                 pen.setCapStyle(Qt.PenCapStyle.FlatCap)
                 pens.append(pen)
             self._pens = pens

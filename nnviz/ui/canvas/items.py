@@ -210,9 +210,12 @@ class NeuronLayerItem(QGraphicsItem):
         self._build_texts()
         r = self.layout.radius
         pad = 90 + 30 * (self.text_scale - 1)
-        self._rect = QRectF(self.layout.x - r - pad, self.layout.top - 74 * self.text_scale,
-                            2 * r + 2 * pad,
-                            self.layout.bottom - self.layout.top + 84 * self.text_scale)
+        self._rect = QRectF(
+            self.layout.x - r - pad,
+            self.layout.top - 74 * self.text_scale,
+            2 * r + 2 * pad,
+            self.layout.bottom - self.layout.top + 84 * self.text_scale,
+        )
         self.update()
 
     def set_activations(self, a: np.ndarray | None) -> None:
@@ -233,9 +236,7 @@ class NeuronLayerItem(QGraphicsItem):
             self.bias_scale = robust_max(b)
             # Small circles (a 100-neuron column) get proportionally thinner rings.
             k = min(1.0, self.layout.radius / 10.0)
-            self._rings = [
-                bias_pen(v, self.bias_scale, k) for v in b[self.layout.shown].tolist()
-            ]
+            self._rings = [bias_pen(v, self.bias_scale, k) for v in b[self.layout.shown].tolist()]
         self.update()
 
     def fill_of(self, index: int) -> QColor | None:
@@ -318,8 +319,9 @@ class NeuronLayerItem(QGraphicsItem):
                 self._label_texts.append((pos, st))
         self._title_text = _static(self.title, self._title_font, centred=True)
         size = self._title_text.size()
-        self._title_pos = QPointF(x - size.width() / 2,
-                                  lay.top - 26 * self.text_scale - size.height())
+        self._title_pos = QPointF(
+            x - size.width() / 2, lay.top - 26 * self.text_scale - size.height()
+        )
 
 
 def _static(text: str, font: QFont, centred: bool = False) -> QStaticText:

@@ -215,8 +215,12 @@ class NetworkCanvas(QGraphicsView):
         if self.sizes:
             acts, image = self.activations, self._input_image
             self.set_network(
-                self.sizes, self.weights, self.biases, self._layer_names,
-                self._unit_names_arg, self._input_shape_arg,
+                self.sizes,
+                self.weights,
+                self.biases,
+                self._layer_names,
+                self._unit_names_arg,
+                self._input_shape_arg,
             )
             if acts is not None:
                 self.set_activations(acts)

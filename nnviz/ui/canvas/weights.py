@@ -44,7 +44,10 @@ class WeightHeatmap(QWidget):
         self.image_item = pg.ImageItem(axisOrder="row-major")
         self.view.addItem(self.image_item)
         self.colorbar = pg.ColorBarItem(
-            values=(-1, 1), colorMap=diverging_colormap(), interactive=False, width=14,
+            values=(-1, 1),
+            colorMap=diverging_colormap(),
+            interactive=False,
+            width=14,
         )
         self.colorbar.setImageItem(self.image_item)
         self.graphics.addItem(self.colorbar)

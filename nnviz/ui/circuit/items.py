@@ -328,8 +328,10 @@ class InputItem(NodeItem):
         f.setPointSizeF(7)
         f.setBold(True)
         painter.setFont(f)
-        text_rect = QRectF(track.left() + 1, track.top(), 18, 16) if on else QRectF(
-            track.right() - 19, track.top(), 18, 16
+        text_rect = (
+            QRectF(track.left() + 1, track.top(), 18, 16)
+            if on
+            else QRectF(track.right() - 19, track.top(), 18, 16)
         )
         painter.drawText(text_rect, Qt.AlignmentFlag.AlignCenter, "1" if on else "0")
         self._draw_label(painter, self.name)
@@ -501,8 +503,9 @@ class WireItem(QGraphicsPathItem):
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         if self.isSelected():
-            painter.setPen(QPen(QColor(37, 99, 235, 110), 8, Qt.PenStyle.SolidLine,
-                                Qt.PenCapStyle.RoundCap))
+            painter.setPen(
+                QPen(QColor(37, 99, 235, 110), 8, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
+            )
             painter.drawPath(self.path())
         elif self.value:
             painter.setPen(QPen(ON_GLOW, 7, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))

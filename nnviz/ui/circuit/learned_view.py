@@ -49,8 +49,13 @@ def dataset_from_table(table: TruthTable, name: str = "circuit") -> Dataset:
     y = np.array([r[1] for r in table.rows], dtype=np.uint8)
     split = Split(x, y, None)
     return Dataset(
-        name=name, train=split, test=split, validation=None, scale=1.0,
-        input_names=tuple(table.input_names), output_names=tuple(table.output_names),
+        name=name,
+        train=split,
+        test=split,
+        validation=None,
+        scale=1.0,
+        input_names=tuple(table.input_names),
+        output_names=tuple(table.output_names),
         description=f"truth table of {name}",
     )
 
@@ -217,9 +222,13 @@ class LearnedView(QWidget):
             self.table = None
         else:
             self.table = self.circuit.truth_table()
-        if self.learned is not None and self.table is not None and (
-            self.learned.sizes[0] != len(self.table.input_names)
-            or self.learned.sizes[-1] != len(self.table.output_names)
+        if (
+            self.learned is not None
+            and self.table is not None
+            and (
+                self.learned.sizes[0] != len(self.table.input_names)
+                or self.learned.sizes[-1] != len(self.table.output_names)
+            )
         ):
             self.learned = None  # the terminals changed: that network no longer fits
         self._fill_hand_built()
@@ -292,14 +301,20 @@ class LearnedView(QWidget):
         if self.table is None:
             t.setRowCount(0)
             t.setColumnCount(0)
-            self.status.setText(f"Circuits with more than {MAX_INPUTS} inputs are not trained "
-                                "here: the table would be too long.")
+            self.status.setText(
+                f"Circuits with more than {MAX_INPUTS} inputs are not trained "
+                "here: the table would be too long."
+            )
             return
         ins, outs = list(self.table.input_names), list(self.table.output_names)
         learned = self.learned_outputs()
         hand = self.hand_built_outputs()
-        headers = (ins + [f"target {o}" for o in outs] + [f"hand-built {o}" for o in outs]
-                   + [f"learned {o}" for o in outs])
+        headers = (
+            ins
+            + [f"target {o}" for o in outs]
+            + [f"hand-built {o}" for o in outs]
+            + [f"learned {o}" for o in outs]
+        )
         t.setColumnCount(len(headers))
         t.setHorizontalHeaderLabels(headers)
         t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
@@ -379,9 +394,7 @@ class LearnedView(QWidget):
         if self.sender() is not self.thread:
             return  # a late report from a run that was already stopped
         self.progress_bar.setValue(epoch)
-        self.status.setText(
-            f"Epoch {epoch} / {total}: cost {cost:.4f}, {acc:.0%} of rows right"
-        )
+        self.status.setText(f"Epoch {epoch} / {total}: cost {cost:.4f}, {acc:.0%} of rows right")
 
     @Slot(object, str)
     def _on_finished(self, network: Network, status: str) -> None:
@@ -390,7 +403,8 @@ class LearnedView(QWidget):
         self.learned = network
         self.last_status = status
         if (network.sizes[0], network.sizes[-1]) != (
-            len(self.circuit.input_ids()), len(self.circuit.output_ids())
+            len(self.circuit.input_ids()),
+            len(self.circuit.output_ids()),
         ):
             # The circuit's terminals changed while it trained: this network fits nothing.
             self.learned = None

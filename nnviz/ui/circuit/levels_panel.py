@@ -110,8 +110,10 @@ class LevelsPanel(QWidget):
         self.terminals.setText(
             f"Inputs: {', '.join(lv.inputs)}    Outputs: {', '.join(lv.outputs)}"
         )
-        self.result.setText("Press Start for a workbench with these terminals, or build "
-                            "them yourself, then press Check.")
+        self.result.setText(
+            "Press Start for a workbench with these terminals, or build "
+            "them yourself, then press Check."
+        )
         self.result.setStyleSheet(INFO_STYLE)
         self.refresh_count()
 
@@ -143,8 +145,7 @@ class LevelsPanel(QWidget):
             self.passed.add(lv.key)
             self._refresh_marks()
             self.result.setText(
-                f"{result.message}\nUnlocked the block “{lv.block_name}”: find it in the "
-                "palette."
+                f"{result.message}\nUnlocked the block “{lv.block_name}”: find it in the palette."
             )
             self.result.setStyleSheet(PASS_STYLE)
             self.unlocked.emit(lv.block_name, definition)

@@ -141,7 +141,7 @@ class Palette(QWidget):
         part = item.data(PART_ROLE) if item is not None else None
         if not part:
             return
-        name = str(part)[len("block:"):]
+        name = str(part)[len("block:") :]
         menu = QMenu(self)
         menu.addAction("Look inside", lambda: self.open_block.emit(name))
         menu.addAction("Remove from palette", lambda: self.remove_block.emit(name))
@@ -172,6 +172,5 @@ class Palette(QWidget):
         for i in range(self.blocks.count()):
             part = self.blocks.item(i).data(PART_ROLE)
             if part:
-                out.append(str(part)[len("block:"):])
+                out.append(str(part)[len("block:") :])
         return out
-

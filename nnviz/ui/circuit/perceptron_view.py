@@ -151,8 +151,11 @@ class PerceptronDiagram(QGraphicsView):
         into = net.incoming()
         depth: list[int] = []
         for u in net.units:
-            depth.append(0 if u.kind == "input" else
-                         1 + max((depth[c.src] for c in into[u.index]), default=0))
+            depth.append(
+                0
+                if u.kind == "input"
+                else 1 + max((depth[c.src] for c in into[u.index]), default=0)
+            )
         row_of: dict[int, float] = {}
         columns: dict[int, list[int]] = {}
         for u in net.units:
@@ -160,6 +163,7 @@ class PerceptronDiagram(QGraphicsView):
         for d in sorted(columns):
             units = columns[d]
             if d > 0:
+
                 def centre(i: int) -> float:
                     srcs = [row_of[c.src] for c in into[i]]
                     return sum(srcs) / len(srcs) if srcs else 0.0
@@ -211,8 +215,10 @@ class PerceptronDiagram(QGraphicsView):
         label.setPos(at - QPointF(br.width() / 2, br.height() / 2))
         label.setZValue(3)
         backdrop = self._scene.addRect(
-            QRectF(label.pos(), br.size()).adjusted(-1, 0, 1, 0), QPen(Qt.PenStyle.NoPen),
-            QBrush(QColor(255, 255, 255, 220)))
+            QRectF(label.pos(), br.size()).adjusted(-1, 0, 1, 0),
+            QPen(Qt.PenStyle.NoPen),
+            QBrush(QColor(255, 255, 255, 220)),
+        )
         backdrop.setZValue(2)
         self._scene.addItem(label)
 
@@ -378,7 +384,10 @@ class PerceptronView(QWidget):
             sizes = self.layered.sizes
             names = ["inputs"] + [f"layer {k}" for k in range(1, len(sizes) - 1)] + ["outputs"]
             self.canvas.set_network(
-                sizes, self.layered.weights, self.layered.biases, layer_names=names,
+                sizes,
+                self.layered.weights,
+                self.layered.biases,
+                layer_names=names,
                 unit_names=[[_short(x) for x in layer] for layer in self.layered.labels[:-1]]
                 + [list(self.layered.output_names)],
             )
@@ -461,13 +470,17 @@ class PerceptronView(QWidget):
                 # Shade from white towards the value's colour: near 0/1 reads as decided.
                 target = c_out[k]
                 closeness = 1.0 - abs(v - target)
-                cell.setBackground(QBrush(_blend(QColor("#fee2e2"), QColor("#dcfce7"),
-                                                 closeness)))
+                cell.setBackground(QBrush(_blend(QColor("#fee2e2"), QColor("#dcfce7"), closeness)))
                 t.setItem(r, col, cell)
                 col += 1
             agree = tuple(c_out) == tuple(p_out)
-            t.setItem(r, col, _cell("✔" if agree else "✘",
-                                    color=QColor("#15803d") if agree else QColor("#b91c1c")))
+            t.setItem(
+                r,
+                col,
+                _cell(
+                    "✔" if agree else "✘", color=QColor("#15803d") if agree else QColor("#b91c1c")
+                ),
+            )
 
     def tables_agree(self) -> bool:
         """True when the perceptrons compute the circuit's table on every row."""
@@ -497,8 +510,9 @@ class PerceptronView(QWidget):
         if self.circuit_table is None:
             parts.append("too many inputs to list the table")
         elif self.tables_agree():
-            parts.append(f"perceptron table = circuit table on all {len(self.circuit_table.rows)}"
-                         " rows ✔")
+            parts.append(
+                f"perceptron table = circuit table on all {len(self.circuit_table.rows)} rows ✔"
+            )
         else:
             parts.append("<span style='color:#b91c1c'>tables differ</span>")
         err = self.max_sigmoid_error()

@@ -170,8 +170,9 @@ class CircuitSandbox(QWidget):
         self._load_library()
         self._circuit_changed()
         self._update_title()
-        self.show_message("Place parts from the palette, drag from a port to wire, click a "
-                          "switch to flip it.")
+        self.show_message(
+            "Place parts from the palette, drag from a port to wire, click a switch to flip it."
+        )
         self._check_recovery()
 
     # -- actions ----------------------------------------------------------------------------
@@ -182,7 +183,8 @@ class CircuitSandbox(QWidget):
         # Only while the sandbox (or, for canvas edits, the canvas) has the focus: other
         # tabs keep their own keys.
         act.setShortcutContext(
-            Qt.ShortcutContext.WidgetShortcut if on_view
+            Qt.ShortcutContext.WidgetShortcut
+            if on_view
             else Qt.ShortcutContext.WidgetWithChildrenShortcut
         )
         if tip:
@@ -198,8 +200,11 @@ class CircuitSandbox(QWidget):
         a["open"] = self._action("Open…", self.open_dialog, [K.Open])
         a["save"] = self._action("Save", self.save, [K.Save])
         a["save_as"] = self._action("Save As…", self.save_as, [K.SaveAs])
-        a["save_block"] = self._action("Save as block…", self.save_as_block_dialog,
-                                       tip="Keep this circuit in the palette as a block")
+        a["save_block"] = self._action(
+            "Save as block…",
+            self.save_as_block_dialog,
+            tip="Keep this circuit in the palette as a block",
+        )
         a["png"] = self._action("Export PNG…", lambda: self.export_dialog("png"))
         a["svg"] = self._action("Export SVG…", lambda: self.export_dialog("svg"))
         a["undo"] = self.undo_stack.createUndoAction(self, "Undo")
@@ -211,17 +216,18 @@ class CircuitSandbox(QWidget):
             self.addAction(a[k])
         a["copy"] = self._action("Copy", self.scene.copy_selection, [K.Copy], on_view=True)
         a["paste"] = self._action("Paste", self.scene.paste, [K.Paste], on_view=True)
-        a["delete"] = self._action("Delete", self.scene.delete_selection,
-                                   [K.Delete, "Backspace"], on_view=True)
-        a["select_all"] = self._action("Select all", self._select_all, [K.SelectAll],
-                                       on_view=True)
+        a["delete"] = self._action(
+            "Delete", self.scene.delete_selection, [K.Delete, "Backspace"], on_view=True
+        )
+        a["select_all"] = self._action("Select all", self._select_all, [K.SelectAll], on_view=True)
         a["zoom_in"] = self._action("Zoom in", self.view.zoom_in, ["Ctrl+=", "Ctrl++"])
         a["zoom_out"] = self._action("Zoom out", self.view.zoom_out, ["Ctrl+-"])
         a["fit"] = self._action("Fit", self.view.fit, ["Ctrl+0"], tip="Show the whole circuit")
         self.actions_by_name = a
         for act in a.values():  # show the keys in tooltips
-            keys = ", ".join(k.toString(QKeySequence.SequenceFormat.NativeText)
-                             for k in act.shortcuts())
+            keys = ", ".join(
+                k.toString(QKeySequence.SequenceFormat.NativeText) for k in act.shortcuts()
+            )
             tip = act.toolTip() if act.toolTip() != act.text().replace("&", "") else act.text()
             if keys:
                 act.setToolTip(f"{tip} ({keys})")
@@ -262,8 +268,7 @@ class CircuitSandbox(QWidget):
         if not files:
             self.examples_menu.addAction("(no examples found)").setEnabled(False)
         for f in files:
-            self.examples_menu.addAction(f.stem.replace("_", " "),
-                                         lambda p=f: self.open_example(p))
+            self.examples_menu.addAction(f.stem.replace("_", " "), lambda p=f: self.open_example(p))
 
     def _select_all(self) -> None:
         for item in self.scene.node_items.values():
@@ -339,8 +344,7 @@ class CircuitSandbox(QWidget):
                     bad.append(f.name)
         self._refresh_palette()
         if bad:
-            self.show_message(f"Skipped unreadable block files in {folder}: {', '.join(bad)}",
-                              True)
+            self.show_message(f"Skipped unreadable block files in {folder}: {', '.join(bad)}", True)
 
     def _refresh_palette(self) -> None:
         blocks = dict(self.library)
@@ -358,8 +362,10 @@ class CircuitSandbox(QWidget):
                 folder.mkdir(parents=True, exist_ok=True)
                 definition.save(folder / f"{_safe_file_name(name)}.json")
             except OSError as exc:
-                self.show_message(f"Block '{name}' is in the palette but could not be saved "
-                                  f"to {folder}: {exc}", True)
+                self.show_message(
+                    f"Block '{name}' is in the palette but could not be saved to {folder}: {exc}",
+                    True,
+                )
         self._refresh_palette()
 
     def remove_block(self, name: str) -> None:
@@ -405,9 +411,7 @@ class CircuitSandbox(QWidget):
             "be edited. Double-click an inner block to open it too."
         )
         note.setWordWrap(True)
-        scene.open_block.connect(
-            lambda n, c=inner: self._open_inner_block(c, n, dialog)
-        )
+        scene.open_block.connect(lambda n, c=inner: self._open_inner_block(c, n, dialog))
         lay = QVBoxLayout(dialog)
         lay.addWidget(note)
         lay.addWidget(view, 1)
@@ -488,8 +492,9 @@ class CircuitSandbox(QWidget):
             self.show_message(f"Could not open {path.name}; nothing changed.", True)
             return False
         self._replace(loaded, None if as_copy else path)
-        self.show_message(f"Opened {path.name}: {len(loaded.nodes)} parts, "
-                          f"{loaded.nand_count()} NAND gates.")
+        self.show_message(
+            f"Opened {path.name}: {len(loaded.nodes)} parts, {loaded.nand_count()} NAND gates."
+        )
         return True
 
     def open_dialog(self) -> bool:
@@ -511,9 +516,12 @@ class CircuitSandbox(QWidget):
         try:
             self.circuit.save(path)
         except OSError as exc:
-            QMessageBox.warning(self, "Could not save",
-                                f"Could not write {path}: {exc}\n\nChoose another folder or "
-                                "file name; your circuit is still open and unchanged.")
+            QMessageBox.warning(
+                self,
+                "Could not save",
+                f"Could not write {path}: {exc}\n\nChoose another folder or "
+                "file name; your circuit is still open and unchanged.",
+            )
             return False
         self.path = path
         self.undo_stack.setClean()
@@ -649,8 +657,11 @@ class CircuitSandbox(QWidget):
         try:
             loaded = Circuit.load(p)
         except CircuitError as exc:
-            QMessageBox.warning(self, "Could not recover",
-                                f"{exc}\n\nThe autosave is damaged; it was left where it is.")
+            QMessageBox.warning(
+                self,
+                "Could not recover",
+                f"{exc}\n\nThe autosave is damaged; it was left where it is.",
+            )
             return False
         source = None
         try:
@@ -706,8 +717,9 @@ class CircuitSandbox(QWidget):
         combo = QKeySequence(event.keyCombination())
         for name in ("new", "open", "save", "save_as"):
             act = self.actions_by_name[name]
-            if any(combo.matches(k) == QKeySequence.SequenceMatch.ExactMatch
-                   for k in act.shortcuts()):
+            if any(
+                combo.matches(k) == QKeySequence.SequenceMatch.ExactMatch for k in act.shortcuts()
+            ):
                 return act
         return None
 

@@ -74,8 +74,9 @@ def copy_fragment(circuit: Circuit, node_ids: Iterable[int]) -> dict:
     blocks = {}
     for nid in chosen:
         n = circuit.node(nid)
-        nodes.append({"id": n.id, "kind": n.kind, "pos": list(n.pos), "name": n.name,
-                      "block": n.block})
+        nodes.append(
+            {"id": n.id, "kind": n.kind, "pos": list(n.pos), "name": n.name, "block": n.block}
+        )
         if n.block is not None:
             blocks[n.block] = circuit.blocks[n.block].to_dict()
     wires = [
@@ -176,8 +177,11 @@ class CircuitScene(QGraphicsScene):
     def rebuild(self) -> None:
         """Drop every item and draw the model again (after a file load)."""
         self._cancel_wiring()
-        old_values = {self.circuit.node(i).name: v for i, v in self.input_values.items()
-                      if i in self.circuit.nodes and self.circuit.node(i).kind == "input"}
+        old_values = {
+            self.circuit.node(i).name: v
+            for i, v in self.input_values.items()
+            if i in self.circuit.nodes and self.circuit.node(i).kind == "input"
+        }
         for item in list(self.node_items.values()) + list(self.wire_items.values()):
             self.removeItem(item)
         self.node_items.clear()
@@ -307,8 +311,9 @@ class CircuitScene(QGraphicsScene):
     def _push(self, cmd: ModelCommand) -> bool:
         """Push an edit; a model refusal drops the command and shows why."""
         if self.read_only:
-            self.message.emit("This is a read-only view of a block; edit the block's own file.",
-                              True)
+            self.message.emit(
+                "This is a read-only view of a block; edit the block's own file.", True
+            )
             return False
         self.undo_stack.push(cmd)
         if cmd.error is not None:  # refused: rolled back and never stored (see commands.py)
@@ -461,8 +466,9 @@ class CircuitScene(QGraphicsScene):
             mine = self.circuit.blocks.get(bname)
             if mine is not None and mine.to_dict() != definition.to_dict():
                 self.message.emit(
-                    f"Cannot paste: this circuit already has a different block called "
-                    f"'{bname}'.", True)
+                    f"Cannot paste: this circuit already has a different block called '{bname}'.",
+                    True,
+                )
                 return []
         self._paste_count += 1
         step = 2 * GRID * self._paste_count
@@ -566,7 +572,9 @@ class CircuitScene(QGraphicsScene):
             kind = "output" if start.is_output else "input"
             self.message.emit(
                 f"Wire refused: both ends are {kind} ports; connect an output (right side) "
-                "to an input (left side).", True)
+                "to an input (left side).",
+                True,
+            )
             return None
         src, dst = (start, target) if start.is_output else (target, start)
         return self.add_wire(src.node.node_id, src.index, dst.node.node_id, dst.index)
@@ -620,7 +628,8 @@ class CircuitScene(QGraphicsScene):
                 copy = menu.addAction("Copy", self.copy_selection)
                 copy.setShortcut(QKeySequence.StandardKey.Copy)
             menu.addAction("Delete", self.delete_selection).setShortcut(
-                QKeySequence.StandardKey.Delete)
+                QKeySequence.StandardKey.Delete
+            )
         if not menu.isEmpty():
             menu.exec(event.screenPos())
 
@@ -648,7 +657,7 @@ class CircuitScene(QGraphicsScene):
     def place_part(self, part: str, pos: QPointF) -> int | None:
         """Place a palette part (``nand``, ``input``, ``output`` or ``block:<name>``)."""
         if part.startswith("block:"):
-            return self.add_node("block", pos, block=part[len("block:"):])
+            return self.add_node("block", pos, block=part[len("block:") :])
         if part in ("nand", "input", "output"):
             return self.add_node(part, pos)
         self.message.emit(f"Unknown part {part!r}.", True)

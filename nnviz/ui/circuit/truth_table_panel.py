@@ -196,12 +196,14 @@ class TruthTablePanel(QWidget):
 
     def export_dialog(self, fmt: str) -> None:
         filt = "CSV files (*.csv)" if fmt == "csv" else "Markdown files (*.md)"
-        path, _ = QFileDialog.getSaveFileName(self, "Export truth table", f"truth-table.{fmt}",
-                                              filt)
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export truth table", f"truth-table.{fmt}", filt
+        )
         if not path:
             return
         try:
             self.export(path, fmt)
         except OSError as exc:
-            QMessageBox.warning(self, "Export failed",
-                                f"Could not write {path}: {exc}\nChoose another folder.")
+            QMessageBox.warning(
+                self, "Export failed", f"Could not write {path}: {exc}\nChoose another folder."
+            )

@@ -23,9 +23,7 @@ class CircuitView(QGraphicsView):
 
     def __init__(self, scene: QGraphicsScene, parent=None) -> None:
         super().__init__(scene, parent)
-        self.setRenderHints(
-            QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing
-        )
+        self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
         self.setDragMode(QGraphicsView.DragMode.RubberBandDrag)
         self.setRubberBandSelectionMode(Qt.ItemSelectionMode.IntersectsItemShape)
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
@@ -95,7 +93,7 @@ class CircuitView(QGraphicsView):
         if delta == 0:
             super().wheelEvent(event)
             return
-        self.zoom_by(1.0015 ** delta)  # one notch (120) is about 20%
+        self.zoom_by(1.0015**delta)  # one notch (120) is about 20%
         event.accept()
 
     def mousePressEvent(self, event) -> None:  # noqa: N802

@@ -122,15 +122,21 @@ class BaselineThread(QThread):
         try:
             with os.fdopen(fd, "wb") as f:
                 np.savez(
-                    f, name=np.array(ds.name), scale=np.array(ds.scale),
-                    train_x=ds.train.x, train_labels=ds.train.labels,
-                    test_x=ds.test.x, test_labels=ds.test.labels,
+                    f,
+                    name=np.array(ds.name),
+                    scale=np.array(ds.scale),
+                    train_x=ds.train.x,
+                    train_labels=ds.train.labels,
+                    test_x=ds.test.x,
+                    test_labels=ds.test.labels,
                 )
             if self.isInterruptionRequested():
                 return None
             proc = subprocess.Popen(
                 [sys.executable, "-c", _CHILD_CODE, path, str(self.svm_limit or 0)],
-                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                text=True,
             )
             self.child_pid = proc.pid
             lines: queue.Queue = queue.Queue()

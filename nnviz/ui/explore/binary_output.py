@@ -203,12 +203,16 @@ class BinaryOutputView(QWidget):
         self.outputs = self.labels = None
         problem = ""
         if network is None or dataset is None:
-            problem = ("No trained network yet: train one to check these weights on real test "
-                       "images. Meanwhile the check uses ideal outputs (1 for the right digit, "
-                       "0 for the others).")
+            problem = (
+                "No trained network yet: train one to check these weights on real test "
+                "images. Meanwhile the check uses ideal outputs (1 for the right digit, "
+                "0 for the others)."
+            )
         elif not dataset.is_classification or dataset.n_outputs != 10 or network.sizes[-1] != 10:
-            problem = ("The extra layer reads 10 digit outputs: train a network on MNIST or "
-                       "the 8x8 digits.")
+            problem = (
+                "The extra layer reads 10 digit outputs: train a network on MNIST or "
+                "the 8x8 digits."
+            )
         else:
             try:
                 ev = evaluate_network(network, dataset)
@@ -292,7 +296,8 @@ class BinaryOutputView(QWidget):
         # A digit fails when the bits are right clearly less often than the network's own
         # answer: the layer cannot do better than the answers it reads.
         failing = [
-            d for d in range(10)
+            d
+            for d in range(10)
             if not np.isnan(check.per_digit[d]) and check.per_digit[d] < own[d] - 0.05
         ]
         self.failing = failing
@@ -301,7 +306,8 @@ class BinaryOutputView(QWidget):
             f"(the network's own answer is right for {100 * network_right.mean():.1f}%)."
             + (
                 " The bits do worse than the network's answers for digit(s) "
-                + ", ".join(map(str, failing)) + "."
+                + ", ".join(map(str, failing))
+                + "."
                 if failing
                 else ""
             )
@@ -317,8 +323,12 @@ class BinaryOutputView(QWidget):
         )
         for d in range(10):
             f = check.per_digit[d]
-            self._set_cell(1, d, "-" if np.isnan(f) else f"{100 * f:.1f}%",
-                           None if np.isnan(f) else float(d not in failing))
+            self._set_cell(
+                1,
+                d,
+                "-" if np.isnan(f) else f"{100 * f:.1f}%",
+                None if np.isnan(f) else float(d not in failing),
+            )
         self._on_example_changed(self.example_spin.value())
 
     def _set_cell(self, row: int, col: int, text: str, good: float | None) -> None:

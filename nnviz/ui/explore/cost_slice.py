@@ -62,7 +62,13 @@ class SliceJob(QThread):
         network, x, y, w1, w2, o1, o2 = self.args
         try:
             costs = cost_slice(
-                network, x, y, w1, w2, o1, o2,
+                network,
+                x,
+                y,
+                w1,
+                w2,
+                o1,
+                o2,
                 progress=lambda d, t: self.progressed.emit(d, t),
                 should_stop=self.isInterruptionRequested,
             )
@@ -72,11 +78,20 @@ class SliceJob(QThread):
         except Exception as exc:  # report any failure in the view instead of losing it
             self.failed.emit(f"{type(exc).__name__}: {exc}")
             return
-        centre = (float(network.weights[w1[0]][w1[1], w1[2]]),
-                  float(network.weights[w2[0]][w2[1], w2[2]]))
+        centre = (
+            float(network.weights[w1[0]][w1[1], w1[2]]),
+            float(network.weights[w2[0]][w2[1], w2[2]]),
+        )
         self.succeeded.emit(
-            {"offsets1": o1, "offsets2": o2, "costs": costs, "w1": w1, "w2": w2,
-             "centre": centre, "examples": int(x.shape[1])}
+            {
+                "offsets1": o1,
+                "offsets2": o2,
+                "costs": costs,
+                "w1": w1,
+                "w2": w2,
+                "centre": centre,
+                "examples": int(x.shape[1]),
+            }
         )
 
 
@@ -189,8 +204,11 @@ class CostSliceView(QWidget):
         self.plot.addItem(self.image)
         self.contours: list[pg.IsocurveItem] = []
         self.path_item = pg.PlotDataItem(
-            pen=pg.mkPen((255, 255, 255), width=2), symbol="o", symbolSize=4,
-            symbolBrush=(255, 255, 255), symbolPen=None,
+            pen=pg.mkPen((255, 255, 255), width=2),
+            symbol="o",
+            symbolSize=4,
+            symbolBrush=(255, 255, 255),
+            symbolPen=None,
         )
         self.plot.addItem(self.path_item)
         self.start_item = pg.ScatterPlotItem(
@@ -410,8 +428,16 @@ class CostSliceView(QWidget):
             self._debounce.start()
 
     def _set_enabled(self, on: bool) -> None:
-        for w in (self.pick1, self.pick2, self.largest_button, self.half_width, self.grid_spin,
-                  self.sample_spin, self.compute_button, self.plot):
+        for w in (
+            self.pick1,
+            self.pick2,
+            self.largest_button,
+            self.half_width,
+            self.grid_spin,
+            self.sample_spin,
+            self.compute_button,
+            self.plot,
+        ):
             w.setEnabled(on)
         self.plot.setVisible(on)
 
@@ -489,11 +515,18 @@ class CostSliceView(QWidget):
         d1 = (o1[-1] - o1[0]) / max(1, len(o1) - 1)
         d2 = (o2[-1] - o2[0]) / max(1, len(o2) - 1)
         # Grid values sit at pixel centres.
-        self.image.setRect(QRectF(c1 + o1[0] - d1 / 2, c2 + o2[0] - d2 / 2,
-                                  o1[-1] - o1[0] + d1, o2[-1] - o2[0] + d2))
+        self.image.setRect(
+            QRectF(
+                c1 + o1[0] - d1 / 2, c2 + o2[0] - d2 / 2, o1[-1] - o1[0] + d1, o2[-1] - o2[0] + d2
+            )
+        )
         for level in np.linspace(0, top, N_CONTOURS + 1)[1:-1]:
-            iso = pg.IsocurveItem(data=shown, level=float(level),
-                                  pen=pg.mkPen(255, 255, 255, 100), axisOrder="col-major")
+            iso = pg.IsocurveItem(
+                data=shown,
+                level=float(level),
+                pen=pg.mkPen(255, 255, 255, 100),
+                axisOrder="col-major",
+            )
             iso.setParentItem(self.image)
             self.contours.append(iso)
         self.current_item.setData([c1], [c2])

@@ -99,7 +99,9 @@ class DrawPad(QWidget):
         h, w = grey.shape
         img = QImage(grey.data, w, h, w, QImage.Format.Format_Grayscale8).copy()
         self.picture = img.scaled(
-            self.width(), self.height(), Qt.AspectRatioMode.KeepAspectRatio,
+            self.width(),
+            self.height(),
+            Qt.AspectRatioMode.KeepAspectRatio,
             Qt.TransformationMode.SmoothTransformation,
         )
         self._render()
@@ -137,8 +139,9 @@ class DrawPad(QWidget):
         painter = QPainter(self._image)
         if self.picture is not None:
             pic = self.picture
-            painter.drawImage((self.width() - pic.width()) // 2,
-                              (self.height() - pic.height()) // 2, pic)
+            painter.drawImage(
+                (self.width() - pic.width()) // 2, (self.height() - pic.height()) // 2, pic
+            )
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(self._pen())
         for pts in self.strokes:
@@ -259,9 +262,7 @@ class DrawDigitView(QWidget):
         self.answer.setFont(font)
         self.answer.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.answer_caption = QLabel()
-        self.answer_caption.setAlignment(
-            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
-        )
+        self.answer_caption.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         self.plot = pg.PlotWidget(background="w")
         self.plot.setMouseEnabled(False, False)
         self.plot.hideButtons()

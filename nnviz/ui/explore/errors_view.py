@@ -141,8 +141,10 @@ class ErrorsView(QWidget):
             header.setDefaultSectionSize(40)
         self.table.horizontalHeader().setDefaultSectionSize(44)
         self.table.setFixedSize(44 * 10 + 26, 40 * 10 + 26)
-        self.table.setToolTip("Rows: the true digit. Columns: the network's answer. "
-                              "Click a cell to see those examples.")
+        self.table.setToolTip(
+            "Rows: the true digit. Columns: the network's answer. "
+            "Click a cell to see those examples."
+        )
         matrix_box = QGroupBox("Confusion matrix (rows: true digit, columns: network's answer)")
         mlay = QVBoxLayout(matrix_box)
         mlay.addWidget(self.table)
@@ -266,11 +268,15 @@ class ErrorsView(QWidget):
     # -- internals --------------------------------------------------------------------------
     def _problem(self) -> str:
         if self.network is None or self.dataset is None:
-            return ("No trained network yet: train one (or load one) and its mistakes on the "
-                    "test set appear here.")
+            return (
+                "No trained network yet: train one (or load one) and its mistakes on the "
+                "test set appear here."
+            )
         if not self.dataset.is_classification or self.dataset.n_outputs != 10:
-            return (f"{self.dataset.name} is not a digit data set: choose MNIST or the 8x8 "
-                    "digits to see which digits get confused.")
+            return (
+                f"{self.dataset.name} is not a digit data set: choose MNIST or the 8x8 "
+                "digits to see which digits get confused."
+            )
         if self.network.sizes[-1] != 10:
             return f"This network has {self.network.sizes[-1]} outputs; digits need 10."
         return ""

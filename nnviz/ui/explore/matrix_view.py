@@ -249,7 +249,11 @@ class MatrixView(QWidget):
         g = self.graphics
         gl = g.ci.layout
         titles = {
-            "w": "w", "a_prev": "a", "b": "b", "z": "z", "a": "a",
+            "w": "w",
+            "a_prev": "a",
+            "b": "b",
+            "z": "z",
+            "a": "a",
         }
         # The input picture first: context for which image a^1 came from (not part of the sum).
         g.addLabel("input image", row=0, col=0, size="10pt", color="#555")
@@ -305,10 +309,20 @@ class MatrixView(QWidget):
         eq = layer_equation(net, x, l)
         self.equation = eq
         lb = book_layer(l)
-        sup = {"w": f"w<sup>{lb}</sup>", "a_prev": f"a<sup>{lb - 1}</sup>",
-               "b": f"b<sup>{lb}</sup>", "z": f"z<sup>{lb}</sup>", "a": f"a<sup>{lb}</sup>"}
-        plain = {"w": f"w^{lb}", "a_prev": f"a^{lb - 1}", "b": f"b^{lb}", "z": f"z^{lb}",
-                 "a": f"a^{lb}"}
+        sup = {
+            "w": f"w<sup>{lb}</sup>",
+            "a_prev": f"a<sup>{lb - 1}</sup>",
+            "b": f"b<sup>{lb}</sup>",
+            "z": f"z<sup>{lb}</sup>",
+            "a": f"a<sup>{lb}</sup>",
+        }
+        plain = {
+            "w": f"w^{lb}",
+            "a_prev": f"a^{lb - 1}",
+            "b": f"b^{lb}",
+            "z": f"z^{lb}",
+            "a": f"a^{lb}",
+        }
         for name, (diverging, _stretch) in PANELS.items():
             arr = eq[name]
             img = self.images[name]
@@ -391,5 +405,12 @@ class MatrixView(QWidget):
 
     def _mark_neuron(self, j: int) -> None:
         n_in = self.equation["w"].shape[1]
-        self._mark({"w": (j, 0, 1, n_in), "a_prev": (0, 0, n_in, 1), "b": (j, 0, 1, 1),
-                    "z": (j, 0, 1, 1), "a": (j, 0, 1, 1)})
+        self._mark(
+            {
+                "w": (j, 0, 1, n_in),
+                "a_prev": (0, 0, n_in, 1),
+                "b": (j, 0, 1, 1),
+                "z": (j, 0, 1, 1),
+                "a": (j, 0, 1, 1),
+            }
+        )

@@ -112,8 +112,11 @@ class ValleyView(QWidget):
         self.curve = pg.PlotDataItem(pen=pg.mkPen((40, 90, 200), width=2))
         self.plot.addItem(self.curve)
         self.path_item = pg.PlotDataItem(
-            pen=pg.mkPen((255, 120, 0), width=2), symbol="o", symbolSize=6,
-            symbolBrush=(255, 160, 60), symbolPen=None,
+            pen=pg.mkPen((255, 120, 0), width=2),
+            symbol="o",
+            symbolSize=6,
+            symbolBrush=(255, 160, 60),
+            symbolPen=None,
         )
         self.plot.addItem(self.path_item)
         self.ball = pg.ScatterPlotItem(
@@ -122,8 +125,9 @@ class ValleyView(QWidget):
         self.plot.addItem(self.ball)
         # Where the next step would land at the current eta (dashed), and in 1-D the tangent
         # line of equation 9 with its predicted landing point (hollow) beside the true one.
-        self.preview_item = pg.PlotDataItem(pen=pg.mkPen((255, 255, 255), width=2,
-                                                         style=Qt.DashLine))
+        self.preview_item = pg.PlotDataItem(
+            pen=pg.mkPen((255, 255, 255), width=2, style=Qt.DashLine)
+        )
         self.plot.addItem(self.preview_item)
         self.tangent_item = pg.PlotDataItem(pen=pg.mkPen((120, 200, 120), width=1.5))
         self.plot.addItem(self.tangent_item)
@@ -318,7 +322,9 @@ class ValleyView(QWidget):
             self.image.setVisible(True)
             for level in np.linspace(0, shown.max(), N_CONTOURS + 1)[1:-1]:
                 iso = pg.IsocurveItem(
-                    data=shown, level=float(level), pen=pg.mkPen(255, 255, 255, 110),
+                    data=shown,
+                    level=float(level),
+                    pen=pg.mkPen(255, 255, 255, 110),
                     axisOrder="col-major",
                 )
                 iso.setParentItem(self.image)  # inherits the image's data -> plot transform
@@ -391,7 +397,11 @@ class ValleyView(QWidget):
         self.table.insertRow(row)
         actual = "blew up" if s.diverged else fmt(s.actual_change)
         cells = (
-            str(number), fmt_vec(s.v), fmt(s.cost), fmt_vec(s.delta_v), fmt(s.predicted_change),
+            str(number),
+            fmt_vec(s.v),
+            fmt(s.cost),
+            fmt_vec(s.delta_v),
+            fmt(s.predicted_change),
             actual,
         )
         uphill = s.diverged or s.actual_change > 0

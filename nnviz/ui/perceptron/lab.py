@@ -246,8 +246,9 @@ class PerceptronLab(QWidget):
         slider_layout.setSpacing(4)
         self.input_sliders: list[ParamRow] = []
         for j in range(MAX_INPUTS):
-            row = ParamRow(f"x{j + 1}", 0.0, 1.0, value=self._reals[j], step=0.05,
-                           slider_resolution=0.01)
+            row = ParamRow(
+                f"x{j + 1}", 0.0, 1.0, value=self._reals[j], step=0.05, slider_resolution=0.01
+            )
             row.valueChanged.connect(lambda v, j=j: self._on_real(j, v))
             slider_layout.addWidget(row)
             self.input_sliders.append(row)
@@ -507,7 +508,7 @@ class PerceptronLab(QWidget):
         p = preset.perceptron
         self._restore(
             _Saved(
-                weights=p.weights + tuple(self._weights[p.n_inputs:]),
+                weights=p.weights + tuple(self._weights[p.n_inputs :]),
                 bias=p.bias,
                 n=p.n_inputs,
                 form=preset.form,
@@ -591,8 +592,11 @@ class PerceptronLab(QWidget):
         self.input_stack.setCurrentIndex(1 if sigmoid_on else 0)
         # A stack is as tall as its tallest page; let the hidden page take no room.
         for i in range(self.input_stack.count()):
-            policy = QSizePolicy.Policy.Preferred if i == self.input_stack.currentIndex() \
+            policy = (
+                QSizePolicy.Policy.Preferred
+                if i == self.input_stack.currentIndex()
                 else QSizePolicy.Policy.Ignored
+            )
             self.input_stack.widget(i).setSizePolicy(policy, policy)
         self.c_row.setVisible(sigmoid_on)
         self.sigma_box.setVisible(sigmoid_on)
@@ -785,9 +789,7 @@ class PerceptronLab(QWidget):
         held = tuple(x[2:])
         wanted = None
         if self._challenge_active():
-            wanted = [
-                int(self._challenge.target((a, b, *held))) for a, b in input_rows(2)
-            ]
+            wanted = [int(self._challenge.target((a, b, *held))) for a, b in input_rows(2)]
         c = self._c if self._mode == "sigmoid" else None
         self.plane.update_neuron(flat, x[:2], sigmoid_c=c, wanted=wanted)
         threshold_form = self._form == "threshold" and self._mode == "perceptron"
@@ -826,9 +828,7 @@ class PerceptronLab(QWidget):
         self.sigma_caption.setText(f"Red dot: c·z = {self._c * z:.3f}, σ = {self.output():.4f}")
         self.scale_plot.update_neuron(p, x, self._c)
         if z == 0:
-            self.scale_caption.setText(
-                "z = 0 here (on the line): σ(c·z) stays 0.5 for every c."
-            )
+            self.scale_caption.setText("z = 0 here (on the line): σ(c·z) stays 0.5 for every c.")
         else:
             self.scale_caption.setText(
                 f"As c grows, σ(c·z) → {p.output(x)}, the perceptron's output (dashed)."

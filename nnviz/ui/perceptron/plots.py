@@ -142,9 +142,12 @@ class SigmoidPlot(pg.PlotWidget):
         super().__init__(parent)
         _style(self, "output", "z = c·(w·x + b)")
         self.addLegend(offset=(-8, -30))  # bottom right: the curves are near 1 there, not under it
-        self.step_curve = self.plot([], [], pen=pg.mkPen("#0072B2", width=2,
-                                                          style=Qt.PenStyle.DashLine),
-                                    name="step (perceptron)")
+        self.step_curve = self.plot(
+            [],
+            [],
+            pen=pg.mkPen("#0072B2", width=2, style=Qt.PenStyle.DashLine),
+            name="step (perceptron)",
+        )
         self.sigma_curve = self.plot([], [], pen=pg.mkPen("#E69F00", width=3), name="σ(z)")
         self.marker = pg.ScatterPlotItem(size=12, brush=pg.mkBrush("#d62728"), pen=None)
         self.addItem(self.marker)
@@ -178,8 +181,9 @@ class ScalePlot(pg.PlotWidget):
         _style(self, "output σ(c·z)", "scale c (log)")
         # x is log10(c), drawn by hand: pyqtgraph's log mode drops custom end ticks
         self.cs = np.logspace(np.log10(self.C_MIN), np.log10(self.C_MAX), 200)
-        self.limit_line = pg.InfiniteLine(angle=0, pen=pg.mkPen("#0072B2", width=2,
-                                                                  style=Qt.PenStyle.DashLine))
+        self.limit_line = pg.InfiniteLine(
+            angle=0, pen=pg.mkPen("#0072B2", width=2, style=Qt.PenStyle.DashLine)
+        )
         self.addItem(self.limit_line)
         self.curve = self.plot([], [], pen=pg.mkPen("#E69F00", width=3))
         self.marker = pg.ScatterPlotItem(size=12, brush=pg.mkBrush("#d62728"), pen=None)
@@ -188,8 +192,10 @@ class ScalePlot(pg.PlotWidget):
         # room either side: pyqtgraph drops a tick label that sticks out past the axis
         self.setXRange(np.log10(self.C_MIN) - 0.2, np.log10(self.C_MAX) + 0.2, padding=0)
         self.getAxis("bottom").setTicks(
-            [[(-1, "0.1"), (0, "1"), (1, "10"), (2, "100")], [(np.log10(v), "") for v in
-                                                              (0.2, 0.5, 2, 5, 20, 50)]]
+            [
+                [(-1, "0.1"), (0, "1"), (1, "10"), (2, "100")],
+                [(np.log10(v), "") for v in (0.2, 0.5, 2, 5, 20, 50)],
+            ]
         )
 
     def update_neuron(self, p: Perceptron, x: Sequence[float], c: float) -> None:

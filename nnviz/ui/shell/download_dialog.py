@@ -42,9 +42,11 @@ class DownloadDialog(QProgressDialog):
                 self.close()
                 return False
             answer = QMessageBox.warning(
-                self.parentWidget(), "Download failed",
+                self.parentWidget(),
+                "Download failed",
                 f"{self.error}\n\nNothing was changed; files that arrived intact are kept.",
-                QMessageBox.StandardButton.Retry | QMessageBox.StandardButton.Cancel)
+                QMessageBox.StandardButton.Retry | QMessageBox.StandardButton.Cancel,
+            )
             if answer != QMessageBox.StandardButton.Retry:
                 self.close()
                 return False
@@ -54,8 +56,9 @@ class DownloadDialog(QProgressDialog):
         self.show()
 
         def work(progress, cancelled):
-            return download_mnist(self.data_dir, progress=lambda d, t, name: progress(d, t, name),
-                                  cancelled=cancelled)
+            return download_mnist(
+                self.data_dir, progress=lambda d, t, name: progress(d, t, name), cancelled=cancelled
+            )
 
         job = Job(work, name="download", parent=self)
         job.progress.connect(self._on_progress)

@@ -56,11 +56,13 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self._pages: list[tuple[QWidget, QWidget]] = []  # (page in the tab widget, view)
-        for view, title, scroll in ((self.studio, "Training", False),
-                                    (self.perceptron_lab, "Perceptrons", True),
-                                    (self.circuit_sandbox, "Circuits", True),
-                                    (self.explore, "Inside the network", True),
-                                    (self.compare, "Compare runs", False)):
+        for view, title, scroll in (
+            (self.studio, "Training", False),
+            (self.perceptron_lab, "Perceptrons", True),
+            (self.circuit_sandbox, "Circuits", True),
+            (self.explore, "Inside the network", True),
+            (self.compare, "Compare runs", False),
+        ):
             page = view
             if scroll:
                 # Dense views scroll instead of forcing a window larger than a 1280x720
@@ -75,8 +77,7 @@ class MainWindow(QMainWindow):
         self.status_label = QLabel()
         # A long status line must never set the window's minimum width (projectors are narrow).
         self.status_label.setMinimumWidth(1)
-        self.status_label.setSizePolicy(QSizePolicy.Policy.Ignored,
-                                        QSizePolicy.Policy.Preferred)
+        self.status_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.statusBar().addWidget(self.status_label, 1)
         self.presentation = Presentation()
         self.presenter = False
@@ -125,57 +126,115 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         SP = QStyle.StandardPixmap
         s = self.studio
-        self.act_play = self._action("&Play / Pause", self._play_pause, "Space", SP.SP_MediaPlay,
-                                     "Start or pause training")
-        self.act_step = self._action("&Step one mini-batch", s.step, "Right",
-                                     SP.SP_MediaSeekForward, "Train one mini-batch")
-        self.act_epoch = self._action("Step one &epoch", s.step_epoch, "Shift+Right",
-                                      SP.SP_MediaSkipForward, "Train to the end of the epoch")
-        self.act_reset = self._action("&Reset", s.reset, "R", SP.SP_BrowserReload,
-                                      "New weights from the seed")
-        self.act_open = self._action("&Open Network\u2026", self.open_network_dialog, "Ctrl+O",
-                                     SP.SP_DialogOpenButton, "Open a saved network (.npz)")
-        self.act_save = self._action("&Save Network\u2026", self.save_network_dialog, "Ctrl+S",
-                                     SP.SP_DialogSaveButton, "Save the trained network (.npz)")
-        self.act_download = self._action("&Download MNIST\u2026", self.download_mnist, None,
-                                         SP.SP_ArrowDown, "Fetch the MNIST data set (11 MB)")
-        self.act_export_png = self._action("Export Network Drawing as &PNG\u2026",
-                                           lambda: self._export_canvas("png"))
-        self.act_export_svg = self._action("Export Network Drawing as S&VG\u2026",
-                                           lambda: self._export_canvas("svg"))
+        self.act_play = self._action(
+            "&Play / Pause", self._play_pause, "Space", SP.SP_MediaPlay, "Start or pause training"
+        )
+        self.act_step = self._action(
+            "&Step one mini-batch", s.step, "Right", SP.SP_MediaSeekForward, "Train one mini-batch"
+        )
+        self.act_epoch = self._action(
+            "Step one &epoch",
+            s.step_epoch,
+            "Shift+Right",
+            SP.SP_MediaSkipForward,
+            "Train to the end of the epoch",
+        )
+        self.act_reset = self._action(
+            "&Reset", s.reset, "R", SP.SP_BrowserReload, "New weights from the seed"
+        )
+        self.act_open = self._action(
+            "&Open Network\u2026",
+            self.open_network_dialog,
+            "Ctrl+O",
+            SP.SP_DialogOpenButton,
+            "Open a saved network (.npz)",
+        )
+        self.act_save = self._action(
+            "&Save Network\u2026",
+            self.save_network_dialog,
+            "Ctrl+S",
+            SP.SP_DialogSaveButton,
+            "Save the trained network (.npz)",
+        )
+        self.act_download = self._action(
+            "&Download MNIST\u2026",
+            self.download_mnist,
+            None,
+            SP.SP_ArrowDown,
+            "Fetch the MNIST data set (11 MB)",
+        )
+        self.act_export_png = self._action(
+            "Export Network Drawing as &PNG\u2026", lambda: self._export_canvas("png")
+        )
+        self.act_export_svg = self._action(
+            "Export Network Drawing as S&VG\u2026", lambda: self._export_canvas("svg")
+        )
         self.act_export_csv = self._action("Export Plot Data as &CSV\u2026", self._export_csv)
-        self.act_record = self._action("&Record Run\u2026", self.toggle_recording, "Ctrl+Shift+R",
-                                       tip="Record this run's snapshots and metrics to a file")
+        self.act_record = self._action(
+            "&Record Run\u2026",
+            self.toggle_recording,
+            "Ctrl+Shift+R",
+            tip="Record this run's snapshots and metrics to a file",
+        )
         self.act_record.setCheckable(True)
-        self.act_open_recording = self._action("Open &Recording\u2026", self.open_recording_dialog,
-                                               tip="Replay a recorded run with a timeline")
-        self.act_save_session = self._action("Save &Session\u2026", self.save_session_dialog,
-                                             "Ctrl+Shift+S", tip="Save the whole state to one file")
-        self.act_open_session = self._action("Open S&ession\u2026", self.open_session_dialog,
-                                             "Ctrl+Shift+O", tip="Open a saved session")
+        self.act_open_recording = self._action(
+            "Open &Recording\u2026",
+            self.open_recording_dialog,
+            tip="Replay a recorded run with a timeline",
+        )
+        self.act_save_session = self._action(
+            "Save &Session\u2026",
+            self.save_session_dialog,
+            "Ctrl+Shift+S",
+            tip="Save the whole state to one file",
+        )
+        self.act_open_session = self._action(
+            "Open S&ession\u2026",
+            self.open_session_dialog,
+            "Ctrl+Shift+O",
+            tip="Open a saved session",
+        )
         self.act_next_session = self._action(
-            "&Next Session", lambda: self.step_session(1), "Ctrl+PgDown",
-            tip="Open the next session file in the same folder (a prepared lecture)")
+            "&Next Session",
+            lambda: self.step_session(1),
+            "Ctrl+PgDown",
+            tip="Open the next session file in the same folder (a prepared lecture)",
+        )
         self.act_prev_session = self._action(
-            "P&revious Session", lambda: self.step_session(-1), "Ctrl+PgUp",
-            tip="Open the previous session file in the same folder")
-        self.act_export_view_png = self._action("Export Current View as PNG\u2026",
-                                                lambda: self.export_view_dialog("png"))
-        self.act_export_view_svg = self._action("Export Current View as SVG\u2026",
-                                                lambda: self.export_view_dialog("svg"))
+            "P&revious Session",
+            lambda: self.step_session(-1),
+            "Ctrl+PgUp",
+            tip="Open the previous session file in the same folder",
+        )
+        self.act_export_view_png = self._action(
+            "Export Current View as PNG\u2026", lambda: self.export_view_dialog("png")
+        )
+        self.act_export_view_svg = self._action(
+            "Export Current View as SVG\u2026", lambda: self.export_view_dialog("svg")
+        )
         self.act_quit = self._action("&Quit", self.close, "Ctrl+Q")
-        self.act_fit = self._action("&Fit Network to Window", self.studio.canvas.fit, "F",
-                                    tip="Zoom the network drawing to fit")
-        self.act_presenter = self._action("&Presenter Mode", self.toggle_presenter, "F5",
-                                          tip="Full screen, large type, projector colours")
+        self.act_fit = self._action(
+            "&Fit Network to Window",
+            self.studio.canvas.fit,
+            "F",
+            tip="Zoom the network drawing to fit",
+        )
+        self.act_presenter = self._action(
+            "&Presenter Mode",
+            self.toggle_presenter,
+            "F5",
+            tip="Full screen, large type, projector colours",
+        )
         self.act_presenter.setCheckable(True)
         self.act_about = self._action("&About nnviz", self._about)
         self.act_book = self._action("About the &Book", self._about_book)
         # Shortcuts that move between examples, on the Training tab only.
-        self.act_prev = self._action("Previous Example", lambda: s.show_example(
-            s._example_index - 1), "Up")
-        self.act_next = self._action("Next Example", lambda: s.show_example(
-            s._example_index + 1), "Down")
+        self.act_prev = self._action(
+            "Previous Example", lambda: s.show_example(s._example_index - 1), "Up"
+        )
+        self.act_next = self._action(
+            "Next Example", lambda: s.show_example(s._example_index + 1), "Down"
+        )
 
     def _build_menus(self) -> None:
         mb = self.menuBar()
@@ -183,14 +242,24 @@ class MainWindow(QMainWindow):
         for a in (self.act_open, self.act_save):
             m.addAction(a)
         m.addSeparator()
-        for a in (self.act_open_session, self.act_save_session, self.act_next_session,
-                  self.act_prev_session, self.act_open_recording):
+        for a in (
+            self.act_open_session,
+            self.act_save_session,
+            self.act_next_session,
+            self.act_prev_session,
+            self.act_open_recording,
+        ):
             m.addAction(a)
         m.addSeparator()
         m.addAction(self.act_download)
         m.addSeparator()
-        for a in (self.act_export_png, self.act_export_svg, self.act_export_csv,
-                  self.act_export_view_png, self.act_export_view_svg):
+        for a in (
+            self.act_export_png,
+            self.act_export_svg,
+            self.act_export_csv,
+            self.act_export_view_png,
+            self.act_export_view_svg,
+        ):
             m.addAction(a)
         m.addSeparator()
         m.addAction(self.act_quit)
@@ -255,8 +324,15 @@ class MainWindow(QMainWindow):
     # -- presenting ----------------------------------------------------------------------------
     def _views(self) -> list:
         s = self.studio
-        return [s.canvas, s.plots, s.example, s.heatmap, self.perceptron_lab,
-                self.circuit_sandbox, self.explore]
+        return [
+            s.canvas,
+            s.plots,
+            s.example,
+            s.heatmap,
+            self.perceptron_lab,
+            self.circuit_sandbox,
+            self.explore,
+        ]
 
     def toggle_presenter(self) -> None:
         self.set_presenter(not self.presenter)
@@ -279,8 +355,10 @@ class MainWindow(QMainWindow):
         side = int(24 * (self.presenter_scale if self.presenter else 1.0))
         self.toolbar.setIconSize(QSize(side, side))
         self.toolbar.setToolButtonStyle(
-            Qt.ToolButtonStyle.ToolButtonIconOnly if self.presenter
-            else Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+            Qt.ToolButtonStyle.ToolButtonIconOnly
+            if self.presenter
+            else Qt.ToolButtonStyle.ToolButtonTextBesideIcon
+        )
 
     def set_presenter_scale(self, scale: float) -> None:
         self.presenter_scale = scale
@@ -312,16 +390,28 @@ class MainWindow(QMainWindow):
     def _on_tab_changed(self, index: int) -> None:
         on_training = self.view_at(index) is self.studio
         # Other tabs own these keys (the circuit sandbox has its own Open/Save and undo).
-        for a in (self.act_play, self.act_step, self.act_epoch, self.act_reset, self.act_prev,
-                  self.act_next, self.act_fit, self.act_open, self.act_save):
-            a.setEnabled(on_training and (a not in (self.act_step, self.act_epoch)
-                                          or not self.studio.playing))
+        for a in (
+            self.act_play,
+            self.act_step,
+            self.act_epoch,
+            self.act_reset,
+            self.act_prev,
+            self.act_next,
+            self.act_fit,
+            self.act_open,
+            self.act_save,
+        ):
+            a.setEnabled(
+                on_training
+                and (a not in (self.act_step, self.act_epoch) or not self.studio.playing)
+            )
         if self.view_at(index) is self.explore and self.explore.isVisible():
             self.explore.refresh()
 
     def open_network_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open network", self._last_dir(),
-                                              "nnviz networks (*.npz)")
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Open network", self._last_dir(), "nnviz networks (*.npz)"
+        )
         if path:
             self.open_path(path)
 
@@ -339,8 +429,9 @@ class MainWindow(QMainWindow):
         try:
             self.studio.open_network(path)
         except (NetworkFileError, ValueError) as exc:
-            QMessageBox.warning(self, "Could not open the network",
-                                f"{exc}\n\nThe current network is unchanged.")
+            QMessageBox.warning(
+                self, "Could not open the network", f"{exc}\n\nThe current network is unchanged."
+            )
             return False
         settings().setValue("last_dir", str(Path(path).parent))
         self.show_view(self.studio)
@@ -353,8 +444,9 @@ class MainWindow(QMainWindow):
             self.act_record.setChecked(False)
             self.status_label.setText(f"Recording saved: {path}")
             return
-        path, _ = QFileDialog.getSaveFileName(self, "Record run to", self._last_dir(),
-                                              "nnviz recordings (*.nnrec)")
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Record run to", self._last_dir(), "nnviz recordings (*.nnrec)"
+        )
         if not path:
             self.act_record.setChecked(False)
             return
@@ -369,8 +461,9 @@ class MainWindow(QMainWindow):
         self.act_record.setChecked(True)
 
     def open_recording_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open recording", self._last_dir(),
-                                              "nnviz recordings (*.nnrec)")
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Open recording", self._last_dir(), "nnviz recordings (*.nnrec)"
+        )
         if path:
             self.open_recording(path)
 
@@ -378,8 +471,9 @@ class MainWindow(QMainWindow):
         try:
             damaged = self.studio.open_recording(path)
         except (RecordingError, ValueError, OSError) as exc:
-            QMessageBox.warning(self, "Could not open the recording",
-                                f"{exc}\n\nNothing was changed.")
+            QMessageBox.warning(
+                self, "Could not open the recording", f"{exc}\n\nNothing was changed."
+            )
             return False
         self.show_view(self.studio)
         if damaged:
@@ -392,26 +486,33 @@ class MainWindow(QMainWindow):
         return Session(
             dataset=st.dataset if st else "digits",
             sizes=list(st.sizes) if st else [64, 30, 10],
-            eta=st.eta if st else 3.0, batch_size=st.batch_size if st else 10,
-            epochs=st.epochs if st else 30, seed=st.seed if st else 0,
+            eta=st.eta if st else 3.0,
+            batch_size=st.batch_size if st else 10,
+            epochs=st.epochs if st else 30,
+            seed=st.seed if st else 0,
             dtype=st.dtype if st else "float32",
             network=net,
-            network_meta={"epoch": self.studio.snapshot.progress.epoch
-                          if self.studio.snapshot and self.studio.snapshot.progress.examples_seen
-                          else None},
+            network_meta={
+                "epoch": self.studio.snapshot.progress.epoch
+                if self.studio.snapshot and self.studio.snapshot.progress.examples_seen
+                else None
+            },
             example_index=self.studio._example_index,
             circuit=self.circuit_sandbox.circuit.to_dict(),
             tab=self.tabs.tabText(self.tabs.currentIndex()),
             layout=base64.b64encode(bytes(self.saveState())).decode("ascii"),
             presenter=self.presenter,
-            settings={"presenter_scale": self.presenter_scale,
-                      "presenter_theme": self.presenter_theme},
+            settings={
+                "presenter_scale": self.presenter_scale,
+                "presenter_theme": self.presenter_theme,
+            },
         )
 
     def save_session_dialog(self) -> None:
         self.studio.pause()
-        path, _ = QFileDialog.getSaveFileName(self, "Save session", self._last_dir(),
-                                              "nnviz sessions (*.nnviz)")
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Save session", self._last_dir(), "nnviz sessions (*.nnviz)"
+        )
         if path:
             try:
                 saved = save_session(path, self.current_session())
@@ -421,8 +522,9 @@ class MainWindow(QMainWindow):
             self.status_label.setText(f"Session saved: {saved}")
 
     def open_session_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open session", self._last_dir(),
-                                              "nnviz sessions (*.nnviz)")
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Open session", self._last_dir(), "nnviz sessions (*.nnviz)"
+        )
         if path:
             self.open_session(path)
 
@@ -432,8 +534,9 @@ class MainWindow(QMainWindow):
             session = load_session(path)
             circuit = Circuit.from_dict(session.circuit) if session.circuit else None
         except (SessionError, CircuitError, OSError) as exc:
-            QMessageBox.warning(self, "Could not open the session",
-                                f"{exc}\n\nNothing was changed.")
+            QMessageBox.warning(
+                self, "Could not open the session", f"{exc}\n\nNothing was changed."
+            )
             return False
         if circuit is not None and not self.circuit_sandbox.maybe_save():
             return False
@@ -502,13 +605,15 @@ class MainWindow(QMainWindow):
     def export_view_dialog(self, kind: str) -> None:
         scale = 1.0
         if kind == "png":
-            choice, ok = QInputDialog.getItem(self, "Export PNG", "Scale:",
-                                              ["1x", "2x", "3x", "4x"], 1, False)
+            choice, ok = QInputDialog.getItem(
+                self, "Export PNG", "Scale:", ["1x", "2x", "3x", "4x"], 1, False
+            )
             if not ok:
                 return
             scale = float(choice.rstrip("x"))
-        path, _ = QFileDialog.getSaveFileName(self, f"Export view as {kind.upper()}",
-                                              self._last_dir(), f"{kind.upper()} (*.{kind})")
+        path, _ = QFileDialog.getSaveFileName(
+            self, f"Export view as {kind.upper()}", self._last_dir(), f"{kind.upper()} (*.{kind})"
+        )
         if not path:
             return
         if not path.lower().endswith(f".{kind}"):
@@ -521,8 +626,9 @@ class MainWindow(QMainWindow):
             QMessageBox.information(self, "Nothing to save", "There is no network yet.")
             return
         self.studio.pause()
-        path, _ = QFileDialog.getSaveFileName(self, "Save network", self._last_dir(),
-                                              "nnviz networks (*.npz)")
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Save network", self._last_dir(), "nnviz networks (*.npz)"
+        )
         if not path:
             return
         try:
@@ -536,24 +642,33 @@ class MainWindow(QMainWindow):
     def download_mnist(self) -> None:
         dlg = DownloadDialog(self)
         if dlg.run() and dlg.folder is not None:
-            self.studio.show_banner(f"MNIST is ready in {dlg.folder}. Pick an MNIST preset "
-                                    "to train on it.", "info")
+            self.studio.show_banner(
+                f"MNIST is ready in {dlg.folder}. Pick an MNIST preset to train on it.", "info"
+            )
 
     def _export_canvas(self, kind: str) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, f"Export network as {kind.upper()}",
-                                              self._last_dir(), f"{kind.upper()} (*.{kind})")
+        path, _ = QFileDialog.getSaveFileName(
+            self,
+            f"Export network as {kind.upper()}",
+            self._last_dir(),
+            f"{kind.upper()} (*.{kind})",
+        )
         if not path:
             return
         if not path.lower().endswith(f".{kind}"):
             path += f".{kind}"
-        ok = (self.studio.canvas.export_png(path) if kind == "png"
-              else self.studio.canvas.export_svg(path))
+        ok = (
+            self.studio.canvas.export_png(path)
+            if kind == "png"
+            else self.studio.canvas.export_svg(path)
+        )
         if not ok:
             QMessageBox.warning(self, "Export failed", f"Could not write {path}.")
 
     def _export_csv(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export plot data", self._last_dir(),
-                                              "CSV (*.csv)")
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export plot data", self._last_dir(), "CSV (*.csv)"
+        )
         if path:
             try:
                 self.studio.plots.export_csv(path)
@@ -565,16 +680,20 @@ class MainWindow(QMainWindow):
 
     def _about(self) -> None:
         QMessageBox.about(
-            self, "About nnviz",
+            self,
+            "About nnviz",
             f"<b>nnviz {__version__}</b><p>See and touch how neural networks learn: "
             "perceptrons, NAND-gate adders, and an MNIST network trained live by stochastic "
-            "gradient descent.</p>")
+            "gradient descent.</p>",
+        )
 
     def _about_book(self) -> None:
         QMessageBox.information(
-            self, "The book",
+            self,
+            "The book",
             "nnviz follows chapter 1 and the start of chapter 2 of Michael Nielsen's "
-            "\u201cNeural Networks and Deep Learning\u201d (neuralnetworksanddeeplearning.com).")
+            "\u201cNeural Networks and Deep Learning\u201d (neuralnetworksanddeeplearning.com).",
+        )
 
     # -- settings and closing ------------------------------------------------------------------
     def _restore_settings(self) -> None:

@@ -91,8 +91,9 @@ class MultiCostPlot(QWidget):
 
     def add_run(self, name: str, colour: str) -> None:
         self.remove_run(name)
-        self._curves[name] = self.plot.getPlotItem().plot(pen=pg.mkPen(colour, width=2.2),
-                                                          name=name)
+        self._curves[name] = self.plot.getPlotItem().plot(
+            pen=pg.mkPen(colour, width=2.2), name=name
+        )
         self._data[name] = (GrowingBuffer(2), [0.0])
 
     def remove_run(self, name: str) -> None:
@@ -111,8 +112,11 @@ class MultiCostPlot(QWidget):
         buf, ema = self._data[run]
         ema[0] = SMOOTHING * ema[0] + (1 - SMOOTHING) * y
         smoothed = ema[0] / (1 - SMOOTHING ** (buf.n + 1))  # no dip at the start
-        x = float(p.epoch + 1) if p.kind == EPOCH else (
-            p.epoch + p.batch / max(p.batches_per_epoch, 1))
+        x = (
+            float(p.epoch + 1)
+            if p.kind == EPOCH
+            else (p.epoch + p.batch / max(p.batches_per_epoch, 1))
+        )
         buf.append(x, smoothed)
         self._curves[run].setData(buf.column(0), buf.column(1))
 
@@ -173,8 +177,10 @@ class CompareView(QWidget):
         self.seed_spin = QSpinBox()
         self.seed_spin.setRange(0, 1_000_000)
         self.seed_spin.setValue(0)
-        self.seed_spin.setToolTip("Every run starts from the same weights and sees the examples "
-                                  "in the same order: only eta differs")
+        self.seed_spin.setToolTip(
+            "Every run starts from the same weights and sees the examples "
+            "in the same order: only eta differs"
+        )
         self.eta_edits = [QLineEdit() for _ in range(MAX_RUNS)]
         for edit, eta in zip(self.eta_edits, list(etas) + [None] * MAX_RUNS):
             edit.setText("" if eta is None else f"{eta:g}")
@@ -188,8 +194,10 @@ class CompareView(QWidget):
         self.stop_button.clicked.connect(self.stop)
         self.stop_button.setEnabled(False)
         self.add_button = QPushButton("Add recording…")
-        self.add_button.setToolTip("Show recorded runs (.nnrec, e.g. from nnviz train --record) "
-                                   "as more curves, without training")
+        self.add_button.setToolTip(
+            "Show recorded runs (.nnrec, e.g. from nnviz train --record) "
+            "as more curves, without training"
+        )
         self.add_button.clicked.connect(self._on_add_clicked)
         self.clear_button = QPushButton("Clear")
         self.clear_button.clicked.connect(self.clear)
@@ -204,8 +212,10 @@ class CompareView(QWidget):
         self.accuracy.legend.anchor((1, 0.5), (1, 0.5), offset=(-10, 0))
         self.cost = MultiCostPlot()
 
-        hint = QLabel("Every run starts from the same weights and sees the examples in the "
-                      "same order: only the learning rate η differs.")
+        hint = QLabel(
+            "Every run starts from the same weights and sees the examples in the "
+            "same order: only the learning rate η differs."
+        )
         hint.setWordWrap(True)
         hint.setStyleSheet("color:#444;")
         form = QFormLayout()
@@ -281,8 +291,8 @@ class CompareView(QWidget):
     @property
     def is_running(self) -> bool:
         return self._data_job is not None or any(
-            r.worker is not None and r.state in ("waiting", "training")
-            for r in self.runs.values())
+            r.worker is not None and r.state in ("waiting", "training") for r in self.runs.values()
+        )
 
     def final_accuracies(self) -> dict[str, float | None]:
         """Each run's test accuracy (0..1) after its last finished epoch."""
@@ -309,8 +319,7 @@ class CompareView(QWidget):
             self._add_run(CompareRun(name, eta))
         key = self.dataset_box.currentText() or "digits"
         self._say(f"loading {key}…")
-        job = Job(lambda progress, cancelled: load_dataset(key), name="compare-data",
-                  parent=self)
+        job = Job(lambda progress, cancelled: load_dataset(key), name="compare-data", parent=self)
         job.succeeded.connect(self._on_data_loaded)
         job.failed.connect(self._on_data_failed)
         self._data_job = job
@@ -334,8 +343,9 @@ class CompareView(QWidget):
                 continue
             # Same seed: every run starts from identical weights and shuffles identically.
             net = Network(sizes, seed=seed, dtype="float32")
-            config = TrainConfig(epochs=self.epochs_spin.value(), batch_size=10, eta=run.eta,
-                                 seed=seed)
+            config = TrainConfig(
+                epochs=self.epochs_spin.value(), batch_size=10, eta=run.eta, seed=seed
+            )
             worker = TrainingWorker(net, dataset, config, run_id=run_id, max_rate=20.0)
             feed = _RunFeed(self, run, generation)
             worker.update_ready.connect(feed.on_update)
@@ -406,8 +416,9 @@ class CompareView(QWidget):
 
     def _maybe_finished(self) -> None:
         live = [r for r in self.runs.values() if r.worker is not None]
-        if live and all(not r.worker.isRunning() and r.state not in ("waiting", "training")
-                        for r in live):
+        if live and all(
+            not r.worker.isRunning() and r.state not in ("waiting", "training") for r in live
+        ):
             self._set_buttons()
             self.finished.emit()
 
@@ -463,8 +474,12 @@ class CompareView(QWidget):
         eta = rec.header.get("eta")
         eta_text = f"η = {eta:g}" if isinstance(eta, int | float) else "η = ?"
         name = self._unique_name(f"{eta_text} ({Path(path).stem})")
-        run = CompareRun(name, float(eta) if isinstance(eta, int | float) else None,
-                         recording=rec, state="recorded")
+        run = CompareRun(
+            name,
+            float(eta) if isinstance(eta, int | float) else None,
+            recording=rec,
+            state="recorded",
+        )
         self._add_run(run)
         for p in rec.progress_records:
             self._add_progress(run, p)
@@ -480,8 +495,9 @@ class CompareView(QWidget):
         return True
 
     def _on_add_clicked(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(self, "Add recorded runs", "",
-                                                "nnviz recordings (*.nnrec);;All files (*)")
+        paths, _ = QFileDialog.getOpenFileNames(
+            self, "Add recorded runs", "", "nnviz recordings (*.nnrec);;All files (*)"
+        )
         for path in paths:  # stops at the first that fails, leaving its message shown
             if not self.add_recording(path):
                 break
@@ -536,6 +552,8 @@ class CompareView(QWidget):
             acc = r.final_accuracy
             epochs = "" if r.last_epoch is None else f"epoch {r.last_epoch.epoch + 1}: "
             acc_text = "–" if acc is None else f"{100 * acc:.1f}%"
-            rows.append(f'<span style="color:{r.colour}">■</span> {html.escape(r.name)}: '
-                        f"{epochs}{acc_text} <i>({r.state})</i>")
+            rows.append(
+                f'<span style="color:{r.colour}">■</span> {html.escape(r.name)}: '
+                f"{epochs}{acc_text} <i>({r.state})</i>"
+            )
         self.runs_label.setText("<br>".join(rows))

@@ -26,14 +26,22 @@ from nnviz.core.learning.network import parse_sizes
 from nnviz.core.learning.presets import Preset
 
 # (label, mini-batches per second; 0 = full speed)
-SPEEDS = [("Full speed", 0.0), ("100 mini-batches/s", 100.0), ("20 mini-batches/s", 20.0),
-          ("5 mini-batches/s", 5.0), ("1 mini-batch/s", 1.0)]
+SPEEDS = [
+    ("Full speed", 0.0),
+    ("100 mini-batches/s", 100.0),
+    ("20 mini-batches/s", 20.0),
+    ("5 mini-batches/s", 5.0),
+    ("1 mini-batch/s", 1.0),
+]
 
 DATASET_LABELS = {
     "mnist": "MNIST (28x28, 60,000 + 10,000)",
     "digits": "Digits (8x8, built in)",
-    "and": "Truth table: AND", "or": "Truth table: OR", "nand": "Truth table: NAND",
-    "xor": "Truth table: XOR", "half_adder": "Truth table: half adder",
+    "and": "Truth table: AND",
+    "or": "Truth table: OR",
+    "nand": "Truth table: NAND",
+    "xor": "Truth table: XOR",
+    "half_adder": "Truth table: half adder",
     "full_adder": "Truth table: full adder",
 }
 
@@ -95,8 +103,9 @@ class TrainingControls(QWidget):
         for name in DATASET_NAMES:
             self.dataset_combo.addItem(DATASET_LABELS.get(name, name), name)
         self.sizes_edit = QLineEdit()
-        self.sizes_edit.setToolTip("Layer sizes from input to output, e.g. 784,30,10. Any "
-                                   "number of hidden layers.")
+        self.sizes_edit.setToolTip(
+            "Layer sizes from input to output, e.g. 784,30,10. Any number of hidden layers."
+        )
         self.sizes_error = QLabel()
         self.sizes_error.setObjectName("error")
         self.sizes_error.setWordWrap(True)
@@ -105,8 +114,9 @@ class TrainingControls(QWidget):
         self.seed_spin.setRange(0, 2**31 - 1)
         self.dtype_combo = QComboBox()
         self.dtype_combo.addItems(["float32", "float64"])
-        self.dtype_combo.setToolTip("float32 trains faster; float64 matches the book's numbers "
-                                    "to more digits")
+        self.dtype_combo.setToolTip(
+            "float32 trains faster; float64 matches the book's numbers to more digits"
+        )
         form.addRow("Data set", self.dataset_combo)
         form.addRow("Layer sizes", self.sizes_edit)
         form.addRow("", self.sizes_error)
@@ -133,17 +143,21 @@ class TrainingControls(QWidget):
         box = QGroupBox("Run")
         v = QVBoxLayout(box)
         grid = QGridLayout()
-        self.play_button = QPushButton(style.standardIcon(QStyle.StandardPixmap.SP_MediaPlay),
-                                       "Play")
+        self.play_button = QPushButton(
+            style.standardIcon(QStyle.StandardPixmap.SP_MediaPlay), "Play"
+        )
         self.play_button.setToolTip("Play / pause training (Space)")
         self.step_button = QPushButton(
-            style.standardIcon(QStyle.StandardPixmap.SP_MediaSeekForward), "Step")
+            style.standardIcon(QStyle.StandardPixmap.SP_MediaSeekForward), "Step"
+        )
         self.step_button.setToolTip("Train one mini-batch (Right arrow)")
         self.epoch_button = QPushButton(
-            style.standardIcon(QStyle.StandardPixmap.SP_MediaSkipForward), "Epoch")
+            style.standardIcon(QStyle.StandardPixmap.SP_MediaSkipForward), "Epoch"
+        )
         self.epoch_button.setToolTip("Train to the end of this epoch (Shift+Right)")
         self.reset_button = QPushButton(
-            style.standardIcon(QStyle.StandardPixmap.SP_BrowserReload), "Reset")
+            style.standardIcon(QStyle.StandardPixmap.SP_BrowserReload), "Reset"
+        )
         self.reset_button.setToolTip("New weights from the seed, with the settings above (R)")
         buttons = (self.play_button, self.step_button, self.epoch_button, self.reset_button)
         for i, b in enumerate(buttons):
@@ -155,8 +169,9 @@ class TrainingControls(QWidget):
         self.speed_combo = QComboBox()
         for label, rate in SPEEDS:
             self.speed_combo.addItem(label, rate)
-        self.speed_combo.setToolTip("Slow training down to watch single mini-batches change "
-                                    "the network")
+        self.speed_combo.setToolTip(
+            "Slow training down to watch single mini-batches change the network"
+        )
         row.addWidget(self.speed_combo, 1)
         v.addLayout(row)
         self.pending_label = QLabel("Changed settings apply on Reset.")
@@ -173,7 +188,8 @@ class TrainingControls(QWidget):
         self.reset_button.clicked.connect(self.reset_clicked)
         self.eta_spin.valueChanged.connect(self.eta_edited)
         self.speed_combo.currentIndexChanged.connect(
-            lambda _i: self.speed_changed.emit(float(self.speed_combo.currentData())))
+            lambda _i: self.speed_changed.emit(float(self.speed_combo.currentData()))
+        )
         for w in (self.dataset_combo, self.dtype_combo):
             w.currentIndexChanged.connect(self._on_settings_edited)
         for w in (self.seed_spin, self.batch_spin, self.epochs_spin):
@@ -191,14 +207,25 @@ class TrainingControls(QWidget):
             raise
         self.sizes_error.hide()
         return RunSettings(
-            dataset=self.dataset_combo.currentData(), sizes=sizes, eta=self.eta_spin.value(),
-            batch_size=self.batch_spin.value(), epochs=self.epochs_spin.value(),
-            seed=self.seed_spin.value(), dtype=self.dtype_combo.currentText(),
+            dataset=self.dataset_combo.currentData(),
+            sizes=sizes,
+            eta=self.eta_spin.value(),
+            batch_size=self.batch_spin.value(),
+            epochs=self.epochs_spin.value(),
+            seed=self.seed_spin.value(),
+            dtype=self.dtype_combo.currentText(),
         )
 
     def show_settings(self, s: RunSettings) -> None:
-        widgets = (self.dataset_combo, self.sizes_edit, self.seed_spin, self.dtype_combo,
-                   self.eta_spin, self.batch_spin, self.epochs_spin)
+        widgets = (
+            self.dataset_combo,
+            self.sizes_edit,
+            self.seed_spin,
+            self.dtype_combo,
+            self.eta_spin,
+            self.batch_spin,
+            self.epochs_spin,
+        )
         for w in widgets:
             w.blockSignals(True)
         try:

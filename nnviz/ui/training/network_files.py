@@ -26,15 +26,20 @@ def save_run_network(path: str | Path, settings: RunSettings, snapshot: Snapshot
         raise ValueError("there is no network yet")
     p = snapshot.progress
     meta = {
-        "sizes": list(net.sizes), "eta": p.eta, "batch_size": settings.batch_size,
-        "epochs": settings.epochs, "seed": settings.seed, "dataset": settings.dataset,
-        "epoch": p.epoch, "examples_seen": p.examples_seen, "test_correct": p.test_correct,
+        "sizes": list(net.sizes),
+        "eta": p.eta,
+        "batch_size": settings.batch_size,
+        "epochs": settings.epochs,
+        "seed": settings.seed,
+        "dataset": settings.dataset,
+        "epoch": p.epoch,
+        "examples_seen": p.examples_seen,
+        "test_correct": p.test_correct,
     }
     return save_network(path, net, meta)
 
 
-def open_run_network(path: str | Path, old: RunSettings | None
-                     ) -> tuple[Network, RunSettings, int]:
+def open_run_network(path: str | Path, old: RunSettings | None) -> tuple[Network, RunSettings, int]:
     """A saved network, the run settings to go on with it, and the epoch to start from.
 
     Raises NetworkFileError for a file that is not an nnviz network and ValueError for one
@@ -49,10 +54,18 @@ def open_run_network(path: str | Path, old: RunSettings | None
     if dataset is None:
         raise ValueError(f"no built-in data set has {net.sizes[0]} inputs")
     if dataset == "mnist" and find_mnist() is None:
-        raise ValueError("this network was trained on MNIST, which is not downloaded yet: "
-                         "use File \u25b8 Download MNIST\u2026 first")
-    s = RunSettings(dataset, tuple(net.sizes), float(meta.get("eta", old.eta if old else 3.0)),
-                    int(meta.get("batch_size", 10)), int(meta.get("epochs", 30)),
-                    int(meta.get("seed") or 0), net.dtype.name)
+        raise ValueError(
+            "this network was trained on MNIST, which is not downloaded yet: "
+            "use File \u25b8 Download MNIST\u2026 first"
+        )
+    s = RunSettings(
+        dataset,
+        tuple(net.sizes),
+        float(meta.get("eta", old.eta if old else 3.0)),
+        int(meta.get("batch_size", 10)),
+        int(meta.get("epochs", 30)),
+        int(meta.get("seed") or 0),
+        net.dtype.name,
+    )
     epoch = meta.get("epoch")
     return net, s, 0 if epoch is None else int(epoch) + 1

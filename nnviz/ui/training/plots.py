@@ -123,8 +123,12 @@ class CostPlot(QWidget):
         self.raw_curve = item.plot(pen=pg.mkPen(110, 150, 200, 110, width=1), name="per chunk")
         self.smooth_curve = item.plot(pen=pg.mkPen("#0072B2", width=2.5), name="smoothed")
         self.epoch_curve = item.plot(
-            pen=None, symbol="o", symbolSize=8, symbolBrush="#D55E00",
-            symbolPen=pg.mkPen("w", width=1), name="epoch mean",
+            pen=None,
+            symbol="o",
+            symbolSize=8,
+            symbolBrush="#D55E00",
+            symbolPen=pg.mkPen("w", width=1),
+            name="epoch mean",
         )
         # columns: epochs (float), examples seen, cost, smoothed cost
         self._chunks = GrowingBuffer(4)
@@ -252,12 +256,20 @@ class _Run:
         self.validation = GrowingBuffer(2, 64)
         prefix = f"{name}: " if name else ""
         self.test_curve = plot.plot(
-            pen=pg.mkPen(colour, width=2.2), symbol="o", symbolSize=6, symbolBrush=colour,
-            symbolPen=None, name=f"{prefix}test",
+            pen=pg.mkPen(colour, width=2.2),
+            symbol="o",
+            symbolSize=6,
+            symbolBrush=colour,
+            symbolPen=None,
+            name=f"{prefix}test",
         )
         self.validation_curve = plot.plot(
-            pen=pg.mkPen(colour, width=1.6, style=Qt.PenStyle.DashLine), symbol="t",
-            symbolSize=6, symbolBrush=None, symbolPen=pg.mkPen(colour), name=f"{prefix}validation",
+            pen=pg.mkPen(colour, width=1.6, style=Qt.PenStyle.DashLine),
+            symbol="t",
+            symbolSize=6,
+            symbolBrush=None,
+            symbolPen=pg.mkPen(colour),
+            name=f"{prefix}validation",
         )
         self.validation_curve.setVisible(False)  # until a run reports validation accuracy
 
@@ -287,8 +299,13 @@ class AccuracyPlot(QWidget):
         self.chance_line = self._reference_line(10.0, "chance 10%", "#777777")
         self._crosshair = pg.InfiniteLine(angle=90, pen=pg.mkPen("#999", width=1))
         self._crosshair.setVisible(False)
-        self._hover_label = pg.TextItem("", color="#111", fill=pg.mkBrush(255, 255, 255, 230),
-                                        border=pg.mkPen("#bbb"), anchor=(0, 1))
+        self._hover_label = pg.TextItem(
+            "",
+            color="#111",
+            fill=pg.mkBrush(255, 255, 255, 230),
+            border=pg.mkPen("#bbb"),
+            anchor=(0, 1),
+        )
         self._hover_label.setZValue(20)
         self._hover_label.setVisible(False)
         item.addItem(self._crosshair, ignoreBounds=True)
@@ -373,8 +390,9 @@ class AccuracyPlot(QWidget):
         line = pg.InfiniteLine(
             pos=percent, angle=0, pen=pg.mkPen(colour, width=1.3, style=Qt.PenStyle.DashLine)
         )
-        line.label = pg.InfLineLabel(line, text, position=0.02, anchors=[(0, 1), (0, 1)],
-                                     color=colour)
+        line.label = pg.InfLineLabel(
+            line, text, position=0.02, anchors=[(0, 1), (0, 1)], color=colour
+        )
         self.plot.addItem(line, ignoreBounds=True)
         return line
 
@@ -452,10 +470,14 @@ class AccuracyPlot(QWidget):
                 test = dict(zip(r.test.column(0).tolist(), r.test.column(1).tolist()))
                 val = dict(zip(r.validation.column(0).tolist(), r.validation.column(1).tolist()))
                 for x in sorted(set(test) | set(val)):
-                    out.writerow([
-                        r.name, int(x) - 1,
-                        repr(test[x]) if x in test else "", repr(val[x]) if x in val else "",
-                    ])
+                    out.writerow(
+                        [
+                            r.name,
+                            int(x) - 1,
+                            repr(test[x]) if x in test else "",
+                            repr(val[x]) if x in val else "",
+                        ]
+                    )
 
     def export_png(self, path: str) -> bool:
         return self.plot.grab().save(str(path))

@@ -29,8 +29,9 @@ class RunRecorder(QObject):
     def active(self) -> bool:
         return self._recorder is not None
 
-    def start(self, path: str | Path, settings: RunSettings | None,
-              on_screen: Snapshot | None = None) -> None:
+    def start(
+        self, path: str | Path, settings: RunSettings | None, on_screen: Snapshot | None = None
+    ) -> None:
         """Record from now on to ``path``, starting with the snapshot on screen, if any.
 
         Raises ValueError without a run and OSError if the file cannot be created; nothing
@@ -40,8 +41,15 @@ class RunRecorder(QObject):
             raise ValueError("there is no run to record yet")
         self.stop()
         s = settings
-        header = make_header(s.sizes, dataset=s.dataset, eta=s.eta, batch_size=s.batch_size,
-                             epochs=s.epochs, seed=s.seed, dtype=s.dtype)
+        header = make_header(
+            s.sizes,
+            dataset=s.dataset,
+            eta=s.eta,
+            batch_size=s.batch_size,
+            epochs=s.epochs,
+            seed=s.seed,
+            dtype=s.dtype,
+        )
         self._recorder = Recorder(RecordingWriter(path, header))
         if on_screen is not None:
             self._recorder.add(on_screen.progress, on_screen)
@@ -56,8 +64,10 @@ class RunRecorder(QObject):
         except OSError as exc:
             self._recorder.abort()
             self._recorder = None
-            self.failed.emit(f"Recording stopped: {exc}. Choose a folder with free space "
-                             "and start recording again.")
+            self.failed.emit(
+                f"Recording stopped: {exc}. Choose a folder with free space "
+                "and start recording again."
+            )
 
     def stop(self) -> Path | None:
         """Finish the file (atomically) and return its path; None if nothing was recording.

@@ -82,8 +82,11 @@ def epoch_text(p: Progress, total_epochs: int, last_epoch: Progress | None = Non
     total = max(total_epochs, p.epoch + 1)
     if p.examples_seen == 0:
         return f"start: epoch 0 / {total}"
-    text = f"done: epoch {p.epoch + 1} / {total}" if p.kind == DONE else (
-        f"epoch {p.epoch + 1} / {total}")
+    text = (
+        f"done: epoch {p.epoch + 1} / {total}"
+        if p.kind == DONE
+        else (f"epoch {p.epoch + 1} / {total}")
+    )
     if p.kind == EPOCH:
         last_epoch = p
     if last_epoch is not None and last_epoch.test_accuracy is not None:
@@ -109,7 +112,8 @@ class ReplayController(QObject):
         self._frame_records = [s.progress for s in recording.frames]
         self._stamps = self._speed.timestamps(self._frame_records)
         self._epoch_index = np.array(
-            [k for k, p in enumerate(recording.progress_records) if p.kind == EPOCH], dtype=int)
+            [k for k, p in enumerate(recording.progress_records) if p.kind == EPOCH], dtype=int
+        )
         self._clock_base = 0.0  # replay time at the moment the elapsed timer started
         self._elapsed = QElapsedTimer()
         self._timer = QTimer(self)
@@ -118,8 +122,7 @@ class ReplayController(QObject):
         self._timer.timeout.connect(self._on_tick)
 
     @classmethod
-    def from_file(cls, path: str | os.PathLike, parent: QObject | None = None
-                  ) -> ReplayController:
+    def from_file(cls, path: str | os.PathLike, parent: QObject | None = None) -> ReplayController:
         """Read a recording (RecordingError if it is not one; see ``recording.damaged``)."""
         return cls(read_recording(path), parent)
 
@@ -182,8 +185,9 @@ class ReplayController(QObject):
         if not isinstance(speed, ReplaySpeed):
             fps = float(speed)
             if not np.isfinite(fps) or fps <= 0:
-                raise ValueError(f"replay speed must be a positive number of frames per "
-                                 f"second, got {speed!r}")
+                raise ValueError(
+                    f"replay speed must be a positive number of frames per second, got {speed!r}"
+                )
             speed = ReplaySpeed(f"{fps:g} frames per second", fps=fps)
         self._speed = speed
         self._stamps = speed.timestamps(self._frame_records)
@@ -263,8 +267,9 @@ class ReplayBar(QWidget):
         self.speed_box = QComboBox()
         for s in SPEEDS:
             self.speed_box.addItem(s.label)
-        self.speed_box.setToolTip("Replay speed: a fixed total time, or relative to how fast "
-                                  "the run trained")
+        self.speed_box.setToolTip(
+            "Replay speed: a fixed total time, or relative to how fast the run trained"
+        )
         self.speed_box.currentIndexChanged.connect(self._on_speed_changed)
         self.epoch_label = QLabel("no recording")
         self.epoch_label.setMinimumWidth(300)
@@ -325,8 +330,10 @@ class ReplayBar(QWidget):
 
     def _connections(self):
         c = self.controller
-        return ((c.position_changed, self._on_position),
-                (c.playing_changed, self._on_playing_changed))
+        return (
+            (c.position_changed, self._on_position),
+            (c.playing_changed, self._on_playing_changed),
+        )
 
     # -- from the controller ----------------------------------------------------------------
     @Slot(int)

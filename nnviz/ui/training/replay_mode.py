@@ -31,8 +31,13 @@ class ReplayMode(QObject):
 
     frame_shown = Signal(object)  # Snapshot
 
-    def __init__(self, canvas: NetworkCanvas, plots: TrainingPlots, bar: ReplayBar,
-                 parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        canvas: NetworkCanvas,
+        plots: TrainingPlots,
+        bar: ReplayBar,
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
         self.canvas, self.plots, self.bar = canvas, plots, bar
         self.controller: ReplayController | None = None

@@ -142,8 +142,10 @@ class TrainingStudio(QWidget):
         browse.addWidget(self.example_spin, 1)
         browse.addWidget(self.next_button)
         self.grid_box = QCheckBox("Inputs as image")
-        self.grid_box.setToolTip("Draw the input layer as the image grid (28x28 or 8x8) "
-                                 "instead of a column with an ellipsis")
+        self.grid_box.setToolTip(
+            "Draw the input layer as the image grid (28x28 or 8x8) "
+            "instead of a column with an ellipsis"
+        )
         self.grid_box.toggled.connect(self._on_grid_toggled)
         browse.addWidget(self.grid_box)
         side = QWidget()
@@ -152,8 +154,9 @@ class TrainingStudio(QWidget):
         sv.addLayout(browse)
         sv.addWidget(self.example, 2)
         self.heatmap = WeightHeatmap()
-        self.heatmap_label = QLabel("Click a neuron of the first hidden layer to see its "
-                                    "incoming weights as an image.")
+        self.heatmap_label = QLabel(
+            "Click a neuron of the first hidden layer to see its incoming weights as an image."
+        )
         self.heatmap_label.setWordWrap(True)
         self.heatmap_label.setObjectName("hint")
         sv.addWidget(self.heatmap_label)
@@ -227,8 +230,9 @@ class TrainingStudio(QWidget):
         last = self.saved_settings()
         if last is not None and (last.dataset != "mnist" or find_mnist() is not None):
             self.controls.show_settings(last)
-            self.controls.set_lesson("Your last settings. Pick a preset for one of the book's "
-                                     "experiments.")
+            self.controls.set_lesson(
+                "Your last settings. Pick a preset for one of the book's experiments."
+            )
             self.start_run(last)
             return
         key = "book" if find_mnist() is not None else "digits"
@@ -240,21 +244,25 @@ class TrainingStudio(QWidget):
             self.show_banner(
                 f"\u201c{preset.title}\u201d needs MNIST, which is not downloaded yet. "
                 "Use File \u25b8 Download MNIST\u2026 (about 11 MB), then pick the preset "
-                "again. Meanwhile the built-in 8x8 digits are loaded.", "warning")
+                "again. Meanwhile the built-in 8x8 digits are loaded.",
+                "warning",
+            )
             preset = next(p for p in self.presets if p.key == "digits")
         else:
             self.hide_banner()
         seed = self.settings.seed if self.settings else 0
         dtype = self.settings.dtype if self.settings else "float32"
-        s = RunSettings(preset.dataset, preset.sizes, preset.eta, preset.batch_size,
-                        preset.epochs, seed, dtype)
+        s = RunSettings(
+            preset.dataset, preset.sizes, preset.eta, preset.batch_size, preset.epochs, seed, dtype
+        )
         self.controls.show_settings(s)
         self.controls.set_lesson(preset.lesson)
         self.controls.preset_combo.setCurrentIndex(self.controls.preset_combo.findData(preset.key))
         self.start_run(s)
 
-    def start_run(self, settings: RunSettings, network: Network | None = None,
-                  start_epoch: int = 0) -> None:
+    def start_run(
+        self, settings: RunSettings, network: Network | None = None, start_epoch: int = 0
+    ) -> None:
         """Stop any run, load the data if needed, build the network and a paused worker."""
         self.leave_replay()
         if self.recorder.active:
@@ -275,8 +283,9 @@ class TrainingStudio(QWidget):
             self._data_job.wait(5000)
         self.status_changed.emit(f"Loading {name}\u2026")
         self.setCursor(Qt.CursorShape.BusyCursor)
-        job = Job(lambda progress, cancelled: (name, load_dataset(name)), name="load-data",
-                  parent=self)
+        job = Job(
+            lambda progress, cancelled: (name, load_dataset(name)), name="load-data", parent=self
+        )
         job.succeeded.connect(self._on_dataset_loaded)
         job.failed.connect(self._on_dataset_failed)
         job.finished.connect(job.deleteLater)
@@ -310,9 +319,15 @@ class TrainingStudio(QWidget):
         self._run_counter += 1
         # 25 updates a second: what the canvas draws (its own cap), so none is wasted, and
         # the GUI thread leaves the GIL to training most of the time.
-        self.worker = TrainingWorker(net, dataset, config, run_id=self._run_counter,
-                                     start_epoch=self.start_epoch, max_rate=LIVE_RATE,
-                                     parent=self)
+        self.worker = TrainingWorker(
+            net,
+            dataset,
+            config,
+            run_id=self._run_counter,
+            start_epoch=self.start_epoch,
+            max_rate=LIVE_RATE,
+            parent=self,
+        )
         self.worker.update_ready.connect(self._on_update_ready)
         self.worker.mode_changed.connect(self._on_mode_changed)
         self.worker.failed.connect(self._on_worker_failed)
@@ -322,7 +337,9 @@ class TrainingStudio(QWidget):
         self._views_snapshot = None
         self._add_reference_lines(dataset)
         self.canvas.set_network(
-            net.sizes, net.weights, net.biases,
+            net.sizes,
+            net.weights,
+            net.biases,
             unit_names=_unit_names(dataset, net.sizes),
         )
         self._image_shown = None
@@ -340,8 +357,10 @@ class TrainingStudio(QWidget):
         names = list(dataset.output_names) or [str(i) for i in range(dataset.n_outputs)]
         self.example.bars.set_names(names)
         self.heatmap.set_image_shape(dataset.image_shape)
-        self._log(f"New run: {dataset.name}, sizes {list(net.sizes)}, eta {s.eta:g}, "
-                  f"mini-batch {s.batch_size}, {s.epochs} epochs, seed {s.seed}, {s.dtype}")
+        self._log(
+            f"New run: {dataset.name}, sizes {list(net.sizes)}, eta {s.eta:g}, "
+            f"mini-batch {s.batch_size}, {s.epochs} epochs, seed {s.seed}, {s.dtype}"
+        )
         if changed:
             self.dataset_changed.emit(dataset)
         self.worker.start()
@@ -358,8 +377,11 @@ class TrainingStudio(QWidget):
             return
         self.show_banner(f"Could not load the data: {message}", "error")
         if self.settings and self.settings.dataset != "digits":
-            QMessageBox.warning(self, "Data not available",
-                                f"{message}\n\nThe built-in 8x8 digits are loaded instead.")
+            QMessageBox.warning(
+                self,
+                "Data not available",
+                f"{message}\n\nThe built-in 8x8 digits are loaded instead.",
+            )
             self.apply_preset(next(p for p in self.presets if p.key == "digits"))
 
     def _add_reference_lines(self, dataset: Dataset) -> None:
@@ -433,9 +455,15 @@ class TrainingStudio(QWidget):
         if self.worker is not None:
             self.worker.set_eta(eta)
         if self.settings is not None:
-            self.settings = RunSettings(self.settings.dataset, self.settings.sizes, eta,
-                                       self.settings.batch_size, self.settings.epochs,
-                                       self.settings.seed, self.settings.dtype)
+            self.settings = RunSettings(
+                self.settings.dataset,
+                self.settings.sizes,
+                eta,
+                self.settings.batch_size,
+                self.settings.epochs,
+                self.settings.seed,
+                self.settings.dtype,
+            )
 
     def _on_speed_changed(self, rate: float) -> None:
         if self.worker is not None:
@@ -492,8 +520,10 @@ class TrainingStudio(QWidget):
             self.status_changed.emit("Run finished: Reset (R) starts a new one")
         elif rec.kind == EDIT:
             pct = 100.0 * rec.test_correct / rec.test_total
-            self._log(f"Edited by hand: {rec.message}; test accuracy now "
-                      f"{rec.test_correct} / {rec.test_total} ({pct:.2f}%)")
+            self._log(
+                f"Edited by hand: {rec.message}; test accuracy now "
+                f"{rec.test_correct} / {rec.test_total} ({pct:.2f}%)"
+            )
             self.status_changed.emit(f"Test accuracy after your edit: {pct:.2f}%")
 
     def show_snapshot(self, snap: Snapshot, live: bool = True) -> None:
@@ -565,12 +595,16 @@ class TrainingStudio(QWidget):
                 f"{100 * sat:.0f}% of the sigmoid neurons are saturated (output within "
                 f"{SATURATED} of 0 or 1), where their slope \u03c3'(z) is nearly zero. The "
                 "gradient that should correct them vanishes, so the steps are too large to "
-                "learn and too flat to recover. Try \u03b7 = 3.", "warning")
+                "learn and too flat to recover. Try \u03b7 = 3.",
+                "warning",
+            )
         elif p.epoch >= self.start_epoch + 1 and p.eta < 0.05:
             self.show_banner(
                 f"Learning slowly at \u03b7 = {p.eta:g}: each step moves the weights very "
                 "little, so after this many epochs the network is still close to where it "
-                "started. Try \u03b7 = 3.", "warning")
+                "started. Try \u03b7 = 3.",
+                "warning",
+            )
 
     def _update_status(self, p: Progress) -> None:
         if p.seconds > 0 and p.examples_seen:
@@ -578,9 +612,11 @@ class TrainingStudio(QWidget):
         else:
             speed = 0.0
         batches = f"{p.batch}/{p.batches_per_epoch}" if p.batches_per_epoch else "0"
-        text = (f"Epoch {p.epoch}  \u00b7  mini-batch {batches}  \u00b7  "
-                f"{p.examples_seen:,} examples seen  \u00b7  {speed:,.0f} examples/s  \u00b7  "
-                f"\u03b7 = {p.eta:g}")
+        text = (
+            f"Epoch {p.epoch}  \u00b7  mini-batch {batches}  \u00b7  "
+            f"{p.examples_seen:,} examples seen  \u00b7  {speed:,.0f} examples/s  \u00b7  "
+            f"\u03b7 = {p.eta:g}"
+        )
         if p.test_accuracy is not None:
             text += f"  \u00b7  test accuracy {100 * p.test_accuracy:.2f}%"
         self.status_changed.emit(text)
@@ -649,9 +685,11 @@ class TrainingStudio(QWidget):
         if layer == 1 and ds is not None and ds.image_shape is not None:
             self.heatmap.set_image_shape(ds.image_shape)
             self.heatmap.set_neuron(0, index)
-            self.heatmap_label.setText(f"Incoming weights of hidden neuron {index}, drawn "
-                                       f"as a {ds.image_shape[0]}x{ds.image_shape[1]} image "
-                                       "(blue positive, orange negative).")
+            self.heatmap_label.setText(
+                f"Incoming weights of hidden neuron {index}, drawn "
+                f"as a {ds.image_shape[0]}x{ds.image_shape[1]} image "
+                "(blue positive, orange negative)."
+            )
 
     @Slot(int, int, int)
     def _on_weight_edit(self, layer: int, j: int, k: int) -> None:
@@ -659,9 +697,14 @@ class TrainingStudio(QWidget):
             return
         old = float(self.snapshot.weights[layer][j, k])
         value, ok = QInputDialog.getDouble(
-            self, "Edit weight",
+            self,
+            "Edit weight",
             f"Weight from neuron {k} of layer {layer} to neuron {j} of layer {layer + 1}:",
-            old, -1e6, 1e6, 4)
+            old,
+            -1e6,
+            1e6,
+            4,
+        )
         if ok and value != old:
             self.worker.edit_parameter(layer, j, k, value)
 
@@ -671,7 +714,8 @@ class TrainingStudio(QWidget):
             return
         old = float(self.snapshot.biases[layer][j, 0])
         value, ok = QInputDialog.getDouble(
-            self, "Edit bias", f"Bias of neuron {j} in layer {layer + 1}:", old, -1e6, 1e6, 4)
+            self, "Edit bias", f"Bias of neuron {j} in layer {layer + 1}:", old, -1e6, 1e6, 4
+        )
         if ok and value != old:
             self.worker.edit_parameter(layer, j, None, value)
 
@@ -713,9 +757,12 @@ class TrainingStudio(QWidget):
         self.replay_mode.enter(recording)
         self._image_shown = None
         first = recording.frames[0]
-        self.show_banner(f"Replaying {Path(path).name}: {recording.header.get('dataset', '')} "
-                         f"{list(first.sizes)}. Nothing is recomputed; 'Back to live training' "
-                         "returns to your run.", "info")
+        self.show_banner(
+            f"Replaying {Path(path).name}: {recording.header.get('dataset', '')} "
+            f"{list(first.sizes)}. Nothing is recomputed; 'Back to live training' "
+            "returns to your run.",
+            "info",
+        )
         return recording.damaged
 
     @Slot(object)
@@ -729,8 +776,12 @@ class TrainingStudio(QWidget):
         self.hide_banner()
         snap = self._live_snapshot
         if snap is not None:
-            self.canvas.set_network(snap.sizes, snap.weights, snap.biases,
-                                    unit_names=_unit_names(self.dataset, snap.sizes))
+            self.canvas.set_network(
+                snap.sizes,
+                snap.weights,
+                snap.biases,
+                unit_names=_unit_names(self.dataset, snap.sizes),
+            )
             self._image_shown = None
         self.plots.clear()
         self.plots.extend(r for r in self._live_records if r.examples_seen)
@@ -757,10 +808,20 @@ class TrainingStudio(QWidget):
         """Keep the current run settings for the next start (QSettings)."""
         if self.settings is not None:
             s = self.settings
-            settings_store().setValue("studio/run", json.dumps({
-                "dataset": s.dataset, "sizes": list(s.sizes), "eta": s.eta,
-                "batch_size": s.batch_size, "epochs": s.epochs, "seed": s.seed,
-                "dtype": s.dtype}))
+            settings_store().setValue(
+                "studio/run",
+                json.dumps(
+                    {
+                        "dataset": s.dataset,
+                        "sizes": list(s.sizes),
+                        "eta": s.eta,
+                        "batch_size": s.batch_size,
+                        "epochs": s.epochs,
+                        "seed": s.seed,
+                        "dtype": s.dtype,
+                    }
+                ),
+            )
 
     @staticmethod
     def saved_settings() -> RunSettings | None:
@@ -770,9 +831,15 @@ class TrainingStudio(QWidget):
             return None
         try:
             d = json.loads(str(raw))
-            s = RunSettings(str(d["dataset"]), tuple(int(n) for n in d["sizes"]),
-                            float(d["eta"]), int(d["batch_size"]), int(d["epochs"]),
-                            int(d["seed"]), str(d["dtype"]))
+            s = RunSettings(
+                str(d["dataset"]),
+                tuple(int(n) for n in d["sizes"]),
+                float(d["eta"]),
+                int(d["batch_size"]),
+                int(d["epochs"]),
+                int(d["seed"]),
+                str(d["dtype"]),
+            )
             TrainConfig(epochs=s.epochs, batch_size=s.batch_size, eta=s.eta).validate()
             if s.dtype not in ("float32", "float64") or min(s.sizes) < 1:
                 return None
@@ -791,13 +858,23 @@ class TrainingStudio(QWidget):
             w.setVisible(visible)
         middle, centre = self.inner_splitters
         total = max(1, centre.height())
-        centre.setSizes([int(total * 0.58), int(total * 0.42)] if not visible
-                        else [int(total * 0.6), int(total * 0.4)])
+        centre.setSizes(
+            [int(total * 0.58), int(total * 0.42)]
+            if not visible
+            else [int(total * 0.6), int(total * 0.4)]
+        )
 
     def apply_session(self, session) -> None:
         """Restore a session's settings, network and chosen example."""
-        s = RunSettings(session.dataset, tuple(session.sizes), session.eta, session.batch_size,
-                        session.epochs, int(session.seed or 0), session.dtype)
+        s = RunSettings(
+            session.dataset,
+            tuple(session.sizes),
+            session.eta,
+            session.batch_size,
+            session.epochs,
+            int(session.seed or 0),
+            session.dtype,
+        )
         self.controls.show_settings(s)
         epoch = (session.network_meta or {}).get("epoch")
         start = 0 if epoch is None else int(epoch) + 1
@@ -851,4 +928,3 @@ def _unit_names(dataset: Dataset, sizes) -> list | None:
     if dataset.output_names and len(dataset.output_names) == sizes[-1]:
         names[-1] = list(dataset.output_names)
     return names
-

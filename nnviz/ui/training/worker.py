@@ -168,9 +168,19 @@ class TrainingWorker(QThread):
         network, dataset, config, run_id, start_epoch, max_rate = self._args
         self._args = None  # the process has its own copies
         process = _CONTEXT.Process(
-            target=serve, name=f"nnviz-training-{run_id}", daemon=True,
-            args=(self._child_commands, self._child_messages, network, dataset, config,
-                  run_id, start_epoch, max_rate),
+            target=serve,
+            name=f"nnviz-training-{run_id}",
+            daemon=True,
+            args=(
+                self._child_commands,
+                self._child_messages,
+                network,
+                dataset,
+                config,
+                run_id,
+                start_epoch,
+                max_rate,
+            ),
         )
         try:
             process.start()

@@ -35,14 +35,16 @@ def same_progress(a: Progress, b: Progress) -> bool:
     return True
 
 
-def record_digits_run(path, epochs=2, param_dtype="float16", every=False, sizes=(64, 10, 10),
-                      per_epoch=20):
+def record_digits_run(
+    path, epochs=2, param_dtype="float16", every=False, sizes=(64, 10, 10), per_epoch=20
+):
     """Train on the 8x8 digits, recording; return (all records, the snapshots written)."""
     ds = load_digits()
     net = Network(list(sizes), seed=3, dtype="float32")
     cfg = TrainConfig(epochs=epochs, batch_size=10, eta=3.0, seed=3)
-    header = make_header(net.sizes, dataset="digits", eta=3.0, batch_size=10, epochs=epochs,
-                         seed=3, dtype="float32")
+    header = make_header(
+        net.sizes, dataset="digits", eta=3.0, batch_size=10, epochs=epochs, seed=3, dtype="float32"
+    )
     writer = RecordingWriter(path, header, param_dtype=param_dtype)
     recorder = Recorder(writer, snapshots_per_epoch=per_epoch)
     control = TrainControl(3.0, chunk=recorder.chunk_for(120))
@@ -113,9 +115,13 @@ def test_recorder_keeps_every_epoch_and_at_most_k_snapshots_per_epoch(tmp_path):
     for e in range(4):
         # parameter frames that show a moment inside epoch e or its end (the first frame is the
         # untrained network, the last the DONE record)
-        inside = [s for s in rec.frames
-                  if s.progress.epoch == e and s.progress.kind in (CHUNK, EPOCH)
-                  and s.progress.examples_seen > 0]
+        inside = [
+            s
+            for s in rec.frames
+            if s.progress.epoch == e
+            and s.progress.kind in (CHUNK, EPOCH)
+            and s.progress.examples_seen > 0
+        ]
         assert len(inside) == 5, e
         # evenly spaced by mini-batches done: 24 / 48 / 72 / 96 of 120, then the end
         assert [s.progress.batch for s in inside] == [24, 48, 72, 96, 120]
@@ -136,8 +142,7 @@ def test_recorder_without_chunks_keeps_only_snapshot_records(tmp_path):
     recorder.add(Progress(EPOCH, 0, 4, 4, 4, 0.4, 1.0, 0.0, test_correct=3, test_total=4))
     recorder.close()
     rec = read_recording(tmp_path / "r.nnrec")
-    assert [(p.kind, p.batch) for p in rec.progress_records] == [
-        (CHUNK, 1), (CHUNK, 2), (EPOCH, 4)]
+    assert [(p.kind, p.batch) for p in rec.progress_records] == [(CHUNK, 1), (CHUNK, 2), (EPOCH, 4)]
     assert [s.progress.batch for s in rec.frames] == [1, 2]
 
 
@@ -160,9 +165,18 @@ def small_recording(tmp_path):
     net = Network([2, 2, 1], seed=1)
     with RecordingWriter(path, header) as w:
         for i in range(6):
-            p = Progress(CHUNK if i % 2 == 0 else EPOCH, i // 2, i, 4, i * 4, 0.25 - i / 100,
-                         2.0, i / 10, test_correct=i if i % 2 else None,
-                         test_total=4 if i % 2 else None)
+            p = Progress(
+                CHUNK if i % 2 == 0 else EPOCH,
+                i // 2,
+                i,
+                4,
+                i * 4,
+                0.25 - i / 100,
+                2.0,
+                i / 10,
+                test_correct=i if i % 2 else None,
+                test_total=4 if i % 2 else None,
+            )
             w.write(p, Snapshot.capture(net, p) if i % 3 != 2 else None)
             net.weights[0][0, 0] += 1.0  # every snapshot differs
     raw = path.read_bytes()
@@ -199,8 +213,7 @@ def test_truncation_at_every_byte_gives_a_prefix(tmp_path):
         assert rec.damaged is not None, n
         assert f"after frame {complete}" in rec.damaged
         assert len(rec.progress_records) == complete
-        assert all(same_progress(a, b) for a, b in zip(rec.progress_records,
-                                                        full.progress_records))
+        assert all(same_progress(a, b) for a, b in zip(rec.progress_records, full.progress_records))
         assert len(rec.frames) == sum(1 for i in full.frame_records if i < complete)
         for a, b in zip(rec.frames, full.frames):
             np.testing.assert_array_equal(a.weights[0], b.weights[0])
@@ -247,8 +260,9 @@ def test_random_damage_never_escapes_as_another_error(tmp_path):
             continue
         outcomes["prefix"] += 1
         n = len(rec.progress_records)
-        assert all(same_progress(a, b) for a, b in zip(rec.progress_records,
-                                                        full.progress_records[:n]))
+        assert all(
+            same_progress(a, b) for a, b in zip(rec.progress_records, full.progress_records[:n])
+        )
         if rec.damaged is None:  # only a file whose every frame checks out
             assert n == 6 and len(rec.frames) == 4
         if bytes(data) == raw:
@@ -336,8 +350,24 @@ def test_writer_rejects_bad_input(tmp_path):
 
 def test_cli_train_record_matches_the_printed_run(tmp_path, capsys):
     out = tmp_path / "sub" / "cli.nnrec"
-    assert main(["train", "--dataset", "digits", "--epochs", "2", "--seed", "5",
-                 "--dtype", "float32", "--record", str(out)]) == 0
+    assert (
+        main(
+            [
+                "train",
+                "--dataset",
+                "digits",
+                "--epochs",
+                "2",
+                "--seed",
+                "5",
+                "--dtype",
+                "float32",
+                "--record",
+                str(out),
+            ]
+        )
+        == 0
+    )
     printed = capsys.readouterr()
     assert "recording saved" in printed.err
     rec = read_recording(out)
@@ -345,8 +375,7 @@ def test_cli_train_record_matches_the_printed_run(tmp_path, capsys):
     assert rec.header["dataset"] == "digits" and rec.header["seed"] == 5
     assert rec.header["epochs"] == 2 and rec.header["dtype"] == "float32"
     lines = [l for l in printed.out.splitlines() if l.startswith("Epoch")]
-    assert [l.split("  ")[0] for l in lines] == [p.transcript_line()
-                                                 for p in rec.epoch_records()]
+    assert [l.split("  ")[0] for l in lines] == [p.transcript_line() for p in rec.epoch_records()]
     assert rec.frames[0].progress.examples_seen == 0
     assert rec.progress_records[-1].kind == DONE
     # the last snapshot is the trained network: same accuracy as the last epoch line
@@ -358,10 +387,13 @@ def test_cli_train_record_matches_the_printed_run(tmp_path, capsys):
     assert abs(correct - rec.epoch_records()[-1].test_correct) <= 2  # float16 weights
 
     # the same run without recording prints the same epochs
-    assert main(["train", "--dataset", "digits", "--epochs", "2", "--seed", "5",
-                 "--dtype", "float32"]) == 0
-    again = [l.split("  ")[0] for l in capsys.readouterr().out.splitlines()
-             if l.startswith("Epoch")]
+    assert (
+        main(["train", "--dataset", "digits", "--epochs", "2", "--seed", "5", "--dtype", "float32"])
+        == 0
+    )
+    again = [
+        l.split("  ")[0] for l in capsys.readouterr().out.splitlines() if l.startswith("Epoch")
+    ]
     assert again == [l.split("  ")[0] for l in lines]
 
 
@@ -378,8 +410,10 @@ def test_cli_train_record_keeps_the_run_so_far_on_ctrl_c(tmp_path, monkeypatch, 
 
     monkeypatch.setattr(training, "train", interrupted)
     out = tmp_path / "stopped.nnrec"
-    assert main(["train", "--dataset", "digits", "--epochs", "5", "--seed", "1",
-                 "--record", str(out)]) == 130
+    assert (
+        main(["train", "--dataset", "digits", "--epochs", "5", "--seed", "1", "--record", str(out)])
+        == 130
+    )
     rec = read_recording(out)
     assert rec.damaged is None  # closed properly, just shorter
     assert [p.epoch for p in rec.epoch_records()] == [0]
@@ -389,7 +423,9 @@ def test_cli_train_record_keeps_the_run_so_far_on_ctrl_c(tmp_path, monkeypatch, 
 def test_cli_train_record_unwritable_is_a_usage_error(tmp_path, capsys):
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    assert main(["train", "--dataset", "and", "--epochs", "1",
-                 "--record", str(blocker / "r.nnrec")]) == 2
+    assert (
+        main(["train", "--dataset", "and", "--epochs", "1", "--record", str(blocker / "r.nnrec")])
+        == 2
+    )
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) >= 1 and "cannot write the recording" in err[-1]

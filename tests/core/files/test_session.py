@@ -33,11 +33,23 @@ def full_session(tmp_path) -> Session:
     rec.parent.mkdir()
     rec.write_bytes(b"placeholder")
     return Session(
-        dataset="digits", sizes=[64, 12, 10], eta=0.5, batch_size=7, epochs=11, seed=42,
-        dtype="float32", network=net, network_meta={"epoch": 3, "test_correct": 271},
-        example_index=123, circuit=json.loads(XOR.read_text()), tab="training",
-        layout=base64.b64encode(b"\x00\x01window-state\xff").decode(), presenter=True,
-        recording=rec, settings={"speed": 2, "show_biases": False}, title="Lecture 3",
+        dataset="digits",
+        sizes=[64, 12, 10],
+        eta=0.5,
+        batch_size=7,
+        epochs=11,
+        seed=42,
+        dtype="float32",
+        network=net,
+        network_meta={"epoch": 3, "test_correct": 271},
+        example_index=123,
+        circuit=json.loads(XOR.read_text()),
+        tab="training",
+        layout=base64.b64encode(b"\x00\x01window-state\xff").decode(),
+        presenter=True,
+        recording=rec,
+        settings={"speed": 2, "show_biases": False},
+        title="Lecture 3",
     )
 
 
@@ -50,9 +62,23 @@ def test_round_trip_keeps_every_field(tmp_path):
     assert data["network"]["encoding"] == "npz-base64"
     assert data["recording"]["relative"] == "runs/eta3.nnrec"
     back = load_session(path)
-    for name in ("dataset", "sizes", "eta", "batch_size", "epochs", "seed", "dtype",
-                 "network_meta", "example_index", "circuit", "tab", "layout", "presenter",
-                 "settings", "title"):
+    for name in (
+        "dataset",
+        "sizes",
+        "eta",
+        "batch_size",
+        "epochs",
+        "seed",
+        "dtype",
+        "network_meta",
+        "example_index",
+        "circuit",
+        "tab",
+        "layout",
+        "presenter",
+        "settings",
+        "title",
+    ):
         assert getattr(back, name) == getattr(s, name), name
     assert back.recording == s.recording.resolve()
     assert back.network.sizes == [64, 12, 10] and back.network.dtype == np.float32
@@ -118,8 +144,10 @@ def test_bad_values_are_refused_before_writing(tmp_path):
     [
         (lambda t: t[: len(t) // 2], "damaged or not a session file"),
         (lambda t: "\x00\xff garbage", "damaged or not a session file"),
-        (lambda t: json.dumps({"format": "something-else", "version": 1}),
-         "not an nnviz session file"),
+        (
+            lambda t: json.dumps({"format": "something-else", "version": 1}),
+            "not an nnviz session file",
+        ),
         (lambda t: t.replace('"epochs": 11', '"epochs": "many"'), "training.epochs"),
         (lambda t: t.replace('"batch_size": 7', '"batch_size": 0'), "training.batch_size"),
         (lambda t: t.replace('"sizes": [\n   64,', '"sizes": [\n   -64,'), "training.sizes"),
@@ -134,8 +162,9 @@ def test_damaged_files_give_session_error(tmp_path, damage, message):
     text = path.read_text()
     damaged = damage(text)
     assert damaged != text
-    path.write_bytes(damaged.encode("utf-8", "surrogateescape")
-                     if isinstance(damaged, str) else damaged)
+    path.write_bytes(
+        damaged.encode("utf-8", "surrogateescape") if isinstance(damaged, str) else damaged
+    )
     with pytest.raises(SessionError, match=message) as info:
         load_session(path)
     assert "lecture.nnviz" in str(info.value)
@@ -157,8 +186,9 @@ def test_non_utf8_file_is_a_session_error(tmp_path):
         load_session(tmp_path / "missing.nnviz")
 
 
-@pytest.mark.parametrize("version, extra", [(2, "update nnviz"), ("1", "choose a session"),
-                                            (None, "choose a session")])
+@pytest.mark.parametrize(
+    "version, extra", [(2, "update nnviz"), ("1", "choose a session"), (None, "choose a session")]
+)
 def test_unknown_version_names_it(tmp_path, version, extra):
     path = save_session(tmp_path / "s.nnviz", Session())
     data = json.loads(path.read_text())
@@ -195,8 +225,9 @@ def write_recording(path, damaged=False):
     for e in range(2):
         p = Progress(CHUNK, e, 1, 2, 4 * e + 4, 0.3, 2.0, 0.1)
         w.write(p, Snapshot.capture(net, p))
-        w.write(Progress(EPOCH, e, 2, 2, 4 * e + 8, 0.2, 2.0, 0.2, test_correct=3 + e,
-                         test_total=4))
+        w.write(
+            Progress(EPOCH, e, 2, 2, 4 * e + 8, 0.2, 2.0, 0.2, test_correct=3 + e, test_total=4)
+        )
     w.close()
     if damaged:
         raw = path.read_bytes()
@@ -235,8 +266,10 @@ def test_open_check_recording(tmp_path, capsys):
     path = write_recording(tmp_path / "run.nnrec")
     assert main(["open", str(path), "--check"]) == 0
     out, _ = capsys.readouterr()
-    assert out.strip() == ("recording: xor [2, 2, 1], eta 2, mini-batch 4, seed 0, 2 snapshots, "
-                           "2 / 2 epochs, last epoch 1: 4 / 4")
+    assert out.strip() == (
+        "recording: xor [2, 2, 1], eta 2, mini-batch 4, seed 0, 2 snapshots, "
+        "2 / 2 epochs, last epoch 1: 4 / 4"
+    )
 
 
 def test_open_check_damaged_recording_exits_1(tmp_path, capsys):
@@ -251,11 +284,13 @@ def test_open_check_damaged_recording_exits_1(tmp_path, capsys):
 def test_open_check_network_and_circuit(tmp_path, capsys):
     from nnviz.core.files.network import save_network
 
-    npz = save_network(tmp_path / "net.npz", Network([4, 3, 2], seed=1),
-                       {"dataset": "digits", "epoch": 4})
+    npz = save_network(
+        tmp_path / "net.npz", Network([4, 3, 2], seed=1), {"dataset": "digits", "epoch": 4}
+    )
     assert main(["open", str(npz), "--check"]) == 0
     assert capsys.readouterr().out.strip() == (
-        "network: [4, 3, 2], float64, trained on digits for 5 epochs")
+        "network: [4, 3, 2], float64, trained on digits for 5 epochs"
+    )
     assert main(["open", str(XOR), "--check"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("circuit ") and "NAND gates" in out
@@ -266,8 +301,10 @@ def test_open_check_network_and_circuit(tmp_path, capsys):
     [
         (lambda d: d / "nothing.nnviz", "no such file"),
         (lambda d: _write(d / "bad.nnviz", "{ not json"), "bad.nnviz is damaged"),
-        (lambda d: _write(d / "v9.nnviz", json.dumps({"format": "nnviz-session",
-                                                      "version": 9})), "version 9"),
+        (
+            lambda d: _write(d / "v9.nnviz", json.dumps({"format": "nnviz-session", "version": 9})),
+            "version 9",
+        ),
         (lambda d: _write(d / "notrec.nnrec", "hello"), "not an nnviz recording"),
         (lambda d: _write(d / "notes.txt", "hello"), "not a file nnviz can open"),
         (lambda d: d, "is a folder"),

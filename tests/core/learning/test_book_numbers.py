@@ -25,7 +25,9 @@ LINE = re.compile(r"^Epoch (\d+): (\d+) / 10000\b")
 def nnviz_train(mnist_path, *args):
     out = subprocess.run(
         [sys.executable, "-m", "nnviz", "train", "--data-dir", str(mnist_path), *args],
-        capture_output=True, text=True, timeout=900,
+        capture_output=True,
+        text=True,
+        timeout=900,
     )
     assert out.returncode == 0, out.stderr
     assert "Warning" not in out.stderr and "nan" not in out.stdout.lower()
@@ -35,8 +37,19 @@ def nnviz_train(mnist_path, *args):
 
 @pytest.mark.slow
 def test_book_network_reaches_the_books_accuracy(mnist_path):
-    counts = nnviz_train(mnist_path, "--sizes", "784,30,10", "--epochs", "30",
-                         "--batch-size", "10", "--eta", "3.0", "--seed", "1")
+    counts = nnviz_train(
+        mnist_path,
+        "--sizes",
+        "784,30,10",
+        "--epochs",
+        "30",
+        "--batch-size",
+        "10",
+        "--eta",
+        "3.0",
+        "--seed",
+        "1",
+    )
     assert len(counts) == 30
     assert counts[0] >= 9000, counts  # epoch 0 >= 90%
     assert max(counts) >= 9480, counts  # best epoch >= 94.8% (the book: 95.42%)
@@ -67,7 +80,9 @@ def test_huge_learning_rate_stays_near_chance_without_nan(mnist_path):
 def test_darkness_baseline_is_exactly_the_books(mnist_path):
     out = subprocess.run(
         [sys.executable, "-m", "nnviz", "baseline", "darkness", "--data-dir", str(mnist_path)],
-        capture_output=True, text=True, timeout=300,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip().splitlines()[-1] == "2225 / 10000"
@@ -84,8 +99,7 @@ def test_a_full_mnist_run_stays_under_600_mb(mnist_path):
         "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
         "sys.exit(rc)\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         timeout=600)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600)
     assert out.returncode == 0, out.stderr
     peak_mb = int(out.stdout.strip().splitlines()[-1]) / 1024  # ru_maxrss is in KiB on Linux
     assert 50 < peak_mb < 600, peak_mb

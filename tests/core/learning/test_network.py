@@ -41,7 +41,9 @@ def test_repeated_steps_track_reference():
     ws, bs = [w.copy() for w in net.weights], [b.copy() for b in net.biases]
     for _ in range(5):
         x, y = _batch(rng, sizes, 4)
-        ws, bs = ref_update_mini_batch(ws, bs, [(x[:, i:i+1], y[:, i:i+1]) for i in range(4)], 0.5)
+        ws, bs = ref_update_mini_batch(
+            ws, bs, [(x[:, i : i + 1], y[:, i : i + 1]) for i in range(4)], 0.5
+        )
         net.update_mini_batch(x, y, 0.5)
     for l in range(2):
         np.testing.assert_allclose(net.weights[l], ws[l], atol=1e-12, rtol=0)
@@ -85,7 +87,7 @@ def test_backprop_matches_reference_sum():
     sb = [np.zeros_like(b) for b in net.biases]
     sw = [np.zeros_like(w) for w in net.weights]
     for i in range(6):
-        db, dw = ref_backprop(net.weights, net.biases, x[:, i:i+1], y[:, i:i+1])
+        db, dw = ref_backprop(net.weights, net.biases, x[:, i : i + 1], y[:, i : i + 1])
         sb = [a + b for a, b in zip(sb, db)]
         sw = [a + b for a, b in zip(sw, dw)]
     for l in range(2):
@@ -140,8 +142,13 @@ def test_sigmoid_safe_at_extremes():
 
 @pytest.mark.parametrize(
     "text, fragment",
-    [("784,,10", "empty"), ("0", "at least an input"), ("784,0,10", "at least one neuron"),
-     ("a,b", "whole numbers"), ("784", "at least an input")],
+    [
+        ("784,,10", "empty"),
+        ("0", "at least an input"),
+        ("784,0,10", "at least one neuron"),
+        ("a,b", "whole numbers"),
+        ("784", "at least an input"),
+    ],
 )
 def test_parse_sizes_rejects_bad_input(text, fragment):
     with pytest.raises(ValueError, match=fragment):

@@ -108,8 +108,13 @@ def test_non_finite_parameters_end_in_diverged_record():
 
 @pytest.mark.parametrize(
     "kw, fragment",
-    [({"eta": -1.0}, "positive"), ({"eta": 0.0}, "positive"), ({"batch_size": 0}, "mini-batch"),
-     ({"epochs": 0}, "epochs"), ({"eta": float("nan")}, "positive")],
+    [
+        ({"eta": -1.0}, "positive"),
+        ({"eta": 0.0}, "positive"),
+        ({"batch_size": 0}, "mini-batch"),
+        ({"epochs": 0}, "epochs"),
+        ({"eta": float("nan")}, "positive"),
+    ],
 )
 def test_bad_settings_are_refused(kw, fragment):
     with pytest.raises(ValueError, match=fragment):

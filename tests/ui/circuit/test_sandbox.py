@@ -22,9 +22,18 @@ from nnviz.ui.circuit.sandbox import CircuitSandbox, examples_dir, library_dir
 from nnviz.ui.circuit.scene import PART_MIME
 
 HALF_ADDER_WIRES = [
-    ("x1", "g1", 0), ("x2", "g1", 1), ("x1", "g2", 0), ("g1", "g2", 1), ("g1", "g3", 0),
-    ("x2", "g3", 1), ("g2", "g4", 0), ("g3", "g4", 1), ("g1", "g5", 0), ("g1", "g5", 1),
-    ("g4", "sum", 0), ("g5", "carry", 0),
+    ("x1", "g1", 0),
+    ("x2", "g1", 1),
+    ("x1", "g2", 0),
+    ("g1", "g2", 1),
+    ("g1", "g3", 0),
+    ("x2", "g3", 1),
+    ("g2", "g4", 0),
+    ("g3", "g4", 1),
+    ("g1", "g5", 0),
+    ("g1", "g5", 1),
+    ("g4", "sum", 0),
+    ("g5", "carry", 0),
 ]
 
 
@@ -49,11 +58,15 @@ def build_half_adder(sb: CircuitSandbox) -> dict[str, int]:
         return cmd.node_id
 
     ids = {
-        "x1": add("input", (0, 40), "x1"), "x2": add("input", (0, 200), "x2"),
-        "g1": add("nand", (140, 120)), "g2": add("nand", (300, 40)),
-        "g3": add("nand", (300, 200)), "g4": add("nand", (460, 120)),
+        "x1": add("input", (0, 40), "x1"),
+        "x2": add("input", (0, 200), "x2"),
+        "g1": add("nand", (140, 120)),
+        "g2": add("nand", (300, 40)),
+        "g3": add("nand", (300, 200)),
+        "g4": add("nand", (460, 120)),
         "g5": add("nand", (460, 280)),
-        "sum": add("output", (620, 120), "sum"), "carry": add("output", (620, 280), "carry"),
+        "sum": add("output", (620, 120), "sum"),
+        "carry": add("output", (620, 280), "carry"),
     }
     for s, d, p in HALF_ADDER_WIRES:
         stack.push(AddWireCommand(c, ids[s], 0, ids[d], p))
@@ -72,13 +85,11 @@ def table_rows(panel) -> list[tuple]:
 def test_palette_click_places_a_part(sandbox):
     item = sandbox.palette.parts.item(1)  # NAND gate
     rect = sandbox.palette.parts.visualItemRect(item)
-    QTest.mouseClick(sandbox.palette.parts.viewport(), Qt.MouseButton.LeftButton,
-                     pos=rect.center())
+    QTest.mouseClick(sandbox.palette.parts.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert [n.kind for n in sandbox.circuit.nodes.values()] == ["nand"]
     assert isinstance(next(iter(sandbox.scene.node_items.values())), NandItem)
     # A second click stacks the next part beside, not on top of, the first.
-    QTest.mouseClick(sandbox.palette.parts.viewport(), Qt.MouseButton.LeftButton,
-                     pos=rect.center())
+    QTest.mouseClick(sandbox.palette.parts.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     positions = [n.pos for n in sandbox.circuit.nodes.values()]
     assert len(set(positions)) == 2
 
@@ -91,14 +102,29 @@ def test_palette_drag_data_and_drop_on_canvas(sandbox):
     drop_at = QPoint(300, 200)
     data = QMimeData()
     data.setData(PART_MIME, b"output")
-    enter = QDragEnterEvent(drop_at, Qt.DropAction.CopyAction, data,
-                            Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    enter = QDragEnterEvent(
+        drop_at,
+        Qt.DropAction.CopyAction,
+        data,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
     QApplication.sendEvent(vp, enter)
-    move = QDragMoveEvent(drop_at, Qt.DropAction.CopyAction, data,
-                          Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    move = QDragMoveEvent(
+        drop_at,
+        Qt.DropAction.CopyAction,
+        data,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
     QApplication.sendEvent(vp, move)
-    drop = QDropEvent(QPointF(drop_at), Qt.DropAction.CopyAction, data,
-                      Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    drop = QDropEvent(
+        QPointF(drop_at),
+        Qt.DropAction.CopyAction,
+        data,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
     QApplication.sendEvent(vp, drop)
     [node] = sandbox.circuit.nodes.values()
     assert node.kind == "output"
@@ -116,8 +142,11 @@ def test_delete_key_and_undo_redo_keys(sandbox, qtbot):
     assert ids["g1"] not in sandbox.circuit.nodes and ids["g2"] not in sandbox.circuit.nodes
     QTest.keyClick(sandbox.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert sandbox.circuit.to_dict() == full  # the two deletions were one step
-    QTest.keyClick(sandbox.view, Qt.Key.Key_Z,
-                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    QTest.keyClick(
+        sandbox.view,
+        Qt.Key.Key_Z,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
     assert ids["g1"] not in sandbox.circuit.nodes
 
 
@@ -152,7 +181,10 @@ def test_truth_table_panel_matches_model_and_follows_switches(sandbox):
     table = sandbox.circuit.truth_table()
     assert table_rows(sandbox.truth_panel) == [(*i, *o) for i, o in table.rows]
     assert table_rows(sandbox.truth_panel) == [
-        (0, 0, 0, 0), (0, 1, 1, 0), (1, 0, 1, 0), (1, 1, 0, 1)
+        (0, 0, 0, 0),
+        (0, 1, 1, 0),
+        (1, 0, 1, 0),
+        (1, 1, 0, 1),
     ]
     sandbox.scene.set_input(ids["x1"], 1)
     assert sandbox.truth_panel.model.current_row == 2
@@ -260,9 +292,7 @@ def test_open_shipped_examples(sandbox, name):
     assert sandbox.circuit.to_dict() == expected.to_dict()
     assert set(sandbox.scene.node_items) == set(expected.nodes)
     assert set(sandbox.scene.wire_items) == set(expected.wires)
-    assert table_rows(sandbox.truth_panel) == [
-        (*i, *o) for i, o in expected.truth_table().rows
-    ]
+    assert table_rows(sandbox.truth_panel) == [(*i, *o) for i, o in expected.truth_table().rows]
     assert sandbox.path is None  # examples open as copies: Save asks where
 
 
@@ -271,9 +301,11 @@ def test_malformed_file_changes_nothing(sandbox, tmp_path, monkeypatch):
     before = sandbox.circuit.to_dict()
     depth = sandbox.undo_stack.count()
     warnings = []
-    monkeypatch.setattr(QMessageBox, "warning",
-                        staticmethod(lambda *a, **k: warnings.append(a[2]) or
-                                     QMessageBox.StandardButton.Ok))
+    monkeypatch.setattr(
+        QMessageBox,
+        "warning",
+        staticmethod(lambda *a, **k: warnings.append(a[2]) or QMessageBox.StandardButton.Ok),
+    )
     bad = tmp_path / "bad.json"
     bad.write_text('{"format": "nnviz-circuit", "version": 1, "nodes": [{"id": 1}], ')
     assert not sandbox.load_file(bad)
@@ -313,6 +345,7 @@ def test_maybe_save_prompts_when_dirty(sandbox, tmp_path, monkeypatch):
         def ask():
             asked.append(button)
             return button
+
         return ask
 
     assert sandbox.maybe_save()  # clean: no question

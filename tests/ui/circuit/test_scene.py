@@ -51,9 +51,18 @@ def build_half_adder(scene: CircuitScene) -> dict[str, int]:
         "carry": scene.add_node("output", (480, 180), name="carry"),
     }
     for src, dst, port in [
-        ("x1", "g1", 0), ("x2", "g1", 1), ("x1", "g2", 0), ("g1", "g2", 1),
-        ("g1", "g3", 0), ("x2", "g3", 1), ("g2", "g4", 0), ("g3", "g4", 1),
-        ("g1", "g5", 0), ("g1", "g5", 1), ("g4", "sum", 0), ("g5", "carry", 0),
+        ("x1", "g1", 0),
+        ("x2", "g1", 1),
+        ("x1", "g2", 0),
+        ("g1", "g2", 1),
+        ("g1", "g3", 0),
+        ("x2", "g3", 1),
+        ("g2", "g4", 0),
+        ("g3", "g4", 1),
+        ("g1", "g5", 0),
+        ("g1", "g5", 1),
+        ("g4", "sum", 0),
+        ("g5", "carry", 0),
     ]:
         assert scene.add_wire(ids[src], 0, ids[dst], port) is not None
     return ids
@@ -385,9 +394,16 @@ def test_wheel_zooms_the_view(editor):
     z = view.zoom()
     vp = view.viewport()
     centre = QPointF(vp.rect().center())
-    ev = QWheelEvent(centre, QPointF(vp.mapToGlobal(vp.rect().center())), P(0, 0), P(0, 120),
-                     Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier,
-                     Qt.ScrollPhase.NoScrollPhase, False)
+    ev = QWheelEvent(
+        centre,
+        QPointF(vp.mapToGlobal(vp.rect().center())),
+        P(0, 0),
+        P(0, 120),
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
     QApplication.sendEvent(vp, ev)
     assert view.zoom() > z * 1.1
     for _ in range(40):

@@ -166,6 +166,7 @@ def test_preview_follows_eta_and_tangent_holds_prediction(view):
 
 # --- the cost slice through two weights of a real network ---------------------------------------
 
+
 class _Snap:
     """Stands in for a Snapshot: only ``weights`` is read for the path."""
 
@@ -242,8 +243,15 @@ def test_slice_draws_training_path_and_range_fits_it(slicer, digits, qtbot):
         ws[1][4, 2] -= 0.5 * (1 - t)
         snaps.append(_Snap(ws))
     slicer.set_history(snaps)
-    qtbot.waitUntil(lambda: slicer.result is not None and slicer.result["w1"] == w1
-                    and not slicer.is_busy() and not slicer._debounce.isActive(), timeout=20_000)
+    qtbot.waitUntil(
+        lambda: (
+            slicer.result is not None
+            and slicer.result["w1"] == w1
+            and not slicer.is_busy()
+            and not slicer._debounce.isActive()
+        ),
+        timeout=20_000,
+    )
     px, py = slicer.path_item.getData()
     np.testing.assert_allclose(px, [s.weights[0][1, 10] for s in snaps])
     np.testing.assert_allclose(py, [s.weights[1][4, 2] for s in snaps])

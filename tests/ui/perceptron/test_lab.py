@@ -96,9 +96,7 @@ def test_switching_forms_keeps_behaviour(lab, qtbot):
     assert lab.threshold_radio.isChecked()
     assert lab.bias_row.label.text() == "threshold" and lab.bias_row.value() == 3.0
     before = table_column(lab, "out")
-    assert before == [
-        str(int(a or (b and c))) for a, b, c in itertools.product((0, 1), repeat=3)
-    ]
+    assert before == [str(int(a or (b and c))) for a, b, c in itertools.product((0, 1), repeat=3)]
     click(qtbot, lab.bias_radio)
     assert lab.bias_row.label.text() == "b" and lab.bias_row.value() == -3.0
     assert table_column(lab, "out") == before

@@ -15,8 +15,7 @@ def no_dialogs(monkeypatch):
     monkeypatch.setattr(QInputDialog, "getDouble", lambda *a, **k: (0.0, False))
     monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: ("", False))
     for name in ("information", "warning", "critical", "question", "about"):
-        monkeypatch.setattr(QMessageBox, name,
-                            lambda *a, **k: QMessageBox.StandardButton.Cancel)
+        monkeypatch.setattr(QMessageBox, name, lambda *a, **k: QMessageBox.StandardButton.Cancel)
     from nnviz.ui.shell import download_dialog
 
     monkeypatch.setattr(download_dialog.DownloadDialog, "run", lambda self: False)
@@ -102,9 +101,14 @@ def test_close_mid_run_stops_threads_and_keeps_layout(qtbot, monkeypatch, no_dia
     w.show()
     qtbot.waitUntil(lambda: w.studio.snapshot is not None, timeout=15000)
     w.studio.controls.epochs_spin.setValue(1000)
-    qtbot.waitUntil(lambda: w.studio.settings.epochs == 1000 and w.studio.snapshot
-                    is not None and w.studio.snapshot.run_id == w.studio.worker.run_id,
-                    timeout=10000)
+    qtbot.waitUntil(
+        lambda: (
+            w.studio.settings.epochs == 1000
+            and w.studio.snapshot is not None
+            and w.studio.snapshot.run_id == w.studio.worker.run_id
+        ),
+        timeout=10000,
+    )
     w.tabs.setCurrentIndex(2)
     w.studio.play()
     qtbot.waitUntil(lambda: w.studio.playing, timeout=5000)
@@ -130,8 +134,10 @@ def test_record_then_replay_shows_the_recorded_frames(window, qtbot, tmp_path):
     live = studio.snapshot.weights[0].copy()
     assert studio.stop_recording() == path and path.exists()
     studio.reset()
-    qtbot.waitUntil(lambda: studio.snapshot is not None and
-                    studio.snapshot.run_id == studio.worker.run_id, timeout=10000)
+    qtbot.waitUntil(
+        lambda: studio.snapshot is not None and studio.snapshot.run_id == studio.worker.run_id,
+        timeout=10000,
+    )
     assert window.open_path(str(path))
     assert studio.replay is not None and studio.replay_bar.isVisible()
     last = studio.replay.frame_count - 1
@@ -141,8 +147,10 @@ def test_record_then_replay_shows_the_recorded_frames(window, qtbot, tmp_path):
     np.testing.assert_allclose(studio.canvas.weights[0], live, atol=2e-3 * np.abs(live).max())
     assert len(studio.plots.cost_plot.curve_data()[0]) > 0
     studio.replay.seek(0)
-    assert studio.plots.accuracy_plot.runs.get("") is None or \
-        len(studio.plots.accuracy_plot.accuracy_data()[0]) == 0
+    assert (
+        studio.plots.accuracy_plot.runs.get("") is None
+        or len(studio.plots.accuracy_plot.accuracy_data()[0]) == 0
+    )
     studio.replay_bar.back_to_live.emit()
     assert studio.replay is None and not studio.replay_bar.isVisible()
     studio.canvas.flush()
@@ -170,8 +178,10 @@ def test_session_round_trip(window, qtbot, tmp_path):
     studio.show_example(0)
     window.show_view(window.studio)
     assert window.open_path(str(path))
-    qtbot.waitUntil(lambda: studio.snapshot is not None and
-                    np.array_equal(studio.snapshot.weights[0], trained), timeout=10000)
+    qtbot.waitUntil(
+        lambda: studio.snapshot is not None and np.array_equal(studio.snapshot.weights[0], trained),
+        timeout=10000,
+    )
     assert studio.example_spin.value() == 7
     assert window.current_view() is window.perceptron_lab
 
@@ -201,8 +211,7 @@ def test_hovering_a_matrix_weight_marks_the_connection(window, qtbot):
     assert canvas.highlighted_edge == (1, 3, 7)
     line = canvas._highlight_items[0].line()
     start, end = canvas.neuron_center(1, 7), canvas.neuron_center(2, 3)
-    assert (line.x1(), line.y1(), line.x2(), line.y2()) == (start.x(), start.y(), end.x(),
-                                                             end.y())
+    assert (line.x1(), line.y1(), line.x2(), line.y2()) == (start.x(), start.y(), end.x(), end.y())
     matrix.hover_cleared.emit()
     assert canvas.highlighted_edge is None
 
@@ -211,8 +220,10 @@ def test_stepping_through_prepared_sessions(window, qtbot, tmp_path):
     from nnviz.core.files.session import Session, save_session
 
     for i, eta in enumerate((3.0, 0.5, 100.0)):
-        save_session(tmp_path / f"{i}-part.nnviz", Session(dataset="digits", eta=eta,
-                                                          epochs=5, title=f"part {i}"))
+        save_session(
+            tmp_path / f"{i}-part.nnviz",
+            Session(dataset="digits", eta=eta, epochs=5, title=f"part {i}"),
+        )
     assert not window.step_session(1)  # no session open yet
     assert window.open_path(str(tmp_path / "0-part.nnviz"))
     assert window.studio.settings.eta == 3.0

@@ -68,15 +68,17 @@ def test_same_seed_same_start(view, qtbot):
         view.start()
     a, b = view.runs.values()
     assert (a.name, b.name) == ("η = 0.5", "η = 0.5 (2)")
-    np.testing.assert_array_equal(view.accuracy.accuracy_data(a.name)[1],
-                                  view.accuracy.accuracy_data(b.name)[1])
+    np.testing.assert_array_equal(
+        view.accuracy.accuracy_data(a.name)[1], view.accuracy.accuracy_data(b.name)[1]
+    )
 
 
 def test_stopping_mid_run_leaves_no_thread(view, qtbot):
     view.epochs_spin.setValue(100)
     view.start()
-    qtbot.waitUntil(lambda: any(r.last_epoch is not None for r in view.runs.values()),
-                    timeout=60_000)
+    qtbot.waitUntil(
+        lambda: any(r.last_epoch is not None for r in view.runs.values()), timeout=60_000
+    )
     assert view.is_running and view.stop_button.isEnabled()
     with qtbot.waitSignal(view.finished, timeout=10_000):
         view.stop()
@@ -98,8 +100,10 @@ def test_shutdown_while_loading_and_on_close(qtbot):
     qtbot.addWidget(v2)
     v2.epochs_spin.setValue(100)
     v2.start()
-    qtbot.waitUntil(lambda: any(r.worker is not None and r.worker.isRunning()
-                                for r in v2.runs.values()), timeout=30_000)
+    qtbot.waitUntil(
+        lambda: any(r.worker is not None and r.worker.isRunning() for r in v2.runs.values()),
+        timeout=30_000,
+    )
     v2.close()
     assert not live_threads(v2)
 
@@ -119,8 +123,9 @@ def test_restart_replaces_live_runs(view, qtbot):
 def record_run(path, eta: float, epochs: int = 2):
     ds = load_digits()
     net = Network([64, 30, 10], seed=0, dtype="float32")
-    header = make_header(net.sizes, dataset="digits", eta=eta, batch_size=10, epochs=epochs,
-                         seed=0, dtype="float32")
+    header = make_header(
+        net.sizes, dataset="digits", eta=eta, batch_size=10, epochs=epochs, seed=0, dtype="float32"
+    )
     recorder = Recorder(RecordingWriter(path, header), snapshots_per_epoch=4)
     start = Progress(CHUNK, 0, 0, 120, 0, float("nan"), eta, 0.0)
     recorder.add(start, Snapshot.capture(net, start))
@@ -184,8 +189,7 @@ def test_mnist_offered_when_present(qtbot, monkeypatch, mnist_path, tmp_path):
     assert [v.dataset_box.itemText(i) for i in range(v.dataset_box.count())] == ["digits"]
     monkeypatch.setenv("NNVIZ_MNIST_DIR", str(mnist_path))
     v.refresh_datasets()
-    assert [v.dataset_box.itemText(i) for i in range(v.dataset_box.count())] == [
-        "digits", "mnist"]
+    assert [v.dataset_box.itemText(i) for i in range(v.dataset_box.count())] == ["digits", "mnist"]
     assert v.dataset_box.currentText() == "digits"
 
 

@@ -36,8 +36,10 @@ def recorded(tmp_path, qapp):
     lines: list[str] = []
     rec.logged.connect(lines.append)
     path = tmp_path / "run.nnrec"
-    start = Snapshot.capture(Network(SETTINGS.sizes, seed=SETTINGS.seed, dtype="float32"),
-                             Progress(CHUNK, 0, 0, 120, 0, float("nan"), 3.0, 0.0))
+    start = Snapshot.capture(
+        Network(SETTINGS.sizes, seed=SETTINGS.seed, dtype="float32"),
+        Progress(CHUNK, 0, 0, 120, 0, float("nan"), 3.0, 0.0),
+    )
     rec.start(path, SETTINGS, on_screen=start)
     assert rec.active
     for records, snap in run_updates():

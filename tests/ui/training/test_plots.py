@@ -19,9 +19,18 @@ def chunk(epoch: int, batch: int, batch_cost: float, seen: int = 0) -> Progress:
 
 def epoch_record(epoch: int, test: int, val: int | None = None, cost: float = 0.1) -> Progress:
     return Progress(
-        "epoch", epoch, BPE, BPE, (epoch + 1) * 50000, cost, 3.0, 1.0,
-        test_correct=test, test_total=10000,
-        validation_correct=val, validation_total=None if val is None else 10000,
+        "epoch",
+        epoch,
+        BPE,
+        BPE,
+        (epoch + 1) * 50000,
+        cost,
+        3.0,
+        1.0,
+        test_correct=test,
+        test_total=10000,
+        validation_correct=val,
+        validation_total=None if val is None else 10000,
         batch_cost=float("nan"),
     )
 

@@ -23,8 +23,9 @@ def recording_path(tmp_path_factory):
     ds = load_digits()
     net = Network([64, 10, 10], seed=2, dtype="float32")
     cfg = TrainConfig(epochs=3, batch_size=10, eta=3.0, seed=2)
-    header = make_header(net.sizes, dataset="digits", eta=3.0, batch_size=10, epochs=3, seed=2,
-                         dtype="float32")
+    header = make_header(
+        net.sizes, dataset="digits", eta=3.0, batch_size=10, epochs=3, seed=2, dtype="float32"
+    )
     recorder = Recorder(RecordingWriter(path, header), snapshots_per_epoch=6)
     start = Progress(CHUNK, 0, 0, 120, 0, float("nan"), 3.0, 0.0)
     recorder.add(start, Snapshot.capture(net, start))
@@ -48,10 +49,12 @@ class Catcher:
 
 
 def same_frame(a: Snapshot, b: Snapshot) -> bool:
-    return (a.progress.examples_seen == b.progress.examples_seen
-            and a.progress.kind == b.progress.kind
-            and all(np.array_equal(x, y) for x, y in zip(a.weights, b.weights))
-            and all(np.array_equal(x, y) for x, y in zip(a.biases, b.biases)))
+    return (
+        a.progress.examples_seen == b.progress.examples_seen
+        and a.progress.kind == b.progress.kind
+        and all(np.array_equal(x, y) for x, y in zip(a.weights, b.weights))
+        and all(np.array_equal(x, y) for x, y in zip(a.biases, b.biases))
+    )
 
 
 def test_recording_has_the_expected_frames(controller):
@@ -117,8 +120,10 @@ def test_play_in_frames_per_second_and_pause(controller, qtbot):
     caught = Catcher(controller)
     with qtbot.waitSignal(controller.finished, timeout=5000):
         controller.play(100.0)
-    assert caught.frames[0].progress.examples_seen >= controller.frame(
-        stopped_at).progress.examples_seen
+    assert (
+        caught.frames[0].progress.examples_seen
+        >= controller.frame(stopped_at).progress.examples_seen
+    )
 
 
 def test_play_at_the_end_restarts(controller, qtbot):
@@ -186,8 +191,9 @@ def test_bar_shows_damage_and_handles_empty(recording_path, tmp_path, qtbot):
     assert bar.slider.maximum() == len(rec.frames) - 1
 
     empty = tmp_path / "empty.nnrec"
-    RecordingWriter(empty, make_header([2, 1], dataset="and", eta=1, batch_size=1, epochs=1,
-                                       seed=0)).close()
+    RecordingWriter(
+        empty, make_header([2, 1], dataset="and", eta=1, batch_size=1, epochs=1, seed=0)
+    ).close()
     c = ReplayController.from_file(empty)
     bar.set_controller(c)
     assert not bar.play_button.isEnabled() and not bar.slider.isEnabled()
@@ -207,7 +213,8 @@ def test_epoch_text():
     assert epoch_text(later, 30, e) == "epoch 13 / 30  ·  94.12% test after epoch 12"
     assert epoch_text(later, 30) == "epoch 13 / 30"
     assert epoch_text(Progress(DONE, 29, 100, 100, 9, 0.1, 3.0, 1.0), 30, e) == (
-        "done: epoch 30 / 30  ·  94.12% test")
+        "done: epoch 30 / 30  ·  94.12% test"
+    )
 
 
 class RecordingCollector(QObject):
@@ -232,8 +239,9 @@ def test_recording_a_live_worker_run_replays_it(tmp_path, qtbot):
     ds = load_digits()
     net = Network([64, 16, 10], seed=0, dtype="float32")
     config = TrainConfig(epochs=3, batch_size=10, eta=3.0, seed=0)
-    header = make_header(net.sizes, dataset="digits", eta=3.0, batch_size=10, epochs=3, seed=0,
-                         dtype="float32")
+    header = make_header(
+        net.sizes, dataset="digits", eta=3.0, batch_size=10, epochs=3, seed=0, dtype="float32"
+    )
     recorder = Recorder(RecordingWriter(tmp_path / "live.nnrec", header), snapshots_per_epoch=8)
     worker = TrainingWorker(net, ds, config)
     collector = RecordingCollector(worker, recorder)
@@ -251,16 +259,20 @@ def test_recording_a_live_worker_run_replays_it(tmp_path, qtbot):
     # was taken right there; every EPOCH record is kept anyway, and no epoch holds more than
     # 8 snapshots.
     for e in range(3):
-        inside = [s for s in rec.frames if s.progress.epoch == e and s.progress.kind in
-                  (CHUNK, EPOCH) and s.progress.examples_seen > 0]
+        inside = [
+            s
+            for s in rec.frames
+            if s.progress.epoch == e
+            and s.progress.kind in (CHUNK, EPOCH)
+            and s.progress.examples_seen > 0
+        ]
         assert len(inside) <= 8
     # the recorded final network is the run's final network (to float16 precision); the run
     # trains in its own process, so that is the last snapshot the GUI received
     last = rec.frames[-1]
     assert last.progress.kind == DONE
     assert collector.snapshot.progress.kind == DONE
-    np.testing.assert_allclose(last.weights[0], collector.snapshot.weights[0], rtol=1e-3,
-                               atol=1e-3)
+    np.testing.assert_allclose(last.weights[0], collector.snapshot.weights[0], rtol=1e-3, atol=1e-3)
     # and replaying it shows those frames in order
     c = ReplayController(rec)
     caught = Catcher(c)

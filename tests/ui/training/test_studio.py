@@ -25,8 +25,14 @@ def studio(qtbot, monkeypatch):
 
 def ready(studio, qtbot):
     """Wait until the current run's worker has published its first snapshot."""
-    qtbot.waitUntil(lambda: studio.worker is not None and studio.snapshot is not None
-                    and studio.snapshot.run_id == studio.worker.run_id, timeout=15000)
+    qtbot.waitUntil(
+        lambda: (
+            studio.worker is not None
+            and studio.snapshot is not None
+            and studio.snapshot.run_id == studio.worker.run_id
+        ),
+        timeout=15000,
+    )
 
 
 def test_offline_start_uses_the_builtin_digits(studio):
@@ -64,8 +70,10 @@ def test_pause_then_step_moves_exactly_one_minibatch(studio, qtbot):
     studio.pause()
     qtbot.waitUntil(lambda: studio.worker.mode == PAUSED, timeout=5000)
     # The worker finishes the chunk it was in, then the GUI gets exactly that state.
-    qtbot.waitUntil(lambda: studio.worker.idle and
-                    studio.snapshot.progress is studio.worker.last_progress, timeout=5000)
+    qtbot.waitUntil(
+        lambda: studio.worker.idle and studio.snapshot.progress is studio.worker.last_progress,
+        timeout=5000,
+    )
     seen = studio.snapshot.progress.examples_seen
     assert seen > 0
     studio.step()
@@ -126,8 +134,10 @@ def test_eta_100_is_explained_in_the_window(studio, qtbot):
     studio.step_epoch()
     qtbot.waitUntil(lambda: studio.snapshot.progress.kind == EPOCH, timeout=15000)
     studio.step_epoch()
-    qtbot.waitUntil(lambda: studio.snapshot.progress.epoch == 1 and
-                    studio.snapshot.progress.kind == EPOCH, timeout=15000)
+    qtbot.waitUntil(
+        lambda: studio.snapshot.progress.epoch == 1 and studio.snapshot.progress.kind == EPOCH,
+        timeout=15000,
+    )
     acc = studio.snapshot.progress.test_accuracy
     if acc < 0.2:  # stuck, as the book says: the window must say why
         assert studio.banner.isVisibleTo(studio)
@@ -142,8 +152,10 @@ def test_save_and_open_network_round_trip(studio, qtbot, tmp_path):
     studio.reset()
     ready(studio, qtbot)
     studio.open_network(path)
-    qtbot.waitUntil(lambda: studio.snapshot is not None and
-                    np.array_equal(studio.snapshot.weights[0], trained), timeout=10000)
+    qtbot.waitUntil(
+        lambda: studio.snapshot is not None and np.array_equal(studio.snapshot.weights[0], trained),
+        timeout=10000,
+    )
     # It can be trained further, continuing the epoch count.
     studio.step_epoch()
     qtbot.waitUntil(lambda: studio.snapshot.progress.kind == EPOCH, timeout=15000)

@@ -38,8 +38,9 @@ def make_worker(qtbot):
     def make(epochs=2, eta=3.0, **kw):
         ds = load_digits()
         net = Network([64, 16, 10], seed=0, dtype=np.float32)
-        w = TrainingWorker(net, ds, TrainConfig(epochs=epochs, batch_size=10, eta=eta, seed=0),
-                           **kw)
+        w = TrainingWorker(
+            net, ds, TrainConfig(epochs=epochs, batch_size=10, eta=eta, seed=0), **kw
+        )
         c = Collector(w)
         made.append(w)
         w.start()
@@ -83,8 +84,9 @@ def test_step_runs_exactly_one_minibatch(make_worker, qtbot):
 def test_step_epoch_stops_at_the_epoch_end(make_worker, qtbot):
     w, c = make_worker(epochs=3)
     w.step_epoch()
-    qtbot.waitUntil(lambda: any(r.kind == EPOCH for r in c.records) and w.mode == PAUSED,
-                    timeout=10000)
+    qtbot.waitUntil(
+        lambda: any(r.kind == EPOCH for r in c.records) and w.mode == PAUSED, timeout=10000
+    )
     qtbot.wait(200)
     assert [r.kind for r in c.records if r.kind == EPOCH] == [EPOCH]
     assert c.snapshots[-1].progress.kind == EPOCH
