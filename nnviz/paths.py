@@ -1,17 +1,25 @@
 """Where nnviz finds its shipped files and keeps the user's.
 
-The shipped folders (`resources/`, `data/`) sit beside the package in the source tree; nnviz
-is installed editable (see README), so they are found relative to this file.
+The shipped folders sit at the top of the repository (`data/`, `resources/`) and are installed
+as the packages `nnviz.shipped` and `nnviz.resources` (see setup.py). importlib.resources
+finds them the same way in a wheel, a pipx install and an editable install from a clone.
 """
 
 from __future__ import annotations
 
 import os
+from importlib.resources import files
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-RESOURCES = ROOT / "resources"
-SHIPPED_DATA = ROOT / "data"
+
+def _folder(package: str) -> Path:
+    # pip and pipx always unpack wheels, so the shipped folders are real folders on disk.
+    return Path(str(files(package)))
+
+
+RESOURCES = _folder("nnviz.resources")
+SHIPPED_DATA = _folder("nnviz.shipped")
+SHIPPED_CIRCUITS = SHIPPED_DATA / "circuits"
 
 
 def user_data_dir() -> Path:
@@ -32,3 +40,25 @@ def user_state_dir() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_state_dir("nnviz", appauthor=False))
+
+
+def shipped_examples() -> dict[str, Path]:
+    """The files nnviz ships that can be opened by name (``half_adder``, ...), by name."""
+    found: dict[str, Path] = {}
+    for pattern in ("circuits/*.json", "decks/*.nnviz"):
+        for path in sorted(SHIPPED_DATA.glob(pattern)):
+            found.setdefault(path.stem, path)
+    return found
+
+
+def resolve_file(text: str | os.PathLike) -> Path:
+    """A path as given, or the shipped example of that name when no such file exists.
+
+    ``half_adder`` and ``half_adder.json`` both name the shipped half adder, unless a file of
+    that name is in the current folder.
+    """
+    path = Path(text).expanduser()
+    if path.exists() or path.parent != Path("."):
+        return path
+    name = path.stem if path.suffix in (".json", ".nnviz") else path.name
+    return shipped_examples().get(name, path)

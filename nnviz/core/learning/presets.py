@@ -24,9 +24,16 @@ class Preset:
 
 
 def load_presets(path: Path = PRESETS_FILE) -> list[Preset]:
-    """Read the shipped presets; raise ValueError naming the file if it is malformed."""
+    """Read the shipped presets; raise ValueError naming the file if it is missing or malformed."""
     try:
-        data = json.loads(Path(path).read_text())
+        text = Path(path).read_text()
+    except OSError as exc:
+        raise ValueError(
+            f"presets file {path} cannot be read ({exc.strerror or exc}): "
+            "nnviz is installed incompletely; reinstall it"
+        ) from None
+    try:
+        data = json.loads(text)
         if data.get("format") != "nnviz-presets":
             raise ValueError("not an nnviz presets file")
         return [

@@ -11,6 +11,7 @@ import pytest
 from nnviz.core.circuits.model import Circuit
 from nnviz.core.circuits.perceptrons import to_layered_network, to_perceptron_network
 from nnviz.paths import SHIPPED_DATA
+from tests.conftest import ROOT
 
 FOLDER = SHIPPED_DATA / "circuits"
 NAMES = ["nand", "xor", "half_adder", "full_adder", "adder2", "adder4"]
@@ -83,11 +84,13 @@ def test_examples_are_complete_and_tidy(name):
 
 
 def test_generator_reproduces_the_shipped_files(tmp_path):
-    spec = importlib.util.spec_from_file_location("make_examples", FOLDER / "make_examples.py")
+    spec = importlib.util.spec_from_file_location(
+        "make_example_circuits", ROOT / "scripts" / "make_example_circuits.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     module.main(tmp_path)
     for name in NAMES:
         made = json.loads((tmp_path / f"{name}.json").read_text())
         shipped = json.loads((FOLDER / f"{name}.json").read_text())
-        assert made == shipped, f"{name}.json is stale: rerun data/circuits/make_examples.py"
+        assert made == shipped, f"{name}.json is stale: rerun scripts/make_example_circuits.py"

@@ -1,7 +1,7 @@
-"""Regenerate the shipped example circuits in this folder.
+"""Regenerate the shipped example circuits in data/circuits/.
 
-Run from the project root:  .venv/bin/python data/circuits/make_examples.py
-The tests check the files it writes (tests/core/test_circuit_examples.py).
+Run from the project root:  .venv/bin/python scripts/make_example_circuits.py
+The tests check the files it writes (tests/core/circuits/test_examples.py).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from pathlib import Path
 
 from nnviz.core.circuits.model import Circuit, build_nand_circuit
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parent.parent / "data" / "circuits"
 STEP = 120.0  # editor grid: one column or row apart
 
 # Gates are listed as pairs of sources: an input name or the index of an earlier gate.

@@ -1,0 +1,1 @@
+"""The files nnviz ships (presets, example circuits, decks): `nnviz.shipped` once installed."""

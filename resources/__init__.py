@@ -1,0 +1,1 @@
+"""Icons, styles and the desktop file: `nnviz.resources` once installed."""
