@@ -16,8 +16,9 @@ def register(subparsers) -> None:
     p = subparsers.add_parser(
         "circuit",
         help="truth tables, level checks and facts about NAND circuit files",
-        description="Work with circuit files saved by the logic-gate sandbox "
-        "(examples are in data/circuits).",
+        description="Work with circuit files saved by the logic-gate sandbox. FILE is a "
+        "path, or the name of a circuit nnviz ships (see `nnviz circuit list`), e.g. "
+        "half_adder.",
     )
     sub = p.add_subparsers(dest="circuit_command", metavar="ACTION", required=True)
 
@@ -28,7 +29,9 @@ def register(subparsers) -> None:
         "one row per input combination. The options compute it through a network of "
         "perceptrons instead of the gates; all of them print the same table.",
     )
-    table.add_argument("file", metavar="FILE", help="a circuit .json file")
+    table.add_argument(
+        "file", metavar="FILE", help="a circuit .json file, or a shipped circuit's name"
+    )
     mode = table.add_mutually_exclusive_group()
     mode.add_argument(
         "--perceptrons",
@@ -69,13 +72,34 @@ def register(subparsers) -> None:
         help="check a circuit against a level (exit code 1 if it fails)",
         description="Compare the circuit with a level's target on every input row.",
     )
-    check.add_argument("file", metavar="FILE", help="a circuit .json file")
+    check.add_argument(
+        "file", metavar="FILE", help="a circuit .json file, or a shipped circuit's name"
+    )
     check.add_argument("--level", required=True, metavar="NAME", help="level name, e.g. xor")
 
-    info = sub.add_parser("info", help="counts, NAND gates, blocks and unconnected inputs")
-    info.add_argument("file", metavar="FILE", help="a circuit .json file")
+    info = sub.add_parser(
+        "info",
+        help="counts, NAND gates, blocks and unconnected inputs",
+        description="Print what a circuit is made of: terminals, gates (NAND gates counted "
+        "through its blocks), blocks, unconnected inputs, and the size of its layered "
+        "perceptron network.",
+    )
+    info.add_argument(
+        "file", metavar="FILE", help="a circuit .json file, or a shipped circuit's name"
+    )
 
-    sub.add_parser("levels", help="list the levels with their inputs, outputs and best counts")
+    sub.add_parser(
+        "levels",
+        help="list the levels with their inputs, outputs and best counts",
+        description="List the sandbox's levels in order: name, title, inputs, outputs and "
+        "the fewest NAND gates known to solve it.",
+    )
+    sub.add_parser(
+        "list",
+        help="list the circuits nnviz ships and the levels",
+        description="List the example circuits that ship with nnviz (open them by name: "
+        "`nnviz circuit table half_adder`, `nnviz open full_adder`), then the levels.",
+    )
 
     p.set_defaults(func=run)
     for q in sub.choices.values():
@@ -87,7 +111,13 @@ def run(args) -> int:
     from nnviz.core.circuits.model import CircuitError
     from nnviz.core.errors import UsageError
 
-    actions = {"table": _table, "check": _check, "info": _info, "levels": _levels}
+    actions = {
+        "table": _table,
+        "check": _check,
+        "info": _info,
+        "levels": _levels,
+        "list": _list,
+    }
     try:
         return actions[args.circuit_command](args)
     except CircuitError as exc:
@@ -96,8 +126,14 @@ def run(args) -> int:
 
 def _load(path: str):
     from nnviz.core.circuits.model import Circuit
+    from nnviz.core.errors import UsageError
+    from nnviz.paths import resolve_file, shipped_examples
 
-    return Circuit.load(path)
+    found = resolve_file(path)
+    if not found.exists():
+        names = ", ".join(n for n, p in shipped_examples().items() if p.suffix == ".json")
+        raise UsageError(f"{path}: no such file; give a circuit file or a shipped name ({names})")
+    return Circuit.load(found)
 
 
 def _table(args) -> int:
@@ -226,12 +262,42 @@ def _info(args) -> int:
     return 0
 
 
-def _levels(args) -> int:
+def _level_lines() -> list[str]:
     from nnviz.core.circuits.levels import LEVELS
 
-    for lv in LEVELS:
-        print(
-            f"{lv.key:<11} {lv.title:<25} in: {' '.join(lv.inputs):<24} "
-            f"out: {' '.join(lv.outputs):<18} best: {lv.best} NAND"
-        )
+    return [
+        f"{lv.key:<11} {lv.title:<25} in: {' '.join(lv.inputs):<24} "
+        f"out: {' '.join(lv.outputs):<18} best: {lv.best} NAND"
+        for lv in LEVELS
+    ]
+
+
+def _levels(args) -> int:
+    for line in _level_lines():
+        print(line)
+    return 0
+
+
+def _list(args) -> int:
+    from nnviz.core.circuits.model import Circuit, CircuitError
+    from nnviz.paths import shipped_examples
+
+    print("Circuits that ship with nnviz (open them by name):")
+    for name, path in shipped_examples().items():
+        if path.suffix != ".json":
+            continue
+        try:
+            c = Circuit.load(path)
+            t = c.truth_table()
+            what = (
+                f"in: {' '.join(t.input_names):<16} out: {' '.join(t.output_names):<16} "
+                f"{c.nand_count()} NAND"
+            )
+        except CircuitError as exc:  # a damaged install: say so, list the rest
+            what = f"cannot be read: {exc}"
+        print(f"  {name:<12} {what}")
+    print()
+    print("Levels (nnviz circuit check FILE --level NAME):")
+    for line in _level_lines():
+        print(f"  {line}")
     return 0

@@ -19,7 +19,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         "exit 0 when it is fine, 1 when it opens but with a problem (a recording damaged but "
         "partly usable, or a session's recording missing), 2 when it cannot be opened.",
     )
-    p.add_argument("file", help="the file to open")
+    p.add_argument(
+        "file",
+        metavar="FILE",
+        help="the file to open, or the name of an example nnviz ships (e.g. full_adder)",
+    )
     p.add_argument(
         "--check",
         action="store_true",
@@ -141,6 +145,9 @@ def _session_recording_problem(session) -> str | None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from nnviz.paths import resolve_file
+
+    args.file = str(resolve_file(args.file))
     summary, damaged = check_file(args.file)
     if args.check:
         print(summary)
