@@ -16,16 +16,48 @@ from nnviz import __version__
 from nnviz.core.errors import UsageError
 
 
+class _HelpFormatter(argparse.HelpFormatter):
+    """Shows every option's default in its help line, unless it has none worth showing."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        default = action.default
+        if (
+            "default" in text
+            or not action.option_strings
+            or default in (None, False, argparse.SUPPRESS)
+            or action.nargs == 0
+        ):
+            return text
+        return f"{text} (default: %(default)s)"
+
+
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("formatter_class", _HelpFormatter)
+        super().__init__(*args, **kwargs)
+
     def error(self, message: str):  # one clear line, no usage dump, exit 2
         sys.stderr.write(f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
         raise SystemExit(2)
+
+
+def _data_note() -> str:
+    from nnviz.paths import user_data_dir
+
+    return (
+        "data: MNIST is read from --data-dir, else $NNVIZ_MNIST_DIR, else "
+        f"{user_data_dir() / 'mnist'} (where `nnviz data download` puts it); without it, "
+        "nnviz trains on the 8x8 digits built into scikit-learn. Example circuits ship with "
+        "nnviz: `nnviz circuit list`."
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="nnviz",
         description="See and touch how neural networks learn. With no command, opens the app.",
+        epilog=_data_note(),
     )
     parser.add_argument("--version", action="version", version=f"nnviz {__version__}")
     parser.add_argument("--present", action="store_true", help="start the app in presenter mode")

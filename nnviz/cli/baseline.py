@@ -34,10 +34,13 @@ def register(subparsers) -> None:
     p.add_argument(
         "--gamma",
         default="scale",
+        metavar="GAMMA",
         help="svm: the RBF kernel's gamma: 'scale' (today's default), 'auto' (the default "
         "when the book was written: 9,434 here, 9,435 in the book), or a number",
     )
-    p.add_argument("--seed", type=int, default=0, help="random: the seed of the guesses")
+    p.add_argument(
+        "--seed", type=int, default=0, metavar="N", help="random: the seed of the guesses"
+    )
     p.add_argument(
         "--no-cache", action="store_true", help="svm: recompute even if a result is cached"
     )

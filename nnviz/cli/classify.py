@@ -24,7 +24,9 @@ def register(subparsers) -> None:
         "light paper, any size), preprocessed the way MNIST was made.",
     )
     p.add_argument("image", help="image file: PNG, JPEG, BMP, ...")
-    p.add_argument("--model", required=True, help="network file saved by nnviz (.npz)")
+    p.add_argument(
+        "--model", required=True, metavar="FILE", help="network file saved by nnviz (.npz)"
+    )
     p.add_argument(
         "--light-on-dark",
         action="store_true",

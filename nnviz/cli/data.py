@@ -28,9 +28,17 @@ def register(subparsers) -> None:
         metavar="URL",
         help="download from this base URL instead of the standard mirrors (repeatable)",
     )
-    info = sub.add_parser("info", help="where nnviz looks for MNIST and what it finds there")
+    info = sub.add_parser(
+        "info",
+        help="where nnviz looks for MNIST and what it finds there",
+        description="Print the folder nnviz reads MNIST from, which of the four files are "
+        "there with their sizes and image counts, and the built-in digits.",
+    )
     verify = sub.add_parser(
-        "verify", help="check the md5 of each MNIST file (exit code 1 if any is bad)"
+        "verify",
+        help="check the md5 of each MNIST file (exit code 1 if any is bad)",
+        description="Compare each MNIST file's md5 with the published checksum; a bad file "
+        "is named with what to do about it.",
     )
     for q in (dl, info, verify):
         q.add_argument("--data-dir", metavar="DIR", help="the MNIST folder to use")

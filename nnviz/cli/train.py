@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import secrets
 import sys
 import time
 
@@ -16,23 +17,39 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument(
         "--sizes",
-        help="layer sizes, e.g. 784,30,10 (default: 784,30,10 for MNIST, "
-        "64,30,10 for digits, or what a truth table needs)",
+        metavar="N,N,...",
+        help="layer sizes from input to output, e.g. 784,30,10 (default: 784,30,10 for "
+        "MNIST, 64,30,10 for the digits, or what a truth table needs)",
     )
-    p.add_argument("--epochs", type=int, default=30)
-    p.add_argument("--batch-size", type=int, default=10, help="mini-batch size m")
-    p.add_argument("--eta", type=float, default=3.0, help="learning rate")
-    p.add_argument("--seed", type=int, default=None, help="seed for weights and shuffling")
-    p.add_argument("--dtype", choices=("float32", "float64"), default="float64")
+    p.add_argument("--epochs", type=int, default=30, metavar="N", help="passes over the data")
+    p.add_argument("--batch-size", type=int, default=10, metavar="M", help="mini-batch size m")
+    p.add_argument("--eta", type=float, default=3.0, metavar="ETA", help="learning rate")
+    p.add_argument(
+        "--seed",
+        type=int,
+        default=None,
+        metavar="N",
+        help="seed for the weights and the shuffling (default: a new one each run, printed "
+        "so the run can be repeated)",
+    )
+    p.add_argument(
+        "--dtype",
+        choices=("float32", "float64"),
+        default="float64",
+        help="floating-point precision of the network (float32 is faster)",
+    )
     p.add_argument(
         "--dataset",
-        default="mnist",
+        metavar="NAME",
+        default=None,
         help="mnist, digits (built in, 8x8), or a truth table: and, or, nand, xor, "
-        "half_adder, full_adder",
+        "half_adder, full_adder (default: mnist when it is downloaded, else digits)",
     )
-    p.add_argument("--data-dir", help="folder with the four MNIST files")
-    p.add_argument("--train-limit", type=int, help="train on the first N examples only")
-    p.add_argument("--save", help="write the trained network to this .npz file")
+    p.add_argument("--data-dir", metavar="DIR", help="folder with the four MNIST files")
+    p.add_argument(
+        "--train-limit", type=int, metavar="N", help="train on the first N examples only"
+    )
+    p.add_argument("--save", metavar="FILE", help="write the trained network to this .npz file")
     p.add_argument(
         "--record",
         metavar="FILE",
@@ -50,6 +67,8 @@ def run(args: argparse.Namespace) -> int:
     from nnviz.core.learning.snapshot import DIVERGED, EPOCH, Snapshot
     from nnviz.core.learning.training import TrainConfig, TrainControl, check_compatible, train
 
+    if args.seed is None:  # a fresh seed, but a known one: the header prints it
+        args.seed = secrets.randbelow(2**31)
     config = TrainConfig(
         epochs=args.epochs,
         batch_size=args.batch_size,
@@ -70,6 +89,8 @@ def run(args: argparse.Namespace) -> int:
         given_sizes = parse_sizes(args.sizes) if args.sizes else None
     except ValueError as exc:
         raise UsageError(str(exc)) from None
+    if args.dataset is None:
+        given_sizes = _choose_dataset(args, given_sizes)
     try:
         dataset = load_dataset(args.dataset, data_dir=args.data_dir)
     except DataError as exc:
@@ -168,3 +189,25 @@ def _start_recording(args, dataset_name, net, config, n_train):
     start = Progress(CHUNK, 0, 0, batches, 0, float("nan"), config.eta, 0.0)
     recorder.add(start, Snapshot.capture(net, start))
     return recorder
+
+
+def _choose_dataset(args: argparse.Namespace, sizes: list[int] | None) -> list[int] | None:
+    """No --dataset: MNIST when it is there (or --data-dir names it), else the 8x8 digits.
+
+    Falling back says so in one line on stderr, and a network sized for MNIST (784 inputs)
+    is given the digits' 64 inputs, so the README's first example runs on a fresh machine.
+    """
+    from nnviz.core.datasets.mnist import find_mnist
+
+    if args.data_dir is not None or find_mnist() is not None:
+        args.dataset = "mnist"
+        return sizes
+    args.dataset = "digits"
+    if sizes and sizes[0] == 784:
+        sizes = [64, *sizes[1:]]
+    print(
+        "# MNIST is not downloaded: training on the built-in 8x8 digits instead "
+        "(`nnviz data download` fetches MNIST, about 11 MB)",
+        file=sys.stderr,
+    )
+    return sizes
