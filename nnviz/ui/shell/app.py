@@ -21,6 +21,9 @@ def make_app():
     from nnviz.paths import RESOURCES
 
     app.setWindowIcon(QIcon(str(RESOURCES / "icons" / "nnviz.svg")))
+    # Ties the windows to nnviz.desktop (see `nnviz install-desktop`): task switchers and
+    # Wayland docks take the name and icon from that entry.
+    app.setDesktopFileName("nnviz")
     qss = RESOURCES / "styles" / "light.qss"
     if qss.exists() and not app.property("nnviz_styled"):
         app.setStyleSheet(app.styleSheet() + qss.read_text())
@@ -44,9 +47,26 @@ def run_app(args=None) -> int:
 
         QTimer.singleShot(int(quit_ms), window.close)
     code = app.exec()
+    if quit_ms:
+        code = code or _smoke_check(app)
     # Free clipboard data created from Python (copied circuit parts) before the interpreter
     # shuts down; Qt would otherwise delete it after Python is gone.
     mime = app.clipboard().mimeData()
     if mime is not None and any(f.startswith("application/x-nnviz") for f in mime.formats()):
         app.clipboard().clear()
     return code
+
+
+def _smoke_check(app) -> int:
+    """CI's smoke start: say what a new user's first start found, fail if any is missing."""
+    from nnviz.core.learning.presets import load_presets
+    from nnviz.paths import shipped_examples
+
+    icon_ok = not app.windowIcon().isNull()
+    presets = len(load_presets())
+    circuits = sum(1 for p in shipped_examples().values() if p.suffix == ".json")
+    print(
+        f"smoke: icon {'ok' if icon_ok else 'MISSING'}, {presets} presets, "
+        f"{circuits} example circuits"
+    )
+    return 0 if icon_ok and presets and circuits else 1

@@ -45,7 +45,8 @@ PRESENTER_SCALES = (1.0, 1.5, 2.0, 2.5, 3.0)
 class MainWindow(QMainWindow):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("nnviz \u2014 how neural networks learn")
+        # Qt appends the application display name: "How neural networks learn — nnviz".
+        self.setWindowTitle("How neural networks learn")
         self.setWindowIcon(QIcon(str(RESOURCES / "icons" / "nnviz.svg")))
         self.resize(1440, 900)
         self.studio = TrainingStudio()
