@@ -15,11 +15,23 @@ os.environ.setdefault("NNVIZ_TESTING", "1")
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def _user_mnist_dir() -> Path:
+    # Read before any test swaps NNVIZ_DATA_DIR for a temporary folder.
+    from nnviz.paths import user_data_dir
+
+    return user_data_dir() / "mnist"
+
+
+USER_MNIST = _user_mnist_dir()
+
+
 def mnist_dir() -> Path | None:
-    """The real MNIST folder: $NNVIZ_MNIST_DIR, else ../shared/data/mnist beside the project."""
+    """The real MNIST folder: $NNVIZ_MNIST_DIR, else ../shared/data/mnist beside the project,
+    else the per-user folder that `nnviz data download` fills."""
     env = os.environ.get("NNVIZ_MNIST_DIR")
     candidates = [Path(env)] if env else []
     candidates.append(ROOT.parent / "shared" / "data" / "mnist")
+    candidates.append(USER_MNIST)
     for c in candidates:
         if (c / "t10k-labels-idx1-ubyte.gz").exists() or (c / "t10k-labels-idx1-ubyte").exists():
             return c
@@ -30,7 +42,10 @@ def mnist_dir() -> Path | None:
 def mnist_path() -> Path:
     path = mnist_dir()
     if path is None:
-        pytest.skip("real MNIST not found: set NNVIZ_MNIST_DIR or put it in ../shared/data/mnist")
+        pytest.skip(
+            "real MNIST not found: run `nnviz data download` (or set NNVIZ_MNIST_DIR to a "
+            "folder with the four MNIST files)"
+        )
     return path
 
 
