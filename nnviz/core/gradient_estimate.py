@@ -1,0 +1,201 @@
+"""The cost as an average over examples, and a mini-batch gradient as an estimate of its gradient.
+
+Two ideas of the book, computed for a real network:
+
+- Section 2.2's two assumptions about the quadratic cost: it is an average
+  ``C = 1/n sum_x C_x`` of per-example costs, and each ``C_x = 1/2 ||y(x) - a^L(x)||^2``
+  depends on the network only through the output activations ``a^L`` (so
+  ``grad_a C_x = a^L - y``). :func:`cost_terms`, :func:`per_example_costs`.
+- Section 1.5's stochastic estimate (equations 18-19): the gradient ``grad C_X`` averaged over a
+  random mini-batch X of m examples estimates the full gradient ``grad C``; its relative error
+  shrinks like ``1/sqrt(m)``. :func:`full_gradient`, :func:`estimate_gradients`.
+
+Parameters are flattened in the order of ``network.weights`` then ``network.biases``, layer by
+layer, each matrix row-major: :func:`parameter_index` and :func:`parameter_name` translate.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from nnviz.core.matrix_form import book_layer
+
+ESTIMATE_SIZES = (1, 10, 100, 1000)
+GRADIENT_BLOCK = 2000  # examples per backprop call for the full gradient
+
+
+class EstimateCancelled(Exception):
+    """The caller asked the computation to stop."""
+
+
+# -- per-example costs (section 2.2) --------------------------------------------------------------
+def cost_terms(a: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Each output's share ``1/2 (y_j - a_j)^2`` of one example's cost; same shape as ``a``."""
+    d = np.asarray(y, dtype=np.float64) - np.asarray(a, dtype=np.float64)
+    return 0.5 * d * d
+
+
+def output_gradient(a: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """``grad_a C_x = a^L - y``: how C_x changes with each output activation."""
+    return np.asarray(a, dtype=np.float64) - np.asarray(y, dtype=np.float64)
+
+
+def per_example_costs(network, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """``C_x`` for each column of ``x`` (n_0, n) with targets ``y`` (n_L, n): shape (n,)."""
+    return cost_terms(network.feedforward(x), y).sum(axis=0)
+
+
+# -- the full gradient and its estimates (section 1.5) ---------------------------------------------
+def flatten(nabla_b: Sequence[np.ndarray], nabla_w: Sequence[np.ndarray]) -> np.ndarray:
+    """One float64 vector of all weights' then all biases' gradients."""
+    return np.concatenate([np.asarray(g, dtype=np.float64).ravel() for g in (*nabla_w, *nabla_b)])
+
+
+def parameter_count(sizes: Sequence[int]) -> int:
+    return sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:]))
+
+
+def parameter_index(sizes: Sequence[int], kind: str, l: int, j: int, k: int = 0) -> int:
+    """Position in :func:`flatten`'s vector of ``w[l][j, k]`` (kind "w") or ``b[l][j]`` ("b")."""
+    pairs = list(zip(sizes[:-1], sizes[1:]))
+    if not 0 <= l < len(pairs):
+        raise ValueError(f"layer index {l} is outside 0..{len(pairs) - 1}")
+    n_in, n_out = pairs[l]
+    if not 0 <= j < n_out or (kind == "w" and not 0 <= k < n_in):
+        raise ValueError(f"no parameter {kind}[{l}][{j}, {k}] in a {list(sizes)} network")
+    if kind == "w":
+        return sum(a * b for a, b in pairs[:l]) + j * n_in + k
+    if kind == "b":
+        return sum(a * b for a, b in pairs) + sum(b for _, b in pairs[:l]) + j
+    raise ValueError(f"kind must be 'w' or 'b', not {kind!r}")
+
+
+def parameter_name(sizes: Sequence[int], index: int) -> str:
+    """The book's name of a flattened parameter: ``w^2_3,7`` or ``b^3_1`` (layers from 1)."""
+    pairs = list(zip(sizes[:-1], sizes[1:]))
+    start = 0
+    for l, (n_in, n_out) in enumerate(pairs):
+        if index < start + n_in * n_out:
+            j, k = divmod(index - start, n_in)
+            return f"w^{book_layer(l)}_{j},{k}"
+        start += n_in * n_out
+    for l, (_, n_out) in enumerate(pairs):
+        if index < start + n_out:
+            return f"b^{book_layer(l)}_{index - start}"
+        start += n_out
+    raise ValueError(f"parameter {index} is outside a {list(sizes)} network")
+
+
+def mean_gradient(network, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """``grad C_X``: the gradient of the mean cost over the columns of x, flattened (float64)."""
+    net = network if network.dtype == np.float64 else network.astype("float64")
+    nabla_b, nabla_w = net.backprop(np.asarray(x, np.float64), np.asarray(y, np.float64))
+    return flatten(nabla_b, nabla_w) / x.shape[1]
+
+
+def full_gradient(
+    network,
+    x: np.ndarray,
+    y: np.ndarray,
+    progress: Callable[[int, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+    block: int = GRADIENT_BLOCK,
+) -> np.ndarray:
+    """``grad C`` over every column of ``x`` (n_0, n), in blocks, with progress and cancel."""
+    n = x.shape[1]
+    if n == 0:
+        raise ValueError("the data set is empty")
+    total = np.zeros(parameter_count(network.sizes))
+    for start in range(0, n, block):
+        if cancelled is not None and cancelled():
+            raise EstimateCancelled
+        stop = min(n, start + block)
+        total += mean_gradient(network, x[:, start:stop], y[:, start:stop]) * (stop - start)
+        if progress is not None:
+            progress(stop, n)
+    return total / n
+
+
+@dataclass(frozen=True)
+class Estimates:
+    """``count`` mini-batch estimates of the gradient for one mini-batch size ``m``."""
+
+    m: int
+    relative_error: np.ndarray  # (count,) |grad C_X - grad C| / |grad C|
+    cosine: np.ndarray  # (count,) cos of the angle between grad C_X and grad C
+    projected: np.ndarray  # (count, 2) the estimates' components on the two chosen parameters
+
+    @property
+    def median_error(self) -> float:
+        return float(np.median(self.relative_error))
+
+    @property
+    def mean_cosine(self) -> float:
+        return float(np.mean(self.cosine))
+
+
+def check_sizes(ms: Sequence[int], n: int) -> tuple[int, ...]:
+    """Mini-batch sizes as ints in 1..n; ValueError naming the bad one."""
+    out = []
+    for m in ms:
+        m = int(m)
+        if m <= 0:
+            raise ValueError(f"mini-batch size {m} must be at least 1")
+        if m > n:
+            raise ValueError(f"mini-batch size {m} is larger than the data set ({n} examples)")
+        out.append(m)
+    if not out:
+        raise ValueError("give at least one mini-batch size")
+    return tuple(out)
+
+
+def estimate_gradients(
+    network,
+    x: np.ndarray,
+    y: np.ndarray,
+    truth: np.ndarray,
+    ms: Sequence[int] = ESTIMATE_SIZES,
+    count: int = 100,
+    pair: tuple[int, int] = (0, 1),
+    seed: int | None = 0,
+    progress: Callable[[int, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> list[Estimates]:
+    """For each m, ``count`` estimates from mini-batches drawn without replacement.
+
+    ``truth`` is :func:`full_gradient` on the same (x, y); ``pair`` the two flattened
+    parameter indices to project on.
+    """
+    n = x.shape[1]
+    ms = check_sizes(ms, n)
+    norm = float(np.linalg.norm(truth))
+    if not norm > 0:
+        raise ValueError("the full gradient is zero: the network sits at a stationary point")
+    rng = np.random.default_rng(seed)
+    net = network if network.dtype == np.float64 else network.astype("float64")
+    results, done, total = [], 0, len(ms) * count
+    for m in ms:
+        errors, cosines, points = np.empty(count), np.empty(count), np.empty((count, 2))
+        for i in range(count):
+            if cancelled is not None and cancelled():
+                raise EstimateCancelled
+            cols = rng.choice(n, size=m, replace=False)
+            g = mean_gradient(net, x[:, cols], y[:, cols])
+            errors[i] = np.linalg.norm(g - truth) / norm
+            g_norm = np.linalg.norm(g)
+            cosines[i] = float(g @ truth) / (g_norm * norm) if g_norm > 0 else 0.0
+            points[i] = g[pair[0]], g[pair[1]]
+            done += 1
+            if progress is not None:
+                progress(done, total)
+        results.append(Estimates(m, errors, cosines, points))
+    return results
+
+
+def largest_components(truth: np.ndarray, count: int = 2) -> tuple[int, ...]:
+    """Indices of the ``count`` parameters with the largest |grad C| (ties by index)."""
+    order = np.argsort(-np.abs(truth), kind="stable")
+    return tuple(int(i) for i in order[:count])
