@@ -22,8 +22,10 @@ def _views() -> list[tuple[str, type]]:
     from nnviz.ui.explore.baselines_view import BaselinesView
     from nnviz.ui.explore.binary_output import BinaryOutputView
     from nnviz.ui.explore.cost_slice import CostSliceView
+    from nnviz.ui.explore.cost_terms import CostTermsView
     from nnviz.ui.explore.draw_digit import DrawDigitView
     from nnviz.ui.explore.errors_view import ErrorsView
+    from nnviz.ui.explore.gradient_noise import GradientNoiseView
     from nnviz.ui.explore.matrix_view import MatrixView
     from nnviz.ui.explore.valley_view import ValleyView
 
@@ -33,6 +35,8 @@ def _views() -> list[tuple[str, type]]:
         ("Baselines", BaselinesView),
         ("Binary output", BinaryOutputView),
         ("Gradient descent", ValleyView),
+        ("Gradient estimates", GradientNoiseView),
+        ("Cost per example", CostTermsView),
         ("Cost slice", CostSliceView),
         ("Matrix form", MatrixView),
     ]
@@ -95,6 +99,21 @@ class ExploreTab(QWidget):
         self.history = []
         if self.isVisible():
             self.refresh()
+
+    @Slot(object)
+    def on_run_settings(self, settings) -> None:
+        """The studio set up a run: views that mark its mini-batch size learn it."""
+        m = getattr(settings, "batch_size", None)
+        for view in self.views.values():
+            if hasattr(view, "set_batch_size"):
+                view.set_batch_size(m)
+
+    @Slot(int)
+    def set_example(self, index: int) -> None:
+        """The studio shows another test example: views about one example follow it."""
+        for view in self.views.values():
+            if hasattr(view, "set_example"):
+                view.set_example(index)
 
     def network(self) -> Network | None:
         snap = self.snapshot

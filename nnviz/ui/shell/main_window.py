@@ -91,6 +91,8 @@ class MainWindow(QMainWindow):
         self.studio.run_state_changed.connect(self._on_run_state)
         self.studio.snapshot_shown.connect(self.explore.on_snapshot)
         self.studio.dataset_changed.connect(self.explore.on_dataset)
+        self.studio.run_settings_changed.connect(self.explore.on_run_settings)
+        self.studio.example_changed.connect(self.explore.set_example)
         self.explore.baseline_computed.connect(self.studio.set_baseline)
         self.tabs.currentChanged.connect(self._on_tab_changed)
         self._restore_settings()

@@ -73,6 +73,8 @@ class TrainingStudio(QWidget):
     run_state_changed = Signal(bool)  # playing?
     snapshot_shown = Signal(object)  # Snapshot, for other views (explore tabs)
     dataset_changed = Signal(object)  # Dataset
+    run_settings_changed = Signal(object)  # RunSettings of the run just set up
+    example_changed = Signal(int)  # index of the test example shown
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -269,6 +271,7 @@ class TrainingStudio(QWidget):
             self.stop_recording()  # a recording holds one run
         self._stop_worker()
         self.settings = settings
+        self.run_settings_changed.emit(settings)
         self.start_epoch = start_epoch
         self._loaded_network = (network, start_epoch) if network is not None else None
         self.controls.set_pending(False)
@@ -628,7 +631,10 @@ class TrainingStudio(QWidget):
             return
         n = len(self.dataset.test)
         index %= n
+        changed = index != self._example_index
         self._example_index = index
+        if changed:
+            self.example_changed.emit(index)
         if self.example_spin.value() != index:
             self.example_spin.blockSignals(True)
             self.example_spin.setValue(index)

@@ -1,0 +1,348 @@
+"""Section 1.5: the gradient of a random mini-batch as an estimate of the full gradient.
+
+For the current network the view computes, in a background job with progress and Cancel, the
+gradient of the cost over the whole training set and the gradients of many random mini-batches
+of each size m. It draws the estimates as a cloud around the full gradient's arrow (seen
+through two parameters), and their relative error and cosine against m on log axes, with the
+studio's own mini-batch size marked.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QCoreApplication, Qt, Slot
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from nnviz.core.datasets.dataset import Dataset
+from nnviz.core.gradient_estimate import (
+    ESTIMATE_SIZES,
+    EstimateCancelled,
+    estimate_gradients,
+    full_gradient,
+    largest_components,
+    parameter_name,
+)
+from nnviz.core.learning.network import Network
+from nnviz.ui.jobs import Job
+
+M_COLOURS = {1: "#D55E00", 10: "#E69F00", 100: "#009E73", 1000: "#0072B2"}
+DEFAULT_COUNT = 100
+CAPTION = (
+    "Each dot is the gradient of one random mini-batch of m training examples, seen through "
+    "the two parameters on the axes; the black arrow is the gradient over the whole training "
+    "set. Small batches scatter widely, yet they scatter around the right direction, and a "
+    "step on 10 examples costs a tiny fraction of a step on all of them: many cheap, noisy "
+    "steps make faster progress than a few exact ones. The error falls like 1/\u221am, so a "
+    "hundred times more examples per step buys only ten times the accuracy. m = 1 is online "
+    "learning; near the size of the whole set, drawing without replacement makes the error "
+    "smaller still."
+)
+
+# Strong references to running jobs: a QThread collected while it runs aborts the process.
+_LIVE_JOBS: set = set()
+
+
+class GradientNoiseView(QWidget):
+    """Cloud of mini-batch gradient estimates, and their error and cosine against m."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.network: Network | None = None
+        self.dataset: Dataset | None = None
+        self.batch_size: int | None = None
+        self.result: dict | None = None
+        self._job: Job | None = None
+        self._stale = False
+
+        self.count_spin = QSpinBox()
+        self.count_spin.setRange(10, 1000)
+        self.count_spin.setValue(DEFAULT_COUNT)
+        self.count_spin.setToolTip("mini-batches drawn for each size m")
+        self.compute_button = QPushButton("Compute gradients")
+        self.compute_button.setToolTip(
+            "the full training-set gradient, then the estimates of random mini-batches"
+        )
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setVisible(False)
+        self.progress = QProgressBar()
+        self.progress.setVisible(False)
+        self.message = QLabel("Train or load a network, then compute its gradients.")
+        self.message.setWordWrap(True)
+
+        self.cloud = pg.PlotWidget()
+        self.cloud.setMenuEnabled(False)
+        self.cloud.setMinimumSize(300, 240)
+        self.cloud.showGrid(x=True, y=True, alpha=0.2)
+        self.cloud.setTitle("estimates around the full gradient")
+        self.cloud_legend = self.cloud.getPlotItem().addLegend(offset=(-10, 10))
+        self.error_plot = pg.PlotWidget()
+        self.error_plot.setMenuEnabled(False)
+        self.error_plot.setMinimumSize(260, 160)
+        self.error_plot.setLogMode(x=True, y=True)
+        self.error_plot.setLabel("bottom", "mini-batch size m")
+        self.error_plot.setLabel("left", "|\u2207C_X \u2212 \u2207C| / |\u2207C|")
+        self.error_plot.showGrid(x=True, y=True, alpha=0.2)
+        self.error_plot.getPlotItem().addLegend(offset=(-10, 10))
+        self.cosine_plot = pg.PlotWidget()
+        self.cosine_plot.setMenuEnabled(False)
+        self.cosine_plot.setMinimumSize(260, 160)
+        self.cosine_plot.setLogMode(x=True, y=False)
+        self.cosine_plot.setLabel("bottom", "mini-batch size m")
+        self.cosine_plot.setLabel("left", "cos(\u2207C_X, \u2207C)")
+        self.cosine_plot.setYRange(-0.1, 1.05)
+        self.cosine_plot.showGrid(x=True, y=True, alpha=0.2)
+        self.studio_lines = [
+            pg.InfiniteLine(
+                angle=90,
+                pen=pg.mkPen("#555", width=1.5, style=Qt.PenStyle.DashLine),
+                label="studio m",
+                labelOpts={"position": 0.9, "color": "#333"},
+            )
+            for _ in range(2)
+        ]
+        for plot, line in zip((self.error_plot, self.cosine_plot), self.studio_lines):
+            plot.addItem(line)
+            line.setVisible(False)
+
+        caption = QLabel(CAPTION)
+        caption.setWordWrap(True)
+        caption.setObjectName("hint")
+        controls = QHBoxLayout()
+        controls.addWidget(QLabel("estimates per m"))
+        controls.addWidget(self.count_spin)
+        controls.addStretch(1)
+        controls.addWidget(self.progress)
+        controls.addWidget(self.cancel_button)
+        controls.addWidget(self.compute_button)
+        right = QVBoxLayout()
+        right.addWidget(self.error_plot, 1)
+        right.addWidget(self.cosine_plot, 1)
+        plots = QHBoxLayout()
+        plots.addWidget(self.cloud, 3)
+        plots.addLayout(right, 2)
+        layout = QVBoxLayout(self)
+        layout.addLayout(controls)
+        layout.addWidget(self.message)
+        layout.addLayout(plots, 1)
+        layout.addWidget(caption)
+
+        self.compute_button.clicked.connect(self.compute)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.compute_button.setEnabled(False)
+        app = QCoreApplication.instance()
+        if app is not None:  # child widgets get no closeEvent when the window quits
+            app.aboutToQuit.connect(self.shutdown)
+
+    # -- public API -----------------------------------------------------------------------------
+    def set_network(self, network: Network | None, dataset: Dataset | None) -> None:
+        """Use this network on ``dataset.train``; an earlier result is kept but marked old."""
+        self.network = network.copy() if network is not None else None
+        self.dataset = dataset
+        ok = network is not None and dataset is not None
+        self.compute_button.setEnabled(ok and not self.is_busy())
+        if not ok:
+            self.message.setText("Train or load a network, then compute its gradients.")
+        elif self.result is not None:
+            self._stale = True
+            self.message.setText(
+                "The network has changed since these gradients were computed: compute again "
+                "to see the current one."
+            )
+        else:
+            self.message.setText(
+                f"Compute the gradient over all {len(dataset.train):,} training examples and "
+                f"{self.count_spin.value()} random mini-batches of each size "
+                f"m = {', '.join(str(m) for m in self._sizes())}."
+            )
+
+    def set_batch_size(self, m: int | None) -> None:
+        """Mark the studio's mini-batch size on the error and cosine plots."""
+        self.batch_size = m
+        for line in self.studio_lines:
+            line.setVisible(m is not None)
+            if m is not None:
+                line.setValue(np.log10(m))
+                line.label.setFormat(f"studio m = {m}")
+
+    def is_busy(self) -> bool:
+        return self._job is not None and self._job.isRunning()
+
+    def compute(self) -> None:
+        """Start the job (cancels one that is running)."""
+        if self.network is None or self.dataset is None:
+            return
+        self.cancel()
+        net, split, count = (
+            self.network.astype("float64"),
+            self.dataset.train,
+            self.count_spin.value(),
+        )
+        dataset, sizes = self.dataset, self._sizes()
+
+        def work(progress, cancelled):
+            x = dataset.inputs(split, np.float64)
+            y = split.y.T.astype(np.float64)
+            n = x.shape[1]
+            total = n + count * len(sizes)
+
+            def full_progress(done, _n):
+                progress(done, total, "full gradient")
+
+            truth = full_gradient(net, x, y, full_progress, cancelled)
+            pair = largest_components(truth)
+
+            def est_progress(done, _t):
+                progress(n + done, total, "mini-batch estimates")
+
+            estimates = estimate_gradients(
+                net, x, y, truth, sizes, count, pair, 0, est_progress, cancelled
+            )
+            return {
+                "truth": truth,
+                "pair": pair,
+                "estimates": estimates,
+                "sizes": net.sizes,
+                "n": n,
+            }
+
+        job = Job(work, name="gradient-noise", parent=None)
+        job.progress.connect(self._on_progress)
+        job.succeeded.connect(self._on_succeeded)
+        job.failed.connect(self._on_failed)
+        job.finished.connect(self._on_finished)
+        self._job = job
+        _LIVE_JOBS.add(job)
+        self.progress.setRange(0, 100)
+        self.progress.setValue(0)
+        self.progress.setVisible(True)
+        self.cancel_button.setVisible(True)
+        self.compute_button.setEnabled(False)
+        self.message.setText("Computing the full gradient\u2026")
+        job.start()
+
+    def cancel(self) -> None:
+        if self._job is not None:
+            self._job.cancel()
+        self._hide_progress()
+
+    def shutdown(self, timeout_ms: int = 5000) -> None:
+        job = self._job
+        self.cancel()
+        if job is not None:
+            job.wait(timeout_ms)
+
+    # -- job signals -----------------------------------------------------------------------------
+    @Slot(int, int, str)
+    def _on_progress(self, done: int, total: int, text: str) -> None:
+        if self.sender() is not self._job:
+            return
+        self.progress.setValue(int(100 * done / max(total, 1)))
+        self.message.setText(f"Computing the {text}\u2026")
+
+    @Slot(object)
+    def _on_succeeded(self, result: dict) -> None:
+        if self.sender() is not self._job:
+            return
+        self.result = result
+        self._stale = False
+        self._draw()
+
+    @Slot(str)
+    def _on_failed(self, text: str) -> None:
+        if self.sender() is not self._job:
+            return
+        if text == "cancelled" or text == EstimateCancelled.__name__:
+            self.message.setText("Cancelled. Press Compute to start again.")
+        else:
+            self.message.setText(f"Could not compute the gradients: {text}")
+
+    @Slot()
+    def _on_finished(self) -> None:
+        job = self.sender()
+        _LIVE_JOBS.discard(job)
+        if job is self._job:
+            self._job = None
+            self._hide_progress()
+        if job is not None:
+            job.deleteLater()
+
+    # -- drawing ---------------------------------------------------------------------------------
+    def _sizes(self) -> tuple[int, ...]:
+        n = len(self.dataset.train) if self.dataset is not None else max(ESTIMATE_SIZES)
+        return tuple(m for m in ESTIMATE_SIZES if m <= n)
+
+    def _hide_progress(self) -> None:
+        self.progress.setVisible(False)
+        self.cancel_button.setVisible(False)
+        self.compute_button.setEnabled(self.network is not None and self.dataset is not None)
+
+    def _draw(self) -> None:
+        r = self.result
+        truth, pair, sizes = r["truth"], r["pair"], r["sizes"]
+        self.cloud.clear()
+        self.cloud_legend.clear()
+        for est in reversed(r["estimates"]):  # small m (the widest cloud) at the back
+            colour = M_COLOURS.get(est.m, "#777")
+            dots = pg.ScatterPlotItem(
+                est.projected[:, 0],
+                est.projected[:, 1],
+                size=6,
+                pen=None,
+                brush=pg.mkBrush(colour),
+                name=f"m = {est.m}" + (" (online)" if est.m == 1 else ""),
+            )
+            self.cloud.addItem(dots)
+        tx, ty = truth[pair[0]], truth[pair[1]]
+        arrow_line = pg.PlotDataItem(
+            [0, tx], [0, ty], pen=pg.mkPen("k", width=3), name="full gradient \u2207C"
+        )
+        self.cloud.addItem(arrow_line)
+        angle = 180 - np.degrees(np.arctan2(ty, tx))
+        head = pg.ArrowItem(pos=(tx, ty), angle=angle, headLen=16, brush="k", pen=None)
+        self.cloud.addItem(head)
+        self.cloud.setLabel("bottom", f"\u2202C/\u2202{parameter_name(sizes, pair[0])}")
+        self.cloud.setLabel("left", f"\u2202C/\u2202{parameter_name(sizes, pair[1])}")
+        self.cloud.autoRange()
+
+        ms = np.array([e.m for e in r["estimates"]], dtype=float)
+        errors = np.array([e.median_error for e in r["estimates"]])
+        cosines = np.array([e.mean_cosine for e in r["estimates"]])
+        for plot in (self.error_plot, self.cosine_plot):
+            for item in list(plot.listDataItems()):
+                plot.removeItem(item)
+        legend = self.error_plot.getPlotItem().legend
+        if legend is not None:
+            legend.clear()
+        self.error_plot.plot(
+            ms,
+            errors,
+            pen=pg.mkPen("#0072B2", width=2),
+            symbol="o",
+            symbolBrush="#0072B2",
+            name="median of the estimates",
+        )
+        ref = errors[0] * np.sqrt(ms[0] / ms)
+        self.error_plot.plot(
+            ms,
+            ref,
+            pen=pg.mkPen("#999", width=1.5, style=Qt.PenStyle.DotLine),
+            name="\u221d 1/\u221am",
+        )
+        self.cosine_plot.plot(
+            ms, cosines, pen=pg.mkPen("#009E73", width=2), symbol="o", symbolBrush="#009E73"
+        )
+        self.set_batch_size(self.batch_size)
+        rows = ", ".join(f"m={e.m}: {e.median_error:.3g}" for e in r["estimates"])
+        self.message.setText(
+            f"Full gradient over {r['n']:,} training examples, |\u2207C| = "
+            f"{np.linalg.norm(truth):.3g}. Median relative error {rows}."
+        )

@@ -1,0 +1,98 @@
+"""The gradient-estimates and cost-per-example views (sections 1.5 and 2.2)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from nnviz.core.datasets.builtin import load_digits
+from nnviz.core.gradient_estimate import per_example_costs
+from nnviz.core.learning.network import Network
+from nnviz.core.learning.training import TrainConfig, TrainControl, train
+from nnviz.ui.explore.cost_terms import CostTermsView
+from nnviz.ui.explore.gradient_noise import GradientNoiseView
+from nnviz.ui.explore.tab import ExploreTab
+
+
+@pytest.fixture(scope="module")
+def trained():
+    digits = load_digits()
+    net = Network([64, 16, 10], seed=4, dtype="float64")
+    for _ in train(net, digits, TrainConfig(epochs=1, batch_size=10, eta=3.0, seed=4)):
+        pass
+    return net, digits
+
+
+def test_gradient_view_computes_cloud_error_and_cosine(qtbot, trained):
+    net, digits = trained
+    view = GradientNoiseView()
+    qtbot.addWidget(view)
+    view.count_spin.setValue(20)
+    view.set_network(net, digits)
+    view.set_batch_size(10)
+    view.compute()
+    qtbot.waitUntil(lambda: view.result is not None and not view.is_busy(), timeout=60000)
+    estimates = view.result["estimates"]
+    assert [e.m for e in estimates] == [1, 10, 100, 1000]
+    # the cloud: one scatter per m with all its estimates
+    scatters = [i for i in view.cloud.getPlotItem().items if hasattr(i, "points")]
+    assert sorted(len(s.points()) for s in scatters) == [20] * 4
+    # the error plot shows the medians, falling with m
+    # getData() is in the log axes' coordinates; xData/yData hold the values themselves
+    item = view.error_plot.listDataItems()[0]
+    xs, ys = item.xData, item.yData
+    np.testing.assert_allclose(item.getData()[1], np.log10(ys))
+    np.testing.assert_allclose(ys, [e.median_error for e in estimates])
+    assert list(xs) == [1, 10, 100, 1000] and ys[0] > ys[1] > ys[2]
+    cos = view.cosine_plot.listDataItems()[0].yData
+    assert cos[-1] > cos[0]
+    assert view.studio_lines[0].isVisible() and view.studio_lines[0].value() == pytest.approx(1)
+    # a new network marks the result as old instead of silently keeping it
+    view.set_network(net, digits)
+    assert "changed" in view.message.text()
+
+
+def test_gradient_view_cancel_stops_the_job(qtbot, trained):
+    net, digits = trained
+    view = GradientNoiseView()
+    qtbot.addWidget(view)
+    view.count_spin.setValue(1000)
+    view.set_network(net, digits)
+    view.compute()
+    assert not view.cancel_button.isHidden()
+    view.cancel()
+    qtbot.waitUntil(lambda: not view.is_busy(), timeout=30000)
+    assert view.result is None and view.cancel_button.isHidden()
+    view.shutdown()
+
+
+def test_cost_view_terms_sum_to_c_x_and_the_means_agree(qtbot, trained):
+    net, digits = trained
+    view = CostTermsView()
+    qtbot.addWidget(view)
+    view.set_network(net, digits)
+    x = digits.inputs(digits.test, np.float64)
+    y = digits.test.y.T.astype(np.float64)
+    costs = per_example_costs(net, x, y)
+    for i in (0, 7):
+        view.set_example(i)
+        assert view.terms.sum() == pytest.approx(costs[i], abs=1e-12)
+        a = net.feedforward(x[:, i])
+        np.testing.assert_allclose(view.gradient, a - y[:, i], atol=1e-12)
+        assert f"test example {i}" in view.cost_label.text()
+    assert view.mean_of_costs == pytest.approx(view.vectorised_cost, abs=1e-12)
+    assert view.mean_of_costs == pytest.approx(costs.mean(), abs=1e-12)
+
+
+def test_explore_tab_passes_batch_size_and_example(qtbot, trained):
+    tab = ExploreTab()
+    qtbot.addWidget(tab)
+
+    class Settings:
+        batch_size = 10
+
+    tab.on_run_settings(Settings())
+    assert tab.views["Gradient estimates"].batch_size == 10
+    tab.set_example(3)
+    assert tab.views["Cost per example"].index == 3
+    tab.shutdown()
