@@ -8,7 +8,7 @@ import pytest
 from nnviz.core.datasets.builtin import load_digits
 from nnviz.core.gradient_estimate import per_example_costs
 from nnviz.core.learning.network import Network
-from nnviz.core.learning.training import TrainConfig, TrainControl, train
+from nnviz.core.learning.training import TrainConfig, train
 from nnviz.ui.explore.cost_terms import CostTermsView
 from nnviz.ui.explore.gradient_noise import GradientNoiseView
 from nnviz.ui.explore.tab import ExploreTab
