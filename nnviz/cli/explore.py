@@ -127,7 +127,7 @@ def _noise(args) -> int:
     y = split.y.T.astype(np.float64)
     print(f"# full gradient over {len(split)} {dataset.name} training examples", file=sys.stderr)
     truth = full_gradient(net, x, y)
-    pair = largest_components(truth)
+    pair = largest_components(truth, sizes=net.sizes)
     try:
         results = estimate_gradients(
             net, x, y, truth, ms, count=args.count, pair=pair, seed=args.seed
@@ -136,11 +136,12 @@ def _noise(args) -> int:
         raise UsageError(str(exc)) from None
     names = ", ".join(parameter_name(net.sizes, i) for i in pair)
     print(f"|grad C| = {np.linalg.norm(truth):.6g}; largest components: {names}")
+    print("relative error |grad C_X - grad C| / |grad C| (root mean square), mean cosine:")
     print(f"{'m':>6}  {'rel. error':>10}  {'x sqrt(m)':>9}  {'cosine':>7}")
     for r in results:
         note = "  (online learning)" if r.m == 1 else ""
         print(
-            f"{r.m:>6}  {r.median_error:>10.4f}  {r.median_error * np.sqrt(r.m):>9.3f}  "
+            f"{r.m:>6}  {r.rms_error:>10.4f}  {r.rms_error * np.sqrt(r.m):>9.3f}  "
             f"{r.mean_cosine:>7.4f}{note}"
         )
     return 0

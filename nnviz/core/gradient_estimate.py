@@ -129,8 +129,14 @@ class Estimates:
     projected: np.ndarray  # (count, 2) the estimates' components on the two chosen parameters
 
     @property
-    def median_error(self) -> float:
-        return float(np.median(self.relative_error))
+    def rms_error(self) -> float:
+        """Root-mean-square relative error: the quantity that falls exactly like 1/sqrt(m).
+
+        (E |grad C_X - grad C|^2 = sigma^2 / m for independent draws; a median would stay
+        near 1 for m = 1 on a trained network, whose many well-learnt examples have a
+        gradient near zero.)
+        """
+        return float(np.sqrt(np.mean(self.relative_error**2)))
 
     @property
     def mean_cosine(self) -> float:
@@ -195,7 +201,38 @@ def estimate_gradients(
     return results
 
 
-def largest_components(truth: np.ndarray, count: int = 2) -> tuple[int, ...]:
-    """Indices of the ``count`` parameters with the largest |grad C| (ties by index)."""
+def neuron_of(sizes: Sequence[int], index: int) -> tuple[int, int]:
+    """(layer, j): the neuron a flattened parameter belongs to (its weight row or its bias)."""
+    pairs = list(zip(sizes[:-1], sizes[1:]))
+    start = 0
+    for l, (n_in, n_out) in enumerate(pairs):
+        if index < start + n_in * n_out:
+            return l, (index - start) // n_in
+        start += n_in * n_out
+    for l, (_, n_out) in enumerate(pairs):
+        if index < start + n_out:
+            return l, index - start
+        start += n_out
+    raise ValueError(f"parameter {index} is outside a {list(sizes)} network")
+
+
+def largest_components(
+    truth: np.ndarray, count: int = 2, sizes: Sequence[int] | None = None
+) -> tuple[int, ...]:
+    """Indices of the ``count`` parameters with the largest |grad C| (ties by index).
+
+    With ``sizes``, each comes from a different neuron: two weights into the same neuron
+    share its error delta, so their estimates would lie on one line.
+    """
     order = np.argsort(-np.abs(truth), kind="stable")
-    return tuple(int(i) for i in order[:count])
+    if sizes is None:
+        return tuple(int(i) for i in order[:count])
+    found, neurons = [], set()
+    for i in order:
+        neuron = neuron_of(sizes, int(i))
+        if neuron not in neurons:
+            found.append(int(i))
+            neurons.add(neuron)
+            if len(found) == count:
+                break
+    return tuple(found)

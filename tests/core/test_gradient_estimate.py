@@ -114,7 +114,7 @@ def test_relative_error_shrinks_like_one_over_root_m():
     net = Network([64, 20, 10], seed=11, dtype="float64")
     truth = full_gradient(net, x, y)
     results = estimate_gradients(net, x, y, truth, ms=(1, 10, 100), count=60, seed=2)
-    errors = [r.median_error for r in results]
+    errors = [r.rms_error for r in results]
     cosines = [r.mean_cosine for r in results]
     assert errors[0] > errors[1] > errors[2]
     assert cosines[0] < cosines[1] < cosines[2] <= 1.0
@@ -151,6 +151,13 @@ def test_parameter_indexing_round_trips():
         parameter_index(sizes, "w", 2, 0, 0)
     with pytest.raises(ValueError):
         parameter_name(sizes, parameter_count(sizes))
+    # the two largest components from different neurons: never two weights of one row
+    truth = np.zeros(parameter_count(sizes))
+    row = [parameter_index(sizes, "w", 1, 0, k) for k in range(4)]
+    truth[row] = [5, 4, 3, 2]
+    truth[parameter_index(sizes, "b", 0, 2)] = 1
+    assert largest_components(truth) == (row[0], row[1])
+    assert largest_components(truth, sizes=sizes) == (row[0], parameter_index(sizes, "b", 0, 2))
 
 
 def test_bad_mini_batch_sizes_are_refused():

@@ -85,9 +85,9 @@ class CostTermsView(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.hint)
-        layout.addLayout(plots, 1)
         layout.addWidget(self.mean_label)
         layout.addLayout(notes)
+        layout.addLayout(plots, 1)
         self.example_spin.valueChanged.connect(self.set_example)
 
     # -- public API -----------------------------------------------------------------------------

@@ -198,7 +198,7 @@ class GradientNoiseView(QWidget):
                 progress(done, total, "full gradient")
 
             truth = full_gradient(net, x, y, full_progress, cancelled)
-            pair = largest_components(truth)
+            pair = largest_components(truth, sizes=net.sizes)
 
             def est_progress(done, _t):
                 progress(n + done, total, "mini-batch estimates")
@@ -290,7 +290,7 @@ class GradientNoiseView(QWidget):
         truth, pair, sizes = r["truth"], r["pair"], r["sizes"]
         self.cloud.clear()
         self.cloud_legend.clear()
-        for est in reversed(r["estimates"]):  # small m (the widest cloud) at the back
+        for est in r["estimates"]:  # small m (the widest cloud) first, at the back
             colour = M_COLOURS.get(est.m, "#777")
             dots = pg.ScatterPlotItem(
                 est.projected[:, 0],
@@ -311,10 +311,10 @@ class GradientNoiseView(QWidget):
         self.cloud.addItem(head)
         self.cloud.setLabel("bottom", f"\u2202C/\u2202{parameter_name(sizes, pair[0])}")
         self.cloud.setLabel("left", f"\u2202C/\u2202{parameter_name(sizes, pair[1])}")
-        self.cloud.autoRange()
+        self._fit_cloud(r["estimates"], tx, ty)
 
         ms = np.array([e.m for e in r["estimates"]], dtype=float)
-        errors = np.array([e.median_error for e in r["estimates"]])
+        errors = np.array([e.rms_error for e in r["estimates"]])
         cosines = np.array([e.mean_cosine for e in r["estimates"]])
         for plot in (self.error_plot, self.cosine_plot):
             for item in list(plot.listDataItems()):
@@ -328,7 +328,7 @@ class GradientNoiseView(QWidget):
             pen=pg.mkPen("#0072B2", width=2),
             symbol="o",
             symbolBrush="#0072B2",
-            name="median of the estimates",
+            name="root mean square",
         )
         ref = errors[0] * np.sqrt(ms[0] / ms)
         self.error_plot.plot(
@@ -341,8 +341,21 @@ class GradientNoiseView(QWidget):
             ms, cosines, pen=pg.mkPen("#009E73", width=2), symbol="o", symbolBrush="#009E73"
         )
         self.set_batch_size(self.batch_size)
-        rows = ", ".join(f"m={e.m}: {e.median_error:.3g}" for e in r["estimates"])
+        rows = ", ".join(f"m={e.m}: {e.rms_error:.3g}" for e in r["estimates"])
         self.message.setText(
             f"Full gradient over {r['n']:,} training examples, |\u2207C| = "
-            f"{np.linalg.norm(truth):.3g}. Median relative error {rows}."
+            f"{np.linalg.norm(truth):.3g}. Relative error (root mean square) {rows}."
         )
+
+    def _fit_cloud(self, estimates, tx: float, ty: float) -> None:
+        """Frame the arrow and the bulk of the m >= 10 clouds; m = 1 may run off the edges
+        (a single example's gradient can be a hundred times the full one)."""
+        wide = [e.projected for e in estimates if e.m >= 10] or [estimates[0].projected]
+        pts = np.vstack([*wide, [[0.0, 0.0], [tx, ty]]])
+        lo = np.percentile(pts, 3, axis=0)
+        hi = np.percentile(pts, 97, axis=0)
+        lo = np.minimum(lo, [min(0.0, tx), min(0.0, ty)])
+        hi = np.maximum(hi, [max(0.0, tx), max(0.0, ty)])
+        pad = 0.1 * np.maximum(hi - lo, 1e-12)
+        self.cloud.setXRange(lo[0] - pad[0], hi[0] + pad[0], padding=0)
+        self.cloud.setYRange(lo[1] - pad[1], hi[1] + pad[1], padding=0)

@@ -8,7 +8,7 @@ epoch ends, so exploring never slows training down.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QScrollArea, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from nnviz.core.datasets.dataset import Dataset
 from nnviz.core.learning.network import Network
@@ -42,6 +42,37 @@ def _views() -> list[tuple[str, type]]:
     ]
 
 
+class FitScrollArea(QScrollArea):
+    """Shows its widget at the viewport's size, scrolling only below its minimum size.
+
+    QScrollArea's own resizable mode sizes a widget whose layout wraps text by its height
+    for width, which adds up the plots' generous size hints and scrolls a view that would
+    fit.
+    """
+
+    def __init__(self, widget: QWidget) -> None:
+        super().__init__()
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setWidget(widget)
+        self.setWidgetResizable(False)
+
+    def _fit(self) -> None:
+        w = self.widget()
+        if w is None:
+            return
+        least = w.minimumSizeHint().expandedTo(w.minimumSize())
+        vp = self.viewport().size()
+        w.resize(max(vp.width(), least.width()), max(vp.height(), least.height()))
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt name
+        super().resizeEvent(event)
+        self._fit()
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt name
+        super().showEvent(event)
+        self._fit()
+
+
 class ExploreTab(QWidget):
     baseline_computed = Signal(str, float)
     weight_hovered = Signal(int, int, int)
@@ -51,6 +82,7 @@ class ExploreTab(QWidget):
         self.tabs = QTabWidget()
         self.views: dict[str, QWidget] = {}
         self.matrix_canvas: NetworkCanvas | None = None
+        self._page_views: dict[QWidget, QWidget] = {}  # tab page -> the view inside it
         for title, cls in _views():
             view = cls()
             self.views[title] = view
@@ -66,7 +98,11 @@ class ExploreTab(QWidget):
                 page.setSizes([520, 260])
                 view.weight_hovered.connect(self.matrix_canvas.highlight_edge)
                 view.hover_cleared.connect(self.matrix_canvas.clear_highlight)
-            self.tabs.addTab(page, title)
+            # Each page scrolls on its own, so one dense view never makes every other
+            # page taller than the window.
+            scroll = FitScrollArea(page)
+            self._page_views[scroll] = view
+            self.tabs.addTab(scroll, title)
             if hasattr(view, "baseline_computed"):
                 view.baseline_computed.connect(self.baseline_computed)
             if hasattr(view, "weight_hovered"):
@@ -115,6 +151,15 @@ class ExploreTab(QWidget):
             if hasattr(view, "set_example"):
                 view.set_example(index)
 
+    def current_view(self) -> QWidget | None:
+        """The view on the sub-tab shown (not the scroll area around it)."""
+        return self._page_views.get(self.tabs.currentWidget())
+
+    def current_page(self) -> QWidget | None:
+        """What the sub-tab shows inside its scroll area (a view, or a view with a drawing)."""
+        page = self.tabs.currentWidget()
+        return page.widget() if isinstance(page, QScrollArea) else page
+
     def network(self) -> Network | None:
         snap = self.snapshot
         if snap is None:
@@ -123,9 +168,7 @@ class ExploreTab(QWidget):
 
     def refresh(self) -> None:
         """Give the visible view the newest network (if it has not seen it yet)."""
-        view = self.tabs.currentWidget()
-        if isinstance(view, QSplitter):
-            view = view.widget(0)
+        view = self.current_view()
         if view is None or not hasattr(view, "set_network"):
             return  # e.g. the gradient-descent valley needs no network
         last = self._given.get(id(view))

@@ -48,7 +48,7 @@ class MainWindow(QMainWindow):
         # Qt appends the application display name: "How neural networks learn — nnviz".
         self.setWindowTitle("How neural networks learn")
         self.setWindowIcon(QIcon(str(RESOURCES / "icons" / "nnviz.svg")))
-        self.resize(1440, 900)
+        self.resize(self._first_size())
         self.studio = TrainingStudio()
         self.perceptron_lab = PerceptronLab()
         self.circuit_sandbox = CircuitSandbox()
@@ -61,7 +61,7 @@ class MainWindow(QMainWindow):
             (self.studio, "Training", False),
             (self.perceptron_lab, "Perceptrons", True),
             (self.circuit_sandbox, "Circuits", True),
-            (self.explore, "Inside the network", True),
+            (self.explore, "Inside the network", False),  # its pages scroll themselves
             (self.compare, "Compare runs", False),
         ):
             page = view
@@ -579,12 +579,23 @@ class MainWindow(QMainWindow):
             return False
         return self.open_session(str(files[i]))
 
+    @staticmethod
+    def _first_size() -> QSize:
+        """1440x900, or the screen's free area if that is smaller (a 1280x720 projector)."""
+        from PySide6.QtGui import QGuiApplication
+
+        size = QSize(1440, 900)
+        screen = QGuiApplication.primaryScreen()
+        if screen is not None:
+            size = size.boundedTo(screen.availableGeometry().size())
+        return size
+
     # -- export --------------------------------------------------------------------------------
     def _export_target(self):
         """The widget the user is looking at (the inner tab of nested tab widgets)."""
         widget = self.current_view()
         if widget is self.explore:
-            widget = self.explore.tabs.currentWidget()
+            widget = self.explore.current_page()
         return widget
 
     def export_view(self, path: str, kind: str, scale: float = 2.0) -> bool:

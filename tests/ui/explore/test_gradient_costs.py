@@ -42,7 +42,7 @@ def test_gradient_view_computes_cloud_error_and_cosine(qtbot, trained):
     item = view.error_plot.listDataItems()[0]
     xs, ys = item.xData, item.yData
     np.testing.assert_allclose(item.getData()[1], np.log10(ys))
-    np.testing.assert_allclose(ys, [e.median_error for e in estimates])
+    np.testing.assert_allclose(ys, [e.rms_error for e in estimates])
     assert list(xs) == [1, 10, 100, 1000] and ys[0] > ys[1] > ys[2]
     cos = view.cosine_plot.listDataItems()[0].yData
     assert cos[-1] > cos[0]
