@@ -66,8 +66,13 @@ def file_kind(path: Path) -> str:
 def _json_format(path: Path) -> object:
     import json
 
+    from nnviz.core.files.guard import json_depth_ok
+
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        if path.stat().st_size > 50_000_000:
+            return None
+        text = path.read_text(encoding="utf-8")
+        data = json.loads(text) if json_depth_ok(text) else None
     except (OSError, ValueError, RecursionError):
         return None
     return data.get("format") if isinstance(data, dict) else None
@@ -79,12 +84,10 @@ def check_file(path: str | Path) -> tuple[str, str | None]:
     Raises UsageError (one clear line) when the file cannot be opened at all.
     """
     from nnviz.core.errors import UsageError
+    from nnviz.core.files.guard import check_regular_file
 
-    path = Path(path)
-    if not path.exists():
-        raise UsageError(f"{path}: no such file")
-    if path.is_dir():
-        raise UsageError(f"{path} is a folder; give a file: {KINDS}")
+    # Before anything opens it: a FIFO would block forever, a device never end.
+    path = check_regular_file(path, UsageError, f"give a file: {KINDS}")
     kind = file_kind(path)
     if kind == "session":
         from nnviz.core.files.session import SessionError, describe_session, load_session
@@ -103,16 +106,17 @@ def check_file(path: str | Path) -> tuple[str, str | None]:
             raise UsageError(str(exc)) from None
         return describe(rec), rec.damaged
     if kind == "network":
-        from nnviz.core.files.network import NetworkFileError, load_network
+        from nnviz.core.files.network import NetworkFileError, read_network
 
         try:
-            net, meta = load_network(path)
+            net, meta, notes = read_network(path)
         except NetworkFileError as exc:
             raise UsageError(str(exc)) from None
         trained = f", trained on {meta['dataset']}" if meta.get("dataset") else ""
         if meta.get("epoch") is not None:
             trained += f" for {meta['epoch'] + 1} epochs"
-        return f"network: {list(net.sizes)}, {net.dtype.name}{trained}", None
+        summary = f"network: {list(net.sizes)}, {net.dtype.name}{trained}"
+        return summary, ("; ".join(notes) if notes else None)
     if kind == "circuit":
         from nnviz.core.circuits.model import Circuit, CircuitError
 

@@ -41,8 +41,9 @@ from pathlib import Path
 from typing import Any
 
 from nnviz.core.files.atomic import atomic_write
+from nnviz.core.files.guard import JSON_HOOKS, check_regular_file, json_depth_ok
 from nnviz.core.files.network import NetworkFileError, load_network, save_network
-from nnviz.core.learning.network import Network
+from nnviz.core.learning.network import Network, check_size_limits
 
 FORMAT = "nnviz-session"
 VERSION = 1
@@ -184,24 +185,34 @@ def save_session(path: str | os.PathLike, session: Session) -> Path:
 
 def load_session(path: str | os.PathLike) -> Session:
     """Read a session file; raise SessionError saying what is wrong and what to do."""
-    path = Path(path)
+    path = check_regular_file(path, SessionError, _HINT)
     name = path.name
+    if path.stat().st_size > MAX_SESSION_BYTES:
+        raise SessionError(
+            f"{name} is larger than any session nnviz writes ({MAX_SESSION_BYTES // 10**6} MB); "
+            f"{_HINT}"
+        )
     try:
         text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise SessionError(f"{path}: no such file; {_HINT}") from None
     except UnicodeDecodeError:
         raise SessionError(f"{name} is not a session file (it is not text); {_HINT}") from None
     except OSError as exc:
         raise SessionError(f"{path} could not be read ({exc.strerror or exc})") from None
+    if not json_depth_ok(text):
+        raise SessionError(f"{name} is damaged: it nests deeper than any nnviz session; {_HINT}")
     try:
-        data = json.loads(text)
+        data = json.loads(text, **JSON_HOOKS)
     except json.JSONDecodeError as exc:
         raise SessionError(
             f"{name} is damaged or not a session file (unreadable JSON at line {exc.lineno}, "
             f"column {exc.colno}); {_HINT}, or restore it from a backup"
         ) from None
+    except (ValueError, RecursionError) as exc:
+        raise SessionError(f"{name} is damaged: {exc}; re-save the session") from None
     return session_from_dict(data, path.parent, name)
+
+
+MAX_SESSION_BYTES = 100_000_000
 
 
 def session_from_dict(
@@ -227,7 +238,7 @@ def session_from_dict(
         eta=r.number(training, "training.eta", positive=True),
         batch_size=r.whole(training, "training.batch_size", minimum=1),
         epochs=r.whole(training, "training.epochs", minimum=1),
-        seed=r.whole(training, "training.seed", minimum=None, optional=True),
+        seed=r.whole(training, "training.seed", minimum=0, optional=True),
         dtype=r.get(training, "training.dtype", str),
         example_index=r.whole(data, "example_index", minimum=0, default=0),
         title=r.get(data, "title", str, default=""),
@@ -314,6 +325,10 @@ class _Reader:
                 f'"training.sizes" must be a list of at least two positive whole numbers, '
                 f"got {value!r}"[:200]
             )
+        try:
+            check_size_limits(value)
+        except ValueError as exc:
+            self.fail(f'"training.sizes": {exc}')
         return list(value)
 
 

@@ -27,6 +27,10 @@ from nnviz.core.learning.neuron import sigmoid
 
 DTYPES = {"float32": np.float32, "float64": np.float64}
 CONSTANT_Z = 40.0  # sigma(40) == 1.0 exactly in float32 and float64 (tanh(20) rounds to 1)
+# Far above the book's networks ([784, 100, 10] has 79,510 parameters), and small enough that
+# a typo like 2,1000000000000,1 is refused instead of exhausting memory (80 MB at float64).
+MAX_PARAMETERS = 10_000_000
+MAX_LAYERS = 64
 
 
 def parse_sizes(text: str | Sequence[int]) -> list[int]:
@@ -49,7 +53,22 @@ def parse_sizes(text: str | Sequence[int]) -> list[int]:
         )
     if any(s < 1 for s in sizes):
         raise ValueError(f"every layer needs at least one neuron, got sizes {sizes}")
+    check_size_limits(sizes)
     return sizes
+
+
+def check_size_limits(sizes: Sequence[int]) -> None:
+    """ValueError unless a network of these sizes fits nnviz's limits (layers, parameters)."""
+    if len(sizes) > MAX_LAYERS:
+        raise ValueError(
+            f"a network of {len(sizes)} layers is more than nnviz draws ({MAX_LAYERS})"
+        )
+    count = sum(int(a) * int(b) + int(b) for a, b in zip(sizes[:-1], sizes[1:]))
+    if count > MAX_PARAMETERS:
+        raise ValueError(
+            f"sizes {list(sizes)[:8]} make {count:,} weights and biases, more than nnviz's limit "
+            f"of {MAX_PARAMETERS:,}; use smaller layers"
+        )
 
 
 class Network:
@@ -104,7 +123,15 @@ class Network:
         """Build a network from given weights and biases (shapes checked)."""
         if len(weights) != len(biases) or not weights:
             raise ValueError("need one weight matrix and one bias vector per layer")
+        if any(np.ndim(w) != 2 for w in weights):
+            raise ValueError("every weight matrix must be 2-d")
         sizes = [int(np.shape(weights[0])[1])] + [int(np.shape(w)[0]) for w in weights]
+        if min(sizes) < 1:
+            raise ValueError(f"every layer needs at least one neuron, got sizes {sizes}")
+        check_size_limits(sizes)
+        for a in (*weights, *biases):
+            if np.iscomplexobj(a) or not np.issubdtype(np.asarray(a).dtype, np.number):
+                raise ValueError("weights and biases must be real numbers")
         for l, (w, b) in enumerate(zip(weights, biases)):
             if np.shape(w) != (sizes[l + 1], sizes[l]):
                 raise ValueError(

@@ -549,8 +549,14 @@ class MainWindow(QMainWindow):
         if session.layout:
             self.restoreState(QByteArray(base64.b64decode(session.layout)))
         opts = session.settings or {}
-        self.presenter_scale = float(opts.get("presenter_scale", self.presenter_scale))
-        self.presenter_theme = str(opts.get("presenter_theme", self.presenter_theme))
+        # A session's display options are free-form: keep only values this app offers.
+        scale = opts.get("presenter_scale")
+        if isinstance(scale, int | float) and not isinstance(scale, bool):
+            if float(scale) in PRESENTER_SCALES:
+                self.presenter_scale = float(scale)
+        theme = opts.get("presenter_theme")
+        if isinstance(theme, str) and theme in THEMES:
+            self.presenter_theme = theme
         for i in range(self.tabs.count()):
             if self.tabs.tabText(i) == session.tab:
                 self.tabs.setCurrentIndex(i)

@@ -28,10 +28,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnviz.core.datasets.catalog import load_dataset
+from nnviz.core.datasets.catalog import DATASET_NAMES, load_dataset
 from nnviz.core.datasets.dataset import Dataset
 from nnviz.core.datasets.mnist import find_mnist
-from nnviz.core.learning.network import Network
+from nnviz.core.learning.network import Network, parse_sizes
 from nnviz.core.learning.neuron import sigmoid
 from nnviz.core.learning.presets import Preset, load_presets
 from nnviz.core.learning.snapshot import DIVERGED, DONE, EPOCH, Progress, Snapshot
@@ -847,11 +847,14 @@ class TrainingStudio(QWidget):
                 str(d["dtype"]),
             )
             TrainConfig(epochs=s.epochs, batch_size=s.batch_size, eta=s.eta).validate()
-            if s.dtype not in ("float32", "float64") or min(s.sizes) < 1:
+            parse_sizes(s.sizes)  # also refuses sizes beyond nnviz's limits
+            if s.dtype not in ("float32", "float64") or s.seed < 0:
+                return None
+            if s.dataset not in DATASET_NAMES:
                 return None
             return s
-        except (ValueError, KeyError, TypeError):
-            return None
+        except (ValueError, KeyError, TypeError, OverflowError, RecursionError):
+            return None  # a damaged or hand-edited entry is dropped, never fatal
 
     def set_secondary_visible(self, visible: bool) -> None:
         """Presenter mode hides what a lecturer does not need on screen (the settings panel,
