@@ -37,16 +37,20 @@ import os
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
-from pathlib import Path
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
 import numpy as np
 
 from nnviz.core.files.atomic import atomic_write
+from nnviz.core.files.guard import JSON_HOOKS, check_regular_file, json_depth_ok
 
 FORMAT = "nnviz-circuit"
 VERSION = 1
+MAX_BLOCK_DEPTH = 32  # blocks inside blocks; the 4-bit adder uses 3
+MAX_COORD = 1e6  # canvas coordinates, in scene units (a grid step is 20)
+MAX_FILE_BYTES = 50_000_000
+MAX_EXPANDED_GATES = 1_000_000  # NAND gates with every block instance expanded
 KINDS = ("input", "output", "nand", "block")
 
 # The largest truth table we build: 2**16 rows is still instant with vectorised evaluation.
@@ -140,6 +144,7 @@ class Circuit:
         self._listeners: list[Listener] = []
         # Wire id feeding each (dst, dst_port); keeps "one wire per input port" O(1).
         self._into: dict[tuple[int, int], int] = {}
+        self._defer_loop_check = False  # set while from_dict adds a file's wires
 
     # -- read access ----------------------------------------------------------------------
     @property
@@ -262,15 +267,23 @@ class Circuit:
             if w.src == node_id and (port is None or w.src_port == port)
         )
 
-    def nand_count(self) -> int:
-        """Number of NAND gates, counting those inside blocks (recursively)."""
-        total = 0
-        for n in self._nodes.values():
-            if n.kind == "nand":
-                total += 1
-            elif n.kind == "block":
-                total += self._blocks[n.block].nand_count()
-        return total
+    def nand_count(self, _memo: dict | None = None) -> int:
+        """Number of NAND gates, counting those inside blocks (recursively).
+
+        Each definition is counted once and reused, so a block used twice at every level of
+        nesting costs linear time, not exponential.
+        """
+        memo = {} if _memo is None else _memo
+        key = id(self)
+        if key not in memo:
+            total = 0
+            for n in self._nodes.values():
+                if n.kind == "nand":
+                    total += 1
+                elif n.kind == "block":
+                    total += self._blocks[n.block].nand_count(memo)
+            memo[key] = total
+        return memo[key]
 
     def unconnected_inputs(self) -> list[tuple[int, int]]:
         """Every ``(node_id, input_port)`` with no wire, sorted; evaluation reads them as 0."""
@@ -421,12 +434,41 @@ class Circuit:
                 f"input port {dst_port} of {self.describe(dst)} already has wire {taken}; "
                 "remove that wire first"
             )
+        if self._defer_loop_check:
+            return  # loading a file: one topological pass at the end checks the whole circuit
         path = self._path(dst, src)
         if path is not None:
             loop = " -> ".join(self.describe(i) for i in [src, *path])
             raise CircuitError(
                 f"this wire would make a loop: {loop}; a circuit must be feedforward"
             )
+
+    def _find_loop(self) -> list[int] | None:
+        """The nodes of one loop the wires close, in wire order, or None (Kahn, O(N + W))."""
+        succ: dict[int, list[int]] = {nid: [] for nid in self._nodes}
+        indegree = dict.fromkeys(self._nodes, 0)
+        for w in self._wires.values():
+            succ[w.src].append(w.dst)
+            indegree[w.dst] += 1
+        ready = [nid for nid, d in indegree.items() if d == 0]
+        seen = 0
+        while ready:
+            nid = ready.pop()
+            seen += 1
+            for nxt in succ[nid]:
+                indegree[nxt] -= 1
+                if indegree[nxt] == 0:
+                    ready.append(nxt)
+        if seen == len(self._nodes):
+            return None
+        # Name one loop: walk backwards among the nodes left until one repeats.
+        left = {nid for nid, d in indegree.items() if d > 0}
+        pred = {w.dst: w.src for w in self._wires.values() if w.dst in left and w.src in left}
+        cur, order = next(iter(left)), []
+        while cur not in order:
+            order.append(cur)
+            cur = pred[cur]
+        return order[order.index(cur) :][::-1]
 
     def _path(self, start: int, goal: int) -> list[int] | None:
         """Nodes on a wire path start -> ... -> goal (inclusive), or None if there is none."""
@@ -494,9 +536,13 @@ class Circuit:
                 f"block '{name}' is used by nodes {self._block_users(name)}; "
                 "remove them or pick another name"
             )
-        copy = definition.copy()
-        copy.name = name
-        self._blocks[name] = copy
+        self._own_block(name, definition.copy())
+
+    def _own_block(self, name: str, definition: Circuit) -> None:
+        # Takes ``definition`` itself, not a copy: from_dict builds each nested definition
+        # once, where copying at every level made loading exponential in the nesting depth.
+        definition.name = name
+        self._blocks[name] = definition
         self._emit("block_defined", name)
 
     def undefine_block(self, name: str) -> Circuit:
@@ -675,8 +721,18 @@ class Circuit:
         }
 
     @classmethod
-    def from_dict(cls, data: object, where: str = "circuit") -> Circuit:
-        """Rebuild a circuit from :meth:`to_dict` output; CircuitError says what and where."""
+    def from_dict(cls, data: object, where: str = "circuit", depth: int = 0) -> Circuit:
+        """Rebuild a circuit from :meth:`to_dict` output; CircuitError says what and where.
+
+        Linear in the size of the data: each nested block definition is built once, and the
+        feedforward check runs once over the whole circuit instead of once per wire.
+        """
+        if depth > MAX_BLOCK_DEPTH:
+            top = where.split(".blocks[")[0]
+            raise CircuitError(
+                f"{top}: blocks are nested more than {MAX_BLOCK_DEPTH} deep, more than nnviz "
+                "opens; flatten some of them"
+            )
         if not isinstance(data, dict):
             raise CircuitError(f"{where}: expected a JSON object, got {type(data).__name__}")
         if data.get("format") != FORMAT:
@@ -704,8 +760,10 @@ class Circuit:
         try:
             for bname, bdata in blocks.items():
                 validate_block_name(bname)
-                inner = cls.from_dict(bdata, where=f"{where}.blocks[{bname!r}]")
-                c.define_block(bname, inner)
+                inner = cls.from_dict(bdata, where=f"{where}.blocks[{bname!r}]", depth=depth + 1)
+                if not inner.output_ids():
+                    raise CircuitError(f"block '{bname}' has no outputs")
+                c._own_block(bname, inner)
             for k, nd in enumerate(data["nodes"]):
                 loc = f"{where}.nodes[{k}]"
                 if not isinstance(nd, dict):
@@ -714,8 +772,13 @@ class Circuit:
                     if key not in nd:
                         raise CircuitError(f'{loc}: missing "{key}"')
                 for key in ("x", "y"):
-                    if not isinstance(nd[key], int | float) or isinstance(nd[key], bool):
-                        raise CircuitError(f'{loc}: "{key}" must be a number, got {nd[key]!r}')
+                    v = nd[key]
+                    if not isinstance(v, int | float) or isinstance(v, bool):
+                        raise CircuitError(f'{loc}: "{key}" must be a number, got {v!r}'[:200])
+                    if not -MAX_COORD <= v <= MAX_COORD:
+                        raise CircuitError(
+                            f'{loc}: "{key}" is {v:.3g}, off the canvas (|{key}| <= {MAX_COORD:g})'
+                        )
                 try:
                     c.add_node(
                         nd["kind"],
@@ -726,6 +789,7 @@ class Circuit:
                     )
                 except CircuitError as exc:
                     raise CircuitError(f"{loc}: {exc}") from None
+            c._defer_loop_check = True
             for k, wd in enumerate(data["wires"]):
                 loc = f"{where}.wires[{k}]"
                 if not isinstance(wd, dict):
@@ -740,10 +804,30 @@ class Circuit:
                     c.add_wire(*wd["from"], *wd["to"], wire_id=wd["id"])
                 except CircuitError as exc:
                     raise CircuitError(f"{loc}: {exc}") from None
+            c._defer_loop_check = False
+            loop = c._find_loop()
+            if loop is not None:
+                # Name the wire of the loop that comes last in the file: adding the wires in
+                # file order, it is the one that closes this loop.
+                hops = set(zip(loop, [*loop[1:], loop[0]]))
+                ids = [wd["id"] for wd in data["wires"]]
+                k = max(
+                    i for i, wid in enumerate(ids) if (c._wires[wid].src, c._wires[wid].dst) in hops
+                )
+                w = c._wires[ids[k]]
+                start = loop.index(w.dst)
+                path = [*loop[start:], *loop[:start]]  # dst ... src
+                names = " -> ".join(c.describe(i) for i in [w.src, *path])
+                raise CircuitError(
+                    f"{where}.wires[{k}]: this wire would make a loop: {names}; "
+                    "a circuit must be feedforward"
+                )
         except CircuitError as exc:
-            if str(exc).startswith(where):
-                raise
+            if str(exc).startswith(where.split(".blocks[")[0]):
+                raise  # already says where (nested definitions name their own place)
             raise CircuitError(f"{where}: {exc}") from None
+        finally:
+            c._defer_loop_check = False
         for key, current in (("next_node_id", c._next_node_id), ("next_wire_id", c._next_wire_id)):
             value = data.get(key, current)
             if not isinstance(value, int) or isinstance(value, bool) or value < current:
@@ -751,6 +835,11 @@ class Circuit:
                     f'{where}: "{key}" must be a whole number above every id in use '
                     f"(at least {current}), got {value!r}"
                 )
+        if depth == 0 and c.nand_count() > MAX_EXPANDED_GATES:
+            raise CircuitError(
+                f"{where}: its blocks expand to {c.nand_count():,} NAND gates, more than nnviz "
+                f"simulates ({MAX_EXPANDED_GATES:,})"
+            )
         c._next_node_id = data.get("next_node_id", c._next_node_id)
         c._next_wire_id = data.get("next_wire_id", c._next_wire_id)
         return c
@@ -767,23 +856,31 @@ class Circuit:
     @classmethod
     def load(cls, path: str | os.PathLike) -> Circuit:
         """Read a circuit file; any problem becomes a CircuitError naming the file."""
-        path = Path(path)
+        hint = "choose a circuit .json file saved by nnviz"
+        path = check_regular_file(path, CircuitError, hint)
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise CircuitError(
+                f"{path}: {path.stat().st_size / 1e6:.0f} MB is larger than nnviz opens "
+                f"({MAX_FILE_BYTES // 10**6} MB)"
+            )
         try:
             text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise CircuitError(f"{path}: no such file") from None
-        except IsADirectoryError:
-            raise CircuitError(f"{path}: is a folder, not a circuit file") from None
         except (OSError, UnicodeDecodeError) as exc:
             raise CircuitError(f"{path}: cannot read it ({exc})") from None
+        if not json_depth_ok(text, 4 * MAX_BLOCK_DEPTH + 16):
+            raise CircuitError(
+                f"{path}: blocks are nested more than {MAX_BLOCK_DEPTH} deep, more than nnviz opens"
+            )
         try:
-            data = json.loads(text)
+            data = json.loads(text, **JSON_HOOKS)
         except json.JSONDecodeError as exc:
             raise CircuitError(
                 f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
             ) from None
         except RecursionError:
             raise CircuitError(f"{path}: the JSON is nested too deeply to be a circuit") from None
+        except ValueError as exc:  # NaN, Infinity, or a number of hundreds of digits
+            raise CircuitError(f"{path}: {exc}") from None
         try:
             return cls.from_dict(data, where=str(path))
         except RecursionError:
