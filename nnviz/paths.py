@@ -58,7 +58,12 @@ def resolve_file(text: str | os.PathLike) -> Path:
     that name is in the current folder.
     """
     path = Path(text).expanduser()
-    if path.exists() or path.parent != Path("."):
+    if path.parent != Path("."):
+        return path
+    try:
+        if path.exists():
+            return path
+    except (OSError, ValueError):  # a name too long or with a NUL byte: the loader says so
         return path
     name = path.stem if path.suffix in (".json", ".nnviz") else path.name
     return shipped_examples().get(name, path)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import pkgutil
 import sys
 
@@ -86,3 +87,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("interrupted\n")
         return 130
+    except (OSError, ValueError, MemoryError, OverflowError, RecursionError) as exc:
+        # Last resort: every known bad input has its own message above; this keeps an
+        # unforeseen one to a line too (NNVIZ_DEBUG=1 shows the traceback).
+        if os.environ.get("NNVIZ_DEBUG"):
+            raise
+        text = " ".join(str(exc).split())[:300] or type(exc).__name__
+        sys.stderr.write(f"nnviz {args.command}: error: {text}\n")
+        return 1

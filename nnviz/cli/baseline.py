@@ -6,6 +6,7 @@ Prints ``N / TOTAL``: test images classified right out of the test set.
 from __future__ import annotations
 
 import dataclasses
+import math
 import sys
 
 
@@ -83,7 +84,7 @@ def _gamma(text: str):
         value = float(text)
     except ValueError:
         value = -1.0
-    if not value > 0:
+    if not (value > 0 and math.isfinite(value)):
         raise UsageError(f"--gamma must be 'scale', 'auto' or a positive number, got {text!r}")
     return value
 
@@ -92,8 +93,13 @@ def run(args) -> int:
     from nnviz.core import baselines
     from nnviz.core.errors import DataError, UsageError
 
-    if args.train_limit is not None and args.train_limit < 1:
-        raise UsageError(f"--train-limit must be at least 1, got {args.train_limit}")
+    if args.train_limit is not None and args.train_limit < 10:
+        raise UsageError(
+            f"--train-limit must be at least 10 (the SVM needs examples of several digits), "
+            f"got {args.train_limit}"
+        )
+    if args.seed < 0:
+        raise UsageError(f"--seed must be 0 or more, got {args.seed}")
     gamma = _gamma(args.gamma)
     dataset = _load(args)
     total = len(dataset.test)

@@ -153,11 +153,17 @@ def _table(args) -> int:
         to_perceptron_network,
     )
     from nnviz.core.errors import UsageError
+    from nnviz.core.learning.neuron import MAX_SCALE
 
     if args.values and args.sigmoid is None:
         raise UsageError("--values only makes sense with --sigmoid C")
     if args.sigmoid is not None and not (np.isfinite(args.sigmoid) and args.sigmoid > 0):
         raise UsageError(f"--sigmoid needs a positive number C, got {args.sigmoid}")
+    if args.sigmoid is not None and args.sigmoid > MAX_SCALE:
+        raise UsageError(
+            f"--sigmoid C can be at most {MAX_SCALE:g} (beyond that the sigmoid network is a "
+            f"step function to the last digit), got {args.sigmoid:g}"
+        )
     circuit = _load(args.file)
     exact = circuit.truth_table()
     warning = None
@@ -181,7 +187,7 @@ def _table(args) -> int:
         if wrong:
             worst = float(np.max(np.abs(values - expected)))
             enough = scale_that_rounds(sig_net, exact, start=args.sigmoid)
-            hint = f"C={enough:g} is enough" if enough is not None else "try a larger C"
+            hint = f"C={enough:g} is enough" if enough is not None else "even larger"
             warning = (
                 f"warning: with C={args.sigmoid:g} the sigmoid outputs round to the wrong bit "
                 f"in {wrong} of {len(exact.rows)} rows (worst output is {worst:.3f} away from "

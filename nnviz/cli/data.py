@@ -47,6 +47,21 @@ def register(subparsers) -> None:
     verify.set_defaults(func=run_verify)
 
 
+def mirror_problem(url: str) -> str | None:
+    """Why ``url`` cannot be a download mirror, or None if it can."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:
+        return f"not a web address ({exc})"
+    if parts.scheme not in ("http", "https", "file"):
+        return "give a base address starting with https:// (or http://, file://)"
+    if parts.scheme != "file" and not parts.netloc:
+        return "the address names no server"
+    return None
+
+
 def _folder(args, must_exist: bool) -> Path:
     from nnviz.core.datasets.mnist import mnist_dir
     from nnviz.core.errors import UsageError
@@ -111,6 +126,10 @@ def run_download(args) -> int:
     from nnviz.core.errors import DataError, UsageError
 
     folder = _folder(args, must_exist=False)
+    for url in args.mirror or ():
+        problem = mirror_problem(url)
+        if problem:
+            raise UsageError(f"--mirror {url!r}: {problem}")
     bar = _ProgressBar()
 
     def report(message: str) -> None:

@@ -79,6 +79,7 @@ def parse_weights(text: str) -> tuple[float, ...]:
 def run(args: argparse.Namespace) -> int:
     """Print the truth table (or sigmoid outputs) for the given perceptron."""
     from nnviz.core.errors import UsageError
+    from nnviz.core.learning.neuron import MAX_SCALE
     from nnviz.core.perceptron import Perceptron, input_rows, sigmoid_output
 
     weights = parse_weights(args.weights)
@@ -89,8 +90,11 @@ def run(args: argparse.Namespace) -> int:
     c = None
     if args.sigmoid is not None:
         c = _number(args.sigmoid, "--sigmoid")
-        if c <= 0:
-            raise UsageError(f"--sigmoid C must be greater than 0, got {args.sigmoid}")
+        if not 0 < c <= MAX_SCALE:
+            raise UsageError(
+                f"--sigmoid C must be greater than 0 and at most {MAX_SCALE:g} (beyond that "
+                f"sigma(C z) is a step function to the last digit), got {args.sigmoid}"
+            )
 
     header = [f"x{j + 1}" for j in range(p.n_inputs)] + ["out"]
     widths = [len(h) for h in header]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import secrets
+import signal
 import sys
 import time
 
@@ -80,13 +81,26 @@ def run(args: argparse.Namespace) -> int:
         config.validate()
     except ValueError as exc:
         raise UsageError(str(exc)) from None
+    for option, value in (
+        ("--sizes", args.sizes),
+        ("--save", args.save),
+        ("--record", args.record),
+        ("--data-dir", args.data_dir),
+    ):
+        if value is not None and not str(value).strip():
+            raise UsageError(f"{option} is empty; give a value or leave the option out")
     if args.data_dir is not None:
         from pathlib import Path
 
+        if Path(args.data_dir).is_file():
+            raise UsageError(
+                f"--data-dir {args.data_dir} is a file; give the folder that holds "
+                "the four MNIST files"
+            )
         if not Path(args.data_dir).is_dir():
             raise UsageError(f"data directory {args.data_dir} does not exist")
     try:
-        given_sizes = parse_sizes(args.sizes) if args.sizes else None
+        given_sizes = parse_sizes(args.sizes) if args.sizes is not None else None
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     if args.dataset is None:
@@ -117,11 +131,15 @@ def run(args: argparse.Namespace) -> int:
         f"seed {config.seed}, {args.dtype}",
         file=sys.stderr,
     )
+    if args.save:  # before the first epoch, so a bad target never costs the trained network
+        _check_writable(args.save, "--save")
     recorder = _start_recording(args, dataset.name, net, config, n_train) if args.record else None
     control = TrainControl(config.eta)
     if recorder is not None:  # records then land on the evenly spaced snapshot points
         control.chunk = recorder.chunk_for(-(-n_train // config.batch_size))
     last_epoch, start = None, time.perf_counter()
+    interrupted = False
+    previous = _sigterm_as_interrupt()
     try:
         for rec in train(net, dataset, config, control):
             if recorder is not None:
@@ -142,7 +160,10 @@ def run(args: argparse.Namespace) -> int:
             elif rec.kind == DIVERGED:
                 print(rec.message, file=sys.stderr)
                 return 1
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM: keep the network trained so far
+        interrupted = True
     finally:
+        signal.signal(signal.SIGTERM, previous)
         if recorder is not None:  # also on Ctrl-C: keep what was recorded so far
             print(f"# recording saved to {recorder.close()}", file=sys.stderr)
     if args.save:
@@ -157,8 +178,48 @@ def run(args: argparse.Namespace) -> int:
             "test_correct": None if last_epoch is None else last_epoch.test_correct,
         }
         path = save_network(args.save, net, meta)
-        print(f"# saved to {path}", file=sys.stderr)
+        done = "" if not interrupted else " (interrupted: the network as trained so far)"
+        print(f"# saved to {path}{done}", file=sys.stderr)
+    if interrupted:
+        print("interrupted", file=sys.stderr)
+        return 130
     return 0
+
+
+def _sigterm_as_interrupt():
+    """SIGTERM behaves like Ctrl-C (the run stops, what it made is kept); returns the old
+    handler. Only the main thread may set handlers; elsewhere nothing changes."""
+
+    def interrupt(_signum, _frame):
+        raise KeyboardInterrupt
+
+    try:
+        return signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:  # not the main thread (tests driving main() from a worker)
+        return signal.getsignal(signal.SIGTERM)
+
+
+def _check_writable(target: str, option: str) -> None:
+    """UsageError now, not after training, if ``target`` cannot be written."""
+    import tempfile
+    from pathlib import Path
+
+    from nnviz.core.errors import UsageError
+
+    path = Path(target).expanduser()
+    if path.is_dir():
+        raise UsageError(f"{option} {target} is a folder; give a file name like net.npz")
+    folder = path.parent
+    if not folder.is_dir():
+        raise UsageError(f"{option} {target}: the folder {folder} does not exist")
+    try:
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".nnviz-check-", suffix=".part"):
+            pass
+    except OSError as exc:
+        raise UsageError(
+            f"{option} {target}: cannot write in {folder} ({exc.strerror or exc}); "
+            "choose a folder you can write to"
+        ) from None
 
 
 def _start_recording(args, dataset_name, net, config, n_train):

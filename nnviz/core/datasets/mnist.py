@@ -279,6 +279,20 @@ class _ArrayUnpickler(pickle.Unpickler):
         return super().find_class(module, name)
 
 
+def pixel_scale(values: np.ndarray) -> float:
+    """256 if the pixels are bytes divided by 256 (the book's mnist.pkl.gz), else 255.
+
+    Every byte / 256 is a float32 exactly, so times 256 they are whole numbers; bytes / 255
+    are not (1/255 * 256 = 1.0039...). Rounding x * 255 instead turns byte/256 values from 129
+    up into one byte too few.
+    """
+    v = np.asarray(values, dtype=np.float32)
+    times = v * np.float32(256.0)
+    if float(np.max(np.abs(times - np.rint(times)))) < 1e-3 and float(v.max()) < 1.0:
+        return 256.0
+    return 255.0
+
+
 def read_mnist_pickle(path: Path, sizes: tuple[int, int, int] = (50000, 10000, 10000)) -> Dataset:
     """Read the book's ``mnist.pkl.gz`` (float pixels in [0, 1]) into compact uint8 form.
 
@@ -301,6 +315,7 @@ def read_mnist_pickle(path: Path, sizes: tuple[int, int, int] = (50000, 10000, 1
     if not (isinstance(parts, tuple | list) and len(parts) == 3):
         raise DataError(f"{path} should hold three (images, labels) pairs: it is not MNIST")
     xs, labs = [], []
+    scale = None  # 256 for the book's file (byte / 256, at most 0.99609375), else 255
     for part, name, n in zip(parts, names, sizes, strict=True):
         try:
             fx, fl = part
@@ -318,7 +333,10 @@ def read_mnist_pickle(path: Path, sizes: tuple[int, int, int] = (50000, 10000, 1
             raise DataError(f"{path}: the {name} labels are not all digits 0-9")
         x = np.empty((n, 784), dtype=np.uint8)
         for s in range(0, n, 5000):  # in chunks: never a float64 copy of the whole set
-            block = fx[s : s + 5000].astype(np.float32) * np.float32(255.0)
+            raw = fx[s : s + 5000].astype(np.float32)
+            if scale is None and np.any(raw > 0):
+                scale = pixel_scale(raw)
+            block = raw * np.float32(scale or 255.0)
             if not (np.all(np.isfinite(block)) and block.min() > -0.5 and block.max() < 255.5):
                 raise DataError(f"{path}: the {name} pixels are not all in [0, 1]")
             x[s : s + 5000] = np.rint(block)

@@ -99,7 +99,8 @@ def _finite_float(text: str) -> float:
     return value
 
 
-def _bounded_int(text: str) -> int:
+def bounded_int(text: str) -> int:
+    """json parse_int hook: refuses integers beyond int64 (slow to convert, never ours)."""
     if len(text.lstrip("-")) > 18:  # beyond int64: no meaningful nnviz value is this large
         raise ValueError(f"the number {text[:20]}... is too large")
     return int(text)
@@ -109,6 +110,6 @@ def _bounded_int(text: str) -> int:
 # and integers beyond int64 (a 5000-digit number would otherwise take seconds to convert).
 JSON_HOOKS = {
     "parse_constant": _refuse_constant,
-    "parse_int": _bounded_int,
+    "parse_int": bounded_int,
     "parse_float": _finite_float,
 }

@@ -49,6 +49,8 @@ from typing import Any, BinaryIO
 import numpy as np
 
 from nnviz.core.files.atomic import new_file_mode
+from nnviz.core.files.guard import bounded_int, check_regular_file, json_depth_ok
+from nnviz.core.learning.network import check_size_limits
 from nnviz.core.learning.snapshot import CHUNK, DIVERGED, DONE, EPOCH, Progress, Snapshot
 
 MAGIC = b"NNVIZREC"
@@ -455,8 +457,8 @@ def _read_header(data: memoryview, name: str) -> tuple[dict[str, Any], int]:
     if zlib.crc32(blob) != crc:
         raise RecordingError(f"{name} has a damaged header (checksum mismatch); {_HINT}")
     try:
-        header = json.loads(blob)
-    except (ValueError, UnicodeDecodeError):
+        header = json.loads(blob, parse_int=bounded_int) if json_depth_ok(blob.decode()) else None
+    except (ValueError, UnicodeDecodeError, RecursionError):
         raise RecordingError(f"{name} has an unreadable header; {_HINT}") from None
     problem = _header_problem(header)
     if problem:
@@ -473,7 +475,11 @@ def _header_problem(header: object) -> str | None:
         or len(sizes) < 2
         or not all(isinstance(s, int) and not isinstance(s, bool) and s >= 1 for s in sizes)
     ):
-        return f"layer sizes {sizes!r} are not a list of at least two positive whole numbers"
+        return f"layer sizes {sizes!r} are not a list of at least two positive whole numbers"[:200]
+    try:
+        check_size_limits(sizes)
+    except ValueError as exc:
+        return str(exc)
     if header.get("param_dtype", "float16") not in PARAM_DTYPES:
         return f"unknown parameter type {header.get('param_dtype')!r}"
     return None
@@ -495,7 +501,7 @@ def read_recording(path: str | os.PathLike, run_id: int = 0) -> Recording:
     Raises RecordingError when the file is missing, is not a recording (wrong magic), comes
     from an unknown format version, or its header is cut off or corrupt.
     """
-    path = Path(path)
+    path = check_regular_file(path, RecordingError, _HINT)
     name = path.name
     try:
         with open(path, "rb") as fh:
@@ -548,7 +554,15 @@ def read_recording(path: str | os.PathLike, run_id: int = 0) -> Recording:
                     frame_records.append(len(records))
                 elif len(params):
                     raise ValueError("unexpected bytes after the record")
-            except (ValueError, TypeError, KeyError, UnicodeDecodeError, struct.error):
+            except (
+                ValueError,
+                TypeError,
+                KeyError,
+                UnicodeDecodeError,
+                struct.error,
+                OverflowError,
+                RecursionError,
+            ):
                 problem = "corrupt"
         if problem is not None:
             damaged = _damage_message(name, len(records), problem, records, len(frames))
@@ -564,7 +578,10 @@ def _split_payload(payload: memoryview) -> tuple[dict[str, Any], memoryview]:
     (js_len,) = _U32.unpack_from(payload, 0)
     if _U32.size + js_len > len(payload):
         raise ValueError("record length is wrong")
-    meta = json.loads(bytes(payload[_U32.size : _U32.size + js_len]))
+    text = bytes(payload[_U32.size : _U32.size + js_len]).decode()
+    if not json_depth_ok(text, 8):
+        raise ValueError("record nests too deeply")
+    meta = json.loads(text, parse_int=bounded_int)  # NaN costs are ours: allowed
     if not isinstance(meta, dict):
         raise ValueError("record is not an object")
     return meta, payload[_U32.size + js_len :]

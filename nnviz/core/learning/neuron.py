@@ -7,7 +7,9 @@ outputs ``sigma(w . x + b)`` with ``sigma(z) = 1 / (1 + exp(-z))``.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
+from fractions import Fraction
 
 import numpy as np
 
@@ -41,27 +43,63 @@ def sigmoid_prime(z):
     return s * (1 - s)
 
 
+def exact_sum(terms: Sequence[float]) -> Fraction:
+    """The exact sum of finite floats (no rounding, no intermediate overflow)."""
+    return sum((Fraction(float(t)) for t in terms), Fraction(0))
+
+
 def weighted_sum(weights: Sequence[float], inputs: Sequence[float]) -> float:
-    """``w . x`` for one neuron."""
+    """``w . x`` for one neuron, correctly rounded (huge weights that cancel give the truth).
+
+    The sum is exact before the one rounding, so 1e308 + 1e308 - 1e308 - 1e308 is 0, not
+    inf or nan; a sum beyond the float range comes out as +-inf.
+    """
+    terms = [float(w) * float(x) for w, x in zip(weights, inputs)]
+    if all(math.isfinite(t) for t in terms):
+        try:
+            return math.fsum(terms)
+        except OverflowError:  # partials overflowed: fall back to exact arithmetic
+            return _as_float(exact_sum(terms))
     return float(np.dot(np.asarray(weights, dtype=float), np.asarray(inputs, dtype=float)))
+
+
+def _as_float(value: Fraction) -> float:
+    try:
+        return float(value)
+    except OverflowError:
+        return math.inf if value > 0 else -math.inf
+
+
+def _exact_z(weights, inputs, offset: float) -> Fraction | None:
+    terms = [float(w) * float(x) for w, x in zip(weights, inputs)]
+    if not all(math.isfinite(t) for t in (*terms, offset)):
+        return None
+    return exact_sum([*terms, offset])
 
 
 def perceptron_threshold(
     weights: Sequence[float], inputs: Sequence[float], threshold: float
 ) -> int:
-    """Threshold form: 1 if ``w . x > threshold`` else 0."""
-    return int(weighted_sum(weights, inputs) > threshold)
+    """Threshold form: 1 if ``w . x > threshold`` else 0 (compared exactly)."""
+    z = _exact_z(weights, inputs, -float(threshold))
+    return int(z > 0) if z is not None else int(weighted_sum(weights, inputs) > threshold)
 
 
 def perceptron_bias(weights: Sequence[float], inputs: Sequence[float], bias: float) -> int:
-    """Bias form: 1 if ``w . x + b > 0`` else 0."""
-    return int(weighted_sum(weights, inputs) + bias > 0)
+    """Bias form: 1 if ``w . x + b > 0`` else 0 (compared exactly)."""
+    z = _exact_z(weights, inputs, float(bias))
+    return int(z > 0) if z is not None else int(weighted_sum(weights, inputs) + bias > 0)
 
 
 def sigmoid_neuron(weights: Sequence[float], inputs: Sequence[float], bias: float) -> float:
     """Output ``sigma(w . x + b)`` of a sigmoid neuron."""
     return float(sigmoid(weighted_sum(weights, inputs) + bias))
 
+
+# Scale factors c for "sigmoid neurons with every weight and bias times c": beyond this a
+# weight of a few units times c overflows float arithmetic, and sigma(c z) is already a step
+# function to the last bit for every z the sandbox shows.
+MAX_SCALE = 1e6
 
 # The book's NAND perceptron: two inputs, weights -2 and -2, bias 3.
 NAND_WEIGHTS = (-2.0, -2.0)

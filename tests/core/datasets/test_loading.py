@@ -391,3 +391,21 @@ def test_load_dataset_by_name():
         load_dataset("cifar")
     for name in DATASET_NAMES:
         assert name in str(info.value)
+
+
+@pytest.mark.parametrize("divisor", [255.0, 256.0])
+def test_pickle_bytes_round_trip_for_either_scale(tmp_path, divisor):
+    """The book's mnist.pkl.gz stores byte / 256 (largest value 0.99609375); other copies
+    byte / 255. Both come back as the same bytes, including every byte from 129 up."""
+    sizes = (3, 1, 1)
+    every_byte = np.arange(256).reshape(1, 256)
+    pixels = [np.tile(every_byte, (n, 4))[:, :784] for n in sizes]
+    labels = [np.arange(n) % 10 for n in sizes]
+    parts = tuple(
+        ((p / divisor).astype(np.float32), lab) for p, lab in zip(pixels, labels, strict=True)
+    )
+    ds = read_mnist_pickle(write_pickle(tmp_path / f"m{divisor:.0f}.pkl.gz", parts), sizes)
+    assert np.array_equal(ds.train.x, np.concatenate(pixels[:1]))
+    assert np.array_equal(ds.test.x, pixels[2])
+    if divisor == 256.0:
+        assert float(parts[0][0].max()) == 0.99609375
