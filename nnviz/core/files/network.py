@@ -11,6 +11,7 @@ import json
 import math
 import os
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -138,7 +139,15 @@ def read_network(path: str | os.PathLike) -> tuple[Network, dict[str, Any], list
             f"{name} could not be read: it is not an nnviz network file (not an .npz archive); "
             f"{HINT}"
         ) from None
-    except (OSError, ValueError, KeyError, zipfile.LargeZipFile) as exc:
+    except (
+        OSError,
+        ValueError,
+        KeyError,
+        zipfile.LargeZipFile,
+        NotImplementedError,  # zip features nnviz never writes (patched data, ...)
+        RuntimeError,  # an encrypted member
+        zlib.error,
+    ) as exc:
         raise NetworkFileError(f"{name} could not be read ({exc}); {HINT}") from None
     if dtype not in ("float32", "float64"):
         raise NetworkFileError(f"{name} stores {dtype} numbers; nnviz uses float32 or float64")
