@@ -73,7 +73,9 @@ def mutations(max_len: int = 4096):
         st.one_of(
             st.tuples(st.just("cut"), st.integers(0, max_len)),
             st.tuples(st.just("flip"), st.integers(0, max_len), st.integers(1, 255)),
-            st.tuples(st.just("insert"), st.integers(0, max_len), st.binary(min_size=1, max_size=16)),
+            st.tuples(
+                st.just("insert"), st.integers(0, max_len), st.binary(min_size=1, max_size=16)
+            ),
         ),
         min_size=1,
         max_size=4,
@@ -224,8 +226,10 @@ def test_presets_loader(tmp_path, choice, value, delete, tail):
 
 
 def idx_bytes(count: int = 5) -> bytes:
-    return struct.pack(">IIII", 0x803, count, 28, 28) + bytes(range(256)) * 15 + b"\0" * (
-        count * 784 - 256 * 15
+    return (
+        struct.pack(">IIII", 0x803, count, 28, 28)
+        + bytes(range(256)) * 15
+        + b"\0" * (count * 784 - 256 * 15)
     )
 
 
