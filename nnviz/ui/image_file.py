@@ -11,14 +11,26 @@ import numpy as np
 
 from nnviz.core.errors import UsageError
 
+MAX_PIXELS = 16_000_000  # a 4000x4000 photo; a digit needs far fewer
+
 
 def read_image(path: str | Path) -> np.ndarray:
     """The pixels of an image file as (H, W, 4) uint8 RGBA; raises UsageError if unreadable."""
-    from PySide6.QtGui import QImage
+    from PySide6.QtGui import QImage, QImageReader
 
     path = Path(path)
+    if path.is_dir():
+        raise UsageError(f"{path} is a folder; give the path of a PNG or JPEG file")
     if not path.is_file():
         raise UsageError(f"image {path} does not exist; give the path of a PNG or JPEG file")
+    # The declared size, read from the header before decoding: a small file can declare a
+    # huge picture (an 8000x8000 PNG of 98 KB decodes to 256 MB, and more on the way).
+    declared = QImageReader(str(path)).size()
+    if declared.width() * declared.height() > MAX_PIXELS:
+        raise UsageError(
+            f"{path.name} is {declared.width()}x{declared.height()} pixels, more than nnviz "
+            f"reads ({MAX_PIXELS // 10**6} megapixels); scale it down first"
+        )
     img = QImage(str(path))
     if img.isNull():
         raise UsageError(f"cannot read {path} as an image; save it as PNG or JPEG and try again")

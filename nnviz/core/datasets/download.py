@@ -20,7 +20,7 @@ import zlib
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
-from nnviz.core.datasets.mnist import MNIST_FILES, mnist_dir, mnist_file
+from nnviz.core.datasets.mnist import MNIST_FILES, MNIST_MD5, mnist_dir, mnist_file
 from nnviz.core.errors import DataError
 
 # Public mirrors of the original files, tried in order.
@@ -29,14 +29,6 @@ DEFAULT_MIRRORS: tuple[str, ...] = (
     "https://storage.googleapis.com/cvdf-datasets/mnist/",
     "http://yann.lecun.com/exdb/mnist/",
 )
-
-# md5 of each file once uncompressed (the published values).
-MNIST_MD5: dict[str, str] = {
-    "train-images-idx3-ubyte": "6bbc9ace898e44ae57da46a324031adb",
-    "train-labels-idx1-ubyte": "a25bea736e30d166cdddb491f175f624",
-    "t10k-images-idx3-ubyte": "2646ac647ad5339dbf082846283269ea",
-    "t10k-labels-idx1-ubyte": "27ae3e4e09519cfbb04c329615203637",
-}
 
 # Published .gz sizes: the progress total when a server sends no Content-Length.
 MNIST_GZ_SIZES: dict[str, int] = {

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import functools
 import gzip
+import hashlib
 import io
+import json
 import os
 import pickle
 import zlib
@@ -23,6 +25,7 @@ import numpy as np
 
 from nnviz.core.datasets.dataset import Dataset, Split, one_hot, readonly
 from nnviz.core.errors import DataError
+from nnviz.core.files.guard import check_regular_file
 
 # ---------------------------------------------------------------------------------------------
 # MNIST
@@ -36,6 +39,14 @@ MNIST_FILES: dict[str, str] = {
     "test_labels": "t10k-labels-idx1-ubyte",
 }
 MNIST_PICKLE = "mnist.pkl.gz"
+# md5 of each file once uncompressed (the published values).
+MNIST_MD5: dict[str, str] = {
+    "train-images-idx3-ubyte": "6bbc9ace898e44ae57da46a324031adb",
+    "train-labels-idx1-ubyte": "a25bea736e30d166cdddb491f175f624",
+    "t10k-images-idx3-ubyte": "2646ac647ad5339dbf082846283269ea",
+    "t10k-labels-idx1-ubyte": "27ae3e4e09519cfbb04c329615203637",
+}
+_PUBLISHED_COUNTS = {"train": 60000, "test": 10000}  # the files the checksums are for
 MNIST_COUNTS = {"train": 60000, "test": 10000}
 MNIST_VALIDATION = 10000  # the last 10,000 training images, as in the book
 _IDX_IMAGES_MAGIC = 0x00000803  # unsigned bytes, 3 dimensions
@@ -139,13 +150,20 @@ def _load_pickle_cached(path: Path, _key: tuple) -> Dataset:
     return read_mnist_pickle(path)
 
 
-def _read_bytes(path: Path) -> bytes:
-    """Whole file contents, decompressed if it ends in .gz; DataError if unreadable."""
+def _read_bytes(path: Path, limit: int | None = None) -> bytes:
+    """File contents, decompressed if it ends in .gz; DataError if unreadable.
+
+    With ``limit``, at most ``limit + 1`` bytes are read (decompressed): enough to tell a
+    file that is too long, never a gzip bomb's gigabytes.
+    """
+    path = check_regular_file(path, DataError, "give the MNIST files themselves")
+    n = -1 if limit is None else limit + 1
     try:
         if path.name.endswith(".gz"):
             with gzip.open(path, "rb") as f:
-                return f.read()
-        return path.read_bytes()
+                return f.read(n)
+        with open(path, "rb") as f:
+            return f.read(n)
     except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
         raise DataError(
             f"{path} is truncated or not a valid gzip file ({exc}): delete it and run "
@@ -155,14 +173,22 @@ def _read_bytes(path: Path) -> bytes:
         raise DataError(f"cannot read {path}: {exc}") from exc
 
 
-def read_idx(path: Path, magic: int, count: int, item_shape: tuple[int, ...]) -> np.ndarray:
+def read_idx(
+    path: Path,
+    magic: int,
+    count: int,
+    item_shape: tuple[int, ...],
+    expected_md5: str | None = None,
+) -> np.ndarray:
     """An IDX file of unsigned bytes as a read-only array of shape (count, *item_shape).
 
-    Checks the magic number, the dimensions, the example count and the exact file length.
+    Checks the magic number, the dimensions, the example count and the exact file length,
+    and with ``expected_md5`` the checksum of the uncompressed content (a file already found
+    good, by its size and modification time, is not hashed again).
     """
-    data = _read_bytes(path)
     ndim = magic & 0xFF
     header_len = 4 + 4 * ndim
+    data = _read_bytes(path, header_len + count * int(np.prod(item_shape)))
     redo = "delete it and run `nnviz data download` again"
     if len(data) < header_len:
         raise DataError(f"{path} is too short to be an IDX file ({len(data)} bytes): {redo}")
@@ -179,10 +205,55 @@ def read_idx(path: Path, magic: int, count: int, item_shape: tuple[int, ...]) ->
     body = len(data) - header_len
     need = int(np.prod(expected))
     if body != need:
-        what = "truncated" if body < need else "longer than its header says"
-        raise DataError(f"{path} is {what} ({body} of {need} data bytes): {redo}")
+        if body < need:
+            raise DataError(f"{path} is truncated ({body} of {need} data bytes): {redo}")
+        raise DataError(f"{path} is longer than its header says (over {need} data bytes): {redo}")
+    if expected_md5 is not None and not _known_good(path):
+        got = hashlib.md5(data).hexdigest()
+        if got != expected_md5:
+            raise DataError(
+                f"{path.name}: md5 {got} does not match the expected {expected_md5} (the file "
+                f"is damaged): {redo}"
+            )
+        _remember_good(path)
     # frombuffer over immutable bytes: no copy, and the array is read-only.
     return np.frombuffer(data, dtype=np.uint8, offset=header_len).reshape(expected)
+
+
+def _verified_file() -> Path:
+    from nnviz.paths import user_data_dir
+
+    return user_data_dir() / "cache" / "mnist_verified.json"
+
+
+def _file_key(path: Path) -> str:
+    st = path.stat()
+    return f"{path.resolve()}|{st.st_size}|{st.st_mtime_ns}"
+
+
+def _known_good(path: Path) -> bool:
+    try:
+        return _file_key(path) in json.loads(_verified_file().read_text())
+    except (OSError, ValueError, TypeError):
+        return False
+
+
+def _remember_good(path: Path) -> None:
+    """Keep a file's verified checksum by path, size and mtime (best effort: a read-only
+    cache only means hashing again next time)."""
+    target = _verified_file()
+    try:
+        known = json.loads(target.read_text()) if target.exists() else []
+        if not isinstance(known, list):
+            known = []
+    except (OSError, ValueError):
+        known = []
+    known = [k for k in known if isinstance(k, str)][-64:] + [_file_key(path)]
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(json.dumps(known))
+    except OSError:
+        pass
 
 
 def read_mnist_idx(
@@ -204,10 +275,13 @@ def read_mnist_idx(
                 f"{MNIST_FILES[key]}(.gz) missing in {folder}: " + _HOW_TO_GET.format(folder=folder)
             )
         part = "train" if key.startswith("train") else "test"
+        # The real MNIST's files must match their published checksums; small synthetic
+        # files (tests, the user's own IDX data of other sizes) have none to match.
+        md5 = MNIST_MD5[MNIST_FILES[key]] if counts == _PUBLISHED_COUNTS else None
         if key.endswith("images"):
-            arrays[key] = read_idx(path, _IDX_IMAGES_MAGIC, counts[part], (28, 28))
+            arrays[key] = read_idx(path, _IDX_IMAGES_MAGIC, counts[part], (28, 28), md5)
         else:
-            arrays[key] = read_idx(path, _IDX_LABELS_MAGIC, counts[part], ())
+            arrays[key] = read_idx(path, _IDX_LABELS_MAGIC, counts[part], (), md5)
     train_x = arrays["train_images"].reshape(counts["train"], 784)
     test_x = arrays["test_images"].reshape(counts["test"], 784)
     return _mnist_dataset(
@@ -297,9 +371,16 @@ def read_mnist_pickle(path: Path, sizes: tuple[int, int, int] = (50000, 10000, 1
     """Read the book's ``mnist.pkl.gz`` (float pixels in [0, 1]) into compact uint8 form.
 
     The pickle holds ((train_x, train_y), (val_x, val_y), (test_x, test_y)) with x float32
-    of shape (n, 784). Pixels go back to bytes as round(x * 255).
+    of shape (n, 784). Pixels go back to bytes exactly, whether stored as byte / 255 or as
+    the book's byte / 256 (:func:`pixel_scale`).
     """
-    raw = _read_bytes(path)
+    limit = 8 * 784 * sum(sizes) + 10_000_000  # float64 pixels at most, and the labels
+    raw = _read_bytes(path, limit)
+    if len(raw) > limit:
+        raise DataError(
+            f"{path} unpacks to more than {limit // 10**6} MB, more than MNIST's pickle; "
+            "use the four IDX files instead (`nnviz data download`)"
+        )
     try:
         # latin1: the book's file was written by Python 2 with numpy byte strings inside.
         parts = _ArrayUnpickler(io.BytesIO(raw), encoding="latin1").load()

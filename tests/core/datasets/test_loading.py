@@ -409,3 +409,34 @@ def test_pickle_bytes_round_trip_for_either_scale(tmp_path, divisor):
     assert np.array_equal(ds.test.x, pixels[2])
     if divisor == 256.0:
         assert float(parts[0][0].max()) == 0.99609375
+
+
+def test_corrupt_mnist_is_refused_with_verify_message(mnist_path, tmp_path, monkeypatch):
+    """One flipped pixel byte in the real t10k images: loading refuses it (it used to train
+    on it silently); the good files are remembered by size and mtime, not hashed again."""
+    import shutil
+
+    from nnviz.core.datasets import mnist as m
+
+    folder = tmp_path / "mnist"
+    folder.mkdir()
+    for f in mnist_path.iterdir():
+        if f.name.endswith(".gz"):
+            shutil.copy(f, folder / f.name)
+    target = folder / "t10k-images-idx3-ubyte.gz"
+    raw = bytearray(gzip.decompress(target.read_bytes()))
+    raw[16 + 784 * 3 + 400] ^= 0x01
+    target.write_bytes(gzip.compress(bytes(raw)))
+    with pytest.raises(DataError, match="md5 .* does not match"):
+        m.read_mnist_idx(folder)
+    raw[16 + 784 * 3 + 400] ^= 0x01  # repaired
+    target.write_bytes(gzip.compress(bytes(raw)))
+    hashed = []
+    real_md5 = m.hashlib.md5
+    monkeypatch.setattr(m.hashlib, "md5", lambda data: hashed.append(1) or real_md5(data))
+    m.read_mnist_idx(folder)
+    # the train files were found good (and remembered) before the damaged test file was
+    # reached; now the two test files are hashed, and nothing more on the next load
+    assert len(hashed) == 2
+    m.read_mnist_idx(folder)
+    assert len(hashed) == 2

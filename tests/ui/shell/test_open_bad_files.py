@@ -16,7 +16,6 @@ from nnviz.core.files.network import save_network
 from nnviz.core.files.session import Session, save_session
 from nnviz.core.learning.network import Network
 from nnviz.paths import SHIPPED_CIRCUITS
-from tests.ui.shell.test_main_window import no_dialogs, window  # noqa: F401 (fixtures)
 
 
 def network_files(folder):
@@ -77,7 +76,7 @@ def circuit_files(folder):
     files = []
     big_x = json.dumps(doc).replace('"x": ', '"x": 1' + "0" * 400 + " + 0 * ", 1)
     for name, text in {
-        "x_400_digits": json.dumps(doc).replace('"x": ', '"x": ' + "9" * 400 + ", \"z\": ", 1),
+        "x_400_digits": json.dumps(doc).replace('"x": ', '"x": ' + "9" * 400 + ', "z": ', 1),
         "not_json": big_x,
         "deep": "[" * 50000 + "]" * 50000,
     }.items():
