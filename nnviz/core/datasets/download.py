@@ -14,6 +14,7 @@ import hashlib
 import http.client
 import os
 import tempfile
+import time
 import urllib.error
 import urllib.request
 import zlib
@@ -22,6 +23,7 @@ from pathlib import Path
 
 from nnviz.core.datasets.mnist import MNIST_FILES, MNIST_MD5, mnist_dir, mnist_file
 from nnviz.core.errors import DataError
+from nnviz.core.files.atomic import new_file_mode
 
 # Public mirrors of the original files, tried in order.
 DEFAULT_MIRRORS: tuple[str, ...] = (
@@ -39,6 +41,7 @@ MNIST_GZ_SIZES: dict[str, int] = {
 }
 
 BLOCK = 64 * 1024
+MIN_RATE = 20_000  # bytes a second: below this a mirror is given up for the next one
 
 ProgressFn = Callable[[int, int, str], None]
 
@@ -203,11 +206,18 @@ def _fetch(
                     expected_len = int(length) if length and length.isdigit() else None
                     total = expected_len or MNIST_GZ_SIZES.get(target.name[:-3], 0)
                     done = 0
+                    # A deadline per file, not only per read: a server that drips a byte
+                    # every few seconds never trips the socket timeout.
+                    deadline = time.monotonic() + timeout + max(total, BLOCK) / MIN_RATE
                     if progress:
                         progress(0, total, target.name)
                     while True:
                         if cancelled():
                             raise DownloadCancelled("download cancelled")
+                        if time.monotonic() > deadline:
+                            raise _MirrorFailed(
+                                f"too slow: {done} bytes in {timeout + total / MIN_RATE:.0f} s"
+                            )
                         block = response.read(BLOCK)
                         if not block:
                             break
@@ -232,6 +242,7 @@ def _fetch(
         ok, message = check_file(tmp, expected_md5, gz=True)  # temp name has no .gz
         if not ok:
             raise _MirrorFailed(message.replace(tmp.name, target.name))
+        os.chmod(tmp, new_file_mode(target))  # mkstemp makes 0600; a download is 0644-ish
         os.replace(tmp, target)
     finally:
         # On success the temp file was renamed; on any failure or cancel it must go.

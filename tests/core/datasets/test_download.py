@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import os
 import socket
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -39,9 +41,10 @@ def fake_files(size: int = 3000, seed: int = 0) -> tuple[dict[str, bytes], dict[
 class FakeMirror:
     """A loopback HTTP server. ``files``: name -> bytes; ``short``: names whose body is cut."""
 
-    def __init__(self, files: dict[str, bytes], short: set[str] = frozenset()):
+    def __init__(self, files: dict[str, bytes], short: set[str] = frozenset(), drip: float = 0.0):
         self.files = dict(files)
         self.short = set(short)
+        self.drip = drip  # seconds between single bytes (a server that trickles)
         self.hits: list[str] = []
         mirror = self
 
@@ -56,6 +59,15 @@ class FakeMirror:
                 self.send_response(200)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
+                if mirror.drip:
+                    for i in range(len(body)):
+                        try:
+                            self.wfile.write(body[i : i + 1])
+                            self.wfile.flush()
+                        except OSError:  # the client gave up: as it should
+                            return
+                        time.sleep(mirror.drip)
+                    return
                 if name in mirror.short:  # promise the whole file, send half, hang up
                     self.wfile.write(body[: len(body) // 2])
                     self.wfile.flush()
@@ -81,8 +93,8 @@ class FakeMirror:
 def mirrors():
     made = []
 
-    def make(files, short=frozenset()):
-        m = FakeMirror(files, short)
+    def make(files, short=frozenset(), drip=0.0):
+        m = FakeMirror(files, short, drip)
         made.append(m)
         return m
 
@@ -299,3 +311,31 @@ def test_disk_full_is_not_blamed_on_the_network(tmp_path, mirrors, monkeypatch):
         download_mnist(tmp_path / "m", mirrors=[m.url, m.url], checksums=sums, timeout=5)
     assert len(m.hits) == 1  # not retried on another mirror
     assert list((tmp_path / "m").iterdir()) == []
+
+
+def test_a_dripping_server_is_given_up_by_a_deadline(tmp_path, mirrors, monkeypatch):
+    """One byte every 0.05 s never trips a per-read timeout; the per-file deadline does."""
+    from nnviz.core.datasets import download as dl
+
+    monkeypatch.setattr(dl, "MIN_RATE", 100_000_000)  # the deadline is then about timeout
+    files, sums = fake_files(size=300)
+    slow, good = mirrors(files, drip=0.05), mirrors(files)
+    notes = []
+    t0 = time.monotonic()
+    download_mnist(
+        tmp_path / "m", mirrors=[slow.url, good.url], checksums=sums, report=notes.append, timeout=1
+    )
+    assert time.monotonic() - t0 < 20  # four files, each given up after about a second
+    assert any("too slow" in n for n in notes)
+    assert len(good.hits) == 4
+
+
+def test_downloaded_files_get_the_usual_permissions(tmp_path, mirrors):
+    files, sums = fake_files()
+    m = mirrors(files)
+    folder = download_mnist(tmp_path / "m", mirrors=[m.url], checksums=sums, timeout=5)
+    umask = os.umask(0)
+    os.umask(umask)
+    for base in BASES:
+        mode = (folder / f"{base}.gz").stat().st_mode & 0o777
+        assert mode == 0o666 & ~umask  # not the temporary file's 0600
