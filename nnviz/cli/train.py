@@ -131,8 +131,11 @@ def run(args: argparse.Namespace) -> int:
         f"seed {config.seed}, {args.dtype}",
         file=sys.stderr,
     )
-    if args.save:  # before the first epoch, so a bad target never costs the trained network
+    # Before the first epoch, so a bad target never costs the trained network.
+    if args.save:
         _check_writable(args.save, "--save")
+    if args.record:
+        _check_writable(args.record, "--record")
     recorder = _start_recording(args, dataset.name, net, config, n_train) if args.record else None
     control = TrainControl(config.eta)
     if recorder is not None:  # records then land on the evenly spaced snapshot points
@@ -208,7 +211,8 @@ def _check_writable(target: str, option: str) -> None:
 
     path = Path(target).expanduser()
     if path.is_dir():
-        raise UsageError(f"{option} {target} is a folder; give a file name like net.npz")
+        example = "run.nnrec" if option == "--record" else "net.npz"
+        raise UsageError(f"{option} {target} is a folder; give a file name like {example}")
     folder = path.parent
     if not folder.is_dir():
         raise UsageError(f"{option} {target}: the folder {folder} does not exist")

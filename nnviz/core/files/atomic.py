@@ -8,7 +8,9 @@ write a temporary file beside the target, flush it to disk, give it the permissi
 from __future__ import annotations
 
 import os
+import re
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,6 +27,32 @@ def new_file_mode(path: Path) -> int:
         return 0o666 & ~umask
 
 
+STALE_AFTER = 24 * 3600  # seconds: a temp file this old belongs to no running nnviz
+# Only nnviz's own temporary files: ".<target name>.<random>.part" for the kinds it writes.
+_OWN_PART = re.compile(r"^\.[^/]+\.(npz|nnrec|nnviz|json)\.[A-Za-z0-9_]+\.part$")
+
+
+def remove_stale_parts(folder: Path, older_than: float = STALE_AFTER) -> int:
+    """Delete nnviz's own temporary files older than a day in ``folder`` (left by a crash or
+    a kill -9); returns how many. Never fails: a folder that cannot be listed is left."""
+    removed = 0
+    now = time.time()
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return 0
+    for entry in entries:
+        if not _OWN_PART.match(entry.name):
+            continue
+        try:
+            if entry.is_file(follow_symlinks=False) and now - entry.stat().st_mtime > older_than:
+                os.unlink(entry.path)
+                removed += 1
+        except OSError:
+            continue
+    return removed
+
+
 @contextmanager
 def atomic_write(path: str | os.PathLike, binary: bool = False) -> Iterator[IO]:
     """Yield a file open for writing; on success it replaces ``path`` in one rename.
@@ -33,6 +61,7 @@ def atomic_write(path: str | os.PathLike, binary: bool = False) -> Iterator[IO]:
     existing file at ``path`` untouched.
     """
     path = Path(path)
+    remove_stale_parts(path.parent)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     try:
         mode = new_file_mode(path)

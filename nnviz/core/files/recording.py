@@ -34,6 +34,7 @@ at the default 20 per epoch is about 29 MB.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import math
@@ -48,7 +49,7 @@ from typing import Any, BinaryIO
 
 import numpy as np
 
-from nnviz.core.files.atomic import new_file_mode
+from nnviz.core.files.atomic import new_file_mode, remove_stale_parts
 from nnviz.core.files.guard import bounded_int, check_regular_file, json_depth_ok
 from nnviz.core.learning.network import check_size_limits
 from nnviz.core.learning.snapshot import CHUNK, DIVERGED, DONE, EPOCH, Progress, Snapshot
@@ -162,6 +163,7 @@ class RecordingWriter:
         if len(blob) > _MAX_HEADER:
             raise ValueError("recording header is too large (keep it to settings, not data)")
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale_parts(self.path.parent)
         fd, tmp = tempfile.mkstemp(
             prefix=f".{self.path.name}.", suffix=".part", dir=self.path.parent
         )
@@ -220,16 +222,18 @@ class RecordingWriter:
             os.chmod(self.temp_path, new_file_mode(self.path))
             os.replace(self.temp_path, self.path)
         except BaseException:
-            fh.close()
+            with contextlib.suppress(OSError):  # closing a file on a full disk fails again
+                fh.close()
             self.temp_path.unlink(missing_ok=True)
             raise
         return self.path
 
     def abort(self) -> None:
         """Throw the recording away: close and delete the temporary file."""
-        if self._fh is not None:
-            self._fh.close()
-            self._fh = None
+        fh, self._fh = self._fh, None
+        if fh is not None:
+            with contextlib.suppress(OSError):
+                fh.close()
         self.temp_path.unlink(missing_ok=True)
 
     def __enter__(self) -> RecordingWriter:

@@ -30,3 +30,52 @@ def test_a_failed_write_keeps_the_old_file_and_its_mode(tmp_path):
     with atomic_write(target, binary=True) as fh:
         fh.write(b"new")
     assert target.read_bytes() == b"new" and stat.S_IMODE(target.stat().st_mode) == 0o640
+
+
+def test_stale_part_files_of_nnviz_are_cleaned_where_it_writes(tmp_path):
+    import os
+    import time
+
+    from nnviz.core.files.atomic import atomic_write
+
+    old = tmp_path / ".net.npz.abc123.part"  # left by a kill -9 two days ago
+    fresh = tmp_path / ".run.nnrec.def456.part"  # a recording being written right now
+    foreign = tmp_path / ".movie.mkv.xyz.part"  # somebody else's download
+    for f in (old, fresh, foreign):
+        f.write_bytes(b"x")
+    two_days = time.time() - 2 * 24 * 3600
+    os.utime(old, (two_days, two_days))
+    os.utime(foreign, (two_days, two_days))
+    with atomic_write(tmp_path / "other.json") as fh:
+        fh.write("{}")
+    assert not old.exists() and fresh.exists() and foreign.exists()
+
+
+def test_a_failing_close_leaves_no_temp_file(tmp_path, monkeypatch):
+    from nnviz.core.files.recording import RecordingWriter, make_header
+
+    w = RecordingWriter(
+        tmp_path / "r.nnrec",
+        make_header([2, 1], dataset="xor", eta=1.0, batch_size=1, epochs=1, seed=0),
+    )
+
+    class Full:
+        def __init__(self, fh):
+            self.fh = fh
+
+        def write(self, data):
+            raise OSError(28, "No space left on device")
+
+        def close(self):
+            self.fh.close()
+            raise OSError(28, "No space left on device")
+
+        def __getattr__(self, name):
+            return getattr(self.fh, name)
+
+    w._fh = Full(w._fh)
+    import pytest
+
+    with pytest.raises(OSError, match="No space"):
+        w.close()
+    assert list(tmp_path.iterdir()) == []  # neither the recording nor its .part

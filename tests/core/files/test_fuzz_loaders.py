@@ -266,6 +266,29 @@ def test_fifos_and_folders_are_refused_without_blocking(tmp_path, load, error, s
         load(tmp_path / ("nul\0" + suffix))
 
 
+def book_pickle_bytes() -> bytes:
+    import pickle
+
+    rng = np.random.default_rng(0)
+    parts = tuple(
+        ((rng.integers(0, 256, (n, 784)) / 256).astype(np.float32), np.arange(n) % 10)
+        for n in (4, 2, 3)
+    )
+    return gzip.compress(pickle.dumps(parts, protocol=2))
+
+
+@FUZZ
+@given(ops=mutations(30000))
+def test_mnist_pickle_loader(tmp_path, ops):
+    from nnviz.core.datasets.mnist import read_mnist_pickle
+
+    path = tmp_path / "mnist.pkl.gz"
+    path.write_bytes(mutate_bytes(book_pickle_bytes(), ops))
+    ds = bounded("mnist pickle", lambda p: read_mnist_pickle(p, (4, 2, 3)), path, (DataError,))
+    if ds is not None:
+        assert ds.train.x.dtype == np.uint8 and ds.test.x.shape == (3, 784)
+
+
 def test_report_counts():
     """Not a check: prints how many mutated files each loader was given and handled."""
     for name, (tried, clean) in sorted(TRIED.items()):
