@@ -120,6 +120,8 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
 
     out = sys.stdout
+    if dataset.extra.get("note"):
+        print(f"# note: {dataset.extra['note']}", file=sys.stderr)
     n_train = (
         len(dataset.train)
         if args.train_limit is None

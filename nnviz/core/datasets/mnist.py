@@ -211,13 +211,17 @@ def read_idx(
     if expected_md5 is not None and not _known_good(path):
         got = hashlib.md5(data).hexdigest()
         if got != expected_md5:
-            raise DataError(
+            raise ChecksumMismatch(
                 f"{path.name}: md5 {got} does not match the expected {expected_md5} (the file "
                 f"is damaged): {redo}"
             )
         _remember_good(path)
     # frombuffer over immutable bytes: no copy, and the array is read-only.
     return np.frombuffer(data, dtype=np.uint8, offset=header_len).reshape(expected)
+
+
+class ChecksumMismatch(DataError):
+    """A file with MNIST's name and shape whose content is not MNIST's published one."""
 
 
 def _verified_file() -> Path:
@@ -268,6 +272,7 @@ def read_mnist_idx(
     counts = counts or MNIST_COUNTS
     n_validation = MNIST_VALIDATION if n_validation is None else n_validation
     arrays = {}
+    mismatched: list[ChecksumMismatch] = []
     for key in MNIST_FILES:
         path = mnist_file(folder, key)
         if path is None:
@@ -278,10 +283,23 @@ def read_mnist_idx(
         # The real MNIST's files must match their published checksums; small synthetic
         # files (tests, the user's own IDX data of other sizes) have none to match.
         md5 = MNIST_MD5[MNIST_FILES[key]] if counts == _PUBLISHED_COUNTS else None
-        if key.endswith("images"):
-            arrays[key] = read_idx(path, _IDX_IMAGES_MAGIC, counts[part], (28, 28), md5)
-        else:
-            arrays[key] = read_idx(path, _IDX_LABELS_MAGIC, counts[part], (), md5)
+        magic, shape = (
+            (_IDX_IMAGES_MAGIC, (28, 28)) if key.endswith("images") else (_IDX_LABELS_MAGIC, ())
+        )
+        try:
+            arrays[key] = read_idx(path, magic, counts[part], shape, md5)
+        except ChecksumMismatch as exc:
+            mismatched.append(exc)
+            arrays[key] = read_idx(path, magic, counts[part], shape)
+    note = ""
+    if mismatched and len(mismatched) < len(MNIST_FILES):
+        # Some files are MNIST's and some are not: damage (a flipped byte), not other data.
+        raise mismatched[0]
+    if mismatched:
+        note = (
+            f"the files in {folder} are not the published MNIST (no checksum matches); "
+            "training on them as your own data"
+        )
     train_x = arrays["train_images"].reshape(counts["train"], 784)
     test_x = arrays["test_images"].reshape(counts["test"], 784)
     return _mnist_dataset(
@@ -292,6 +310,7 @@ def read_mnist_idx(
         n_validation,
         source=str(folder),
         fmt="idx",
+        note=note,
     )
 
 
@@ -315,6 +334,7 @@ def _mnist_dataset(
     n_validation: int,
     source: str,
     fmt: str,
+    note: str = "",
 ) -> Dataset:
     n_train = train_x.shape[0] - n_validation
     return Dataset(
@@ -327,7 +347,7 @@ def _mnist_dataset(
         image_shape=(28, 28),
         description="MNIST handwritten digits: 28x28 images, 50,000 train / 10,000 "
         "validation / 10,000 test",
-        extra={"source": source, "format": fmt},
+        extra={"source": source, "format": fmt, **({"note": note} if note else {})},
     )
 
 

@@ -379,8 +379,11 @@ def _read_recording_entry(value: object, folder: Path, r: _Reader) -> Path | Non
     if isinstance(value.get("absolute"), str):
         candidates.append(Path(value["absolute"]))
     for c in candidates:
-        if c.exists():
-            return c
+        try:
+            if c.exists():
+                return c
+        except (OSError, ValueError):  # a NUL byte or a name too long: never a recording
+            r.fail('"recording" holds a path no file can have')
     return candidates[0]  # missing: the UI reports it when it tries to open the recording
 
 

@@ -435,8 +435,25 @@ def test_corrupt_mnist_is_refused_with_verify_message(mnist_path, tmp_path, monk
     real_md5 = m.hashlib.md5
     monkeypatch.setattr(m.hashlib, "md5", lambda data: hashed.append(1) or real_md5(data))
     m.read_mnist_idx(folder)
-    # the train files were found good (and remembered) before the damaged test file was
-    # reached; now the two test files are hashed, and nothing more on the next load
-    assert len(hashed) == 2
+    # the three good files were found good (and remembered) while the damaged one was
+    # refused; now only the repaired file is hashed, and nothing on the next load
+    assert len(hashed) == 1
     m.read_mnist_idx(folder)
-    assert len(hashed) == 2
+    assert len(hashed) == 1
+
+
+def test_other_data_in_mnist_format_is_allowed_with_a_note(mnist_path, tmp_path):
+    """Every file differs from MNIST's (say, Fashion-MNIST, same names and sizes): not
+    damage but the user's own data, so it trains, with a note; one file off is damage."""
+    from nnviz.core.datasets import mnist as m
+
+    folder = tmp_path / "own"
+    folder.mkdir()
+    for f in mnist_path.iterdir():
+        if f.name.endswith(".gz"):
+            raw = bytearray(gzip.decompress(f.read_bytes()))
+            raw[-1] = (raw[-1] + 1) % (256 if "images" in f.name else 10)
+            (folder / f.name).write_bytes(gzip.compress(bytes(raw)))
+    ds = m.read_mnist_idx(folder)
+    assert "not the published MNIST" in ds.extra["note"]
+    assert len(ds.train) == 50000
