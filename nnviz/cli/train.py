@@ -205,25 +205,32 @@ def _sigterm_as_interrupt():
 
 
 def _check_writable(target: str, option: str) -> None:
-    """UsageError now, not after training, if ``target`` cannot be written."""
+    """UsageError now, not after training, if ``target`` cannot be written.
+
+    Missing folders are fine (they are made when the file is written) as long as the nearest
+    existing one is a folder nnviz can write in.
+    """
     import tempfile
     from pathlib import Path
 
     from nnviz.core.errors import UsageError
 
+    what = "the recording" if option == "--record" else "the network"
     path = Path(target).expanduser()
     if path.is_dir():
         example = "run.nnrec" if option == "--record" else "net.npz"
         raise UsageError(f"{option} {target} is a folder; give a file name like {example}")
     folder = path.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
     if not folder.is_dir():
-        raise UsageError(f"{option} {target}: the folder {folder} does not exist")
+        raise UsageError(f"cannot write {what} {target}: {folder} is a file, not a folder")
     try:
         with tempfile.NamedTemporaryFile(dir=folder, prefix=".nnviz-check-", suffix=".part"):
             pass
     except OSError as exc:
         raise UsageError(
-            f"{option} {target}: cannot write in {folder} ({exc.strerror or exc}); "
+            f"cannot write {what} {target}: {folder} is not writable ({exc.strerror or exc}); "
             "choose a folder you can write to"
         ) from None
 
