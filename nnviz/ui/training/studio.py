@@ -31,10 +31,11 @@ from PySide6.QtWidgets import (
 from nnviz.core.datasets.catalog import DATASET_NAMES, load_dataset
 from nnviz.core.datasets.dataset import Dataset
 from nnviz.core.datasets.mnist import find_mnist
+from nnviz.core.learning.diagnosis import diagnose
 from nnviz.core.learning.network import Network, parse_sizes
 from nnviz.core.learning.neuron import sigmoid
 from nnviz.core.learning.presets import Preset, load_presets
-from nnviz.core.learning.snapshot import DIVERGED, DONE, EPOCH, Progress, Snapshot
+from nnviz.core.learning.snapshot import CHUNK, DIVERGED, DONE, EPOCH, Progress, Snapshot
 from nnviz.core.learning.training import TrainConfig, check_compatible
 from nnviz.ui.canvas.example import ExampleView
 from nnviz.ui.canvas.view import NetworkCanvas
@@ -53,6 +54,14 @@ LIVE_RATE = 24.0  # snapshots a second while training (the network canvas's pace
 SLOW_VIEWS_MS = 200  # while training at full speed, cost plot, accuracy plot and example +
 # heatmap take turns refreshing on this timer (each about 1.7 times a second)
 SATURATED = 0.02  # a sigmoid output this close to 0 or 1 has slope below ~0.02
+
+
+def _output_peaks(snapshot: Snapshot, inputs: np.ndarray) -> list[float]:
+    """The largest activation each output neuron reaches on ``inputs`` (n_0, m)."""
+    a = inputs
+    for w, b in zip(snapshot.weights, snapshot.biases):
+        a = sigmoid(w @ a + b)
+    return [float(v) for v in a.max(axis=1)]
 
 
 def saturation(snapshot: Snapshot, inputs: np.ndarray) -> float:
@@ -434,6 +443,8 @@ class TrainingStudio(QWidget):
             s = self.controls.settings()
         except ValueError:
             return
+        if self.banner.property("kind") == "warning":
+            self.hide_banner()  # a diagnosis of the old run says nothing about the new one
         self.start_run(s)
 
     @Slot(str)
@@ -580,34 +591,27 @@ class TrainingStudio(QWidget):
             self._flush_example()
 
     def _explain_epoch(self, snap: Snapshot) -> None:
-        """Say in words what a stuck run is doing, instead of leaving a flat plot."""
+        """Say in words what holds a run back (from its own numbers), instead of a flat plot."""
         p, ds = snap.progress, self.dataset
         acc = p.test_accuracy
         if ds is None or acc is None or not ds.is_classification:
             return
         chance = 1.0 / ds.n_outputs
-        if acc >= 2 * chance:
+        costs = [r.cost for r in self._live_records if r.kind == CHUNK and r.cost == r.cost][:1]
+        costs += [r.cost for r in self._live_records if r.kind == EPOCH]
+        sample = None
+        saturated = peaks = None
+        if acc < 0.9:  # only a run that is behind pays for looking inside
+            sample = ds.inputs(ds.test.head(300), snap.weights[0].dtype)
+            peaks = _output_peaks(snap, sample)
+            if acc < 2 * chance:
+                saturated = saturation(snap, sample)
+        found = diagnose(costs, acc, chance, p.eta, saturated, peaks)
+        if found is None:
             if self.banner.property("kind") == "warning":
                 self.hide_banner()
             return
-        # Only a stuck run pays for measuring saturation.
-        sat = saturation(snap, ds.inputs(ds.test.head(300), snap.weights[0].dtype))
-        if acc < 2 * chance and sat > 0.5:
-            self.show_banner(
-                f"Stuck near chance ({100 * acc:.1f}%) at \u03b7 = {p.eta:g}: "
-                f"{100 * sat:.0f}% of the sigmoid neurons are saturated (output within "
-                f"{SATURATED} of 0 or 1), where their slope \u03c3'(z) is nearly zero. The "
-                "gradient that should correct them vanishes, so the steps are too large to "
-                "learn and too flat to recover. Try \u03b7 = 3.",
-                "warning",
-            )
-        elif p.epoch >= self.start_epoch + 1 and p.eta < 0.05:
-            self.show_banner(
-                f"Learning slowly at \u03b7 = {p.eta:g}: each step moves the weights very "
-                "little, so after this many epochs the network is still close to where it "
-                "started. Try \u03b7 = 3.",
-                "warning",
-            )
+        self.show_banner(found.message, "warning")
 
     def _update_status(self, p: Progress) -> None:
         if p.seconds > 0 and p.examples_seen:
