@@ -80,8 +80,9 @@ def diagnose(
             advice = "Try a larger \u03b7 or another seed."
         return Diagnosis(
             "saturated",
-            f"Stuck near chance: {100 * saturated:.0f}% of the sigmoids sit near 0 or 1, where "
-            f"their slope \u03c3'(z) is almost zero, so the gradient vanishes; {why}. {advice}",
+            f"Stuck near chance: {100 * saturated:.0f}% of the sigmoids are saturated (near 0 "
+            f"or 1), where their slope \u03c3'(z) is almost zero, so the gradient vanishes; "
+            f"{why}. {advice}",
         )
     if moving < BARELY_MOVING * (len(costs) - 1):
         return _too_small(moving, eta)
