@@ -69,6 +69,64 @@ def test_one_epoch_equals_reference_sgd_on_the_same_shuffle():
         np.testing.assert_allclose(net.weights[l], ws[l], atol=1e-12, rtol=0)
 
 
+def big_blobs(n_train: int) -> Dataset:
+    ds = blobs(n=n_train + 200)
+    x, y, labels = ds.train.x, ds.train.y, ds.train.labels
+    rng = np.random.default_rng(1)
+    rows = rng.integers(0, len(x), n_train)  # resample the 400 training rows to n_train
+    return Dataset("blobs", Split(x[rows], y[rows], labels[rows]), ds.test, scale=ds.scale)
+
+
+@pytest.mark.parametrize(("n", "m", "chunk"), [(1203, 7, 100), (1500, 10, 13), (300, 64, 1)])
+def test_epoch_over_many_gathered_blocks_equals_reference(n, m, chunk):
+    """Blocks of gathered rows, CHUNK records and a short last mini-batch change nothing."""
+    ds = big_blobs(n)
+    net = Network([4, 6, 3], seed=4)
+    ws = [w.copy() for w in net.weights]
+    bs = [b.copy() for b in net.biases]
+    rows = np.random.default_rng([9, 7]).permutation(n)
+    x = ds.train.x[rows] / 255.0
+    y = ds.train.y[rows].astype(float)
+    for k in range(0, n, m):
+        batch = [(x[i, :, None], y[i, :, None]) for i in range(k, min(n, k + m))]
+        ws, bs = ref_update_mini_batch(ws, bs, batch, 1.5)
+    records = list(train(net, ds, TrainConfig(1, m, 1.5, seed=9), TrainControl(1.5, chunk)))
+    batches = -(-n // m)
+    assert sum(r.kind == CHUNK for r in records) == (batches - 1) // chunk  # none at the end
+    for l in range(2):
+        np.testing.assert_allclose(net.weights[l], ws[l], atol=1e-12, rtol=0)
+        np.testing.assert_allclose(net.biases[l], bs[l], atol=1e-12, rtol=0)
+
+
+def test_small_batches_run_blas_on_one_thread_and_restore_it():
+    from threadpoolctl import threadpool_info
+
+    def blas_threads():
+        return [i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"]
+
+    seen = []
+
+    class Watching(TrainControl):
+        @property
+        def eta(self):  # read before every mini-batch, inside the training step
+            seen.append(blas_threads())
+            return 1.0
+
+        @eta.setter
+        def eta(self, value):
+            pass
+
+    ds = blobs()
+    list(train(Network([4, 5, 3], seed=0), ds, TrainConfig(1, 10, 1.0, seed=0)))  # loads BLAS
+    before = blas_threads()
+    gen = train(Network([4, 5, 3], seed=0), ds, TrainConfig(1, 10, 1.0, seed=0), Watching(1.0))
+    next(gen)
+    assert seen and all(t == [1] * len(before) for t in seen)
+    assert blas_threads() == before  # between records the caller's setting is back
+    gen.close()
+    assert blas_threads() == before
+
+
 def test_chunks_and_eta_change_between_minibatches():
     ds = blobs()
     net = Network([4, 5, 3], seed=0)
