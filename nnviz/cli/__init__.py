@@ -13,7 +13,7 @@ import os
 import pkgutil
 import sys
 
-from nnviz import __version__
+import nnviz
 from nnviz.core.errors import UsageError
 
 
@@ -60,7 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="See and touch how neural networks learn. With no command, opens the app.",
         epilog=_data_note(),
     )
-    parser.add_argument("--version", action="version", version=f"nnviz {__version__}")
+    parser.add_argument("--version", action="version", version=f"nnviz {nnviz.__version__}")
     parser.add_argument("--present", action="store_true", help="start the app in presenter mode")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
@@ -73,6 +73,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    if not (sys.argv[1:] if argv is None else argv):
+        # Plain `nnviz` opens the app at once: building the whole parser imports every
+        # command's module (a sixth of a second the window would wait for).
+        from nnviz.ui.shell.app import run_app
+
+        return run_app(argparse.Namespace(command=None, present=False))
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:

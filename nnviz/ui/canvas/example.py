@@ -28,7 +28,9 @@ class InputImageView(pg.GraphicsLayoutWidget):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.setBackground("w")
-        self.view = self.addViewBox(lockAspect=True, invertY=True, enableMouse=False)
+        self.view = self.addViewBox(
+            lockAspect=True, invertY=True, enableMouse=False, enableMenu=False
+        )
         self.image_item = pg.ImageItem(axisOrder="row-major")
         self.image_item.setLookupTable(ink_lookup_table())
         self.view.addItem(self.image_item)
@@ -56,7 +58,7 @@ class OutputBars(pg.PlotWidget):
     """Output activations as bars; the most active one (the prediction) is coloured."""
 
     def __init__(self, parent=None, n: int = 10) -> None:
-        super().__init__(parent, background="w")
+        super().__init__(parent, background="w", viewBox=pg.ViewBox(enableMenu=False))
         item = self.getPlotItem()
         item.setMenuEnabled(False)
         item.setMouseEnabled(x=False, y=False)

@@ -40,7 +40,9 @@ class WeightHeatmap(QWidget):
         self.title = QLabel("incoming weights")
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setBackground("w")
-        self.view = self.graphics.addViewBox(lockAspect=True, invertY=True, enableMouse=False)
+        self.view = self.graphics.addViewBox(
+            lockAspect=True, invertY=True, enableMouse=False, enableMenu=False
+        )
         self.image_item = pg.ImageItem(axisOrder="row-major")
         self.view.addItem(self.image_item)
         self.colorbar = pg.ColorBarItem(

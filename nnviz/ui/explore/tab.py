@@ -18,28 +18,30 @@ from nnviz.ui.canvas.view import NetworkCanvas
 MAX_HISTORY = 200
 
 
-def _views() -> list[tuple[str, type]]:
-    from nnviz.ui.explore.baselines_view import BaselinesView
-    from nnviz.ui.explore.binary_output import BinaryOutputView
-    from nnviz.ui.explore.cost_slice import CostSliceView
-    from nnviz.ui.explore.cost_terms import CostTermsView
-    from nnviz.ui.explore.draw_digit import DrawDigitView
-    from nnviz.ui.explore.errors_view import ErrorsView
-    from nnviz.ui.explore.gradient_noise import GradientNoiseView
-    from nnviz.ui.explore.matrix_view import MatrixView
-    from nnviz.ui.explore.valley_view import ValleyView
+# (sub-tab title, module, class): each view is imported and built when its sub-tab is first
+# shown (or asked for), so the window starts without them (baselines bring scikit-learn).
+VIEWS = [
+    ("Draw a digit", "draw_digit", "DrawDigitView"),
+    ("Mistakes and confusion", "errors_view", "ErrorsView"),
+    ("Baselines", "baselines_view", "BaselinesView"),
+    ("Binary output", "binary_output", "BinaryOutputView"),
+    ("Gradient descent", "valley_view", "ValleyView"),
+    ("Gradient estimates", "gradient_noise", "GradientNoiseView"),
+    ("Cost per example", "cost_terms", "CostTermsView"),
+    ("Cost slice", "cost_slice", "CostSliceView"),
+    ("Matrix form", "matrix_view", "MatrixView"),
+]
 
-    return [
-        ("Draw a digit", DrawDigitView),
-        ("Mistakes and confusion", ErrorsView),
-        ("Baselines", BaselinesView),
-        ("Binary output", BinaryOutputView),
-        ("Gradient descent", ValleyView),
-        ("Gradient estimates", GradientNoiseView),
-        ("Cost per example", CostTermsView),
-        ("Cost slice", CostSliceView),
-        ("Matrix form", MatrixView),
-    ]
+
+class _Views(dict):
+    """The views built so far, by title; asking for one that is not built yet builds it."""
+
+    def __init__(self, build) -> None:
+        super().__init__()
+        self._build = build
+
+    def __missing__(self, title: str) -> QWidget:
+        return self._build(title)
 
 
 class FitScrollArea(QScrollArea):
@@ -80,33 +82,15 @@ class ExploreTab(QWidget):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.tabs = QTabWidget()
-        self.views: dict[str, QWidget] = {}
+        self.views: dict[str, QWidget] = _Views(self._build_view)
         self.matrix_canvas: NetworkCanvas | None = None
         self._page_views: dict[QWidget, QWidget] = {}  # tab page -> the view inside it
-        for title, cls in _views():
-            view = cls()
-            self.views[title] = view
-            page = view
-            if title == "Matrix form":
-                # Hovering w^l_jk in the matrices marks that connection on a network drawing
-                # beside them.
-                self.matrix_canvas = NetworkCanvas()
-                self.matrix_canvas.set_legend_visible(False)
-                page = QSplitter(Qt.Orientation.Vertical)
-                page.addWidget(view)
-                page.addWidget(self.matrix_canvas)
-                page.setSizes([520, 260])
-                view.weight_hovered.connect(self.matrix_canvas.highlight_edge)
-                view.hover_cleared.connect(self.matrix_canvas.clear_highlight)
-            # Each page scrolls on its own, so one dense view never makes every other
-            # page taller than the window.
-            scroll = FitScrollArea(page)
-            self._page_views[scroll] = view
-            self.tabs.addTab(scroll, title)
-            if hasattr(view, "baseline_computed"):
-                view.baseline_computed.connect(self.baseline_computed)
-            if hasattr(view, "weight_hovered"):
-                view.weight_hovered.connect(self.weight_hovered)
+        self._pages: dict[str, QWidget] = {}  # title -> its (at first empty) tab page
+        for title, _module, _cls in VIEWS:
+            page = QWidget()
+            QVBoxLayout(page).setContentsMargins(0, 0, 0, 0)
+            self._pages[title] = page
+            self.tabs.addTab(page, title)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)
@@ -114,7 +98,43 @@ class ExploreTab(QWidget):
         self.dataset: Dataset | None = None
         self.history: list[Snapshot] = []
         self._given: dict[int, tuple] = {}  # id(view) -> (snapshot, dataset) it last received
+        self._batch_size: int | None = None  # what views built later are told
+        self._example: int | None = None
         self.tabs.currentChanged.connect(lambda _i: self.refresh())
+
+    def _build_view(self, title: str) -> QWidget:
+        """Import and build the view of one sub-tab and put it into its page."""
+        import importlib
+
+        module, cls = next((m, c) for t, m, c in VIEWS if t == title)
+        view = getattr(importlib.import_module(f"nnviz.ui.explore.{module}"), cls)()
+        dict.__setitem__(self.views, title, view)
+        content = view
+        if title == "Matrix form":
+            # Hovering w^l_jk in the matrices marks that connection on a network drawing
+            # beside them.
+            self.matrix_canvas = NetworkCanvas()
+            self.matrix_canvas.set_legend_visible(False)
+            content = QSplitter(Qt.Orientation.Vertical)
+            content.addWidget(view)
+            content.addWidget(self.matrix_canvas)
+            content.setSizes([520, 260])
+            view.weight_hovered.connect(self.matrix_canvas.highlight_edge)
+            view.hover_cleared.connect(self.matrix_canvas.clear_highlight)
+        if hasattr(view, "baseline_computed"):
+            view.baseline_computed.connect(self.baseline_computed)
+        if hasattr(view, "weight_hovered"):
+            view.weight_hovered.connect(self.weight_hovered)
+        if self._batch_size is not None and hasattr(view, "set_batch_size"):
+            view.set_batch_size(self._batch_size)
+        if self._example is not None and hasattr(view, "set_example"):
+            view.set_example(self._example)
+        # Each page scrolls on its own, so one dense view never makes every other page
+        # taller than the window.
+        page = self._pages[title]
+        page.layout().addWidget(FitScrollArea(content))
+        self._page_views[page] = view
+        return view
 
     @Slot(object)
     def on_snapshot(self, snap: Snapshot) -> None:
@@ -140,6 +160,7 @@ class ExploreTab(QWidget):
     def on_run_settings(self, settings) -> None:
         """The studio set up a run: views that mark its mini-batch size learn it."""
         m = getattr(settings, "batch_size", None)
+        self._batch_size = m
         for view in self.views.values():
             if hasattr(view, "set_batch_size"):
                 view.set_batch_size(m)
@@ -147,18 +168,23 @@ class ExploreTab(QWidget):
     @Slot(int)
     def set_example(self, index: int) -> None:
         """The studio shows another test example: views about one example follow it."""
+        self._example = index
         for view in self.views.values():
             if hasattr(view, "set_example"):
                 view.set_example(index)
 
     def current_view(self) -> QWidget | None:
-        """The view on the sub-tab shown (not the scroll area around it)."""
-        return self._page_views.get(self.tabs.currentWidget())
+        """The view on the sub-tab shown (not the scroll area around it), built if need be."""
+        page = self.tabs.currentWidget()
+        title = next((t for t, p in self._pages.items() if p is page), None)
+        return None if title is None else self.views[title]
 
     def current_page(self) -> QWidget | None:
         """What the sub-tab shows inside its scroll area (a view, or a view with a drawing)."""
-        page = self.tabs.currentWidget()
-        return page.widget() if isinstance(page, QScrollArea) else page
+        if self.current_view() is None:
+            return None
+        scroll = self.tabs.currentWidget().findChild(QScrollArea)
+        return scroll.widget() if scroll is not None else None
 
     def network(self) -> Network | None:
         snap = self.snapshot

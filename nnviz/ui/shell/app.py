@@ -41,6 +41,8 @@ def run_app(args=None) -> int:
         window.set_presenter(True)
     if args is not None and getattr(args, "open_file", None) and hasattr(window, "open_path"):
         window.open_path(args.open_file)
+    if os.environ.get("NNVIZ_STARTUP_PROBE"):  # benchmarks/startup.py: when was it shown?
+        _report_when_shown(window)
     quit_ms = os.environ.get("NNVIZ_SMOKE_QUIT_MS")
     if quit_ms:  # CI: prove the app starts on a real display, then close it normally
         from PySide6.QtCore import QTimer
@@ -55,6 +57,24 @@ def run_app(args=None) -> int:
     if mime is not None and any(f.startswith("application/x-nnviz") for f in mime.formats()):
         app.clipboard().clear()
     return code
+
+
+def _report_when_shown(window) -> None:
+    """Print the wall-clock time once the window is on screen and painted, then exit."""
+    import time
+
+    from PySide6.QtCore import QTimer
+
+    def check() -> None:
+        handle = window.windowHandle()
+        if handle is None or not handle.isExposed():
+            QTimer.singleShot(1, check)
+            return
+        window.repaint()  # the first frame, synchronously
+        print(f"shown {time.time():.6f}", flush=True)
+        os._exit(0)
+
+    QTimer.singleShot(0, check)
 
 
 def _smoke_check(app) -> int:

@@ -7,7 +7,6 @@ from pathlib import Path
 from PySide6.QtCore import QEventLoop, Qt, Slot
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
-from nnviz.core.datasets.download import download_mnist
 from nnviz.ui.jobs import Job
 
 
@@ -56,6 +55,8 @@ class DownloadDialog(QProgressDialog):
         self.show()
 
         def work(progress, cancelled):
+            from nnviz.core.datasets.download import download_mnist  # urllib, ssl: when used
+
             return download_mnist(
                 self.data_dir, progress=lambda d, t, name: progress(d, t, name), cancelled=cancelled
             )

@@ -3,12 +3,13 @@ menus, shortcuts, the status bar and settings to them."""
 
 from __future__ import annotations
 
+# File formats, SVG and the download dialog are imported where they are used: the window
+# shows sooner without them.
 import base64
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QPoint, QRectF, QSize, Qt, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence, QPainter, QPixmap
-from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
@@ -21,22 +22,15 @@ from PySide6.QtWidgets import (
     QStyle,
     QTabWidget,
     QToolBar,
+    QVBoxLayout,
     QWidget,
 )
 
-from nnviz import __version__
-from nnviz.core.circuits.model import Circuit, CircuitError
-from nnviz.core.files.network import NetworkFileError
-from nnviz.core.files.recording import RecordingError
-from nnviz.core.files.session import Session, SessionError, load_session, save_session
+import nnviz
 from nnviz.paths import RESOURCES
-from nnviz.ui.circuit.sandbox import CircuitSandbox
 from nnviz.ui.explore.tab import ExploreTab
-from nnviz.ui.perceptron.lab import PerceptronLab
 from nnviz.ui.settings import settings
-from nnviz.ui.shell.download_dialog import DownloadDialog
 from nnviz.ui.shell.theme import THEME_TITLES, THEMES, Presentation
-from nnviz.ui.training.compare import CompareView
 from nnviz.ui.training.studio import TrainingStudio
 
 PRESENTER_SCALES = (1.0, 1.5, 2.0, 2.5, 3.0)
@@ -50,29 +44,27 @@ class MainWindow(QMainWindow):
         self.setWindowIcon(QIcon(str(RESOURCES / "icons" / "nnviz.svg")))
         self.resize(self._first_size())
         self.studio = TrainingStudio()
-        self.perceptron_lab = PerceptronLab()
-        self.circuit_sandbox = CircuitSandbox()
         self.explore = ExploreTab()
-        self.compare = CompareView()
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
-        self._pages: list[tuple[QWidget, QWidget]] = []  # (page in the tab widget, view)
+        self._pages: list[tuple[QWidget, QWidget | None]] = []  # (page, view or None yet)
+        self._lazy: dict[str, tuple[QWidget, bool]] = {}  # attribute -> (page, scrolls)
         for view, title, scroll in (
             (self.studio, "Training", False),
-            (self.perceptron_lab, "Perceptrons", True),
-            (self.circuit_sandbox, "Circuits", True),
+            ("perceptron_lab", "Perceptrons", True),
+            ("circuit_sandbox", "Circuits", True),
             (self.explore, "Inside the network", False),  # its pages scroll themselves
-            (self.compare, "Compare runs", False),
+            ("compare", "Compare runs", False),
         ):
-            page = view
-            if scroll:
-                # Dense views scroll instead of forcing a window larger than a 1280x720
-                # projector when presenter mode enlarges the type.
-                page = QScrollArea()
-                page.setWidget(view)
-                page.setWidgetResizable(True)
-                page.setFrameShape(QFrame.Shape.NoFrame)
-            self._pages.append((page, view))
+            if isinstance(view, str):
+                # Built when first shown or asked for: the window starts without them.
+                page = QWidget()
+                QVBoxLayout(page).setContentsMargins(0, 0, 0, 0)
+                self._lazy[view] = (page, scroll)
+                self._pages.append((page, None))
+            else:
+                page = view
+                self._pages.append((page, view))
             self.tabs.addTab(page, title)
         self.setCentralWidget(self.tabs)
         self.status_label = QLabel()
@@ -98,6 +90,51 @@ class MainWindow(QMainWindow):
         self._restore_settings()
 
     # -- pages -------------------------------------------------------------------------------
+    @property
+    def perceptron_lab(self):
+        return self._view("perceptron_lab")
+
+    @property
+    def circuit_sandbox(self):
+        return self._view("circuit_sandbox")
+
+    @property
+    def compare(self):
+        return self._view("compare")
+
+    def _view(self, name: str) -> QWidget:
+        """The view of a page built on first use (imported then, too)."""
+        built = self.__dict__.get(f"_built_{name}")
+        if built is not None:
+            return built
+        if name == "perceptron_lab":
+            from nnviz.ui.perceptron.lab import PerceptronLab as cls
+        elif name == "circuit_sandbox":
+            from nnviz.ui.circuit.sandbox import CircuitSandbox as cls
+        else:
+            from nnviz.ui.training.compare import CompareView as cls
+        view = cls()
+        self.__dict__[f"_built_{name}"] = view
+        page, scroll = self._lazy[name]
+        content = view
+        if scroll:
+            # Dense views scroll instead of forcing a window larger than a 1280x720
+            # projector when presenter mode enlarges the type.
+            content = QScrollArea()
+            content.setWidget(view)
+            content.setWidgetResizable(True)
+            content.setFrameShape(QFrame.Shape.NoFrame)
+        page.layout().addWidget(content)
+        self._pages = [(p, view if p is page else v) for p, v in self._pages]
+        pres = self.presentation
+        hook = getattr(view, "set_presentation", None)
+        if hook is not None and (pres.scale != 1.0 or pres.theme == "dark"):
+            hook(pres.scale, pres.theme == "dark")
+        return view
+
+    def _built_views(self) -> list[QWidget]:
+        return [v for _p, v in self._pages if v is not None]
+
     def show_view(self, view: QWidget) -> None:
         """Bring the tab holding ``view`` to the front."""
         for page, v in self._pages:
@@ -109,7 +146,11 @@ class MainWindow(QMainWindow):
         return self.view_at(self.tabs.currentIndex())
 
     def view_at(self, index: int) -> QWidget | None:
+        """The view on tab ``index`` (built now if it was not yet)."""
         page = self.tabs.widget(index)
+        for name, (lazy_page, _scroll) in self._lazy.items():
+            if lazy_page is page:
+                return self._view(name)
         return next((v for p, v in self._pages if p is page), None)
 
     # -- actions -----------------------------------------------------------------------------
@@ -326,16 +367,10 @@ class MainWindow(QMainWindow):
 
     # -- presenting ----------------------------------------------------------------------------
     def _views(self) -> list:
+        """The views that follow the theme and scale (pages built later get them then)."""
         s = self.studio
-        return [
-            s.canvas,
-            s.plots,
-            s.example,
-            s.heatmap,
-            self.perceptron_lab,
-            self.circuit_sandbox,
-            self.explore,
-        ]
+        later = [v for v in self._built_views() if v not in (s, self.explore)]
+        return [s.canvas, s.plots, s.example, s.heatmap, self.explore, *later]
 
     def toggle_presenter(self) -> None:
         self.set_presenter(not self.presenter)
@@ -421,6 +456,8 @@ class MainWindow(QMainWindow):
     def open_path(self, path: str) -> bool:
         """Open any nnviz file: a network (.npz), a recording (.nnrec), a session (.nnviz)
         or a circuit (.json)."""
+        from nnviz.core.files.network import NetworkFileError
+
         suffix = Path(path).suffix.lower()
         if suffix == ".nnrec":
             return self.open_recording(path)
@@ -471,6 +508,8 @@ class MainWindow(QMainWindow):
             self.open_recording(path)
 
     def open_recording(self, path: str) -> bool:
+        from nnviz.core.files.recording import RecordingError
+
         try:
             damaged = self.studio.open_recording(path)
         except (RecordingError, ValueError, OSError) as exc:
@@ -483,7 +522,9 @@ class MainWindow(QMainWindow):
             QMessageBox.information(self, "Damaged recording", damaged)
         return True
 
-    def current_session(self) -> Session:
+    def current_session(self):
+        from nnviz.core.files.session import Session
+
         st = self.studio.settings
         net = self.studio.current_network()
         return Session(
@@ -512,6 +553,8 @@ class MainWindow(QMainWindow):
         )
 
     def save_session_dialog(self) -> None:
+        from nnviz.core.files.session import SessionError, save_session
+
         self.studio.pause()
         path, _ = QFileDialog.getSaveFileName(
             self, "Save session", self._last_dir(), "nnviz sessions (*.nnviz)"
@@ -533,6 +576,9 @@ class MainWindow(QMainWindow):
 
     def open_session(self, path: str) -> bool:
         """Restore a whole session: network and settings, example, circuit, layout, mode."""
+        from nnviz.core.circuits.model import Circuit, CircuitError
+        from nnviz.core.files.session import SessionError, load_session
+
         try:
             session = load_session(path)
             circuit = Circuit.from_dict(session.circuit) if session.circuit else None
@@ -613,6 +659,8 @@ class MainWindow(QMainWindow):
             pixmap.fill(Qt.GlobalColor.white)
             widget.render(pixmap)
             return pixmap.save(path)
+        from PySide6.QtSvg import QSvgGenerator
+
         gen = QSvgGenerator()
         gen.setFileName(path)
         gen.setSize(widget.size())
@@ -660,6 +708,8 @@ class MainWindow(QMainWindow):
         self.status_label.setText(f"Saved {saved}")
 
     def download_mnist(self) -> None:
+        from nnviz.ui.shell.download_dialog import DownloadDialog
+
         dlg = DownloadDialog(self)
         if dlg.run() and dlg.folder is not None:
             self.studio.show_banner(
@@ -667,6 +717,7 @@ class MainWindow(QMainWindow):
             )
 
     def _export_canvas(self, kind: str) -> None:
+
         path, _ = QFileDialog.getSaveFileName(
             self,
             f"Export network as {kind.upper()}",
@@ -702,7 +753,7 @@ class MainWindow(QMainWindow):
         QMessageBox.about(
             self,
             "About nnviz",
-            f"<b>nnviz {__version__}</b><p>See and touch how neural networks learn: "
+            f"<b>nnviz {nnviz.__version__}</b><p>See and touch how neural networks learn: "
             "perceptrons, NAND-gate adders, and an MNIST network trained live by stochastic "
             "gradient descent.</p>",
         )
@@ -744,13 +795,16 @@ class MainWindow(QMainWindow):
         st.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        maybe_save = getattr(self.circuit_sandbox, "maybe_save", None)
+        sandbox = self.__dict__.get("_built_circuit_sandbox")  # never built: nothing to save
+        maybe_save = getattr(sandbox, "maybe_save", None)
         if maybe_save is not None and not maybe_save():
             event.ignore()
             return
         self._save_settings()
         self.studio.shutdown()
-        for view in (self.explore, self.compare, self.circuit_sandbox, self.perceptron_lab):
+        for view in self._built_views():
+            if view is self.studio:
+                continue
             shutdown = getattr(view, "shutdown", None)
             if shutdown is not None:
                 shutdown()

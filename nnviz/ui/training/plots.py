@@ -82,7 +82,8 @@ def scale_plot(widget: pg.PlotWidget, legend, scale: float) -> None:
 
 
 def _plot_widget(y_label: str) -> pg.PlotWidget:
-    w = pg.PlotWidget(background="w")
+    # No context menus (and none built: a ViewBox's menu costs milliseconds at start-up).
+    w = pg.PlotWidget(background="w", viewBox=pg.ViewBox(enableMenu=False))
     item = w.getPlotItem()
     style = {"color": "#222", "font-size": "11pt"}
     item.setLabel("bottom", "epochs trained", **style)

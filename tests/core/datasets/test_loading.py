@@ -457,3 +457,24 @@ def test_other_data_in_mnist_format_is_allowed_with_a_note(mnist_path, tmp_path)
     ds = m.read_mnist_idx(folder)
     assert "not the published MNIST" in ds.extra["note"]
     assert len(ds.train) == 50000
+
+
+def test_digits_read_without_importing_scikit_learn_equal_its_loader():
+    """The fast path reads scikit-learn's CSV itself: the same pixels and labels, in order."""
+    import subprocess
+    import sys
+
+    from sklearn.datasets import load_digits as sk_load_digits
+
+    from nnviz.core.datasets.builtin import _digits_arrays
+
+    x, labels = _digits_arrays()
+    bunch = sk_load_digits()
+    assert x.dtype == np.uint8 and np.array_equal(x, bunch.data)
+    assert np.array_equal(labels, bunch.target)
+    code = (
+        "import sys; from nnviz.core.datasets.builtin import load_digits; load_digits(); "
+        "print('sklearn.datasets' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
