@@ -52,6 +52,20 @@ class PaintCounter(QObject):
         return False
 
 
+def rss_mb() -> float:
+    """Resident memory of this process and its training process(es), in MB (Linux /proc)."""
+    import multiprocessing
+
+    total = 0
+    for pid in [os.getpid(), *(p.pid for p in multiprocessing.active_children())]:
+        try:
+            with open(f"/proc/{pid}/status") as f:
+                total += next(int(x.split()[1]) for x in f if x.startswith("VmRSS:"))
+        except (OSError, StopIteration):
+            pass
+    return total / 1024
+
+
 def headless(dataset, sizes, epochs: int) -> float:
     """Examples per second of the core alone, wall clock, evaluation included."""
     net = Network(sizes, seed=0, dtype=np.float32)
@@ -62,9 +76,9 @@ def headless(dataset, sizes, epochs: int) -> float:
     return seen / (time.perf_counter() - t)
 
 
-def windowed(window, epochs: int) -> tuple[float, list[float], float]:
-    """Examples per second with the window drawing everything, probe lateness (ms), and the
-    network canvas's frames per second."""
+def windowed(window, epochs: int) -> tuple[float, list[float], float, float]:
+    """Examples per second with the window drawing everything, probe lateness (ms), the
+    network canvas's frames per second, and the peak memory (MB) of window and training."""
     studio = window.studio
     studio.controls.epochs_spin.setValue(epochs)
     studio.reset()
@@ -77,6 +91,7 @@ def windowed(window, epochs: int) -> tuple[float, list[float], float]:
         30,
     )
     late: list[float] = []
+    peak = [rss_mb()]
     clock = QElapsedTimer()
     probe = QTimer()
     probe.setInterval(10)
@@ -84,6 +99,8 @@ def windowed(window, epochs: int) -> tuple[float, list[float], float]:
     def tick():
         elapsed = clock.restart()
         late.append(max(0.0, elapsed - 10.0))
+        if len(late) % 20 == 0:
+            peak[0] = max(peak[0], rss_mb())
 
     probe.timeout.connect(tick)
     frames = PaintCounter(studio.canvas.viewport())
@@ -95,7 +112,7 @@ def windowed(window, epochs: int) -> tuple[float, list[float], float]:
     wall = time.perf_counter() - t
     probe.stop()
     seen = studio.worker.last_progress.examples_seen
-    return seen / wall, late[1:], frames.count / wall
+    return seen / wall, late[1:], frames.count / wall, peak[0]
 
 
 def _wait_until(cond, seconds: float) -> None:
@@ -133,16 +150,17 @@ def main() -> None:
         f"{name} {sizes} float32, mini-batch 10, {args.epochs} epoch(s) per run, "
         f"{os.environ.get('QT_QPA_PLATFORM') or 'display ' + os.environ['DISPLAY']}"
     )
-    core, gui, lateness, fps = [], [], [], []
+    core, gui, lateness, fps, memory = [], [], [], [], []
     for _ in range(args.repeats):
         core.append(headless(dataset, sizes, args.epochs))
-        speed, late, frame_rate = windowed(window, args.epochs)
+        speed, late, frame_rate, peak = windowed(window, args.epochs)
         gui.append(speed)
+        memory.append(peak)
         lateness.extend(late)
         fps.append(frame_rate)
         print(
             f"  headless {core[-1]:,.0f} ex/s   window {gui[-1]:,.0f} ex/s   "
-            f"canvas {frame_rate:.1f} frames/s",
+            f"canvas {frame_rate:.1f} frames/s   peak {peak:.0f} MB",
             flush=True,
         )
     c, g = statistics.median(core), statistics.median(gui)
@@ -157,6 +175,7 @@ def main() -> None:
         f"({len(lat)} ticks)"
     )
     print(f"network canvas while training: {statistics.median(fps):.1f} frames/s (median)")
+    print(f"peak memory, window and training process together: {max(memory):.0f} MB RSS")
     window.close()
     app.processEvents()
 

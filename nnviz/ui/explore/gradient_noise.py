@@ -33,6 +33,7 @@ from nnviz.core.gradient_estimate import (
 )
 from nnviz.core.learning.network import Network
 from nnviz.ui.jobs import Job
+from nnviz.ui.style import set_role
 
 M_COLOURS = {1: "#D55E00", 10: "#E69F00", 100: "#009E73", 1000: "#0072B2"}
 DEFAULT_COUNT = 100
@@ -115,7 +116,7 @@ class GradientNoiseView(QWidget):
 
         caption = QLabel(CAPTION)
         caption.setWordWrap(True)
-        caption.setObjectName("hint")
+        set_role(caption, "hint")
         controls = QHBoxLayout()
         controls.addWidget(QLabel("estimates per m"))
         controls.addWidget(self.count_spin)

@@ -24,10 +24,8 @@ def make_app():
     # Ties the windows to nnviz.desktop (see `nnviz install-desktop`): task switchers and
     # Wayland docks take the name and icon from that entry.
     app.setDesktopFileName("nnviz")
-    qss = RESOURCES / "styles" / "light.qss"
-    if qss.exists() and not app.property("nnviz_styled"):
-        app.setStyleSheet(app.styleSheet() + qss.read_text())
-        app.setProperty("nnviz_styled", True)
+    # No application style sheet in the default theme: the labels that need a look carry it
+    # (nnviz.ui.style), and the window builds a third faster without one.
     return app
 
 

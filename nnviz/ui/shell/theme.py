@@ -10,7 +10,7 @@ from __future__ import annotations
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
-from nnviz.paths import RESOURCES
+from nnviz.ui.style import apply_theme, base_qss
 
 THEMES = ("light", "contrast", "dark")
 THEME_TITLES = {"light": "Light", "contrast": "High-contrast light", "dark": "Dark"}
@@ -83,8 +83,10 @@ class Presentation:
         font.setPointSizeF(size * scale)
         app.setFont(font)
         app.setPalette(_palette(theme))
-        qss = (RESOURCES / "styles" / "light.qss").read_text()
-        app.setStyleSheet(qss + _EXTRA_QSS[theme])
+        # The light theme needs no application style sheet (see nnviz.ui.style); the others
+        # restyle buttons, group boxes and tabs everywhere.
+        app.setStyleSheet(base_qss() + _EXTRA_QSS[theme] if theme != "light" else "")
+        apply_theme(_EXTRA_QSS[theme])
         self.theme, self.scale = theme, scale
         for view in views:
             hook = getattr(view, "set_presentation", None)

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from nnviz.core.datasets.catalog import DATASET_NAMES
 from nnviz.core.learning.network import parse_sizes
 from nnviz.core.learning.presets import Preset
+from nnviz.ui.style import set_role
 
 # (label, mini-batches per second; 0 = full speed)
 SPEEDS = [
@@ -92,7 +93,7 @@ class TrainingControls(QWidget):
         v.addWidget(self.preset_combo)
         self.lesson = QLabel()
         self.lesson.setWordWrap(True)
-        self.lesson.setObjectName("lesson")
+        set_role(self.lesson, "lesson")
         self.lesson.setTextFormat(Qt.TextFormat.PlainText)
         v.addWidget(self.lesson)
         outer.addWidget(box)
@@ -107,7 +108,7 @@ class TrainingControls(QWidget):
             "Layer sizes from input to output, e.g. 784,30,10. Any number of hidden layers."
         )
         self.sizes_error = QLabel()
-        self.sizes_error.setObjectName("error")
+        set_role(self.sizes_error, "error")
         self.sizes_error.setWordWrap(True)
         self.sizes_error.hide()
         self.seed_spin = QSpinBox()
@@ -175,7 +176,7 @@ class TrainingControls(QWidget):
         row.addWidget(self.speed_combo, 1)
         v.addLayout(row)
         self.pending_label = QLabel("Changed settings apply on Reset.")
-        self.pending_label.setObjectName("hint")
+        set_role(self.pending_label, "hint")
         self.pending_label.setWordWrap(True)
         self.pending_label.hide()
         v.addWidget(self.pending_label)

@@ -42,6 +42,7 @@ from nnviz.ui.canvas.view import NetworkCanvas
 from nnviz.ui.canvas.weights import WeightHeatmap
 from nnviz.ui.jobs import Job
 from nnviz.ui.settings import settings as settings_store
+from nnviz.ui.style import set_role
 from nnviz.ui.training.controls import RunSettings, TrainingControls
 from nnviz.ui.training.network_files import network_from, open_run_network, save_run_network
 from nnviz.ui.training.plots import TrainingPlots
@@ -120,8 +121,9 @@ class TrainingStudio(QWidget):
         self._slow_turn = 0
         self._slow_views.timeout.connect(self._on_slow_tick)
         self._slow_views.start()
-        # Pick the first experiment once the event loop runs, so the window shows at once.
-        QTimer.singleShot(0, self._choose_default_experiment)
+        # Pick the first experiment (and load its data) once the window is on screen, so it
+        # shows at once.
+        QTimer.singleShot(0, self._start_when_shown)
 
     # -- layout --------------------------------------------------------------------------
     def _build(self) -> None:
@@ -133,7 +135,7 @@ class TrainingStudio(QWidget):
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
         self.banner = QLabel()
-        self.banner.setObjectName("banner")
+        set_role(self.banner, "banner")
         self.banner.setWordWrap(True)
         self.banner.hide()
 
@@ -169,7 +171,7 @@ class TrainingStudio(QWidget):
             "Click a neuron of the first hidden layer to see its incoming weights as an image."
         )
         self.heatmap_label.setWordWrap(True)
-        self.heatmap_label.setObjectName("hint")
+        set_role(self.heatmap_label, "hint")
         sv.addWidget(self.heatmap_label)
         sv.addWidget(self.heatmap, 3)
 
@@ -187,7 +189,7 @@ class TrainingStudio(QWidget):
         self.log = QPlainTextEdit()
         self.log.setReadOnly(True)
         self.log.setMaximumBlockCount(5000)
-        self.log.setObjectName("log")
+        set_role(self.log, "log")
         bottom = QTabWidget()
         bottom.addTab(self.plots, "Cost and accuracy")
         bottom.addTab(self.log, "Log")
@@ -235,6 +237,15 @@ class TrainingStudio(QWidget):
         self.canvas.bias_edit_requested.connect(self._on_bias_edit)
 
     # -- experiments -------------------------------------------------------------------------
+    def _start_when_shown(self, waited_ms: int = 0) -> None:
+        """Choose the first experiment after the window's first frame (at once if the studio
+        is not shown at all, e.g. in a test; after at most 2 s in any case)."""
+        handle = self.window().windowHandle() if self.isVisible() else None
+        if handle is not None and not handle.isExposed() and waited_ms < 2000:
+            QTimer.singleShot(10, lambda: self._start_when_shown(waited_ms + 10))
+            return
+        self._choose_default_experiment()
+
     def _choose_default_experiment(self) -> None:
         if self.settings is not None:
             return
