@@ -21,7 +21,14 @@ import time
 from dataclasses import replace
 
 from nnviz.core.learning.snapshot import CHUNK, DIVERGED, DONE, EPOCH, Progress, Snapshot
-from nnviz.core.learning.training import TrainConfig, TrainControl, check_eta, evaluate_split, train
+from nnviz.core.learning.training import (
+    TrainConfig,
+    TrainControl,
+    check_eta,
+    evaluate_split,
+    prepare_kernels,
+    train,
+)
 
 PAUSED, PLAYING, STEP, STEP_EPOCH = "paused", "playing", "step", "step_epoch"
 EDIT = "edit"  # Progress.kind for the record made after a hand edit (accuracy re-measured)
@@ -138,6 +145,10 @@ class Driver:
             return
         eta = self.control.eta
         self.publish(Progress(CHUNK, self.start_epoch, 0, 0, 0, float("nan"), eta, 0.0), True)
+        # While the run waits for Play: import what the step uses (half a second of scipy),
+        # so that pressing Play a moment later trains at once. (The first snapshot goes out
+        # before: the window shows the untrained network, and a recording starts with it.)
+        prepare_kernels(self.net.dtype)
         idle_sent = False
         while True:
             while poll(0):

@@ -146,6 +146,14 @@ def _one_blas_thread(records: Iterator[Progress]) -> Iterator[Progress]:
         records.close()
 
 
+def prepare_kernels(dtype) -> None:
+    """Import and set up what the step uses (scipy's sigmoid and BLAS, the thread limit):
+    about half a second, which a training process can spend before its first step."""
+    sigmoid_ufunc()
+    blas_gemm(np.dtype(dtype))
+    _blas_controller()
+
+
 @functools.cache
 def _blas_controller():
     """threadpoolctl's view of every BLAS loaded (after scipy's, which the step uses)."""

@@ -140,6 +140,7 @@ class TrainingStudio(QWidget):
         self.banner.hide()
 
         self.canvas = NetworkCanvas()
+        self.canvas.set_max_fps(LIVE_RATE)  # every live snapshot, at most this many a second
         self.example = ExampleView()
         browse = QHBoxLayout()
         self.prev_button = QPushButton("\u25c0")

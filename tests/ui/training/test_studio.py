@@ -66,7 +66,9 @@ def test_pause_then_step_moves_exactly_one_minibatch(studio, qtbot):
     ready(studio, qtbot)
     studio.play()
     qtbot.waitUntil(lambda: studio.playing, timeout=5000)
-    qtbot.wait(200)
+    # Pause once something has been trained (the training process may still be importing
+    # its numeric libraries when Play arrives).
+    qtbot.waitUntil(lambda: studio.snapshot.progress.examples_seen > 0, timeout=10000)
     studio.pause()
     qtbot.waitUntil(lambda: studio.worker.mode == PAUSED, timeout=5000)
     # The worker finishes the chunk it was in, then the GUI gets exactly that state.
