@@ -71,6 +71,16 @@ def _settings():
     return settings()
 
 
+def unique_keys(keys) -> list[QKeySequence]:
+    """``keys`` (sequences or strings) with each sequence once, in their order."""
+    out: list[QKeySequence] = []
+    for key in keys:
+        key = QKeySequence(key)
+        if not key.isEmpty() and key not in out:
+            out.append(key)
+    return out
+
+
 class CircuitSandbox(QWidget):
     """The circuit sandbox tab. ``title_changed(str)`` carries "name — modified" style text."""
 
@@ -210,7 +220,12 @@ class CircuitSandbox(QWidget):
         a["undo"] = self.undo_stack.createUndoAction(self, "Undo")
         a["undo"].setShortcuts([QKeySequence(K.Undo)])
         a["redo"] = self.undo_stack.createRedoAction(self, "Redo")
-        a["redo"].setShortcuts([QKeySequence(K.Redo), QKeySequence("Ctrl+Shift+Z")])
+        # The platform's Redo keys plus the two that Digital and logisim users reach for. The
+        # platform's list may hold one of them already (Ctrl+Shift+Z on Linux): a sequence
+        # bound twice makes Qt refuse it as ambiguous, so each goes in once.
+        a["redo"].setShortcuts(
+            unique_keys([*QKeySequence.keyBindings(K.Redo), "Ctrl+Shift+Z", "Ctrl+Y"])
+        )
         for k in ("undo", "redo"):
             a[k].setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             self.addAction(a[k])

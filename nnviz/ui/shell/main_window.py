@@ -229,13 +229,13 @@ class MainWindow(QMainWindow):
         self.act_save_session = self._action(
             "Save &Session\u2026",
             self.save_session_dialog,
-            "Ctrl+Shift+S",
+            "Ctrl+Alt+S",  # Ctrl+Shift+S is the circuit editor's Save As
             tip="Save the whole state to one file",
         )
         self.act_open_session = self._action(
             "Open S&ession\u2026",
             self.open_session_dialog,
-            "Ctrl+Shift+O",
+            "Ctrl+Alt+O",
             tip="Open a saved session",
         )
         self.act_next_session = self._action(
