@@ -281,16 +281,27 @@ class TrainingStudio(QWidget):
         self.controls.show_settings(s)
         self.controls.set_lesson(preset.lesson)
         self.controls.preset_combo.setCurrentIndex(self.controls.preset_combo.findData(preset.key))
-        self.start_run(s)
+        # A preset chosen while training trains on: the new run starts playing when ready.
+        self.start_run(s, keep_playing=self.playing)
 
     def start_run(
-        self, settings: RunSettings, network: Network | None = None, start_epoch: int = 0
+        self,
+        settings: RunSettings,
+        network: Network | None = None,
+        start_epoch: int = 0,
+        keep_playing: bool = False,
     ) -> None:
-        """Stop any run, load the data if needed, build the network and a paused worker."""
+        """Stop any run, load the data if needed, build the network and a paused worker
+        (playing as soon as it is ready, with ``keep_playing``)."""
         self.leave_replay()
         if self.recorder.active:
             self.stop_recording()  # a recording holds one run
         self._stop_worker()
+        # The stopped worker's last word is ignored (it is no longer self.worker): say here
+        # that nothing plays, or the buttons would offer Pause over a paused run.
+        self.controls.set_playing(False)
+        self.run_state_changed.emit(False)
+        self._pending_play = keep_playing
         self.settings = settings
         self.run_settings_changed.emit(settings)
         self.start_epoch = start_epoch

@@ -210,3 +210,42 @@ def test_inputs_can_be_drawn_as_the_image_grid(studio, qtbot):
     assert studio.canvas.sizes == (64, 30, 10)
     studio.grid_box.setChecked(False)
     assert not studio.canvas.is_grid()
+
+
+def test_choosing_a_preset_while_playing_keeps_training(studio, qtbot):
+    """The new run plays on at once (no Pause button over a paused run)."""
+    studio.controls.epochs_spin.setValue(1000)
+    studio.reset()
+    ready(studio, qtbot)
+    studio.play()
+    qtbot.waitUntil(lambda: studio.snapshot.progress.examples_seen > 0, timeout=10000)
+    first_run = studio.worker.run_id
+    studio.apply_preset(next(p for p in studio.presets if p.key == "xor"))
+    qtbot.waitUntil(
+        lambda: studio.worker is not None and studio.worker.run_id != first_run, timeout=5000
+    )
+    # Examples of the new run within 2 s of the switch, and the controls say it plays.
+    qtbot.waitUntil(
+        lambda: (
+            studio.snapshot is not None
+            and studio.snapshot.run_id == studio.worker.run_id
+            and studio.snapshot.progress.examples_seen > 0
+        ),
+        timeout=2000,
+    )
+    assert studio.playing and studio.controls.play_button.text().lower().startswith("pause")
+
+
+def test_a_preset_chosen_while_paused_waits_for_play(studio, qtbot):
+    states = []
+    studio.run_state_changed.connect(states.append)  # what the window's toolbar shows
+    studio.play()
+    qtbot.waitUntil(lambda: states[-1:] == [True], timeout=5000)
+    studio.pause()
+    qtbot.waitUntil(lambda: not studio.playing, timeout=5000)
+    studio.apply_preset(next(p for p in studio.presets if p.key == "xor"))
+    ready(studio, qtbot)
+    qtbot.wait(300)
+    assert not studio.playing and studio.snapshot.progress.examples_seen == 0
+    assert studio.controls.play_button.text().lower().startswith("play")
+    assert states[-1] is False
