@@ -81,12 +81,14 @@ class MainWindow(QMainWindow):
         self._build_toolbar()
         self.studio.status_changed.connect(self.status_label.setText)
         self.studio.run_state_changed.connect(self._on_run_state)
+        self.studio.banner_action.connect(self._on_banner_action)
         self.studio.snapshot_shown.connect(self.explore.on_snapshot)
         self.studio.dataset_changed.connect(self.explore.on_dataset)
         self.studio.run_settings_changed.connect(self.explore.on_run_settings)
         self.studio.example_changed.connect(self.explore.set_example)
         self.explore.baseline_computed.connect(self.studio.set_baseline)
         self.tabs.currentChanged.connect(self._on_tab_changed)
+        self._show_download_if_needed()
         self._restore_settings()
 
     # -- pages -------------------------------------------------------------------------------
@@ -715,6 +717,18 @@ class MainWindow(QMainWindow):
             self.studio.show_banner(
                 f"MNIST is ready in {dlg.folder}. Pick an MNIST preset to train on it.", "info"
             )
+        self._show_download_if_needed()
+
+    def _show_download_if_needed(self) -> None:
+        """The Download MNIST action is offered only while MNIST is missing."""
+        from nnviz.core.datasets.mnist import find_mnist
+
+        self.act_download.setVisible(find_mnist() is None)
+
+    @Slot(str)
+    def _on_banner_action(self, key: str) -> None:
+        if key == "download":
+            self.download_mnist()
 
     def _export_canvas(self, kind: str) -> None:
 

@@ -257,7 +257,8 @@ class CompareView(QWidget):
     # -- settings ---------------------------------------------------------------------------
     def refresh_datasets(self) -> None:
         """Offer MNIST when it is on disk (call again after a download)."""
-        current = self.dataset_box.currentText() or "digits"
+        # The book's data when it is there (the user's own choice is kept on a refresh).
+        current = self.dataset_box.currentText() or ("mnist" if find_mnist() else "digits")
         self.dataset_box.clear()
         self.dataset_box.addItem("digits")
         if find_mnist() is not None:

@@ -51,6 +51,7 @@ from nnviz.ui.training.replay import ReplayBar, ReplayController
 from nnviz.ui.training.replay_mode import ReplayMode, read_replayable
 from nnviz.ui.training.worker import EDIT, PAUSED, PLAYING, TrainingWorker
 
+DOWNLOAD_ACTION = ("Download MNIST (11 MB)", "download")
 LIVE_RATE = 24.0  # snapshots a second while training (the network canvas's pace)
 SLOW_VIEWS_MS = 200  # while training at full speed, cost plot, accuracy plot and example +
 # heatmap take turns refreshing on this timer (each about 1.7 times a second)
@@ -82,6 +83,7 @@ class TrainingStudio(QWidget):
     status_changed = Signal(str)
     run_state_changed = Signal(bool)  # playing?
     snapshot_shown = Signal(object)  # Snapshot, for other views (explore tabs)
+    banner_action = Signal(str)  # the banner's button: "download" (MNIST)
     dataset_changed = Signal(object)  # Dataset
     run_settings_changed = Signal(object)  # RunSettings of the run just set up
     example_changed = Signal(int)  # index of the test example shown
@@ -99,6 +101,7 @@ class TrainingStudio(QWidget):
         self._loaded_network: tuple[Network, int] | None = None
         self._data_job: Job | None = None
         self._pending_play = False
+        self._preset_key: str | None = None  # the preset the current run came from
         self._example_index = 0
         self._image_shown: tuple | None = None
         self._records_seen = 0
@@ -138,6 +141,12 @@ class TrainingStudio(QWidget):
         set_role(self.banner, "banner")
         self.banner.setWordWrap(True)
         self.banner.hide()
+        # A banner may offer one action (e.g. "Download MNIST"): the window carries it out.
+        self.banner_button = QPushButton()
+        self.banner_button.hide()
+        self.banner_button.clicked.connect(
+            lambda: self.banner_action.emit(self.banner_button.property("action"))
+        )
 
         self.canvas = NetworkCanvas()
         self.canvas.set_max_fps(LIVE_RATE)  # every live snapshot, at most this many a second
@@ -200,7 +209,10 @@ class TrainingStudio(QWidget):
         top = QWidget()
         tv = QVBoxLayout(top)
         tv.setContentsMargins(0, 0, 0, 0)
-        tv.addWidget(self.banner)
+        banner_row = QHBoxLayout()
+        banner_row.addWidget(self.banner, 1)
+        banner_row.addWidget(self.banner_button)
+        tv.addLayout(banner_row)
         self.replay_bar = ReplayBar()
         self.replay_bar.hide()
         self.replay_bar.back_to_live.connect(self.leave_replay)
@@ -260,16 +272,35 @@ class TrainingStudio(QWidget):
             return
         key = "book" if find_mnist() is not None else "digits"
         self.apply_preset(next(p for p in self.presets if p.key == key))
+        if key == "digits":  # a first start without MNIST: offer it, without stopping anyone
+            self.show_banner(
+                "Training on the built-in 8x8 digits. The book's experiments use MNIST "
+                "(70,000 images, about 11 MB to download).",
+                "info",
+                action=DOWNLOAD_ACTION,
+            )
 
     @Slot(object)
     def apply_preset(self, preset: Preset) -> None:
         if preset.dataset == "mnist" and find_mnist() is None:
+            trained = self.snapshot is not None and self.snapshot.progress.examples_seen > 0
             self.show_banner(
-                f"\u201c{preset.title}\u201d needs MNIST, which is not downloaded yet. "
-                "Use File \u25b8 Download MNIST\u2026 (about 11 MB), then pick the preset "
-                "again. Meanwhile the built-in 8x8 digits are loaded.",
+                f"\u201c{preset.title}\u201d needs MNIST, which is not downloaded yet (about "
+                "11 MB). Download it, then pick the preset again. "
+                + (
+                    "Your current run is kept."
+                    if trained
+                    else "Meanwhile the built-in 8x8 digits are loaded."
+                ),
                 "warning",
+                action=DOWNLOAD_ACTION,
             )
+            if trained:  # never throw away a network the user has trained
+                combo = self.controls.preset_combo
+                combo.blockSignals(True)
+                combo.setCurrentIndex(max(0, combo.findData(self._preset_key)))
+                combo.blockSignals(False)
+                return
             preset = next(p for p in self.presets if p.key == "digits")
         else:
             self.hide_banner()
@@ -281,6 +312,7 @@ class TrainingStudio(QWidget):
         self.controls.show_settings(s)
         self.controls.set_lesson(preset.lesson)
         self.controls.preset_combo.setCurrentIndex(self.controls.preset_combo.findData(preset.key))
+        self._preset_key = preset.key
         # A preset chosen while training trains on: the new run starts playing when ready.
         self.start_run(s, keep_playing=self.playing)
 
@@ -918,15 +950,26 @@ class TrainingStudio(QWidget):
         self.start_run(s, network=session.network, start_epoch=start)
 
     # -- messages -------------------------------------------------------------------------------
-    def show_banner(self, text: str, kind: str = "info") -> None:
+    def show_banner(
+        self, text: str, kind: str = "info", action: tuple[str, str] | None = None
+    ) -> None:
+        """Show ``text``; ``action`` = (button label, key) adds a button that emits
+        ``banner_action(key)``."""
         self.banner.setText(text)
         self.banner.setProperty("kind", kind)
         self.banner.style().unpolish(self.banner)
         self.banner.style().polish(self.banner)
         self.banner.show()
+        if action is None:
+            self.banner_button.hide()
+        else:
+            self.banner_button.setText(action[0])
+            self.banner_button.setProperty("action", action[1])
+            self.banner_button.show()
 
     def hide_banner(self) -> None:
         self.banner.hide()
+        self.banner_button.hide()
         self.banner.setProperty("kind", "")
 
     def _log(self, text: str) -> None:

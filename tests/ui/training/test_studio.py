@@ -249,3 +249,27 @@ def test_a_preset_chosen_while_paused_waits_for_play(studio, qtbot):
     assert not studio.playing and studio.snapshot.progress.examples_seen == 0
     assert studio.controls.play_button.text().lower().startswith("play")
     assert states[-1] is False
+
+
+def test_first_start_without_mnist_offers_the_download_in_the_banner(studio, qtbot):
+    assert studio.settings.dataset == "digits"
+    assert studio.banner.isVisible() and "MNIST" in studio.banner.text()
+    assert studio.banner_button.isVisible() and "Download" in studio.banner_button.text()
+    with qtbot.waitSignal(studio.banner_action, timeout=1000) as blocker:
+        studio.banner_button.click()
+    assert blocker.args == ["download"]
+    assert studio.worker is not None  # nothing was stopped: the banner only offers
+
+
+def test_an_mnist_preset_without_mnist_keeps_the_trained_run(studio, qtbot):
+    studio.step_epoch()
+    qtbot.waitUntil(lambda: studio.snapshot.progress.kind == EPOCH, timeout=15000)
+    run, seen = studio.worker.run_id, studio.snapshot.progress.examples_seen
+    weights = studio.snapshot.weights[0].copy()
+    book = next(p for p in studio.presets if p.key == "book")
+    studio.apply_preset(book)
+    qtbot.wait(300)
+    assert studio.worker.run_id == run and studio.snapshot.progress.examples_seen == seen
+    np.testing.assert_array_equal(studio.snapshot.weights[0], weights)
+    assert "kept" in studio.banner.text() and studio.banner_button.isVisible()
+    assert studio.controls.preset_combo.currentData() == "digits"
