@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from nnviz.core.matrix_form import book_layer
+from nnviz.core.notation import symbol
 
 ESTIMATE_SIZES = (1, 10, 100, 1000)
 GRADIENT_BLOCK = 2000  # examples per backprop call for the full gradient
@@ -73,18 +74,21 @@ def parameter_index(sizes: Sequence[int], kind: str, l: int, j: int, k: int = 0)
     raise ValueError(f"kind must be 'w' or 'b', not {kind!r}")
 
 
-def parameter_name(sizes: Sequence[int], index: int) -> str:
-    """The book's name of a flattened parameter: ``w^2_3,7`` or ``b^3_1`` (layers from 1)."""
+def parameter_name(sizes: Sequence[int], index: int, ascii: bool = True) -> str:
+    """The book's name of a flattened parameter: ``w^2_3,7`` or ``b^3_1`` (layers from 1);
+    with ``ascii=False`` the app's notation, ``w²₃,₇`` (see nnviz.core.notation)."""
     pairs = list(zip(sizes[:-1], sizes[1:]))
     start = 0
     for l, (n_in, n_out) in enumerate(pairs):
         if index < start + n_in * n_out:
             j, k = divmod(index - start, n_in)
-            return f"w^{book_layer(l)}_{j},{k}"
+            lb = book_layer(l)
+            return f"w^{lb}_{j},{k}" if ascii else symbol("w", lb, j, k)
         start += n_in * n_out
     for l, (_, n_out) in enumerate(pairs):
         if index < start + n_out:
-            return f"b^{book_layer(l)}_{index - start}"
+            lb, j = book_layer(l), index - start
+            return f"b^{lb}_{j}" if ascii else symbol("b", lb, j)
         start += n_out
     raise ValueError(f"parameter {index} is outside a {list(sizes)} network")
 

@@ -11,6 +11,7 @@ import numpy as np
 
 from nnviz.core.learning.network import Network
 from nnviz.core.learning.neuron import sigmoid, sigmoid_prime
+from nnviz.core.notation import symbol
 
 
 def book_layer(l: int) -> int:
@@ -79,6 +80,6 @@ def weight_text(l: int, j: int, k: int, value: float) -> str:
     """
     lb = book_layer(l)
     return (
-        f"w^{lb}_{j},{k} = {value:+.4f}: from neuron {k} of layer {lb - 1} "
+        f"{symbol('w', lb, j, k)} = {value:+.4f}: from neuron {k} of layer {lb - 1} "
         f"to neuron {j} of layer {lb}"
     )

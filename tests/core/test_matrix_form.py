@@ -102,5 +102,5 @@ def test_output_error_is_slope_of_cost_in_z():
 def test_book_numbering_and_weight_text():
     assert book_layer(0) == 2
     text = weight_text(1, 3, 7, -0.25)
-    assert text.startswith("w^3_3,7 = -0.2500")
+    assert text.startswith("w³₃,₇ = -0.2500")
     assert "from neuron 7 of layer 2 to neuron 3 of layer 3" in text

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from nnviz.core.datasets.dataset import Dataset
 from nnviz.core.learning.network import Network
 from nnviz.core.matrix_form import book_layer
+from nnviz.core.notation import symbol
 from nnviz.core.valley import (
     SliceCancelled,
     WeightIndex,
@@ -150,7 +151,7 @@ class _WeightPicker(QWidget):
 
 def weight_name(index: WeightIndex) -> str:
     l, j, k = index
-    return f"w^{book_layer(l)}_{j},{k}"
+    return symbol("w", book_layer(l), j, k)
 
 
 class CostSliceView(QWidget):

@@ -310,8 +310,10 @@ class GradientNoiseView(QWidget):
         angle = 180 - np.degrees(np.arctan2(ty, tx))
         head = pg.ArrowItem(pos=(tx, ty), angle=angle, headLen=16, brush="k", pen=None)
         self.cloud.addItem(head)
-        self.cloud.setLabel("bottom", f"\u2202C/\u2202{parameter_name(sizes, pair[0])}")
-        self.cloud.setLabel("left", f"\u2202C/\u2202{parameter_name(sizes, pair[1])}")
+        self.cloud.setLabel(
+            "bottom", f"\u2202C/\u2202{parameter_name(sizes, pair[0], ascii=False)}"
+        )
+        self.cloud.setLabel("left", f"\u2202C/\u2202{parameter_name(sizes, pair[1], ascii=False)}")
         self._fit_cloud(r["estimates"], tx, ty)
 
         ms = np.array([e.m for e in r["estimates"]], dtype=float)

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from nnviz.core.datasets.dataset import Dataset
 from nnviz.core.learning.network import Network
 from nnviz.core.matrix_form import book_layer, hadamard, layer_equation, output_error, weight_text
+from nnviz.core.notation import sub, symbol
 from nnviz.ui.canvas.weights import diverging_colormap
 
 # name -> (diverging?, stretch of its column in the equation row)
@@ -116,13 +117,15 @@ class MatrixView(QWidget):
             "<b>Hadamard product</b> s ⊙ t multiplies entry by entry: "
             f"[{s[0]}, {s[1]}] ⊙ [{t[0]}, {t[1]}] = [{s[0]}·{t[0]}, {s[1]}·{t[1]}] = "
             f"[{st[0]}, {st[1]}]. Backpropagation starts with one: the output error "
-            "<b>δ<sup>L</sup> = σ′(z<sup>L</sup>) ⊙ (a<sup>L</sup> − y)</b> (BP1), "
+            f"<b>{symbol('δ', 'L')} = σ′({symbol('z', 'L')}) ⊙ ({symbol('a', 'L')} − y)</b> (BP1), "
             "shown for this input:"
         )
         self.hadamard_label.setWordWrap(True)
         self.delta_table = QTableWidget(0, 6)
+        zLj, aLj, dLj = (symbol(c, "L", "j") for c in "zaδ")  # noqa: N806 - the book's names
+        yj = "y" + sub("j")
         self.delta_table.setHorizontalHeaderLabels(
-            ["z^L_j", "σ′(z^L_j)", "a^L_j", "y_j", "a^L_j − y_j", "δ^L_j = σ′ · (a − y)"]
+            [zLj, f"σ′({zLj})", aLj, yj, f"{aLj} − {yj}", f"{dLj} = σ′ · (a − y)"]
         )
         self.delta_table.setEditTriggers(QTableWidget.NoEditTriggers)
         self.delta_table.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
@@ -175,7 +178,7 @@ class MatrixView(QWidget):
         for l in range(len(network.weights)):
             lb = book_layer(l)
             rows, cols = network.weights[l].shape
-            self.layer_box.addItem(f"{lb}: w^{lb} is {rows} × {cols}", l)
+            self.layer_box.addItem(f"{lb}: {symbol('w', lb)} is {rows} × {cols}", l)
         # Default to the first hidden layer: the one whose weights look like image features.
         self.layer_box.setCurrentIndex(keep_layer if 0 <= keep_layer < len(network.weights) else 0)
         self.layer_box.blockSignals(False)
@@ -226,20 +229,22 @@ class MatrixView(QWidget):
             j = row
             if name == "a_prev":
                 what = "input pixel" if l == 0 else f"activation of neuron {j}"
-                text = f"a^{lb - 1}_{j} = {v:.4f}: {what} of layer {lb - 1}"
+                text = f"{symbol('a', lb - 1, j)} = {v:.4f}: {what} of layer {lb - 1}"
                 self._mark({"a_prev": (j, 0, 1, 1), "w": (0, j, eq["w"].shape[0], 1)})
             elif name == "b":
-                text = f"b^{lb}_{j} = {v:+.4f}: bias of neuron {j} of layer {lb}"
+                text = f"{symbol('b', lb, j)} = {v:+.4f}: bias of neuron {j} of layer {lb}"
                 self._mark({"b": (j, 0, 1, 1), "z": (j, 0, 1, 1)})
             elif name == "z":
                 dot = float(eq["w"][j] @ eq["a_prev"][:, 0])
                 text = (
-                    f"z^{lb}_{j} = Σ_k w^{lb}_{j},k a^{lb - 1}_k + b^{lb}_{j} = {dot:+.4f} "
+                    f"{symbol('z', lb, j)} = Σ{sub('k')} {symbol('w', lb, j, 'k')} "
+                    f"{symbol('a', lb - 1, 'k')} + {symbol('b', lb, j)} = {dot:+.4f} "
                     f"{float(eq['b'][j, 0]):+.4f} = {v:+.4f}"
                 )
                 self._mark_neuron(j)
             else:
-                text = f"a^{lb}_{j} = σ(z^{lb}_{j}) = σ({float(eq['z'][j, 0]):+.4f}) = {v:.4f}"
+                z = float(eq["z"][j, 0])
+                text = f"{symbol('a', lb, j)} = σ({symbol('z', lb, j)}) = σ({z:+.4f}) = {v:.4f}"
                 self._mark_neuron(j)
         self.status.setText(text)
         return text
@@ -310,18 +315,18 @@ class MatrixView(QWidget):
         self.equation = eq
         lb = book_layer(l)
         sup = {
-            "w": f"w<sup>{lb}</sup>",
-            "a_prev": f"a<sup>{lb - 1}</sup>",
-            "b": f"b<sup>{lb}</sup>",
-            "z": f"z<sup>{lb}</sup>",
-            "a": f"a<sup>{lb}</sup>",
+            "w": symbol("w", lb),
+            "a_prev": symbol("a", lb - 1),
+            "b": symbol("b", lb),
+            "z": symbol("z", lb),
+            "a": symbol("a", lb),
         }
         plain = {
-            "w": f"w^{lb}",
-            "a_prev": f"a^{lb - 1}",
-            "b": f"b^{lb}",
-            "z": f"z^{lb}",
-            "a": f"a^{lb}",
+            "w": symbol("w", lb),
+            "a_prev": symbol("a", lb - 1),
+            "b": symbol("b", lb),
+            "z": symbol("z", lb),
+            "a": symbol("a", lb),
         }
         for name, (diverging, _stretch) in PANELS.items():
             arr = eq[name]

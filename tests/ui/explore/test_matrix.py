@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPointF
+from PySide6.QtCore import QPointF, Qt
 
 from nnviz.core.datasets.builtin import load_digits
 from nnviz.core.learning.network import Network
@@ -54,9 +54,9 @@ def test_images_show_the_layer_equation(view, digits):
             np.testing.assert_allclose(view.images[name].image, eq[name])
     view.set_layer(1)
     caption = view.captions["w"].text
-    assert "w^3 (5 × 7)" in caption
-    assert "a^2 (7 × 1)" in view.captions["a_prev"].text
-    assert "<sup>3</sup>" in view.titles["z"].text
+    assert "w³ (5 × 7)" in caption
+    assert "a² (7 × 1)" in view.captions["a_prev"].text
+    assert "z³" in view.titles["z"].text
 
 
 def test_browsing_inputs_with_arrows(view, digits, qtbot):
@@ -86,7 +86,7 @@ def test_hovering_a_weight_names_it_and_emits(view, digits, qtbot):
         _move_to(view, "w", 6, 3)
     assert blocker.args == [1, 6, 3]
     text = view.status.text()
-    assert text.startswith(f"w^3_6,3 = {net.weights[1][6, 3]:+.4f}")
+    assert text.startswith(f"w³₆,₃ = {net.weights[1][6, 3]:+.4f}")
     assert "from neuron 3 of layer 2 to neuron 6 of layer 3" in text
     assert view.marks["w"].isVisible() and view.marks["a_prev"].isVisible()
     seen = []
@@ -108,7 +108,7 @@ def test_hovering_z_and_activations_shows_values(view, digits):
     _move_to(view, "z", 4, 0)
     assert view.status.text().endswith(f"= {eq['z'][4, 0]:+.4f}")
     _move_to(view, "a_prev", 10, 0)
-    assert f"a^1_10 = {eq['a_prev'][10, 0]:.4f}" in view.status.text()
+    assert f"a¹₁₀ = {eq['a_prev'][10, 0]:.4f}" in view.status.text()
     _move_to(view, "a", 1, 0)
     assert view.status.text().endswith(f"= {eq['a'][1, 0]:.4f}")
 
@@ -124,3 +124,22 @@ def test_delta_table_is_bp1_for_the_input(view, digits):
         assert float(t.item(j, 5).text()) == pytest.approx(err["delta"][j, 0], abs=1e-4)
         assert float(t.item(j, 3).text()) == digits.test.y[7, j]
     assert "[3, 8]" in view.hadamard_label.text()
+
+
+def test_one_notation_everywhere_in_the_matrix_form(view, digits):
+    """w², never w^2 or <sup>: the layer list, captions, titles, the BP1 table and every
+    hover line use the same super- and subscripts."""
+    net = Network([64, 7, 10], seed=5)
+    view.set_network(net, digits)
+    texts = [view.layer_box.itemText(i) for i in range(view.layer_box.count())]
+    for l in range(2):
+        view.set_layer(l)
+        texts += [c.text for c in view.captions.values()] + [t.text for t in view.titles.values()]
+        for name in ("w", "a_prev", "b", "z", "a"):
+            _move_to(view, name, 1, 0)
+            texts.append(view.status.text())
+    header = view.delta_table.horizontalHeader().model()
+    texts += [header.headerData(i, Qt.Orientation.Horizontal) for i in range(6)]
+    texts.append(view.hadamard_label.text())
+    assert texts and all("^" not in t and "<sup>" not in t for t in texts), texts
+    assert any("w²" in t for t in texts) and any("δᴸ" in t for t in texts)

@@ -257,7 +257,7 @@ def test_slice_draws_training_path_and_range_fits_it(slicer, digits, qtbot):
     np.testing.assert_allclose(py, [s.weights[1][4, 2] for s in snaps])
     o1 = slicer.result["offsets1"]
     assert o1[-1] >= 3.0  # the auto range grew to hold the start of the path
-    assert slicer.plot.getPlotItem().getAxis("bottom").labelText == "w^2_1,10"
+    assert slicer.plot.getPlotItem().getAxis("bottom").labelText == "w²₁,₁₀"
 
 
 def test_cancel_drops_the_result_and_stops_threads(slicer, digits, qtbot):
