@@ -102,6 +102,10 @@ class ExploreTab(QWidget):
         self._example: int | None = None
         self.tabs.currentChanged.connect(lambda _i: self.refresh())
 
+    def build_all_views(self) -> None:
+        for title, _module, _cls in VIEWS:
+            self.views[title]
+
     def _build_view(self, title: str) -> QWidget:
         """Import and build the view of one sub-tab and put it into its page."""
         import importlib

@@ -134,6 +134,20 @@ class MainWindow(QMainWindow):
             hook(pres.scale, pres.theme == "dark")
         return view
 
+    def build_all_pages(self) -> None:
+        """Build every page now (e.g. to list the actions they bring)."""
+        for name in self._lazy:
+            self._view(name)
+        self.explore.build_all_views()
+
+    def show_shortcuts(self) -> None:
+        from nnviz.ui.shell.shortcuts_dialog import ShortcutsDialog
+
+        dlg = ShortcutsDialog(self)
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dlg.show()
+        self.shortcuts_dialog = dlg
+
     def _built_views(self) -> list[QWidget]:
         return [v for _p, v in self._pages if v is not None]
 
@@ -348,6 +362,13 @@ class MainWindow(QMainWindow):
             act.triggered.connect(lambda _c=False, i=i: self.tabs.setCurrentIndex(i))
             self.view_menu.addAction(act)
         m = mb.addMenu("&Help")
+        self.act_shortcuts = self._action(
+            "&Keyboard Shortcuts\u2026",
+            self.show_shortcuts,
+            "F1",
+            tip="Every key the window answers, and where",
+        )
+        m.addAction(self.act_shortcuts)
         m.addAction(self.act_book)
         m.addAction(self.act_about)
 

@@ -60,3 +60,27 @@ def test_unique_keys_drops_a_platform_binding_listed_again():
 
     keys = unique_keys(["Ctrl+Shift+Z", "Redo", "Ctrl+Shift+Z", "Ctrl+Y", "Ctrl+Y"])
     assert [k.toString() for k in keys] == ["Ctrl+Shift+Z", "Redo", "Ctrl+Y"]
+
+
+def test_help_lists_every_key_of_the_window(window, qtbot):
+    from nnviz.ui.shell.shortcuts_dialog import EVERYWHERE, ShortcutsDialog
+
+    window.show_shortcuts()
+    dialog = window.shortcuts_dialog
+    assert isinstance(dialog, ShortcutsDialog) and dialog.isVisible()
+    table = dialog.table
+    rows = [tuple(table.item(r, c).text() for c in range(3)) for r in range(table.rowCount())]
+    listed = {(keys, name) for keys, name, _where in rows}
+    # Every action that has a key is in the table, pages built on demand included.
+    for action in window.findChildren(QAction):
+        keys = ", ".join(
+            k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts()
+        )
+        if keys:
+            name = action.text().replace("&", "").rstrip("\u2026").strip()
+            assert (keys, name) in listed, (keys, name)
+    where = {name: w for _k, name, w in rows}
+    assert [w for k, _n, w in rows if k == "Space"] == [EVERYWHERE]  # Play / Pause
+    assert where["Redo"] == "Circuits" and any("Ctrl+Y" in k for k, n, _w in rows if n == "Redo")
+    assert "Keyboard Shortcuts" in where
+    dialog.close()
