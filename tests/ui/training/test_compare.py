@@ -14,7 +14,8 @@ from nnviz.ui.training.compare import CompareView
 
 
 @pytest.fixture
-def view(qtbot):
+def view(qtbot, monkeypatch):
+    monkeypatch.setenv("NNVIZ_MNIST_DIR", "/nonexistent")  # the digits, wherever this runs
     v = CompareView()
     qtbot.addWidget(v)
     yield v
@@ -208,3 +209,15 @@ def test_mnist_comparison_one_epoch(qtbot, monkeypatch, mnist_path):
     acc = v.final_accuracies()
     assert acc["η = 3"] > 0.85
     assert acc["η = 0.001"] < 0.5 and acc["η = 100"] < 0.5
+
+
+def test_compare_defaults_to_mnist_when_it_is_there(qtbot, monkeypatch, tmp_path):
+    for name in ("train-images", "train-labels", "t10k-images", "t10k-labels"):
+        kind = "idx3" if "images" in name else "idx1"
+        (tmp_path / f"{name}-{kind}-ubyte.gz").write_bytes(b"")
+    monkeypatch.setenv("NNVIZ_MNIST_DIR", str(tmp_path))
+    v = CompareView()
+    qtbot.addWidget(v)
+    assert v.dataset_box.currentText() == "mnist"
+    assert [v.dataset_box.itemText(i) for i in range(v.dataset_box.count())] == ["digits", "mnist"]
+    v.shutdown()
