@@ -34,13 +34,14 @@ from nnviz.ui.shell.theme import THEME_TITLES, THEMES, Presentation
 from nnviz.ui.training.studio import TrainingStudio
 
 PRESENTER_SCALES = (1.0, 1.5, 2.0, 2.5, 3.0)
+TITLE = "How neural networks learn"
 
 
 class MainWindow(QMainWindow):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         # Qt appends the application display name: "How neural networks learn — nnviz".
-        self.setWindowTitle("How neural networks learn")
+        self.setWindowTitle(TITLE)
         self.setWindowIcon(QIcon(str(RESOURCES / "icons" / "nnviz.svg")))
         self.resize(self._first_size())
         self.studio = TrainingStudio()
@@ -72,6 +73,11 @@ class MainWindow(QMainWindow):
         self.status_label.setMinimumWidth(1)
         self.status_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.statusBar().addWidget(self.status_label, 1)
+        # While recording: a red REC with the file's name, here and in the window title.
+        self.rec_label = QLabel()
+        self.rec_label.setStyleSheet("color: #c62828; font-weight: bold; padding: 0 6px;")
+        self.rec_label.hide()
+        self.statusBar().addPermanentWidget(self.rec_label)
         self.presentation = Presentation()
         self.presenter = False
         self.presenter_scale = 1.5
@@ -82,6 +88,8 @@ class MainWindow(QMainWindow):
         self.studio.status_changed.connect(self.status_label.setText)
         self.studio.run_state_changed.connect(self._on_run_state)
         self.studio.banner_action.connect(self._on_banner_action)
+        self.studio.recorder.started.connect(self._on_recording_started)
+        self.studio.recorder.ended.connect(self._on_recording_ended)
         self.studio.snapshot_shown.connect(self.explore.on_snapshot)
         self.studio.dataset_changed.connect(self.explore.on_dataset)
         self.studio.run_settings_changed.connect(self.explore.on_run_settings)
@@ -503,9 +511,10 @@ class MainWindow(QMainWindow):
     # -- recordings and sessions ---------------------------------------------------------------
     def toggle_recording(self) -> None:
         if self.studio.recording:
-            path = self.studio.stop_recording()
-            self.act_record.setChecked(False)
-            self.status_label.setText(f"Recording saved: {path}")
+            try:
+                self.studio.stop_recording()  # the recorder's ended signal says the rest
+            except OSError as exc:
+                QMessageBox.warning(self, "Recording not saved", f"{exc}")
             return
         path, _ = QFileDialog.getSaveFileName(
             self, "Record run to", self._last_dir(), "nnviz recordings (*.nnrec)"
@@ -522,6 +531,23 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, "Cannot record", f"{exc}\n\nChoose another folder.")
             return
         self.act_record.setChecked(True)
+
+    @Slot(str)
+    def _on_recording_started(self, path: str) -> None:
+        self.act_record.setChecked(True)
+        self.rec_label.setText(f"\u25cf REC  {Path(path).name}")
+        self.rec_label.setToolTip(path)
+        self.rec_label.show()
+        self.setWindowTitle(f"\u25cf REC \u2014 {TITLE}")
+
+    @Slot(object)
+    def _on_recording_ended(self, path) -> None:
+        """However it ended (the button, a new run, a full disk): say so and name the file."""
+        self.act_record.setChecked(False)
+        self.rec_label.hide()
+        self.setWindowTitle(TITLE)
+        if path is not None:  # for 15 s over the status line, which the new run rewrites
+            self.statusBar().showMessage(f"Recording saved: {path}", 15000)
 
     def open_recording_dialog(self) -> None:
         path, _ = QFileDialog.getOpenFileName(

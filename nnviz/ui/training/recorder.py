@@ -20,6 +20,8 @@ class RunRecorder(QObject):
 
     logged = Signal(str)  # a line for the studio's log
     failed = Signal(str)  # the recording stopped on an error; the message says what to do
+    started = Signal(str)  # the file being written
+    ended = Signal(object)  # the finished file (Path), or None when it failed
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -54,6 +56,7 @@ class RunRecorder(QObject):
         if on_screen is not None:
             self._recorder.add(on_screen.progress, on_screen)
         self.logged.emit(f"Recording to {path}")
+        self.started.emit(str(path))
 
     def add(self, records, snapshot: Snapshot | None) -> None:
         """Add one worker update (its records and its snapshot, if it has one)."""
@@ -64,6 +67,7 @@ class RunRecorder(QObject):
         except OSError as exc:
             self._recorder.abort()
             self._recorder = None
+            self.ended.emit(None)
             self.failed.emit(
                 f"Recording stopped: {exc}. Choose a folder with free space "
                 "and start recording again."
@@ -77,6 +81,11 @@ class RunRecorder(QObject):
         rec, self._recorder = self._recorder, None
         if rec is None:
             return None
-        path = rec.close()
+        try:
+            path = rec.close()
+        except OSError:
+            self.ended.emit(None)
+            raise
         self.logged.emit(f"Recording saved: {path}")
+        self.ended.emit(path)
         return path

@@ -219,3 +219,14 @@ def test_download_mnist_is_offered_only_while_mnist_is_missing(window, monkeypat
     monkeypatch.setenv("NNVIZ_MNIST_DIR", str(tmp_path))
     window._show_download_if_needed()
     assert not window.act_download.isVisible()
+
+
+def test_rec_shows_while_recording_and_the_file_is_named_when_it_ends(window, tmp_path, qtbot):
+    path = tmp_path / "lecture.nnrec"
+    window.studio.start_recording(path)
+    assert window.rec_label.isVisible() and "lecture.nnrec" in window.rec_label.text()
+    assert window.windowTitle().startswith("\u25cf REC") and window.act_record.isChecked()
+    window.studio.reset()  # a new run ends the recording: the window must say so too
+    qtbot.waitUntil(lambda: not window.rec_label.isVisible(), timeout=5000)
+    assert not window.act_record.isChecked() and "REC" not in window.windowTitle()
+    assert str(path) in window.statusBar().currentMessage() and path.exists()
