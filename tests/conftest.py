@@ -55,3 +55,18 @@ def _isolated_user_dirs(tmp_path, monkeypatch):
     monkeypatch.setenv("NNVIZ_DATA_DIR", str(tmp_path / "user-data"))
     monkeypatch.setenv("NNVIZ_STATE_DIR", str(tmp_path / "user-state"))
     monkeypatch.setenv("NNVIZ_SETTINGS_PATH", str(tmp_path / "settings.ini"))
+
+
+@pytest.fixture
+def mnist_present(tmp_path, monkeypatch) -> Path:
+    """An MNIST folder that find_mnist() accepts (empty files: only presence is checked), set
+    as $NNVIZ_MNIST_DIR. Loading it would fail; use it where the app only asks whether
+    MNIST is there."""
+    from nnviz.core.datasets.mnist import MNIST_FILES
+
+    folder = tmp_path / "mnist-present"
+    folder.mkdir()
+    for base in MNIST_FILES.values():
+        (folder / f"{base}.gz").write_bytes(b"")
+    monkeypatch.setenv("NNVIZ_MNIST_DIR", str(folder))
+    return folder

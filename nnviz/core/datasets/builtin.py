@@ -116,7 +116,7 @@ def _digits_arrays() -> tuple[np.ndarray, np.ndarray]:
                 table = np.loadtxt(f, delimiter=",", dtype=np.float64)
             if table.shape == (1797, 65):
                 return table[:, :64].astype(np.uint8), table[:, 64].astype(np.int64)
-        except (OSError, ValueError):
+        except (OSError, EOFError, ValueError):  # moved, truncated or changed: ask sklearn
             pass
     try:
         from sklearn.datasets import load_digits as sk_load_digits

@@ -50,6 +50,7 @@ class MainWindow(QMainWindow):
         self.tabs.setDocumentMode(True)
         self._pages: list[tuple[QWidget, QWidget | None]] = []  # (page, view or None yet)
         self._lazy: dict[str, tuple[QWidget, bool]] = {}  # attribute -> (page, scrolls)
+        self._built: dict[str, QWidget] = {}  # attribute -> its view, once built
         for view, title, scroll in (
             (self.studio, "Training", False),
             ("perceptron_lab", "Perceptrons", True),
@@ -114,7 +115,7 @@ class MainWindow(QMainWindow):
 
     def _view(self, name: str) -> QWidget:
         """The view of a page built on first use (imported then, too)."""
-        built = self.__dict__.get(f"_built_{name}")
+        built = self._built.get(name)
         if built is not None:
             return built
         if name == "perceptron_lab":
@@ -124,7 +125,7 @@ class MainWindow(QMainWindow):
         else:
             from nnviz.ui.training.compare import CompareView as cls
         view = cls()
-        self.__dict__[f"_built_{name}"] = view
+        self._built[name] = view
         page, scroll = self._lazy[name]
         content = view
         if scroll:
@@ -856,7 +857,7 @@ class MainWindow(QMainWindow):
         st.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        sandbox = self.__dict__.get("_built_circuit_sandbox")  # never built: nothing to save
+        sandbox = self._built.get("circuit_sandbox")  # never built: nothing to save
         maybe_save = getattr(sandbox, "maybe_save", None)
         if maybe_save is not None and not maybe_save():
             event.ignore()

@@ -478,3 +478,20 @@ def test_digits_read_without_importing_scikit_learn_equal_its_loader():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("content", [b"", b"\x1f\x8b\x08\x00trunc", b"not gzip at all"])
+def test_digits_fall_back_to_scikit_learn_when_its_csv_is_damaged(content, tmp_path, monkeypatch):
+    import importlib.util
+    import types
+
+    from sklearn.datasets import load_digits as sk_load_digits
+
+    from nnviz.core.datasets.builtin import _digits_arrays
+
+    (tmp_path / "datasets" / "data").mkdir(parents=True)
+    (tmp_path / "datasets" / "data" / "digits.csv.gz").write_bytes(content)
+    fake = types.SimpleNamespace(origin=str(tmp_path / "__init__.py"))
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: fake)
+    x, labels = _digits_arrays()
+    assert np.array_equal(x, sk_load_digits().data) and labels.shape == (1797,)

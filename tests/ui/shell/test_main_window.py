@@ -207,16 +207,9 @@ def test_stepping_through_prepared_sessions(window, qtbot, tmp_path):
     assert window.step_session(-1) and window.studio.settings.eta == 0.5
 
 
-def test_download_mnist_is_offered_only_while_mnist_is_missing(window, monkeypatch, tmp_path):
+def test_download_mnist_is_offered_only_while_mnist_is_missing(window, request):
     assert window.act_download.isVisible()  # the window fixture has no MNIST
-    for name in (
-        "train-images-idx3-ubyte.gz",
-        "train-labels-idx1-ubyte.gz",
-        "t10k-images-idx3-ubyte.gz",
-        "t10k-labels-idx1-ubyte.gz",
-    ):
-        (tmp_path / name).write_bytes(b"")
-    monkeypatch.setenv("NNVIZ_MNIST_DIR", str(tmp_path))
+    request.getfixturevalue("mnist_present")
     window._show_download_if_needed()
     assert not window.act_download.isVisible()
 

@@ -211,11 +211,7 @@ def test_mnist_comparison_one_epoch(qtbot, monkeypatch, mnist_path):
     assert acc["η = 0.001"] < 0.5 and acc["η = 100"] < 0.5
 
 
-def test_compare_defaults_to_mnist_when_it_is_there(qtbot, monkeypatch, tmp_path):
-    for name in ("train-images", "train-labels", "t10k-images", "t10k-labels"):
-        kind = "idx3" if "images" in name else "idx1"
-        (tmp_path / f"{name}-{kind}-ubyte.gz").write_bytes(b"")
-    monkeypatch.setenv("NNVIZ_MNIST_DIR", str(tmp_path))
+def test_compare_defaults_to_mnist_when_it_is_there(qtbot, mnist_present):
     v = CompareView()
     qtbot.addWidget(v)
     assert v.dataset_box.currentText() == "mnist"
