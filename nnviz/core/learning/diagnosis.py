@@ -29,29 +29,44 @@ def diagnose(
     eta: float,
     saturated: float | None = None,
     output_peaks: Sequence[float] | None = None,
+    recalls: Sequence[float] | None = None,
 ) -> Diagnosis | None:
     """What holds the run back, or None when it is learning (or it is too early to tell).
 
     ``costs``: the cost at the start and after each epoch so far (at least two values to say
     anything); ``accuracy`` and ``chance`` as fractions; ``saturated`` the share of sigmoids
     within a hair of 0 or 1; ``output_peaks`` the largest activation each output neuron
-    reached on the test examples.
+    reached on the test examples; ``recalls`` the share of each class's test examples the
+    network gets right (a class at 0 is a digit it never names).
     """
     costs = [float(c) for c in costs if c == c]  # drop NaN (no batch yet)
     if accuracy is None or len(costs) < 2:
         return None
-    if output_peaks is not None and 2 * chance <= accuracy < 0.9:
+    if (output_peaks is not None or recalls is not None) and 2 * chance <= accuracy < 0.9:
         # Learning, but some digits are never predicted (the [784, 100, 10] stalls). When
         # nothing fires at all, the rules below say why (large steps, a saturated start).
-        dead = [j for j, peak in enumerate(output_peaks) if peak < DEAD_OUTPUT]
-        if dead and len(dead) < len(output_peaks):
+        n = len(output_peaks if output_peaks is not None else recalls)
+        silent = {j for j, peak in enumerate(output_peaks or []) if peak < DEAD_OUTPUT}
+        unnamed = {j for j, r in enumerate(recalls or []) if r == 0}
+        dead = sorted(silent | unnamed)
+        if dead and len(dead) < n:
             names = ", ".join(str(j) for j in dead)
+            several = len(dead) > 1
+            if silent >= unnamed:
+                what = (
+                    f"Output neuron{'s' if several else ''} {names} never fire"
+                    f"{'' if several else 's'} (activation below {DEAD_OUTPUT} on every test "
+                    "example)"
+                )
+            else:
+                what = f"Class{'es' if several else ''} {names} never get{'' if several else 's'}"
+                what += " predicted (0% recall on the test examples)"
             return Diagnosis(
                 "dead_outputs",
-                f"Output neuron{'s' if len(dead) > 1 else ''} {names} never fire"
-                f"{'' if len(dead) > 1 else 's'} (activation below {DEAD_OUTPUT} on every "
-                "test example), so those digits are never predicted: a start that saturated "
-                "them. Reset with another seed.",
+                f"{what}, so the run is stuck below 90%. The start saturated "
+                f"{'those' if several else 'that'} output neuron{'s' if several else ''}, "
+                "and gradient descent rarely pulls one back. This happens for some seeds, "
+                "as the book notes: Reset with another seed.",
             )
     if accuracy >= 2 * chance:
         return None

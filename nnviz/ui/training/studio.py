@@ -58,12 +58,20 @@ SLOW_VIEWS_MS = 200  # while training at full speed, cost plot, accuracy plot an
 SATURATED = 0.02  # a sigmoid output this close to 0 or 1 has slope below ~0.02
 
 
-def _output_peaks(snapshot: Snapshot, inputs: np.ndarray) -> list[float]:
-    """The largest activation each output neuron reaches on ``inputs`` (n_0, m)."""
+def _output_peaks(
+    snapshot: Snapshot, inputs: np.ndarray, labels: np.ndarray
+) -> tuple[list[float], list[float]]:
+    """The largest activation each output neuron reaches on ``inputs`` (n_0, m), and each
+    class's recall (the share of its examples whose most active output is that class)."""
     a = inputs
     for w, b in zip(snapshot.weights, snapshot.biases):
         a = sigmoid(w @ a + b)
-    return [float(v) for v in a.max(axis=1)]
+    predicted = a.argmax(axis=0)
+    recalls = []
+    for j in range(a.shape[0]):
+        mine = labels == j
+        recalls.append(float(np.mean(predicted[mine] == j)) if mine.any() else float("nan"))
+    return [float(v) for v in a.max(axis=1)], recalls
 
 
 def saturation(snapshot: Snapshot, inputs: np.ndarray) -> float:
@@ -655,13 +663,14 @@ class TrainingStudio(QWidget):
         costs = [r.cost for r in self._live_records if r.kind == CHUNK and r.cost == r.cost][:1]
         costs += [r.cost for r in self._live_records if r.kind == EPOCH]
         sample = None
-        saturated = peaks = None
+        saturated = peaks = recalls = None
         if acc < 0.9:  # only a run that is behind pays for looking inside
-            sample = ds.inputs(ds.test.head(300), snap.weights[0].dtype)
-            peaks = _output_peaks(snap, sample)
+            head = ds.test.head(1000)
+            sample = ds.inputs(head, snap.weights[0].dtype)
+            peaks, recalls = _output_peaks(snap, sample, head.labels)
             if acc < 2 * chance:
-                saturated = saturation(snap, sample)
-        found = diagnose(costs, acc, chance, p.eta, saturated, peaks)
+                saturated = saturation(snap, sample[:, :300])
+        found = diagnose(costs, acc, chance, p.eta, saturated, peaks, recalls)
         if found is None:
             if self.banner.property("kind") == "warning":
                 self.hide_banner()

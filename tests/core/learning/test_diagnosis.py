@@ -36,3 +36,19 @@ def test_dead_outputs_are_named_even_when_accuracy_looks_fine():
     d = diagnose([0.3, 0.1], accuracy=0.78, chance=0.1, eta=3.0, output_peaks=peaks)
     assert d.kind == "dead_outputs" and "3, 7" in d.message and "seed" in d.message
     assert diagnose([0.3, 0.1], accuracy=0.95, chance=0.1, eta=3.0, output_peaks=peaks) is None
+
+
+def test_a_class_never_predicted_is_named_from_recall_alone():
+    # The output neuron fires a little (peak above 0.1) yet never wins: 0 recall for digit 5.
+    recalls = [0.95] * 10
+    recalls[5] = 0.0
+    d = diagnose([0.3, 0.12], accuracy=0.86, chance=0.1, eta=3.0, recalls=recalls)
+    assert d.kind == "dead_outputs"
+    assert "Class 5 never gets predicted" in d.message and "another seed" in d.message
+    # every class recalled: nothing to say
+    assert diagnose([0.3, 0.12], 0.86, 0.1, 3.0, recalls=[0.86] * 10) is None
+    # both signs together: the silent neurons are named as neurons
+    peaks = [0.9] * 10
+    peaks[5] = 0.01
+    d = diagnose([0.3, 0.12], 0.86, 0.1, 3.0, output_peaks=peaks, recalls=recalls)
+    assert "Output neuron 5 never fires" in d.message
