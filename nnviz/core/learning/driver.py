@@ -29,6 +29,7 @@ from nnviz.core.learning.training import (
     prepare_kernels,
     train,
 )
+from nnviz.core.notation import symbol
 
 PAUSED, PLAYING, STEP, STEP_EPOCH = "paused", "playing", "step", "step_epoch"
 EDIT = "edit"  # Progress.kind for the record made after a hand edit (accuracy re-measured)
@@ -116,7 +117,11 @@ class Driver:
             self.net.weights[layer][j, k] = value
         correct = evaluate_split(self.net, self.dataset, self.dataset.test)
         base = self.last or Progress(CHUNK, 0, 0, 0, 0, float("nan"), self.control.eta, 0.0)
-        what = "bias" if k is None else "weight"
+        # Named in the book's numbering (input layer 1, neurons from 1).
+        if k is None:
+            what = f"bias {symbol('b', layer + 2, j + 1)}"
+        else:
+            what = f"weight {symbol('w', layer + 2, j + 1, k + 1)}"
         self.publish(
             replace(
                 base,

@@ -5,9 +5,11 @@ more opaque with |w| (scaled per layer by a robust maximum); each neuron's ring 
 and its fill the activation for the chosen input. Big layers are elided (see ``canvas_layout``).
 
 The canvas knows nothing about MNIST or circuits: the circuit sandbox uses it for a compiled
-NAND network by passing ``unit_names``. Editing is a request: with ``set_editable(True)`` a click
-on an edge emits ``weight_edit_requested`` and on a neuron ``bias_edit_requested``; whoever owns
-the model changes it and hands the canvas a new snapshot or network.
+NAND network by passing ``unit_names``. Hovering a neuron or an edge shows its numbers in the
+book's notation. With ``set_editable(True)`` a double-click (or the context menu) on an edge or
+a neuron opens a small in-place editor; the value typed or dragged there is emitted as
+``weight_edited`` or ``bias_edited``, and whoever owns the model changes it and hands the canvas
+a new snapshot or network.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ from PySide6.QtWidgets import (
     QToolTip,
 )
 
+from nnviz.core.notation import symbol
+from nnviz.ui.canvas.edit import ParameterEditor
 from nnviz.ui.canvas.example import ExampleView, InputImageView, OutputBars
 from nnviz.ui.canvas.grid import GridEdgeItem, InputGridItem
 from nnviz.ui.canvas.items import EdgeLayerItem, NeuronLayerItem
@@ -59,14 +63,14 @@ class NetworkCanvas(QGraphicsView):
 
     Layer indices in signals: ``neuron_hovered(layer, index)`` and ``neuron_clicked(layer,
     index)`` use network layers (0 = input); hovering nothing emits (-1, -1).
-    ``weight_edit_requested(l, j, k)`` names ``weights[l][j, k]`` and
-    ``bias_edit_requested(l, j)`` names ``biases[l][j]`` (the neuron j of network layer l + 1).
+    ``weight_edited(l, j, k, value)`` sets ``weights[l][j, k]`` and
+    ``bias_edited(l, j, value)`` sets ``biases[l][j]`` (the neuron j of network layer l + 1).
     """
 
     neuron_hovered = Signal(int, int)
     neuron_clicked = Signal(int, int)
-    weight_edit_requested = Signal(int, int, int)
-    bias_edit_requested = Signal(int, int)
+    weight_edited = Signal(int, int, int, float)
+    bias_edited = Signal(int, int, float)
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -119,6 +123,10 @@ class NetworkCanvas(QGraphicsView):
         self._layer_names: list[str] | None = None
         self._unit_names_arg = None
         self._input_shape_arg: tuple[int, int] | None = None
+        self.editor = ParameterEditor(self.viewport())
+        self.editor.committed.connect(self._on_editor_committed)
+        self._editing: tuple[int, int, int | None] | None = None  # (l, j, k or None: bias)
+        self._hovered_edge: tuple[int, int, int] | None = None
 
     # -- model in -------------------------------------------------------------------------
     def set_network(
@@ -336,7 +344,10 @@ class NetworkCanvas(QGraphicsView):
         self._update_scene_rect()
 
     def set_editable(self, editable: bool) -> None:
-        """When True (training paused), clicks on edges and neurons ask to edit them."""
+        """When True (training paused), double-clicking an edge or a neuron edits it."""
+        if not editable:
+            self.editor.cancel()
+            self._editing = None
         self._editable = bool(editable)
         self.viewport().setCursor(
             Qt.CursorShape.PointingHandCursor if editable else Qt.CursorShape.ArrowCursor
@@ -465,6 +476,8 @@ class NetworkCanvas(QGraphicsView):
         return None
 
     # -- information -------------------------------------------------------------------------
+    # Texts number layers and neurons as the book does: the input layer is layer 1 and
+    # neurons count from 1, so weights[l][j, k] is w^(l+2)_(j+1),(k+1).
     def unit_label(self, layer: int, index: int) -> str:
         names = self.unit_names[layer] if layer < len(self.unit_names) else None
         if names is not None and index < len(names) and names[index]:
@@ -472,22 +485,55 @@ class NetworkCanvas(QGraphicsView):
         if layer == 0 and self.is_grid():
             r, c = divmod(index, self.neuron_items[0].grid_shape[1])
             return f"pixel (row {r}, col {c})"
-        return f"x{index + 1}" if layer == 0 else f"#{index}"
+        return f"x{index + 1}" if layer == 0 else f"{index + 1}"
 
     def neuron_info(self, layer: int, index: int) -> str:
-        """Plain-text facts about a neuron: bias, activation, strongest incoming weights."""
+        """Plain-text facts about a neuron, in the book's numbering: where it is, its bias, its
+        weighted input z and activation a for the example shown, its strongest weights in."""
+        l, j = layer + 1, index + 1
         lines = [f"{self._layer_word(layer)} neuron {self.unit_label(layer, index)}"]
-        if self.activations is not None:
-            lines.append(f"activation a = {self.activations[layer][index]:.4f}")
+        lines[0] += f"  (layer {l}, neuron {j})"
         if layer == 0:
+            if self.activations is not None:
+                lines.append(f"input {symbol('a', 1, j)} = {self.activations[0][index]:.4f}")
             return "\n".join(lines)
         b = float(np.asarray(self.biases[layer - 1]).ravel()[index])
-        lines.insert(1, f"bias b = {b:+.4f}")
+        lines.append(f"bias {symbol('b', l, j)} = {b:+.4f}")
         w = np.asarray(self.weights[layer - 1][index], dtype=float)
+        if self.activations is not None:
+            z = float(w @ self.activations[layer - 1]) + b
+            a = self.activations[layer][index]
+            lines.append(f"weighted input {symbol('z', l, j)} = {z:+.4f}")
+            lines.append(f"activation {symbol('a', l, j)} = \u03c3(z) = {a:.4f}")
         top = np.argsort(-np.abs(w), kind="stable")[:5]
         lines.append("largest incoming weights:")
         for k in top.tolist():
-            lines.append(f"  from {self.unit_label(layer - 1, k)}: {w[k]:+.4f}")
+            lines.append(
+                f"  from {self.unit_label(layer - 1, k)}: {symbol('w', l, j, k + 1)} = {w[k]:+.4f}"
+            )
+        if self._editable:
+            lines.append("double-click to edit the bias")
+        return "\n".join(lines)
+
+    def edge_info(self, layer: int, j: int, k: int) -> str:
+        """The weight weights[layer][j, k] in the book's notation, and what it adds to z."""
+        l = layer + 2
+        w = float(self.weights[layer][j, k])
+        lines = [
+            f"weight {symbol('w', l, j + 1, k + 1)} = {w:+.4f}",
+            f"from {self._layer_word(layer)} neuron {self.unit_label(layer, k)} "
+            f"(layer {l - 1}, neuron {k + 1})",
+            f"to {self._layer_word(layer + 1)} neuron {self.unit_label(layer + 1, j)} "
+            f"(layer {l}, neuron {j + 1})",
+        ]
+        if self.activations is not None:
+            a = float(self.activations[layer][k])
+            lines.append(
+                f"adds {symbol('w', l, j + 1, k + 1)}\u00b7{symbol('a', l - 1, k + 1)} = "
+                f"{w * a:+.4f} to {symbol('z', l, j + 1)}"
+            )
+        if self._editable:
+            lines.append("double-click to edit")
         return "\n".join(lines)
 
     def _layer_word(self, layer: int) -> str:
@@ -495,7 +541,7 @@ class NetworkCanvas(QGraphicsView):
             return "input"
         if layer == len(self.sizes) - 1:
             return "output"
-        return f"hidden layer {layer}"
+        return f"hidden layer {layer}" if len(self.sizes) > 3 else "hidden"
 
     def _refresh_tooltip(self) -> None:
         if self._hovered != (-1, -1) and QToolTip.isVisible():
@@ -511,7 +557,12 @@ class NetworkCanvas(QGraphicsView):
         self.scale(factor, factor)
 
     def mouseDoubleClickEvent(self, event) -> None:
-        self.fit()
+        target = self._edit_target(self.mapToScene(event.position().toPoint()))
+        if target is None:
+            self.fit()
+        elif self._editable:
+            self.edit(*target)
+        event.accept()
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
@@ -544,36 +595,103 @@ class NetworkCanvas(QGraphicsView):
     def leaveEvent(self, event) -> None:
         super().leaveEvent(event)
         self._set_hovered((-1, -1))
+        self._hovered_edge = None
+
+    def contextMenuEvent(self, event) -> None:
+        from PySide6.QtWidgets import QMenu
+
+        target = self._edit_target(self.mapToScene(event.pos()))
+        if target is None:
+            return
+        l, j, k = target
+        menu = QMenu(self)
+        if k is None:
+            text = f"Edit bias {symbol('b', l + 2, j + 1)}…"
+        else:
+            text = f"Edit weight {symbol('w', l + 2, j + 1, k + 1)}…"
+        act = menu.addAction(text + "\tdouble-click")
+        act.setEnabled(self._editable)
+        if not self._editable:
+            act.setText(text + "  (pause training to edit)")
+        act.triggered.connect(lambda: self.edit(l, j, k))
+        menu.exec(event.globalPos())
+
+    def _edit_target(self, scene_pos: QPointF) -> tuple[int, int, int | None] | None:
+        """What a double-click at ``scene_pos`` edits: (l, j, k) of a weight, (l, j, None) of
+        a neuron's bias, or None (an input neuron, or nothing)."""
+        hit = self.neuron_at(scene_pos)
+        sel = self.selected
+        if hit is not None and hit[0] == 0 and self.is_grid() and sel and sel[0] == 1:
+            return 0, sel[1], hit[1]  # grid: a pixel names a weight of the selected neuron
+        if hit is not None:
+            return (hit[0] - 1, hit[1], None) if hit[0] > 0 else None
+        return self.edge_at(scene_pos)
+
+    def edit(self, l: int, j: int, k: int | None = None) -> None:
+        """Open the in-place editor on ``weights[l][j, k]`` (or ``biases[l][j]`` when k is
+        None). Only while editable; the value is emitted when the user is done."""
+        if not self._editable:
+            return
+        if k is None:
+            value = float(np.asarray(self.biases[l]).ravel()[j])
+            name, anchor = symbol("b", l + 2, j + 1), self.neuron_center(l + 1, j)
+        else:
+            value = float(self.weights[l][j, k])
+            name = symbol("w", l + 2, j + 1, k + 1)
+            anchor = self.edge_midpoint(l, j, k)
+            if anchor is None:  # grid mode: the pixel
+                anchor = self.neuron_center(0, k)
+        self._editing = (l, j, k)
+        QToolTip.hideText()
+        self.editor.open(name, value, self.mapFromScene(anchor or QPointF()))
+
+    def _on_editor_committed(self, value: float) -> None:
+        target, self._editing = self._editing, None
+        if target is None or not self._editable:
+            return
+        l, j, k = target
+        if k is None:
+            if value != float(np.asarray(self.biases[l]).ravel()[j]):
+                self.bias_edited.emit(l, j, value)
+        elif value != float(self.weights[l][j, k]):
+            self.weight_edited.emit(l, j, k, value)
 
     def _on_click(self, scene_pos: QPointF) -> None:
         hit = self.neuron_at(scene_pos)
         sel = self.selected
         if hit is not None and hit[0] == 0 and self.is_grid() and sel and sel[0] == 1:
-            # Grid mode: with a first-layer neuron selected, a pixel names one of its weights.
+            # Grid mode: with a first-layer neuron selected, a pixel keeps the selection.
             self.neuron_clicked.emit(*hit)
-            if self._editable:
-                self.weight_edit_requested.emit(0, sel[1], hit[1])
             return
         if hit is not None:
             self._set_selected(hit)
             self.neuron_clicked.emit(*hit)
-            if self._editable and hit[0] > 0:
-                self.bias_edit_requested.emit(hit[0] - 1, hit[1])
-            return
-        if self._editable:
-            edge = self.edge_at(scene_pos)
-            if edge is not None:
-                self.weight_edit_requested.emit(*edge)
 
     def _on_hover(self, scene_pos: QPointF, global_pos: QPoint) -> None:
+        if self.editor.is_open():
+            return
         hit = self.neuron_at(scene_pos) or (-1, -1)
-        if hit == self._hovered:
+        edge = self.edge_at(scene_pos) if hit == (-1, -1) else None
+        if hit == self._hovered and edge == self._hovered_edge:
             return
         self._set_hovered(hit)
+        self._hovered_edge = edge
         if hit != (-1, -1):
             QToolTip.showText(global_pos, self.neuron_info(*hit), self)
+        elif edge is not None:
+            QToolTip.showText(global_pos, self.edge_info(*edge), self)
         else:
             QToolTip.hideText()
+
+    def hover_text(self, view_pos: QPoint) -> str | None:
+        """What hovering at ``view_pos`` (viewport pixels) shows: a neuron's or an edge's
+        readout, or None over empty canvas."""
+        scene_pos = self.mapToScene(view_pos)
+        hit = self.neuron_at(scene_pos)
+        if hit is not None:
+            return self.neuron_info(*hit)
+        edge = self.edge_at(scene_pos)
+        return self.edge_info(*edge) if edge is not None else None
 
     def _set_hovered(self, hit: tuple[int, int]) -> None:
         if hit == self._hovered:

@@ -112,7 +112,7 @@ def test_activations_fill_neurons(qtbot):
     fill_on = canvas.neuron_items[0].fill_of(0)
     fill_off = canvas.neuron_items[0].fill_of(1)
     assert fill_on.lightness() < 60 < 200 < fill_off.lightness()  # ink dark, paper light
-    assert "activation a = 1.0000" in canvas.neuron_info(0, 0)
+    assert "input a¹₁ = 1.0000" in canvas.neuron_info(0, 0)
     with pytest.raises(ValueError):
         canvas.set_activations([np.zeros(2), np.zeros(4), np.zeros(1)])
     canvas.set_activations(None)
@@ -161,31 +161,74 @@ def test_neuron_at_and_click_signals(qtbot):
     assert canvas.selected == (1, 2)
 
 
-def test_editable_click_requests_edits(qtbot):
-    canvas, _ = make_canvas(qtbot, [2, 3, 1])
+def test_double_click_edits_in_place_when_editable(qtbot):
+    canvas, net = make_canvas(qtbot, [2, 3, 1])
     canvas.show()
     qtbot.waitExposed(canvas)
     # A third of the way along x1 -> n2 (its midpoint is where x2 -> n1 crosses it).
     a, b = canvas.neuron_center(0, 0), canvas.neuron_center(1, 1)
     mid = canvas.mapFromScene(a + (b - a) * 0.35)
-    with qtbot.assertNotEmitted(canvas.weight_edit_requested):
-        qtbot.mouseClick(canvas.viewport(), Qt.MouseButton.LeftButton, pos=mid)
+    # A single click never edits, and nothing opens while training runs.
+    qtbot.mouseClick(canvas.viewport(), Qt.MouseButton.LeftButton, pos=mid)
+    qtbot.mouseDClick(canvas.viewport(), Qt.MouseButton.LeftButton, pos=mid)
+    assert not canvas.editor.isVisible()
     canvas.set_editable(True)
-    with qtbot.waitSignal(canvas.weight_edit_requested) as sig:
-        qtbot.mouseClick(canvas.viewport(), Qt.MouseButton.LeftButton, pos=mid)
-    assert sig.args == [0, 1, 0]
-    # x1 -> n1 is the topmost edge: a couple of pixels above it still picks it.
-    near = canvas.mapFromScene(canvas.edge_midpoint(0, 0, 0)) + QPoint(0, -2)
-    with qtbot.waitSignal(canvas.weight_edit_requested) as sig:
-        qtbot.mouseClick(canvas.viewport(), Qt.MouseButton.LeftButton, pos=near)
-    assert sig.args == [0, 0, 0]
-    far = near + QPoint(0, -12)
-    with qtbot.assertNotEmitted(canvas.weight_edit_requested):
-        qtbot.mouseClick(canvas.viewport(), Qt.MouseButton.LeftButton, pos=far)
+    qtbot.mouseClick(canvas.viewport(), Qt.MouseButton.LeftButton, pos=mid)
+    assert not canvas.editor.isVisible()
+    qtbot.mouseDClick(canvas.viewport(), Qt.MouseButton.LeftButton, pos=mid)
+    assert canvas.editor.isVisible() and canvas.editor.label.text() == "w²₂,₁ ="
+    assert canvas.editor.value() == pytest.approx(float(net.weights[0][1, 0]), abs=1e-4)
+    # Typed: Return applies it.
+    with qtbot.waitSignal(canvas.weight_edited) as sig:
+        canvas.editor.spin.lineEdit().setText("2.5")
+        qtbot.keyClick(canvas.editor.spin.lineEdit(), Qt.Key.Key_Return)
+    assert sig.args == [0, 1, 0, 2.5]
+    assert not canvas.editor.isVisible()
+    # Escape puts the old value back: nothing emitted.
     out = canvas.mapFromScene(canvas.neuron_center(2, 0))
-    with qtbot.waitSignal(canvas.bias_edit_requested) as sig:
-        qtbot.mouseClick(canvas.viewport(), Qt.MouseButton.LeftButton, pos=out)
-    assert sig.args == [1, 0]
+    qtbot.mouseDClick(canvas.viewport(), Qt.MouseButton.LeftButton, pos=out)
+    assert canvas.editor.label.text() == "b³₁ ="
+    with qtbot.assertNotEmitted(canvas.bias_edited):
+        canvas.editor.spin.lineEdit().setText("9")
+        qtbot.keyClick(canvas.editor.spin.lineEdit(), Qt.Key.Key_Escape)
+    assert not canvas.editor.isVisible()
+    # Dragged: the slider reaches 4 either side of zero; releasing it applies the value.
+    qtbot.mouseDClick(canvas.viewport(), Qt.MouseButton.LeftButton, pos=out)
+    with qtbot.waitSignal(canvas.bias_edited) as sig:
+        canvas.editor.slider.setValue(canvas.editor.slider.maximum() // 2)
+        canvas.editor.slider.sliderReleased.emit()
+    assert sig.args[:2] == [1, 0] and sig.args[2] == pytest.approx(2.0)
+    # Pausing ends (training starts again): an open editor closes without applying.
+    qtbot.mouseDClick(canvas.viewport(), Qt.MouseButton.LeftButton, pos=out)
+    with qtbot.assertNotEmitted(canvas.bias_edited):
+        canvas.set_editable(False)
+    assert not canvas.editor.isVisible()
+    # A double-click on empty canvas fits the view instead.
+    canvas.set_editable(True)
+    qtbot.mouseDClick(canvas.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(3, 3))
+    assert not canvas.editor.isVisible()
+
+
+def test_hover_texts_use_the_books_numbering(qtbot):
+    canvas, net = make_canvas(qtbot, [2, 3, 1])
+    canvas.show()
+    qtbot.waitExposed(canvas)
+    zs, acts = net.forward_pass(np.array([[1.0], [0.0]]))
+    canvas.set_activations([a[:, 0] for a in acts])
+    text = canvas.hover_text(canvas.mapFromScene(canvas.neuron_center(1, 2)))
+    assert text.splitlines()[0] == "hidden neuron 3  (layer 2, neuron 3)"
+    assert f"b²₃ = {float(net.biases[0][2, 0]):+.4f}" in text
+    assert f"z²₃ = {float(zs[0][2, 0]):+.4f}" in text
+    assert f"a²₃ = σ(z) = {float(acts[1][2, 0]):.4f}" in text
+    # An edge: w^l_jk with l the layer it enters, j the neuron it enters, k where it starts.
+    a, b = canvas.neuron_center(0, 0), canvas.neuron_center(1, 1)
+    text = canvas.hover_text(canvas.mapFromScene(a + (b - a) * 0.35))
+    w = float(net.weights[0][1, 0])
+    assert text.splitlines()[0] == f"weight w²₂,₁ = {w:+.4f}"
+    assert "from input neuron x1 (layer 1, neuron 1)" in text
+    assert "to hidden neuron 2 (layer 2, neuron 2)" in text
+    assert f"= {w * 1.0:+.4f} to z²₂" in text
+    assert canvas.hover_text(QPoint(2, 2)) is None
 
 
 def test_hover_emits_and_highlights(qtbot):
@@ -307,7 +350,7 @@ def test_grid_input_mode(qtbot):
     assert not canvas.is_grid() and canvas.activations is not None
 
 
-def test_grid_pixel_click_edits_selected_neurons_weight(qtbot):
+def test_grid_pixel_double_click_edits_selected_neurons_weight(qtbot):
     canvas, _ = make_canvas(qtbot, [64, 30, 10])
     canvas.set_input_mode("grid")
     canvas.show()
@@ -317,9 +360,12 @@ def test_grid_pixel_click_edits_selected_neurons_weight(qtbot):
     qtbot.mouseClick(canvas.viewport(), Qt.MouseButton.LeftButton, pos=hidden)
     assert canvas.selected == (1, 6)
     pixel = canvas.mapFromScene(canvas.neuron_center(0, 8 * 3 + 2))
-    with qtbot.waitSignal(canvas.weight_edit_requested) as sig:
-        qtbot.mouseClick(canvas.viewport(), Qt.MouseButton.LeftButton, pos=pixel)
-    assert sig.args == [0, 6, 26]
+    qtbot.mouseDClick(canvas.viewport(), Qt.MouseButton.LeftButton, pos=pixel)
+    assert canvas.editor.label.text() == "w²₇,₂₇ ="
+    with qtbot.waitSignal(canvas.weight_edited) as sig:
+        canvas.editor.spin.setValue(-1.25)
+        qtbot.keyClick(canvas.editor.spin.lineEdit(), Qt.Key.Key_Return)
+    assert sig.args == [0, 6, 26, -1.25]
     assert canvas.selected == (1, 6)
 
 
