@@ -40,12 +40,18 @@ from nnviz.core.learning.network import Network
 from nnviz.core.learning.snapshot import CHUNK, DIVERGED, DONE, EPOCH, Progress
 from nnviz.core.learning.training import TrainConfig
 from nnviz.ui.jobs import Job
-from nnviz.ui.training.plots import RUN_COLOURS, AccuracyPlot, GrowingBuffer
+from nnviz.ui.training.plots import (
+    RUN_COLOURS,
+    AccuracyPlot,
+    AutoRange,
+    ExampleSmoother,
+    GrowingBuffer,
+    legend_row,
+)
 from nnviz.ui.training.worker import TrainingWorker
 
 DEFAULT_ETAS = (3.0, 0.001, 100.0)
 MAX_RUNS = 3
-SMOOTHING = 0.8  # exponential moving average of the per-chunk cost, as in the training plots
 
 
 @dataclass
@@ -81,10 +87,10 @@ class MultiCostPlot(QWidget):
         item.setMenuEnabled(False)
         for name in ("left", "bottom"):
             item.getAxis(name).enableAutoSIPrefix(False)
-        self.legend = item.addLegend(offset=(-10, 10), labelTextColor="#222")
-        self.legend.anchor((1, 0.35), (1, 0.35), offset=(-10, 0))  # clear of the extremes
+        self.legend = legend_row(item, 3)
+        self.axes = AutoRange(self.plot)
         self._curves: dict[str, pg.PlotDataItem] = {}
-        self._data: dict[str, tuple[GrowingBuffer, list[float]]] = {}
+        self._data: dict[str, tuple[GrowingBuffer, ExampleSmoother]] = {}
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.plot)
@@ -94,7 +100,7 @@ class MultiCostPlot(QWidget):
         self._curves[name] = self.plot.getPlotItem().plot(
             pen=pg.mkPen(colour, width=2.2), name=name
         )
-        self._data[name] = (GrowingBuffer(2), [0.0])
+        self._data[name] = (GrowingBuffer(2), ExampleSmoother())
 
     def remove_run(self, name: str) -> None:
         curve = self._curves.pop(name, None)
@@ -109,9 +115,8 @@ class MultiCostPlot(QWidget):
         y = p.batch_cost if math.isfinite(p.batch_cost) else p.cost
         if not math.isfinite(y):
             return
-        buf, ema = self._data[run]
-        ema[0] = SMOOTHING * ema[0] + (1 - SMOOTHING) * y
-        smoothed = ema[0] / (1 - SMOOTHING ** (buf.n + 1))  # no dip at the start
+        buf, smoother = self._data[run]
+        smoothed = smoother.add(y, p.examples_seen)
         x = (
             float(p.epoch + 1)
             if p.kind == EPOCH
@@ -119,6 +124,10 @@ class MultiCostPlot(QWidget):
         )
         buf.append(x, smoothed)
         self._curves[run].setData(buf.column(0), buf.column(1))
+        bufs = [b for b, _s in self._data.values()]
+        self.axes.fit(
+            np.concatenate([b.column(0) for b in bufs]), np.concatenate([b.column(1) for b in bufs])
+        )
 
     def cost_data(self, run: str) -> tuple[np.ndarray, np.ndarray]:
         """What a run's curve holds (``getData()``)."""
@@ -208,8 +217,6 @@ class CompareView(QWidget):
         self.runs_label.setTextFormat(Qt.TextFormat.RichText)
 
         self.accuracy = AccuracyPlot()
-        # Good runs sit near the top and bad ones near chance: the middle is where it's empty.
-        self.accuracy.legend.anchor((1, 0.5), (1, 0.5), offset=(-10, 0))
         self.cost = MultiCostPlot()
 
         hint = QLabel(
@@ -509,6 +516,7 @@ class CompareView(QWidget):
         self.stop()
         for name in list(self.runs):
             self._remove_run(name)
+        self.cost.axes.reset()
         self._say("")
         self._refresh_runs_label()
 

@@ -22,7 +22,135 @@ from nnviz.core.learning.snapshot import CHUNK, DIVERGED, EPOCH
 
 # Okabe-Ito colours: distinguishable with the common colour-vision deficiencies.
 RUN_COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
-SMOOTHING = 0.8  # weight of the past in the cost's exponential moving average
+SMOOTH_EXAMPLES = 1000  # the smoothed cost averages over about this many recent examples
+VALIDATION_COLOUR = "#E69F00"  # a single run's validation curve (its test curve is blue)
+
+
+class ExampleSmoother:
+    """An exponential moving average whose memory is counted in examples, not in records.
+
+    A record of n examples gets weight 1 - exp(-n / window): however the trainer happens to
+    cut its work into records (a few mini-batches in slow mode, hundreds at full speed), the
+    smoothed value lags by about ``window`` examples. Normalised by the weight so far, so the
+    first records are not pulled towards zero.
+    """
+
+    def __init__(self, window: float = SMOOTH_EXAMPLES) -> None:
+        self.window = max(1.0, float(window))
+        self.clear()
+
+    def clear(self) -> None:
+        self._num = self._den = 0.0
+        self._seen: int | None = None
+
+    def add(self, value: float, examples_seen: int) -> float:
+        n = 1 if self._seen is None else max(1, examples_seen - self._seen)
+        self._seen = examples_seen
+        keep = math.exp(-n / self.window)
+        self._num = keep * self._num + (1 - keep) * value
+        self._den = keep * self._den + (1 - keep)
+        return self._num / self._den
+
+
+def legend_row(item: pg.PlotItem, columns: int = 3) -> pg.LegendItem:
+    """A legend in its own row above the plot area (where a title would go), so it never
+    covers data; ``item.plot(name=...)`` adds to it as to pyqtgraph's own legend."""
+    legend = pg.LegendItem(colCount=columns, labelTextColor="#222")
+    legend.layout.setContentsMargins(0, 0, 0, 0)
+    legend.layout.setVerticalSpacing(0)
+    item.layout.removeItem(item.titleLabel)
+    item.titleLabel.setVisible(False)
+    item.layout.addItem(legend, 0, 1)
+    item.legend = legend
+    return legend
+
+
+class PlotHover:
+    """A vertical line and a label at the data point nearest the mouse.
+
+    ``text_at(x)`` returns (x of the nearest point, text) or None where there is no data.
+    """
+
+    def __init__(self, widget: pg.PlotWidget, text_at) -> None:
+        self.widget = widget
+        self.text_at = text_at
+        item = widget.getPlotItem()
+        self.line = pg.InfiniteLine(angle=90, pen=pg.mkPen("#999", width=1))
+        self.label = pg.TextItem(
+            "", color="#111", fill=pg.mkBrush(255, 255, 255, 230), border=pg.mkPen("#bbb")
+        )
+        for part in (self.line, self.label):
+            part.setZValue(20)
+            part.setVisible(False)
+            item.addItem(part, ignoreBounds=True)
+        self._proxy = pg.SignalProxy(
+            widget.scene().sigMouseMoved, rateLimit=30, slot=self._on_mouse_moved
+        )
+
+    def hide(self) -> None:
+        self.line.setVisible(False)
+        self.label.setVisible(False)
+
+    def show_at(self, x: float, y: float) -> str | None:
+        """Show the readout for view coordinates (x, y); returns its text."""
+        found = self.text_at(x)
+        if found is None:
+            self.hide()
+            return None
+        x_near, text = found
+        vb = self.widget.getPlotItem().getViewBox()
+        (x0, x1), (y0, y1) = vb.viewRange()
+        # Keep the label inside the plot: left of the line in the right half, etc.
+        self.label.setAnchor((1 if x_near > (x0 + x1) / 2 else 0, 0 if y > (y0 + y1) / 2 else 1))
+        self.line.setValue(x_near)
+        self.label.setText(text)
+        self.label.setPos(QPointF(x_near, y))
+        self.line.setVisible(True)
+        self.label.setVisible(True)
+        return text
+
+    def _on_mouse_moved(self, args) -> None:
+        pos = args[0]
+        vb = self.widget.getPlotItem().getViewBox()
+        if not vb.sceneBoundingRect().contains(pos):
+            self.hide()
+            return
+        p = vb.mapSceneToView(pos)
+        self.show_at(p.x(), p.y())
+
+
+class AutoRange:
+    """The plot's axes follow the data (x from 0, at least one epoch wide; y from 0 unless
+    ``y_from_zero`` is False) until the user pans or zooms; ``reset()`` follows again."""
+
+    def __init__(self, widget: pg.PlotWidget, y_from_zero: bool = True) -> None:
+        self.vb = widget.getPlotItem().getViewBox()
+        self.vb.disableAutoRange()
+        self.y_from_zero = y_from_zero
+        self.user_moved = False
+        self.vb.sigRangeChangedManually.connect(self._on_manual)
+
+    def _on_manual(self, *_args) -> None:
+        self.user_moved = True
+
+    def reset(self) -> None:
+        self.user_moved = False
+
+    def fit(self, xs: np.ndarray, ys: np.ndarray | None, x_min_width: float = 1.0) -> None:
+        if self.user_moved:
+            return
+        xmax = float(np.max(xs)) if xs.size else 0.0
+        self.vb.setXRange(0.0, max(xmax, x_min_width), padding=0.03)
+        if ys is None:
+            return
+        finite = ys[np.isfinite(ys)] if ys.size else ys
+        if not finite.size:
+            return
+        top = float(finite.max())
+        low = 0.0 if self.y_from_zero else float(finite.min())
+        if top <= low:
+            top = low + (abs(low) or 1.0)
+        self.vb.setYRange(low, top, padding=0.05)
 
 
 class GrowingBuffer:
@@ -56,19 +184,20 @@ class GrowingBuffer:
 
 def scale_plot(widget: pg.PlotWidget, legend, scale: float) -> None:
     """Presenter mode: axis labels, tick numbers, legend text and line widths by ``scale``."""
-    from PySide6.QtGui import QFont
-
     item = widget.getPlotItem()
     for name in ("left", "bottom"):
         axis = item.getAxis(name)
-        font = QFont()
-        font.setPointSizeF(9.0 * scale)
-        axis.setStyle(tickFont=font)
+        axis.setStyle(tickFont=_tick_font(scale))
         item.setLabel(name, axis.labelText, color="#222", **{"font-size": f"{11 * scale:.0f}pt"})
     if legend is not None:
         legend.setLabelTextSize(f"{9 * scale:.0f}pt")
         for _sample, label in legend.items:
             label.setText(label.text, size=f"{9 * scale:.0f}pt")
+            label.updateGeometry()
+        # The legend row takes the height its labels need now (smaller again after
+        # presenter mode, not the size it grew to).
+        legend.layout.invalidate()
+        legend.updateSize()
     for curve in item.listDataItems():
         pen = curve.opts.get("pen")
         if pen is not None:
@@ -94,8 +223,17 @@ def _plot_widget(y_label: str) -> pg.PlotWidget:
         axis.setPen(pg.mkPen("#444"))
         axis.setTextPen(pg.mkPen("#222"))
         axis.enableAutoSIPrefix(False)  # "cost (x0.001)" reads worse than plain decimals
+        axis.setStyle(tickFont=_tick_font(1.0))  # as scale_plot(.., 1.0) leaves it
     item.setMenuEnabled(False)
     return w
+
+
+def _tick_font(scale: float):
+    from PySide6.QtGui import QFont
+
+    font = QFont()
+    font.setPointSizeF(9.0 * scale)
+    return font
 
 
 def _curve_data(curve: pg.PlotDataItem) -> tuple[np.ndarray, np.ndarray]:
@@ -120,7 +258,7 @@ class CostPlot(QWidget):
         super().__init__(parent)
         self.plot = _plot_widget("cost C")
         item = self.plot.getPlotItem()
-        self.legend = item.addLegend(offset=(-10, 10), labelTextColor="#222")
+        self.legend = legend_row(item, 4)
         self.raw_curve = item.plot(pen=pg.mkPen(110, 150, 200, 110, width=1), name="per chunk")
         self.smooth_curve = item.plot(pen=pg.mkPen("#0072B2", width=2.5), name="smoothed")
         self.epoch_curve = item.plot(
@@ -134,9 +272,13 @@ class CostPlot(QWidget):
         # columns: epochs (float), examples seen, cost, smoothed cost
         self._chunks = GrowingBuffer(4)
         self._epochs = GrowingBuffer(3)  # epochs, examples seen, cost
-        self._ema = 0.0
+        self.smoother = ExampleSmoother()
         self._x_mode = "epochs"
+        self._eta: float | None = None
+        self._last_x = 0.0
         self._marks: list[pg.InfiniteLine] = []
+        self.axes = AutoRange(self.plot)
+        self.hover = PlotHover(self.plot, self._hover_at)
         self.log_box = QCheckBox("log scale")
         self.log_box.toggled.connect(self._on_log_toggled)
         top = QHBoxLayout()
@@ -162,13 +304,15 @@ class CostPlot(QWidget):
         if progress.kind not in (CHUNK, EPOCH):
             return False
         x = _epoch_x(progress)
+        if self._eta is not None and progress.eta != self._eta:
+            # The change took effect right after the previous record.
+            self._mark(self._last_x, f"\u03b7 = {progress.eta:g}", "#CC79A7")
+        self._eta, self._last_x = progress.eta, x
         y = progress.batch_cost if math.isfinite(progress.batch_cost) else progress.cost
         if progress.kind == CHUNK and not math.isfinite(y):
             y = progress.cost
         if math.isfinite(y):
-            self._ema = SMOOTHING * self._ema + (1 - SMOOTHING) * y
-            n = self._chunks.n + 1
-            smoothed = self._ema / (1 - SMOOTHING**n)  # bias-corrected: no dip at the start
+            smoothed = self.smoother.add(y, progress.examples_seen)
             self._chunks.append(x, progress.examples_seen, y, smoothed)
         if progress.kind == EPOCH and math.isfinite(progress.cost):
             self._epochs.append(x, progress.examples_seen, progress.cost)
@@ -186,11 +330,22 @@ class CostPlot(QWidget):
         """Forget every point."""
         self._chunks.clear()
         self._epochs.clear()
-        self._ema = 0.0
+        self.smoother.clear()
+        self._eta = None
         for line in self._marks:
             self.plot.removeItem(line)
         self._marks = []
+        self.hover.hide()
+        self.axes.reset()
         self._redraw()
+
+    def set_smoothing_window(self, examples: float) -> None:
+        """Smooth over about ``examples`` examples (from the next point on)."""
+        self.smoother.window = max(1.0, float(examples))
+
+    def eta_marks(self) -> list[tuple[float, str]]:
+        """(x, text) of each vertical mark: eta changes and divergence."""
+        return [(m.value(), m.label.format) for m in self._marks]
 
     def set_x_mode(self, mode: str) -> None:
         """``"epochs"`` (default) or ``"examples"`` (examples seen) on the x axis."""
@@ -207,12 +362,13 @@ class CostPlot(QWidget):
 
     def _on_log_toggled(self, on: bool) -> None:
         self.plot.getPlotItem().setLogMode(y=on)
+        self._redraw()
 
-    def _mark(self, x: float, text: str) -> None:
-        pen = pg.mkPen("#D55E00", width=1.5, style=Qt.PenStyle.DashLine)
+    def _mark(self, x: float, text: str, colour: str = "#D55E00") -> None:
+        pen = pg.mkPen(colour, width=1.5, style=Qt.PenStyle.DashLine)
         line = pg.InfiniteLine(pos=x, angle=90, pen=pen)
-        pg.InfLineLabel(line, text, position=0.9, color="#D55E00")
-        self.plot.addItem(line)
+        line.label = pg.InfLineLabel(line, text, position=0.9, color=colour)
+        self.plot.addItem(line, ignoreBounds=True)
         self._marks.append(line)
 
     def _redraw(self) -> None:
@@ -221,6 +377,47 @@ class CostPlot(QWidget):
         self.raw_curve.setData(c.column(xi), c.column(2))
         self.smooth_curve.setData(c.column(xi), c.column(3))
         self.epoch_curve.setData(e.column(xi), e.column(2))
+        xs = c.column(xi)
+        ys = np.concatenate([c.column(2), e.column(2)])
+        if self.log_box.isChecked():
+            positive = ys[ys > 0]
+            ys = np.log10(positive) if positive.size else positive
+            self.axes.y_from_zero = False
+        else:
+            self.axes.y_from_zero = True
+        self.axes.fit(xs, ys)
+
+    def _hover_at(self, x: float) -> tuple[float, str] | None:
+        xi = 0 if self._x_mode == "epochs" else 1
+        c, e = self._chunks, self._epochs
+        if c.n == 0 and e.n == 0:
+            return None
+        # Prefer an epoch mean when it is the nearest point.
+        best = None
+        if c.n:
+            i = int(np.argmin(np.abs(c.column(xi) - x)))
+            best = ("chunk", i, abs(c.column(xi)[i] - x))
+        if e.n:
+            i = int(np.argmin(np.abs(e.column(xi) - x)))
+            d = abs(e.column(xi)[i] - x)
+            if best is None or d <= best[2]:
+                best = ("epoch", i, d)
+        kind, i, _d = best
+        if kind == "epoch":
+            row = e.view()[i]
+            lines = [f"end of epoch {int(row[0]) - 1}  ({int(row[1]):,} examples seen)"]
+            lines.append(f"epoch mean cost C = {row[2]:.4f}")
+        else:
+            row = c.view()[i]
+            lines = [f"epoch {row[0]:.2f}  ({int(row[1]):,} examples seen)"]
+            lines.append(f"cost C = {row[2]:.4f}")
+            lines.append(f"smoothed = {row[3]:.4f}")
+        return float(row[xi]), "\n".join(lines)
+
+    def hover_text(self, x: float) -> str | None:
+        """The readout for the point nearest x (in the current x units), or None."""
+        found = self._hover_at(x)
+        return None if found is None else found[1]
 
     # -- for tests and export ---------------------------------------------------------------
     def curve_data(self) -> tuple[np.ndarray, np.ndarray]:
@@ -247,12 +444,22 @@ class CostPlot(QWidget):
         return self.plot.grab().save(str(path))
 
 
+def _tint(colour: str, amount: float = 0.45) -> str:
+    """``colour`` mixed with white by ``amount``."""
+    c = pg.mkColor(colour)
+    mix = [round(v + (255 - v) * amount) for v in (c.red(), c.green(), c.blue())]
+    return "#{:02X}{:02X}{:02X}".format(*mix)
+
+
 class _Run:
     """One training run's accuracy series: x = epochs trained, y = percent."""
 
     def __init__(self, plot: pg.PlotItem, name: str, colour: str) -> None:
         self.name = name
         self.colour = colour
+        # Test and validation differ in colour, line style and marker. One run: blue and
+        # orange; several runs keep their own colour, the validation curve a lighter tint.
+        self.validation_colour = VALIDATION_COLOUR if not name else _tint(colour)
         self.test = GrowingBuffer(2, 64)
         self.validation = GrowingBuffer(2, 64)
         prefix = f"{name}: " if name else ""
@@ -264,12 +471,13 @@ class _Run:
             symbolPen=None,
             name=f"{prefix}test",
         )
+        vc = self.validation_colour
         self.validation_curve = plot.plot(
-            pen=pg.mkPen(colour, width=1.6, style=Qt.PenStyle.DashLine),
+            pen=pg.mkPen(vc, width=1.8, style=Qt.PenStyle.DashLine),
             symbol="t",
-            symbolSize=6,
+            symbolSize=7,
             symbolBrush=None,
-            symbolPen=pg.mkPen(colour),
+            symbolPen=pg.mkPen(vc, width=1.2),
             name=f"{prefix}validation",
         )
         self.validation_curve.setVisible(False)  # until a run reports validation accuracy
@@ -284,7 +492,8 @@ class AccuracyPlot(QWidget):
     """Test and validation accuracy per epoch, in percent, for one run or several named runs.
 
     A dashed line marks chance (10 % for ten classes) and ``set_baseline`` adds others (e.g.
-    "SVM 94.35"). Hovering shows the exact values of the nearest epoch.
+    "SVM 94.35"). Hovering shows the exact values of the nearest epoch. The legend sits in a
+    row above the plot; the axes follow the data until the user pans or zooms.
     """
 
     def __init__(self, parent=None) -> None:
@@ -294,26 +503,12 @@ class AccuracyPlot(QWidget):
         item.setYRange(0, 100, padding=0.02)
         item.setLimits(yMin=-2, yMax=102)
         item.getViewBox().setMouseEnabled(x=True, y=True)
-        self.legend = item.addLegend(offset=(-10, -10), labelTextColor="#222")
+        self.legend = legend_row(item, 4)
         self.runs: dict[str, _Run] = {}
         self.baselines: dict[str, pg.InfiniteLine] = {}
         self.chance_line = self._reference_line(10.0, "chance 10%", "#777777")
-        self._crosshair = pg.InfiniteLine(angle=90, pen=pg.mkPen("#999", width=1))
-        self._crosshair.setVisible(False)
-        self._hover_label = pg.TextItem(
-            "",
-            color="#111",
-            fill=pg.mkBrush(255, 255, 255, 230),
-            border=pg.mkPen("#bbb"),
-            anchor=(0, 1),
-        )
-        self._hover_label.setZValue(20)
-        self._hover_label.setVisible(False)
-        item.addItem(self._crosshair, ignoreBounds=True)
-        item.addItem(self._hover_label, ignoreBounds=True)
-        self._mouse_proxy = pg.SignalProxy(
-            self.plot.scene().sigMouseMoved, rateLimit=30, slot=self._on_mouse_moved
-        )
+        self.axes = AutoRange(self.plot)
+        self.hover = PlotHover(self.plot, self._hover_at)
         # 0..100 shows the whole story; near the end of training the interesting part is the
         # last few percent, so the user can zoom the y axis to the data.
         self.zoom_box = QCheckBox("zoom to data")
@@ -327,11 +522,26 @@ class AccuracyPlot(QWidget):
         layout.addWidget(self.plot)
 
     def _on_zoom_toggled(self, on: bool) -> None:
+        self.axes.reset()
+        self._fit_axes()
+
+    def _fit_axes(self) -> None:
+        """x from 0 to the last epoch (at least 1); y 0..100, or the data's span when zoomed."""
+        xs = [r.test.column(0) for r in self.runs.values()]
+        xs += [r.validation.column(0) for r in self.runs.values()]
+        xs = np.concatenate(xs) if xs else np.empty(0)
+        self.axes.fit(xs, None)
+        if self.axes.user_moved:
+            return
         vb = self.plot.getPlotItem().getViewBox()
-        if on:
-            vb.enableAutoRange(axis=pg.ViewBox.YAxis, enable=True)
+        ys = [r.test.column(1) for r in self.runs.values()]
+        ys += [r.validation.column(1) for r in self.runs.values()]
+        ys = np.concatenate(ys) if ys else np.empty(0)
+        if self.zoom_box.isChecked() and ys.size:
+            low, high = float(ys.min()), float(ys.max())
+            pad = max(0.5, 0.1 * (high - low))
+            vb.setYRange(max(0.0, low - pad), min(100.0, high + pad), padding=0)
         else:
-            vb.enableAutoRange(axis=pg.ViewBox.YAxis, enable=False)
             vb.setYRange(0, 100, padding=0.02)
 
     # -- data in --------------------------------------------------------------------------
@@ -346,6 +556,7 @@ class AccuracyPlot(QWidget):
         if progress.validation_accuracy is not None:
             r.validation.append(x, 100.0 * progress.validation_accuracy)
         r.redraw()
+        self._fit_axes()
 
     def add_run(
         self, name: str, colour: str | None = None, validation_in_legend: bool = True
@@ -376,8 +587,9 @@ class AccuracyPlot(QWidget):
                 self.plot.removeItem(curve)
                 self.legend.removeItem(curve)
         self.runs = {}
-        self._hover_label.setVisible(False)
-        self._crosshair.setVisible(False)
+        self.hover.hide()
+        self.axes.reset()
+        self._fit_axes()
 
     def remove_run(self, name: str) -> None:
         r = self.runs.pop(name, None)
@@ -441,19 +653,9 @@ class AccuracyPlot(QWidget):
                     lines.append(f"{prefix}{label}: {buf.column(1)[hit[0]]:.2f}%")
         return "\n".join(lines)
 
-    def _on_mouse_moved(self, args) -> None:
-        pos = args[0]
-        if not self.plot.sceneBoundingRect().contains(pos):
-            return
-        p = self.plot.getPlotItem().vb.mapSceneToView(pos)
-        nearest = self._nearest_epoch(p.x())
-        self._crosshair.setVisible(nearest is not None)
-        self._hover_label.setVisible(nearest is not None)
-        if nearest is None:
-            return
-        self._crosshair.setValue(nearest)
-        self._hover_label.setText(self.hover_text(nearest))
-        self._hover_label.setPos(QPointF(nearest, p.y()))
+    def _hover_at(self, x: float) -> tuple[float, str] | None:
+        nearest = self._nearest_epoch(x)
+        return None if nearest is None else (nearest, self.hover_text(nearest))
 
     # -- for tests and export -------------------------------------------------------------
     def accuracy_data(self, run: str = "", which: str = "test") -> tuple[np.ndarray, np.ndarray]:

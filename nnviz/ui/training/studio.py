@@ -8,6 +8,7 @@ records; the network itself lives in the worker.
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import numpy as np
@@ -15,7 +16,6 @@ from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QMessageBox,
     QPlainTextEdit,
@@ -55,6 +55,7 @@ DOWNLOAD_ACTION = ("Download MNIST (11 MB)", "download")
 LIVE_RATE = 24.0  # snapshots a second while training (the network canvas's pace)
 SLOW_VIEWS_MS = 200  # while training at full speed, cost plot, accuracy plot and example +
 # heatmap take turns refreshing on this timer (each about 1.7 times a second)
+SPEED_WINDOW_S = 1.0  # examples/s is measured over about this much wall-clock time
 SATURATED = 0.02  # a sigmoid output this close to 0 or 1 has slope below ~0.02
 
 
@@ -254,8 +255,8 @@ class TrainingStudio(QWidget):
         self.next_button.clicked.connect(lambda: self.show_example(self._example_index + 1))
         self.example_spin.valueChanged.connect(self.show_example)
         self.canvas.neuron_clicked.connect(self._on_neuron_clicked)
-        self.canvas.weight_edit_requested.connect(self._on_weight_edit)
-        self.canvas.bias_edit_requested.connect(self._on_bias_edit)
+        self.canvas.weight_edited.connect(self._on_weight_edit)
+        self.canvas.bias_edited.connect(self._on_bias_edit)
 
     # -- experiments -------------------------------------------------------------------------
     def _start_when_shown(self, waited_ms: int = 0) -> None:
@@ -408,6 +409,11 @@ class TrainingStudio(QWidget):
         self.worker.failed.connect(self._on_worker_failed)
         self.worker.set_speed(float(self.controls.speed_combo.currentData()))
         self.plots.clear()
+        # Smooth the cost over about 2% of an epoch (1,000 MNIST examples), at least one
+        # mini-batch.
+        self.plots.cost_plot.set_smoothing_window(
+            max(s.batch_size, min(1000, len(dataset.train) // 50))
+        )
         self._pending_cost, self._pending_epochs = [], []
         self._views_snapshot = None
         self._add_reference_lines(dataset)
@@ -424,6 +430,7 @@ class TrainingStudio(QWidget):
         self._live_snapshot = None
         self._records_seen = 0
         self._speed_mark = None
+        self._last_speed = 0.0
         self.example_spin.setRange(0, len(dataset.test) - 1)
         self._example_index = min(self._example_index, len(dataset.test) - 1)
         self.example_spin.blockSignals(True)
@@ -531,6 +538,14 @@ class TrainingStudio(QWidget):
     def _on_eta_edited(self, eta: float) -> None:
         if self.worker is not None:
             self.worker.set_eta(eta)
+            old = self.settings.eta if self.settings is not None else None
+            if old is not None and old != eta:
+                p = self.snapshot.progress if self.snapshot is not None else None
+                where = ""
+                if p is not None:
+                    where = f" at epoch {p.epoch}, mini-batch {p.batch}"
+                    where += f" ({p.examples_seen:,} examples seen)"
+                self._log(f"\u03b7 changed from {old:g} to {eta:g}{where}")
         if self.settings is not None:
             self.settings = RunSettings(
                 self.settings.dataset,
@@ -678,19 +693,34 @@ class TrainingStudio(QWidget):
         self.show_banner(found.message, "warning")
 
     def _update_status(self, p: Progress) -> None:
-        if p.seconds > 0 and p.examples_seen:
-            speed = p.examples_seen / p.seconds
-        else:
-            speed = 0.0
+        speed = self._measure_speed(p)
         batches = f"{p.batch}/{p.batches_per_epoch}" if p.batches_per_epoch else "0"
         text = (
             f"Epoch {p.epoch}  \u00b7  mini-batch {batches}  \u00b7  "
-            f"{p.examples_seen:,} examples seen  \u00b7  {speed:,.0f} examples/s  \u00b7  "
+            f"{p.examples_seen:,} examples seen  \u00b7  {speed}  \u00b7  "
             f"\u03b7 = {p.eta:g}"
         )
         if p.test_accuracy is not None:
             text += f"  \u00b7  test accuracy {100 * p.test_accuracy:.2f}%"
         self.status_changed.emit(text)
+
+    def _measure_speed(self, p: Progress) -> str:
+        """Examples a second by the wall clock over the last second or so of playing, so a
+        slowed-down run reports its real pace (the trainer's own clock leaves out the waits
+        between mini-batches)."""
+        if not self.playing:
+            self._speed_mark = None
+            return "paused" if p.examples_seen else "not started"
+        now = time.perf_counter()
+        mark = self._speed_mark
+        if mark is None or p.examples_seen < mark[1]:
+            self._speed_mark = (now, p.examples_seen)
+        elif now - mark[0] >= SPEED_WINDOW_S:
+            self._last_speed = (p.examples_seen - mark[1]) / (now - mark[0])
+            self._speed_mark = (now, p.examples_seen)
+        if mark is None or (self._last_speed == 0 and now - mark[0] < SPEED_WINDOW_S):
+            return "measuring speed\u2026"
+        return f"{self._last_speed:,.0f} examples/s"
 
     # -- example browsing -------------------------------------------------------------------------
     @Slot(int)
@@ -760,38 +790,22 @@ class TrainingStudio(QWidget):
             self.heatmap.set_image_shape(ds.image_shape)
             self.heatmap.set_neuron(0, index)
             self.heatmap_label.setText(
-                f"Incoming weights of hidden neuron {index}, drawn "
+                f"Incoming weights of hidden neuron {index + 1}, drawn "
                 f"as a {ds.image_shape[0]}x{ds.image_shape[1]} image "
                 "(blue positive, orange negative)."
             )
 
-    @Slot(int, int, int)
-    def _on_weight_edit(self, layer: int, j: int, k: int) -> None:
+    @Slot(int, int, int, float)
+    def _on_weight_edit(self, layer: int, j: int, k: int, value: float) -> None:
         if self.snapshot is None or self.worker is None or self.playing:
             return
-        old = float(self.snapshot.weights[layer][j, k])
-        value, ok = QInputDialog.getDouble(
-            self,
-            "Edit weight",
-            f"Weight from neuron {k} of layer {layer} to neuron {j} of layer {layer + 1}:",
-            old,
-            -1e6,
-            1e6,
-            4,
-        )
-        if ok and value != old:
-            self.worker.edit_parameter(layer, j, k, value)
+        self.worker.edit_parameter(layer, j, k, value)
 
-    @Slot(int, int)
-    def _on_bias_edit(self, layer: int, j: int) -> None:
+    @Slot(int, int, float)
+    def _on_bias_edit(self, layer: int, j: int, value: float) -> None:
         if self.snapshot is None or self.worker is None or self.playing:
             return
-        old = float(self.snapshot.biases[layer][j, 0])
-        value, ok = QInputDialog.getDouble(
-            self, "Edit bias", f"Bias of neuron {j} in layer {layer + 1}:", old, -1e6, 1e6, 4
-        )
-        if ok and value != old:
-            self.worker.edit_parameter(layer, j, None, value)
+        self.worker.edit_parameter(layer, j, None, value)
 
     # -- recording (RunRecorder) ---------------------------------------------------------------
     @property

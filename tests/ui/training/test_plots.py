@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 
 import numpy as np
+import pyqtgraph as pg
 import pytest
 
 from nnviz.core.learning.snapshot import Progress
@@ -182,3 +183,140 @@ def test_add_run_reserves_colours_in_order_and_reuses_freed_ones(qtbot):
     assert plot.add_run("c") == a  # the freed colour, not a duplicate of b's
     plot.add_progress(epoch_record(0, 9000), run="c")
     np.testing.assert_allclose(plot.accuracy_data("c")[1], [90.0])
+
+
+# -- issue 14.6: plots that tell the truth ------------------------------------------------------
+def _pen_colour(curve, symbol=False):
+    pen = curve.opts["symbolPen"] if symbol else curve.opts["pen"]
+    return pg.mkPen(pen).color().name(), pg.mkPen(pen).style()
+
+
+def test_test_and_validation_differ_in_colour_and_style(qtbot):
+    plot = AccuracyPlot()
+    qtbot.addWidget(plot)
+    plot.add_progress(epoch_record(0, 9000, 9100))
+    r = plot.runs[""]
+    (tc, ts), (vc, vs) = _pen_colour(r.test_curve), _pen_colour(r.validation_curve)
+    assert tc != vc and ts != vs
+    assert r.test_curve.opts["symbol"] != r.validation_curve.opts["symbol"]
+    # Several named runs: each keeps its own hue, and test still differs from validation.
+    plot.add_progress(epoch_record(0, 8000, 8100), run="eta 0.5")
+    a, b = plot.runs["eta 0.5"].test_curve, plot.runs["eta 0.5"].validation_curve
+    assert _pen_colour(a)[0] != _pen_colour(b)[0] != tc
+
+
+def test_one_point_gets_sane_axes_and_a_new_run_resets_them(qtbot):
+    plot = AccuracyPlot()
+    qtbot.addWidget(plot)
+    plot.resize(400, 300)
+    plot.add_progress(epoch_record(0, 9000))
+    (x0, x1), (y0, y1) = plot.plot.getPlotItem().getViewBox().viewRange()
+    assert -0.1 <= x0 <= 0 and 1 <= x1 <= 1.1 and y0 <= 0 and y1 >= 100
+    cost = CostPlot()
+    qtbot.addWidget(cost)
+    cost.add_progress(chunk(0, 10, 0.09, seen=100))
+    (x0, x1), (y0, y1) = cost.plot.getPlotItem().getViewBox().viewRange()
+    assert -0.1 <= x0 <= 0 and 1 <= x1 <= 1.1
+    assert -0.01 <= y0 <= 0 and 0.09 < y1 < 0.1  # cost is never below zero
+    # The user zooms; the axes stay where they put them while data comes in...
+    vb = cost.plot.getPlotItem().getViewBox()
+    vb.setXRange(0.2, 0.3, padding=0)
+    vb.sigRangeChangedManually.emit([True, True])
+    cost.add_progress(chunk(0, 4000, 0.05, seen=40000))
+    assert vb.viewRange()[0] == pytest.approx([0.2, 0.3])
+    # ...and a new run (clear) follows the data again.
+    cost.clear()
+    cost.add_progress(chunk(2, 10, 0.2, seen=100))
+    assert vb.viewRange()[0][1] == pytest.approx(2.002 * 1.03, rel=0.05)
+
+
+def test_smoothed_cost_lags_by_examples_not_by_records(qtbot):
+    # The same cost history (0.5 for 20,000 examples, then 0.1) cut into records of 100 and
+    # of 5,000 examples: the smoothed curves agree where both have points, and both reach
+    # the new level within a few windows, however coarse the records.
+    def run(step):
+        plot = CostPlot()
+        qtbot.addWidget(plot)
+        for seen in range(step, 60001, step):
+            c = 0.5 if seen <= 20000 else 0.1
+            plot.add_progress(chunk(0, seen // 10, c, seen=seen))
+        xs, ys = plot.smoothed_data()
+        return dict(zip(np.rint(xs * BPE * 10).astype(int).tolist(), ys.tolist()))
+
+    fine, coarse = run(100), run(5000)
+    for seen in (25000, 30000, 40000):
+        assert abs(fine[seen] - coarse[seen]) < 0.03
+    assert fine[25000] < 0.11 and coarse[25000] < 0.11  # 5 windows later: at the new level
+    assert fine[20500] > 0.2  # but not instantly: 500 examples in, still on the way
+
+
+def test_legend_sits_above_the_data(qtbot):
+    for plot in (CostPlot(), AccuracyPlot()):
+        qtbot.addWidget(plot)
+        plot.resize(500, 320)
+        plot.show()
+        qtbot.waitExposed(plot)
+        plot.add_progress(epoch_record(0, 9000, 9100))
+        plot.add_progress(chunk(1, 100, 0.1, seen=51000))
+        qtbot.wait(50)  # the layout settles on the next turn of the event loop
+        vb_rect = plot.plot.getPlotItem().getViewBox().sceneBoundingRect()
+        legend_rect = plot.legend.sceneBoundingRect()
+        assert legend_rect.height() > 5
+        assert legend_rect.bottom() <= vb_rect.top() + 1
+
+
+def test_eta_changes_are_marked_on_the_cost_plot(qtbot):
+    plot = CostPlot()
+    qtbot.addWidget(plot)
+    plot.add_progress(chunk(0, 100, 0.3, seen=1000))
+    later = Progress("chunk", 0, 2500, BPE, 25000, 0.2, 0.5, 1.0, batch_cost=0.2)
+    plot.add_progress(later)
+    marks = plot.eta_marks()
+    assert marks == [(pytest.approx(0.02), "\u03b7 = 0.5")]  # where the old eta last ran
+    plot.clear()
+    assert plot.eta_marks() == []
+
+
+def test_hovering_the_cost_plot_reads_epoch_and_value(qtbot):
+    plot = CostPlot()
+    qtbot.addWidget(plot)
+    plot.add_progress(chunk(0, 2500, 0.25, seen=25000))
+    plot.add_progress(epoch_record(0, 9000, cost=0.125))
+    text = plot.hover_text(0.52)
+    assert text.splitlines()[0] == "epoch 0.50  (25,000 examples seen)" and "0.2500" in text
+    text = plot.hover_text(0.98)
+    assert "end of epoch 0" in text and "0.1250" in text
+    assert plot.hover.show_at(0.98, 0.1) == text and plot.hover.label.isVisible()
+    acc = AccuracyPlot()
+    qtbot.addWidget(acc)
+    assert acc.hover.show_at(1.0, 50) is None
+    acc.add_progress(epoch_record(0, 9000, 9100))
+    assert acc.hover.show_at(1.2, 50) == "epoch 0 (1 trained)\ntest: 90.00%\nvalidation: 91.00%"
+
+
+def test_presenter_scale_is_undone_on_leaving(qtbot):
+    plots = TrainingPlots()
+    qtbot.addWidget(plots)
+    plots.resize(600, 600)
+    plots.show()
+    qtbot.waitExposed(plots)
+    plots.add_progress(epoch_record(0, 9000, 9100))
+
+    def sizes():
+        out = []
+        for p in (plots.cost_plot, plots.accuracy_plot):
+            item = p.plot.getPlotItem()
+            qtbot.wait(20)
+            out += [p.legend.boundingRect().height(), item.getAxis("bottom").height()]
+            out.append(item.getViewBox().height())
+        return np.array(out)
+
+    before = sizes()
+    plots.set_presentation(2.5)
+    grown = sizes()
+    assert grown[0] > before[0] * 1.5
+    plots.set_presentation(1.0)
+    after = sizes()
+    # Legends and axes give back the room they took: the plot areas are at least as tall.
+    assert np.all(after[[0, 1, 3, 4]] <= before[[0, 1, 3, 4]] + 1)
+    assert np.all(after[[2, 5]] >= before[[2, 5]] - 1)

@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from PySide6.QtWidgets import QInputDialog
+from PySide6.QtCore import Qt
 
 from nnviz.core.files.network import save_network
 from nnviz.core.learning.network import Network
@@ -124,11 +124,17 @@ def test_mismatched_sizes_explain_what_fits(studio, qtbot):
     assert "64" in studio.banner.text()
 
 
-def test_hand_edit_when_paused(studio, qtbot, monkeypatch):
-    monkeypatch.setattr(QInputDialog, "getDouble", lambda *a, **k: (12.5, True))
-    studio.canvas.weight_edit_requested.emit(1, 2, 3)
+def test_hand_edit_when_paused(studio, qtbot):
+    studio.canvas.set_editable(True)
+    studio.canvas.edit(1, 2, 3)
+    editor = studio.canvas.editor
+    assert editor.isVisible()
+    assert editor.window() is studio.canvas.window()  # in place, not a dialog
+    editor.spin.setValue(12.5)
+    qtbot.keyClick(editor.spin.lineEdit(), Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: studio.snapshot.weights[1][2, 3] == 12.5, timeout=5000)
-    assert "test accuracy now" in studio.log.toPlainText()
+    log = studio.log.toPlainText()
+    assert "test accuracy now" in log and "w³₃,₄ to 12.5" in log
 
 
 def test_eta_100_is_explained_in_the_window(studio, qtbot):
@@ -273,3 +279,36 @@ def test_an_mnist_preset_without_mnist_keeps_the_trained_run(studio, qtbot):
     np.testing.assert_array_equal(studio.snapshot.weights[0], weights)
     assert "kept" in studio.banner.text() and studio.banner_button.isVisible()
     assert studio.controls.preset_combo.currentData() == "digits"
+
+
+def test_examples_per_second_is_true_in_slow_mode(studio, qtbot):
+    # 20 mini-batches a second of 10 examples: about 200 examples/s by the wall clock (the
+    # trainer's busy time alone would say thousands).
+    texts = []
+    studio.status_changed.connect(texts.append)
+    i = studio.controls.speed_combo.findData(20.0)
+    assert i >= 0
+    studio.controls.speed_combo.setCurrentIndex(i)
+    studio.play()
+    qtbot.waitUntil(lambda: any("examples/s" in t for t in texts[-1:]), timeout=6000)
+    qtbot.wait(1500)
+    studio.pause()
+    speeds = [t.split(" examples/s")[0].rsplit("\u00b7", 1)[1] for t in texts if "examples/s" in t]
+    last = float(speeds[-1].strip().replace(",", ""))
+    assert 120 < last < 260
+
+
+def test_eta_change_is_logged_and_marked(studio, qtbot):
+    studio.controls.speed_combo.setCurrentIndex(studio.controls.speed_combo.findData(0.0))
+    studio.step_epoch()
+    qtbot.waitUntil(lambda: studio.snapshot.progress.kind == EPOCH, timeout=15000)
+    studio.controls.eta_spin.setValue(0.5)
+    qtbot.waitUntil(lambda: "\u03b7 changed from 3 to 0.5 at epoch" in studio.log.toPlainText())
+    studio.step_epoch()
+    qtbot.waitUntil(
+        lambda: studio.snapshot.progress.epoch == 1 and studio.snapshot.progress.kind == EPOCH,
+        timeout=15000,
+    )
+    studio._flush_plots()
+    marks = studio.plots.cost_plot.eta_marks()
+    assert [text for _x, text in marks] == ["\u03b7 = 0.5"] and 1.0 <= marks[0][0] <= 1.1
