@@ -192,3 +192,26 @@ def test_cli_error_has_no_traceback_in_a_real_process(tmp_path):
     )
     assert proc.returncode == 2
     assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
+
+
+def test_svm_defaults_to_the_books_gamma_and_names_todays(capsys):
+    from sklearn.svm import SVC
+
+    from nnviz.core.datasets.builtin import load_digits
+
+    ds = load_digits()
+    small = ds.train.head(300)
+
+    def sk(gamma):
+        pred = SVC(gamma=gamma).fit(small.x / 16.0, small.labels).predict(ds.test.x / 16.0)
+        return int((pred == ds.test.labels).sum())
+
+    assert main(["baseline", "svm", "--dataset", "digits", "--train-limit", "300"]) == 0
+    out = capsys.readouterr()
+    assert out.out == f"{sk('auto')} / 300\n" and "gamma='auto'" in out.err
+    assert "scikit-learn's default today, gamma='scale': not run yet (--gamma scale)" in out.err
+    argv = ["baseline", "svm", "--dataset", "digits", "--train-limit", "300", "--gamma", "scale"]
+    assert main(argv) == 0
+    out = capsys.readouterr()
+    assert out.out == f"{sk('scale')} / 300\n"
+    assert f"the book's setting, gamma='auto': {sk('auto')} / 300 (cached)" in out.err

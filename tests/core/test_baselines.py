@@ -132,7 +132,8 @@ def test_svm_matches_sklearn_and_is_cached():
     from sklearn.svm import SVC
 
     ds = load_digits()
-    ref = SVC().fit(ds.train.x / 16.0, ds.train.labels).predict(ds.test.x / 16.0)
+    # By default the book's setting, gamma="auto" (SVC's default when the book was written).
+    ref = SVC(gamma="auto").fit(ds.train.x / 16.0, ds.train.labels).predict(ds.test.x / 16.0)
     expected = int(np.sum(ref == ds.test.labels))
     stages = []
     got = svm_baseline(ds, progress=lambda stage, message: stages.append(stage))
@@ -155,7 +156,7 @@ def test_svm_train_limit_and_gamma_are_part_of_the_key():
     ref = SVC(gamma="auto").fit(small.x / 16.0, small.labels).predict(ds.test.x / 16.0)
     assert svm_baseline(ds, train_limit=100, gamma="auto") == int(np.sum(ref == ds.test.labels))
     stages = []
-    svm_baseline(ds, train_limit=100, progress=lambda s, m: stages.append(s))
+    svm_baseline(ds, train_limit=100, gamma="scale", progress=lambda s, m: stages.append(s))
     assert stages[0] == "fitting"  # a different gamma is not served from the cache
     assert len(json.loads(svm_cache_path().read_text())) == 2
     with pytest.raises(DataError, match="at least 1"):

@@ -41,8 +41,17 @@ ROWS = (
     ("network", "This network"),
     ("random", "Random guess"),
     ("darkness", "Average darkness"),
-    ("svm", "Support vector machine (SVC)"),
+    ("svm", "SVM as in the book (gamma 'auto')"),
+    ("svm_scale", "SVM, today's default (gamma 'scale')"),
 )
+SVMS = {"svm": "auto", "svm_scale": "scale"}  # row -> the SVC gamma it uses
+# How each result is named on the accuracy plot.
+PLOT_NAMES = {
+    "random": "random",
+    "darkness": "darkness",
+    "svm": "SVM (book, \u03b3 auto)",
+    "svm_scale": "SVM (\u03b3 scale)",
+}
 QUICK = ("random", "darkness")
 SVM_LIMITS = ((1000, "1,000"), (10000, "10,000"), (None, "all"))
 
@@ -68,7 +77,7 @@ try:
     ds = Dataset(str(parts["name"]), split("train"), split("test"), scale=float(parts["scale"]))
     limit = int(sys.argv[2]) or None
     say("done", svm_baseline(ds, progress=lambda stage, msg: say("progress", msg),
-                             train_limit=limit))
+                             train_limit=limit, gamma=sys.argv[3]))
 except Exception as exc:
     say("error", str(exc) or type(exc).__name__)
 """
@@ -103,8 +112,8 @@ class BaselineThread(QThread):
                 return
             self.progress.emit(name, "computing...")
             try:
-                if name == "svm":
-                    correct = self._run_svm()
+                if name in SVMS:
+                    correct = self._run_svm(name)
                     if correct is None:
                         return  # cancelled, or failed and already reported
                 else:
@@ -114,9 +123,9 @@ class BaselineThread(QThread):
                 continue
             self.computed.emit(name, int(correct), total)
 
-    def _run_svm(self) -> int | None:
+    def _run_svm(self, name: str) -> int | None:
         ds = self.dataset
-        self.progress.emit("svm", "preparing the data for a worker process...")
+        self.progress.emit(name, "preparing the data for a worker process...")
         fd, path = tempfile.mkstemp(prefix="nnviz-svm-", suffix=".npz")
         proc = None
         try:
@@ -133,7 +142,14 @@ class BaselineThread(QThread):
             if self.isInterruptionRequested():
                 return None
             proc = subprocess.Popen(
-                [sys.executable, "-c", _CHILD_CODE, path, str(self.svm_limit or 0)],
+                [
+                    sys.executable,
+                    "-c",
+                    _CHILD_CODE,
+                    path,
+                    str(self.svm_limit or 0),
+                    SVMS[name],
+                ],
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,
                 text=True,
@@ -151,16 +167,16 @@ class BaselineThread(QThread):
                 if line is None:
                     code = proc.wait()
                     self.failed.emit(
-                        "svm", f"the SVM process stopped without an answer (exit code {code})"
+                        name, f"the SVM process stopped without an answer (exit code {code})"
                     )
                     return None
                 kind, _, value = line.partition("\t")
                 if kind == "progress":
-                    self.progress.emit("svm", value)
+                    self.progress.emit(name, value)
                 elif kind == "done":
                     return int(value)
                 elif kind == "error":
-                    self.failed.emit("svm", value)
+                    self.failed.emit(name, value)
                     return None
         finally:
             if proc is not None:
@@ -176,7 +192,8 @@ class BaselineThread(QThread):
 
 
 class BaselinesView(QWidget):
-    """The baselines table. ``baseline_computed(name, percent)`` fires for each result."""
+    """The baselines table. ``baseline_computed(name, percent)`` fires for each result, with
+    the name the accuracy plot shows (``PLOT_NAMES``)."""
 
     baseline_computed = Signal(str, float)
 
@@ -195,7 +212,8 @@ class BaselinesView(QWidget):
             "Is the network any good? Compare its test accuracy with simple methods: random "
             "guessing; the 'average darkness' rule (guess the digit whose average amount of "
             "ink is closest to the image's); and a support vector machine, a strong method "
-            "that owes nothing to neurons."
+            "that owes nothing to neurons. The SVM runs twice: with the settings the book "
+            "used (its 94.35% on MNIST) and with scikit-learn's default today, which is better."
         )
         intro.setWordWrap(True)
         self.hint = QLabel()
@@ -221,7 +239,8 @@ class BaselinesView(QWidget):
         self.svm_limit = QComboBox()
         for limit, text in SVM_LIMITS:
             self.svm_limit.addItem(f"train SVM on {text} images", limit)
-        self.svm_button = QPushButton("Run SVM")
+        self.svm_button = QPushButton("Run SVMs")
+        self.svm_button.setToolTip("Fit both SVMs, the book's and today's default, in turn")
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setEnabled(False)
         self.busy = QProgressBar()
@@ -322,7 +341,7 @@ class BaselinesView(QWidget):
         was_running = self.running
         self._pending = []
         self._stop_thread()
-        for name in ("random", "darkness", "svm"):
+        for name in ("random", "darkness", *SVMS):
             if name not in self.results:
                 self._set_row(name, "", "")
         if was_running:
@@ -359,7 +378,7 @@ class BaselinesView(QWidget):
         self.busy.hide()
         self.cancel_button.setEnabled(False)
         usable = self.dataset is not None and self.dataset.is_classification
-        self.svm_button.setEnabled(usable and "svm" not in self.results)
+        self.svm_button.setEnabled(usable and any(n not in self.results for n in SVMS))
 
     def _update_estimate(self) -> None:
         if self.dataset is None or self.dataset.train.labels is None:
@@ -385,11 +404,14 @@ class BaselinesView(QWidget):
             self._set_row("network", f"{100 * c / t:.2f}%", f"{c:,} of {t:,} test images")
         for name, (c, t) in self.results.items():
             details = f"{c:,} of {t:,} test images"
-            if name == "svm":
+            if name in SVMS:
                 details += f", trained on {self._svm_trained_on}"
+                if name == "svm" and self.dataset is not None and self.dataset.name == "mnist":
+                    details += "; the book: 94.35%"
             self._set_row(name, f"{100 * c / t:.2f}%", details)
-        if "svm" not in self.results and not self.running:
-            self._set_row("svm", "", "not run yet: press Run SVM")
+        for name in SVMS:
+            if name not in self.results and not self.running:
+                self._set_row(name, "", "not run yet: press Run SVMs")
 
     @Slot(str, str)
     def _on_progress(self, name: str, message: str) -> None:
@@ -402,12 +424,12 @@ class BaselinesView(QWidget):
         self.results[name] = (correct, total)
         if name in self._pending:
             self._pending.remove(name)
-        if name == "svm" and self.thread is not None:
+        if name in SVMS and self.thread is not None:
             limit = self.thread.svm_limit
             n = len(self.dataset.train) if limit is None else min(limit, len(self.dataset.train))
             self._svm_trained_on = f"{n:,} training images"
         self._fill()
-        self.baseline_computed.emit(name, percent(correct, total))
+        self.baseline_computed.emit(PLOT_NAMES[name], percent(correct, total))
 
     @Slot(str, str)
     def _on_failed(self, name: str, message: str) -> None:
@@ -429,12 +451,14 @@ class BaselinesView(QWidget):
 
     @Slot()
     def _on_run_svm(self) -> None:
-        self.compute(["svm"])
+        self.compute(list(SVMS))
 
     def _on_limit_changed(self, _i: int) -> None:
         self._update_estimate()
-        if "svm" in self.results:  # a different training size is a different result
-            del self.results["svm"]
+        stale = [n for n in SVMS if n in self.results]  # another size: another result
+        for name in stale:
+            del self.results[name]
+        if stale:
             self._fill()
             self._idle()
 

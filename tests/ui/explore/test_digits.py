@@ -416,9 +416,20 @@ def test_baselines_svm_in_worker_process(qtbot, digits):
     view.svm_button.click()
     assert view.running and view.cancel_button.isEnabled()
     _wait_idle(qtbot, view)
-    expected = svm_baseline(digits, use_cache=False)
-    assert view.results["svm"] == (expected, len(digits.test))
-    assert got == [("svm", pytest.approx(100 * expected / len(digits.test)))]
+    # Both SVMs, labelled: the book's gamma "auto" and today's default "scale".
+    n = len(digits.test)
+    book = svm_baseline(digits, gamma="auto", use_cache=False)
+    today = svm_baseline(digits, gamma="scale", use_cache=False)
+    assert book != today
+    assert view.results["svm"] == (book, n) and view.results["svm_scale"] == (today, n)
+    assert got == [
+        ("SVM (book, \u03b3 auto)", pytest.approx(100 * book / n)),
+        ("SVM (\u03b3 scale)", pytest.approx(100 * today / n)),
+    ]
+    assert view.table.item(3, 0).text() == "SVM as in the book (gamma 'auto')"
+    assert view.table.item(4, 0).text() == "SVM, today's default (gamma 'scale')"
+    assert view.table.item(3, 1).text() == f"{100 * book / n:.2f}%"
+    assert view.table.item(4, 1).text() == f"{100 * today / n:.2f}%"
     assert "1,197 training images" in view.table.item(3, 2).text()
 
 
