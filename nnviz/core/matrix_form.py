@@ -76,10 +76,11 @@ def output_error(network: Network, x: np.ndarray, y: np.ndarray) -> dict[str, np
 def weight_text(l: int, j: int, k: int, value: float) -> str:
     """How the hover line names weight ``network.weights[l][j, k]``, in the book's terms.
 
-    Layers use the book's 1-based numbers; neurons are counted from 0, like array rows.
+    Layers and neurons use the book's 1-based numbers (the input is layer 1, the first
+    neuron of a layer is neuron 1), so array entry [j, k] is w_(j+1),(k+1).
     """
     lb = book_layer(l)
     return (
-        f"{symbol('w', lb, j, k)} = {value:+.4f}: from neuron {k} of layer {lb - 1} "
-        f"to neuron {j} of layer {lb}"
+        f"{symbol('w', lb, j + 1, k + 1)} = {value:+.4f}: from neuron {k + 1} of layer "
+        f"{lb - 1} to neuron {j + 1} of layer {lb}"
     )

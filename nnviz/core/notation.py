@@ -8,12 +8,12 @@ ASCII (``w^2_3,7``), which every terminal shows and a shell can grep.
 
 from __future__ import annotations
 
-_SUP = str.maketrans("0123456789-+L", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺ᴸ")
+_SUP = str.maketrans("0123456789-+Ll", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺ᴸˡ")
 _SUB = str.maketrans("0123456789jk", "₀₁₂₃₄₅₆₇₈₉ⱼₖ")
 
 
 def sup(x) -> str:
-    """``x`` in superscript (digits, signs and L)."""
+    """``x`` in superscript (digits, signs, L and l)."""
     return str(x).translate(_SUP)
 
 

@@ -101,6 +101,6 @@ def test_output_error_is_slope_of_cost_in_z():
 
 def test_book_numbering_and_weight_text():
     assert book_layer(0) == 2
-    text = weight_text(1, 3, 7, -0.25)
-    assert text.startswith("w³₃,₇ = -0.2500")
-    assert "from neuron 7 of layer 2 to neuron 3 of layer 3" in text
+    text = weight_text(1, 3, 7, -0.25)  # weights[1][3, 7]: the book's w³₄,₈
+    assert text.startswith("w³₄,₈ = -0.2500")
+    assert "from neuron 8 of layer 2 to neuron 4 of layer 3" in text

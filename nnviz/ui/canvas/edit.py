@@ -9,6 +9,7 @@ plots stay in view.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QPoint, Qt, Signal
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QDoubleSpinBox, QFrame, QHBoxLayout, QLabel, QSlider, QWidget
 
 SLIDER_STEPS = 1000
@@ -70,6 +71,13 @@ class ParameterEditor(QFrame):
         self.raise_()
         self.spin.setFocus()
         self.spin.selectAll()
+
+    def set_scale(self, scale: float) -> None:
+        """Presenter mode: the box's text grows with the rest."""
+        font = QFont()
+        font.setPointSizeF((QFont().pointSizeF() or 9.0) * max(1.0, scale))
+        for w in (self.label, self.spin):
+            w.setFont(font)
 
     def is_open(self) -> bool:
         return not self._done

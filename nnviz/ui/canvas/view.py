@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QGraphicsScene,
     QGraphicsSimpleTextItem,
     QGraphicsView,
-    QToolTip,
 )
 
 from nnviz.core.notation import symbol
@@ -34,6 +33,7 @@ from nnviz.ui.canvas.example import ExampleView, InputImageView, OutputBars
 from nnviz.ui.canvas.grid import GridEdgeItem, InputGridItem
 from nnviz.ui.canvas.items import EdgeLayerItem, NeuronLayerItem
 from nnviz.ui.canvas.layout import LAYER_DX, LayerLayout, layout_layers
+from nnviz.ui.canvas.readout import HoverCard
 from nnviz.ui.canvas.style import legend_pixmap, legend_size, paint_legend
 from nnviz.ui.canvas.weights import WeightHeatmap, guess_image_shape
 
@@ -123,6 +123,7 @@ class NetworkCanvas(QGraphicsView):
         self._layer_names: list[str] | None = None
         self._unit_names_arg = None
         self._input_shape_arg: tuple[int, int] | None = None
+        self.card = HoverCard(self.viewport())
         self.editor = ParameterEditor(self.viewport())
         self.editor.committed.connect(self._on_editor_committed)
         self._editing: tuple[int, int, int | None] | None = None  # (l, j, k or None: bias)
@@ -369,6 +370,9 @@ class NetworkCanvas(QGraphicsView):
                 item.set_text_scale(self._text_scale)
         self._update_scene_rect()
         self.fit()
+        self.card.set_scale(scale)
+        self.card.set_dark(dark)
+        self.editor.set_scale(scale)
         self.viewport().update()
 
     def _legend_scale(self) -> float:
@@ -530,7 +534,7 @@ class NetworkCanvas(QGraphicsView):
             a = float(self.activations[layer][k])
             lines.append(
                 f"adds {symbol('w', l, j + 1, k + 1)}\u00b7{symbol('a', l - 1, k + 1)} = "
-                f"{w * a:+.4f} to {symbol('z', l, j + 1)}"
+                f"{w * a + 0.0:+.4f} to {symbol('z', l, j + 1)}"
             )
         if self._editable:
             lines.append("double-click to edit")
@@ -544,11 +548,13 @@ class NetworkCanvas(QGraphicsView):
         return f"hidden layer {layer}" if len(self.sizes) > 3 else "hidden"
 
     def _refresh_tooltip(self) -> None:
-        if self._hovered != (-1, -1) and QToolTip.isVisible():
-            QToolTip.showText(self._last_global_pos(), self.neuron_info(*self._hovered), self)
-
-    def _last_global_pos(self) -> QPoint:
-        return self.mapToGlobal(self.mapFromScene(self.neuron_center(*self._hovered) or QPointF()))
+        """Keep the hover card's numbers current while the weights change."""
+        if not self.card.isVisible():
+            return
+        if self._hovered != (-1, -1):
+            self.card.refresh(self.neuron_info(*self._hovered))
+        elif self._hovered_edge is not None:
+            self.card.refresh(self.edge_info(*self._hovered_edge))
 
     # -- events ------------------------------------------------------------------------------
     def wheelEvent(self, event) -> None:
@@ -595,7 +601,10 @@ class NetworkCanvas(QGraphicsView):
     def leaveEvent(self, event) -> None:
         super().leaveEvent(event)
         self._set_hovered((-1, -1))
-        self._hovered_edge = None
+        if self._hovered_edge is not None and not self.editor.is_open():
+            self.clear_highlight()
+            self._hovered_edge = None
+        self.card.hide()
 
     def contextMenuEvent(self, event) -> None:
         from PySide6.QtWidgets import QMenu
@@ -642,7 +651,7 @@ class NetworkCanvas(QGraphicsView):
             if anchor is None:  # grid mode: the pixel
                 anchor = self.neuron_center(0, k)
         self._editing = (l, j, k)
-        QToolTip.hideText()
+        self.card.hide()
         self.editor.open(name, value, self.mapFromScene(anchor or QPointF()))
 
     def _on_editor_committed(self, value: float) -> None:
@@ -675,13 +684,19 @@ class NetworkCanvas(QGraphicsView):
         if hit == self._hovered and edge == self._hovered_edge:
             return
         self._set_hovered(hit)
+        if edge != self._hovered_edge:
+            if edge is not None:
+                self.highlight_edge(*edge)
+            elif self._hovered_edge is not None:
+                self.clear_highlight()
         self._hovered_edge = edge
+        at = self.viewport().mapFromGlobal(global_pos)
         if hit != (-1, -1):
-            QToolTip.showText(global_pos, self.neuron_info(*hit), self)
+            self.card.show_text(self.neuron_info(*hit), at)
         elif edge is not None:
-            QToolTip.showText(global_pos, self.edge_info(*edge), self)
+            self.card.show_text(self.edge_info(*edge), at)
         else:
-            QToolTip.hideText()
+            self.card.hide()
 
     def hover_text(self, view_pos: QPoint) -> str | None:
         """What hovering at ``view_pos`` (viewport pixels) shows: a neuron's or an edge's

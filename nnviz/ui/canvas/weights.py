@@ -13,6 +13,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
+from nnviz.core.notation import symbol
 from nnviz.ui.canvas.style import NEGATIVE, POSITIVE, robust_max
 
 
@@ -95,6 +96,6 @@ class WeightHeatmap(QWidget):
         self.image_item.setImage(img, autoLevels=False)
         self.colorbar.setLevels((-m, m))
         self.title.setText(
-            f"incoming weights of neuron {self.index} in layer {self.layer + 1} "
-            f"(|w| up to {np.abs(row).max():.2f})"
+            f"weights {symbol('w', self.layer + 2, self.index + 1, 'k')} into neuron "
+            f"{self.index + 1} of layer {self.layer + 2} (|w| up to {np.abs(row).max():.2f})"
         )

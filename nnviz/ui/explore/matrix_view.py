@@ -6,8 +6,9 @@ entry names it and its value; hovering a weight emits :attr:`MatrixView.weight_h
 network canvas can light up that connection. Below, the Hadamard product on the book's small
 example and delta^L = sigma'(z^L) ⊙ (a^L - y) for the chosen input tie the picture to BP1.
 
-Labels use the book's 1-based layer numbers (the input is layer 1); neuron indices j, k count
-from 0 like array rows. Signals carry 0-based indices into ``network.weights``.
+Labels number layers and neurons as the book does, from 1 (the input is layer 1; row j of w
+is neuron j + 1), as the network canvas does; the view says so under the matrices. Signals
+carry 0-based indices into ``network.weights``.
 """
 
 from __future__ import annotations
@@ -106,7 +107,9 @@ class MatrixView(QWidget):
         legend = QLabel(
             "Weights, biases and z: <span style='color:#0072b2'>blue positive</span>, white 0, "
             "<span style='color:#d55e00'>vermilion negative</span> (each scaled to its own largest "
-            "size). Activations: dark 0 → yellow 1. Hover an entry to read it."
+            "size). Activations: dark 0 → yellow 1. Hover an entry to read it. Layers and "
+            "neurons are numbered from 1, as in the book: the input is layer 1, and row j of "
+            f"{symbol('w', 'l')} holds the weights into neuron j."
         )
         legend.setWordWrap(True)
 
@@ -226,26 +229,26 @@ class MatrixView(QWidget):
                 self.weight_hovered.emit(l, row, col)
         else:
             self._leave_weight()
-            j = row
+            j = row + 1  # the book's neuron number
             if name == "a_prev":
                 what = "input pixel" if l == 0 else f"activation of neuron {j}"
                 text = f"{symbol('a', lb - 1, j)} = {v:.4f}: {what} of layer {lb - 1}"
-                self._mark({"a_prev": (j, 0, 1, 1), "w": (0, j, eq["w"].shape[0], 1)})
+                self._mark({"a_prev": (row, 0, 1, 1), "w": (0, row, eq["w"].shape[0], 1)})
             elif name == "b":
                 text = f"{symbol('b', lb, j)} = {v:+.4f}: bias of neuron {j} of layer {lb}"
-                self._mark({"b": (j, 0, 1, 1), "z": (j, 0, 1, 1)})
+                self._mark({"b": (row, 0, 1, 1), "z": (row, 0, 1, 1)})
             elif name == "z":
-                dot = float(eq["w"][j] @ eq["a_prev"][:, 0])
+                dot = float(eq["w"][row] @ eq["a_prev"][:, 0])
                 text = (
                     f"{symbol('z', lb, j)} = Σ{sub('k')} {symbol('w', lb, j, 'k')} "
                     f"{symbol('a', lb - 1, 'k')} + {symbol('b', lb, j)} = {dot:+.4f} "
-                    f"{float(eq['b'][j, 0]):+.4f} = {v:+.4f}"
+                    f"{float(eq['b'][row, 0]):+.4f} = {v:+.4f}"
                 )
-                self._mark_neuron(j)
+                self._mark_neuron(row)
             else:
-                z = float(eq["z"][j, 0])
+                z = float(eq["z"][row, 0])
                 text = f"{symbol('a', lb, j)} = σ({symbol('z', lb, j)}) = σ({z:+.4f}) = {v:.4f}"
-                self._mark_neuron(j)
+                self._mark_neuron(row)
         self.status.setText(text)
         return text
 
@@ -367,9 +370,13 @@ class MatrixView(QWidget):
         cols = ("z", "sigma_prime", "a", "y", "a_minus_y", "delta")
         n = err["z"].shape[0]
         self.delta_table.setRowCount(n)
-        names = self.dataset.output_names if self.dataset is not None else ()
+        ds = self.dataset
+        names = list(ds.output_names) if ds is not None else []
+        if not names and ds is not None and ds.is_classification:
+            word = "digit" if ds.image_shape is not None else "class"
+            names = [f"{word} {j}" for j in range(n)]
         self.delta_table.setVerticalHeaderLabels(
-            [f"j={j}" + (f" ({names[j]})" if j < len(names) else "") for j in range(n)]
+            [f"j={j + 1}" + (f": {names[j]}" if j < len(names) else "") for j in range(n)]
         )
         biggest = int(np.argmax(np.abs(err["delta"][:, 0])))
         for j in range(n):

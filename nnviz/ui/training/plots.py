@@ -15,7 +15,7 @@ from collections.abc import Iterable
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QEvent, QObject, QPointF, Qt
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QSplitter, QVBoxLayout, QWidget
 
 from nnviz.core.learning.snapshot import CHUNK, DIVERGED, EPOCH
@@ -65,14 +65,17 @@ def legend_row(item: pg.PlotItem, columns: int = 3) -> pg.LegendItem:
     return legend
 
 
-class PlotHover:
-    """A vertical line and a label at the data point nearest the mouse.
+class PlotHover(QObject):
+    """A vertical line and a label at the data point nearest the mouse; gone when the mouse
+    leaves the plot.
 
     ``text_at(x)`` returns (x of the nearest point, text) or None where there is no data.
     """
 
     def __init__(self, widget: pg.PlotWidget, text_at) -> None:
+        super().__init__(widget)
         self.widget = widget
+        widget.installEventFilter(self)
         self.text_at = text_at
         item = widget.getPlotItem()
         self.line = pg.InfiniteLine(angle=90, pen=pg.mkPen("#999", width=1))
@@ -90,6 +93,11 @@ class PlotHover:
     def hide(self) -> None:
         self.line.setVisible(False)
         self.label.setVisible(False)
+
+    def eventFilter(self, obj, event) -> bool:
+        if event.type() == QEvent.Type.Leave:
+            self.hide()
+        return False
 
     def show_at(self, x: float, y: float) -> str | None:
         """Show the readout for view coordinates (x, y); returns its text."""
@@ -121,17 +129,28 @@ class PlotHover:
 
 class AutoRange:
     """The plot's axes follow the data (x from 0, at least one epoch wide; y from 0 unless
-    ``y_from_zero`` is False) until the user pans or zooms; ``reset()`` follows again."""
+    ``y_from_zero`` is False) until the user pans or zooms; a double-click on the plot or
+    ``reset()`` (a new run) follows the data again. ``refit()`` redraws the axes."""
 
-    def __init__(self, widget: pg.PlotWidget, y_from_zero: bool = True) -> None:
-        self.vb = widget.getPlotItem().getViewBox()
+    def __init__(self, widget: pg.PlotWidget, y_from_zero: bool = True, refit=None) -> None:
+        item = widget.getPlotItem()
+        self.vb = item.getViewBox()
         self.vb.disableAutoRange()
+        item.hideButtons()  # pyqtgraph's "A" would turn on its own auto-range, not this one
         self.y_from_zero = y_from_zero
         self.user_moved = False
+        self.refit = refit
         self.vb.sigRangeChangedManually.connect(self._on_manual)
+        widget.scene().sigMouseClicked.connect(self._on_click)
 
     def _on_manual(self, *_args) -> None:
         self.user_moved = True
+
+    def _on_click(self, event) -> None:
+        if event.double() and self.user_moved:
+            self.reset()
+            if self.refit is not None:
+                self.refit()
 
     def reset(self) -> None:
         self.user_moved = False
@@ -277,7 +296,7 @@ class CostPlot(QWidget):
         self._eta: float | None = None
         self._last_x = 0.0
         self._marks: list[pg.InfiniteLine] = []
-        self.axes = AutoRange(self.plot)
+        self.axes = AutoRange(self.plot, refit=self._redraw)
         self.hover = PlotHover(self.plot, self._hover_at)
         self.log_box = QCheckBox("log scale")
         self.log_box.toggled.connect(self._on_log_toggled)
@@ -507,7 +526,7 @@ class AccuracyPlot(QWidget):
         self.runs: dict[str, _Run] = {}
         self.baselines: dict[str, pg.InfiniteLine] = {}
         self.chance_line = self._reference_line(10.0, "chance 10%", "#777777")
-        self.axes = AutoRange(self.plot)
+        self.axes = AutoRange(self.plot, refit=self._fit_axes)
         self.hover = PlotHover(self.plot, self._hover_at)
         # 0..100 shows the whole story; near the end of training the interesting part is the
         # last few percent, so the user can zoom the y axis to the data.

@@ -387,3 +387,23 @@ def test_zero_weights_are_not_drawn_or_clickable(qtbot):
     assert drawn == 5
     assert canvas.edge_at(canvas.edge_midpoint(0, 0, 0), pixels=0.5) is None
     assert canvas.edge_at(canvas.edge_midpoint(0, 1, 1), pixels=0.5) == (0, 1, 1)
+
+
+def test_hovering_shows_a_card_that_follows_training(qtbot):
+    canvas, net = make_canvas(qtbot, [2, 3, 1])
+    canvas.resize(500, 400)
+    canvas.show()
+    qtbot.waitExposed(canvas)
+    pos = canvas.mapFromScene(canvas.neuron_center(2, 0))
+    qtbot.mouseMove(canvas.viewport(), pos)
+    qtbot.waitUntil(canvas.card.isVisible, timeout=2000)
+    assert canvas.card.text() == canvas.neuron_info(2, 0)
+    assert canvas.viewport().rect().contains(canvas.card.geometry())
+    # New weights while the mouse rests: the card shows the new bias.
+    net.biases[1][0, 0] = 7.25
+    canvas.set_snapshot(snapshot_of(net))
+    canvas.flush()
+    assert "b\u00b3\u2081 = +7.2500" in canvas.card.text()
+    # Off the network: the card goes.
+    qtbot.mouseMove(canvas.viewport(), QPoint(3, 3))
+    qtbot.waitUntil(lambda: not canvas.card.isVisible(), timeout=2000)

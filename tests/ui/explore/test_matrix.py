@@ -86,8 +86,8 @@ def test_hovering_a_weight_names_it_and_emits(view, digits, qtbot):
         _move_to(view, "w", 6, 3)
     assert blocker.args == [1, 6, 3]
     text = view.status.text()
-    assert text.startswith(f"w³₆,₃ = {net.weights[1][6, 3]:+.4f}")
-    assert "from neuron 3 of layer 2 to neuron 6 of layer 3" in text
+    assert text.startswith(f"w³₇,₄ = {net.weights[1][6, 3]:+.4f}")  # numbered from 1
+    assert "from neuron 4 of layer 2 to neuron 7 of layer 3" in text
     assert view.marks["w"].isVisible() and view.marks["a_prev"].isVisible()
     seen = []
     view.weight_hovered.connect(lambda *args: seen.append(args))
@@ -107,8 +107,9 @@ def test_hovering_z_and_activations_shows_values(view, digits):
     eq = layer_equation(net, _x(digits, 2), 0)
     _move_to(view, "z", 4, 0)
     assert view.status.text().endswith(f"= {eq['z'][4, 0]:+.4f}")
+    assert view.status.text().startswith("z²₅ = ")  # row 4 is the book's neuron 5
     _move_to(view, "a_prev", 10, 0)
-    assert f"a¹₁₀ = {eq['a_prev'][10, 0]:.4f}" in view.status.text()
+    assert f"a¹₁₁ = {eq['a_prev'][10, 0]:.4f}" in view.status.text()
     _move_to(view, "a", 1, 0)
     assert view.status.text().endswith(f"= {eq['a'][1, 0]:.4f}")
 
@@ -120,6 +121,7 @@ def test_delta_table_is_bp1_for_the_input(view, digits):
     err = output_error(net, _x(digits, 7), digits.test.y[7].astype(float))
     t = view.delta_table
     assert t.rowCount() == 10
+    assert t.verticalHeaderItem(0).text() == "j=1: digit 0"  # the book's neuron 1
     for j in range(10):
         assert float(t.item(j, 5).text()) == pytest.approx(err["delta"][j, 0], abs=1e-4)
         assert float(t.item(j, 3).text()) == digits.test.y[7, j]

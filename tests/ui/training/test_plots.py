@@ -224,6 +224,16 @@ def test_one_point_gets_sane_axes_and_a_new_run_resets_them(qtbot):
     vb.sigRangeChangedManually.emit([True, True])
     cost.add_progress(chunk(0, 4000, 0.05, seen=40000))
     assert vb.viewRange()[0] == pytest.approx([0.2, 0.3])
+    # ...until they double-click the plot: it follows the data again.
+
+    class DoubleClick:
+        def double(self):
+            return True
+
+    cost.axes._on_click(DoubleClick())
+    assert vb.viewRange()[0][1] == pytest.approx(1.03, rel=0.02)
+    vb.setXRange(0.2, 0.3, padding=0)
+    vb.sigRangeChangedManually.emit([True, True])
     # ...and a new run (clear) follows the data again.
     cost.clear()
     cost.add_progress(chunk(2, 10, 0.2, seen=100))
