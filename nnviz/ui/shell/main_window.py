@@ -8,7 +8,7 @@ from __future__ import annotations
 import base64
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QPoint, QRectF, QSize, Qt, Slot
+from PySide6.QtCore import QByteArray, QPoint, QRectF, QSize, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -98,6 +98,10 @@ class MainWindow(QMainWindow):
         self.explore.baseline_computed.connect(self.studio.set_baseline)
         self.tabs.currentChanged.connect(self._on_tab_changed)
         self._show_download_if_needed()
+        from nnviz.ui.shell.guide import TabGuides
+
+        self.guides = TabGuides(self.tabs)
+        self._guides_started = False
         self._restore_settings()
 
     # -- pages -------------------------------------------------------------------------------
@@ -378,6 +382,13 @@ class MainWindow(QMainWindow):
             tip="Every key the window answers, and where",
         )
         m.addAction(self.act_shortcuts)
+        self.act_guide = self._action(
+            "&What Am I Looking At?",
+            lambda: self.guides.show(),
+            "Shift+F1",
+            tip="A short guide to the tab in front of you",
+        )
+        m.addAction(self.act_guide)
         m.addAction(self.act_book)
         m.addAction(self.act_about)
 
@@ -855,6 +866,13 @@ class MainWindow(QMainWindow):
         st.setValue("window/tab", self.tabs.currentIndex())
         self.studio.remember_settings()
         st.sync()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not self._guides_started:
+            # The first tab's guide, once the window is on screen (and sized).
+            self._guides_started = True
+            QTimer.singleShot(0, self.guides.start)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         sandbox = self._built.get("circuit_sandbox")  # never built: nothing to save

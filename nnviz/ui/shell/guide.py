@@ -1,0 +1,189 @@
+""" "What am I looking at?": a short card over each tab, shown the first time the tab opens.
+
+The card sits in the tab's top-right corner, names what is on the screen and what to try
+first, and goes with "Got it". Which cards were seen is stored in the settings, so each shows
+by itself once; Help > What Am I Looking At? brings back the current tab's card.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from nnviz.ui.settings import settings as settings_store
+
+SEEN_KEY = "guides/seen"
+MARGIN = 12
+
+# Tab title -> (heading, lines). Plain words; the book's symbols where they help.
+GUIDES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "Training": (
+        "A network learning to read digits",
+        (
+            "The diagram is the network: circles are neurons, filled by their activation for "
+            "the test image on the left; lines are weights (blue positive, orange negative, "
+            "thicker for larger).",
+            "Press Play: stochastic gradient descent changes every weight a mini-batch at a "
+            "time. Below, the cost falls and the test accuracy climbs.",
+            "Hover a neuron or a line for its numbers (b, z, a, w, in the book's notation). "
+            "Pause, then double-click one to change it by hand.",
+            "Experiment replays the book's runs: [784, 30, 10] at \u03b7 = 3, a tiny and a "
+            "huge \u03b7, more hidden neurons, no hidden layer.",
+        ),
+    ),
+    "Perceptrons": (
+        "One neuron, to poke at",
+        (
+            "A perceptron outputs 1 when w\u00b7x + b > 0, else 0. Move the weights, the bias "
+            "and the inputs and watch the output and the truth table.",
+            "Presets start from the book's examples, such as the NAND perceptron (weights "
+            "\u22122, \u22122, bias 3); the gate challenges ask you to find weights yourself.",
+            "Switch to a sigmoid neuron to see the smooth version, and raise the scale c to "
+            "watch it turn back into a step.",
+        ),
+    ),
+    "Circuits": (
+        "Logic built from NAND gates",
+        (
+            "Drag parts from the palette onto the canvas, wire an output to an input, flip the "
+            "switches: the circuit simulates as you build it.",
+            "Levels ask for a gate or an adder and check every row of its truth table.",
+            "The perceptron view turns the circuit into a network of NAND perceptrons, and "
+            "beside it a network that learned the same table.",
+        ),
+    ),
+    "Inside the network": (
+        "The Training tab's network, from other sides",
+        (
+            "Each sub-tab follows the network as it trains: the digits it gets wrong, a digit "
+            "you draw, the baselines it must beat, the cost's shape, gradient descent on a "
+            "valley, and one layer's forward pass as matrices.",
+            "Hovering an entry names it in the book's notation.",
+        ),
+    ),
+    "Compare runs": (
+        "Learning rates side by side",
+        (
+            "Two or three networks start from the same weights and see the same examples; "
+            "only \u03b7 differs (by default 3, 0.001 and 100, the book's three).",
+            "Press Start and watch which one learns, which crawls and which gets stuck.",
+        ),
+    ),
+}
+
+
+class GuideCard(QFrame):
+    """The card itself: heading, a few lines, and a button that dismisses it."""
+
+    dismissed = Signal(str)  # the tab title
+
+    def __init__(self, title: str, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.title = title
+        heading, lines = GUIDES[title]
+        self.setObjectName("guideCard")
+        self.setStyleSheet(
+            "QFrame#guideCard { background: #fffdf3; border: 1px solid #c8b66a;"
+            " border-radius: 6px; } QFrame#guideCard QLabel { color: #1c1c1c; }"
+        )
+        self.heading = QLabel(f"What am I looking at? {heading}")
+        font = QFont(self.heading.font())
+        font.setBold(True)
+        self.heading.setFont(font)
+        self.heading.setWordWrap(True)
+        self.body = QLabel("\n".join(f"\u2022 {line}" for line in lines))
+        self.body.setWordWrap(True)
+        self.ok_button = QPushButton("Got it")
+        # No keyboard focus: Space must keep playing and pausing the training.
+        self.ok_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.ok_button.clicked.connect(self.dismiss)
+        hint = QLabel("Help \u203a What Am I Looking At? shows this again.")
+        hint.setStyleSheet("color: #6b6b6b;")
+        hint.setWordWrap(True)
+        row = QHBoxLayout()
+        row.addWidget(hint, 1)
+        row.addWidget(self.ok_button)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(14, 12, 14, 12)
+        lay.addWidget(self.heading)
+        lay.addWidget(self.body)
+        lay.addLayout(row)
+        self.hide()
+
+    def dismiss(self) -> None:
+        self.hide()
+        self.dismissed.emit(self.title)
+
+    def place(self) -> None:
+        """Top-right of the parent, as wide as reads well, never wider than the parent."""
+        parent = self.parentWidget()
+        width = max(200, min(460, parent.width() - 2 * MARGIN))
+        self.setFixedWidth(width)
+        height = self.heightForWidth(width) if self.hasHeightForWidth() else -1
+        self.adjustSize()
+        height = max(height, self.sizeHint().height())
+        self.resize(width, min(height, max(80, parent.height() - 2 * MARGIN)))
+        self.move(max(0, parent.width() - self.width() - MARGIN), MARGIN)
+
+
+class TabGuides(QObject):
+    """Shows each tab's card the first time it is shown; remembers which were seen."""
+
+    def __init__(self, tabs) -> None:
+        super().__init__(tabs)
+        self.tabs = tabs
+        self.cards: dict[str, GuideCard] = {}
+        tabs.currentChanged.connect(self._on_tab)
+
+    def seen(self) -> set[str]:
+        value = settings_store().value(SEEN_KEY, [])
+        if isinstance(value, str):
+            value = [value]
+        return {str(v) for v in (value or [])}
+
+    def _mark_seen(self, title: str) -> None:
+        store = settings_store()
+        store.setValue(SEEN_KEY, sorted(self.seen() | {title}))
+        store.sync()
+
+    def start(self) -> None:
+        """Show the current tab's card if it was never seen (call once the window shows)."""
+        self._on_tab(self.tabs.currentIndex())
+
+    def _on_tab(self, index: int) -> None:
+        title = self.tabs.tabText(index)
+        if title in GUIDES and title not in self.seen():
+            self.show(title)
+
+    def show(self, title: str | None = None) -> GuideCard | None:
+        """Show the card of tab ``title`` (default: the current tab)."""
+        if title is None:
+            title = self.tabs.tabText(self.tabs.currentIndex())
+        if title not in GUIDES:
+            return None
+        titles = [self.tabs.tabText(i) for i in range(self.tabs.count())]
+        page = self.tabs.widget(titles.index(title))
+        card = self.cards.get(title)
+        if card is None:
+            card = GuideCard(title, page)
+            page.installEventFilter(self)
+            self.cards[title] = card
+        card.place()
+        card.show()
+        card.raise_()
+        self._mark_seen(title)  # shown once: it does not come back by itself
+        return card
+
+    def visible_card(self) -> GuideCard | None:
+        for card in self.cards.values():
+            if card.isVisible():
+                return card
+        return None
+
+    def eventFilter(self, obj, event) -> bool:
+        if event.type() == QEvent.Type.Resize:
+            for card in self.cards.values():
+                if card.parentWidget() is obj and card.isVisible():
+                    card.place()
+        return False

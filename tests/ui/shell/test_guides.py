@@ -1,0 +1,54 @@
+"""Each tab's "what am I looking at?" card: shown by itself once, back from Help."""
+
+from PySide6.QtCore import Qt
+
+from nnviz.ui.shell.guide import GUIDES
+from nnviz.ui.shell.main_window import MainWindow
+
+
+def test_every_tab_has_a_guide(window):
+    titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
+    assert sorted(titles) == sorted(GUIDES)
+
+
+def test_each_card_shows_once_then_comes_back_from_help(window, qtbot):
+    guides = window.guides
+    qtbot.waitUntil(lambda: guides.visible_card() is not None, timeout=3000)
+    card = guides.visible_card()
+    assert card.title == "Training" and "What am I looking at?" in card.heading.text()
+    # In the page's top-right corner, entirely inside it.
+    page = window.tabs.currentWidget()
+    assert page.rect().contains(card.geometry())
+    assert card.geometry().right() > page.width() - 40
+    qtbot.mouseClick(card.ok_button, Qt.MouseButton.LeftButton)
+    assert not card.isVisible()
+    # Another tab: its own card, once.
+    window.tabs.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: guides.cards.get("Perceptrons") is not None, timeout=3000)
+    assert guides.cards["Perceptrons"].isVisible()
+    guides.cards["Perceptrons"].dismiss()
+    window.tabs.setCurrentIndex(0)
+    window.tabs.setCurrentIndex(1)
+    assert guides.visible_card() is None
+    # Help brings back the current tab's card.
+    window.act_guide.trigger()
+    assert guides.visible_card() is guides.cards["Perceptrons"]
+    # A new window (the next start) remembers what was seen.
+    again = MainWindow()
+    qtbot.addWidget(again)
+    again.show()
+    qtbot.waitUntil(lambda: again.studio.snapshot is not None, timeout=15000)
+    assert again.guides.visible_card() is None
+    again.tabs.setCurrentIndex(2)
+    assert again.guides.visible_card().title == "Circuits"
+    again.close()
+
+
+def test_the_card_keeps_space_for_play(window, qtbot):
+    qtbot.waitUntil(lambda: window.guides.visible_card() is not None, timeout=3000)
+    card = window.guides.visible_card()
+    assert card.ok_button.focusPolicy() == Qt.FocusPolicy.NoFocus
+    # It follows the page's size.
+    window.resize(900, 700)
+    qtbot.wait(50)
+    assert window.tabs.currentWidget().rect().contains(card.geometry())
