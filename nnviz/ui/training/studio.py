@@ -154,7 +154,7 @@ class TrainingStudio(QWidget):
         self.banner_button = QPushButton()
         self.banner_button.hide()
         self.banner_button.clicked.connect(
-            lambda: self.banner_action.emit(self.banner_button.property("action"))
+            lambda: self._on_banner_button(self.banner_button.property("action"))
         )
 
         self.canvas = NetworkCanvas()
@@ -690,7 +690,10 @@ class TrainingStudio(QWidget):
             if self.banner.property("kind") == "warning":
                 self.hide_banner()
             return
-        self.show_banner(found.message, "warning")
+        action = None
+        if found.kind == "dead_outputs" and self.settings is not None:
+            action = (f"Try seed {self.settings.seed + 1}", "reseed")
+        self.show_banner(found.message, "warning", action)
 
     def _update_status(self, p: Progress) -> None:
         speed = self._measure_speed(p)
@@ -989,6 +992,22 @@ class TrainingStudio(QWidget):
             self.banner_button.setText(action[0])
             self.banner_button.setProperty("action", action[1])
             self.banner_button.show()
+
+    def _on_banner_button(self, key: str) -> None:
+        if key == "reseed":
+            self.try_next_seed()
+        else:
+            self.banner_action.emit(key)
+
+    def try_next_seed(self) -> None:
+        """Start over with the next seed (what the stalled-run banner offers), playing on if
+        the run was playing."""
+        playing = self.playing
+        spin = self.controls.seed_spin
+        spin.setValue(spin.value() + 1 if spin.value() < spin.maximum() else 0)
+        self.reset()
+        if playing:
+            self.play()
 
     def hide_banner(self) -> None:
         self.banner.hide()

@@ -312,3 +312,25 @@ def test_eta_change_is_logged_and_marked(studio, qtbot):
     studio._flush_plots()
     marks = studio.plots.cost_plot.eta_marks()
     assert [text for _x, text in marks] == ["\u03b7 = 0.5"] and 1.0 <= marks[0][0] <= 1.1
+
+
+def test_a_dead_output_is_named_with_a_button_for_another_seed(studio, qtbot):
+    ready(studio, qtbot)
+    studio.step_epoch()
+    qtbot.waitUntil(lambda: studio.snapshot.progress.kind == EPOCH, timeout=15000)
+    # Silence output neuron 3 as a saturated start would: digit 3 is never predicted.
+    studio.worker.edit_parameter(1, 3, None, -60.0)
+    qtbot.waitUntil(lambda: studio.snapshot.biases[1][3, 0] == -60.0, timeout=5000)
+    studio._explain_epoch(studio.snapshot)
+    assert studio.banner.isVisibleTo(studio)
+    # (after one epoch on the small digits another class may still be missing as well)
+    named = studio.banner.text().split(" never ")[0]
+    assert named.startswith(("Output neuron", "Class"))
+    assert "3" in named.replace(",", " ").split()
+    button = studio.banner_button
+    assert button.isVisibleTo(studio) and button.text() == "Try seed 1"
+    before = studio.worker
+    button.click()
+    ready(studio, qtbot)
+    assert studio.settings.seed == 1 and studio.worker is not before
+    assert not studio.banner.isVisibleTo(studio)  # a new run: the old diagnosis is gone
