@@ -409,6 +409,8 @@ class TrainingStudio(QWidget):
         self.worker.failed.connect(self._on_worker_failed)
         self.worker.set_speed(float(self.controls.speed_combo.currentData()))
         self.plots.clear()
+        if self.banner.property("kind") == "warning":
+            self.hide_banner()  # a diagnosis of the old run says nothing about this one
         # Smooth the cost over about 2% of an epoch (1,000 MNIST examples), at least one
         # mini-batch.
         self.plots.cost_plot.set_smoothing_window(
