@@ -7,9 +7,17 @@ by itself once; Help > What Am I Looking At? brings back the current tab's card.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, Signal
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTabBar,
+    QVBoxLayout,
+    QWidget,
+)
 
 from nnviz.ui.settings import settings as settings_store
 
@@ -123,8 +131,17 @@ class GuideCard(QFrame):
         height = self.heightForWidth(width) if self.hasHeightForWidth() else -1
         self.adjustSize()
         height = max(height, self.sizeHint().height())
-        self.resize(width, min(height, max(80, parent.height() - 2 * MARGIN)))
-        self.move(max(0, parent.width() - self.width() - MARGIN), MARGIN)
+        top = MARGIN + _top_tab_bar_height(parent)  # never over a page's own sub-tabs
+        self.resize(width, min(height, max(80, parent.height() - top - MARGIN)))
+        self.move(max(0, parent.width() - self.width() - MARGIN), top)
+
+
+def _top_tab_bar_height(page: QWidget) -> int:
+    """The height of a tab bar along the top edge of ``page`` (its sub-tabs), else 0."""
+    for bar in page.findChildren(QTabBar):
+        if bar.isVisible() and bar.mapTo(page, QPoint(0, 0)).y() < MARGIN:
+            return bar.mapTo(page, QPoint(0, bar.height())).y()
+    return 0
 
 
 class TabGuides(QObject):

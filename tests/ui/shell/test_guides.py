@@ -52,3 +52,13 @@ def test_the_card_keeps_space_for_play(window, qtbot):
     window.resize(900, 700)
     qtbot.wait(50)
     assert window.tabs.currentWidget().rect().contains(card.geometry())
+
+
+def test_the_card_leaves_a_pages_sub_tabs_uncovered(window, qtbot):
+    window.tabs.setCurrentIndex(3)  # Inside the network: a row of sub-tabs at the top
+    qtbot.waitUntil(lambda: window.guides.visible_card() is not None, timeout=3000)
+    card = window.guides.visible_card()
+    bar = window.explore.tabs.tabBar()
+    top_left = bar.mapTo(card.parentWidget(), bar.rect().topLeft())
+    bar_rect = bar.rect().translated(top_left)
+    assert not bar_rect.intersects(card.geometry())
