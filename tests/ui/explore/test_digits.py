@@ -468,3 +468,23 @@ def test_baselines_close_while_running_stops_thread(qtbot, digits):
     assert view.running
     view.close()
     assert not view.running  # the autouse fixture also fails the test on a live QThread
+
+
+def test_baselines_show_kept_svm_results_without_fitting(qtbot, digits):
+    from nnviz.core.baselines import svm_baseline
+    from nnviz.ui.explore.baselines_view import BaselinesView
+
+    book = svm_baseline(digits, train_limit=1000, gamma="auto")  # kept in the cache
+    view = BaselinesView()
+    qtbot.addWidget(view)
+    assert view.svm_limit.currentData() == 1000
+    view.set_network(None, digits)
+    _wait_idle(qtbot, view)
+    assert view.results["svm"] == (book, len(digits.test))
+    assert "svm_scale" not in view.results  # never run: not fitted behind the user's back
+    assert view.table.item(4, 2).text().startswith("not run yet")
+    assert view.svm_button.isEnabled()
+    # Another training size: its own results (none kept here).
+    view.svm_limit.setCurrentIndex(view.svm_limit.count() - 1)
+    _wait_idle(qtbot, view)
+    assert "svm" not in view.results
