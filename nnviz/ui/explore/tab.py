@@ -116,13 +116,16 @@ class ExploreTab(QWidget):
         content = view
         if title == "Matrix form":
             # Hovering w^l_jk in the matrices marks that connection on a network drawing
-            # beside them.
+            # beside them: at the side, where it gets the page's full height to be read.
             self.matrix_canvas = NetworkCanvas()
             self.matrix_canvas.set_legend_visible(False)
-            content = QSplitter(Qt.Orientation.Vertical)
+            self.matrix_canvas.setMinimumSize(240, 240)
+            content = QSplitter(Qt.Orientation.Horizontal)
             content.addWidget(view)
             content.addWidget(self.matrix_canvas)
-            content.setSizes([520, 260])
+            content.setStretchFactor(0, 3)
+            content.setStretchFactor(1, 1)
+            content.setSizes([900, 340])
             view.weight_hovered.connect(self.matrix_canvas.highlight_edge)
             view.hover_cleared.connect(self.matrix_canvas.clear_highlight)
         if hasattr(view, "baseline_computed"):

@@ -255,6 +255,14 @@ def _tick_font(scale: float):
     return font
 
 
+def _symbol_for_legend(curve: pg.PlotDataItem) -> None:
+    """The legend draws a curve's marker from its scatter's own pen and brush, which
+    pyqtgraph leaves at the defaults (a grey-blue dot) until data arrives: set them."""
+    opts = curve.opts
+    curve.scatter.setBrush(pg.mkBrush(opts["symbolBrush"]) if opts["symbolBrush"] else None)
+    curve.scatter.setPen(pg.mkPen(opts["symbolPen"]) if opts["symbolPen"] else pg.mkPen(None))
+
+
 def _curve_data(curve: pg.PlotDataItem) -> tuple[np.ndarray, np.ndarray]:
     """``curve.getData()``, with empty arrays instead of None for an empty curve."""
     x, y = curve.getData()
@@ -288,6 +296,7 @@ class CostPlot(QWidget):
             symbolPen=pg.mkPen("w", width=1),
             name="epoch mean",
         )
+        _symbol_for_legend(self.epoch_curve)
         # columns: epochs (float), examples seen, cost, smoothed cost
         self._chunks = GrowingBuffer(4)
         self._epochs = GrowingBuffer(3)  # epochs, examples seen, cost
@@ -300,12 +309,12 @@ class CostPlot(QWidget):
         self.hover = PlotHover(self.plot, self._hover_at)
         self.log_box = QCheckBox("log scale")
         self.log_box.toggled.connect(self._on_log_toggled)
-        top = QHBoxLayout()
-        top.addStretch(1)
-        top.addWidget(self.log_box)
+        self.top_row = QHBoxLayout()
+        self.top_row.addStretch(1)
+        self.top_row.addWidget(self.log_box)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(top)
+        layout.addLayout(self.top_row)
         layout.addWidget(self.plot)
 
     # -- data in --------------------------------------------------------------------------
@@ -497,14 +506,21 @@ class _Run:
             symbolSize=7,
             symbolBrush=None,
             symbolPen=pg.mkPen(vc, width=1.2),
-            name=f"{prefix}validation",
         )
-        self.validation_curve.setVisible(False)  # until a run reports validation accuracy
+        _symbol_for_legend(self.test_curve)
+        _symbol_for_legend(self.validation_curve)
+        # In the legend once the run reports validation accuracy (many runs never do).
+        self.validation_name = f"{prefix}validation"
+        self.validation_in_legend = True
+        self._legend = plot.legend
 
     def redraw(self) -> None:
         self.test_curve.setData(self.test.column(0), self.test.column(1))
         self.validation_curve.setData(self.validation.column(0), self.validation.column(1))
-        self.validation_curve.setVisible(self.validation.n > 0)
+        legend = self._legend
+        if self.validation.n and self.validation_in_legend and legend is not None:
+            if legend.getLabel(self.validation_curve) is None:
+                legend.addItem(self.validation_curve, self.validation_name)
 
 
 class AccuracyPlot(QWidget):
@@ -532,12 +548,12 @@ class AccuracyPlot(QWidget):
         # last few percent, so the user can zoom the y axis to the data.
         self.zoom_box = QCheckBox("zoom to data")
         self.zoom_box.toggled.connect(self._on_zoom_toggled)
-        top = QHBoxLayout()
-        top.addStretch(1)
-        top.addWidget(self.zoom_box)
+        self.top_row = QHBoxLayout()
+        self.top_row.addStretch(1)
+        self.top_row.addWidget(self.zoom_box)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(top)
+        layout.addLayout(self.top_row)
         layout.addWidget(self.plot)
 
     def _on_zoom_toggled(self, on: bool) -> None:
@@ -589,8 +605,7 @@ class AccuracyPlot(QWidget):
                 free = [c for c in RUN_COLOURS if c not in used]
                 colour = free[0] if free else RUN_COLOURS[len(self.runs) % len(RUN_COLOURS)]
             r = _Run(self.plot.getPlotItem(), name, colour)
-            if not validation_in_legend:
-                self.legend.removeItem(r.validation_curve)
+            r.validation_in_legend = validation_in_legend
             self.runs[name] = r
         return r.colour
 
@@ -723,6 +738,22 @@ class TrainingPlots(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
+
+    def take_options(self) -> QWidget:
+        """Move the plots' option boxes (log scale, zoom to data) out of their own rows into
+        one small widget for the caller to place (the studio puts it beside its tabs), so the
+        plots keep that height for data."""
+        holder = QWidget()
+        row = QHBoxLayout(holder)
+        row.setContentsMargins(0, 0, 6, 0)
+        for plot, box in (
+            (self.cost_plot, self.cost_plot.log_box),
+            (self.accuracy_plot, self.accuracy_plot.zoom_box),
+        ):
+            plot.top_row.removeWidget(box)
+            plot.layout().removeItem(plot.top_row)
+            row.addWidget(box)
+        return holder
 
     def add_progress(self, progress, run: str = "") -> None:
         self.cost_plot.add_progress(progress)

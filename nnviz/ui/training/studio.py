@@ -212,6 +212,8 @@ class TrainingStudio(QWidget):
         bottom = QTabWidget()
         bottom.addTab(self.plots, "Cost and accuracy")
         bottom.addTab(self.log, "Log")
+        # The plots' option boxes sit beside these tabs rather than in rows of their own.
+        bottom.setCornerWidget(self.plots.take_options(), Qt.Corner.TopRightCorner)
         self.bottom_tabs = bottom
 
         centre = QSplitter(Qt.Orientation.Vertical)
@@ -259,6 +261,20 @@ class TrainingStudio(QWidget):
         self.canvas.bias_edited.connect(self._on_bias_edit)
 
     # -- experiments -------------------------------------------------------------------------
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not getattr(self, "_split_done", False):
+            # Plots get 40% of the height from the start (the splitter would otherwise give
+            # them what is left over, about 55 pixels on a 1280x720 projector).
+            self._split_done = True
+            QTimer.singleShot(0, self._split_centre)
+
+    def _split_centre(self) -> None:
+        _middle, centre = self.inner_splitters
+        total = max(1, centre.height())
+        share = 0.58 if not self.splitter.widget(0).isVisible() else 0.6
+        centre.setSizes([int(total * share), total - int(total * share)])
+
     def _start_when_shown(self, waited_ms: int = 0) -> None:
         """Choose the first experiment after the window's first frame (at once if the studio
         is not shown at all, e.g. in a test; after at most 2 s in any case)."""
@@ -409,6 +425,7 @@ class TrainingStudio(QWidget):
         self.worker.failed.connect(self._on_worker_failed)
         self.worker.set_speed(float(self.controls.speed_combo.currentData()))
         self.plots.clear()
+        self.plots.accuracy_plot.add_run("")  # its legend now, so both plots line up
         if self.banner.property("kind") == "warning":
             self.hide_banner()  # a diagnosis of the old run says nothing about this one
         # Smooth the cost over about 2% of an epoch (1,000 MNIST examples), at least one
@@ -952,13 +969,7 @@ class TrainingStudio(QWidget):
             self.bottom_tabs.setCurrentWidget(self.plots)
         for w in (self.heatmap, self.heatmap_label):
             w.setVisible(visible)
-        middle, centre = self.inner_splitters
-        total = max(1, centre.height())
-        centre.setSizes(
-            [int(total * 0.58), int(total * 0.42)]
-            if not visible
-            else [int(total * 0.6), int(total * 0.4)]
-        )
+        self._split_centre()
 
     def apply_session(self, session) -> None:
         """Restore a session's settings, network and chosen example."""

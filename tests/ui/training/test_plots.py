@@ -194,7 +194,14 @@ def _pen_colour(curve, symbol=False):
 def test_test_and_validation_differ_in_colour_and_style(qtbot):
     plot = AccuracyPlot()
     qtbot.addWidget(plot)
-    plot.add_progress(epoch_record(0, 9000, 9100))
+
+    def legend_names():
+        return [label.text for _sample, label in plot.legend.items]
+
+    plot.add_progress(epoch_record(0, 9000))
+    assert legend_names() == ["test"]  # no validation numbers: no validation entry
+    plot.add_progress(epoch_record(1, 9000, 9100))
+    assert legend_names() == ["test", "validation"]
     r = plot.runs[""]
     (tc, ts), (vc, vs) = _pen_colour(r.test_curve), _pen_colour(r.validation_curve)
     assert tc != vc and ts != vs
@@ -330,3 +337,14 @@ def test_presenter_scale_is_undone_on_leaving(qtbot):
     # Legends and axes give back the room they took: the plot areas are at least as tall.
     assert np.all(after[[0, 1, 3, 4]] <= before[[0, 1, 3, 4]] + 1)
     assert np.all(after[[2, 5]] >= before[[2, 5]] - 1)
+
+
+def test_legend_markers_have_the_curves_colours(qtbot):
+    # pyqtgraph's legend draws a marker from the scatter's own brush: not its default blue.
+    cost = CostPlot()
+    qtbot.addWidget(cost)
+    assert cost.epoch_curve.scatter.opts["brush"].color().name() == "#d55e00"
+    acc = AccuracyPlot()
+    qtbot.addWidget(acc)
+    acc.add_run("")
+    assert acc.runs[""].test_curve.scatter.opts["brush"].color().name() == "#0072b2"
