@@ -128,9 +128,11 @@ class GuideCard(QFrame):
         parent = self.parentWidget()
         width = max(200, min(460, parent.width() - 2 * MARGIN))
         self.setFixedWidth(width)
-        height = self.heightForWidth(width) if self.hasHeightForWidth() else -1
-        self.adjustSize()
-        height = max(height, self.sizeHint().height())
+        lay = self.layout()
+        if lay.hasHeightForWidth():
+            height = lay.totalHeightForWidth(width)
+        else:
+            height = self.sizeHint().height()
         top = MARGIN + _top_tab_bar_height(parent)  # never over a page's own sub-tabs
         self.resize(width, min(height, max(80, parent.height() - top - MARGIN)))
         self.move(max(0, parent.width() - self.width() - MARGIN), top)
