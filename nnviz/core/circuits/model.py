@@ -470,6 +470,23 @@ class Circuit:
             cur = pred[cur]
         return order[order.index(cur) :][::-1]
 
+    def reachable(self, start: int, forward: bool = True) -> set[int]:
+        """``start`` and every node a wire path leads to from it (``forward``), or from which
+        one leads to it. A new wire src -> dst closes a loop exactly when src is reachable
+        from dst, so an editor can mark every legal target of a wire at once."""
+        step: dict[int, list[int]] = {}
+        for w in self._wires.values():
+            a, b = (w.src, w.dst) if forward else (w.dst, w.src)
+            step.setdefault(a, []).append(b)
+        seen = {start}
+        todo = [start]
+        while todo:
+            for nxt in step.get(todo.pop(), ()):
+                if nxt not in seen:
+                    seen.add(nxt)
+                    todo.append(nxt)
+        return seen
+
     def _path(self, start: int, goal: int) -> list[int] | None:
         """Nodes on a wire path start -> ... -> goal (inclusive), or None if there is none."""
         if start == goal:

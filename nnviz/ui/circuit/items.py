@@ -43,6 +43,8 @@ LAMP_OFF = QColor("#e5e7eb")
 LABEL = QColor("#111827")
 
 PORT_RADIUS = 5.0
+TARGET = QColor("#2563eb")  # rings on the ports a dragged wire may end on
+TARGET_FILL = QColor(37, 99, 235, 60)
 
 
 def value_color(value: int | None) -> QColor:
@@ -72,14 +74,20 @@ class PortItem(QGraphicsItem):
         self.value: int | None = None
         self.missing = False  # an input with no wire: drawn red
         self.hover = False
+        self.legal = False  # a wire being dragged may end here: drawn with a ring
         self.setAcceptHoverEvents(True)
         self.setCursor(Qt.CursorShape.CrossCursor)
         self.setZValue(2)
         self.setToolTip(f"{'output' if is_output else 'input'} {name}")
 
     def boundingRect(self) -> QRectF:
-        r = PORT_RADIUS + 3
+        r = PORT_RADIUS + 7  # room for the target ring
         return QRectF(-r, -r, 2 * r, 2 * r)
+
+    def set_legal(self, legal: bool) -> None:
+        if legal != self.legal:
+            self.legal = legal
+            self.update()
 
     def shape(self) -> QPainterPath:
         # A generous hit area: ports are small and people drop wires near, not on, them.
@@ -112,6 +120,12 @@ class PortItem(QGraphicsItem):
             color = MISSING
         else:
             color = value_color(self.value)
+        if self.legal:
+            # A legal end of the wire being dragged: a ring, filled where the drop would go.
+            ring = PORT_RADIUS + (6.0 if self.hover else 4.0)
+            painter.setPen(QPen(TARGET, 2.5 if self.hover else 1.5))
+            painter.setBrush(QBrush(TARGET_FILL) if self.hover else Qt.BrushStyle.NoBrush)
+            painter.drawEllipse(QPointF(0, 0), ring, ring)
         r = PORT_RADIUS + (1.5 if self.hover else 0.0)
         painter.setPen(QPen(OUTLINE if not self.missing else MISSING, 1.2))
         painter.setBrush(QBrush(color if (self.value or self.missing) else BODY))

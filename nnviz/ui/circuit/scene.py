@@ -99,6 +99,9 @@ def fragment_from_json(text: str) -> dict:
     return {"nodes": nodes, "wires": wires, "blocks": blocks}
 
 
+SNAP_PIXELS = 20.0  # a dragged wire snaps to a legal port this close on screen
+
+
 class CircuitScene(QGraphicsScene):
     """Items for every node and wire of ``circuit``; edits go to ``undo_stack`` as commands.
 
@@ -129,6 +132,7 @@ class CircuitScene(QGraphicsScene):
         self.signals: dict[tuple[int, int], int] = {}
         self._wiring: tuple[PortItem, RubberWire] | None = None
         self._hover_port: PortItem | None = None
+        self._targets: list[PortItem] = []  # legal ends of the wire being dragged
         self._press_positions: dict[int, QPointF] = {}
         self._press_item: QGraphicsItem | None = None
         self._press_screen: QPointF | None = None
@@ -486,6 +490,38 @@ class CircuitScene(QGraphicsScene):
                 return item
         return None
 
+    def legal_targets(self, start: PortItem) -> list[PortItem]:
+        """Every port a wire dragged from ``start`` may end on: the other direction, and no
+        loop (a used input may be taken: the drop replaces its wire)."""
+        nid = start.node.node_id
+        # A wire out of start's node must not reach back into it, and the other way round.
+        blocked = self.circuit.reachable(nid, forward=not start.is_output)
+        out = []
+        for item in self.node_items.values():
+            if item.node_id in blocked:
+                continue
+            out.extend(item.inputs if start.is_output else item.outputs)
+        return out
+
+    def snap_target(self, start: PortItem, pos: QPointF) -> PortItem | None:
+        """The legal target port nearest ``pos`` within SNAP_PIXELS screen pixels (at any
+        zoom), or None."""
+        reach = SNAP_PIXELS / max(1e-6, abs(self._view_transform().m11()) or 1.0)
+        best, best_d = None, reach * reach
+        for port in self._targets:
+            d = port.scene_center() - pos
+            d2 = d.x() * d.x() + d.y() * d.y()
+            if d2 <= best_d:
+                best, best_d = port, d2
+        return best
+
+    def _mark_targets(self, ports: list[PortItem]) -> None:
+        for port in self._targets:
+            port.set_legal(False)
+        self._targets = ports
+        for port in ports:
+            port.set_legal(True)
+
     def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802
         if event.button() == Qt.MouseButton.LeftButton and not self.read_only:
             port = self._port_at(event.scenePos())
@@ -493,6 +529,7 @@ class CircuitScene(QGraphicsScene):
                 wire = RubberWire(port.scene_center())
                 self.addItem(wire)
                 self._wiring = (port, wire)
+                self._mark_targets(self.legal_targets(port))
                 event.accept()
                 return
         super().mousePressEvent(event)
@@ -510,8 +547,8 @@ class CircuitScene(QGraphicsScene):
     def mouseMoveEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802
         if self._wiring is not None:
             start, wire = self._wiring
-            target = self._port_at(event.scenePos())
-            self._set_hover_port(target if target is not start else None)
+            target = self.snap_target(start, event.scenePos())
+            self._set_hover_port(target)
             end = target.scene_center() if target is not None else event.scenePos()
             wire.follow(end, reverse=not start.is_output)
             event.accept()
@@ -532,11 +569,13 @@ class CircuitScene(QGraphicsScene):
             self.removeItem(self._wiring[1])
             self._wiring = None
         self._set_hover_port(None)
+        self._mark_targets([])
 
     def mouseReleaseEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802
         if self._wiring is not None:
             start, _ = self._wiring
-            target = self._port_at(event.scenePos())
+            # The snapped port; else the port under the mouse, so a refused drop says why.
+            target = self.snap_target(start, event.scenePos()) or self._port_at(event.scenePos())
             self._cancel_wiring()
             event.accept()
             self.finish_wire(start, target)

@@ -478,3 +478,54 @@ def test_dropping_on_a_used_input_rewires_it_in_one_step(editor):
     stack.undo()
     [old] = circuit.wires.values()
     assert old.src == a
+
+
+@pytest.mark.parametrize("zoom", [1.0, 1.5, 0.6])
+def test_a_dragged_wire_snaps_to_a_legal_port_within_20_screen_pixels(editor, zoom):
+    circuit, _, scene, view = editor
+    a = scene.add_node("input", (0, 0))
+    g = scene.add_node("nand", (160, 0))
+    h = scene.add_node("nand", (320, 0))
+    scene.add_wire(g, 0, h, 0)
+    view.resetTransform()
+    view.scale(zoom, zoom)
+    view.centerOn(QPointF(200, 40))
+    vp = view.viewport()
+    start = view.mapFromScene(scene.node_items[a].outputs[0].scenePos())
+    target = scene.node_items[g].inputs[1]
+    end = view.mapFromScene(target.scenePos()) + QPoint(12, 11)  # 16 px off, at any zoom
+    QTest.mousePress(vp, Qt.MouseButton.LeftButton, pos=start)
+    QTest.mouseMove(vp, (start + end) / 2)
+    # Every legal end is marked while dragging: inputs of other nodes, no outputs.
+    legal = {(p.node.node_id, p.index) for p in scene._targets}
+    assert legal == {(g, 0), (g, 1), (h, 0), (h, 1)}
+    assert all(p.legal for p in scene._targets)
+    assert not any(p.legal for p in scene.node_items[a].outputs)
+    QTest.mouseMove(vp, end)
+    assert scene._hover_port is target and target.hover  # the port that will take it
+    QTest.mouseRelease(vp, Qt.MouseButton.LeftButton, pos=end)
+    w = next(iter(w for w in circuit.wires.values() if w.src == a))
+    assert (w.dst, w.dst_port) == (g, 1)
+    assert not any(p.legal for item in scene.node_items.values() for p in item.inputs)
+
+
+def test_no_snap_beyond_20_pixels_or_onto_a_loop(editor):
+    circuit, _, scene, view = editor
+    g = scene.add_node("nand", (0, 0))
+    h = scene.add_node("nand", (160, 0))
+    scene.add_wire(g, 0, h, 0)
+    vp = view.viewport()
+    # From h's output: g's inputs would close a loop, so they are not targets.
+    start_port = scene.node_items[h].outputs[0]
+    legal = {(p.node.node_id, p.index) for p in scene.legal_targets(start_port)}
+    assert legal == set()  # h's own inputs loop too; nothing else is there
+    # From g's second input: the only outputs here are g's and h's, both fed by g.
+    assert scene.legal_targets(scene.node_items[g].inputs[1]) == []
+    a = scene.add_node("input", (-200, 0))
+    start = view.mapFromScene(scene.node_items[a].outputs[0].scenePos())
+    far = view.mapFromScene(scene.node_items[g].inputs[1].scenePos()) + QPoint(0, 24)
+    QTest.mousePress(vp, Qt.MouseButton.LeftButton, pos=start)
+    QTest.mouseMove(vp, far)
+    assert scene._hover_port is None
+    QTest.mouseRelease(vp, Qt.MouseButton.LeftButton, pos=far)
+    assert not any(w.src == a for w in circuit.wires.values())
