@@ -526,7 +526,8 @@ class CircuitSandbox(QWidget):
         return self.load_file(path, as_copy=True)
 
     def write_file(self, path: str | Path) -> bool:
-        """Save to ``path`` (atomic); mark clean; the circuit also becomes a palette block."""
+        """Save to ``path`` (atomic); mark clean. The palette changes only through Save as
+        Block..., never as a side effect of saving a file."""
         path = Path(path)
         try:
             self.circuit.save(path)
@@ -546,11 +547,6 @@ class CircuitSandbox(QWidget):
             _settings().setValue("circuit/last_path", str(path))
         except Exception:
             pass
-        if self.circuit.output_ids():
-            try:
-                self.add_block(path.stem, self.circuit)
-            except CircuitError:
-                pass  # e.g. a name a block cannot have: the file is saved all the same
         self._update_title()
         self.show_message(f"Saved {path}.")
         return True

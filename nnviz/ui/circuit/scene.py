@@ -99,6 +99,12 @@ def fragment_from_json(text: str) -> dict:
     return {"nodes": nodes, "wires": wires, "blocks": blocks}
 
 
+ARROW_STEPS = {
+    Qt.Key.Key_Left: (-1, 0),
+    Qt.Key.Key_Right: (1, 0),
+    Qt.Key.Key_Up: (0, -1),
+    Qt.Key.Key_Down: (0, 1),
+}
 SNAP_PIXELS = 20.0  # a dragged wire snaps to a legal port this close on screen
 
 
@@ -133,6 +139,7 @@ class CircuitScene(QGraphicsScene):
         self._wiring: tuple[PortItem, RubberWire] | None = None
         self._hover_port: PortItem | None = None
         self._targets: list[PortItem] = []  # legal ends of the wire being dragged
+        self._last_flip: tuple[int, int] | None = None  # (switch, value before the click)
         self._press_positions: dict[int, QPointF] = {}
         self._press_item: QGraphicsItem | None = None
         self._press_screen: QPointF | None = None
@@ -594,7 +601,10 @@ class CircuitScene(QGraphicsScene):
         if moves:
             self.move_nodes(moves)  # the whole drag is one undo step
         elif isinstance(press_item, InputItem) and self._was_click(event):
-            self.toggle_input(press_item.node_id)
+            nid = press_item.node_id
+            # Remembered so that a double-click (rename) can take this flip back.
+            self._last_flip = (nid, self.input_values.get(nid, 0))
+            self.toggle_input(nid)
 
     def _was_click(self, event: QGraphicsSceneMouseEvent) -> bool:
         if self._press_screen is None:
@@ -624,7 +634,20 @@ class CircuitScene(QGraphicsScene):
             self.message.emit("Wire cancelled.", False)
             event.accept()
             return
+        step = ARROW_STEPS.get(event.key())
+        if step is not None and not self.read_only and self.focusItem() is None:
+            if self.nudge_selection(*step):
+                event.accept()
+                return
         super().keyPressEvent(event)
+
+    def nudge_selection(self, dx: int, dy: int) -> bool:
+        """Move the selected parts by (dx, dy) grid steps, as one undoable command."""
+        moves = {}
+        for nid in self.selected_node_ids():
+            x, y = self.circuit.node(nid).pos
+            moves[nid] = (x + dx * GRID, y + dy * GRID)
+        return bool(moves) and self.move_nodes(moves)
 
     def mouseDoubleClickEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802
         item = self.itemAt(event.scenePos(), self._view_transform())
@@ -635,6 +658,9 @@ class CircuitScene(QGraphicsScene):
             event.accept()
             return
         if isinstance(item, (InputItem, OutputItem)) and not self.read_only:
+            flip, self._last_flip = self._last_flip, None
+            if isinstance(item, InputItem) and flip is not None and flip[0] == item.node_id:
+                self.set_input(item.node_id, flip[1])  # a double-click renames, never flips
             self.ask_rename(item.node_id)
             event.accept()
             return

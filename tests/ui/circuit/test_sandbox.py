@@ -334,8 +334,8 @@ def test_save_load_round_trip_and_clean_state(sandbox, tmp_path):
     assert sandbox.load_file(path)
     assert sandbox.circuit.to_dict() == saved
     assert sandbox.path == path
-    # Saved circuits become palette blocks.
-    assert "mine" in sandbox.palette.block_names()
+    # Saving does not make a block (that is Save as Block...).
+    assert "mine" not in sandbox.palette.block_names()
 
 
 def test_maybe_save_prompts_when_dirty(sandbox, tmp_path, monkeypatch):
@@ -616,3 +616,15 @@ def test_perceptron_view_agrees_on_every_example(sandbox, name):
     assert pv.tables_agree()
     assert pv.layered.truth_table().rows == sandbox.circuit.truth_table().rows
     assert "✔" in pv.summary.text()
+
+
+def test_saving_a_file_leaves_the_palette_alone(sandbox, tmp_path, monkeypatch):
+    build_half_adder(sandbox)
+    before = sandbox.palette.block_names()
+    assert sandbox.write_file(tmp_path / "my_adder.json")
+    assert sandbox.palette.block_names() == before  # a saved file is not a block by itself
+    from PySide6.QtWidgets import QInputDialog
+
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("my_adder", True))
+    sandbox.save_as_block_dialog()
+    assert "my_adder" in sandbox.palette.block_names()

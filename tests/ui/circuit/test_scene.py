@@ -529,3 +529,38 @@ def test_no_snap_beyond_20_pixels_or_onto_a_loop(editor):
     assert scene._hover_port is None
     QTest.mouseRelease(vp, Qt.MouseButton.LeftButton, pos=far)
     assert not any(w.src == a for w in circuit.wires.values())
+
+
+def test_arrow_keys_move_the_selection_one_grid_step(editor):
+    circuit, stack, scene, view = editor
+    g = scene.add_node("nand", (40, 40))
+    h = scene.add_node("nand", (200, 40))
+    scene.select_nodes([g, h])
+    view.setFocus()
+    depth = stack.count()
+    QTest.keyClick(view.viewport(), Qt.Key.Key_Right)
+    QTest.keyClick(view.viewport(), Qt.Key.Key_Down)
+    assert circuit.node(g).pos == (40 + GRID, 40 + GRID)
+    assert circuit.node(h).pos == (200 + GRID, 40 + GRID)
+    assert stack.count() == depth + 2  # each press one undo step
+    stack.undo()
+    stack.undo()
+    assert circuit.node(g).pos == (40, 40)
+
+
+def test_double_clicking_a_switch_renames_it_without_flipping_it(editor, monkeypatch):
+    from PySide6.QtWidgets import QInputDialog
+
+    circuit, _, scene, view = editor
+    a = scene.add_node("input", (0, 0), name="a")
+    monkeypatch.setattr(QInputDialog, "getText", lambda *args, **k: ("carry_in", True))
+    pos = view.mapFromScene(scene.node_items[a].sceneBoundingRect().center())
+    assert scene.input_values.get(a, 0) == 0
+    QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+    assert scene.input_values[a] == 1  # a click flips it
+    # A double-click: its first click flips, then the double-click takes that back.
+    QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+    assert scene.input_values[a] == 0
+    QTest.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+    assert circuit.node(a).name == "carry_in"
+    assert scene.input_values[a] == 1  # as it was before the double-click
