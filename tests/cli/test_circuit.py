@@ -94,7 +94,7 @@ def test_check_and_info(capsys, tmp_path):
     path = tmp_path / "open.json"
     path.write_text(json.dumps(data))
     code, out, _ = run(["info", str(path)], capsys)
-    assert "unconnected inputs (1, read as 0): NAND (node 3) port a" in out
+    assert "unconnected inputs (1, read as 0): NAND 1 port a" in out
 
 
 @pytest.mark.parametrize(

@@ -72,6 +72,9 @@ class Node:
     pos: tuple[float, float]
     name: str | None = None
     block: str | None = None
+    rotation: int = 0  # degrees clockwise: 0, 90, 180 or 270 (drawing only)
+    flip: bool = False  # mirrored left-right (drawing only)
+    label: str = ""  # free text shown with the part; terminals are named by ``name``
 
 
 @dataclass(frozen=True)
@@ -187,15 +190,45 @@ class Circuit:
             raise CircuitError(f"there is no wire {wire_id!r} in this circuit") from None
 
     def describe(self, node_id: int) -> str:
-        """Human label such as ``input 'x1' (node 1)`` or ``NAND (node 3)`` for messages."""
+        """How messages name a part, as the canvas shows it: ``input 'x1'``, ``NAND 'g1'``
+        (its label), ``block 'half_adder'``; an unlabelled gate as ``NAND 3`` (its number in
+        the circuit, counted as the canvas labels gates)."""
         n = self._nodes.get(node_id)
         if n is None:
             return f"missing node {node_id}"
         if n.kind in ("input", "output"):
-            return f"{n.kind} '{n.name}' (node {n.id})"
+            return f"{n.kind} '{n.name}'"
+        what = f"block '{n.block}'" if n.kind == "block" else "NAND"
+        if n.label:
+            return f"{what} '{n.label}'" if n.kind != "block" else f"{what} '{n.label}'"
         if n.kind == "block":
-            return f"block '{n.block}' (node {n.id})"
-        return f"NAND (node {n.id})"
+            return what
+        return f"NAND {self.gate_number(node_id)}"
+
+    def gate_number(self, node_id: int) -> int:
+        """1 for the first NAND gate (by id), 2 for the next...: how unlabelled gates are
+        named on the canvas and in messages."""
+        return self._ids_of_kind("nand").index(node_id) + 1
+
+    def set_look(
+        self,
+        node_id: int,
+        rotation: int | None = None,
+        flip: bool | None = None,
+        label: str | None = None,
+    ) -> tuple[int, bool, str]:
+        """Turn, mirror or label a part (drawing only: the logic does not change); return
+        the old (rotation, flip, label) for undo."""
+        n = self.node(node_id)
+        new = replace(
+            n,
+            rotation=n.rotation if rotation is None else _check_rotation(rotation),
+            flip=n.flip if flip is None else bool(flip),
+            label=n.label if label is None else _check_label(label),
+        )
+        self._nodes[node_id] = new
+        self._emit("look_changed", node_id)
+        return n.rotation, n.flip, n.label
 
     def _ids_of_kind(self, kind: str) -> list[int]:
         return sorted(i for i, n in self._nodes.items() if n.kind == kind)
@@ -720,6 +753,12 @@ class Circuit:
                 d["name"] = n.name
             if n.block is not None:
                 d["block"] = n.block
+            if n.rotation:
+                d["rotation"] = n.rotation
+            if n.flip:
+                d["flip"] = True
+            if n.label:
+                d["label"] = n.label
             nodes.append(d)
         wires = [
             {"id": w.id, "from": [w.src, w.src_port], "to": [w.dst, w.dst_port]}
@@ -797,13 +836,18 @@ class Circuit:
                             f'{loc}: "{key}" is {v:.3g}, off the canvas (|{key}| <= {MAX_COORD:g})'
                         )
                 try:
-                    c.add_node(
+                    nid = c.add_node(
                         nd["kind"],
                         (nd["x"], nd["y"]),
                         name=nd.get("name"),
                         block=nd.get("block"),
                         node_id=nd["id"],
                     )
+                    if any(k in nd for k in ("rotation", "flip", "label")):
+                        flip = nd.get("flip", False)
+                        if not isinstance(flip, bool):
+                            raise CircuitError(f'"flip" must be true or false, got {flip!r}')
+                        c.set_look(nid, nd.get("rotation", 0), flip, nd.get("label", ""))
                 except CircuitError as exc:
                     raise CircuitError(f"{loc}: {exc}") from None
             c._defer_loop_check = True
@@ -907,6 +951,24 @@ class Circuit:
 def load(path: str | os.PathLike) -> Circuit:
     """Read a circuit file (same as :meth:`Circuit.load`)."""
     return Circuit.load(path)
+
+
+MAX_LABEL = 40
+
+
+def _check_rotation(value) -> int:
+    if isinstance(value, bool) or value not in (0, 90, 180, 270):
+        raise CircuitError(f'"rotation" must be 0, 90, 180 or 270 degrees, got {value!r}'[:120])
+    return int(value)
+
+
+def _check_label(value) -> str:
+    if not isinstance(value, str):
+        raise CircuitError(f'a label must be text, got {type(value).__name__}')
+    value = " ".join(value.split())
+    if len(value) > MAX_LABEL:
+        raise CircuitError(f"a label has at most {MAX_LABEL} characters, got {len(value)}")
+    return value
 
 
 def _as_pos(pos: object) -> tuple[float, float]:

@@ -204,6 +204,32 @@ class RenameCommand(ModelCommand):
         self.circuit.rename(self.node_id, self.old_name)
 
 
+class LookCommand(ModelCommand):
+    """Turn, mirror or label one part (its logic is unchanged)."""
+
+    def __init__(
+        self,
+        circuit: Circuit,
+        node_id: int,
+        text: str,
+        rotation: int | None = None,
+        flip: bool | None = None,
+        label: str | None = None,
+        parent: QUndoCommand | None = None,
+    ) -> None:
+        super().__init__(text, parent)
+        self.circuit = circuit
+        self.node_id = node_id
+        self.new = (rotation, flip, label)
+        self.old: tuple[int, bool, str] | None = None
+
+    def apply(self) -> None:
+        self.old = self.circuit.set_look(self.node_id, *self.new)
+
+    def revert(self) -> None:
+        self.circuit.set_look(self.node_id, *self.old)
+
+
 class MacroCommand(ModelCommand):
     """Several commands as one undo step, run in order and undone in reverse.
 

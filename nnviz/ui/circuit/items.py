@@ -18,6 +18,7 @@ from PySide6.QtGui import (
     QPainterPath,
     QPainterPathStroker,
     QPen,
+    QTransform,
 )
 from PySide6.QtWidgets import (
     QGraphicsItem,
@@ -219,10 +220,35 @@ class NodeItem(QGraphicsObject):
             p.set_state(v)
         self.update()
 
-    def set_name(self, name: str) -> None:
+    def set_name(self, name: str, strong: bool = True) -> None:
+        """The caption under the part; ``strong`` False draws it faint (a gate's number)."""
         self.prepareGeometryChange()
         self.name = name
+        self.caption_strong = strong
         self.update()
+
+    def set_look(self, rotation: int, flip: bool) -> None:
+        """Turn the part by ``rotation`` degrees clockwise about its centre, mirrored first
+        when ``flip``; ports and wires follow, text stays upright."""
+        self.rotation_deg, self.flipped = int(rotation) % 360, bool(flip)
+        c = QPointF(self.width / 2, self.height / 2)
+        t = QTransform()
+        t.translate(c.x(), c.y())
+        t.rotate(self.rotation_deg)
+        t.scale(-1 if self.flipped else 1, 1)
+        t.translate(-c.x(), -c.y())
+        self.setTransform(t)
+        scene = self.scene()
+        if scene is not None and hasattr(scene, "node_moved"):
+            scene.node_moved(self)  # wires re-route to the ports' new places
+
+    def _upright(self, painter: QPainter, centre: QPointF) -> None:
+        """Undo the part's turn and mirror about ``centre`` so text there reads normally."""
+        painter.translate(centre)
+        if getattr(self, "flipped", False):
+            painter.scale(-1, 1)
+        painter.rotate(-getattr(self, "rotation_deg", 0))
+        painter.translate(-centre)
 
     def itemChange(self, change, value):  # noqa: N802 (Qt name)
         if change == QGraphicsItem.GraphicsItemChange.ItemPositionChange:
@@ -242,16 +268,17 @@ class NodeItem(QGraphicsObject):
     def _draw_label(self, painter: QPainter, text: str, y: float | None = None) -> None:
         if not text:
             return
-        painter.setPen(QPen(LABEL))
+        strong = getattr(self, "caption_strong", True)
+        painter.setPen(QPen(LABEL if strong else QColor("#9ca3af")))
         f = QFont(painter.font())
-        f.setPointSizeF(8.5)
+        f.setPointSizeF(8.5 if strong else 7.5)
         painter.setFont(f)
         top = self.height + 2 if y is None else y
-        painter.drawText(
-            QRectF(-20, top, self.width + 40, 16),
-            Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop,
-            text,
-        )
+        rect = QRectF(-20, top, self.width + 40, 16)
+        painter.save()
+        self._upright(painter, rect.center())
+        painter.drawText(rect, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, text)
+        painter.restore()
 
 
 class NandItem(NodeItem):
@@ -300,7 +327,10 @@ class NandItem(NodeItem):
         f.setPointSizeF(7.5)
         f.setBold(True)
         painter.setFont(f)
+        painter.save()
+        self._upright(painter, QPointF(32, 20))
         painter.drawText(QRectF(10, 0, 44, 40), Qt.AlignmentFlag.AlignCenter, "NAND")
+        painter.restore()
         self._draw_label(painter, self.name)
 
 

@@ -235,6 +235,12 @@ class CircuitSandbox(QWidget):
             "Delete", self.scene.delete_selection, [K.Delete, "Backspace"], on_view=True
         )
         a["select_all"] = self._action("Select all", self._select_all, [K.SelectAll], on_view=True)
+        a["rotate"] = self._action(
+            "Rotate", self.scene.rotate_selection, ["R"], on_view=True, tip="Turn a quarter"
+        )
+        a["mirror"] = self._action(
+            "Mirror", self.scene.flip_selection, ["M"], on_view=True, tip="Mirror left to right"
+        )
         a["zoom_in"] = self._action("Zoom in", self.view.zoom_in, ["Ctrl+=", "Ctrl++"])
         a["zoom_out"] = self._action("Zoom out", self.view.zoom_out, ["Ctrl+-"])
         a["fit"] = self._action("Fit", self.view.fit, ["Ctrl+0"], tip="Show the whole circuit")

@@ -35,6 +35,7 @@ from nnviz.core.circuits.model import Circuit, CircuitError
 from nnviz.ui.circuit.commands import (
     AddNodeCommand,
     AddWireCommand,
+    LookCommand,
     MacroCommand,
     ModelCommand,
     MoveNodesCommand,
@@ -178,12 +179,35 @@ class CircuitScene(QGraphicsScene):
             item = self.node_items.get(arg)
             if item is not None:
                 item.set_name(self.circuit.node(arg).name or "")
+        elif event == "look_changed":
+            self._show_look(arg)
+            return
         elif event == "changed":
             self.rebuild()
             return
         else:  # block definitions do not change what is drawn
             return
+        if event in ("node_added", "node_removed"):
+            self._number_gates()
         self.refresh_values()
+
+    def _show_look(self, nid: int) -> None:
+        item = self.node_items.get(nid)
+        if item is None:
+            return
+        n = self.circuit.node(nid)
+        item.set_look(n.rotation, n.flip)
+        if n.kind in ("nand", "block"):
+            self._number_gates()
+
+    def _number_gates(self) -> None:
+        """Each gate's caption: its label, or "NAND k" as messages name it."""
+        for nid, item in self.node_items.items():
+            n = self.circuit.node(nid)
+            if n.kind == "nand":
+                item.set_name(n.label or f"NAND {self.circuit.gate_number(nid)}", bool(n.label))
+            elif n.kind == "block":
+                item.set_name(n.label, True)
 
     def rebuild(self) -> None:
         """Drop every item and draw the model again (after a file load)."""
@@ -205,6 +229,7 @@ class CircuitScene(QGraphicsScene):
                 self.input_values[nid] = old_values[n.name]
         for wid in sorted(self.circuit.wires):
             self._add_wire_item(wid)
+        self._number_gates()
         self.refresh_values()
 
     def _add_node_item(self, nid: int) -> None:
@@ -230,6 +255,8 @@ class CircuitScene(QGraphicsScene):
         item.setPos(QPointF(*n.pos))
         self.addItem(item)
         self.node_items[nid] = item
+        if n.rotation or n.flip:
+            item.set_look(n.rotation, n.flip)
 
     def _add_wire_item(self, wid: int) -> None:
         w = self.circuit.wire(wid)
@@ -399,6 +426,43 @@ class CircuitScene(QGraphicsScene):
         if not old_new:
             return False
         return self._push(MoveNodesCommand(self.circuit, old_new))
+
+    def rotate_selection(self) -> bool:
+        """Turn the selected parts a quarter clockwise (R), one undo step."""
+        return self._look_selection("Rotate", lambda n: {"rotation": (n.rotation + 90) % 360})
+
+    def flip_selection(self) -> bool:
+        """Mirror the selected parts left to right (M), one undo step."""
+        return self._look_selection("Mirror", lambda n: {"flip": not n.flip})
+
+    def _look_selection(self, text: str, change) -> bool:
+        ids = self.selected_node_ids()
+        if not ids or self.read_only:
+            return False
+        macro = MacroCommand(text)
+        for nid in ids:
+            macro.add(LookCommand(self.circuit, nid, text, **change(self.circuit.node(nid))))
+        return self._push(macro)
+
+    def set_label(self, node_id: int, label: str) -> bool:
+        """Label a gate or block (shown with it and used in messages), one undo step."""
+        try:
+            from nnviz.core.circuits.model import _check_label
+
+            label = _check_label(label)
+        except CircuitError as exc:
+            self.message.emit(f"Label refused: {exc}", True)
+            return False
+        if label == self.circuit.node(node_id).label:
+            return False
+        return self._push(LookCommand(self.circuit, node_id, "Label", label=label))
+
+    def ask_label(self, node_id: int) -> None:
+        old = self.circuit.node(node_id).label
+        view = self.views()[0] if self.views() else None
+        label, ok = QInputDialog.getText(view, "Label", "Label (empty for none):", text=old)
+        if ok:
+            self.set_label(node_id, label)
 
     def rename(self, node_id: int, name: str) -> bool:
         """Rename a terminal as one command; a bad or taken name sets the status."""
@@ -664,6 +728,10 @@ class CircuitScene(QGraphicsScene):
             self.ask_rename(item.node_id)
             event.accept()
             return
+        if isinstance(item, NandItem) and not self.read_only:
+            self.ask_label(item.node_id)
+            event.accept()
+            return
         super().mouseDoubleClickEvent(event)
 
     def ask_rename(self, node_id: int) -> None:
@@ -688,6 +756,11 @@ class CircuitScene(QGraphicsScene):
             menu.addAction("Open block", lambda: self.open_block.emit(item.title))
         if isinstance(item, (InputItem, OutputItem)) and not self.read_only:
             menu.addAction("Rename…", lambda: self.ask_rename(item.node_id))
+        if isinstance(item, (NandItem, BlockItem)) and not self.read_only:
+            menu.addAction("Label…", lambda: self.ask_label(item.node_id))
+        if isinstance(item, NodeItem) and not self.read_only:
+            menu.addAction("Rotate", self.rotate_selection).setShortcut(QKeySequence("R"))
+            menu.addAction("Mirror", self.flip_selection).setShortcut(QKeySequence("M"))
         if not self.read_only:
             if isinstance(item, NodeItem):
                 copy = menu.addAction("Copy", self.copy_selection)

@@ -402,7 +402,7 @@ def test_save_is_atomic_and_keeps_old_file_on_failure(tmp_path, monkeypatch):
         ),
         (
             lambda d: d["wires"].append({"id": 99, "from": [1, 0], "to": [3, 0]}),
-            r"wires\[12\]: input port 0 of NAND \(node 3\) already has wire",
+            r"wires\[12\]: input port 0 of NAND 1 already has wire",
         ),
     ],
 )

@@ -628,3 +628,14 @@ def test_saving_a_file_leaves_the_palette_alone(sandbox, tmp_path, monkeypatch):
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("my_adder", True))
     sandbox.save_as_block_dialog()
     assert "my_adder" in sandbox.palette.block_names()
+
+
+def test_r_and_m_turn_and_mirror_the_selection(sandbox):
+    g = sandbox.scene.add_node("nand", (0, 0))
+    sandbox.scene.select_nodes([g])
+    sandbox.view.setFocus()
+    QTest.keyClick(sandbox.view, Qt.Key.Key_R)
+    QTest.keyClick(sandbox.view, Qt.Key.Key_R)
+    QTest.keyClick(sandbox.view, Qt.Key.Key_M)
+    n = sandbox.circuit.node(g)
+    assert (n.rotation, n.flip) == (180, True)

@@ -564,3 +564,42 @@ def test_double_clicking_a_switch_renames_it_without_flipping_it(editor, monkeyp
     QTest.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=pos)
     assert circuit.node(a).name == "carry_in"
     assert scene.input_values[a] == 1  # as it was before the double-click
+
+
+def test_rotate_mirror_and_label_are_undoable_and_saved(editor, monkeypatch, tmp_path):
+    circuit, stack, scene, view = editor
+    a = scene.add_node("input", (0, 0), name="a")
+    g = scene.add_node("nand", (160, 0))
+    scene.add_wire(a, 0, g, 0)
+    item = scene.node_items[g]
+    before_in = item.inputs[0].scenePos()
+    scene.select_nodes([g])
+    view.setFocus()
+    scene.rotate_selection()  # R in the sandbox
+    assert circuit.node(g).rotation == 90
+    # The ports turned with the body, and the wire follows its port.
+    moved = item.inputs[0].scenePos()
+    assert moved != before_in
+    wire = next(iter(scene.wire_items.values()))
+    end = wire.mapToScene(wire.path().pointAtPercent(1.0))
+    assert abs(end.x() - moved.x()) < 0.5 and abs(end.y() - moved.y()) < 0.5
+    scene.flip_selection()
+    assert circuit.node(g).flip
+    # Gates are captioned "NAND k" until labelled; messages name them the same way.
+    assert item.name == "NAND 1" and not item.caption_strong
+    monkeypatch.setattr(
+        "PySide6.QtWidgets.QInputDialog.getText", lambda *args, **k: ("first gate", True)
+    )
+    scene.ask_label(g)
+    assert circuit.node(g).label == "first gate" and item.name == "first gate"
+    assert circuit.describe(g) == "NAND 'first gate'"
+    # The logic is untouched, and a file keeps the look.
+    path = tmp_path / "turned.json"
+    circuit.save(path)
+    again = Circuit.load(path)
+    n = again.node(g)
+    assert (n.rotation, n.flip, n.label) == (90, True, "first gate")
+    for _ in range(3):
+        stack.undo()
+    assert (circuit.node(g).rotation, circuit.node(g).flip, circuit.node(g).label) == (0, False, "")
+    assert item.transform().isIdentity()
