@@ -89,6 +89,19 @@ class Wire:
 
 
 @dataclass(frozen=True)
+class Note:
+    """Free text on the canvas: explains a circuit, takes no part in its logic."""
+
+    id: int
+    pos: tuple[float, float]
+    text: str
+
+
+MAX_NOTE = 2000  # characters in one note
+MAX_NOTES = 500
+
+
+@dataclass(frozen=True)
 class RemovedNode:
     """What :meth:`Circuit.remove_node` took away; :meth:`Circuit.restore` puts it back."""
 
@@ -144,6 +157,7 @@ class Circuit:
         self._blocks: dict[str, Circuit] = {}
         self._next_node_id = 1
         self._next_wire_id = 1
+        self._notes: dict[int, Note] = {}
         self._listeners: list[Listener] = []
         # Wire id feeding each (dst, dst_port); keeps "one wire per input port" O(1).
         self._into: dict[tuple[int, int], int] = {}
@@ -204,6 +218,39 @@ class Circuit:
         if n.kind == "block":
             return what
         return f"NAND {self.gate_number(node_id)}"
+
+    # -- notes ------------------------------------------------------------------------------
+    @property
+    def notes(self) -> Mapping[int, Note]:
+        return MappingProxyType(self._notes)
+
+    def add_note(self, text: str, pos=(0.0, 0.0), note_id: int | None = None) -> int:
+        """Put a text note on the canvas; return its id (pass ``note_id`` for undo)."""
+        if note_id is None:
+            note_id = max(self._notes, default=0) + 1
+        if note_id in self._notes:
+            raise CircuitError(f"note id {note_id} is already in use")
+        if len(self._notes) >= MAX_NOTES:
+            raise CircuitError(f"a circuit holds at most {MAX_NOTES} notes")
+        self._notes[note_id] = Note(note_id, _as_pos(pos), _check_note(text))
+        self._emit("note_added", note_id)
+        return note_id
+
+    def remove_note(self, note_id: int) -> Note:
+        note = self._notes.pop(note_id)
+        self._emit("note_removed", note_id)
+        return note
+
+    def set_note(self, note_id: int, text: str | None = None, pos=None) -> Note:
+        """Change a note's text or place; return the old note (for undo)."""
+        old = self._notes[note_id]
+        self._notes[note_id] = replace(
+            old,
+            text=old.text if text is None else _check_note(text),
+            pos=old.pos if pos is None else _as_pos(pos),
+        )
+        self._emit("note_changed", note_id)
+        return old
 
     def gate_number(self, node_id: int) -> int:
         """1 for the first NAND gate (by id), 2 for the next...: how unlabelled gates are
@@ -740,6 +787,7 @@ class Circuit:
         self.name, self.description = fresh.name, fresh.description
         self._nodes, self._wires, self._blocks = fresh._nodes, fresh._wires, fresh._blocks
         self._into = fresh._into
+        self._notes = fresh._notes
         self._next_node_id, self._next_wire_id = fresh._next_node_id, fresh._next_wire_id
         self._emit("changed", None)
 
@@ -764,7 +812,7 @@ class Circuit:
             {"id": w.id, "from": [w.src, w.src_port], "to": [w.dst, w.dst_port]}
             for w in (self._wires[i] for i in sorted(self._wires))
         ]
-        return {
+        d = {
             "format": FORMAT,
             "version": VERSION,
             "name": self.name,
@@ -775,6 +823,12 @@ class Circuit:
             "wires": wires,
             "blocks": {k: self._blocks[k].to_dict() for k in sorted(self._blocks)},
         }
+        if self._notes:  # optional: files without notes read as before, in older versions too
+            d["notes"] = [
+                {"id": n.id, "x": n.pos[0], "y": n.pos[1], "text": n.text}
+                for n in (self._notes[i] for i in sorted(self._notes))
+            ]
+        return d
 
     @classmethod
     def from_dict(cls, data: object, where: str = "circuit", depth: int = 0) -> Circuit:
@@ -901,6 +955,23 @@ class Circuit:
                 f"{where}: its blocks expand to {c.nand_count():,} NAND gates, more than nnviz "
                 f"simulates ({MAX_EXPANDED_GATES:,})"
             )
+        notes = data.get("notes", [])
+        if not isinstance(notes, list):
+            raise CircuitError(f'{where}: "notes" must be a list')
+        for k, nd in enumerate(notes):
+            loc = f"{where}.notes[{k}]"
+            if not isinstance(nd, dict) or not isinstance(nd.get("id"), int):
+                raise CircuitError(f'{loc}: expected an object with a whole-number "id"')
+            for key in ("x", "y"):
+                v = nd.get(key, 0.0)
+                if isinstance(v, bool) or not isinstance(v, int | float):
+                    raise CircuitError(f'{loc}: "{key}" must be a number')
+                if not -MAX_COORD <= v <= MAX_COORD:
+                    raise CircuitError(f'{loc}: "{key}" is off the canvas')
+            try:
+                c.add_note(nd.get("text", ""), (nd.get("x", 0.0), nd.get("y", 0.0)), nd["id"])
+            except CircuitError as exc:
+                raise CircuitError(f"{loc}: {exc}") from None
         c._next_node_id = data.get("next_node_id", c._next_node_id)
         c._next_wire_id = data.get("next_wire_id", c._next_wire_id)
         return c
@@ -962,9 +1033,17 @@ def _check_rotation(value) -> int:
     return int(value)
 
 
+def _check_note(value) -> str:
+    if not isinstance(value, str):
+        raise CircuitError(f"a note's text must be text, got {type(value).__name__}")
+    if len(value) > MAX_NOTE:
+        raise CircuitError(f"a note has at most {MAX_NOTE} characters, got {len(value):,}")
+    return value
+
+
 def _check_label(value) -> str:
     if not isinstance(value, str):
-        raise CircuitError(f'a label must be text, got {type(value).__name__}')
+        raise CircuitError(f"a label must be text, got {type(value).__name__}")
     value = " ".join(value.split())
     if len(value) > MAX_LABEL:
         raise CircuitError(f"a label has at most {MAX_LABEL} characters, got {len(value)}")

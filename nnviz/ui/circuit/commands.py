@@ -230,6 +230,47 @@ class LookCommand(ModelCommand):
         self.circuit.set_look(self.node_id, *self.old)
 
 
+class AddNoteCommand(ModelCommand):
+    def __init__(self, circuit: Circuit, text: str, pos, parent: QUndoCommand | None = None):
+        super().__init__("Add note", parent)
+        self.circuit, self.text, self.pos = circuit, text, pos
+        self.note_id: int | None = None
+
+    def apply(self) -> None:
+        self.note_id = self.circuit.add_note(self.text, self.pos, self.note_id)
+
+    def revert(self) -> None:
+        self.circuit.remove_note(self.note_id)
+
+
+class RemoveNoteCommand(ModelCommand):
+    def __init__(self, circuit: Circuit, note_id: int, parent: QUndoCommand | None = None):
+        super().__init__("Delete note", parent)
+        self.circuit, self.note_id = circuit, note_id
+        self.note = None
+
+    def apply(self) -> None:
+        self.note = self.circuit.remove_note(self.note_id)
+
+    def revert(self) -> None:
+        self.circuit.add_note(self.note.text, self.note.pos, self.note.id)
+
+
+class EditNoteCommand(ModelCommand):
+    """Change a note's text or move it."""
+
+    def __init__(self, circuit: Circuit, note_id: int, text=None, pos=None, parent=None) -> None:
+        super().__init__("Edit note" if text is not None else "Move note", parent)
+        self.circuit, self.note_id, self.text, self.pos = circuit, note_id, text, pos
+        self.old = None
+
+    def apply(self) -> None:
+        self.old = self.circuit.set_note(self.note_id, self.text, self.pos)
+
+    def revert(self) -> None:
+        self.circuit.set_note(self.note_id, self.old.text, self.old.pos)
+
+
 class MacroCommand(ModelCommand):
     """Several commands as one undo step, run in order and undone in reverse.
 

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsObject,
     QGraphicsPathItem,
+    QGraphicsTextItem,
     QStyleOptionGraphicsItem,
 )
 
@@ -575,3 +576,49 @@ class RubberWire(QGraphicsPathItem):
         """Stretch to ``end`` (``reverse`` when the drag began on an input port)."""
         a, b = (end, self.start) if reverse else (self.start, end)
         self.setPath(WireItem.curve(a, b))
+
+
+class NoteItem(QGraphicsTextItem):
+    """A free text note: drag to move, double-click to edit in place (Escape or a click
+    elsewhere ends editing)."""
+
+    def __init__(self, note_id: int, text: str) -> None:
+        super().__init__(text)
+        self.note_id = note_id
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsMovable, True)
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, True)
+        self.setDefaultTextColor(QColor("#374151"))
+        self.setTextWidth(220)
+        self.setZValue(0.5)
+        self.setToolTip("A note: double-click to edit, drag to move")
+        self.read_only = False
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
+        painter.setPen(QPen(SELECTED if self.isSelected() else QColor("#e5d27a"), 1.2))
+        painter.setBrush(QBrush(QColor("#fffbe6")))
+        painter.drawRoundedRect(self.boundingRect(), 4, 4)
+        super().paint(painter, option, widget)
+
+    def start_editing(self) -> None:
+        if self.read_only:
+            return
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextEditorInteraction)
+        self.setFocus(Qt.FocusReason.MouseFocusReason)
+
+    def mouseDoubleClickEvent(self, event) -> None:  # noqa: N802
+        if self.textInteractionFlags() == Qt.TextInteractionFlag.NoTextInteraction:
+            self.start_editing()
+        super().mouseDoubleClickEvent(event)
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802
+        if event.key() == Qt.Key.Key_Escape:
+            self.clearFocus()
+            return
+        super().keyPressEvent(event)
+
+    def focusOutEvent(self, event) -> None:  # noqa: N802
+        super().focusOutEvent(event)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+        scene = self.scene()
+        if scene is not None and hasattr(scene, "note_edited"):
+            scene.note_edited(self)

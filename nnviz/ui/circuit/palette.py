@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QMimeData, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
+from PySide6.QtCore import QMimeData, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGraphicsScene,
@@ -27,6 +27,7 @@ _BASIC_PARTS = (
     ("input", "Input switch", "A 0/1 switch: click it on the canvas to flip it"),
     ("nand", "NAND gate", "Outputs 0 only when both inputs are 1"),
     ("output", "Output lamp", "Lights when its input is 1"),
+    ("note", "Text note", "Free text on the canvas: double-click it to write"),
 )
 
 
@@ -48,7 +49,24 @@ def part_icon(item: NodeItem) -> QIcon:
     return QIcon(pix)
 
 
+def _note_icon() -> QIcon:
+    pix = QPixmap(ICON_SIZE * 2)
+    pix.fill(QColor(0, 0, 0, 0))
+    p = QPainter(pix)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    p.setPen(QPen(QColor("#e5d27a"), 2))
+    p.setBrush(QColor("#fffbe6"))
+    p.drawRoundedRect(QRectF(12, 8, 104, 64), 6, 6)
+    p.setPen(QPen(QColor("#9ca3af"), 3))
+    for y in (26, 40, 54):
+        p.drawLine(24, y, 100 if y < 54 else 70, y)
+    p.end()
+    return QIcon(pix)
+
+
 def _icon_for(part: str, definition: Circuit | None = None) -> QIcon:
+    if part == "note":
+        return _note_icon()
     if part == "input":
         item: NodeItem = InputItem(0)
         item.set_switch(1)
@@ -120,7 +138,7 @@ class Palette(QWidget):
             item.setData(PART_ROLE, part)
             item.setToolTip(tip)
             self.parts.addItem(item)
-        self.parts.setFixedHeight(3 * (ICON_SIZE.height() + 10) + 8)
+        self.parts.setFixedHeight(len(_BASIC_PARTS) * (ICON_SIZE.height() + 10) + 8)
         self.empty_blocks = QListWidgetItem(EMPTY_BLOCKS)
         self.empty_blocks.setFlags(Qt.ItemFlag.NoItemFlags)
         self.blocks.addItem(self.empty_blocks)

@@ -34,13 +34,16 @@ from PySide6.QtWidgets import (
 from nnviz.core.circuits.model import Circuit, CircuitError
 from nnviz.ui.circuit.commands import (
     AddNodeCommand,
+    AddNoteCommand,
     AddWireCommand,
+    EditNoteCommand,
     LookCommand,
     MacroCommand,
     ModelCommand,
     MoveNodesCommand,
     PasteCommand,
     RemoveNodeCommand,
+    RemoveNoteCommand,
     RemoveWireCommand,
     RenameCommand,
 )
@@ -50,6 +53,7 @@ from nnviz.ui.circuit.items import (
     InputItem,
     NandItem,
     NodeItem,
+    NoteItem,
     OutputItem,
     PortItem,
     RubberWire,
@@ -141,6 +145,8 @@ class CircuitScene(QGraphicsScene):
         self._hover_port: PortItem | None = None
         self._targets: list[PortItem] = []  # legal ends of the wire being dragged
         self._last_flip: tuple[int, int] | None = None  # (switch, value before the click)
+        self.note_items: dict[int, NoteItem] = {}
+        self._press_notes: dict[NoteItem, QPointF] = {}
         self._press_positions: dict[int, QPointF] = {}
         self._press_item: QGraphicsItem | None = None
         self._press_screen: QPointF | None = None
@@ -182,6 +188,9 @@ class CircuitScene(QGraphicsScene):
         elif event == "look_changed":
             self._show_look(arg)
             return
+        elif event in ("note_added", "note_removed", "note_changed"):
+            self._show_note(arg)
+            return
         elif event == "changed":
             self.rebuild()
             return
@@ -190,6 +199,40 @@ class CircuitScene(QGraphicsScene):
         if event in ("node_added", "node_removed"):
             self._number_gates()
         self.refresh_values()
+
+    def _show_note(self, note_id: int) -> None:
+        item = self.note_items.pop(note_id, None)
+        note = self.circuit.notes.get(note_id)
+        if note is None:
+            if item is not None:
+                self.removeItem(item)
+            return
+        if item is None:
+            item = NoteItem(note_id, note.text)
+            item.read_only = self.read_only
+            if self.read_only:
+                item.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsMovable, False)
+            self.addItem(item)
+        elif item.toPlainText() != note.text:
+            item.setPlainText(note.text)
+        item.setPos(QPointF(*note.pos))
+        self.note_items[note_id] = item
+
+    def add_note(self, text: str, pos) -> int | None:
+        """Put a text note on the canvas (one undo step); return its id."""
+        cmd = AddNoteCommand(self.circuit, text, (float(pos[0]), float(pos[1])))
+        return cmd.note_id if self._push(cmd) else None
+
+    def note_edited(self, item: NoteItem) -> None:
+        """A note's editor closed: keep its new text as one undo step (an emptied note goes)."""
+        note = self.circuit.notes.get(item.note_id)
+        text = item.toPlainText()
+        if note is None or text == note.text:
+            return
+        if not text.strip():
+            self._push(RemoveNoteCommand(self.circuit, item.note_id))
+        else:
+            self._push(EditNoteCommand(self.circuit, item.note_id, text=text))
 
     def _show_look(self, nid: int) -> None:
         item = self.node_items.get(nid)
@@ -229,6 +272,11 @@ class CircuitScene(QGraphicsScene):
                 self.input_values[nid] = old_values[n.name]
         for wid in sorted(self.circuit.wires):
             self._add_wire_item(wid)
+        for item in self.note_items.values():
+            self.removeItem(item)
+        self.note_items.clear()
+        for note_id in sorted(self.circuit.notes):
+            self._show_note(note_id)
         self._number_gates()
         self.refresh_values()
 
@@ -493,7 +541,16 @@ class CircuitScene(QGraphicsScene):
         return self._push(macro)
 
     def delete_selection(self) -> bool:
-        """Delete what is selected (the Delete key)."""
+        """Delete what is selected (the Delete key), notes too, as one undo step."""
+        notes = [i.note_id for i in self.selectedItems() if isinstance(i, NoteItem)]
+        if notes and not self.selected_node_ids() and not self.selected_wire_ids():
+            macro = MacroCommand("Delete note" if len(notes) == 1 else "Delete notes")
+            for note_id in notes:
+                macro.add(RemoveNoteCommand(self.circuit, note_id))
+            return self._push(macro)
+        if notes:
+            for note_id in notes:  # with parts: one step for the parts, one for the notes
+                self._push(RemoveNoteCommand(self.circuit, note_id))
         return self.delete_items(self.selected_node_ids(), self.selected_wire_ids())
 
     def selected_node_ids(self) -> list[int]:
@@ -610,6 +667,9 @@ class CircuitScene(QGraphicsScene):
             self._press_positions = {
                 i.node_id: i.pos() for i in self.selectedItems() if isinstance(i, NodeItem)
             }
+            self._press_notes = {
+                i: i.pos() for i in self.selectedItems() if isinstance(i, NoteItem)
+            }
 
     def _view_transform(self) -> QTransform:
         views = self.views()
@@ -659,6 +719,17 @@ class CircuitScene(QGraphicsScene):
             item = self.node_items.get(nid)
             if item is not None and item.pos() != old:
                 moves[nid] = (item.pos().x(), item.pos().y())
+        note_moves = [
+            EditNoteCommand(self.circuit, i.note_id, pos=(i.pos().x(), i.pos().y()))
+            for i, old in self._press_notes.items()
+            if i.pos() != old and i.note_id in self.circuit.notes
+        ]
+        self._press_notes = {}
+        if note_moves:
+            macro = MacroCommand("Move note")
+            for cmd in note_moves:
+                macro.add(cmd)
+            self._push(macro)
         press_item = self._press_item
         self._press_positions = {}
         self._press_item = None
@@ -744,9 +815,17 @@ class CircuitScene(QGraphicsScene):
 
     def contextMenuEvent(self, event: QGraphicsSceneContextMenuEvent) -> None:  # noqa: N802
         item = self.itemAt(event.scenePos(), self._view_transform())
-        while item is not None and not isinstance(item, (NodeItem, WireItem)):
+        while item is not None and not isinstance(item, (NodeItem, WireItem, NoteItem)):
             item = item.parentItem()
         if item is None:
+            if not self.read_only:
+                menu = QMenu()
+                pos = event.scenePos()
+                menu.addAction(
+                    "Add note here",
+                    lambda: self.add_note("Note: double-click to edit", (pos.x(), pos.y())),
+                )
+                menu.exec(event.screenPos())
             return
         if not item.isSelected():
             self.clearSelection()
@@ -758,6 +837,8 @@ class CircuitScene(QGraphicsScene):
             menu.addAction("Rename…", lambda: self.ask_rename(item.node_id))
         if isinstance(item, (NandItem, BlockItem)) and not self.read_only:
             menu.addAction("Label…", lambda: self.ask_label(item.node_id))
+        if isinstance(item, NoteItem) and not self.read_only:
+            menu.addAction("Edit note", item.start_editing)
         if isinstance(item, NodeItem) and not self.read_only:
             menu.addAction("Rotate", self.rotate_selection).setShortcut(QKeySequence("R"))
             menu.addAction("Mirror", self.flip_selection).setShortcut(QKeySequence("M"))
@@ -793,11 +874,13 @@ class CircuitScene(QGraphicsScene):
         event.acceptProposedAction()
 
     def place_part(self, part: str, pos: QPointF) -> int | None:
-        """Place a palette part (``nand``, ``input``, ``output`` or ``block:<name>``)."""
+        """Place a palette part (``nand``, ``input``, ``output``, ``note`` or ``block:<name>``)."""
         if part.startswith("block:"):
             return self.add_node("block", pos, block=part[len("block:") :])
         if part in ("nand", "input", "output"):
             return self.add_node(part, pos)
+        if part == "note":
+            return self.add_note("Note: double-click to edit", (pos.x(), pos.y()))
         self.message.emit(f"Unknown part {part!r}.", True)
         return None
 

@@ -639,3 +639,19 @@ def test_r_and_m_turn_and_mirror_the_selection(sandbox):
     QTest.keyClick(sandbox.view, Qt.Key.Key_M)
     n = sandbox.circuit.node(g)
     assert (n.rotation, n.flip) == (180, True)
+
+
+def test_typing_in_a_note_never_fires_the_canvas_keys(sandbox):
+    g = sandbox.scene.add_node("nand", (0, 0))
+    nid = sandbox.place_from_palette("note")
+    item = sandbox.scene.note_items[nid]
+    sandbox.scene.select_nodes([g])
+    item.setSelected(True)
+    sandbox.view.setFocus()
+    item.start_editing()
+    item.setPlainText("")
+    QTest.keyClicks(sandbox.view.viewport(), "RMx")
+    QTest.keyClick(sandbox.view.viewport(), Qt.Key.Key_Backspace)
+    assert item.toPlainText() == "RM"
+    n = sandbox.circuit.node(g)
+    assert (n.rotation, n.flip) == (0, False) and g in sandbox.circuit.nodes

@@ -603,3 +603,40 @@ def test_rotate_mirror_and_label_are_undoable_and_saved(editor, monkeypatch, tmp
         stack.undo()
     assert (circuit.node(g).rotation, circuit.node(g).flip, circuit.node(g).label) == (0, False, "")
     assert item.transform().isIdentity()
+
+
+def test_text_notes_are_placed_edited_moved_and_saved(editor, tmp_path):
+    circuit, stack, scene, view = editor
+    g = scene.add_node("nand", (0, 0))
+    nid = scene.place_part("note", QPointF(100, 200))
+    item = scene.note_items[nid]
+    assert circuit.notes[nid].pos == (100, 200) and "double-click" in item.toPlainText()
+    # Edited in place: typing letters (R, M, Delete) edits the text, it does not turn parts.
+    item.start_editing()
+    item.setPlainText("")
+    QTest.keyClicks(view.viewport(), "Ring")
+    scene.select_nodes([g])  # focus leaves the note: the text is kept as one undo step
+    item.clearFocus()
+    assert circuit.notes[nid].text == "Ring" and circuit.node(g).rotation == 0
+    # Moved with the mouse: one undo step.
+    pos = view.mapFromScene(item.sceneBoundingRect().center())
+    scene.clearSelection()
+    QTest.mousePress(view.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+    QTest.mouseMove(view.viewport(), pos + QPoint(40, 0))
+    QTest.mouseMove(view.viewport(), pos + QPoint(80, 0))
+    QTest.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=pos + QPoint(80, 0))
+    assert circuit.notes[nid].pos[0] > 150
+    path = tmp_path / "noted.json"
+    circuit.save(path)
+    assert Circuit.load(path).notes[nid].text == "Ring"
+    # Notes take no part in the logic.
+    assert circuit.nand_count() == 1
+    stack.undo()  # the move
+    assert circuit.notes[nid].pos == (100, 200)
+    stack.undo()  # the edit
+    assert "double-click" in circuit.notes[nid].text
+    scene.clearSelection()
+    item.setSelected(True)
+    assert scene.delete_selection() and nid not in circuit.notes
+    stack.undo()
+    assert nid in circuit.notes and nid in scene.note_items
