@@ -519,9 +519,11 @@ class Circuit:
         path = self._path(dst, src)
         if path is not None:
             loop = " -> ".join(self.describe(i) for i in [src, *path])
-            raise CircuitError(
+            exc = CircuitError(
                 f"this wire would make a loop: {loop}; a circuit must be feedforward"
             )
+            exc.loop = [src, *path]  # the parts on it, for an editor to show
+            raise exc
 
     def _find_loop(self) -> list[int] | None:
         """The nodes of one loop the wires close, in wire order, or None (Kahn, O(N + W))."""

@@ -262,6 +262,8 @@ class NodeItem(QGraphicsObject):
 
     # -- painting helpers -----------------------------------------------------------------
     def _outline_pen(self) -> QPen:
+        if getattr(self, "alarm", False):  # on a loop a refused wire would have closed
+            return QPen(MISSING, 3.2)
         if self.isSelected():
             return QPen(SELECTED, 2.4)
         return QPen(OUTLINE, 1.8)

@@ -117,6 +117,14 @@ class LevelsPanel(QWidget):
         self.result.setStyleSheet(INFO_STYLE)
         self.refresh_count()
 
+    def clear_result(self) -> None:
+        """Forget the last Check's verdict (the circuit changed, or another one opened)."""
+        if self.last_result is None:
+            return
+        self.last_result = None
+        self.result.setText("Changed since the last check: press Check again.")
+        self.result.setStyleSheet(INFO_STYLE)
+
     def refresh_count(self) -> None:
         """Show the circuit's NAND count beside the level's smallest known."""
         n = self.circuit.nand_count()

@@ -444,7 +444,7 @@ class PerceptronView(QWidget):
         ins = list(self.circuit_table.input_names)
         outs = list(self.circuit_table.output_names)
         headers = ins + [f"circuit {o}" for o in outs] + [f"perceptrons {o}" for o in outs]
-        headers += [f"σ {o} (c={self.c:.3g})" for o in outs] + ["agree"]
+        headers += [f"σ {o} (c={self.c:.3g})" for o in outs] + ["σ rounds right"]
         t.setColumnCount(len(headers))
         t.setHorizontalHeaderLabels(headers)
         t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
@@ -473,7 +473,10 @@ class PerceptronView(QWidget):
                 cell.setBackground(QBrush(_blend(QColor("#fee2e2"), QColor("#dcfce7"), closeness)))
                 t.setItem(r, col, cell)
                 col += 1
-            agree = tuple(c_out) == tuple(p_out)
+            # A tick only where the perceptrons compute the circuit's bits and every sigmoid
+            # output rounds to them (at small c a sigmoid network can round wrong).
+            rounded = tuple(int(v >= 0.5) for v in sig[r])
+            agree = tuple(c_out) == tuple(p_out) == rounded
             t.setItem(
                 r,
                 col,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 
-from PySide6.QtCore import QMimeData, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QMimeData, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QKeySequence,
@@ -111,6 +111,7 @@ ARROW_STEPS = {
     Qt.Key.Key_Down: (0, 1),
 }
 SNAP_PIXELS = 20.0  # a dragged wire snaps to a legal port this close on screen
+LOOP_SHOWN_MS = 6000  # how long a refused loop stays outlined
 
 
 class CircuitScene(QGraphicsScene):
@@ -146,6 +147,8 @@ class CircuitScene(QGraphicsScene):
         self._targets: list[PortItem] = []  # legal ends of the wire being dragged
         self._last_flip: tuple[int, int] | None = None  # (switch, value before the click)
         self.note_items: dict[int, NoteItem] = {}
+        self._loop_items: list[NodeItem] = []
+        self._loop_token = 0
         self._press_notes: dict[NoteItem, QPointF] = {}
         self._press_positions: dict[int, QPointF] = {}
         self._press_item: QGraphicsItem | None = None
@@ -163,6 +166,10 @@ class CircuitScene(QGraphicsScene):
 
     # -- model -> view ------------------------------------------------------------------------
     def _on_model_event(self, event: str, arg) -> None:
+        self.clear_loop()
+        if event in ("node_added", "node_removed", "changed"):
+            for view in self.views():
+                view.viewport().update()  # the empty-canvas hint comes and goes with parts
         if event == "node_added":
             self._add_node_item(arg)
         elif event == "node_removed":
@@ -199,6 +206,35 @@ class CircuitScene(QGraphicsScene):
         if event in ("node_added", "node_removed"):
             self._number_gates()
         self.refresh_values()
+
+    def show_loop(self, node_ids) -> None:
+        """Outline the parts a refused wire would have closed a loop through, in red, until
+        the next edit (or a few seconds)."""
+        self.clear_loop()
+        for nid in dict.fromkeys(node_ids):  # a loop names its first part twice
+            item = self.node_items.get(nid)
+            if item is not None:
+                item.alarm = True
+                item.update()
+                self._loop_items.append(item)
+        if self._loop_items:
+            self._loop_token += 1
+            token = self._loop_token
+            QTimer.singleShot(
+                LOOP_SHOWN_MS, lambda: self._loop_token == token and self.clear_loop()
+            )
+
+    def clear_loop(self) -> None:
+        for item in self._loop_items:
+            item.alarm = False
+            try:
+                item.update()
+            except RuntimeError:  # the item (or the whole scene) is gone already
+                pass
+        self._loop_items = []
+
+    def loop_shown(self) -> list[int]:
+        return [i.node_id for i in self._loop_items]
 
     def _show_note(self, note_id: int) -> None:
         item = self.note_items.pop(note_id, None)
@@ -448,6 +484,7 @@ class CircuitScene(QGraphicsScene):
             else:
                 c.check_wire(src, src_port, dst, dst_port)
         except CircuitError as exc:
+            self.show_loop(getattr(exc, "loop", []))
             self.message.emit(f"Wire refused: {exc}", True)
             return None
         if taken is not None:

@@ -67,10 +67,14 @@ class CircuitView(QGraphicsView):
         """The scene point in the middle of the viewport (where palette clicks place parts)."""
         return self.mapToScene(self.viewport().rect().center())
 
+    def hint_visible(self) -> bool:
+        """True while the canvas is empty and says how to start."""
+        scene = self.scene()
+        return isinstance(scene, CircuitScene) and not scene.node_items and not scene.read_only
+
     def drawForeground(self, painter: QPainter, rect: QRectF) -> None:  # noqa: N802 (Qt name)
         super().drawForeground(painter, rect)
-        scene = self.scene()
-        if not isinstance(scene, CircuitScene) or scene.node_items or scene.read_only:
+        if not self.hint_visible():
             return
         # An empty canvas says how to start, in screen pixels whatever the zoom.
         painter.save()

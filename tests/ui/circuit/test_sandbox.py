@@ -440,11 +440,22 @@ def test_perceptron_view_table_equals_circuit_table(sandbox):
     assert list(pv.perceptron_table.rows) == list(sandbox.circuit.truth_table().rows)
     # The table widget shows circuit and perceptron columns side by side, equal on each row.
     t = pv.table
+    pv.set_c(10.0)  # large c: every sigmoid output rounds to the right bit
     for r in range(t.rowCount()):
         circ = [t.item(r, c).text() for c in (2, 3)]
         perc = [t.item(r, c).text() for c in (4, 5)]
         assert circ == perc
         assert t.item(r, t.columnCount() - 1).text() == "✔"
+    # At c = 1 the sigmoid network of the half adder rounds wrong, and the column says so
+    # (the perceptron table still equals the circuit's).
+    pv.set_c(1.0)
+    sig = [[float(t.item(r, c).text()) for c in (6, 7)] for r in range(t.rowCount())]
+    for r, row in enumerate(sig):
+        circ = [int(t.item(r, c).text()) for c in (2, 3)]
+        right = [int(v >= 0.5) for v in row] == circ
+        assert t.item(r, t.columnCount() - 1).text() == ("✔" if right else "✘")
+    assert [t.item(r, t.columnCount() - 1).text() for r in range(4)] == ["✘"] * 4
+    assert pv.tables_agree()
     assert pv.net.perceptron_count == 5
     assert all(u.bias == 3 for u in pv.net.units if u.kind == "nand")
     assert sorted({c.weight for c in pv.net.connections}) == [-2.0]
@@ -655,3 +666,63 @@ def test_typing_in_a_note_never_fires_the_canvas_keys(sandbox):
     assert item.toPlainText() == "RM"
     n = sandbox.circuit.node(g)
     assert (n.rotation, n.flip) == (0, False) and g in sandbox.circuit.nodes
+
+
+def test_level_verdict_clears_when_the_circuit_changes(sandbox):
+    build_half_adder(sandbox)
+    panel = sandbox.levels_panel
+    panel.select("half_adder")
+    assert panel.check().passed and "solved" in panel.result.text().lower()
+    sandbox.scene.add_node("nand", (600, 300))
+    assert "solved" not in panel.result.text().lower() and panel.last_result is None
+    assert "Check again" in panel.result.text()
+    panel.check()
+    assert panel.last_result is not None
+    sandbox.undo_stack.setClean()  # nothing to save: New asks nothing
+    assert sandbox.new_circuit()  # another circuit: the verdict goes too
+    assert panel.last_result is None
+
+
+def test_a_refused_loop_is_outlined_and_named_by_labels(sandbox):
+    scene = sandbox.scene
+    g1 = scene.add_node("nand", (0, 0))
+    g2 = scene.add_node("nand", (160, 0))
+    scene.add_wire(g1, 0, g2, 0)
+    scene.set_label(g2, "second")
+    assert scene.add_wire(g2, 0, g1, 1) is None
+    text = sandbox.status.text()
+    assert "NAND 'second' -> NAND 1 -> NAND 'second'" in text and "node" not in text
+    assert sorted(scene.loop_shown()) == sorted([g1, g2])
+    assert scene.node_items[g1].alarm and scene.node_items[g1]._outline_pen().widthF() > 3
+    scene.add_node("input", (-200, 0))  # the next edit clears the outline
+    assert scene.loop_shown() == [] and not scene.node_items[g1].alarm
+
+
+def test_the_empty_canvas_hint_goes_with_the_first_part(sandbox, qtbot):
+    from PySide6.QtCore import QEvent, QObject
+
+    sandbox.show()
+    qtbot.waitExposed(sandbox)
+    view = sandbox.view
+    assert view.hint_visible()
+
+    class Painted(QObject):
+        def __init__(self):
+            super().__init__()
+            self.regions = []
+
+        def eventFilter(self, obj, event):
+            if event.type() == QEvent.Type.Paint:
+                self.regions.append(event.region())
+            return False
+
+    spy = Painted()
+    view.viewport().installEventFilter(spy)
+    sandbox.place_from_palette("nand")
+    qtbot.wait(100)
+    assert not view.hint_visible()
+    # The whole hint area was repainted (the hint spans the middle of the canvas's width).
+    vp = view.viewport().rect()
+    corner = vp.adjusted(vp.width() // 20, vp.height() // 2 - 10, 0, 0).topLeft()
+    assert any(r.contains(corner) for r in spy.regions)
+    view.viewport().removeEventFilter(spy)
