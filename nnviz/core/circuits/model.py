@@ -257,6 +257,12 @@ class Circuit:
         named on the canvas and in messages."""
         return self._ids_of_kind("nand").index(node_id) + 1
 
+    def block_number(self, node_id: int) -> int:
+        """1 for the first use of this node's block definition (by id), 2 for the next..."""
+        block = self.node(node_id).block
+        same = [i for i in self._ids_of_kind("block") if self._nodes[i].block == block]
+        return same.index(node_id) + 1
+
     def set_look(
         self,
         node_id: int,

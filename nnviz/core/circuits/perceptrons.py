@@ -197,7 +197,9 @@ def to_perceptron_network(circuit: Circuit) -> PerceptronNet:
             node = c.node(nid)
             if node.kind == "nand":
                 idx = len(units)
-                units.append(Unit(idx, "nand", f"{prefix}NAND {nid}", NAND_BIAS, (*path, nid)))
+                # Named as the Gates canvas names it: its label, or "NAND k".
+                name = f"{prefix}{node.label or f'NAND {c.gate_number(nid)}'}"
+                units.append(Unit(idx, "nand", name, NAND_BIAS, (*path, nid)))
                 for port in (0, 1):
                     s = fed(nid, port)
                     if s is not None:
@@ -206,7 +208,9 @@ def to_perceptron_network(circuit: Circuit) -> PerceptronNet:
             elif node.kind == "block":
                 inner = c.blocks[node.block]
                 ins = [fed(nid, p) for p in range(len(inner.input_ids()))]
-                outs = flatten(inner, ins, (*path, nid), f"{prefix}{node.block}[{nid}]/")
+                # Each use of a block is told apart: half_adder[1]/NAND 1, half_adder[2]/...
+                where = node.label or f"{node.block}[{c.block_number(nid)}]"
+                outs = flatten(inner, ins, (*path, nid), f"{prefix}{where}/")
                 for p, unit in enumerate(outs):
                     src[(nid, p)] = unit
         for oid in c.output_ids():

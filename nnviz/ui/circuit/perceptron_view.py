@@ -49,6 +49,9 @@ UNIT_R = 18.0
 CURRENT_ROW = QColor("#fef3c7")
 
 
+LAYERED_TEXT_SCALE = 1.4  # the layered drawing's names, readable beside the Gates canvas
+
+
 def slider_to_c(value: int) -> float:
     """Slider position 0..300 -> c = 10**(value/100 - 1)."""
     return float(10 ** (C_MIN_EXP + value / 100.0))
@@ -388,9 +391,12 @@ class PerceptronView(QWidget):
                 self.layered.weights,
                 self.layered.biases,
                 layer_names=names,
-                unit_names=[[_short(x) for x in layer] for layer in self.layered.labels[:-1]]
+                # Full names, as the Gates canvas and the table give them: a gate inside a
+                # block is half_adder[1]/NAND 1, never just "NAND 1" twice.
+                unit_names=[list(layer) for layer in self.layered.labels[:-1]]
                 + [list(self.layered.output_names)],
             )
+            self.canvas.set_presentation(LAYERED_TEXT_SCALE)
             relays = sum(k == "relay" for layer in self.layered.kinds for k in layer)
             self.layered_note.setText(
                 f"Layer sizes {sizes}. Each layer only feeds the next, as in the book's "
@@ -522,11 +528,6 @@ class PerceptronView(QWidget):
         if err == err:  # not nan
             parts.append(f"sigmoid at c = {self.c:.3g}: outputs within {err:.3f} of 0/1")
         self.summary.setText("; ".join(parts) + ".")
-
-
-def _short(label: str) -> str:
-    """A unit label without the block path (``adder[9]/NAND 12`` -> ``NAND 12``)."""
-    return label.rsplit("/", 1)[-1]
 
 
 def _cell(text: str, bold: bool = False, color: QColor | None = None) -> QTableWidgetItem:

@@ -164,3 +164,25 @@ def test_scale_that_rounds_is_the_first_working_doubling():
         assert scale is not None and scale > 0.25
         assert np.array_equal(net.sigmoid_batch(bits, scale) > 0.5, expected == 1)
         assert not np.array_equal(net.sigmoid_batch(bits, scale / 2) > 0.5, expected == 1)
+
+
+def test_unit_names_are_unique_and_match_the_canvas_numbering():
+    from collections import Counter
+    from pathlib import Path
+
+    from nnviz.core.circuits.model import Circuit
+    from nnviz.core.circuits.perceptrons import to_perceptron_network
+
+    root = Path(__file__).resolve().parents[3]
+    adder = Circuit.load(root / "data" / "circuits" / "adder4.json")
+    names = [u.label for u in to_perceptron_network(adder).units if u.kind == "nand"]
+    assert len(names) == len(set(names)) == adder.nand_count()
+    # Each use of a block is numbered (full_adder is used three times), and a gate inside is
+    # named as on its own canvas, after the path of blocks that holds it.
+    uses = Counter(adder.node(i).block for i in adder.nodes if adder.node(i).kind == "block")
+    name, count = uses.most_common(1)[0]
+    assert count >= 2
+    for k in range(1, count + 1):
+        assert any(n.startswith(f"{name}[{k}]/") for n in names)
+    assert not any(n.startswith(f"{name}[{count + 1}]/") for n in names)
+    assert all(n.rsplit("/", 1)[-1].startswith("NAND ") for n in names)
