@@ -312,8 +312,15 @@ class CircuitSandbox(QWidget):
     def _on_circuit_event(self, event: str, arg) -> None:
         if event in ("block_defined", "block_undefined", "changed"):
             self._refresh_palette()
-        if event not in ("look_changed", "note_added", "note_removed", "note_changed"):
-            # A verdict on the circuit as it was says nothing about this one.
+        if event not in (
+            "node_moved",
+            "look_changed",
+            "note_added",
+            "note_removed",
+            "note_changed",
+        ):
+            # A verdict on the circuit as it was says nothing about this one (moving or
+            # turning parts and editing notes leave the logic, and the verdict, as they were).
             self.levels_panel.clear_result()
         self._circuit_changed()
 

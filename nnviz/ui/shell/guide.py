@@ -7,7 +7,7 @@ by itself once; Help > What Am I Looking At? brings back the current tab's card.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QPoint, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QFrame,
@@ -23,6 +23,7 @@ from nnviz.ui.settings import settings as settings_store
 
 SEEN_KEY = "guides/seen"
 MARGIN = 12
+TOP_BARS = 80  # tab bars starting this near the page's top are kept clear of the card
 
 # Tab title -> (heading, lines). Plain words; the book's symbols where they help.
 GUIDES: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -139,11 +140,13 @@ class GuideCard(QFrame):
 
 
 def _top_tab_bar_height(page: QWidget) -> int:
-    """The height of a tab bar along the top edge of ``page`` (its sub-tabs), else 0."""
+    """Where the tab bars near the top of ``page`` end (its sub-tabs, a side panel's tabs),
+    so the card starts below them; 0 if there are none."""
+    bottom = 0
     for bar in page.findChildren(QTabBar):
-        if bar.isVisible() and bar.mapTo(page, QPoint(0, 0)).y() < MARGIN:
-            return bar.mapTo(page, QPoint(0, bar.height())).y()
-    return 0
+        if bar.isVisible() and bar.mapTo(page, QPoint(0, 0)).y() < TOP_BARS:
+            bottom = max(bottom, bar.mapTo(page, QPoint(0, bar.height())).y())
+    return bottom
 
 
 class TabGuides(QObject):
@@ -191,6 +194,8 @@ class TabGuides(QObject):
         card.place()
         card.show()
         card.raise_()
+        # Again once the page is laid out (a page built just now has no geometry yet).
+        QTimer.singleShot(0, lambda: card.isVisible() and card.place())
         self._mark_seen(title)  # shown once: it does not come back by itself
         return card
 
