@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSpinBox,
+    QSplitter,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -37,6 +38,8 @@ from nnviz.core.datasets.dataset import Dataset, Split
 from nnviz.core.learning.network import Network
 from nnviz.core.learning.snapshot import DIVERGED, EPOCH
 from nnviz.core.learning.training import TrainConfig, train
+from nnviz.ui.canvas.view import NetworkCanvas
+from nnviz.ui.circuit.perceptron_view import layered_activations
 
 MAX_INPUTS = 10
 
@@ -154,8 +157,15 @@ class LearnedView(QWidget):
         self.status = QLabel("Press Train to fit a sigmoid network to this circuit's table.")
         self.status.setWordWrap(True)
 
+        self.hidden_edit.setToolTip(
+            "Sizes of the hidden layers, input side first: 4 is one hidden layer of 4 "
+            "neurons, 4,3 is two layers (4 then 3); empty for none"
+        )
         form = QFormLayout()
-        form.addRow("Hidden layers", self.hidden_edit)
+        form.addRow("Hidden layer sizes", self.hidden_edit)
+        hidden_hint = QLabel("4 = one layer of 4 neurons; 4,3 = two layers")
+        hidden_hint.setStyleSheet("color:#6b7280;")
+        form.addRow("", hidden_hint)
         form.addRow("Epochs", self.epochs_spin)
         form.addRow("Learning rate η", self.eta_spin)
         form.addRow("Seed", self.seed_spin)
@@ -188,14 +198,51 @@ class LearnedView(QWidget):
         self.rows.verticalHeader().setVisible(False)
         self.rows.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.rows.verticalHeader().setDefaultSectionSize(22)
+        # What each hidden neuron computes, row by row: the hand-built units (gates and
+        # relays) beside the learned sigmoid neurons.
+        self.hidden_rows = QTableWidget()
+        self.hidden_rows.verticalHeader().setVisible(False)
+        self.hidden_rows.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.hidden_rows.verticalHeader().setDefaultSectionSize(22)
+        self.hidden_rows.setToolTip(
+            "Each hidden neuron's output on every input row: the hand-built units give 0 or "
+            "1; the learned ones a sigmoid value (shown with the bit it rounds to)"
+        )
+
+        # The two networks drawn alike: weights as coloured edges, biases as rings.
+        self.hand_canvas = NetworkCanvas()
+        self.learned_canvas = NetworkCanvas()
+        drawings = QSplitter(Qt.Orientation.Horizontal)
+        for title, canvas in (
+            ("Hand-built: the circuit as layered perceptrons", self.hand_canvas),
+            ("Learned by SGD on the truth table", self.learned_canvas),
+        ):
+            canvas.set_legend_visible(False)
+            canvas.setMinimumSize(240, 200)
+            box = QGroupBox(title)
+            QVBoxLayout(box).addWidget(canvas)
+            drawings.addWidget(box)
+
+        tables = QSplitter(Qt.Orientation.Horizontal)
+        for title, table in (
+            ("Outputs on every row", self.rows),
+            ("What each hidden neuron computes", self.hidden_rows),
+        ):
+            box = QGroupBox(title)
+            QVBoxLayout(box).addWidget(table)
+            tables.addWidget(box)
 
         top = QHBoxLayout()
         top.addWidget(settings, 1)
         top.addWidget(compare_box, 2)
+        body = QSplitter(Qt.Orientation.Vertical)
+        body.addWidget(drawings)
+        body.addWidget(tables)
+        body.setSizes([300, 300])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(top)
-        layout.addWidget(self.rows, 1)
+        layout.addWidget(body, 1)
         self._dirty = True
 
     # -- circuit changes ----------------------------------------------------------------
@@ -234,6 +281,8 @@ class LearnedView(QWidget):
         self._fill_hand_built()
         self._fill_learned_stats()
         self._fill_rows()
+        self._fill_hidden()
+        self._draw_networks()
 
     def _fill_hand_built(self) -> None:
         labels = self.compare_labels
@@ -338,6 +387,96 @@ class LearnedView(QWidget):
                     t.setItem(r, col, cell)
                 col += 1
 
+    def hidden_outputs(self) -> tuple[list[str], np.ndarray | None, list[str], np.ndarray | None]:
+        """(names, values) of the hidden units of the hand-built and the learned network on
+        every truth-table row: values are (rows, units), hand-built 0/1, learned sigmoid."""
+        if self.table is None or not self.table.rows:
+            return [], None, [], None
+        bits = np.array([r[0] for r in self.table.rows], dtype=float)
+        hand_names, hand = [], None
+        if self.hand_built is not None and len(self.hand_built.labels) > 2:
+            cols = []
+            for row in bits:
+                acts = layered_activations(self.hand_built, row)
+                cols.append(np.concatenate(acts[1:-1]))
+            hand = np.array(cols)
+            for layer in self.hand_built.labels[1:-1]:
+                hand_names.extend(layer)
+        learned_names, learned = [], None
+        net = self.learned
+        if net is not None and len(net.sizes) > 2:
+            a = bits.T.astype(net.dtype)
+            outs = []
+            for layer, (w, b) in enumerate(zip(net.weights[:-1], net.biases[:-1]), start=2):
+                a = 1.0 / (1.0 + np.exp(-(w @ a + b)))
+                outs.append(a.T)
+                hidden_layers = len(net.sizes) - 2
+                for j in range(w.shape[0]):
+                    # The book's numbering: layer 2 is the first hidden layer, neurons from 1.
+                    name = f"h{j + 1}" if hidden_layers == 1 else f"h{layer},{j + 1}"
+                    learned_names.append(name)
+            learned = np.concatenate(outs, axis=1).astype(float)
+        return hand_names, hand, learned_names, learned
+
+    def _fill_hidden(self) -> None:
+        t = self.hidden_rows
+        hand_names, hand, learned_names, learned = self.hidden_outputs()
+        if self.table is None or (hand is None and learned is None):
+            t.setRowCount(0)
+            t.setColumnCount(0)
+            return
+        ins = list(self.table.input_names)
+        headers = (
+            ins + [f"{n} (hand)" for n in hand_names] + [f"{n} (learned)" for n in learned_names]
+        )
+        t.setColumnCount(len(headers))
+        t.setHorizontalHeaderLabels(headers)
+        t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        t.setRowCount(len(self.table.rows))
+        for r, (i_bits, _o) in enumerate(self.table.rows):
+            col = 0
+            for v in i_bits:
+                t.setItem(r, col, _cell(str(v)))
+                col += 1
+            for k in range(len(hand_names)):
+                t.setItem(r, col, _cell(str(int(hand[r, k]))))
+                col += 1
+            for k in range(len(learned_names)):
+                v = float(learned[r, k])
+                cell = _cell(f"{int(v >= 0.5)}  ({v:.2f})")
+                cell.setBackground(QBrush(QColor("#dcfce7") if v >= 0.5 else QColor("#f3f4f6")))
+                t.setItem(r, col, cell)
+                col += 1
+
+    def _draw_networks(self) -> None:
+        hand = self.hand_built
+        if hand is not None:
+            self.hand_canvas.set_network(
+                hand.sizes,
+                hand.weights,
+                hand.biases,
+                layer_names=["inputs"]
+                + [f"layer {k}" for k in range(1, len(hand.sizes) - 1)]
+                + ["outputs"],
+                unit_names=[list(layer) for layer in hand.labels[:-1]] + [list(hand.output_names)],
+            )
+            self.hand_canvas.set_presentation(1.3)
+        net = self.learned
+        if net is not None and self.table is not None:
+            names = [list(self.table.input_names)]
+            for layer, n in enumerate(net.sizes[1:-1], start=2):
+                one = len(net.sizes) == 3
+                names.append([f"h{j + 1}" if one else f"h{layer},{j + 1}" for j in range(n)])
+            names.append(list(self.table.output_names))
+            self.learned_canvas.set_network(
+                net.sizes,
+                net.weights,
+                net.biases,
+                layer_names=["inputs"] + [f"hidden ({n})" for n in net.sizes[1:-1]] + ["outputs"],
+                unit_names=names,
+            )
+            self.learned_canvas.set_presentation(1.3)
+
     # -- training -----------------------------------------------------------------------
     def is_running(self) -> bool:
         return self.thread is not None and self.thread.isRunning()
@@ -426,6 +565,8 @@ class LearnedView(QWidget):
             self.status.setText(status)
         self._fill_learned_stats()
         self._fill_rows()
+        self._fill_hidden()
+        self._draw_networks()
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt name)
         if event.type() == QEvent.Type.Close:

@@ -516,6 +516,26 @@ def test_learned_network_trains_in_a_thread(sandbox, qtbot):
     out = lv.learned_outputs()
     want = np.array([r[1] for r in sandbox.circuit.truth_table().rows])
     assert np.all((out > 0.5) == want.astype(bool))
+    # Both networks drawn alike, the learned one with its trained weights.
+    assert lv.hand_canvas.sizes == tuple(pv_sizes(sandbox))
+    assert lv.learned_canvas.sizes == (2, 4, 2)
+    np.testing.assert_array_equal(lv.learned_canvas.weights[0], lv.learned.weights[0])
+    # What each hidden neuron computes: its output on every row, by the plain forward pass.
+    hand_names, hand, names, values = lv.hidden_outputs()
+    assert names == ["h1", "h2", "h3", "h4"] and values.shape == (4, 4)
+    rows = np.array([r[0] for r in sandbox.circuit.truth_table().rows], dtype=float)
+    w, b = lv.learned.weights[0].astype(float), lv.learned.biases[0].astype(float)
+    np.testing.assert_allclose(values, (1 / (1 + np.exp(-(w @ rows.T + b)))).T, rtol=1e-5)
+    assert "NAND 1" in hand_names and set(np.unique(hand)) <= {0.0, 1.0}
+    t = lv.hidden_rows
+    headers = [t.horizontalHeaderItem(c).text() for c in range(t.columnCount())]
+    assert headers[:2] == ["x1", "x2"] and "h1 (learned)" in headers and "NAND 1 (hand)" in headers
+    c = headers.index("h1 (learned)")
+    assert t.item(0, c).text().startswith(str(int(values[0, 0] >= 0.5)))
+    # NAND 1 of the half adder is NAND(x1, x2): its column is the NAND truth table.
+    c = headers.index("NAND 1 (hand)")
+    assert [t.item(r, c).text() for r in range(4)] == ["1", "1", "1", "0"]
+    assert lv.hidden_edit.toolTip().startswith("Sizes of the hidden layers")
 
 
 def pv_sizes(sb):
