@@ -189,6 +189,7 @@ class LearnedView(QWidget):
             self.compare.addWidget(QLabel(key.capitalize()), row, 0)
             for col, who in enumerate(("hand", "learned"), start=1):
                 lab = QLabel("–")
+                lab.setWordWrap(True)  # long figures wrap instead of widening the page
                 self.compare_labels[(who, key)] = lab
                 self.compare.addWidget(lab, row, col)
         compare_box = QGroupBox("Side by side")
@@ -218,7 +219,7 @@ class LearnedView(QWidget):
             ("Learned by SGD on the truth table", self.learned_canvas),
         ):
             canvas.set_legend_visible(False)
-            canvas.setMinimumSize(240, 200)
+            canvas.setMinimumSize(200, 200)
             box = QGroupBox(title)
             QVBoxLayout(box).addWidget(canvas)
             drawings.addWidget(box)
@@ -366,7 +367,7 @@ class LearnedView(QWidget):
         )
         t.setColumnCount(len(headers))
         t.setHorizontalHeaderLabels(headers)
-        t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         t.setRowCount(len(self.table.rows))
         for r, (i_bits, o_bits) in enumerate(self.table.rows):
             col = 0
