@@ -16,7 +16,6 @@ from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
-    QFileDialog,
     QFrame,
     QHBoxLayout,
     QInputDialog,
@@ -44,6 +43,7 @@ from nnviz.ui.circuit.perceptron_view import PerceptronView
 from nnviz.ui.circuit.scene import CircuitScene
 from nnviz.ui.circuit.truth_table_panel import MAX_SHOWN_INPUTS, TruthTablePanel
 from nnviz.ui.circuit.view import CircuitView, export_png, export_svg
+from nnviz.ui.file_dialogs import open_file, save_file
 
 AUTOSAVE_NAME = "autosave-circuit.json"
 AUTOSAVE_META = "autosave-circuit.meta.json"
@@ -531,8 +531,7 @@ class CircuitSandbox(QWidget):
     def open_dialog(self) -> bool:
         if not self.maybe_save():
             return False
-        start = str(self.path.parent) if self.path is not None else str(Path.home())
-        path, _ = QFileDialog.getOpenFileName(self, "Open circuit", start, FILE_FILTER)
+        path = open_file(self, "circuit", "Open circuit", FILE_FILTER)
         return bool(path) and self.load_file(path)
 
     def open_example(self, path: str | Path) -> bool:
@@ -576,8 +575,8 @@ class CircuitSandbox(QWidget):
     def save_as(self, path: str | Path | None = None) -> bool:
         """Save under a new name (asks when ``path`` is None)."""
         if path is None:
-            default = str(self.path or Path.home() / f"{self.circuit.name or 'circuit'}.json")
-            path, _ = QFileDialog.getSaveFileName(self, "Save circuit", default, FILE_FILTER)
+            name = self.path.name if self.path else f"{self.circuit.name or 'circuit'}.json"
+            path = save_file(self, "circuit", "Save circuit", FILE_FILTER, name)
             if not path:
                 return False
             if not path.endswith(".json"):
@@ -587,7 +586,7 @@ class CircuitSandbox(QWidget):
     def export_dialog(self, fmt: str) -> bool:
         base = (self.path.stem if self.path else self.circuit.name) or "circuit"
         filt = "PNG images (*.png)" if fmt == "png" else "SVG drawings (*.svg)"
-        path, _ = QFileDialog.getSaveFileName(self, "Export picture", f"{base}.{fmt}", filt)
+        path = save_file(self, "picture", "Export picture", filt, f"{base}.{fmt}")
         if not path:
             return False
         return self.export(path, fmt)

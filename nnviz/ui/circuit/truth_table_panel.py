@@ -9,7 +9,6 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnviz.core.circuits.model import TruthTable, table_to_csv, table_to_markdown
+from nnviz.ui.file_dialogs import save_file
 
 MAX_SHOWN_INPUTS = 10  # 1,024 rows still scroll smoothly; more would not be read anyway
 
@@ -196,9 +196,7 @@ class TruthTablePanel(QWidget):
 
     def export_dialog(self, fmt: str) -> None:
         filt = "CSV files (*.csv)" if fmt == "csv" else "Markdown files (*.md)"
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Export truth table", f"truth-table.{fmt}", filt
-        )
+        path = save_file(self, "table", "Export truth table", filt, f"truth-table.{fmt}")
         if not path:
             return
         try:

@@ -367,10 +367,13 @@ class DrawDigitView(QWidget):
         return ""
 
     def _on_open_image(self) -> None:
-        from PySide6.QtWidgets import QFileDialog
+        from nnviz.ui.file_dialogs import open_file
 
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Open a picture of a digit", "", "Images (*.png *.jpg *.jpeg *.bmp *.gif)"
+        path = open_file(
+            self,
+            "digit image",
+            "Open a picture of a digit",
+            "Images (*.png *.jpg *.jpeg *.bmp *.gif)",
         )
         if path:
             self.load_image(path)

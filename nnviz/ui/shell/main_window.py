@@ -11,7 +11,6 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QPoint, QRectF, QSize, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence, QPainter, QPixmap
 from PySide6.QtWidgets import (
-    QFileDialog,
     QFrame,
     QInputDialog,
     QLabel,
@@ -29,6 +28,7 @@ from PySide6.QtWidgets import (
 import nnviz
 from nnviz.paths import RESOURCES
 from nnviz.ui.explore.tab import ExploreTab
+from nnviz.ui.file_dialogs import open_file, remember, save_file
 from nnviz.ui.settings import settings
 from nnviz.ui.shell.theme import THEME_TITLES, THEMES, Presentation
 from nnviz.ui.training.studio import TrainingStudio
@@ -424,6 +424,8 @@ class MainWindow(QMainWindow):
         self.presenter = bool(on)
         self.act_presenter.setChecked(self.presenter)
         if self.presenter:
+            if not self.isFullScreen():
+                self._normal_geometry = self.saveGeometry()  # what the next start restores
             self.presentation.apply(self.presenter_theme, self.presenter_scale, self._views())
             self.showFullScreen()
             self.setGeometry(self.screen().geometry())  # also without a window manager
@@ -490,9 +492,7 @@ class MainWindow(QMainWindow):
             self.explore.refresh()
 
     def open_network_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Open network", self._last_dir(), "nnviz networks (*.npz)"
-        )
+        path = open_file(self, "network", "Open network", "nnviz networks (*.npz)")
         if path:
             self.open_path(path)
 
@@ -516,7 +516,7 @@ class MainWindow(QMainWindow):
                 self, "Could not open the network", f"{exc}\n\nThe current network is unchanged."
             )
             return False
-        settings().setValue("last_dir", str(Path(path).parent))
+        remember("network", path)  # also when opened from the command line or a drop
         self.show_view(self.studio)
         return True
 
@@ -528,9 +528,7 @@ class MainWindow(QMainWindow):
             except OSError as exc:
                 QMessageBox.warning(self, "Recording not saved", f"{exc}")
             return
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Record run to", self._last_dir(), "nnviz recordings (*.nnrec)"
-        )
+        path = save_file(self, "recording", "Record run to", "nnviz recordings (*.nnrec)")
         if not path:
             self.act_record.setChecked(False)
             return
@@ -562,9 +560,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"Recording saved: {path}", 15000)
 
     def open_recording_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Open recording", self._last_dir(), "nnviz recordings (*.nnrec)"
-        )
+        path = open_file(self, "recording", "Open recording", "nnviz recordings (*.nnrec)")
         if path:
             self.open_recording(path)
 
@@ -617,9 +613,7 @@ class MainWindow(QMainWindow):
         from nnviz.core.files.session import SessionError, save_session
 
         self.studio.pause()
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Save session", self._last_dir(), "nnviz sessions (*.nnviz)"
-        )
+        path = save_file(self, "session", "Save session", "nnviz sessions (*.nnviz)")
         if path:
             try:
                 saved = save_session(path, self.current_session())
@@ -629,9 +623,7 @@ class MainWindow(QMainWindow):
             self.status_label.setText(f"Session saved: {saved}")
 
     def open_session_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Open session", self._last_dir(), "nnviz sessions (*.nnviz)"
-        )
+        path = open_file(self, "session", "Open session", "nnviz sessions (*.nnviz)")
         if path:
             self.open_session(path)
 
@@ -740,8 +732,8 @@ class MainWindow(QMainWindow):
             if not ok:
                 return
             scale = float(choice.rstrip("x"))
-        path, _ = QFileDialog.getSaveFileName(
-            self, f"Export view as {kind.upper()}", self._last_dir(), f"{kind.upper()} (*.{kind})"
+        path = save_file(
+            self, "picture", f"Export view as {kind.upper()}", f"{kind.upper()} (*.{kind})"
         )
         if not path:
             return
@@ -755,9 +747,7 @@ class MainWindow(QMainWindow):
             QMessageBox.information(self, "Nothing to save", "There is no network yet.")
             return
         self.studio.pause()
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Save network", self._last_dir(), "nnviz networks (*.npz)"
-        )
+        path = save_file(self, "network", "Save network", "nnviz networks (*.npz)")
         if not path:
             return
         try:
@@ -765,7 +755,7 @@ class MainWindow(QMainWindow):
         except (OSError, ValueError) as exc:
             QMessageBox.warning(self, "Could not save", f"{exc}\n\nChoose another folder.")
             return
-        settings().setValue("last_dir", str(saved.parent))
+        remember("network", saved)
         self.status_label.setText(f"Saved {saved}")
 
     def download_mnist(self) -> None:
@@ -790,12 +780,8 @@ class MainWindow(QMainWindow):
             self.download_mnist()
 
     def _export_canvas(self, kind: str) -> None:
-
-        path, _ = QFileDialog.getSaveFileName(
-            self,
-            f"Export network as {kind.upper()}",
-            self._last_dir(),
-            f"{kind.upper()} (*.{kind})",
+        path = save_file(
+            self, "picture", f"Export network as {kind.upper()}", f"{kind.upper()} (*.{kind})"
         )
         if not path:
             return
@@ -810,17 +796,12 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, "Export failed", f"Could not write {path}.")
 
     def _export_csv(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Export plot data", self._last_dir(), "CSV (*.csv)"
-        )
+        path = save_file(self, "csv", "Export plot data", "CSV (*.csv)")
         if path:
             try:
                 self.studio.plots.export_csv(path)
             except OSError as exc:
                 QMessageBox.warning(self, "Export failed", str(exc))
-
-    def _last_dir(self) -> str:
-        return str(settings().value("last_dir", ""))
 
     def _about(self) -> None:
         QMessageBox.about(
@@ -845,6 +826,9 @@ class MainWindow(QMainWindow):
         geo = st.value("window/geometry")
         if isinstance(geo, QByteArray | bytes):
             self.restoreGeometry(geo)
+        if self.windowState() & Qt.WindowState.WindowFullScreen:
+            # Never start full screen: that is presenter mode's, and it starts off.
+            self.setWindowState(self.windowState() & ~Qt.WindowState.WindowFullScreen)
         state = st.value("window/state")
         if isinstance(state, QByteArray | bytes):
             self.restoreState(state)
@@ -860,7 +844,13 @@ class MainWindow(QMainWindow):
 
     def _save_settings(self) -> None:
         st = settings()
-        st.setValue("window/geometry", self.saveGeometry())
+        if self.presenter or self.isFullScreen():
+            # The window as it was before presenter mode, never the full-screen one.
+            geo = getattr(self, "_normal_geometry", None)
+            if geo is not None:
+                st.setValue("window/geometry", geo)
+        else:
+            st.setValue("window/geometry", self.saveGeometry())
         st.setValue("window/state", self.saveState())
         st.setValue("studio/splitter", self.studio.splitter.saveState())
         st.setValue("window/tab", self.tabs.currentIndex())
@@ -888,4 +878,8 @@ class MainWindow(QMainWindow):
             shutdown = getattr(view, "shutdown", None)
             if shutdown is not None:
                 shutdown()
+        if self.presentation.scale != 1.0 or self.presentation.theme != "light":
+            # Presenter type and colours are the application's: give them back, so a window
+            # opened after this one (or a dialog still up) starts plain.
+            self.presentation.apply("light", 1.0, [])
         event.accept()

@@ -20,7 +20,6 @@ import pyqtgraph as pg
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -39,6 +38,7 @@ from nnviz.core.files.recording import Recording, RecordingError, read_recording
 from nnviz.core.learning.network import Network
 from nnviz.core.learning.snapshot import CHUNK, DIVERGED, DONE, EPOCH, Progress
 from nnviz.core.learning.training import TrainConfig
+from nnviz.ui.file_dialogs import open_files
 from nnviz.ui.jobs import Job
 from nnviz.ui.training.plots import (
     RUN_COLOURS,
@@ -503,8 +503,8 @@ class CompareView(QWidget):
         return True
 
     def _on_add_clicked(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(
-            self, "Add recorded runs", "", "nnviz recordings (*.nnrec);;All files (*)"
+        paths = open_files(
+            self, "recording", "Add recorded runs", "nnviz recordings (*.nnrec);;All files (*)"
         )
         for path in paths:  # stops at the first that fails, leaving its message shown
             if not self.add_recording(path):

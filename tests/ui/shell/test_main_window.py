@@ -223,3 +223,46 @@ def test_rec_shows_while_recording_and_the_file_is_named_when_it_ends(window, tm
     qtbot.waitUntil(lambda: not window.rec_label.isVisible(), timeout=5000)
     assert not window.act_record.isChecked() and "REC" not in window.windowTitle()
     assert str(path) in window.statusBar().currentMessage() and path.exists()
+
+
+def test_quitting_in_presenter_mode_starts_next_time_in_the_normal_window(window, qtbot):
+    window.resize(1000, 700)
+    qtbot.wait(50)
+    normal = window.size()
+    window.set_presenter(True)
+    qtbot.wait(50)
+    window.close()
+    again = MainWindow()
+    qtbot.addWidget(again)
+    again.show()
+    qtbot.waitUntil(lambda: again.studio.snapshot is not None, timeout=15000)
+    assert not again.isFullScreen() and not again.presenter
+    assert not again.windowState() & again.windowState().WindowFullScreen
+    assert abs(again.width() - normal.width()) <= 2 and abs(again.height() - normal.height()) <= 2
+    again.close()
+
+
+def test_file_dialogs_start_in_the_last_folder_of_their_kind(window, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    from nnviz.ui import file_dialogs
+
+    nets, recs = tmp_path / "nets", tmp_path / "recs"
+    nets.mkdir()
+    recs.mkdir()
+    asked = []
+
+    def fake_save(parent, title, start, filters):
+        asked.append(start)
+        folder = nets if "network" in title.lower() else recs
+        return str(folder / "x.bin"), ""
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", fake_save)
+    assert file_dialogs.save_file(window, "network", "Save network", "*.npz") == str(nets / "x.bin")
+    assert file_dialogs.save_file(window, "recording", "Record", "*.nnrec")
+    file_dialogs.save_file(window, "network", "Save network", "*.npz", "net.npz")
+    assert asked[-1] == str(nets / "net.npz")  # the network folder, not the recordings'
+    assert file_dialogs.last_folder("recording") == str(recs)
+    # A folder that has gone: the last folder of any kind.
+    recs.rmdir()
+    assert file_dialogs.last_folder("recording") == str(nets)
