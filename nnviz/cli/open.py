@@ -6,7 +6,10 @@ import argparse
 import sys
 from pathlib import Path
 
-KINDS = "sessions (.nnviz), recordings (.nnrec), networks (.npz) and circuits (.json)"
+KINDS = (
+    "sessions (.nnviz), recordings (.nnrec), networks (.npz) and circuits (.json, or Digital's "
+    ".dig)"
+)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -14,8 +17,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "open",
         help="open a session, recording, network or circuit file in the app",
         description="Open a saved session (.nnviz), a recording (.nnrec), a trained network "
-        "(.npz) or a circuit (.json) in the app. With --check, only read the file and print "
-        "a one-line summary: "
+        "(.npz) or a circuit (.json, or a Digital .dig) in the app. With --check, only read "
+        "the file and print a one-line summary: "
         "exit 0 when it is fine, 1 when it opens but with a problem (a recording damaged but "
         "partly usable, or a session's recording missing), 2 when it cannot be opened.",
     )
@@ -47,6 +50,8 @@ def file_kind(path: Path) -> str:
         return "recording"
     if suffix == ".npz":
         return "network"
+    if suffix == ".dig":
+        return "circuit"
     from nnviz.core.files.recording import MAGIC
 
     try:

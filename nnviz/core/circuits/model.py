@@ -995,8 +995,13 @@ class Circuit:
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> Circuit:
-        """Read a circuit file; any problem becomes a CircuitError naming the file."""
-        hint = "choose a circuit .json file saved by nnviz"
+        """Read a circuit file (nnviz's .json, or Digital's .dig); any problem becomes a
+        CircuitError naming the file."""
+        if str(path).lower().endswith(".dig"):
+            from nnviz.core.circuits.digital import read_dig  # only when a .dig is opened
+
+            return read_dig(path)
+        hint = "choose a circuit .json file saved by nnviz, or a Digital .dig file"
         path = check_regular_file(path, CircuitError, hint)
         if path.stat().st_size > MAX_FILE_BYTES:
             raise CircuitError(

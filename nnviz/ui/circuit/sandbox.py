@@ -48,7 +48,10 @@ from nnviz.ui.file_dialogs import open_file, save_file
 AUTOSAVE_NAME = "autosave-circuit.json"
 AUTOSAVE_META = "autosave-circuit.meta.json"
 AUTOSAVE_MS = 30_000
-FILE_FILTER = "nnviz circuits (*.json);;All files (*)"
+FILE_FILTER = (
+    "Circuits (*.json *.dig);;nnviz circuits (*.json);;Digital circuits (*.dig);;All files (*)"
+)
+SAVE_FILTER = "nnviz circuits (*.json);;Digital circuits (*.dig)"
 
 ERROR_STYLE = "color:#b91c1c;"
 INFO_STYLE = "color:#374151;"
@@ -518,13 +521,17 @@ class CircuitSandbox(QWidget):
                 self,
                 "Could not open circuit",
                 f"{exc}\n\nYour current circuit was not changed. Choose an nnviz circuit "
-                "file (JSON saved by nnviz), or fix the file and open it again.",
+                "(.json) or a Digital circuit (.dig), or fix the file and open it again.",
             )
             self.show_message(f"Could not open {path.name}; nothing changed.", True)
             return False
         self._replace(loaded, None if as_copy else path)
+        note = ""
+        if path.suffix.lower() == ".dig":
+            note = " (from Digital: each gate became NAND gates, labels kept)"
         self.show_message(
-            f"Opened {path.name}: {len(loaded.nodes)} parts, {loaded.nand_count()} NAND gates."
+            f"Opened {path.name}: {len(loaded.nodes)} parts, {loaded.nand_count()} NAND "
+            f"gates{note}."
         )
         return True
 
@@ -545,7 +552,15 @@ class CircuitSandbox(QWidget):
         Block..., never as a side effect of saving a file."""
         path = Path(path)
         try:
-            self.circuit.save(path)
+            if path.suffix.lower() == ".dig":
+                from nnviz.core.circuits.digital import write_dig
+
+                write_dig(self.circuit, path)  # Digital's format: blocks become their gates
+            else:
+                self.circuit.save(path)
+        except CircuitError as exc:
+            QMessageBox.warning(self, "Could not save", f"{exc}\n\nYour circuit is unchanged.")
+            return False
         except OSError as exc:
             QMessageBox.warning(
                 self,
@@ -576,10 +591,10 @@ class CircuitSandbox(QWidget):
         """Save under a new name (asks when ``path`` is None)."""
         if path is None:
             name = self.path.name if self.path else f"{self.circuit.name or 'circuit'}.json"
-            path = save_file(self, "circuit", "Save circuit", FILE_FILTER, name)
+            path = save_file(self, "circuit", "Save circuit", SAVE_FILTER, name)
             if not path:
                 return False
-            if not path.endswith(".json"):
+            if not path.lower().endswith((".json", ".dig")):
                 path += ".json"
         return self.write_file(path)
 

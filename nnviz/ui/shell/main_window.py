@@ -498,7 +498,7 @@ class MainWindow(QMainWindow):
 
     def open_path(self, path: str) -> bool:
         """Open any nnviz file: a network (.npz), a recording (.nnrec), a session (.nnviz)
-        or a circuit (.json)."""
+        or a circuit (.json, or Digital's .dig)."""
         from nnviz.core.files.network import NetworkFileError
 
         suffix = Path(path).suffix.lower()
@@ -506,7 +506,7 @@ class MainWindow(QMainWindow):
             return self.open_recording(path)
         if suffix == ".nnviz":
             return self.open_session(path)
-        if suffix == ".json":
+        if suffix in (".json", ".dig"):
             self.show_view(self.circuit_sandbox)
             return self.circuit_sandbox.load_file(path)
         try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -746,3 +747,15 @@ def test_the_empty_canvas_hint_goes_with_the_first_part(sandbox, qtbot):
     corner = vp.adjusted(vp.width() // 20, vp.height() // 2 - 10, 0, 0).topLeft()
     assert any(r.contains(corner) for r in spy.regions)
     view.viewport().removeEventFilter(spy)
+
+
+def test_digital_files_open_and_save(sandbox, tmp_path):
+    here = Path(__file__).resolve().parents[2] / "core" / "circuits" / "dig"
+    assert sandbox.load_file(here / "half_adder.dig")
+    assert "from Digital" in sandbox.status.text()
+    assert set(sandbox.circuit.input_names()) == {"A", "B"}
+    rows = list(sandbox.circuit.truth_table().rows)
+    out = tmp_path / "again.dig"
+    assert sandbox.write_file(out)
+    assert sandbox.load_file(out)
+    assert list(sandbox.circuit.truth_table().rows) == rows

@@ -1,0 +1,525 @@
+"""Digital's ``.dig`` circuits, read into NAND circuits and written back.
+
+Digital (hneemann/Digital) saves a circuit as XML: ``visualElement`` parts, each with an
+``elementName``, attributes and a position, and ``wire`` segments between two points. Nets
+are made as Digital makes them when it loads a file: wires that share an end point are one
+net, a pin on a wire's end point is on that net, and pins on the same spot touch. (Digital's
+editor splits a wire where another one meets it in the middle, so its files have their
+T-junctions as shared end points; a point halfway along a wire connects nothing.) Then each
+gate is compiled into NAND gates, so the perceptron views work on the result.
+
+Supported parts: In, Out, And, NAnd, Or, NOr, XOr, XNOr, Not (any number of ``Inputs``, inverted
+inputs through ``inverterConfig``, ``rotation``, ``wideShape``), Const and Tunnel, one bit wide.
+Files of format version 0 (the older 10-pixel grid) are scaled to the current 20-pixel one.
+Anything else (a clock, a flip-flop, a multi-bit wire) is refused naming the part, and so is a
+feedback loop (a latch), naming the parts on it.
+
+Pin places follow Digital's shapes: inputs down the left edge 20 pixels apart (the lower half
+moved down one step when their number is even), the output half-way down the right edge, at
+x = 60 (80 when wide), one step further for an inverted output; a Not is 40 (60) wide.
+"""
+
+from __future__ import annotations
+
+import os
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from nnviz.core.circuits.model import (
+    MAX_FILE_BYTES,
+    Circuit,
+    CircuitError,
+    validate_terminal_name,
+)
+from nnviz.core.files.guard import check_regular_file
+
+SIZE = 20  # Digital's grid
+GATES = {"And", "NAnd", "Or", "NOr", "XOr", "XNOr", "Not"}
+PARTS = GATES | {"In", "Out", "Const", "Tunnel"}
+INVERTED = {"NAnd", "NOr", "XNOr", "Not"}
+MAX_PARTS = 5000
+HINT = "choose a Digital .dig file of In, Out, gates, Const and Tunnel parts"
+
+
+@dataclass
+class Part:
+    """One Digital part with its pins in circuit coordinates."""
+
+    kind: str
+    pos: tuple[int, int]
+    label: str = ""
+    inputs: list[tuple[int, int]] = field(default_factory=list)
+    output: tuple[int, int] | None = None
+    value: int = 1  # Const
+    net_name: str = ""  # Tunnel
+    inverted: set[int] = field(default_factory=set)  # input indices (inverterConfig)
+
+    def describe(self) -> str:
+        what = f"{self.kind} '{self.label}'" if self.label else self.kind
+        return f"{what} at ({self.pos[0]}, {self.pos[1]})"
+
+
+def _attributes(element: ET.Element) -> dict[str, ET.Element]:
+    out = {}
+    attrs = element.find("elementAttributes")
+    for entry in attrs if attrs is not None else ():
+        if len(entry) >= 2 and entry[0].tag == "string":
+            out[(entry[0].text or "").strip()] = entry[1]
+    return out
+
+
+def _rotate(x: int, y: int, turns: int) -> tuple[int, int]:
+    """Digital's rotation (a quarter turn counter-clockwise on screen per step)."""
+    for _ in range(turns % 4):
+        x, y = y, -x
+    return x, y
+
+
+def _int(node: ET.Element | None, default: int, what: str, where: str) -> int:
+    if node is None:
+        return default
+    try:
+        return int((node.text or "").strip())
+    except ValueError:
+        raise CircuitError(f"{where}: {what} must be a whole number") from None
+
+
+def _read_part(element: ET.Element, scale: int, k: int) -> Part:
+    name = (element.findtext("elementName") or "").strip()
+    pos_node = element.find("pos")
+    try:
+        px = int(pos_node.get("x")) * scale
+        py = int(pos_node.get("y")) * scale
+    except (AttributeError, TypeError, ValueError):
+        raise CircuitError(f"part {k + 1} ({name or 'unnamed'}) has no valid position") from None
+    part = Part(name, (px, py))
+    attrs = _attributes(element)
+    where = part.describe()
+    if name not in PARTS:
+        raise CircuitError(
+            f"{where}: nnviz does not support the part '{name}' (it reads In, Out, And, NAnd, "
+            "Or, NOr, XOr, XNOr, Not, Const and Tunnel)"
+        )
+    label = attrs.get("Label")
+    part.label = (label.text or "").strip() if label is not None else ""
+    where = part.describe()
+    bits = _int(attrs.get("Bits"), 1, "Bits", where)
+    if bits != 1:
+        raise CircuitError(f"{where}: {bits}-bit parts are not supported; nnviz wires carry 1 bit")
+    rot = attrs.get("rotation")
+    turns = 0
+    if rot is not None:
+        try:
+            turns = int(rot.get("rotation", "0"))
+        except ValueError:
+            raise CircuitError(f"{where}: the rotation must be 0 to 3") from None
+    wide_node = attrs.get("wideShape")
+    wide = wide_node is not None and (wide_node.text or "").strip() == "true"
+    local_in: list[tuple[int, int]] = []
+    local_out: tuple[int, int] | None = None
+    if name in ("In", "Const"):
+        local_out = (0, 0)
+    elif name == "Out":
+        local_in = [(0, 0)]
+    elif name == "Tunnel":
+        net = attrs.get("NetName")
+        part.net_name = (net.text or "").strip() if net is not None else ""
+        local_in = [(0, 0)]
+    elif name == "Not":
+        local_in = [(0, 0)]
+        local_out = ((3 if wide else 2) * SIZE, 0)
+    else:
+        n = _int(attrs.get("Inputs"), 2, "Inputs", where)
+        if not 2 <= n <= 16:
+            raise CircuitError(f"{where}: a gate needs 2 to 16 inputs, got {n}")
+        cfg = attrs.get("inverterConfig")
+        inverted_names = {(s.text or "").strip() for s in cfg} if cfg is not None else set()
+        part.inverted = {i for i in range(n) if f"In_{i + 1}" in inverted_names}
+        for i in range(n):
+            correct = SIZE if n % 2 == 0 and i >= n // 2 else 0
+            dx = -SIZE if i in part.inverted else 0
+            local_in.append((dx, i * SIZE + correct))
+        width = 4 if wide else 3
+        local_out = (SIZE * (width + (1 if name in INVERTED else 0)), n // 2 * SIZE)
+    if name == "Const":
+        part.value = 1 if _int(attrs.get("Value"), 1, "Value", where) else 0
+
+    def place(p: tuple[int, int]) -> tuple[int, int]:
+        x, y = _rotate(*p, turns)
+        return x + px, y + py
+
+    part.inputs = [place(p) for p in local_in]
+    part.output = place(local_out) if local_out is not None else None
+    return part
+
+
+class _Nets:
+    """Union-find over points: the nets that wires and pins make."""
+
+    def __init__(self) -> None:
+        self.parent: dict[tuple[int, int], tuple[int, int]] = {}
+
+    def find(self, p):
+        self.parent.setdefault(p, p)
+        while self.parent[p] != p:
+            self.parent[p] = self.parent[self.parent[p]]
+            p = self.parent[p]
+        return p
+
+    def join(self, a, b) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[ra] = rb
+
+
+def read_dig(path: str | os.PathLike) -> Circuit:
+    """A Digital ``.dig`` file as an nnviz circuit of NAND gates; CircuitError says why not."""
+    path = check_regular_file(path, CircuitError, HINT)
+    if path.stat().st_size > MAX_FILE_BYTES:
+        raise CircuitError(f"{path}: larger than nnviz opens ({MAX_FILE_BYTES // 10**6} MB)")
+    try:
+        root = ET.parse(path).getroot()
+    except ET.ParseError as exc:
+        raise CircuitError(f"{path}: not a readable .dig file ({exc})") from None
+    except OSError as exc:
+        raise CircuitError(f"{path}: cannot read it ({exc})") from None
+    try:
+        return from_dig_tree(root, path.stem)
+    except CircuitError as exc:
+        raise CircuitError(f"{path}: {exc}") from None
+
+
+def from_dig_tree(root: ET.Element, name: str = "circuit") -> Circuit:
+    if root.tag != "circuit":
+        raise CircuitError(f"the file's root is <{root.tag}>, not a Digital <circuit>")
+    version = _int(root.find("version"), 0, "version", "the file")
+    scale = 2 if version == 0 else 1  # version 0 used a 10-pixel grid
+    elements = root.find("visualElements")
+    parts = [
+        _read_part(e, scale, k) for k, e in enumerate(elements if elements is not None else ())
+    ]
+    if len(parts) > MAX_PARTS:
+        raise CircuitError(f"{len(parts)} parts is more than nnviz reads ({MAX_PARTS})")
+    wires = []
+    for w in root.find("wires") if root.find("wires") is not None else ():
+        try:
+            a = (int(w.find("p1").get("x")) * scale, int(w.find("p1").get("y")) * scale)
+            b = (int(w.find("p2").get("x")) * scale, int(w.find("p2").get("y")) * scale)
+        except (AttributeError, TypeError, ValueError):
+            raise CircuitError("a wire without two valid points") from None
+        wires.append((a, b))
+
+    nets = _Nets()
+    for a, b in wires:
+        nets.join(a, b)
+    tunnels: dict[str, tuple[int, int]] = {}
+    for part in parts:
+        if part.kind == "Tunnel" and part.net_name:
+            first = tunnels.setdefault(part.net_name, part.inputs[0])
+            nets.join(first, part.inputs[0])
+
+    drivers: dict[tuple[int, int], Part] = {}
+    for part in parts:
+        if part.output is None:
+            continue
+        root_p = nets.find(part.output)
+        other = drivers.get(root_p)
+        if other is not None:
+            raise CircuitError(
+                f"{part.describe()} and {other.describe()} drive the same wire; "
+                "in nnviz each wire has one source"
+            )
+        drivers[root_p] = part
+
+    def source(pin) -> Part | None:
+        return drivers.get(nets.find(pin))
+
+    _refuse_loops(parts, source)
+    return _compile(parts, source, name)
+
+
+def _refuse_loops(parts: list[Part], source) -> None:
+    feeds = {id(p): [s for s in (source(q) for q in p.inputs) if s is not None] for p in parts}
+    state: dict[int, int] = {}
+    stack: list[Part] = []
+
+    def visit(p: Part) -> list[Part] | None:
+        state[id(p)] = 1
+        stack.append(p)
+        for s in feeds[id(p)]:
+            if state.get(id(s)) == 1:
+                return stack[stack.index(s) :] + [s]
+            if id(s) not in state:
+                found = visit(s)
+                if found:
+                    return found
+        stack.pop()
+        state[id(p)] = 2
+        return None
+
+    for p in parts:
+        if id(p) not in state:
+            loop = visit(p)
+            if loop:
+                names = " <- ".join(q.describe() for q in loop)
+                raise CircuitError(
+                    f"it has a feedback loop (a latch or flip-flop?): {names}; nnviz circuits "
+                    "are combinational, every wire runs forward"
+                )
+
+
+def _compile(parts: list[Part], source, name: str) -> Circuit:
+    """Build the NAND circuit: terminals for In and Out, NAND networks for gates."""
+    c = Circuit(name=_safe_name(name) or "circuit", description="imported from Digital")
+    out_of: dict[int, int | None] = {}  # id(part) -> nnviz node id of its output
+    order = _topological(parts, source)
+    used: set[str] = set()
+    for part in parts:
+        if part.kind == "In":
+            out_of[id(part)] = c.add_node("input", part.pos, name=_terminal(part, used, "x"))
+
+    def nand(a: int | None, b: int | None, pos, label: str = "") -> int:
+        g = c.add_node("nand", pos)
+        for port, src in ((0, a), (1, b)):
+            if src is not None:
+                c.add_wire(src, 0, g, port)
+        if label:
+            c.set_look(g, label=label)
+        return g
+
+    for part in order:
+        if part.kind in ("In", "Out", "Tunnel"):
+            continue
+        at = _spots(*part.pos)
+        if part.kind == "Const":
+            one = nand(None, None, part.pos)  # a NAND of nothing reads 0, 0 and outputs 1
+            out_of[id(part)] = one if part.value else nand(one, one, at())
+            continue
+        ins = []
+        for i, pin in enumerate(part.inputs):
+            s = source(pin)
+            v = out_of.get(id(s)) if s is not None else None
+            if i in part.inverted:
+                v = nand(v, v, at())
+            ins.append(v)
+        out = _gate(part.kind, ins, nand, at)
+        if part.label:
+            c.set_look(out, label=part.label[:40])
+        out_of[id(part)] = out
+    for part in parts:
+        if part.kind == "Out":
+            o = c.add_node("output", part.pos, name=_terminal(part, used, "y"))
+            s = source(part.inputs[0])
+            v = out_of.get(id(s)) if s is not None else None
+            if v is not None:
+                c.add_wire(v, 0, o, 0)
+    return c
+
+
+def _spots(x: int, y: int):
+    """Places for the NAND gates one Digital gate becomes, in a small grid at its position."""
+    k = 0
+
+    def at() -> tuple[int, int]:
+        nonlocal k
+        k += 1
+        return (x + 20 * (k % 4), y + 40 * (k // 4))
+
+    return at
+
+
+def _gate(kind: str, ins: list, nand, at) -> int:
+    def not_(a):
+        return nand(a, a, at())
+
+    def and2(a, b):
+        return not_(nand(a, b, at()))
+
+    def or2(a, b):
+        return nand(not_(a), not_(b), at())
+
+    def xor2(a, b):
+        t = nand(a, b, at())
+        return nand(nand(a, t, at()), nand(b, t, at()), at())
+
+    if kind == "Not":
+        return nand(ins[0], ins[0], at())
+    if kind in ("NAnd", "And"):
+        if kind == "NAnd" and len(ins) == 2:
+            return nand(ins[0], ins[1], at())
+        acc = ins[0]
+        for v in ins[1:-1]:
+            acc = and2(acc, v)
+        last = nand(acc, ins[-1], at())  # NAND of all
+        return last if kind == "NAnd" else not_(last)
+    if kind in ("Or", "NOr"):
+        acc = ins[0]
+        for v in ins[1:-1]:
+            acc = or2(acc, v)
+        last = nand(not_(acc), not_(ins[-1]), at())  # OR of all
+        return last if kind == "Or" else not_(last)
+    acc = ins[0]  # XOr / XNOr: parity, as Digital computes it for many inputs
+    for v in ins[1:]:
+        acc = xor2(acc, v)
+    return acc if kind == "XOr" else not_(acc)
+
+
+def _topological(parts: list[Part], source) -> list[Part]:
+    done: set[int] = set()
+    out: list[Part] = []
+
+    def visit(p: Part) -> None:
+        if id(p) in done:
+            return
+        done.add(id(p))
+        for pin in p.inputs:
+            s = source(pin)
+            if s is not None:
+                visit(s)
+        out.append(p)
+
+    for p in parts:
+        visit(p)
+    return out
+
+
+def _safe_name(text: str) -> str:
+    keep = "".join(ch if ch.isalnum() or ch in "_-" else "_" for ch in text.strip())
+    return keep.strip("_")[:32]
+
+
+def _terminal(part: Part, used: set[str], prefix: str) -> str:
+    """The part's label as a terminal name (made valid and unique), else x1/y1..."""
+    base = _safe_name(part.label)
+    if base and not (base[0].isalpha() or base[0] == "_"):
+        base = f"_{base}"[:32]
+    candidates = [base] if base else []
+    candidates += [f"{base}_{k}"[:32] for k in range(2, 100)] if base else []
+    candidates += [f"{prefix}{k}" for k in range(1, 10_000)]
+    for name in candidates:
+        try:
+            validate_terminal_name(name)
+        except CircuitError:
+            continue
+        if name not in used:
+            used.add(name)
+            return name
+    raise CircuitError("too many terminals")
+
+
+# -- writing ----------------------------------------------------------------------------------
+def write_dig(circuit: Circuit, path: str | os.PathLike) -> Path:
+    """Save ``circuit`` as a Digital ``.dig`` file (blocks flattened into their NAND gates)."""
+    from nnviz.core.files.atomic import atomic_write
+
+    text = to_dig_text(circuit)
+    path = Path(path)
+    with atomic_write(path) as f:
+        f.write(text)
+    return path
+
+
+def flattened(circuit: Circuit) -> Circuit:
+    """The same logic with every block replaced by its gates (placed where the block was)."""
+    flat = Circuit(name=circuit.name, description=circuit.description)
+
+    def expand(c: Circuit, given: list[int | None] | None, dx: float, dy: float) -> list:
+        src: dict[tuple[int, int], int | None] = {}
+        outs: list[int | None] = []
+        inputs = c.input_ids()
+
+        def fed(nid: int, port: int) -> int | None:
+            wid = c.wire_into(nid, port)
+            if wid is None:
+                return None
+            w = c.wire(wid)
+            return src.get((w.src, w.src_port))
+
+        for nid in c.topological_order():
+            n = c.node(nid)
+            x, y = n.pos[0] + dx, n.pos[1] + dy
+            if n.kind == "input":
+                if given is None:
+                    src[(nid, 0)] = flat.add_node("input", (x, y), name=n.name)
+                else:
+                    src[(nid, 0)] = given[inputs.index(nid)]
+            elif n.kind == "nand":
+                g = flat.add_node("nand", (x, y))
+                for port in (0, 1):
+                    a = fed(nid, port)
+                    if a is not None:
+                        flat.add_wire(a, 0, g, port)
+                if n.label:
+                    flat.set_look(g, label=n.label)
+                src[(nid, 0)] = g
+            elif n.kind == "block":
+                inner = c.blocks[n.block]
+                ins = [fed(nid, p) for p in range(len(inner.input_ids()))]
+                for p, o in enumerate(expand(inner, ins, x, y)):
+                    src[(nid, p)] = o
+        for oid in c.output_ids():
+            n = c.node(oid)
+            if given is None:
+                o = flat.add_node("output", (n.pos[0] + dx, n.pos[1] + dy), name=n.name)
+                a = fed(oid, 0)
+                if a is not None:
+                    flat.add_wire(a, 0, o, 0)
+            else:
+                outs.append(fed(oid, 0))
+        return outs
+
+    expand(circuit, None, 0.0, 0.0)
+    return flat
+
+
+def to_dig_text(circuit: Circuit) -> str:
+    flat = flattened(circuit)
+    root = ET.Element("circuit")
+    ET.SubElement(root, "version").text = "2"
+    ET.SubElement(root, "attributes")
+    elements = ET.SubElement(root, "visualElements")
+    wires = ET.SubElement(root, "wires")
+    pins: dict[tuple[int, bool, int], tuple[int, int]] = {}
+
+    def grid(v: float) -> int:
+        return int(round(v / SIZE)) * SIZE
+
+    taken: set[tuple[int, int]] = set()  # pin points in use: two parts never share one
+
+    def pin_offsets(kind: str) -> list[tuple[bool, int, tuple[int, int]]]:
+        if kind == "input":
+            return [(True, 0, (0, 0))]
+        if kind == "output":
+            return [(False, 0, (0, 0))]
+        return [(False, 0, (0, 0)), (False, 1, (0, 2 * SIZE)), (True, 0, (4 * SIZE, SIZE))]
+
+    for nid in sorted(flat.nodes):
+        n = flat.node(nid)
+        x, y = grid(n.pos[0]), grid(n.pos[1])
+        offsets = pin_offsets(n.kind)
+        while any((x + dx, y + dy) in taken for _o, _i, (dx, dy) in offsets):
+            y += 3 * SIZE  # make room below: pins that touch would join their nets
+        for is_out, index, (dx, dy) in offsets:
+            taken.add((x + dx, y + dy))
+            pins[(nid, is_out, index)] = (x + dx, y + dy)
+        e = ET.SubElement(elements, "visualElement")
+        kind = {"input": "In", "output": "Out", "nand": "NAnd"}.get(n.kind)
+        if kind is None:
+            raise CircuitError(f"{flat.describe(nid)} cannot be written to a .dig file")
+        ET.SubElement(e, "elementName").text = kind
+        attrs = ET.SubElement(e, "elementAttributes")
+        label = n.name if n.kind in ("input", "output") else n.label
+        if label:
+            entry = ET.SubElement(attrs, "entry")
+            ET.SubElement(entry, "string").text = "Label"
+            ET.SubElement(entry, "string").text = label
+        ET.SubElement(e, "pos", x=str(x), y=str(y))
+    for wid in sorted(flat.wires):
+        w = flat.wire(wid)
+        a, b = pins[(w.src, True, w.src_port)], pins[(w.dst, False, w.dst_port)]
+        el = ET.SubElement(wires, "wire")
+        ET.SubElement(el, "p1", x=str(a[0]), y=str(a[1]))
+        ET.SubElement(el, "p2", x=str(b[0]), y=str(b[1]))
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

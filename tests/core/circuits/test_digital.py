@@ -1,0 +1,198 @@
+"""Digital's .dig files: read by geometry, compiled to NAND gates, written back.
+
+The .dig files here are written by hand for these tests (Digital's own examples are GPL).
+"""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import pytest
+
+from nnviz.core.circuits.digital import read_dig, to_dig_text, write_dig
+from nnviz.core.circuits.model import Circuit, CircuitError
+
+HERE = Path(__file__).parent / "dig"
+
+
+def table(c: Circuit) -> dict:
+    """{input bits: output bits} with terminals in name order, for comparisons."""
+    t = c.truth_table()
+    ins, outs = list(t.input_names), list(t.output_names)
+    oi, oo = (
+        sorted(range(len(ins)), key=ins.__getitem__),
+        sorted(range(len(outs)), key=outs.__getitem__),
+    )
+    return {tuple(i[k] for k in oi): tuple(o[k] for k in oo) for i, o in t.rows}
+
+
+def part(name, x, y, **attrs) -> str:
+    entries = []
+    for key, value in attrs.items():
+        key = {"inverter": "inverterConfig", "wide": "wideShape"}.get(key, key)
+        if key == "rotation":
+            body = f'<rotation rotation="{value}"/>'
+        elif key == "inverterConfig":
+            body = "<inverterConfig>" + "".join(f"<string>{v}</string>" for v in value)
+            body += "</inverterConfig>"
+        elif isinstance(value, bool):
+            body = f"<boolean>{str(value).lower()}</boolean>"
+        elif isinstance(value, int):
+            body = f"<int>{value}</int>"
+        else:
+            body = f"<string>{value}</string>"
+        entries.append(f"<entry><string>{key}</string>{body}</entry>")
+    return (
+        f"<visualElement><elementName>{name}</elementName><elementAttributes>"
+        f'{"".join(entries)}</elementAttributes><pos x="{x}" y="{y}"/></visualElement>'
+    )
+
+
+def wire(a, b) -> str:
+    return f'<wire><p1 x="{a[0]}" y="{a[1]}"/><p2 x="{b[0]}" y="{b[1]}"/></wire>'
+
+
+def dig(tmp_path, parts, wires, name="c.dig") -> Path:
+    text = (
+        '<?xml version="1.0" encoding="utf-8"?><circuit><version>2</version><attributes/>'
+        f"<visualElements>{''.join(parts)}</visualElements><wires>{''.join(wires)}</wires>"
+        "</circuit>"
+    )
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def test_a_half_adder_with_t_junctions_reads_as_nand_gates():
+    c = read_dig(HERE / "half_adder.dig")
+    assert set(c.input_names()) == {"A", "B"} and set(c.output_names()) == {"C", "S"}
+    assert all(c.node(i).kind in ("input", "output", "nand") for i in c.nodes)
+    assert table(c) == {(a, b): (a & b, a ^ b) for a, b in itertools.product((0, 1), repeat=2)}
+    # The And gate's label is kept on the gate that gives its output.
+    assert any(c.node(i).label == "carry gate" for i in c.nodes)
+
+
+def test_a_point_halfway_along_a_wire_connects_nothing(tmp_path):
+    # As in Digital: only end points join. The Out sits on the middle of a's wire.
+    parts = [part("In", 0, 0, Label="a"), part("Out", 100, 0, Label="y")]
+    c = read_dig(dig(tmp_path, parts, [wire((0, 0), (200, 0))]))
+    assert not c.wires  # y is left unconnected (reads 0)
+    c = read_dig(dig(tmp_path, parts, [wire((0, 0), (100, 0)), wire((100, 0), (200, 0))]))
+    assert len(c.wires) == 1
+
+
+def test_old_grid_wide_three_input_nor():
+    c = read_dig(HERE / "nor3_old_grid.dig")
+    assert table(c) == {bits: (int(not any(bits)),) for bits in itertools.product((0, 1), repeat=3)}
+
+
+def test_rotation_inverted_inputs_tunnels_and_const(tmp_path):
+    # And(NOT a, b) turned a quarter: Digital maps a local pin (x, y) to (y, -x).
+    parts = [
+        part("In", 100, 320, Label="a"),
+        part("In", 100, 400, Label="b"),
+        part("And", 300, 300, rotation=1, inverter=["In_1"]),
+        part("Tunnel", 320, 200, NetName="t", rotation=0),
+        part("Tunnel", 500, 100, NetName="t"),
+        part("Out", 600, 100, Label="y"),
+        part("Const", 500, 500, Value=1),
+        part("Out", 600, 500, Label="one"),
+        part("Not", 400, 600),
+        part("Out", 600, 600, Label="nb"),
+    ]
+    wires = [
+        wire((100, 320), (300, 320)),  # a -> In_1 (inverted: its pin sits one step left)
+        wire((100, 400), (340, 400)),
+        wire((340, 400), (340, 300)),  # b -> In_2
+        wire((320, 240), (320, 200)),  # output (20, -60) from (300, 300) -> tunnel
+        wire((500, 100), (600, 100)),  # the other end of tunnel t -> y
+        wire((500, 500), (600, 500)),
+        wire((340, 400), (340, 600)),  # b also along a straight wire to the Not
+        wire((340, 600), (400, 600)),
+        wire((440, 600), (600, 600)),  # a Not is 40 wide
+    ]
+    c = read_dig(dig(tmp_path, parts, wires))
+    got = table(c)
+    for a, b in itertools.product((0, 1), repeat=2):
+        # outputs in name order: nb, one, y
+        assert got[(a, b)] == (1 - b, 1, (1 - a) & b)
+
+
+def test_a_latch_is_refused_naming_its_parts(tmp_path):
+    parts = [
+        part("In", 0, 0, Label="s"),
+        part("In", 0, 200, Label="r"),
+        part("NOr", 100, 0, Label="top"),
+        part("NOr", 100, 200, Label="bottom"),
+        part("Out", 300, 20, Label="q"),
+    ]
+    wires = [
+        wire((0, 0), (100, 0)),
+        wire((0, 200), (100, 240)),
+        wire((180, 20), (300, 20)),
+        wire((180, 20), (100, 200)),  # top's output into bottom
+        wire((180, 220), (100, 40)),  # bottom's output into top: a loop
+    ]
+    with pytest.raises(CircuitError, match="feedback loop") as err:
+        read_dig(dig(tmp_path, parts, wires, "latch.dig"))
+    assert "NOr 'top'" in str(err.value) and "NOr 'bottom'" in str(err.value)
+    assert "latch.dig" in str(err.value)
+
+
+@pytest.mark.parametrize(
+    "parts, message",
+    [
+        ([part("Clock", 10, 10)], "does not support the part 'Clock'"),
+        ([part("In", 10, 10, Bits=4)], "4-bit parts are not supported"),
+        ([part("And", 10, 10, Inputs=40)], "2 to 16 inputs"),
+    ],
+)
+def test_unsupported_parts_are_named(tmp_path, parts, message):
+    with pytest.raises(CircuitError, match=message):
+        read_dig(dig(tmp_path, parts, []))
+
+
+def test_bad_files_get_one_clear_line(tmp_path):
+    broken = tmp_path / "broken.dig"
+    broken.write_text("<circuit><visualElements>")
+    with pytest.raises(CircuitError, match="not a readable .dig file"):
+        read_dig(broken)
+    other = tmp_path / "other.dig"
+    other.write_text("<html/>")
+    with pytest.raises(CircuitError, match="not a Digital <circuit>"):
+        read_dig(other)
+    with pytest.raises(CircuitError):
+        read_dig(tmp_path)  # a folder
+
+
+def test_two_outputs_on_one_wire_are_refused(tmp_path):
+    parts = [part("In", 0, 0, Label="a"), part("In", 0, 100, Label="b"), part("Out", 200, 0)]
+    wires = [wire((0, 0), (200, 0)), wire((0, 100), (200, 0))]
+    with pytest.raises(CircuitError, match="drive the same wire"):
+        read_dig(dig(tmp_path, parts, wires))
+
+
+def test_nnviz_circuits_round_trip_through_dig(tmp_path):
+    root = Path(__file__).resolve().parents[3] / "data" / "circuits"
+    for name in ("half_adder", "full_adder", "adder2"):
+        c = Circuit.load(root / f"{name}.json")
+        path = write_dig(c, tmp_path / f"{name}.dig")
+        back = read_dig(path)
+        assert table(back) == table(c), name
+        assert back.nand_count() == c.nand_count()  # blocks flattened, gates kept
+    assert to_dig_text(Circuit.load(root / "nand.json")).startswith("<?xml")
+
+
+def test_the_command_line_reads_dig_files(capsys, tmp_path):
+    from nnviz.cli import main
+
+    assert main(["circuit", "table", str(HERE / "half_adder.dig")]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].split() == ["A", "B", "S", "C"] and out[-1].split() == ["1", "1", "0", "1"]
+    assert main(["open", str(HERE / "nor3_old_grid.dig"), "--check"]) == 0
+    assert "inputs p, q, r" in capsys.readouterr().out
+    bad = dig(tmp_path, [part("Clock", 0, 0)], [], "clock.dig")
+    assert main(["open", str(bad), "--check"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "Clock" in err[0]
