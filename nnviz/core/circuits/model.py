@@ -86,6 +86,7 @@ class Wire:
     src_port: int
     dst: int
     dst_port: int
+    bend: float | None = None  # x of the vertical run the user dragged it to (drawing only)
 
 
 @dataclass(frozen=True)
@@ -476,8 +477,10 @@ class Circuit:
         """Undo :meth:`remove_node`: the same node (same id) and its wires (same ids)."""
         n = record.node
         self.add_node(n.kind, n.pos, name=n.name, block=n.block, node_id=n.id)
+        if n.rotation or n.flip or n.label:
+            self.set_look(n.id, n.rotation, n.flip, n.label)
         for w in record.wires:
-            self.add_wire(w.src, w.src_port, w.dst, w.dst_port, wire_id=w.id)
+            self.add_wire(w.src, w.src_port, w.dst, w.dst_port, wire_id=w.id, bend=w.bend)
 
     def move_node(self, node_id: int, pos: tuple[float, float]) -> tuple[float, float]:
         """Move a node; return its old position (for undo)."""
@@ -599,7 +602,13 @@ class Circuit:
         return None
 
     def add_wire(
-        self, src: int, src_port: int, dst: int, dst_port: int, wire_id: int | None = None
+        self,
+        src: int,
+        src_port: int,
+        dst: int,
+        dst_port: int,
+        wire_id: int | None = None,
+        bend: float | None = None,
     ) -> int:
         """Wire output ``src_port`` of ``src`` to input ``dst_port`` of ``dst``; return its id.
 
@@ -611,10 +620,18 @@ class Circuit:
         if wire_id is None:
             wire_id = self._next_wire_id
         self._next_wire_id = max(self._next_wire_id, wire_id + 1)
-        self._wires[wire_id] = Wire(wire_id, src, src_port, dst, dst_port)
+        self._wires[wire_id] = Wire(wire_id, src, src_port, dst, dst_port, _check_bend(bend))
         self._into[(dst, dst_port)] = wire_id
         self._emit("wire_added", wire_id)
         return wire_id
+
+    def set_bend(self, wire_id: int, bend: float | None) -> float | None:
+        """Route a wire's vertical run at x = ``bend`` (None: automatic); return the old one.
+        Drawing only: the logic is unchanged."""
+        w = self.wire(wire_id)
+        self._wires[wire_id] = replace(w, bend=_check_bend(bend))
+        self._emit("wire_changed", wire_id)
+        return w.bend
 
     def remove_wire(self, wire_id: int) -> Wire:
         """Remove a wire and return it (``add_wire(*fields)`` with ``wire_id`` undoes it)."""
@@ -816,10 +833,16 @@ class Circuit:
             if n.label:
                 d["label"] = n.label
             nodes.append(d)
-        wires = [
-            {"id": w.id, "from": [w.src, w.src_port], "to": [w.dst, w.dst_port]}
-            for w in (self._wires[i] for i in sorted(self._wires))
-        ]
+        wires = []
+        for w in (self._wires[i] for i in sorted(self._wires)):
+            wd: dict[str, Any] = {
+                "id": w.id,
+                "from": [w.src, w.src_port],
+                "to": [w.dst, w.dst_port],
+            }
+            if w.bend is not None:
+                wd["bend"] = w.bend
+            wires.append(wd)
         d = {
             "format": FORMAT,
             "version": VERSION,
@@ -924,7 +947,7 @@ class Circuit:
                 if not all(isinstance(e, list) and len(e) == 2 for e in ends):
                     raise CircuitError(f'{loc}: "from" and "to" must be [node id, port] pairs')
                 try:
-                    c.add_wire(*wd["from"], *wd["to"], wire_id=wd["id"])
+                    c.add_wire(*wd["from"], *wd["to"], wire_id=wd["id"], bend=wd.get("bend"))
                 except CircuitError as exc:
                     raise CircuitError(f"{loc}: {exc}") from None
             c._defer_loop_check = False
@@ -1044,6 +1067,16 @@ def _check_rotation(value) -> int:
     if isinstance(value, bool) or value not in (0, 90, 180, 270):
         raise CircuitError(f'"rotation" must be 0, 90, 180 or 270 degrees, got {value!r}'[:120])
     return int(value)
+
+
+def _check_bend(value) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not np.isfinite(value):
+        raise CircuitError(f'a wire\'s "bend" must be a number, got {value!r}'[:120])
+    if not -MAX_COORD <= value <= MAX_COORD:
+        raise CircuitError(f'a wire\'s "bend" is off the canvas ({value:.3g})')
+    return float(value)
 
 
 def _check_note(value) -> str:

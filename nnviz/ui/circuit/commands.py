@@ -155,7 +155,22 @@ class RemoveWireCommand(ModelCommand):
 
     def revert(self) -> None:
         w = self.wire
-        self.circuit.add_wire(w.src, w.src_port, w.dst, w.dst_port, wire_id=w.id)
+        self.circuit.add_wire(w.src, w.src_port, w.dst, w.dst_port, wire_id=w.id, bend=w.bend)
+
+
+class BendWireCommand(ModelCommand):
+    """Move a wire's vertical run (its bend point) to x, or back to automatic (None)."""
+
+    def __init__(self, circuit: Circuit, wire_id: int, bend, parent=None) -> None:
+        super().__init__("Move wire bend", parent)
+        self.circuit, self.wire_id, self.bend = circuit, wire_id, bend
+        self.old = None
+
+    def apply(self) -> None:
+        self.old = self.circuit.set_bend(self.wire_id, self.bend)
+
+    def revert(self) -> None:
+        self.circuit.set_bend(self.wire_id, self.old)
 
 
 class MoveNodesCommand(ModelCommand):

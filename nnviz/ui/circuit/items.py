@@ -505,7 +505,12 @@ class BlockItem(NodeItem):
 
 
 class WireItem(QGraphicsPathItem):
-    """A wire from an output port to an input port, drawn as a smooth curve."""
+    """A wire from an output port to an input port.
+
+    Drawn as its scene routes it (``CircuitScene.wire_path``): orthogonal runs around part
+    bodies by default, or a smooth curve. Dragging the vertical run of a selected orthogonal
+    wire moves it (one undo step); double-clicking a wire gives it back its automatic route.
+    """
 
     def __init__(self, wire_id: int, source: PortItem, target: PortItem) -> None:
         super().__init__()
@@ -513,6 +518,9 @@ class WireItem(QGraphicsPathItem):
         self.source = source
         self.target = target
         self.value: int | None = None
+        self.points: list[tuple[float, float]] = []  # corners of the orthogonal route
+        self.dots: list[tuple[float, float]] = []  # junctions drawn on this wire
+        self._drag_bend: float | None = None
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, True)
         self.setZValue(0)
         self.setAcceptHoverEvents(True)
@@ -527,9 +535,52 @@ class WireItem(QGraphicsPathItem):
         path.cubicTo(a + QPointF(dx, 0), b - QPointF(dx, 0), b)
         return path
 
-    def update_path(self) -> None:
-        """Follow the ports after a node moved."""
-        self.setPath(self.curve(self.source.scene_center(), self.target.scene_center()))
+    def update_path(self, bend: float | None = None) -> None:
+        """Follow the ports after a node moved (``bend``: a vertical run being dragged)."""
+        scene = self.scene()
+        a, b = self.source.scene_center(), self.target.scene_center()
+        if scene is not None and hasattr(scene, "wire_path"):
+            path, self.points = scene.wire_path(self, a, b, bend)
+        else:
+            path, self.points = self.curve(a, b), []
+        self.setPath(path)
+
+    def bend_run(self) -> tuple[float, float, float] | None:
+        """(x, y0, y1) of the vertical run a drag can move, if the route has one."""
+        if len(self.points) == 4:
+            (_, y0), (x, _), (_, y1) = self.points[0], self.points[1], self.points[3]
+            return x, min(y0, y1), max(y0, y1)
+        return None
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802
+        super().mousePressEvent(event)
+        run = self.bend_run()
+        p = event.scenePos()
+        if run is not None and abs(p.x() - run[0]) <= 6 and run[1] <= p.y() <= run[2]:
+            self._drag_bend = run[0]
+            event.accept()
+
+    def mouseMoveEvent(self, event) -> None:  # noqa: N802
+        if self._drag_bend is None:
+            super().mouseMoveEvent(event)
+            return
+        self._drag_bend = round(event.scenePos().x() / GRID) * GRID
+        self.update_path(self._drag_bend)
+
+    def mouseReleaseEvent(self, event) -> None:  # noqa: N802
+        bend, self._drag_bend = self._drag_bend, None
+        super().mouseReleaseEvent(event)
+        scene = self.scene()
+        run = self.bend_run()
+        if bend is not None and scene is not None and hasattr(scene, "bend_wire"):
+            if run is not None:
+                scene.bend_wire(self.wire_id, bend)
+
+    def mouseDoubleClickEvent(self, event) -> None:  # noqa: N802
+        scene = self.scene()
+        if scene is not None and hasattr(scene, "bend_wire"):
+            scene.bend_wire(self.wire_id, None)
+        event.accept()
 
     def set_value(self, value: int | None) -> None:
         """Colour the wire by the value it carries."""
@@ -560,6 +611,14 @@ class WireItem(QGraphicsPathItem):
         painter.setPen(self.pen())
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawPath(self.path())
+        if self.dots:
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QBrush(self.pen().color()))
+            for x, y in self.dots:
+                painter.drawEllipse(QPointF(x, y), 4.0, 4.0)
+
+    def boundingRect(self) -> QRectF:
+        return super().boundingRect().adjusted(-5, -5, 5, 5)  # room for the dots
 
 
 class RubberWire(QGraphicsPathItem):

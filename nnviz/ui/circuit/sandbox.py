@@ -183,6 +183,12 @@ class CircuitSandbox(QWidget):
         self._load_library()
         self._circuit_changed()
         self._update_title()
+        try:
+            curved = str(_settings().value("circuit/curved_wires", False)).lower() == "true"
+        except Exception:
+            curved = False
+        if curved:
+            self.set_curved_wires(True)
         self.show_message(
             "Place parts from the palette, drag from a port to wire, click a switch to flip it."
         )
@@ -247,6 +253,12 @@ class CircuitSandbox(QWidget):
         a["zoom_in"] = self._action("Zoom in", self.view.zoom_in, ["Ctrl+=", "Ctrl++"])
         a["zoom_out"] = self._action("Zoom out", self.view.zoom_out, ["Ctrl+-"])
         a["fit"] = self._action("Fit", self.view.fit, ["Ctrl+0"], tip="Show the whole circuit")
+        a["curved"] = self._action(
+            "Curved wires",
+            lambda on: self.set_curved_wires(on),
+            tip="Draw wires as curves instead of runs around the parts",
+        )
+        a["curved"].setCheckable(True)
         self.actions_by_name = a
         for act in a.values():  # show the keys in tooltips
             keys = ", ".join(
@@ -280,6 +292,8 @@ class CircuitSandbox(QWidget):
         self.toolbar.addSeparator()
         for k in ("zoom_out", "zoom_in", "fit"):
             self.toolbar.addAction(a[k])
+        self.toolbar.addSeparator()
+        self.toolbar.addAction(a["curved"])
         spacer = QWidget()
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.toolbar.addWidget(spacer)
@@ -304,6 +318,17 @@ class CircuitSandbox(QWidget):
         self.status.setText(text)
         self.status.setStyleSheet(ERROR_STYLE if error else INFO_STYLE)
         self._status_is_error = error
+
+    def set_curved_wires(self, on: bool) -> None:
+        """Curves instead of orthogonal runs (remembered for the next start)."""
+        self.scene.set_wire_style("curved" if on else "orthogonal")
+        act = self.actions_by_name.get("curved")
+        if act is not None and act.isChecked() != bool(on):
+            act.setChecked(bool(on))
+        try:
+            _settings().setValue("circuit/curved_wires", bool(on))
+        except Exception:  # settings are a convenience
+            pass
 
     def _update_title(self, *_args) -> None:
         name = self.path.name if self.path is not None else (self.circuit.name or "untitled")

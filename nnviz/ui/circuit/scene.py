@@ -16,6 +16,7 @@ from PySide6.QtGui import (
     QColor,
     QKeySequence,
     QPainter,
+    QPainterPath,
     QPen,
     QTransform,
     QUndoStack,
@@ -36,6 +37,7 @@ from nnviz.ui.circuit.commands import (
     AddNodeCommand,
     AddNoteCommand,
     AddWireCommand,
+    BendWireCommand,
     EditNoteCommand,
     LookCommand,
     MacroCommand,
@@ -60,6 +62,7 @@ from nnviz.ui.circuit.items import (
     WireItem,
     snap,
 )
+from nnviz.ui.circuit.routing import junctions, route
 
 PART_MIME = "application/x-nnviz-part"  # palette drags: b"nand", b"input", b"block:<name>"
 FRAGMENT_MIME = "application/x-nnviz-circuit-fragment"  # copied nodes and wires as JSON
@@ -103,6 +106,19 @@ def fragment_from_json(text: str) -> dict:
         raise CircuitError(f"the clipboard does not hold a circuit fragment ({exc})") from None
     return {"nodes": nodes, "wires": wires, "blocks": blocks}
 
+
+def _touches(p, points) -> bool:
+    """Is point p on the route through ``points``?"""
+    x, y = p
+    for (x1, y1), (x2, y2) in zip(points, points[1:]):
+        if x1 == x2 == x and min(y1, y2) <= y <= max(y1, y2):
+            return True
+        if y1 == y2 == y and min(x1, x2) <= x <= max(x1, x2):
+            return True
+    return False
+
+
+BODY_MARGIN = 10.0  # wires route at least this far from other parts' bodies
 
 ARROW_STEPS = {
     Qt.Key.Key_Left: (-1, 0),
@@ -148,6 +164,8 @@ class CircuitScene(QGraphicsScene):
         self._last_flip: tuple[int, int] | None = None  # (switch, value before the click)
         self.note_items: dict[int, NoteItem] = {}
         self._loop_items: list[NodeItem] = []
+        self.wire_style = "orthogonal"
+        self._bodies_cache: list | None = None
         self._loop_token = 0
         self._press_notes: dict[NoteItem, QPointF] = {}
         self._press_positions: dict[int, QPointF] = {}
@@ -194,6 +212,10 @@ class CircuitScene(QGraphicsScene):
                 item.set_name(self.circuit.node(arg).name or "")
         elif event == "look_changed":
             self._show_look(arg)
+            self.reroute()
+            return
+        elif event == "wire_changed":
+            self.reroute()
             return
         elif event in ("note_added", "note_removed", "note_changed"):
             self._show_note(arg)
@@ -205,6 +227,9 @@ class CircuitScene(QGraphicsScene):
             return
         if event in ("node_added", "node_removed"):
             self._number_gates()
+        if event in ("node_added", "node_removed", "node_moved", "wire_added", "wire_removed"):
+            self._bodies_cache = None
+            self.reroute()
         self.refresh_values()
 
     def show_loop(self, node_ids) -> None:
@@ -314,6 +339,8 @@ class CircuitScene(QGraphicsScene):
         for note_id in sorted(self.circuit.notes):
             self._show_note(note_id)
         self._number_gates()
+        self._bodies_cache = None
+        self.reroute()
         self.refresh_values()
 
     def _add_node_item(self, nid: int) -> None:
@@ -355,6 +382,67 @@ class CircuitScene(QGraphicsScene):
         for w in self.wire_items.values():
             if w.source.node is item or w.target.node is item:
                 w.update_path()
+        self._update_dots()
+
+    # -- wire routes -------------------------------------------------------------------------
+    def set_wire_style(self, style: str) -> None:
+        """ "orthogonal" (runs around the parts, the default) or "curved"."""
+        if style not in ("orthogonal", "curved"):
+            raise ValueError(f"wire style must be 'orthogonal' or 'curved', got {style!r}")
+        self.wire_style = style
+        self.reroute()
+
+    def reroute(self) -> None:
+        """Route every wire again (after parts moved, turned, or came and went)."""
+        for w in self.wire_items.values():
+            w.update_path()
+        self._update_dots()
+
+    def _bodies(self) -> dict[int, tuple[float, float, float, float]]:
+        """Each part's body, widened by half a grid step: wires keep clear of ports too."""
+        m = BODY_MARGIN
+        out = {}
+        for nid, item in self.node_items.items():
+            r = item.mapRectToScene(QRectF(0, 0, item.width, item.height))
+            out[nid] = (r.left() - m, r.top() - m, r.right() + m, r.bottom() + m)
+        return out
+
+    def wire_path(self, wire: WireItem, a: QPointF, b: QPointF, bend: float | None = None):
+        """(QPainterPath, corner points) for a wire from ``a`` to ``b``."""
+        if self.wire_style == "curved":
+            return WireItem.curve(a, b), []
+        if bend is None:
+            w = self.circuit.wires.get(wire.wire_id)
+            bend = w.bend if w is not None else None
+        if self._bodies_cache is None:
+            self._bodies_cache = self._bodies()
+        ends = (wire.source.node.node_id, wire.target.node.node_id)
+        others = [r for nid, r in self._bodies_cache.items() if nid not in ends]
+        pts = route((a.x(), a.y()), (b.x(), b.y()), others, bend)
+        path = QPainterPath(QPointF(*pts[0]))
+        for p in pts[1:]:
+            path.lineTo(QPointF(*p))
+        return path, pts
+
+    def _update_dots(self) -> None:
+        self._bodies_cache = None
+        by_source: dict[int, list[WireItem]] = {}
+        for w in self.wire_items.values():
+            by_source.setdefault(id(w.source), []).append(w)
+        for group in by_source.values():
+            dots = junctions([w.points for w in group if w.points]) if len(group) > 1 else []
+            for w in group:
+                if w.dots or dots:
+                    w.dots = [d for d in dots if _touches(d, w.points)]
+                    w.update()
+
+    def bend_wire(self, wire_id: int, bend: float | None) -> bool:
+        """Move a wire's vertical run to x = ``bend`` (None: automatic), one undo step."""
+        w = self.circuit.wires.get(wire_id)
+        if w is None or self.read_only or w.bend == bend:
+            self.reroute()
+            return False
+        return self._push(BendWireCommand(self.circuit, wire_id, bend))
 
     def input_row(self) -> dict[str, int]:
         """Current switch values by input name."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
 from PySide6.QtGui import QUndoStack
 from PySide6.QtTest import QTest
 
@@ -640,3 +640,64 @@ def test_text_notes_are_placed_edited_moved_and_saved(editor, tmp_path):
     assert scene.delete_selection() and nid not in circuit.notes
     stack.undo()
     assert nid in circuit.notes and nid in scene.note_items
+
+
+def _is_orthogonal(points):
+    return len(points) >= 2 and all(
+        a[0] == b[0] or a[1] == b[1] for a, b in zip(points, points[1:])
+    )
+
+
+def test_wires_run_orthogonally_around_parts_by_default(editor):
+    circuit, stack, scene, view = editor
+    a = scene.add_node("input", (0, 0))
+    g = scene.add_node("nand", (300, 100))
+    block = scene.add_node("nand", (140, 20))  # sits where a middle turn would go
+    wid = scene.add_wire(a, 0, g, 1)
+    w = scene.wire_items[wid]
+    assert _is_orthogonal(w.points)
+    assert w.points[0] == (60, 20) and w.points[-1] == (300, 130)  # port to port
+    body = scene.node_items[block].sceneBoundingRect()
+    for (x1, y1), (x2, y2) in zip(w.points, w.points[1:]):
+        seg = QRectF(QPointF(min(x1, x2), min(y1, y2)), QPointF(max(x1, x2), max(y1, y2)))
+        assert not seg.adjusted(-0.1, -0.1, 0.1, 0.1).intersects(body.adjusted(5, 5, -5, -25))
+    # Curves stay an option.
+    scene.set_wire_style("curved")
+    assert w.points == [] and w.path().elementCount() > 2
+    scene.set_wire_style("orthogonal")
+    assert _is_orthogonal(w.points)
+
+
+def test_dragging_a_wires_bend_moves_it_and_undo_puts_it_back(editor):
+    circuit, stack, scene, view = editor
+    a = scene.add_node("input", (0, 0))
+    g = scene.add_node("nand", (300, 100))
+    wid = scene.add_wire(a, 0, g, 0)
+    w = scene.wire_items[wid]
+    x, y0, y1 = w.bend_run()
+    vp = view.viewport()
+    start = view.mapFromScene(QPointF(x, (y0 + y1) / 2))
+    end = view.mapFromScene(QPointF(x + 60, (y0 + y1) / 2))
+    QTest.mousePress(vp, Qt.MouseButton.LeftButton, pos=start)
+    QTest.mouseMove(vp, (start + end) / 2)
+    QTest.mouseMove(vp, end)
+    QTest.mouseRelease(vp, Qt.MouseButton.LeftButton, pos=end)
+    assert circuit.wire(wid).bend == pytest.approx(x + 60, abs=GRID / 2)
+    assert w.bend_run()[0] == circuit.wire(wid).bend
+    stack.undo()
+    assert circuit.wire(wid).bend is None and w.bend_run()[0] == x
+    stack.redo()
+    assert circuit.wire(wid).bend is not None
+    scene.bend_wire(wid, None)  # what a double-click on the wire does
+    assert circuit.wire(wid).bend is None
+
+
+def test_a_fanned_out_output_gets_a_junction_dot(editor):
+    circuit, _, scene, view = editor
+    a = scene.add_node("input", (0, 100))
+    g = scene.add_node("nand", (300, 0))
+    h = scene.add_node("nand", (300, 200))
+    w1 = scene.add_wire(a, 0, g, 0)
+    w2 = scene.add_wire(a, 0, h, 1)
+    dots = scene.wire_items[w1].dots + scene.wire_items[w2].dots
+    assert dots and all(d[1] == 120 for d in dots)  # where the two part ways at a's output row
