@@ -365,10 +365,7 @@ class LearnedView(QWidget):
             + [f"hand-built {o}" for o in outs]
             + [f"learned {o}" for o in outs]
         )
-        t.setColumnCount(len(headers))
-        t.setHorizontalHeaderLabels(headers)
-        t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        t.setRowCount(len(self.table.rows))
+        _start_table(t, headers, len(self.table.rows))
         for r, (i_bits, o_bits) in enumerate(self.table.rows):
             col = 0
             for v in (*i_bits, *o_bits):
@@ -408,14 +405,10 @@ class LearnedView(QWidget):
         if net is not None and len(net.sizes) > 2:
             a = bits.T.astype(net.dtype)
             outs = []
-            for layer, (w, b) in enumerate(zip(net.weights[:-1], net.biases[:-1]), start=2):
+            for w, b in zip(net.weights[:-1], net.biases[:-1]):
                 a = 1.0 / (1.0 + np.exp(-(w @ a + b)))
                 outs.append(a.T)
-                hidden_layers = len(net.sizes) - 2
-                for j in range(w.shape[0]):
-                    # The book's numbering: layer 2 is the first hidden layer, neurons from 1.
-                    name = f"h{j + 1}" if hidden_layers == 1 else f"h{layer},{j + 1}"
-                    learned_names.append(name)
+            learned_names = [n for layer in _hidden_names(net.sizes) for n in layer]
             learned = np.concatenate(outs, axis=1).astype(float)
         return hand_names, hand, learned_names, learned
 
@@ -430,10 +423,7 @@ class LearnedView(QWidget):
         headers = (
             ins + [f"{n} (hand)" for n in hand_names] + [f"{n} (learned)" for n in learned_names]
         )
-        t.setColumnCount(len(headers))
-        t.setHorizontalHeaderLabels(headers)
-        t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        t.setRowCount(len(self.table.rows))
+        _start_table(t, headers, len(self.table.rows))
         for r, (i_bits, _o) in enumerate(self.table.rows):
             col = 0
             for v in i_bits:
@@ -465,9 +455,7 @@ class LearnedView(QWidget):
         net = self.learned
         if net is not None and self.table is not None:
             names = [list(self.table.input_names)]
-            for layer, n in enumerate(net.sizes[1:-1], start=2):
-                one = len(net.sizes) == 3
-                names.append([f"h{j + 1}" if one else f"h{layer},{j + 1}" for j in range(n)])
+            names += _hidden_names(net.sizes)
             names.append(list(self.table.output_names))
             self.learned_canvas.set_network(
                 net.sizes,
@@ -577,6 +565,23 @@ class LearnedView(QWidget):
     def closeEvent(self, event) -> None:  # noqa: N802
         self.stop()
         super().closeEvent(event)
+
+
+def _hidden_names(sizes) -> list[list[str]]:
+    """Hidden neurons named in the book's numbering: h1, h2... for one hidden layer; h2,1 (layer
+    2, neuron 1)... when there are several."""
+    one = len(sizes) == 3
+    return [
+        [f"h{j + 1}" if one else f"h{layer},{j + 1}" for j in range(n)]
+        for layer, n in enumerate(sizes[1:-1], start=2)
+    ]
+
+
+def _start_table(t: QTableWidget, headers: list[str], rows: int) -> None:
+    t.setColumnCount(len(headers))
+    t.setHorizontalHeaderLabels(headers)
+    t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    t.setRowCount(rows)
 
 
 def _cell(text: str) -> QTableWidgetItem:
