@@ -98,7 +98,9 @@ def test_reset_gives_the_seeds_weights_again(studio, qtbot):
     studio.reset()
     ready(studio, qtbot)
     np.testing.assert_array_equal(studio.snapshot.weights[0], start)
-    assert "" not in studio.plots.accuracy_plot.runs  # the plots were cleared
+    # The plots were cleared: the new run's curve is there (for its legend) but empty.
+    assert studio.plots.accuracy_plot.accuracy_data("")[0].size == 0
+    assert studio.plots.cost_plot.curve_data()[0].size <= 1
 
 
 def test_eta_edit_applies_live(studio, qtbot):
