@@ -285,11 +285,11 @@ class NeuronLayerItem(QGraphicsItem):
                 painter.drawEllipse(QPointF(x, ys[slot]), r + 3.5, r + 3.5)
         if lay.ellipsis_y is not None:
             painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(QBrush(TEXT))
+            painter.setBrush(QBrush(getattr(self, "text_colour", TEXT)))
             step = max(4.0, r * 0.9)
             for d in (-step, 0.0, step):
                 painter.drawEllipse(QPointF(x, lay.ellipsis_y + d), 1.8, 1.8)
-        painter.setPen(TEXT)
+        painter.setPen(getattr(self, "text_colour", TEXT))
         # Static texts keep their layout between frames: laying out text anew each paint cost
         # more than all the circles together.
         painter.setFont(self._font)

@@ -34,7 +34,7 @@ from nnviz.ui.canvas.grid import GridEdgeItem, InputGridItem
 from nnviz.ui.canvas.items import EdgeLayerItem, NeuronLayerItem
 from nnviz.ui.canvas.layout import LAYER_DX, LayerLayout, layout_layers
 from nnviz.ui.canvas.readout import HoverCard
-from nnviz.ui.canvas.style import legend_pixmap, legend_size, paint_legend
+from nnviz.ui.canvas.style import TEXT, legend_pixmap, legend_size, paint_legend
 from nnviz.ui.canvas.weights import WeightHeatmap, guess_image_shape
 
 __all__ = [
@@ -45,6 +45,8 @@ __all__ = [
     "WeightHeatmap",
 ]
 
+CANVAS_DARK = "#1e2127"  # the canvas in the dark theme, as the plots
+TEXT_DARK = "#e6e9ef"
 AA_EDGE_LIMIT = 1000  # more drawn edges than this: edges drawn without antialiasing (speed)
 HIT_PIXELS = 4.0  # how near (in screen pixels) a click must be to an edge to pick it
 CLICK_PIXELS = 4  # a press and release closer than this is a click, not a pan
@@ -190,6 +192,8 @@ class NetworkCanvas(QGraphicsView):
                 item = NeuronLayerItem(l, lay, title, self.unit_names[l], side)
             if getattr(self, "_text_scale", 1.0) != 1.0 and hasattr(item, "set_text_scale"):
                 item.set_text_scale(self._text_scale)
+            if getattr(self, "_dark", False):
+                item.text_colour = QColor(TEXT_DARK)
             item.setZValue(1)
             self._scene.addItem(item)
             self.neuron_items.append(item)
@@ -365,9 +369,13 @@ class NetworkCanvas(QGraphicsView):
     def set_presentation(self, scale: float, dark: bool = False) -> None:
         """Presenter mode: labels, titles and the colour key grow by ``scale`` (1 to 3)."""
         self._text_scale = float(scale)
+        self._dark = bool(dark)
+        self.setBackgroundBrush(QColor(CANVAS_DARK if dark else "#ffffff"))
         for item in self.neuron_items:
             if hasattr(item, "set_text_scale"):  # the 28x28 input grid has no labels
                 item.set_text_scale(self._text_scale)
+            item.text_colour = QColor(TEXT_DARK) if dark else TEXT
+            item.update()
         self._update_scene_rect()
         self.fit()
         self.card.set_scale(scale)
@@ -769,7 +777,7 @@ class NetworkCanvas(QGraphicsView):
     def _render_whole(self, painter: QPainter, size: QSize, scale: float = 1.0) -> None:
         source = self._content_rect()
         target = QRectF(0, 0, size.width(), size.height())
-        painter.fillRect(target, Qt.GlobalColor.white)
+        painter.fillRect(target, self.backgroundBrush().color())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
         self._scene.render(painter, target, source, Qt.AspectRatioMode.KeepAspectRatio)
@@ -787,7 +795,7 @@ class NetworkCanvas(QGraphicsView):
         """Write the whole network (not just the visible part) as a PNG; True on success."""
         size = self._export_size(scale)
         image = QImage(size, QImage.Format.Format_ARGB32)
-        image.fill(Qt.GlobalColor.white)
+        image.fill(self.backgroundBrush().color())
         painter = QPainter(image)
         self._render_whole(painter, size, scale)
         painter.end()

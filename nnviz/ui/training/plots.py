@@ -201,17 +201,28 @@ class GrowingBuffer:
         self.n = 0
 
 
-def scale_plot(widget: pg.PlotWidget, legend, scale: float) -> None:
-    """Presenter mode: axis labels, tick numbers, legend text and line widths by ``scale``."""
+# (background, text and axes) of a plot in the light themes and in the dark one
+PLOT_LIGHT = ("#ffffff", "#222222")
+PLOT_DARK = ("#1e2127", "#e6e9ef")
+
+
+def scale_plot(widget: pg.PlotWidget, legend, scale: float, dark: bool = False) -> None:
+    """Presenter mode and themes: axis labels, tick numbers, legend text and line widths by
+    ``scale``; background, axes and text dark or light."""
+    background, ink = PLOT_DARK if dark else PLOT_LIGHT
+    widget.setBackground(background)
     item = widget.getPlotItem()
     for name in ("left", "bottom"):
         axis = item.getAxis(name)
         axis.setStyle(tickFont=_tick_font(scale))
-        item.setLabel(name, axis.labelText, color="#222", **{"font-size": f"{11 * scale:.0f}pt"})
+        axis.setPen(pg.mkPen(ink))
+        axis.setTextPen(pg.mkPen(ink))
+        item.setLabel(name, axis.labelText, color=ink, **{"font-size": f"{11 * scale:.0f}pt"})
     if legend is not None:
+        legend.setLabelTextColor(ink)
         legend.setLabelTextSize(f"{9 * scale:.0f}pt")
         for _sample, label in legend.items:
-            label.setText(label.text, size=f"{9 * scale:.0f}pt")
+            label.setText(label.text, size=f"{9 * scale:.0f}pt", color=ink)
             label.updateGeometry()
         # The legend row takes the height its labels need now (smaller again after
         # presenter mode, not the size it grew to).
@@ -781,6 +792,6 @@ class TrainingPlots(QWidget):
         return self.grab().save(str(path))
 
     def set_presentation(self, scale: float, dark: bool = False) -> None:
-        """Larger type and lines for a projector."""
-        scale_plot(self.cost_plot.plot, self.cost_plot.legend, scale)
-        scale_plot(self.accuracy_plot.plot, self.accuracy_plot.legend, scale)
+        """Larger type and lines for a projector; dark plots in the dark theme."""
+        scale_plot(self.cost_plot.plot, self.cost_plot.legend, scale, dark)
+        scale_plot(self.accuracy_plot.plot, self.accuracy_plot.legend, scale, dark)

@@ -407,3 +407,19 @@ def test_hovering_shows_a_card_that_follows_training(qtbot):
     # Off the network: the card goes.
     qtbot.mouseMove(canvas.viewport(), QPoint(3, 3))
     qtbot.waitUntil(lambda: not canvas.card.isVisible(), timeout=2000)
+
+
+def test_the_dark_theme_reaches_the_canvas(qtbot, tmp_path):
+    canvas, net = make_canvas(qtbot, [2, 3, 1])
+    canvas.set_presentation(1.0, dark=True)
+    assert canvas.backgroundBrush().color().name() == "#1e2127"
+    assert all(item.text_colour.name() == "#e6e9ef" for item in canvas.neuron_items)
+    canvas.set_network(net.sizes, net.weights, net.biases)  # new items keep the theme
+    assert all(item.text_colour.name() == "#e6e9ef" for item in canvas.neuron_items)
+    path = tmp_path / "dark.png"
+    assert canvas.export_png(str(path), scale=1)
+    from PySide6.QtGui import QImage
+
+    assert QImage(str(path)).pixelColor(1, 1).name() == "#1e2127"  # exported as shown
+    canvas.set_presentation(1.0, dark=False)
+    assert canvas.backgroundBrush().color().name() == "#ffffff"

@@ -348,3 +348,18 @@ def test_legend_markers_have_the_curves_colours(qtbot):
     qtbot.addWidget(acc)
     acc.add_run("")
     assert acc.runs[""].test_curve.scatter.opts["brush"].color().name() == "#0072b2"
+
+
+def test_the_dark_theme_reaches_the_plots(qtbot):
+    plots = TrainingPlots()
+    qtbot.addWidget(plots)
+    plots.add_progress(epoch_record(0, 9000, 9100))
+    plots.set_presentation(1.0, dark=True)
+    for p in (plots.cost_plot, plots.accuracy_plot):
+        assert p.plot.backgroundBrush().color().name() == "#1e2127"
+        axis = p.plot.getPlotItem().getAxis("left")
+        assert axis.textPen().color().name() == "#e6e9ef"
+        assert all(label.opts["color"] in ("#e6e9ef",) for _s, label in p.legend.items)
+    plots.set_presentation(1.0, dark=False)
+    assert plots.cost_plot.plot.backgroundBrush().color().name() == "#ffffff"
+    assert plots.cost_plot.plot.getPlotItem().getAxis("left").textPen().color().name() == "#222222"
