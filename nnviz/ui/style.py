@@ -38,3 +38,13 @@ def apply_theme(extra_qss: str) -> None:
     _extra = extra_qss
     for widget in list(_widgets):
         widget.setStyleSheet(base_qss() + extra_qss)
+
+
+# The colours of pyqtgraph views (plots, bars, images' surroundings), as (background, ink):
+# white in the light themes, the dark theme's base otherwise.
+PLOT_LIGHT = ("#ffffff", "#222222")
+PLOT_DARK = ("#1e2127", "#e6e9ef")
+
+
+def plot_colours(dark: bool) -> tuple[str, str]:
+    return PLOT_DARK if dark else PLOT_LIGHT

@@ -9,6 +9,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from nnviz.ui.style import plot_colours
+
 PREDICTED = "#0072B2"  # Okabe-Ito blue
 WRONG = "#D55E00"  # vermilion: predicted bar when the prediction is wrong
 OTHER = "#B8B8B8"
@@ -107,6 +109,15 @@ class OutputBars(pg.PlotWidget):
         """Bar heights as drawn."""
         return np.asarray(self.bars.opts["height"], dtype=float)
 
+    def set_dark(self, dark: bool) -> None:
+        background, ink = plot_colours(dark)
+        self.setBackground(background)
+        item = self.getPlotItem()
+        item.setLabel("left", "activation", color=ink)
+        for name in ("left", "bottom"):
+            item.getAxis(name).setPen(pg.mkPen(ink))
+            item.getAxis(name).setTextPen(pg.mkPen(ink))
+
 
 class ExampleView(QWidget):
     """Image, output bars and a line saying the label and the network's guess."""
@@ -124,6 +135,12 @@ class ExampleView(QWidget):
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addLayout(row, 1)
         layout.addWidget(self.verdict)
+
+    def set_presentation(self, scale: float, dark: bool = False) -> None:
+        """The dark theme darkens the bars' plot and the picture's surroundings (the picture
+        itself stays ink on paper, as the digit was written)."""
+        self.bars.set_dark(dark)
+        self.image_view.setBackground(plot_colours(dark)[0])
 
     def set_example(
         self, image: np.ndarray | None, label: int | None, outputs: np.ndarray | None

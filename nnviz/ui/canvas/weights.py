@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from nnviz.core.notation import symbol
 from nnviz.ui.canvas.style import NEGATIVE, POSITIVE, robust_max
+from nnviz.ui.style import plot_colours
 
 
 def diverging_colormap() -> pg.ColorMap:
@@ -58,6 +59,15 @@ class WeightHeatmap(QWidget):
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addWidget(self.title)
         layout.addWidget(self.graphics, 1)
+
+    def set_presentation(self, scale: float, dark: bool = False) -> None:
+        """The dark theme darkens the picture's surroundings and the colour bar's numbers."""
+        background, ink = plot_colours(dark)
+        self.graphics.setBackground(background)
+        axis = getattr(self.colorbar, "axis", None)
+        if axis is not None:
+            axis.setTextPen(pg.mkPen(ink))
+            axis.setPen(pg.mkPen(ink))
 
     def set_image_shape(self, shape: tuple[int, int] | None) -> None:
         """Shape to fold the weights into; None: guess from the layer width."""

@@ -19,6 +19,7 @@ from PySide6.QtCore import QEvent, QObject, QPointF, Qt
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QSplitter, QVBoxLayout, QWidget
 
 from nnviz.core.learning.snapshot import CHUNK, DIVERGED, EPOCH
+from nnviz.ui.style import plot_colours
 
 # Okabe-Ito colours: distinguishable with the common colour-vision deficiencies.
 RUN_COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
@@ -201,15 +202,10 @@ class GrowingBuffer:
         self.n = 0
 
 
-# (background, text and axes) of a plot in the light themes and in the dark one
-PLOT_LIGHT = ("#ffffff", "#222222")
-PLOT_DARK = ("#1e2127", "#e6e9ef")
-
-
 def scale_plot(widget: pg.PlotWidget, legend, scale: float, dark: bool = False) -> None:
     """Presenter mode and themes: axis labels, tick numbers, legend text and line widths by
     ``scale``; background, axes and text dark or light."""
-    background, ink = PLOT_DARK if dark else PLOT_LIGHT
+    background, ink = plot_colours(dark)
     widget.setBackground(background)
     item = widget.getPlotItem()
     for name in ("left", "bottom"):

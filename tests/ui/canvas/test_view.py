@@ -423,3 +423,19 @@ def test_the_dark_theme_reaches_the_canvas(qtbot, tmp_path):
     assert QImage(str(path)).pixelColor(1, 1).name() == "#1e2127"  # exported as shown
     canvas.set_presentation(1.0, dark=False)
     assert canvas.backgroundBrush().color().name() == "#ffffff"
+
+
+def test_the_dark_theme_reaches_the_example_and_the_weight_image(qtbot):
+    from nnviz.ui.canvas.example import ExampleView
+    from nnviz.ui.canvas.weights import WeightHeatmap
+
+    example, heatmap = ExampleView(), WeightHeatmap()
+    qtbot.addWidget(example)
+    qtbot.addWidget(heatmap)
+    for dark, background, ink in ((True, "#1e2127", "#e6e9ef"), (False, "#ffffff", "#222222")):
+        example.set_presentation(1.0, dark)
+        heatmap.set_presentation(1.0, dark)
+        assert example.bars.backgroundBrush().color().name() == background
+        assert example.bars.getPlotItem().getAxis("bottom").textPen().color().name() == ink
+        assert heatmap.graphics.backgroundBrush().color().name() == background
+        assert heatmap.colorbar.axis.textPen().color().name() == ink
