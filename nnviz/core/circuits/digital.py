@@ -39,6 +39,7 @@ GATES = {"And", "NAnd", "Or", "NOr", "XOr", "XNOr", "Not"}
 PARTS = GATES | {"In", "Out", "Const", "Tunnel"}
 INVERTED = {"NAnd", "NOr", "XNOr", "Not"}
 MAX_PARTS = 5000
+LAYOUT = 3  # nnviz places Digital's parts 3 times as far apart: a gate becomes several NANDs
 HINT = "choose a Digital .dig file of In, Out, gates, Const and Tunnel parts"
 
 
@@ -275,9 +276,15 @@ def _compile(parts: list[Part], source, name: str) -> Circuit:
     out_of: dict[int, int | None] = {}  # id(part) -> nnviz node id of its output
     order = _topological(parts, source)
     used: set[str] = set()
+
+    def spread(pos):
+        return (pos[0] * LAYOUT, pos[1] * LAYOUT)
+
     for part in parts:
         if part.kind == "In":
-            out_of[id(part)] = c.add_node("input", part.pos, name=_terminal(part, used, "x"))
+            out_of[id(part)] = c.add_node(
+                "input", spread(part.pos), name=_terminal(part, used, "x")
+            )
 
     def nand(a: int | None, b: int | None, pos, label: str = "") -> int:
         g = c.add_node("nand", pos)
@@ -291,9 +298,9 @@ def _compile(parts: list[Part], source, name: str) -> Circuit:
     for part in order:
         if part.kind in ("In", "Out", "Tunnel"):
             continue
-        at = _spots(*part.pos)
+        at = _spots(*spread(part.pos))
         if part.kind == "Const":
-            one = nand(None, None, part.pos)  # a NAND of nothing reads 0, 0 and outputs 1
+            one = nand(None, None, spread(part.pos))  # a NAND of nothing reads 0, 0 and outputs 1
             out_of[id(part)] = one if part.value else nand(one, one, at())
             continue
         ins = []
@@ -309,7 +316,7 @@ def _compile(parts: list[Part], source, name: str) -> Circuit:
         out_of[id(part)] = out
     for part in parts:
         if part.kind == "Out":
-            o = c.add_node("output", part.pos, name=_terminal(part, used, "y"))
+            o = c.add_node("output", spread(part.pos), name=_terminal(part, used, "y"))
             s = source(part.inputs[0])
             v = out_of.get(id(s)) if s is not None else None
             if v is not None:
@@ -318,13 +325,14 @@ def _compile(parts: list[Part], source, name: str) -> Circuit:
 
 
 def _spots(x: int, y: int):
-    """Places for the NAND gates one Digital gate becomes, in a small grid at its position."""
+    """Places for the NAND gates one Digital gate becomes: two columns, apart enough that they
+    do not overlap (Digital's positions are spread by LAYOUT to make room for them)."""
     k = 0
 
     def at() -> tuple[int, int]:
         nonlocal k
         k += 1
-        return (x + 20 * (k % 4), y + 40 * (k // 4))
+        return (x + 100 * (k % 2), y + 60 * (k // 2))
 
     return at
 
