@@ -1,7 +1,7 @@
 """Training throughput with the whole window open and every view updating, against the
 headless core on the same configuration, plus the GUI event loop's latency while training.
 
-Run: python benchmarks/gui_throughput.py [--epochs 1] [--repeats 2]
+Run: python benchmarks/gui_throughput.py [--epochs 1] [--repeats 2] [--size 1280x720 --presenter]
 Uses real MNIST ([784, 30, 10], float32, mini-batch 10) when found, else the 8x8 digits.
 Headless and windowed runs alternate so machine noise hits both alike; the script prints the
 medians and their ratio, and the 50th/99th percentile lateness of a 10 ms QTimer probe.
@@ -129,7 +129,10 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--epochs", type=int, default=1)
     ap.add_argument("--repeats", type=int, default=2)
+    ap.add_argument("--size", default="1440x900", help="window size, WIDTHxHEIGHT")
+    ap.add_argument("--presenter", action="store_true", help="in presenter mode (F5) at scale 1.5")
     args = ap.parse_args()
+    width, height = (int(v) for v in args.size.lower().split("x"))
     app = make_app()
     from nnviz.ui.shell.main_window import MainWindow
 
@@ -137,8 +140,11 @@ def main() -> None:
     dataset = load_dataset(name)
     sizes = [dataset.n_inputs, 30, 10]
     window = MainWindow()
-    window.resize(1440, 900)
+    window.resize(width, height)
     window.show()
+    if args.presenter:
+        window.set_presenter_scale(1.5)
+        window.set_presenter(True)
     window.tabs.setCurrentWidget(window.studio)
     key = "book" if name == "mnist" else "digits"
     window.studio.controls.choose_preset(key)
@@ -148,7 +154,15 @@ def main() -> None:
     )
     print(
         f"{name} {sizes} float32, mini-batch 10, {args.epochs} epoch(s) per run, "
-        f"{os.environ.get('QT_QPA_PLATFORM') or 'display ' + os.environ['DISPLAY']}"
+        f"{os.environ.get('QT_QPA_PLATFORM') or 'display ' + os.environ['DISPLAY']}, "
+        f"window {window.width()}x{window.height()}"
+        + (", presenter mode at scale 1.5" if args.presenter else "")
+    )
+    c = window.studio.canvas
+    print(
+        f"  canvas {c.width()}x{c.height()} px, labels and titles "
+        + " / ".join(f"{v:.1f}" for v in c.text_pixel_sizes())
+        + " px on screen"
     )
     core, gui, lateness, fps, memory = [], [], [], [], []
     for _ in range(args.repeats):

@@ -10,7 +10,16 @@ from collections.abc import Sequence
 
 import numpy as np
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen, QStaticText, QTextOption
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QPainter,
+    QPen,
+    QStaticText,
+    QTextOption,
+)
 from PySide6.QtWidgets import QGraphicsItem
 
 from nnviz.ui.canvas.layout import LayerLayout, segment_distances
@@ -26,6 +35,9 @@ from nnviz.ui.canvas.style import (
     magnitude_levels,
     robust_max,
 )
+
+LABEL_PX = 12  # neuron labels' height in screen pixels at presenter scale 1
+TITLE_PX = 14  # layer titles' likewise
 
 # Pens are built once: a bucket key is sign * N_LEVELS + level (sign 0 = negative, 1 = positive).
 _PENS = [edge_pen(key >= N_LEVELS, key % N_LEVELS) for key in range(2 * N_LEVELS)]
@@ -187,20 +199,23 @@ class NeuronLayerItem(QGraphicsItem):
         self.highlighted: int | None = None  # a unit index
         self.selected: int | None = None
         self.bias_scale = 1.0
-        r = layout.radius
-        self._rect = QRectF(
-            layout.x - r - 90, layout.top - 74, 2 * r + 180, layout.bottom - layout.top + 84
-        )
         self.text_scale = 1.0
         self._set_fonts()
         self._build_texts()
 
     def _set_fonts(self) -> None:
-        r = self.layout.radius
+        # Pixel sizes: the canvas lays the network out so a scene unit is a screen pixel, so
+        # these are the heights a lecturer's audience sees (x the presenter scale).
         self._font = QFont()
-        self._font.setPointSizeF(max(5.0, min(11.0, 1.0 * r)) * self.text_scale)
+        self._font.setPixelSize(max(6, round(LABEL_PX * self.text_scale)))
         self._title_font = QFont()
-        self._title_font.setPointSizeF(11.0 * self.text_scale)
+        self._title_font.setPixelSize(max(7, round(TITLE_PX * self.text_scale)))
+
+    def label_font(self) -> QFont:
+        return self._font
+
+    def title_font(self) -> QFont:
+        return self._title_font
 
     def set_text_scale(self, scale: float) -> None:
         """Enlarge labels and titles (presenter mode)."""
@@ -208,14 +223,6 @@ class NeuronLayerItem(QGraphicsItem):
         self.text_scale = float(scale)
         self._set_fonts()
         self._build_texts()
-        r = self.layout.radius
-        pad = 90 + 30 * (self.text_scale - 1)
-        self._rect = QRectF(
-            self.layout.x - r - pad,
-            self.layout.top - 74 * self.text_scale,
-            2 * r + 2 * pad,
-            self.layout.bottom - self.layout.top + 84 * self.text_scale,
-        )
         self.update()
 
     def set_activations(self, a: np.ndarray | None) -> None:
@@ -317,20 +324,32 @@ class NeuronLayerItem(QGraphicsItem):
                 else:
                     pos = QPointF(x - size.width() / 2, y - r - 2 - size.height())
                 self._label_texts.append((pos, st))
-        self._title_text = _static(self.title, self._title_font, centred=True)
+        self._title_text = _static(
+            self.title, self._title_font, centred=True, width=180 * self.text_scale
+        )
         size = self._title_text.size()
         self._title_pos = QPointF(
             x - size.width() / 2, lay.top - 26 * self.text_scale - size.height()
         )
+        # Exactly what is drawn (circles with their rings, labels, title), so fitting the view
+        # to the network leaves no empty margins.
+        rect = QRectF(x - r - 5, lay.top - 5, 2 * r + 10, lay.bottom - lay.top + 10)
+        for pos, st in self._label_texts:
+            rect = rect.united(QRectF(pos, st.size()))
+        rect = rect.united(QRectF(self._title_pos, size))
+        self._rect = rect.adjusted(-2, -2, 2, 2)
 
 
-def _static(text: str, font: QFont, centred: bool = False) -> QStaticText:
+def _static(text: str, font: QFont, centred: bool = False, width: float = 180) -> QStaticText:
     st = QStaticText(html.escape(text).replace("\n", "<br>") if centred else text)
     st.setTextFormat(Qt.TextFormat.RichText if centred else Qt.TextFormat.PlainText)
     if centred:
         opt = QTextOption()
         opt.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         st.setTextOption(opt)
-        st.setTextWidth(180)
+        # As wide as the longest line (up to ``width``), so the size is what is drawn.
+        metrics = QFontMetricsF(font)
+        longest = max((metrics.horizontalAdvance(line) for line in text.split("\n")), default=0)
+        st.setTextWidth(min(width, longest + 2))
     st.prepare(font=font)
     return st

@@ -13,14 +13,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-LAYER_DX = 260.0  # horizontal distance between layer columns, scene units
+LAYER_DX = 260.0  # horizontal distance between layer columns, scene units (default)
 MAX_SPACING = 34.0  # vertical distance between neighbours in a layer of ten or so
 FEW_SPACING = 64.0  # ... in a layer of a handful (tiny circuits get room for labels)
-MAX_COLUMN = 900.0  # a column never gets taller than this
+MAX_COLUMN = 900.0  # a column never gets taller than this (default)
 MAX_RADIUS = 12.0
-MAX_FULL = 100  # layers up to this size are drawn in full
+MAX_FULL = 40  # layers up to this size are drawn in full; 100 and more as the book does
 KEEP_INPUT = 8  # units kept at each end of an elided input layer
-KEEP_OTHER = 16  # ... of an elided hidden or output layer
+KEEP_OTHER = 10  # ... of an elided hidden or output layer
+MIN_KEEP = 2  # however little room there is, an elided layer keeps this many at each end
 
 
 @dataclass(frozen=True)
@@ -63,17 +64,40 @@ def shown_units(size: int, keep: int, max_full: int = MAX_FULL) -> np.ndarray:
     return np.concatenate([np.arange(keep), np.arange(size - keep, size)])
 
 
-def layout_layers(sizes: Sequence[int], max_full: int = MAX_FULL) -> list[LayerLayout]:
-    """Column layouts for ``sizes``, each column centred on y = 0."""
+def layout_layers(
+    sizes: Sequence[int],
+    max_full: int = MAX_FULL,
+    column: float = MAX_COLUMN,
+    dx: float = LAYER_DX,
+    max_rows: int | Sequence[int | None] | None = None,
+    max_spacing: float = MAX_SPACING,
+    max_radius: float = MAX_RADIUS,
+) -> list[LayerLayout]:
+    """Column layouts for ``sizes``, each column centred on y = 0.
+
+    ``column`` is the tallest a column may be and ``dx`` the distance between columns (the
+    canvas passes what fills its view). ``max_rows`` caps the rows of any column, the ellipsis
+    counted as two: a layer that would need more keeps its first and last few units, so the
+    rows stay far enough apart for readable labels. It is one number for all layers or one
+    per layer (layers without labels can have more, closer rows).
+    """
     out = []
     for l, n in enumerate(sizes):
         keep = KEEP_INPUT if l == 0 else KEEP_OTHER
-        shown = shown_units(int(n), keep, max_full)
+        cap = max_rows if max_rows is None or isinstance(max_rows, int) else max_rows[l]
+        if cap is not None and n > cap:
+            keep = min(keep, max(MIN_KEEP, (cap - 2) // 2))
+            shown = shown_units(int(n), keep, max_full=min(max_full, cap))
+        else:
+            shown = shown_units(int(n), keep, max_full)
         elided = shown.size < n
         # The ellipsis takes the room of two neurons so the gap reads as "many more here".
         slots = shown.size + (2 if elided else 0)
-        spacing = min(FEW_SPACING if slots <= 6 else MAX_SPACING, MAX_COLUMN / max(slots, 1))
-        radius = min(MAX_RADIUS, 0.36 * spacing)
+        spacing = min(
+            FEW_SPACING * max_spacing / MAX_SPACING if slots <= 6 else max_spacing,
+            column / max(slots, 1),
+        )
+        radius = min(max_radius, 0.36 * spacing)
         pos = np.arange(shown.size, dtype=float)
         ellipsis_y = None
         if elided:
@@ -81,7 +105,7 @@ def layout_layers(sizes: Sequence[int], max_full: int = MAX_FULL) -> list[LayerL
             pos[half:] += 2
             ellipsis_y = (half + 0.5 - (slots - 1) / 2) * spacing
         ys = (pos - (slots - 1) / 2) * spacing
-        out.append(LayerLayout(int(n), l * LAYER_DX, radius, shown, ys, ellipsis_y))
+        out.append(LayerLayout(int(n), l * dx, radius, shown, ys, ellipsis_y))
     return out
 
 

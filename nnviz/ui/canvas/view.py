@@ -31,8 +31,8 @@ from nnviz.core.notation import symbol
 from nnviz.ui.canvas.edit import ParameterEditor
 from nnviz.ui.canvas.example import ExampleView, InputImageView, OutputBars
 from nnviz.ui.canvas.grid import GridEdgeItem, InputGridItem
-from nnviz.ui.canvas.items import EdgeLayerItem, NeuronLayerItem
-from nnviz.ui.canvas.layout import LAYER_DX, LayerLayout, layout_layers
+from nnviz.ui.canvas.items import LABEL_PX, TITLE_PX, EdgeLayerItem, NeuronLayerItem
+from nnviz.ui.canvas.layout import LayerLayout, layout_layers
 from nnviz.ui.canvas.readout import HoverCard
 from nnviz.ui.canvas.style import TEXT, legend_pixmap, legend_size, paint_legend
 from nnviz.ui.canvas.weights import WeightHeatmap, guess_image_shape
@@ -50,6 +50,7 @@ TEXT_DARK = "#e6e9ef"
 AA_EDGE_LIMIT = 1000  # more drawn edges than this: edges drawn without antialiasing (speed)
 HIT_PIXELS = 4.0  # how near (in screen pixels) a click must be to an edge to pick it
 CLICK_PIXELS = 4  # a press and release closer than this is a click, not a pan
+IMAGE_PX = 112.0  # the input picture beside the input layer, likewise
 
 
 def image_to_qimage(image: np.ndarray) -> QImage:
@@ -130,6 +131,12 @@ class NetworkCanvas(QGraphicsView):
         self.editor.committed.connect(self._on_editor_committed)
         self._editing: tuple[int, int, int | None] | None = None  # (l, j, k or None: bias)
         self._hovered_edge: tuple[int, int, int] | None = None
+        self._text_scale = 1.0
+        self._dark = False
+        self._built_key: tuple = ()
+        self._shrink: dict[tuple, float] = {}
+        self._rebuilding = False
+        self._geometry: dict = {"label_px": LABEL_PX, "image_side": IMAGE_PX}
 
     # -- model in -------------------------------------------------------------------------
     def set_network(
@@ -156,8 +163,6 @@ class NetworkCanvas(QGraphicsView):
         self._highlight_items = []
         self.highlighted_edge = None
         self._image_item = None
-        self.sizes = sizes
-        self.layouts = layout_layers(sizes)
         n_layers = len(sizes)
         names = list(layer_names) if layer_names is not None else _default_layer_names(sizes)
         self.unit_names = [None] * n_layers
@@ -166,6 +171,11 @@ class NetworkCanvas(QGraphicsView):
                 self.unit_names[l] = list(u) if u is not None else None
         if self.unit_names[-1] is None:
             self.unit_names[-1] = [str(i) for i in range(sizes[-1])]
+        self.sizes = sizes
+        geometry = self._fill_geometry()
+        self._built_key = self._geometry_key(geometry)
+        self._geometry = geometry
+        self.layouts = layout_layers(sizes, **geometry["layout"])
         grid = self._grid_shape()
         if grid is not None:
             grid_item = InputGridItem(grid, names[0] if names else "")
@@ -190,9 +200,9 @@ class NetworkCanvas(QGraphicsView):
                 item = grid_item
             else:
                 item = NeuronLayerItem(l, lay, title, self.unit_names[l], side)
-            if getattr(self, "_text_scale", 1.0) != 1.0 and hasattr(item, "set_text_scale"):
+            if hasattr(item, "set_text_scale"):
                 item.set_text_scale(self._text_scale)
-            if getattr(self, "_dark", False):
+            if self._dark:
                 item.text_colour = QColor(TEXT_DARK)
             item.setZValue(1)
             self._scene.addItem(item)
@@ -324,29 +334,38 @@ class NetworkCanvas(QGraphicsView):
 
     def set_input_image(self, image: np.ndarray | None) -> None:
         """Show the current input (2-D, ink values 0..1) beside the input layer, or hide it."""
+        had_image = self._image_item is not None
         if self._image_item is not None:
             self._scene.removeItem(self._image_item)
             self._image_item = None
         self._input_image = None if image is None else np.asarray(image)
         if image is not None and self.layouts and not self.is_grid():
             image = np.asarray(image)
-            side = 112.0
+            side = self._geometry["image_side"] or IMAGE_PX
             s = side / max(image.shape)
             w, h = image.shape[1] * s, image.shape[0] * s
             lay = self.layouts[0]
             # A frame item owns the picture and its caption, so one removeItem hides all three.
             frame = QGraphicsRectItem(0, 0, w, h)
             frame.setPen(QPen(QColor(150, 150, 150), 1.0))
-            frame.setPos(lay.x - 0.42 * LAYER_DX - w, -h / 2)
+            gap = 4.5 * self._geometry["label_px"] + 12
+            frame.setPos(lay.x - gap - w, -h / 2)
             frame.setZValue(1)
             pix = QGraphicsPixmapItem(QPixmap.fromImage(image_to_qimage(image)), frame)
             pix.setTransformationMode(Qt.TransformationMode.FastTransformation)
             pix.setScale(s)
             caption = QGraphicsSimpleTextItem("input", frame)
+            font = caption.font()
+            font.setPixelSize(round(self._geometry["label_px"]))
+            caption.setFont(font)
+            if self._dark:
+                caption.setBrush(QColor(TEXT_DARK))
             caption.setPos((w - caption.boundingRect().width()) / 2, h + 4)
             self._scene.addItem(frame)
             self._image_item = frame
         self._update_scene_rect()
+        if self._auto_fit and had_image != (self._image_item is not None):
+            self.fit()  # the picture changes what there is to fit
 
     def set_editable(self, editable: bool) -> None:
         """When True (training paused), double-clicking an edge or a neuron edits it."""
@@ -385,25 +404,128 @@ class NetworkCanvas(QGraphicsView):
 
     def _legend_scale(self) -> float:
         """The colour key grows with the presenter scale, as far as the canvas has room."""
-        k = getattr(self, "_text_scale", 1.0)
-        return max(1.0, min(k, self.viewport().height() / 400.0))
+        k = self._text_scale
+        return max(1.0, min(k, self.contentsRect().height() / 400.0))
+
+    def _fill_geometry(self) -> dict:
+        """Where columns go so the network fills the view with labels of a readable size.
+
+        Scene units are screen pixels when the view is fitted: the columns are as tall and as
+        far apart as the viewport allows, labels are ``LABEL_PX`` times the presenter scale
+        tall, and a layer keeps only as many rows as leave room for such labels (the others
+        behind an ellipsis, as the book draws a big layer).
+        """
+        k = self._text_scale
+        vp = self.contentsRect().size()  # the viewport's size, also before the first show
+        w, h = max(vp.width(), 320), max(vp.height(), 200)
+        # A first layout that came out a little too big for the view is shrunk by the
+        # factor fitting needed, so that text is drawn at its size, not scaled down.
+        shrink = self._shrink.get((vp.width(), vp.height(), k), 1.0)
+        w, h = w * shrink, h * shrink
+        label = LABEL_PX * k
+        reserve = self._legend_room(h)
+        top = 2.6 * TITLE_PX * k + 26 * k + 8  # two lines of layer title above the columns
+        column = max(4 * label, h - reserve - top - label - 20)
+        # Ten rows at least: the ten digits of an output layer are never elided.
+        rows = max(10, int(column / (1.1 * label)) + 1)
+        dots = max(rows, int(column / (0.85 * label)) + 1)  # unlabelled layers: closer rows
+        per_layer = [rows if names else dots for names in self.unit_names]
+        n = max(2, len(self.sizes))
+        image = self.sizes and guess_image_shape(self.sizes[0])[0] > 1 and self.sizes[0] >= 16
+        image_side = min(IMAGE_PX * k, 0.4 * column) if image else 0.0
+        left = 4.5 * label + 32 + (image_side + 1.5 * label if image else 0.0)
+        right = 4.0 * label + 32  # (the fitted view keeps 20 px around the drawing)
+        dx = (w - left - right) / (n - 1)
+        dx = float(min(max(dx, 8 * label), 3 * column))
+        return {
+            "layout": {
+                "column": float(column),
+                "dx": dx,
+                "max_rows": per_layer if len(per_layer) == len(self.sizes) else rows,
+                "max_spacing": max(34.0, 3.2 * label),
+                "max_radius": max(12.0, label),
+            },
+            "label_px": label,
+            "image_side": image_side,
+        }
+
+    @staticmethod
+    def _geometry_key(g: dict) -> tuple:
+        lay = g["layout"]
+        # Small changes only rescale the fitted view; a relayout needs a real change.
+        return (lay["max_rows"], round(lay["column"] / 16), round(lay["dx"] / 16), g["label_px"])
+
+    def _rebuild(self) -> None:
+        """Lay the network out again (new view size or presenter scale), keeping what it
+        shows: the activations, the input picture, the selection."""
+        acts, image, selected = self.activations, self._input_image, self.selected
+        self.set_network(
+            self.sizes,
+            self.weights,
+            self.biases,
+            self._layer_names,
+            self._unit_names_arg,
+            self._input_shape_arg,
+        )
+        if acts is not None:
+            self.set_activations(acts)
+        self.set_input_image(image)
+        if selected is not None:
+            self._set_selected(selected)
+
+    def text_pixel_sizes(self) -> tuple[float, float]:
+        """On screen, the height in pixels of neuron labels and of layer titles."""
+        m = self.transform().m11()
+        item = next((i for i in self.neuron_items if hasattr(i, "label_font")), None)
+        if item is None:
+            return 0.0, 0.0
+        return item.label_font().pixelSize() * m, item.title_font().pixelSize() * m
+
+    def _legend_room(self, height: float) -> float:
+        """Pixels kept free below the network for the colour key; 0 when the key is hidden or
+        the canvas is too small for it (then the whole network matters more than the key)."""
+        if not self._legend_visible:
+            return 0.0
+        reserve = legend_size()[1] * self._legend_scale() + 12
+        return 0.0 if height < 3 * reserve else reserve
 
     def fit(self) -> None:
-        """Show the whole network, keeping its aspect ratio."""
+        """Show the whole network, keeping its aspect ratio (laid out anew for the view's
+        size first, when that changed)."""
         self._auto_fit = True
+        if self.sizes and not self._rebuilding:
+            if self._geometry_key(self._fill_geometry()) != self._built_key:
+                self._guarded_rebuild()
+            vp = self.contentsRect()
+            size_key = (vp.width(), vp.height(), self._text_scale)
+            scale = self._fit_scale()
+            if scale is not None and scale < 0.999 and size_key not in self._shrink:
+                self._shrink = {size_key: scale * 0.99}
+                self._guarded_rebuild()
         rect = self._content_rect()
-        if not rect.isValid():
+        scale = self._fit_scale()
+        if scale is None:
             return
-        # Fit into the band above the colour legend, so the legend never covers neurons.
-        vp = self.viewport().rect()
-        k = self._legend_scale()
-        reserve = legend_size()[1] * k + 12 if self._legend_visible else 0.0
-        if vp.height() < 3 * reserve:
-            reserve = 0.0  # a small canvas: the whole network matters more than the key
-        scale = min(vp.width() / rect.width(), max(40.0, vp.height() - reserve) / rect.height())
+        reserve = self._legend_room(self.contentsRect().height())
         self.resetTransform()
         self.scale(scale, scale)
         self.centerOn(QPointF(rect.center().x(), rect.center().y() + reserve / 2 / scale))
+
+    def _guarded_rebuild(self) -> None:
+        self._rebuilding = True
+        try:
+            self._rebuild()
+        finally:
+            self._rebuilding = False
+
+    def _fit_scale(self) -> float | None:
+        """The zoom at which the whole network fits above the colour key, or None."""
+        rect = self._content_rect()
+        if not rect.isValid():
+            return None
+        vp = self.contentsRect()  # the viewport, also before the first show
+        reserve = self._legend_room(vp.height())
+        return min(vp.width() / rect.width(), max(40.0, vp.height() - reserve) / rect.height())
 
     def _content_rect(self) -> QRectF:
         rect = QRectF()
@@ -762,7 +884,7 @@ class NetworkCanvas(QGraphicsView):
             self.neuron_items[0].set_overlay(None)
 
     def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
-        if not self._legend_visible or not self.sizes:
+        if not self.sizes or not self._legend_room(self.viewport().height()):
             return
         painter.save()
         painter.resetTransform()  # the legend stays put in screen pixels while you zoom

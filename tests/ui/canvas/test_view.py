@@ -28,7 +28,7 @@ def snapshot_of(net: Network) -> Snapshot:
 
 @pytest.mark.parametrize(
     "sizes, shown",
-    [([784, 30, 10], [16, 30, 10]), ([64, 30, 10], [64, 30, 10]), ([2, 3, 1], [2, 3, 1])],
+    [([784, 30, 10], [16, 30, 10]), ([64, 30, 10], [16, 30, 10]), ([2, 3, 1], [2, 3, 1])],
 )
 def test_builds_with_expected_shown_units_and_edges(qtbot, sizes, shown):
     canvas, _ = make_canvas(qtbot, sizes)
@@ -79,7 +79,7 @@ def test_snapshot_with_new_sizes_rebuilds(qtbot):
     canvas, _ = make_canvas(qtbot, [784, 30, 10])
     canvas.set_snapshot(snapshot_of(Network([64, 20, 10], seed=1)))
     assert canvas.sizes == (64, 20, 10)
-    assert canvas.edge_items[0].j.size == 64 * 20
+    assert canvas.edge_items[0].j.size == 16 * 20  # 64 inputs: 8 at each end and "..."
 
 
 def test_fast_snapshots_are_coalesced_to_the_newest(qtbot):
@@ -133,18 +133,30 @@ def test_elides_a_200_neuron_layer(qtbot):
     assert ys[KEEP_OTHER - 1] < hidden.ellipsis_y < ys[KEEP_OTHER]
 
 
-def test_layout_keeps_100_in_full():
+def test_layout_draws_100_as_the_book_does_and_keeps_30_in_full():
     lay = layout_layers([784, 100, 10])
-    assert lay[1].shown.size == 100 and not lay[1].elided
-    assert lay[0].elided
+    assert lay[1].elided and lay[1].shown.size == 2 * KEEP_OTHER  # some neurons and "..."
+    assert lay[1].shown[0] == 0 and lay[1].shown[-1] == 99
+    assert lay[0].elided and not lay[2].elided
+    assert not layout_layers([784, 30, 10])[1].elided
+
+
+def test_layout_keeps_only_the_rows_that_fit():
+    lay = layout_layers([784, 30, 10], column=300, max_rows=12)
+    assert [l.shown.size + 2 * l.elided for l in lay] == [12, 12, 10]
+    spacing = np.diff(lay[1].ys).min()
+    assert spacing >= 300 / 12 - 1e-9
 
 
 def test_edge_at_midpoint_hits_that_edge(qtbot):
     canvas, _ = make_canvas(qtbot, [784, 30, 10])
     for l, j, k in [(0, 5, 3), (0, 29, 783), (1, 9, 0), (1, 4, 17)]:
         mid = canvas.edge_midpoint(l, j, k)
+        a, b = canvas.neuron_center(l, k), canvas.neuron_center(l + 1, j)
         assert mid is not None
-        assert canvas.edge_at(mid, pixels=0.5) == (l, j, k)
+        # Along the edge (edges cross in a regular drawing, so not at every point).
+        hits = [canvas.edge_at(a + (b - a) * t, pixels=0.5) for t in np.linspace(0.2, 0.8, 7)]
+        assert (l, j, k) in hits, hits
     assert canvas.edge_midpoint(0, 0, 400) is None  # an elided input has no edge drawn
 
 
