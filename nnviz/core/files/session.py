@@ -10,10 +10,19 @@ presenter mode) and opens each with ``nnviz open lecture3.nnviz``. Layout, versi
       "network": null | {"encoding": "npz-base64", "data": "<base64 of a network .npz>"},
       "example_index": 0,
       "circuit": null | <Circuit.to_dict()>,
-      "ui": {"tab": "...", "layout": "<opaque base64 from the UI>", "presenter": false,
-             "settings": {...}},
-      "recording": null | {"relative": "runs/a.nnrec", "absolute": "/home/.../runs/a.nnrec"}
+      "ui": {"tab": "...", "subtab": "...", "layout": "<opaque base64 from the UI>",
+             "presenter": false, "settings": {...}},
+      "recording": null | {"relative": "runs/a.nnrec", "absolute": "/home/.../runs/a.nnrec",
+                           "position": <frame shown>},
+      "history": null | {"records": [<Progress as an object; NaN written as null>, ...],
+                         "log": "<the log's text>"}
     }
+
+``subtab``, ``recording.position`` and ``history`` came later in version 1 and are optional:
+older files open unchanged (no curves, no log, the replay from its start). The history keeps
+the current run's cost and accuracy curves and its log, so a prepared lecture reopens with
+its plots drawn; at most ``MAX_HISTORY`` records are kept (every epoch record, and the
+others thinned evenly), which bounds a 30-epoch MNIST run's history to about 2 MB.
 
 The network is embedded (base64 of exactly the bytes :func:`~nnviz.core.files.network.save_network`
 writes) rather than referenced as a sibling file: one file is easy to copy to the lecture
@@ -31,6 +40,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import dataclasses
 import datetime as _dt
 import json
 import math
@@ -44,11 +54,15 @@ from nnviz.core.files.atomic import atomic_write
 from nnviz.core.files.guard import JSON_HOOKS, check_regular_file, json_depth_ok
 from nnviz.core.files.network import NetworkFileError, load_network, save_network
 from nnviz.core.learning.network import Network, check_size_limits
+from nnviz.core.learning.snapshot import EPOCH, Progress
 
 FORMAT = "nnviz-session"
 VERSION = 1
 SUFFIX = ".nnviz"
 _HINT = "choose a session file saved by nnviz (File > Save Session)"
+MAX_HISTORY = 6000  # records kept in a session's history
+MAX_LOG_CHARS = 500_000
+_PROGRESS_FIELDS = {f.name for f in dataclasses.fields(Progress)}
 
 
 class SessionError(ValueError):
@@ -81,6 +95,10 @@ class Session:
     recording: Path | None = None
     settings: dict[str, Any] = field(default_factory=dict)
     title: str = ""
+    subtab: str = ""
+    replay_position: int = 0
+    history: list[Progress] = field(default_factory=list)
+    log: str = ""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -94,11 +112,41 @@ def _network_blob(network: Network, meta: dict[str, Any]) -> str:
         return base64.b64encode(path.read_bytes()).decode("ascii")
 
 
-def _recording_entry(recording: Path | None, folder: Path) -> dict[str, str] | None:
+def thin_history(records: list[Progress], limit: int = MAX_HISTORY) -> list[Progress]:
+    """At most ``limit`` records: every epoch (and other non-chunk) record, and the chunk
+    records thinned evenly, first and last kept, so the curves keep their shape."""
+    if len(records) <= limit:
+        return list(records)
+    keep = [i for i, r in enumerate(records) if r.kind != "chunk"]
+    chunks = [i for i, r in enumerate(records) if r.kind == "chunk"]
+    room = max(2, limit - len(keep))
+    if len(chunks) > room:
+        picks = {chunks[round(k * (len(chunks) - 1) / (room - 1))] for k in range(room)}
+    else:
+        picks = set(chunks)
+    return [records[i] for i in sorted(set(keep[-limit:]) | picks)][-limit:]
+
+
+def _history_entry(records: list[Progress], log: str) -> dict[str, Any] | None:
+    if not records and not log:
+        return None
+    out = []
+    for p in thin_history(records):
+        d = dataclasses.asdict(p)
+        for k, v in d.items():
+            if isinstance(v, float) and not math.isfinite(v):
+                d[k] = None  # the file is strict JSON: NaN (no cost yet) is written as null
+        out.append(d)
+    return {"records": out, "log": log[-MAX_LOG_CHARS:]}
+
+
+def _recording_entry(
+    recording: Path | None, folder: Path, position: int = 0
+) -> dict[str, Any] | None:
     if recording is None:
         return None
     absolute = Path(recording).expanduser().resolve()
-    entry = {"absolute": str(absolute)}
+    entry: dict[str, Any] = {"absolute": str(absolute), "position": int(position)}
     try:
         entry["relative"] = Path(os.path.relpath(absolute, folder)).as_posix()
     except ValueError:  # another drive on Windows: only the absolute path can work
@@ -129,11 +177,13 @@ def session_to_dict(session: Session, folder: str | os.PathLike = ".") -> dict[s
         "circuit": session.circuit,
         "ui": {
             "tab": session.tab,
+            "subtab": session.subtab,
             "layout": session.layout,
             "presenter": bool(session.presenter),
             "settings": session.settings,
         },
-        "recording": _recording_entry(session.recording, folder),
+        "recording": _recording_entry(session.recording, folder, session.replay_position),
+        "history": _history_entry(session.history, session.log),
     }
     try:  # never write a file that load_session would reject
         session_from_dict(data, folder, "the session")
@@ -243,6 +293,7 @@ def session_from_dict(
         example_index=r.whole(data, "example_index", minimum=0, default=0),
         title=r.get(data, "title", str, default=""),
         tab=r.get(ui, "ui.tab", str, default=""),
+        subtab=r.get(ui, "ui.subtab", str, default=""),
         layout=r.get(ui, "ui.layout", str, default=""),
         presenter=r.get(ui, "ui.presenter", bool, default=False),
         settings=r.get(ui, "ui.settings", dict, default={}),
@@ -257,7 +308,44 @@ def session_from_dict(
     s.circuit = _read_circuit(data.get("circuit"), r)
     s.network, s.network_meta = _read_network(data.get("network"), r)
     s.recording = _read_recording_entry(data.get("recording"), Path(folder), r)
+    if isinstance(data.get("recording"), dict):
+        s.replay_position = r.whole(data["recording"], "recording.position", 0, default=0)
+    s.history, s.log = _read_history(data.get("history"), r)
     return s
+
+
+def _read_history(value: object, r: _Reader) -> tuple[list[Progress], str]:
+    if value is None:
+        return [], ""
+    if not isinstance(value, dict):
+        r.fail('"history" must be an object with "records" and "log"')
+    log = r.get(value, "history.log", str, default="")
+    raw = value.get("records") or []
+    if not isinstance(raw, list) or len(raw) > MAX_HISTORY:
+        r.fail(f'"history.records" must be a list of at most {MAX_HISTORY} records')
+    records = []
+    for k, d in enumerate(raw):
+        if not isinstance(d, dict):
+            r.fail(f'"history.records[{k}]" is not an object')
+        d = {key: v for key, v in d.items() if key in _PROGRESS_FIELDS}
+        for key in ("cost", "batch_cost"):
+            if d.get(key) is None:
+                d[key] = float("nan")
+        try:
+            p = Progress(**d)
+            ok = isinstance(p.kind, str) and all(
+                isinstance(getattr(p, f), int) and not isinstance(getattr(p, f), bool)
+                for f in ("epoch", "batch", "batches_per_epoch", "examples_seen")
+            )
+            ok = ok and all(
+                isinstance(getattr(p, f), int | float) for f in ("cost", "eta", "seconds")
+            )
+        except TypeError:
+            ok = False
+        if not ok:
+            r.fail(f'"history.records[{k}]" is not a training record')
+        records.append(p)
+    return records, log[:MAX_LOG_CHARS]
 
 
 class _Reader:
@@ -412,7 +500,10 @@ def describe_session(session: Session) -> str:
         missing = "" if session.recording.exists() else " (missing)"
         parts.append(f"recording {session.recording.name}{missing}")
     if session.tab:
-        parts.append(f"tab {session.tab!r}")
+        parts.append(f"tab {session.tab!r}" + (f" / {session.subtab!r}" if session.subtab else ""))
+    epochs = sum(1 for p in session.history if p.kind == EPOCH)
+    if session.history:
+        parts.append(f"history of {epochs} epochs ({len(session.history)} records)")
     if session.presenter:
         parts.append("presenter mode")
     return ", ".join(parts)

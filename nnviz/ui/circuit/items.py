@@ -43,6 +43,21 @@ SELECTED = QColor("#2563eb")
 LAMP_ON = QColor("#facc15")
 LAMP_OFF = QColor("#e5e7eb")
 LABEL = QColor("#111827")
+BLOCK_NAME = QColor("#312e81")
+# What the dark theme changes: (colour, light look, dark look). The colours are changed in
+# place, so every module that imported them draws in the new look at its next paint.
+_THEMED = (
+    (LABEL, "#111827", "#e6e9ef"),
+    (OFF, "#4b5563", "#9aa4b2"),
+    (BLOCK_NAME, "#312e81", "#c7d2fe"),
+)
+
+
+def use_dark(dark: bool) -> None:
+    """Switch the circuit drawing's colours to the dark theme's, or back."""
+    for colour, light, dark_look in _THEMED:
+        colour.setRgba(QColor(dark_look if dark else light).rgba())
+
 
 PORT_RADIUS = 5.0
 TARGET = QColor("#2563eb")  # rings on the ports a dragged wire may end on
@@ -491,7 +506,7 @@ class BlockItem(NodeItem):
         f.setBold(True)
         f.setPointSizeF(8)
         painter.setFont(f)
-        painter.setPen(QPen(QColor("#312e81")))
+        painter.setPen(QPen(BLOCK_NAME))
         painter.drawText(
             QRectF(8, self.height - 2, self.width - 16, 16),
             Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop,

@@ -12,7 +12,6 @@ import time
 
 import numpy as np
 from PySide6.QtCore import QEvent, QObject, Qt, QThread, Signal, Slot
-from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
@@ -40,6 +39,7 @@ from nnviz.core.learning.snapshot import DIVERGED, EPOCH
 from nnviz.core.learning.training import TrainConfig, train
 from nnviz.ui.canvas.view import NetworkCanvas
 from nnviz.ui.circuit.perceptron_view import layered_activations
+from nnviz.ui.style import set_cell_colour
 
 MAX_INPUTS = 10
 
@@ -381,7 +381,7 @@ class LearnedView(QWidget):
                     v = float(learned[r, k])
                     right = (v > 0.5) == bool(o_bits[k])
                     cell = _cell(f"{v:.3f}")
-                    cell.setBackground(QBrush(QColor("#dcfce7") if right else QColor("#fee2e2")))
+                    set_cell_colour(cell, "#dcfce7" if right else "#fee2e2")
                     t.setItem(r, col, cell)
                 col += 1
 
@@ -435,7 +435,7 @@ class LearnedView(QWidget):
             for k in range(len(learned_names)):
                 v = float(learned[r, k])
                 cell = _cell(f"{int(v >= 0.5)}  ({v:.2f})")
-                cell.setBackground(QBrush(QColor("#dcfce7") if v >= 0.5 else QColor("#f3f4f6")))
+                set_cell_colour(cell, "#dcfce7" if v >= 0.5 else "#f3f4f6")
                 t.setItem(r, col, cell)
                 col += 1
 

@@ -42,6 +42,7 @@ from nnviz.core.circuits.perceptrons import (
     to_perceptron_network,
 )
 from nnviz.ui.circuit.items import LABEL, OFF, ON, OUTLINE
+from nnviz.ui.style import set_cell_colour
 
 MAX_TABLE_INPUTS = 10
 C_MIN_EXP, C_MAX_EXP = -1.0, 2.0  # the slider spans c = 0.1 .. 100 on a log scale
@@ -435,7 +436,7 @@ class PerceptronView(QWidget):
                 for col in range(n_plain):
                     item = self.table.item(r, col)
                     if item is not None:
-                        item.setBackground(QBrush(CURRENT_ROW) if r == current else QBrush())
+                        set_cell_colour(item, CURRENT_ROW if r == current else None)
             self.current_row = current
             if 0 <= current < self.table.rowCount():
                 self.table.scrollToItem(self.table.item(current, 0))
@@ -476,7 +477,7 @@ class PerceptronView(QWidget):
                 # Shade from white towards the value's colour: near 0/1 reads as decided.
                 target = c_out[k]
                 closeness = 1.0 - abs(v - target)
-                cell.setBackground(QBrush(_blend(QColor("#fee2e2"), QColor("#dcfce7"), closeness)))
+                set_cell_colour(cell, _blend(QColor("#fee2e2"), QColor("#dcfce7"), closeness))
                 t.setItem(r, col, cell)
                 col += 1
             # A tick only where the perceptrons compute the circuit's bits and every sigmoid

@@ -132,7 +132,10 @@ class CircuitSandbox(QWidget):
         self._make_actions()
 
         self.banner = QFrame()
-        self.banner.setStyleSheet("QFrame{background:#fef9c3; border:1px solid #facc15;}")
+        self.banner.setStyleSheet(
+            "QFrame{background:#fef9c3; border:1px solid #facc15;}"
+            "QLabel{color:#111827; border:none;}"  # dark on yellow in every theme
+        )
         bl = QHBoxLayout(self.banner)
         bl.setContentsMargins(8, 4, 8, 4)
         self.banner_label = QLabel()
@@ -656,6 +659,16 @@ class CircuitSandbox(QWidget):
             | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Save,
         )
+
+    def set_presentation(self, scale: float, dark: bool = False) -> None:
+        """The theme reaches the circuit drawing and the network drawings beside it."""
+        from nnviz.ui.canvas.view import NetworkCanvas
+        from nnviz.ui.circuit.scene import use_dark
+
+        use_dark(dark)
+        self.scene.update()
+        for canvas in self.findChildren(NetworkCanvas):
+            canvas.set_presentation(scale, dark)
 
     def maybe_save(self) -> bool:
         """True when it is fine to drop the circuit (saved, discarded or unchanged)."""

@@ -62,6 +62,7 @@ from nnviz.ui.circuit.items import (
     WireItem,
     snap,
 )
+from nnviz.ui.circuit.items import use_dark as items_use_dark
 from nnviz.ui.circuit.routing import junctions, route
 
 PART_MIME = "application/x-nnviz-part"  # palette drags: b"nand", b"input", b"block:<name>"
@@ -69,6 +70,14 @@ FRAGMENT_MIME = "application/x-nnviz-circuit-fragment"  # copied nodes and wires
 
 BACKGROUND = QColor("#f8fafc")
 DOT = QColor("#cbd5e1")
+
+
+def use_dark(dark: bool) -> None:
+    """The editing surface and its grid dots in the dark theme, or back in the light one;
+    the parts follow through :func:`nnviz.ui.circuit.items.use_dark`."""
+    BACKGROUND.setRgba(QColor("#1e2127" if dark else "#f8fafc").rgba())
+    DOT.setRgba(QColor("#3a404c" if dark else "#cbd5e1").rgba())
+    items_use_dark(dark)
 
 
 def copy_fragment(circuit: Circuit, node_ids: Iterable[int]) -> dict:

@@ -9,8 +9,8 @@ code on the test set, and for which digits it fails.
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDoubleSpinBox,
@@ -38,6 +38,7 @@ from nnviz.core.learning.evaluation import (
     evaluate_network,
 )
 from nnviz.core.learning.network import Network
+from nnviz.ui.style import set_cell_colour
 
 WEIGHT_LIMIT = 50.0
 BIT_NAMES = [f"bit {1 << (N_BITS - 1 - b)}s" for b in range(N_BITS)]  # most significant first
@@ -131,11 +132,11 @@ class BinaryOutputView(QWidget):
         self.table.setHorizontalHeaderLabels([str(d) for d in range(10)])
         self.table.setVerticalHeaderLabels(["code", "test images right", "ideal outputs"])
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.table.setFixedHeight(
-            self.table.horizontalHeader().sizeHint().height()
-            + 3 * self.table.verticalHeader().defaultSectionSize()
-            + 2 * self.table.frameWidth()
-        )
+        # Exactly as tall as its three rows, also when presenter mode enlarges the type.
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._fit_table()
         codes = binary_codes()
         for d in range(10):
             item = QTableWidgetItem("".join(str(int(v)) for v in codes[d]))
@@ -244,7 +245,19 @@ class BinaryOutputView(QWidget):
             self._updating = False
         self._recheck()
 
+    def _fit_table(self) -> None:
+        t = self.table
+        rows = sum(t.verticalHeader().sectionSizeHint(r) for r in range(t.rowCount()))
+        header = t.horizontalHeader().sizeHint().height()
+        t.setFixedHeight(header + rows + 2 * t.frameWidth() + 2)
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._fit_table()
+
     def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        self._fit_table()
         super().showEvent(event)
         if self._stale:
             self.refresh()
@@ -336,7 +349,7 @@ class BinaryOutputView(QWidget):
         item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
         if good is not None and not np.isnan(good):
             ok = good > 0.5  # 1.0: works for this digit, 0.0: fails
-            item.setBackground(QBrush(QColor(160, 220, 160) if ok else QColor(245, 140, 140)))
+            set_cell_colour(item, QColor(160, 220, 160) if ok else QColor(245, 140, 140))
         self.table.setItem(row, col, item)
 
     def _on_example_changed(self, k: int) -> None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, QSize, Qt
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -34,6 +34,7 @@ from nnviz.core.datasets.dataset import Dataset
 from nnviz.core.learning.evaluation import Evaluation, Mistake, evaluate_network, misclassified
 from nnviz.core.learning.network import Network
 from nnviz.ui.explore.draw_digit import gray_to_pixmap
+from nnviz.ui.style import set_cell_colour
 
 SORTS = {
     "most confident first": "conf_desc",
@@ -189,9 +190,11 @@ class ErrorsView(QWidget):
         controls = QHBoxLayout()
         controls.addWidget(QLabel("Sort:"))
         controls.addWidget(self.sort_combo)
-        controls.addWidget(self.filter_label, 1)
+        controls.addStretch(1)
         controls.addWidget(self.show_all)
         glay.addLayout(controls)
+        self.filter_label.setWordWrap(True)
+        glay.addWidget(self.filter_label)  # its own row: long filters need not squeeze the rest
         glay.addWidget(self.gallery, 1)
 
         left = QWidget()
@@ -333,7 +336,7 @@ class ErrorsView(QWidget):
                     # square root: one or two mistakes should still show as a tint
                     f = np.sqrt(v / off_max)
                     color = QColor.fromRgbF(1.0, 1 - 0.65 * f, 1 - 0.7 * f)
-                item.setBackground(QBrush(color))
+                set_cell_colour(item, color)
                 item.setToolTip(
                     f"{v} test images of a {t} the network called {p}"
                     + (" (right)" if t == p else "")

@@ -37,6 +37,7 @@ from nnviz.core.learning.network import Network
 from nnviz.core.matrix_form import book_layer, hadamard, layer_equation, output_error, weight_text
 from nnviz.core.notation import sub, symbol
 from nnviz.ui.canvas.weights import diverging_colormap
+from nnviz.ui.style import set_cell_colour
 
 # name -> (diverging?, stretch of its column in the equation row)
 PANELS = {"w": (True, 8), "a_prev": (False, 1), "b": (True, 1), "z": (True, 1), "a": (False, 1)}
@@ -384,7 +385,7 @@ class MatrixView(QWidget):
                 item = QTableWidgetItem(f"{float(err[key][j, 0]):+.4f}")
                 item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
                 if key == "delta" and j == biggest:
-                    item.setBackground(QColor(255, 225, 180))
+                    set_cell_colour(item, QColor(255, 225, 180))
                 self.delta_table.setItem(j, c, item)
 
     # -- hover --------------------------------------------------------------------------------

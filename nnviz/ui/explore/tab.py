@@ -7,13 +7,14 @@ epoch ends, so exploring never slows training down.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QFrame, QScrollArea, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from nnviz.core.datasets.dataset import Dataset
 from nnviz.core.learning.network import Network
 from nnviz.core.learning.snapshot import CHUNK, Snapshot
 from nnviz.ui.canvas.view import NetworkCanvas
+from nnviz.ui.style import current_look, theme_plots
 
 MAX_HISTORY = 200
 
@@ -57,6 +58,7 @@ class FitScrollArea(QScrollArea):
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setWidget(widget)
         self.setWidgetResizable(False)
+        widget.installEventFilter(self)  # its size hints change with the presenter's type
 
     def _fit(self) -> None:
         w = self.widget()
@@ -64,7 +66,18 @@ class FitScrollArea(QScrollArea):
             return
         least = w.minimumSizeHint().expandedTo(w.minimumSize())
         vp = self.viewport().size()
-        w.resize(max(vp.width(), least.width()), max(vp.height(), least.height()))
+        width = max(vp.width(), least.width())
+        height = least.height()
+        lay = w.layout()
+        if lay is not None and lay.hasHeightForWidth():
+            # Wrapped text needs more height when narrow: never squeeze it over what follows.
+            height = max(height, lay.totalMinimumHeightForWidth(width))
+        w.resize(width, max(vp.height(), height))
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt name
+        if obj is self.widget() and event.type() == QEvent.Type.LayoutRequest:
+            QTimer.singleShot(0, self._fit)
+        return False
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt name
         super().resizeEvent(event)
@@ -102,6 +115,15 @@ class ExploreTab(QWidget):
         self._example: int | None = None
         self.tabs.currentChanged.connect(lambda _i: self.refresh())
 
+    def set_presentation(self, scale: float, dark: bool = False) -> None:
+        """Themes and presenter scale reach the sub-tabs' plots (built ones now, the others
+        when they are built) and the network drawing beside the matrices."""
+        for view in list(self.views.values()):
+            theme_plots(view)
+        canvas = getattr(self, "matrix_canvas", None)
+        if canvas is not None:
+            canvas.set_presentation(scale, dark)
+
     def build_all_views(self) -> None:
         for title, _module, _cls in VIEWS:
             self.views[title]
@@ -128,6 +150,10 @@ class ExploreTab(QWidget):
             content.setSizes([900, 340])
             view.weight_hovered.connect(self.matrix_canvas.highlight_edge)
             view.hover_cleared.connect(self.matrix_canvas.clear_highlight)
+        theme, scale = current_look()
+        theme_plots(view, theme, scale)
+        if getattr(self, "matrix_canvas", None) is not None and title == "Matrix form":
+            self.matrix_canvas.set_presentation(scale, theme == "dark")
         if hasattr(view, "baseline_computed"):
             view.baseline_computed.connect(self.baseline_computed)
         if hasattr(view, "weight_hovered"):

@@ -57,6 +57,7 @@ from nnviz.core.perceptron import (
 )
 from nnviz.ui.perceptron.plots import DecisionPlane, ScalePlot, SigmoidPlot, SquareHolder
 from nnviz.ui.perceptron.widgets import COLOR_ONE, Lamp, ParamRow
+from nnviz.ui.style import CELL_INK, set_role
 
 WEIGHT_RANGE = (-10.0, 10.0)
 C_RANGE = (0.1, 100.0)
@@ -195,7 +196,7 @@ class PerceptronLab(QWidget):
 
         self.preset_label = QLabel("")
         self.preset_label.setWordWrap(True)
-        self.preset_label.setStyleSheet("color: #444; font-style: italic;")
+        set_role(self.preset_label, "hint")  # themed (dark grey, or light grey when dark)
         form.addRow(self.preset_label)
         return box
 
@@ -315,7 +316,7 @@ class PerceptronLab(QWidget):
         layout.addWidget(self.task_label)
         self.hint_label = QLabel("")
         self.hint_label.setWordWrap(True)
-        self.hint_label.setStyleSheet("color: #444; font-style: italic;")
+        set_role(self.hint_label, "hint")  # themed (dark grey, or light grey when dark)
         self.hint_label.setVisible(False)
         layout.addWidget(self.hint_label)
         self.result_label = QLabel("")
@@ -359,7 +360,7 @@ class PerceptronLab(QWidget):
         self.plane = DecisionPlane()
         self.plane_caption = QLabel()
         self.plane_caption.setWordWrap(True)
-        self.plane_caption.setStyleSheet("color: #444;")
+        set_role(self.plane_caption, "hint")  # themed (dark grey, or light grey when dark)
         self.plane_holder = SquareHolder(self.plane, self.plane_caption)
         self.plane_holder.setMinimumSize(240, 280)
         self.plane_stack.addWidget(self.plane_holder)
@@ -715,7 +716,9 @@ class PerceptronLab(QWidget):
                     item.setBackground(QBrush(_WRONG))
                 else:
                     item.setBackground(QBrush(_ROW_HIGHLIGHT) if is_current else no_brush)
-                item.setForeground(one_brush if c == out_col and o else no_brush)
+                tinted = is_current or (wrong and c in (out_col, len(cells) - 1))
+                ink = QBrush(QColor(CELL_INK)) if tinted else no_brush  # readable when dark
+                item.setForeground(one_brush if c == out_col and o else ink)
             if is_current:
                 current_row = r
         self.table.setUpdatesEnabled(True)

@@ -31,6 +31,7 @@ from nnviz.ui.explore.tab import ExploreTab
 from nnviz.ui.file_dialogs import open_file, remember, save_file
 from nnviz.ui.settings import settings
 from nnviz.ui.shell.theme import THEME_TITLES, THEMES, Presentation
+from nnviz.ui.style import theme_plots
 from nnviz.ui.training.studio import TrainingStudio
 
 PRESENTER_SCALES = (1.0, 1.5, 2.0, 2.5, 3.0)
@@ -145,6 +146,7 @@ class MainWindow(QMainWindow):
         hook = getattr(view, "set_presentation", None)
         if hook is not None and (pres.scale != 1.0 or pres.theme == "dark"):
             hook(pres.scale, pres.theme == "dark")
+        theme_plots(view, pres.theme, pres.scale, force=True)
         return view
 
     def build_all_pages(self) -> None:
@@ -601,13 +603,44 @@ class MainWindow(QMainWindow):
             example_index=self.studio._example_index,
             circuit=self.circuit_sandbox.circuit.to_dict(),
             tab=self.tabs.tabText(self.tabs.currentIndex()),
+            subtab=self._subtab_text(),
+            recording=self.studio.replay_path,
+            replay_position=self.studio.replay.position if self.studio.replay else 0,
+            history=list(self.studio._live_records),
+            log=self.studio.log.toPlainText(),
             layout=base64.b64encode(bytes(self.saveState())).decode("ascii"),
             presenter=self.presenter,
             settings={
                 "presenter_scale": self.presenter_scale,
                 "presenter_theme": self.presenter_theme,
+                "theme": self.presentation.theme,
             },
         )
+
+    def _inner_tabs(self):
+        """The current tab's own sub-tab bar (Inside the network's views, the circuit's
+        pages), or None."""
+        from PySide6.QtWidgets import QTabWidget
+
+        page = self.tabs.currentWidget()
+        if page is None:
+            return None
+        for t in page.findChildren(QTabWidget):
+            if t.isVisibleTo(page) and t.count() > 2 and t.tabBar().isVisibleTo(page):
+                return t
+        return None
+
+    def _subtab_text(self) -> str:
+        inner = self._inner_tabs()
+        return inner.tabText(inner.currentIndex()) if inner is not None else ""
+
+    def _select_subtab(self, text: str) -> None:
+        inner = self._inner_tabs()
+        if inner is None or not text:
+            return
+        for k in range(inner.count()):
+            if inner.tabText(k) == text:
+                inner.setCurrentIndex(k)
 
     def save_session_dialog(self) -> None:
         from nnviz.core.files.session import SessionError, save_session
@@ -661,8 +694,26 @@ class MainWindow(QMainWindow):
                 self.tabs.setCurrentIndex(i)
         if session.presenter != self.presenter:
             self.set_presenter(session.presenter)
-        if session.recording is not None and Path(session.recording).exists():
-            self.open_recording(str(session.recording))
+        theme = opts.get("theme")
+        if not session.presenter and isinstance(theme, str) and theme in THEMES:
+            if theme != self.presentation.theme:
+                self.set_theme(theme)
+        if session.recording is not None:
+            if Path(session.recording).exists():
+                if self.open_recording(str(session.recording)) and self.studio.replay:
+                    last = self.studio.replay.frame_count - 1
+                    self.studio.replay.seek(min(session.replay_position, last))
+            else:
+                self.statusBar().showMessage(
+                    f"The session's recording {Path(session.recording).name} is missing: "
+                    "the rest of the session is open.",
+                    15000,
+                )
+        if session.tab:  # the recording's replay shows the studio: put the tab back
+            for i in range(self.tabs.count()):
+                if self.tabs.tabText(i) == session.tab:
+                    self.tabs.setCurrentIndex(i)
+        self._select_subtab(session.subtab)
         self.session_path = Path(path)
         title = session.title or self.session_path.stem
         self.status_label.setText(f"Session: {title} ({self.session_path.name})")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
-from nnviz.ui.style import apply_theme, base_qss
+from nnviz.ui.style import apply_theme, base_qss, set_look, theme_plots
 
 THEMES = ("light", "contrast", "dark")
 THEME_TITLES = {"light": "Light", "contrast": "High-contrast light", "dark": "Dark"}
@@ -88,7 +88,9 @@ class Presentation:
         app.setStyleSheet(base_qss() + _EXTRA_QSS[theme] if theme != "light" else "")
         apply_theme(_EXTRA_QSS[theme])
         self.theme, self.scale = theme, scale
+        set_look(theme, scale)
         for view in views:
             hook = getattr(view, "set_presentation", None)
             if hook is not None:
                 hook(scale, theme == "dark")
+            theme_plots(view, theme, scale, force=True)  # after: contrast's black axes win

@@ -40,6 +40,7 @@ from nnviz.core.learning.snapshot import CHUNK, DIVERGED, DONE, EPOCH, Progress
 from nnviz.core.learning.training import TrainConfig
 from nnviz.ui.file_dialogs import open_files
 from nnviz.ui.jobs import Job
+from nnviz.ui.style import set_role
 from nnviz.ui.training.plots import (
     RUN_COLOURS,
     AccuracyPlot,
@@ -224,7 +225,7 @@ class CompareView(QWidget):
             "same order: only the learning rate η differs."
         )
         hint.setWordWrap(True)
-        hint.setStyleSheet("color:#444;")
+        set_role(hint, "hint")  # themed (dark grey, or light grey when dark)
         form = QFormLayout()
         form.addRow("Data set", self.dataset_box)
         form.addRow("Epochs", self.epochs_spin)

@@ -124,6 +124,8 @@ class TrainingStudio(QWidget):
         self.recorder.logged.connect(self._log)
         self.recorder.failed.connect(self._on_recording_failed)
         self._live_records: list[Progress] = []  # this run's records, to restore after replay
+        self._restore_history: tuple[list[Progress], str] | None = None  # from a session
+        self.replay_path: Path | None = None  # the recording being replayed
         self._live_snapshot: Snapshot | None = None
         self._build()
         self.replay_mode = ReplayMode(self.canvas, self.plots, self.replay_bar, self)
@@ -180,19 +182,28 @@ class TrainingStudio(QWidget):
         )
         self.grid_box.toggled.connect(self._on_grid_toggled)
         browse.addWidget(self.grid_box)
-        side = QWidget()
-        sv = QVBoxLayout(side)
+        example_page = QWidget()
+        sv = QVBoxLayout(example_page)
         sv.setContentsMargins(0, 0, 0, 0)
         sv.addLayout(browse)
-        sv.addWidget(self.example, 2)
+        sv.addWidget(self.example, 1)
         self.heatmap = WeightHeatmap()
         self.heatmap_label = QLabel(
             "Click a neuron of the first hidden layer to see its incoming weights as an image."
         )
         self.heatmap_label.setWordWrap(True)
         set_role(self.heatmap_label, "hint")
-        sv.addWidget(self.heatmap_label)
-        sv.addWidget(self.heatmap, 3)
+        weights_page = QWidget()
+        wv = QVBoxLayout(weights_page)
+        wv.setContentsMargins(0, 0, 0, 0)
+        wv.addWidget(self.heatmap_label)
+        wv.addWidget(self.heatmap, 1)
+        # The example and the weight image take turns in one panel: stacked, neither had
+        # room for a readable bar chart or image on a 1280x720 projector.
+        side = QTabWidget()
+        side.addTab(example_page, "Test example")
+        side.addTab(weights_page, "Weights into a neuron")
+        self.side_tabs = side
 
         middle = QSplitter(Qt.Orientation.Horizontal)
         middle.addWidget(self.canvas)
@@ -462,6 +473,14 @@ class TrainingStudio(QWidget):
             f"New run: {dataset.name}, sizes {list(net.sizes)}, eta {s.eta:g}, "
             f"mini-batch {s.batch_size}, {s.epochs} epochs, seed {s.seed}, {s.dtype}"
         )
+        restore, self._restore_history = self._restore_history, None
+        if restore is not None and (restore[0] or restore[1]):
+            records, log = restore
+            self._live_records = list(records)
+            self.plots.extend(r for r in records if r.examples_seen)
+            if log:
+                self.log.setPlainText(log)
+            self._log("Session restored: the run goes on from the network it saved.")
         if changed:
             self.dataset_changed.emit(dataset)
         self.worker.start()
@@ -809,6 +828,8 @@ class TrainingStudio(QWidget):
     def _on_neuron_clicked(self, layer: int, index: int) -> None:
         ds = self.dataset
         if layer == 1 and ds is not None and ds.image_shape is not None:
+            if self.side_tabs.tabBar().isVisible():
+                self.side_tabs.setCurrentIndex(1)
             self.heatmap.set_image_shape(ds.image_shape)
             self.heatmap.set_neuron(0, index)
             self.heatmap_label.setText(
@@ -865,6 +886,7 @@ class TrainingStudio(QWidget):
         self.pause()
         self.leave_replay()
         self.replay_mode.enter(recording)
+        self.replay_path = Path(path).resolve()
         self._image_shown = None
         first = recording.frames[0]
         self.show_banner(
@@ -883,6 +905,7 @@ class TrainingStudio(QWidget):
         """Back to the live run: its network, plots and example."""
         if not self.replay_mode.leave():
             return
+        self.replay_path = None
         self.hide_banner()
         snap = self._live_snapshot
         if snap is not None:
@@ -967,8 +990,9 @@ class TrainingStudio(QWidget):
         self.bottom_tabs.tabBar().setVisible(visible)
         if not visible:
             self.bottom_tabs.setCurrentWidget(self.plots)
-        for w in (self.heatmap, self.heatmap_label):
-            w.setVisible(visible)
+        self.side_tabs.tabBar().setVisible(visible)
+        if not visible:
+            self.side_tabs.setCurrentIndex(0)  # presenting: the example, not the weights
         self._split_centre()
 
     def apply_session(self, session) -> None:
@@ -986,6 +1010,8 @@ class TrainingStudio(QWidget):
         epoch = (session.network_meta or {}).get("epoch")
         start = 0 if epoch is None else int(epoch) + 1
         self._example_index = max(0, int(session.example_index))
+        # The run's curves and log come back once the data set is loaded and the run built.
+        self._restore_history = (list(session.history), session.log)
         self.start_run(s, network=session.network, start_epoch=start)
 
     # -- messages -------------------------------------------------------------------------------

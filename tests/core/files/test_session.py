@@ -346,3 +346,93 @@ def test_open_without_check_starts_the_app_with_the_file(tmp_path, monkeypatch):
     _write(tmp_path / "broken.nnviz", "{")
     assert main(["open", str(tmp_path / "broken.nnviz")]) == 2
     assert seen == {}
+
+
+def _history(n_chunks: int) -> list[Progress]:
+    out = [Progress(CHUNK, 0, 0, 100, 0, float("nan"), 3.0, 0.0)]
+    for i in range(1, n_chunks + 1):
+        out.append(Progress(CHUNK, i // 100, i % 100, 100, 10 * i, 1.0 / i, 3.0, 0.01 * i))
+        if i % 100 == 0:
+            out.append(
+                Progress(EPOCH, i // 100 - 1, 100, 100, 10 * i, 1.0 / i, 3.0, 0.01 * i, 90, 100)
+            )
+    return out
+
+
+def test_history_log_subtab_and_replay_position_round_trip(tmp_path):
+    s = full_session(tmp_path)
+    s.history, s.log = _history(250), "New run\nEpoch 0: 90 / 100\n"
+    s.subtab, s.replay_position = "Matrix form", 17
+    back = load_session(save_session(tmp_path / "a.nnviz", s))
+    assert back.subtab == "Matrix form" and back.replay_position == 17 and back.log == s.log
+    assert len(back.history) == len(s.history)
+    assert np.isnan(back.history[0].cost)  # NaN (no cost yet) survives the strict JSON file
+    assert [p.examples_seen for p in back.history] == [p.examples_seen for p in s.history]
+    a, b = back.history[101], s.history[101]  # an epoch record, every field (NaN as NaN)
+    assert a.kind == EPOCH and a.test_correct == b.test_correct == 90
+    assert repr(a) == repr(b)
+    text = describe_session(back)
+    assert "history of 2 epochs" in text and "'Matrix form'" in text
+
+
+def test_long_history_is_thinned_but_keeps_every_epoch(tmp_path):
+    from nnviz.core.files.session import MAX_HISTORY, thin_history
+
+    records = _history(3 * MAX_HISTORY)
+    thin = thin_history(records)
+    assert len(thin) <= MAX_HISTORY
+    epochs = [p for p in records if p.kind == EPOCH]
+    assert [p for p in thin if p.kind == EPOCH] == epochs
+    assert thin[0] == records[0] and thin[-1] == records[-1]
+    seen = [p.examples_seen for p in thin]
+    assert seen == sorted(seen)
+
+
+def test_older_session_without_history_still_opens(tmp_path):
+    s = full_session(tmp_path)
+    data = json.loads(save_session(tmp_path / "a.nnviz", s).read_text())
+    for key in ("history",):
+        data.pop(key)
+    data["ui"].pop("subtab")
+    data["recording"].pop("position")
+    old = tmp_path / "old.nnviz"
+    old.write_text(json.dumps(data))
+    back = load_session(old)
+    assert back.history == [] and back.log == "" and back.subtab == "" and back.replay_position == 0
+
+
+@pytest.mark.parametrize(
+    "history, words",
+    [
+        ("lots", '"history" must be an object'),
+        ({"records": [{"kind": "chunk"}]}, "is not a training record"),
+        (
+            {
+                "records": [
+                    {
+                        "kind": "chunk",
+                        "epoch": "1",
+                        "batch": 0,
+                        "batches_per_epoch": 1,
+                        "examples_seen": 0,
+                        "cost": 1,
+                        "eta": 1,
+                        "seconds": 0,
+                    }
+                ]
+            },
+            "is not a training record",
+        ),
+        ({"records": "x"}, "must be a list"),
+        ({"records": [], "log": 5}, '"history.log" should be text'),
+    ],
+)
+def test_damaged_history_is_refused_in_one_line(tmp_path, history, words):
+    s = full_session(tmp_path)
+    data = json.loads(save_session(tmp_path / "a.nnviz", s).read_text())
+    data["history"] = history
+    bad = tmp_path / "bad.nnviz"
+    bad.write_text(json.dumps(data))
+    with pytest.raises(SessionError) as err:
+        load_session(bad)
+    assert words in str(err.value) and "\n" not in str(err.value)

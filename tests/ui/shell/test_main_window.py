@@ -266,3 +266,53 @@ def test_file_dialogs_start_in_the_last_folder_of_their_kind(window, tmp_path, m
     # A folder that has gone: the last folder of any kind.
     recs.rmdir()
     assert file_dialogs.last_folder("recording") == str(nets)
+
+
+def test_session_keeps_curves_log_replay_position_subtab_and_theme(window, qtbot, tmp_path):
+    """Issue 13 item 5: what a lecturer set up comes back, not only the weights."""
+    from nnviz.core.files.session import load_session, save_session
+    from tests.ui.training.test_compare import record_run
+
+    studio = window.studio
+    for _ in range(2):
+        studio.step_epoch()
+        qtbot.waitUntil(lambda: studio.snapshot.progress.kind == "epoch", timeout=15000)
+    qtbot.waitUntil(
+        lambda: sum(r.kind == "epoch" for r in studio._live_records) == 2, timeout=15000
+    )
+    costs = studio.plots.cost_plot.curve_data()[1].copy()
+    accuracy = studio.plots.accuracy_plot.runs[""].test.view().copy()
+    log = studio.log.toPlainText()
+    assert "Epoch 1:" in log and costs.size > 3
+    # A recording opened at frame 5, then Inside the network / Matrix form, dark theme.
+    rec = tmp_path / "run.nnrec"
+    record_run(rec, eta=3.0, epochs=2)
+    assert window.open_recording(str(rec))
+    studio.replay.seek(5)
+    window.show_view(window.explore)
+    window.explore.tabs.setCurrentIndex(window.explore.tabs.count() - 1)
+    sub = window.explore.tabs.tabText(window.explore.tabs.currentIndex())
+    window.set_theme("dark")
+    studio.replay_mode.leave()  # the session keeps the live run's curves, not the replay's
+    studio.open_recording(rec)
+    studio.replay.seek(5)
+    path = save_session(tmp_path / "lecture.nnviz", window.current_session())
+    saved = load_session(path)
+    assert saved.history and saved.log == studio.log.toPlainText()
+    assert saved.replay_position == 5 and saved.subtab == sub and saved.recording == rec
+    # Undo it all, then open the session.
+    studio.leave_replay()
+    window.set_theme("light")
+    studio.reset()
+    window.show_view(window.studio)
+    assert window.open_path(str(path))
+    qtbot.waitUntil(lambda: "Session restored" in studio.log.toPlainText(), timeout=15000)
+    assert log.strip() in studio.log.toPlainText()
+    assert studio.replay is not None and studio.replay.position == 5
+    assert window.current_view() is window.explore
+    assert window.explore.tabs.tabText(window.explore.tabs.currentIndex()) == sub
+    assert window.presentation.theme == "dark"
+    studio.leave_replay()  # back to live: the restored run's curves, as they were
+    np.testing.assert_allclose(studio.plots.cost_plot.curve_data()[1], costs)
+    np.testing.assert_allclose(studio.plots.accuracy_plot.runs[""].test.view(), accuracy)
+    window.set_theme("light")

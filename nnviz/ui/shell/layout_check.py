@@ -1,0 +1,132 @@
+"""What a window cuts off: widgets outside what their parents show, squeezed text, short plots.
+
+Used by the layout tests (every tab and sub-tab at 1280x720 and 1440x900, normal and
+presenter mode) and by ``scripts/tour.py``, which also saves a screenshot of each page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractScrollArea,
+    QComboBox,
+    QLabel,
+    QScrollArea,
+    QTableView,
+    QTabWidget,
+    QToolButton,
+    QWidget,
+)
+
+MIN_PLOT_HEIGHT = 160  # a plot shorter than this cannot be read from the back of a room
+MAX_TABLE_ROWS = 16  # tables up to this many rows must show every row
+
+
+def _scrolls(widget: QWidget) -> bool:
+    """True when ``widget`` is the viewport of a scroll area (its content may overflow)."""
+    parent = widget.parentWidget()
+    return isinstance(parent, QAbstractScrollArea) and parent.viewport() is widget
+
+
+def _inside(widget: QWidget) -> str | None:
+    """Why ``widget`` is not fully visible inside its ancestors, or None."""
+    rect = QRect(widget.mapTo(widget.window(), widget.rect().topLeft()), widget.size())
+    parent = widget.parentWidget()
+    while parent is not None and parent is not widget.window():
+        if _scrolls(parent) and isinstance(parent.parentWidget(), QScrollArea):
+            return None  # the user can scroll to it
+        prect = QRect(parent.mapTo(parent.window(), parent.rect().topLeft()), parent.size())
+        if not prect.adjusted(-1, -1, 1, 1).contains(rect):
+            return f"outside {type(parent).__name__} {prect.getRect()} at {rect.getRect()}"
+        parent = parent.parentWidget()
+    return None
+
+
+def _name(widget: QWidget) -> str:
+    text = ""
+    for attr in ("text", "currentText", "title"):
+        getter = getattr(widget, attr, None)
+        if callable(getter):
+            try:
+                text = str(getter())
+            except TypeError:
+                continue
+            break
+    return f"{type(widget).__name__}({text[:30]!r})" if text else type(widget).__name__
+
+
+def problems(root: QWidget) -> list[str]:
+    """Everything cut off or too small among the visible widgets under ``root``."""
+    import pyqtgraph as pg
+
+    found = []
+    for w in root.findChildren(QWidget):
+        if not w.isVisibleTo(root) or not w.isVisible() or w.width() <= 0:
+            continue
+        if isinstance(w, QAbstractButton | QLabel | QComboBox | pg.PlotWidget | QTableView):
+            why = _inside(w)
+            if why:
+                found.append(f"{_name(w)} is cut off: {why}")
+        icon_only = isinstance(w, QToolButton) and (
+            w.toolButtonStyle() == Qt.ToolButtonStyle.ToolButtonIconOnly
+        )
+        if isinstance(w, QAbstractButton) and w.text() and not icon_only:
+            need = w.fontMetrics().horizontalAdvance(w.text().replace("&", "")) + 6
+            if not w.icon().isNull():
+                need += w.iconSize().width()
+            if w.width() + 1 < need:
+                found.append(f"{_name(w)} is squeezed: {w.width()} px wide, needs {need}")
+        elif isinstance(w, QComboBox) or (
+            isinstance(w, QLabel) and not w.wordWrap() and w.text() and w.pixmap().isNull()
+        ):
+            need = w.minimumSizeHint().width()
+            if w.width() + 1 < need and not w.property("elide_ok"):
+                found.append(f"{_name(w)} is squeezed: {w.width()} px wide, needs {need}")
+        if isinstance(w, pg.PlotWidget) and w.height() < MIN_PLOT_HEIGHT:
+            found.append(f"plot {_name(w)} is {w.height()} px tall (< {MIN_PLOT_HEIGHT})")
+        if isinstance(w, QTableView) and w.model() is not None:
+            rows = w.model().rowCount()
+            header = w.verticalHeader()
+            if 0 < rows <= MAX_TABLE_ROWS and header.length() > w.viewport().height() + 1:
+                scroll = w.parentWidget()
+                in_scroll = False
+                while scroll is not None:
+                    if isinstance(scroll, QScrollArea):
+                        in_scroll = True
+                        break
+                    scroll = scroll.parentWidget()
+                if not in_scroll or w.viewport().height() < header.defaultSectionSize():
+                    found.append(
+                        f"table of {rows} rows shows {w.viewport().height()} of "
+                        f"{header.length()} px"
+                    )
+    return found
+
+
+def pages(window) -> Iterator[str]:
+    """Show every tab and every sub-tab of ``window`` in turn; yields a name for each."""
+    from PySide6.QtWidgets import QApplication
+
+    tabs = window.tabs
+    for i in range(tabs.count()):
+        tabs.setCurrentIndex(i)
+        QApplication.processEvents()
+        top = tabs.tabText(i)
+        inner = [
+            t
+            for t in tabs.widget(i).findChildren(QTabWidget)
+            if t.isVisible() and t.tabBar().isVisible()
+        ]
+        if not inner:
+            yield top
+            continue
+        for sub in inner:
+            first = sub.currentIndex()
+            for k in range(sub.count()):
+                sub.setCurrentIndex(k)
+                QApplication.processEvents()
+                yield f"{top} / {sub.tabText(k)}"
+            sub.setCurrentIndex(first)

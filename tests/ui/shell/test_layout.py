@@ -1,0 +1,113 @@
+"""Nothing is cut off on a 1280x720 projector or a 1440x900 laptop, in normal and presenter
+mode, and the themes reach every view (issue 13, items 1 to 3)."""
+
+from __future__ import annotations
+
+import pyqtgraph as pg
+import pytest
+from PySide6.QtGui import QColor
+
+from nnviz.ui.shell.guide import GuideCard
+from nnviz.ui.shell.layout_check import MIN_PLOT_HEIGHT, pages, problems
+from nnviz.ui.style import PLOT_DARK, PLOT_LIGHT
+
+
+def _present(window, monkeypatch, width: int, height: int) -> None:
+    """Presenter mode on a projector of width x height (the test screen is smaller, so the
+    window is sized by hand instead of by full screen)."""
+    monkeypatch.setattr(window, "showFullScreen", lambda: None)
+    window.set_presenter_scale(1.5)
+    window.set_presenter(True)
+    window.setGeometry(0, 0, width, height)
+
+
+def _settle(qtbot, window) -> None:
+    for card in window.findChildren(GuideCard):
+        card.hide()
+    qtbot.wait(120)
+
+
+@pytest.mark.parametrize("presenter", [False, True], ids=["normal", "presenter"])
+@pytest.mark.parametrize("size", [(1280, 720), (1440, 900)], ids=["1280x720", "1440x900"])
+def test_every_tab_and_sub_tab_fits(qtbot, window, monkeypatch, size, presenter):
+    width, height = size
+    window.resize(width, height)
+    if presenter:
+        _present(window, monkeypatch, width, height)
+    qtbot.wait(50)
+    assert (window.width(), window.height()) == size
+    visited, found = [], {}
+    for name in pages(window):
+        _settle(qtbot, window)
+        visited.append(name)
+        bad = problems(window)
+        if bad:
+            found[name] = bad
+    assert found == {}
+    # Every top-level tab and the sub-tabs of the nested ones were visited.
+    assert len(visited) >= window.tabs.count() + 10
+    assert any(v.startswith("Inside the network / Matrix form") for v in visited)
+    assert any(v.startswith("Circuits / As perceptrons") for v in visited)
+    plots = [p for p in window.findChildren(pg.PlotWidget) if p.isVisible()]
+    assert all(p.height() >= MIN_PLOT_HEIGHT for p in plots)
+
+
+def test_presenter_canvas_labels_are_readable_at_1280x720(qtbot, window, monkeypatch):
+    window.resize(1280, 720)
+    _present(window, monkeypatch, 1280, 720)
+    window.show_view(window.studio)
+    qtbot.wait(100)
+    assert (window.width(), window.height()) == (1280, 720)
+    canvas = window.studio.canvas
+    labels, titles = canvas.text_pixel_sizes()
+    assert labels >= 18 and titles >= 18, (window.size(), canvas.size(), canvas._shrink)
+    # The drawing fills the view: its width or its height uses nearly all of the viewport.
+    rect = canvas.mapFromScene(canvas._content_rect()).boundingRect()
+    vp = canvas.viewport().rect()
+    assert rect.width() >= 0.9 * vp.width() or rect.height() >= 0.85 * vp.height()
+    # Leaving presenter mode gives normal-sized text back.
+    window.set_presenter(False)
+    qtbot.wait(50)
+    assert canvas.text_pixel_sizes()[0] < 16
+
+
+def _background(plot: pg.PlotWidget) -> str:
+    return plot.backgroundBrush().color().name()
+
+
+def test_dark_theme_reaches_every_plot_the_circuit_scene_and_tables(qtbot, window):
+    window.build_all_pages()
+    window.set_theme("dark")
+    qtbot.wait(20)
+    plots = window.findChildren(pg.PlotWidget)
+    assert len(plots) >= 8
+    assert {_background(p) for p in plots} == {PLOT_DARK[0]}
+    for p in plots:
+        axis = p.getPlotItem().getAxis("bottom")
+        assert axis.textPen().color().lightness() > 180  # light ink on the dark background
+    from nnviz.ui.circuit.scene import BACKGROUND
+
+    assert BACKGROUND.lightness() < 60
+    assert window.palette().color(window.palette().ColorRole.Base).lightness() < 60
+    window.set_theme("light")
+    assert {_background(p) for p in window.findChildren(pg.PlotWidget)} == {PLOT_LIGHT[0]}
+    assert BACKGROUND.lightness() > 200
+
+
+def test_contrast_theme_draws_plot_axes_black_and_wide(qtbot, window):
+    window.build_all_pages()
+    window.set_theme("contrast")
+    for p in window.findChildren(pg.PlotWidget):
+        pen = p.getPlotItem().getAxis("left").pen()
+        assert pen.color() == QColor("#000000") and pen.widthF() >= 2
+    window.set_theme("light")
+
+
+def test_theme_and_scale_menus_are_not_elided(qtbot, window):
+    from PySide6.QtWidgets import QMenu
+
+    for menu in window.findChildren(QMenu):
+        for act in menu.actions():
+            assert "\u2026st" not in act.text() and act.text() != "\u2026"
+    titles = [a.text() for m in window.findChildren(QMenu) for a in m.actions()]
+    assert "High-contrast light" in titles and "1.5\u00d7" in titles
