@@ -45,7 +45,7 @@ def user_state_dir() -> Path:
 def shipped_examples() -> dict[str, Path]:
     """The files nnviz ships that can be opened by name (``half_adder``, ...), by name."""
     found: dict[str, Path] = {}
-    for pattern in ("circuits/*.json", "decks/*.nnviz"):
+    for pattern in ("circuits/*.json", "decks/*.nnvizdeck", "decks/*.nnviz"):
         for path in sorted(SHIPPED_DATA.glob(pattern)):
             found.setdefault(path.stem, path)
     return found
@@ -65,5 +65,5 @@ def resolve_file(text: str | os.PathLike) -> Path:
             return path
     except (OSError, ValueError):  # a name too long or with a NUL byte: the loader says so
         return path
-    name = path.stem if path.suffix in (".json", ".nnviz") else path.name
+    name = path.stem if path.suffix in (".json", ".nnviz", ".nnvizdeck") else path.name
     return shipped_examples().get(name, path)

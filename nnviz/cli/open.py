@@ -7,16 +7,17 @@ import sys
 from pathlib import Path
 
 KINDS = (
-    "sessions (.nnviz), recordings (.nnrec), networks (.npz) and circuits (.json, or Digital's "
-    ".dig)"
+    "sessions (.nnviz), lecture decks (.nnvizdeck), recordings (.nnrec), networks (.npz) and "
+    "circuits (.json, or Digital's .dig)"
 )
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "open",
-        help="open a session, recording, network or circuit file in the app",
-        description="Open a saved session (.nnviz), a recording (.nnrec), a trained network "
+        help="open a session, lecture deck, recording, network or circuit file in the app",
+        description="Open a saved session (.nnviz), a lecture deck (.nnvizdeck, e.g. "
+        "chapter1, which opens in presenter mode), a recording (.nnrec), a trained network "
         "(.npz) or a circuit (.json, or a Digital .dig) in the app. With --check, only read "
         "the file and print a one-line summary: "
         "exit 0 when it is fine, 1 when it opens but with a problem (a recording damaged but "
@@ -44,8 +45,11 @@ def file_kind(path: Path) -> str:
     suffix = path.suffix.lower()
     if suffix == ".nnviz":
         return "session"
+    if suffix == ".nnvizdeck":
+        return "deck"
     if suffix == ".json":  # circuits are .json files too: their "format" tells them apart
-        return "circuit" if _json_format(path) == "nnviz-circuit" else "session"
+        fmt = _json_format(path)
+        return {"nnviz-circuit": "circuit", "nnviz-deck": "deck"}.get(fmt, "session")
     if suffix == ".nnrec":
         return "recording"
     if suffix == ".npz":
@@ -64,7 +68,8 @@ def file_kind(path: Path) -> str:
     if head.startswith(b"PK"):
         return "network"
     if head.lstrip()[:1] == b"{":
-        return "circuit" if _json_format(path) == "nnviz-circuit" else "session"
+        fmt = _json_format(path)
+        return {"nnviz-circuit": "circuit", "nnviz-deck": "deck"}.get(fmt, "session")
     return "unknown"
 
 
@@ -102,6 +107,14 @@ def check_file(path: str | Path) -> tuple[str, str | None]:
         except SessionError as exc:
             raise UsageError(str(exc)) from None
         return describe_session(session), _session_recording_problem(session)
+    if kind == "deck":
+        from nnviz.core.files.deck import DeckError, describe_deck, load_deck
+
+        try:
+            deck = load_deck(path)
+        except DeckError as exc:
+            raise UsageError(str(exc)) from None
+        return describe_deck(deck), None
     if kind == "recording":
         from nnviz.core.files.recording import RecordingError, describe, read_recording
 

@@ -69,7 +69,18 @@ class MainWindow(QMainWindow):
                 page = view
                 self._pages.append((page, view))
             self.tabs.addTab(page, title)
-        self.setCentralWidget(self.tabs)
+        # Under the tabs: a lecture deck's caption bar (hidden unless a deck is open).
+        from nnviz.ui.shell.deck_player import CaptionBar, DeckPlayer
+
+        central = QWidget()
+        cl = QVBoxLayout(central)
+        cl.setContentsMargins(0, 0, 0, 0)
+        cl.setSpacing(0)
+        cl.addWidget(self.tabs, 1)
+        self.caption_bar = CaptionBar()
+        cl.addWidget(self.caption_bar)
+        self.deck = DeckPlayer(self, self.caption_bar)
+        self.setCentralWidget(central)
         self.status_label = QLabel()
         # A long status line must never set the window's minimum width (projectors are narrow).
         self.status_label.setMinimumWidth(1)
@@ -311,6 +322,139 @@ class MainWindow(QMainWindow):
             "Next Example", lambda: s.show_example(s._example_index + 1), "Down"
         )
 
+    def _build_deck_menu(self, mb) -> None:
+        m = mb.addMenu("&Deck")
+        self.act_next_step = self._action(
+            "&Next Step", lambda: self.step_deck(1), "PgDown", tip="Show the deck's next step"
+        )
+        self.act_prev_step = self._action(
+            "&Previous Step", lambda: self.step_deck(-1), "PgUp", tip="Show the previous step"
+        )
+        for a in (self.act_next_step, self.act_prev_step):
+            self.addAction(a)  # also with the menu bar hidden in presenter mode
+        entries = (
+            ("&Open Deck…", self.open_deck_dialog, None),
+            ("Open the &Chapter 1 Deck", lambda: self.open_deck(self._chapter1()), None),
+            None,
+            self.act_next_step,
+            self.act_prev_step,
+            None,
+            ("&Add Current View as Step…", self.add_step_dialog, None),
+            ("&Edit Caption…", self.edit_caption_dialog, None),
+            ("Move Step &Earlier", lambda: self.deck.move(-1), None),
+            ("Move Step &Later", lambda: self.deck.move(1), None),
+            ("&Remove Step", self.deck.remove, None),
+            None,
+            ("&Save Deck As…", self.save_deck_dialog, None),
+            ("&Close Deck", self.close_deck, None),
+        )
+        self.deck_actions: dict[str, QAction] = {}
+        for e in entries:
+            if e is None:
+                m.addSeparator()
+            elif isinstance(e, QAction):
+                m.addAction(e)
+            else:
+                act = self._action(e[0], e[1], e[2])
+                self.deck_actions[e[0].replace("&", "").rstrip("…")] = act
+                m.addAction(act)
+
+    @staticmethod
+    def _chapter1() -> str:
+        from nnviz.paths import shipped_examples
+
+        return str(shipped_examples()["chapter1"])
+
+    def open_deck_dialog(self) -> None:
+        path = open_file(self, "deck", "Open lecture deck", "nnviz decks (*.nnvizdeck)")
+        if path:
+            self.open_deck(path)
+
+    def open_deck(self, path: str, present: bool = False) -> bool:
+        """Open a lecture deck at its first step (in presenter mode with ``present``)."""
+        from nnviz.core.files.deck import DeckError
+
+        if not self._deck_saved_or_discarded():
+            return False
+        try:
+            deck = self.deck.open(path)
+        except DeckError as exc:
+            QMessageBox.warning(self, "Could not open the deck", f"{exc}\n\nNothing was changed.")
+            return False
+        if present and not self.presenter:
+            self.set_presenter(True)
+        self.status_label.setText(
+            f"Deck: {deck.title} ({len(deck.steps)} steps). PgDown and PgUp step through it."
+        )
+        return True
+
+    def step_deck(self, delta: int) -> bool:
+        if not self.deck.is_open:
+            self.status_label.setText("Open a deck first (Deck ▸ Open Deck).")
+            return False
+        if not self.deck.step(delta):
+            self.status_label.setText("The deck's last step." if delta > 0 else "Its first step.")
+            return False
+        return True
+
+    def add_step_dialog(self) -> None:
+        title, ok = QInputDialog.getText(self, "Add step", "Title of the new step:")
+        if not ok:
+            return
+        caption, ok = QInputDialog.getMultiLineText(self, "Add step", "Caption:")
+        if not ok:
+            return
+        self.deck.add_step(self.deck.current_view_as_step(title.strip() or "Step", caption))
+
+    def edit_caption_dialog(self) -> None:
+        d = self.deck
+        if d.deck is None or d.index < 0:
+            self.status_label.setText("Open a deck and show a step first.")
+            return
+        caption, ok = QInputDialog.getMultiLineText(
+            self, "Edit caption", "Caption:", d.deck.steps[d.index].caption
+        )
+        if ok:
+            d.set_caption(caption)
+
+    def save_deck_dialog(self) -> bool:
+        from nnviz.core.files.deck import DeckError
+
+        if self.deck.deck is None or not self.deck.deck.steps:
+            self.status_label.setText("Nothing to save: add a step first.")
+            return False
+        path = save_file(self, "deck", "Save deck as", "nnviz decks (*.nnvizdeck)")
+        if not path:
+            return False
+        try:
+            saved = self.deck.save(path)
+        except (DeckError, OSError) as exc:
+            QMessageBox.warning(self, "Could not save the deck", f"{exc}")
+            return False
+        remember("deck", saved)
+        self.status_label.setText(f"Deck saved: {saved}")
+        return True
+
+    def close_deck(self) -> None:
+        if self._deck_saved_or_discarded():
+            self.deck.close()
+
+    def _deck_saved_or_discarded(self) -> bool:
+        """Offer to save an edited deck; False if the user cancelled."""
+        if not (self.deck.is_open and self.deck.modified):
+            return True
+        answer = QMessageBox.question(
+            self,
+            "Save the deck?",
+            "The deck has changes that are not saved.",
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel,
+        )
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save_deck_dialog()
+        return answer == QMessageBox.StandardButton.Discard
+
     def _build_menus(self) -> None:
         mb = self.menuBar()
         m = mb.addMenu("&File")
@@ -353,6 +497,7 @@ class MainWindow(QMainWindow):
         m.addSeparator()
         m.addAction(self.act_prev)
         m.addAction(self.act_next)
+        self._build_deck_menu(mb)
         self.view_menu = mb.addMenu("&View")
         self.view_menu.addAction(self.act_fit)
         self.view_menu.addSeparator()
@@ -435,6 +580,7 @@ class MainWindow(QMainWindow):
             self.presentation.apply("light", 1.0, self._views())
             self.showNormal()
         self.studio.set_secondary_visible(not self.presenter)
+        self.caption_bar.set_scale(self.presenter_scale if self.presenter else 1.0)
         # Icons only: with large type, labelled buttons would make the window wider than a
         # 1280-pixel projector (tooltips still name them). Icons grow with the type.
         side = int(24 * (self.presenter_scale if self.presenter else 1.0))
@@ -451,6 +597,7 @@ class MainWindow(QMainWindow):
             act.setChecked(act.text() == f"{scale:g}\u00d7")
         if self.presenter:
             self.presentation.apply(self.presenter_theme, scale, self._views())
+            self.caption_bar.set_scale(scale)
 
     def set_theme(self, theme: str) -> None:
         """Use ``theme`` now, and in presenter mode from then on."""
@@ -506,6 +653,8 @@ class MainWindow(QMainWindow):
         suffix = Path(path).suffix.lower()
         if suffix == ".nnrec":
             return self.open_recording(path)
+        if suffix == ".nnvizdeck":
+            return self.open_deck(path, present=True)  # a deck is for presenting
         if suffix == ".nnviz":
             return self.open_session(path)
         if suffix in (".json", ".dig"):
@@ -634,13 +783,19 @@ class MainWindow(QMainWindow):
         inner = self._inner_tabs()
         return inner.tabText(inner.currentIndex()) if inner is not None else ""
 
-    def _select_subtab(self, text: str) -> None:
-        inner = self._inner_tabs()
-        if inner is None or not text:
-            return
-        for k in range(inner.count()):
-            if inner.tabText(k) == text:
-                inner.setCurrentIndex(k)
+    def _select_subtab(self, text: str) -> bool:
+        """Show the sub-tab called ``text`` of the current tab (any of its tab bars)."""
+        from PySide6.QtWidgets import QTabWidget
+
+        page = self.tabs.currentWidget()
+        if page is None or not text:
+            return False
+        for t in page.findChildren(QTabWidget):
+            for k in range(t.count()):
+                if t.tabText(k) == text:
+                    t.setCurrentIndex(k)
+                    return True
+        return False
 
     def save_session_dialog(self) -> None:
         from nnviz.core.files.session import SessionError, save_session
@@ -916,6 +1071,9 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self.guides.start)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._deck_saved_or_discarded():
+            event.ignore()
+            return
         sandbox = self._built.get("circuit_sandbox")  # never built: nothing to save
         maybe_save = getattr(sandbox, "maybe_save", None)
         if maybe_save is not None and not maybe_save():
