@@ -268,6 +268,11 @@ class MainWindow(QMainWindow):
             self.open_recording_dialog,
             tip="Replay a recorded run with a timeline",
         )
+        self.act_export_video = self._action(
+            "Export Replay as &Video\u2026",
+            self.export_video_dialog,
+            tip="Render a recording's replay to an MP4 or GIF for slides",
+        )
         self.act_save_session = self._action(
             "Save &Session\u2026",
             self.save_session_dialog,
@@ -467,6 +472,7 @@ class MainWindow(QMainWindow):
             self.act_next_session,
             self.act_prev_session,
             self.act_open_recording,
+            self.act_export_video,
         ):
             m.addAction(a)
         m.addSeparator()
@@ -709,6 +715,39 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(TITLE)
         if path is not None:  # for 15 s over the status line, which the new run rewrites
             self.statusBar().showMessage(f"Recording saved: {path}", 15000)
+
+    def export_video_dialog(self) -> None:
+        """Render the replayed recording (or one chosen now) to a video, in the background."""
+        from nnviz.ui.shell.video_export import VideoExport
+
+        if getattr(self, "video_export", None) is not None and self.video_export.running:
+            self.status_label.setText("A video export is already running.")
+            return
+        recording = self.studio.replay_path
+        if recording is None:
+            chosen = open_file(
+                self, "recording", "Recording to export", "nnviz recordings (*.nnrec)"
+            )
+            if not chosen:
+                return
+            recording = Path(chosen)
+        target = save_file(
+            self, "video", "Export replay as video", "H.264 video (*.mp4);;Animated GIF (*.gif)"
+        )
+        if not target:
+            return
+        if Path(target).suffix.lower() not in (".mp4", ".gif"):
+            target += ".mp4"
+        remember("video", target)
+        self.video_export = VideoExport(self)
+        self.video_export.finished.connect(self._on_video_finished)
+        self.video_export.start(recording, target)
+
+    def _on_video_finished(self, ok: bool, message: str) -> None:
+        self.status_label.setText(message)
+        self.statusBar().showMessage(message, 15000)
+        if not ok and "cancelled" not in message:
+            QMessageBox.warning(self, "Video not exported", message)
 
     def open_recording_dialog(self) -> None:
         path = open_file(self, "recording", "Open recording", "nnviz recordings (*.nnrec)")
