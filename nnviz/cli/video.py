@@ -49,9 +49,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--seconds", type=_positive(float), default=30.0, help="length of the video (30)"
     )
-    p.add_argument("--view", choices=("canvas", "plots", "studio"), default="studio")
+    p.add_argument(
+        "--view",
+        choices=("canvas", "plots", "studio"),
+        default="studio",
+        help="the network canvas, the cost and accuracy plots, or both as the studio shows "
+        "them (studio)",
+    )
     p.add_argument("--scale", type=_positive(float), default=1.5, help="type size (1.5)")
-    p.add_argument("--theme", choices=("light", "dark"), default="light")
+    p.add_argument("--theme", choices=("light", "dark"), default="light", help="colours (light)")
     p.add_argument(
         "--progress-lines", action="store_true", help="report progress as 'progress N TOTAL' lines"
     )

@@ -18,6 +18,7 @@ Layout, version 1 (``.nnvizdeck``, UTF-8 JSON)::
     c                 the sigmoid lab's scale factor c (> 0)
     circuit           a circuit nnviz ships (``half_adder``, ...)
     experiment        a training preset key (``book``, ``eta_small``, ...)
+    merge             true/false: merge parallel connections in the circuit's perceptron view
     play              true: start training at once
     weights_of        a hidden neuron (1-based) whose incoming weights are shown as an image
     compare           two or three learning rates trained side by side
@@ -175,8 +176,9 @@ def _setup_problem(setup: dict[str, Any]) -> str | None:
         c = setup["c"]
         if isinstance(c, bool) or not isinstance(c, int | float) or not math.isfinite(c) or c <= 0:
             return '"setup.c" must be a positive number'
-    if "play" in setup and not isinstance(setup["play"], bool):
-        return '"setup.play" should be true or false'
+    for key in ("play", "merge"):
+        if key in setup and not isinstance(setup[key], bool):
+            return f'"setup.{key}" should be true or false'
     if "weights_of" in setup:
         w = setup["weights_of"]
         if isinstance(w, bool) or not isinstance(w, int) or w < 1:

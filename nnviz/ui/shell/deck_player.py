@@ -96,6 +96,8 @@ class DeckPlayer(QObject):
         self.changed.emit()
 
     def close(self) -> None:
+        if getattr(self.window, "guides", None) is not None:
+            self.window.guides.quiet = False
         self.deck, self.path, self.index, self.modified = None, None, -1, False
         self.bar.hide()
         self.changed.emit()
@@ -112,6 +114,10 @@ class DeckPlayer(QObject):
 
     def show(self, i: int) -> None:
         assert self.deck is not None
+        guides = getattr(self.window, "guides", None)
+        if guides is not None:  # the lecturer knows the tabs: no cards over the steps
+            guides.quiet = True
+            guides.hide_all()
         self.index = i
         step = self.deck.steps[i]
         self.apply(step)
@@ -140,6 +146,8 @@ class DeckPlayer(QObject):
                 lab._on_c(float(setup["c"]))  # setValue is silent: tell the lab
         if "circuit" in setup:
             self._open_circuit(str(setup["circuit"]))
+        if "merge" in setup:
+            w.circuit_sandbox.perceptron_view.merge_box.setChecked(bool(setup["merge"]))
         if "experiment" in setup:
             w.studio.controls.choose_preset(str(setup["experiment"]))
             if setup.get("play"):

@@ -156,6 +156,7 @@ class TabGuides(QObject):
         super().__init__(tabs)
         self.tabs = tabs
         self.cards: dict[str, GuideCard] = {}
+        self.quiet = False  # True while a lecture deck runs: no card pops up by itself
         tabs.currentChanged.connect(self._on_tab)
 
     def seen(self) -> set[str]:
@@ -173,7 +174,13 @@ class TabGuides(QObject):
         """Show the current tab's card if it was never seen (call once the window shows)."""
         self._on_tab(self.tabs.currentIndex())
 
+    def hide_all(self) -> None:
+        for card in self.cards.values():
+            card.hide()
+
     def _on_tab(self, index: int) -> None:
+        if self.quiet:
+            return
         title = self.tabs.tabText(index)
         if title in GUIDES and title not in self.seen():
             self.show(title)

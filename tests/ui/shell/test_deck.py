@@ -138,3 +138,16 @@ def test_cli_check_prints_how_many_steps(capsys, chapter1):
     assert main(["open", "chapter1", "--check"]) == 0
     out = capsys.readouterr().out
     assert f": {len(chapter1.steps)} steps" in out and out.count("\n") == 1
+
+
+def test_merged_step_shows_the_merged_minus_four_and_no_guide_cards(window, qtbot):
+    from nnviz.ui.shell.guide import GuideCard
+
+    window.open_deck(str(shipped_examples()["chapter1"]))
+    while "perceptrons" not in window.deck.deck.steps[window.deck.index].title.lower():
+        assert window.step_deck(1)
+    view = window.circuit_sandbox.perceptron_view
+    assert view.merge_box.isChecked()
+    assert not any(c.isVisible() for c in window.findChildren(GuideCard))
+    window.step_deck(-1)
+    assert not view.merge_box.isChecked()

@@ -37,6 +37,7 @@ def test_every_menu_action_runs(window, qtbot):
                         window.set_presenter(False)
     assert len(triggered) > 20
     assert any("Presenter" in t for t in triggered)
+    window.deck.close()  # the deck actions edited the open deck: discard, as the user may
 
 
 def test_space_and_arrows_drive_training(window, qtbot):
@@ -283,7 +284,7 @@ def test_session_keeps_curves_log_replay_position_subtab_and_theme(window, qtbot
     costs = studio.plots.cost_plot.curve_data()[1].copy()
     accuracy = studio.plots.accuracy_plot.runs[""].test.view().copy()
     log = studio.log.toPlainText()
-    assert "Epoch 1:" in log and costs.size > 3
+    assert "Epoch 1:" in log and costs.size >= 3
     # A recording opened at frame 5, then Inside the network / Matrix form, dark theme.
     rec = tmp_path / "run.nnrec"
     record_run(rec, eta=3.0, epochs=2)
