@@ -104,6 +104,14 @@ def windowed(window, epochs: int) -> tuple[float, list[float], float, float]:
 
     probe.timeout.connect(tick)
     frames = PaintCounter(studio.canvas.viewport())
+    arrived = [0]
+    original = studio.canvas.set_snapshot
+
+    def counting(snapshot):
+        arrived[0] += 1
+        original(snapshot)
+
+    studio.canvas.set_snapshot = counting  # how many snapshots reach the canvas
     clock.start()
     probe.start()
     t = time.perf_counter()
@@ -111,6 +119,8 @@ def windowed(window, epochs: int) -> tuple[float, list[float], float, float]:
     _wait_until(lambda: studio.worker.finished_run, 3600)
     wall = time.perf_counter() - t
     probe.stop()
+    studio.canvas.set_snapshot = original
+    print(f"  snapshots reaching the canvas: {arrived[0] / wall:.1f} a second", flush=True)
     seen = studio.worker.last_progress.examples_seen
     return seen / wall, late[1:], frames.count / wall, peak[0]
 
