@@ -43,6 +43,12 @@ def main() -> int:
         window.setGeometry(0, 0, width, height)  # the projector, whatever the screen
     elif args.theme != "light":
         window.set_theme(args.theme)
+    import time
+
+    deadline = time.monotonic() + 30  # the first run's data loads after the first frame
+    while window.studio.snapshot is None and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.01)
     for _ in range(20):
         app.processEvents()
     from nnviz.ui.shell.guide import GuideCard
