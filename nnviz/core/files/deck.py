@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from nnviz.core.files.atomic import atomic_write
-from nnviz.core.files.guard import JSON_HOOKS, check_regular_file, json_depth_ok
+from nnviz.core.files.guard import check_regular_file, loads_bounded, read_text_limited
 
 FORMAT = "nnviz-deck"
 VERSION = 1
@@ -99,26 +99,9 @@ def save_deck(path: str | os.PathLike, deck: Deck) -> Path:
 def load_deck(path: str | os.PathLike) -> Deck:
     """Read a deck; DeckError says in one line what is wrong and what to do."""
     path = check_regular_file(path, DeckError, _HINT)
-    name = path.name
-    if path.stat().st_size > MAX_DECK_BYTES:
-        raise DeckError(f"{name} is larger than any deck nnviz writes; {_HINT}")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise DeckError(f"{name} is not a deck (it is not text); {_HINT}") from None
-    except OSError as exc:
-        raise DeckError(f"{path} could not be read ({exc.strerror or exc})") from None
-    if not json_depth_ok(text):
-        raise DeckError(f"{name} is damaged: it nests deeper than any deck; {_HINT}")
-    try:
-        data = json.loads(text, **JSON_HOOKS)
-    except json.JSONDecodeError as exc:
-        raise DeckError(
-            f"{name} is damaged (unreadable JSON at line {exc.lineno}, column {exc.colno}); {_HINT}"
-        ) from None
-    except (ValueError, RecursionError) as exc:
-        raise DeckError(f"{name} is damaged: {exc}; {_HINT}") from None
-    return deck_from_dict(data, name)
+    text = read_text_limited(path, MAX_DECK_BYTES, DeckError, _HINT)
+    data = loads_bounded(text, DeckError, path.name)
+    return deck_from_dict(data, path.name)
 
 
 def deck_from_dict(data: object, name: str = "the deck") -> Deck:

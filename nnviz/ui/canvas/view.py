@@ -236,18 +236,7 @@ class NetworkCanvas(QGraphicsView):
             return
         self.input_mode = mode
         if self.sizes:
-            acts, image = self.activations, self._input_image
-            self.set_network(
-                self.sizes,
-                self.weights,
-                self.biases,
-                self._layer_names,
-                self._unit_names_arg,
-                self._input_shape_arg,
-            )
-            if acts is not None:
-                self.set_activations(acts)
-            self.set_input_image(image)
+            self._rebuild()
 
     def set_snapshot(self, snapshot) -> None:
         """Show a training snapshot. Same sizes: recolour only (the live fast path).
@@ -456,8 +445,8 @@ class NetworkCanvas(QGraphicsView):
         return (lay["max_rows"], round(lay["column"] / 16), round(lay["dx"] / 16), g["label_px"])
 
     def _rebuild(self) -> None:
-        """Lay the network out again (new view size or presenter scale), keeping what it
-        shows: the activations, the input picture, the selection."""
+        """Lay the network out again (new view size, presenter scale or input mode), keeping
+        what it shows: the activations, the input picture, the selection."""
         acts, image, selected = self.activations, self._input_image, self.selected
         self.set_network(
             self.sizes,

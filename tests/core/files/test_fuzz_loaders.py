@@ -216,6 +216,20 @@ def test_circuit_loader(tmp_path, name, choice, value, delete, tail):
 
 @FUZZ
 @given(choice=st.integers(0, 10**6), value=NASTY, delete=st.booleans(), tail=RAW_TAILS)
+def test_deck_loader(tmp_path, choice, value, delete, tail):
+    from nnviz.core.files.deck import DeckError, load_deck
+    from nnviz.paths import shipped_examples
+
+    doc = json.loads(shipped_examples()["chapter1"].read_text())
+    path = tmp_path / "m.nnvizdeck"
+    path.write_text(json_text(mutate_json(doc, choice, value, delete), tail))
+    deck = bounded("deck", load_deck, path, (DeckError,))
+    if deck is not None:
+        assert deck.steps and all(isinstance(s.caption, str) for s in deck.steps)
+
+
+@FUZZ
+@given(choice=st.integers(0, 10**6), value=NASTY, delete=st.booleans(), tail=RAW_TAILS)
 def test_presets_loader(tmp_path, choice, value, delete, tail):
     doc = json.loads(PRESETS_FILE.read_text())
     path = tmp_path / "p.json"
@@ -251,9 +265,14 @@ def test_idx_loader(tmp_path, ops, gz):
         (read_recording, RecordingError, ".nnrec"),
         (load_session, SessionError, ".nnviz"),
         (Circuit.load, CircuitError, ".json"),
+        ("deck", None, ".nnvizdeck"),
     ],
 )
 def test_fifos_and_folders_are_refused_without_blocking(tmp_path, load, error, suffix):
+    if load == "deck":
+        from nnviz.core.files.deck import DeckError, load_deck
+
+        load, error = load_deck, DeckError
     fifo = tmp_path / f"pipe{suffix}"
     os.mkfifo(fifo)
     with pytest.raises(error, match="not a regular file"):
