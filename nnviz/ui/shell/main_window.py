@@ -85,6 +85,7 @@ class MainWindow(QMainWindow):
         # A long status line must never set the window's minimum width (projectors are narrow).
         self.status_label.setMinimumWidth(1)
         self.status_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.status_label.setProperty("elide_ok", True)  # its tail may be cut, never the window
         self.statusBar().addWidget(self.status_label, 1)
         # While recording: a red REC with the file's name, here and in the window title.
         self.rec_label = QLabel()

@@ -283,10 +283,14 @@ class TrainingStudio(QWidget):
             QTimer.singleShot(0, self._split_centre)
 
     def _split_centre(self) -> None:
-        _middle, centre = self.inner_splitters
+        middle, centre = self.inner_splitters
         total = max(1, centre.height())
-        share = 0.58 if not self.splitter.widget(0).isVisible() else 0.6
+        presenting = not self.splitter.widget(0).isVisible()
+        share = 0.58 if presenting else 0.6
         centre.setSizes([int(total * share), total - int(total * share)])
+        if presenting:  # the network is the heart of a lecture: it gets most of the width
+            width = max(1, middle.width())
+            middle.setSizes([int(width * 0.62), width - int(width * 0.62)])
 
     def _start_when_shown(self, waited_ms: int = 0) -> None:
         """Choose the first experiment after the window's first frame (at once if the studio
