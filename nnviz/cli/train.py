@@ -40,6 +40,14 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="floating-point precision of the network (float32 is faster)",
     )
     p.add_argument(
+        "--engine",
+        choices=("auto", "numpy", "compiled"),
+        default="auto",
+        help="auto: the compiled SGD (numba) where it is installed and gains, else numpy; "
+        "numpy gives the same numbers, bit for bit, as nnviz before the compiled engine "
+        "(the engines differ in rounding only, so a seeded run's lines differ between them)",
+    )
+    p.add_argument(
         "--dataset",
         metavar="NAME",
         default=None,
@@ -66,7 +74,14 @@ def run(args: argparse.Namespace) -> int:
     from nnviz.core.files.network import save_network
     from nnviz.core.learning.network import Network, parse_sizes
     from nnviz.core.learning.snapshot import DIVERGED, EPOCH, Snapshot
-    from nnviz.core.learning.training import TrainConfig, TrainControl, check_compatible, train
+    from nnviz.core.learning.training import (
+        TrainConfig,
+        TrainControl,
+        check_compatible,
+        train,
+        training_split,
+        uses_compiled,
+    )
 
     if args.seed is None:  # a fresh seed, but a known one: the header prints it
         args.seed = secrets.randbelow(2**31)
@@ -76,6 +91,7 @@ def run(args: argparse.Namespace) -> int:
         eta=args.eta,
         seed=args.seed,
         train_limit=args.train_limit,
+        engine=args.engine,
     )
     try:
         config.validate()
@@ -116,6 +132,7 @@ def run(args: argparse.Namespace) -> int:
             sizes = [dataset.n_inputs, 30 if dataset.n_inputs > 8 else 3, dataset.n_outputs]
         net = Network(sizes, seed=args.seed, dtype=args.dtype)
         check_compatible(net, dataset)
+        compiled = uses_compiled(net, training_split(dataset, config), config.engine)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
 
@@ -130,7 +147,7 @@ def run(args: argparse.Namespace) -> int:
     print(
         f"# {dataset.name}: sizes {sizes}, {n_train} training examples, "
         f"epochs {config.epochs}, mini-batch {config.batch_size}, eta {config.eta:g}, "
-        f"seed {config.seed}, {args.dtype}",
+        f"seed {config.seed}, {args.dtype}, {'compiled' if compiled else 'numpy'} engine",
         file=sys.stderr,
     )
     # Before the first epoch, so a bad target never costs the trained network.

@@ -28,6 +28,7 @@ from nnviz.core.learning.training import (
     evaluate_split,
     prepare_kernels,
     train,
+    training_split,
 )
 from nnviz.core.notation import symbol
 
@@ -153,7 +154,9 @@ class Driver:
         # While the run waits for Play: import what the step uses (half a second of scipy),
         # so that pressing Play a moment later trains at once. (The first snapshot goes out
         # before: the window shows the untrained network, and a recording starts with it.)
-        prepare_kernels(self.net.dtype)
+        prepare_kernels(
+            self.net.dtype, self.net, training_split(self.dataset, self.config), self.config.engine
+        )
         idle_sent = False
         while True:
             while poll(0):

@@ -2,8 +2,14 @@
 
 ``train()`` never prints and never sleeps. A caller drives it with ``next()``: each call runs
 mini-batches until the next record. Pausing is simply not calling ``next()``; cancelling is
-closing the generator (or dropping it). Between mini-batches it re-reads ``control.eta`` and
+closing the generator (or dropping it). Between records it re-reads ``control.eta`` and
 ``control.chunk``, so a GUI can change the learning rate or single-step while it runs.
+
+Two engines do the same SGD: the numpy step (``Network.step``, per mini-batch) and, where
+numba is installed, a compiled loop that runs a whole chunk of mini-batches in one call and
+visits only the nonzero inputs (``nnviz.core.learning.compiled``; about twice as fast on
+MNIST). Both equal the book's per-example algorithm to rounding; they add in different
+orders, so a seeded run's epoch lines differ between them (``TrainConfig.engine``).
 """
 
 from __future__ import annotations
@@ -28,6 +34,10 @@ class TrainConfig:
     seed: int | None = None
     train_limit: int | None = None  # use only the first N training examples
     evaluate_validation: bool = True
+    # "auto": the compiled SGD (nnviz.core.learning.compiled) where numba is installed and the
+    # run is big enough to gain; "numpy": always the numpy step, whose results are the same,
+    # bit for bit, as nnviz's before the compiled path (the two differ in rounding only).
+    engine: str = "auto"
 
     def validate(self) -> None:
         """Raise ValueError with a clear message for a setting that cannot train."""
@@ -38,6 +48,39 @@ class TrainConfig:
         check_eta(self.eta)
         if self.train_limit is not None and self.train_limit < 1:
             raise ValueError(f"train limit must be at least 1, got {self.train_limit}")
+        if self.engine not in ENGINES:
+            raise ValueError(f"engine must be one of {', '.join(ENGINES)}, got {self.engine!r}")
+
+
+ENGINES = ("auto", "numpy", "compiled")
+
+
+@functools.cache
+def compiled_module():
+    """nnviz.core.learning.compiled if numba imports, else None (imported on first use: numba
+    costs a third of a second, which the window's start should not pay)."""
+    try:
+        from nnviz.core.learning import compiled
+    except ImportError:  # pragma: no cover - numba broken rather than absent
+        return None
+    return compiled if compiled.available() else None
+
+
+def training_split(dataset: Dataset, config: TrainConfig) -> Split:
+    limit = config.train_limit
+    return dataset.train if limit is None else dataset.train.head(limit)
+
+
+def uses_compiled(network: Network, split: Split, engine: str = "auto") -> bool:
+    """Whether ``train()`` runs the compiled SGD for this network and training split."""
+    if engine == "numpy":
+        return False
+    mod = compiled_module()
+    if engine == "compiled":
+        if mod is None:
+            raise ValueError("the compiled engine needs numba: pip install numba")
+        return True
+    return mod is not None and mod.suits(network.sizes, split.x)
 
 
 def check_eta(eta: float) -> float:
@@ -119,7 +162,8 @@ def train(
     """
     config.validate()
     check_compatible(network, dataset)
-    steps = _steps(network, dataset, config, control, start_epoch)
+    fast = uses_compiled(network, training_split(dataset, config), config.engine)
+    steps = _steps(network, dataset, config, control, start_epoch, fast)
     if config.batch_size > SMALL_BATCH:
         return steps
     return _one_blas_thread(steps)
@@ -146,12 +190,17 @@ def _one_blas_thread(records: Iterator[Progress]) -> Iterator[Progress]:
         records.close()
 
 
-def prepare_kernels(dtype) -> None:
-    """Import and set up what the step uses (scipy's sigmoid and BLAS, the thread limit):
-    about half a second, which a training process can spend before its first step."""
+def prepare_kernels(
+    dtype, network: Network | None = None, split: Split | None = None, engine: str = "auto"
+) -> None:
+    """Import and set up what the step uses (scipy's sigmoid and BLAS, the thread limit, and
+    the compiled SGD if this run uses it): about half a second, which a training process can
+    spend before its first step."""
     sigmoid_ufunc()
     blas_gemm(np.dtype(dtype))
     _blas_controller()
+    if network is not None and split is not None and uses_compiled(network, split, engine):
+        compiled_module().prepare(network)
 
 
 @functools.cache
@@ -169,9 +218,10 @@ def _steps(
     config: TrainConfig,
     control: TrainControl | None,
     start_epoch: int,
+    use_compiled: bool = False,
 ) -> Iterator[Progress]:
     control = control or TrainControl(config.eta)
-    split = dataset.train if config.train_limit is None else dataset.train.head(config.train_limit)
+    split = training_split(dataset, config)
     n = len(split)
     m = config.batch_size
     n_in = dataset.n_inputs
@@ -186,9 +236,15 @@ def _steps(
     rows = min(n, gather * m)
     dt = network.dtype
     scale = dt.type(dataset.scale)
+    y_all = np.ascontiguousarray(split.y, dtype=dt)
+    # Where numba is installed, a whole chunk of mini-batches runs as one compiled call that
+    # visits only the nonzero inputs (nnviz.core.learning.compiled); else the numpy step.
+    fast = None
+    if use_compiled:
+        fast = compiled_module().Stepper(network, split.x, y_all, dataset.scale, m)
+        rows = 0
     raw = np.empty((rows, n_in), dtype=split.x.dtype)
     block_x = np.ones((rows, n_in + 1), dtype=dt)  # the last column stays 1 (the bias input)
-    y_all = np.ascontiguousarray(split.y, dtype=dt)
     block_y = np.empty((rows, y_all.shape[1]), dtype=dt)
     seen = 0
     busy = 0.0  # seconds spent inside this generator
@@ -204,6 +260,12 @@ def _steps(
             # Overflow in a diverging run is reported as a DIVERGED record, not as warnings.
             with np.errstate(over="ignore", invalid="ignore"):
                 stop = min(batches, k + control.chunk)
+                if fast is not None:
+                    eta = control.eta
+                    lo, hi = k * m, min(n, stop * m)
+                    chunk_err = fast.run(order, lo, hi, eta)
+                    sq_err += chunk_err
+                    chunk_n, k = hi - lo, stop
                 while k < stop:
                     end = min(stop, k + gather)
                     idx = order[k * m : end * m]
