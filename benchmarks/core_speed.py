@@ -7,10 +7,13 @@ evaluation on 10,000 test images that the book's SGD prints after each epoch. Th
 is the book's algorithm written plainly (tests/core/learning/reference.py: one example at a
 time, lists of column vectors, a Python loop over layers). For train() the figure is one
 epoch in steady state: the wall time between two EPOCH records, so the one-off conversion of
-the data set is not counted. "step only" times Network.step alone on pre-gathered batches.
+the data set is not counted (nor the compiled engine's one-off compile or disk-cache load).
+Both engines run: numpy (Network.step per mini-batch) and compiled (numba, where installed).
+"numpy f32 step only" times Network.step alone on pre-gathered batches.
 
-Uses real MNIST when found (speed does not depend on the pixel values, so random data of the
-same shape is used otherwise). Prints medians and ratios from one run; not a test.
+Uses real MNIST when found. The compiled engine skips zero pixels, so its speed depends on
+the data: random uint8 images (used when MNIST is absent) have few zeros and show it slower
+than MNIST does. Prints medians, fastest rounds and ratios from one run; not a test.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import random
 import statistics
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -52,10 +56,12 @@ def load(n: int, data_dir: str | None) -> Dataset:
     return Dataset("random", s, t, scale=1 / 255)
 
 
-def core_epoch(ds: Dataset, sizes, dtype) -> float:
+def core_epoch(ds: Dataset, sizes, dtype, engine: str = "numpy") -> float:
     """Seconds of one steady-state epoch of train() (between the first two EPOCH records)."""
     net = Network(sizes, seed=0, dtype=dtype)
-    cfg = TrainConfig(epochs=2, batch_size=10, eta=3.0, seed=0, evaluate_validation=False)
+    cfg = TrainConfig(
+        epochs=2, batch_size=10, eta=3.0, seed=0, evaluate_validation=False, engine=engine
+    )
     marks = [
         time.perf_counter() for rec in train(net, ds, cfg, TrainControl(3.0)) if rec.kind == EPOCH
     ]
@@ -116,24 +122,41 @@ def main() -> None:
         print(f"BLAS: {blas}")
     except ImportError:
         pass
+    engines = ["numpy"] + (["compiled"] if uses_compiled_anywhere() else [])
     print(
         f"numpy {np.__version__}; seconds per 50,000-example epoch with its test evaluation, "
-        f"mini-batch 10, median of {args.repeats}\n"
+        f"mini-batch 10; engines: {', '.join(engines)}.\n"
+        f"Each round runs every contender once, in turn; {args.repeats} rounds. Shown: the "
+        "median and, in brackets, the fastest round (the least disturbed by other work on a "
+        "shared machine); ratios are the book loop's time over each.\n"
     )
-    head = f"{'sizes':<12}{'book loop':>10}{'f64':>8}{'f32':>8}{'f32 step':>9}"
-    print(head + f"{'f64 x':>8}{'f32 x':>8}{'step x':>8}")
     for sizes in ([784, 30, 10], [784, 100, 10]):
-        runs = range(args.repeats)
-        ref = statistics.median(reference_epoch(ds, sizes) for _ in range(max(1, args.repeats - 1)))
-        f64 = statistics.median(core_epoch(ds, sizes, np.float64) for _ in runs)
-        f32 = statistics.median(core_epoch(ds, sizes, np.float32) for _ in runs)
-        st = statistics.median(step_only(ds, sizes, np.float32) for _ in runs)
-        ref, f64, f32, st = ref * scale, f64 * scale, f32 * scale, st * scale
-        print(
-            f"{','.join(map(str, sizes)):<12}{ref:>10.2f}{f64:>8.3f}{f32:>8.3f}{st:>9.3f}"
-            f"{ref / f64:>8.1f}{ref / f32:>8.1f}{ref / st:>8.1f}",
-            flush=True,
-        )
+        contenders = {"book loop": partial(reference_epoch, ds, sizes)}
+        for engine in engines:
+            for dt in (np.float64, np.float32):
+                name = f"{engine} {np.dtype(dt).name}"
+                contenders[name] = partial(core_epoch, ds, sizes, dt, engine)
+        contenders["numpy f32 step only"] = partial(step_only, ds, sizes, np.float32)
+        times: dict[str, list[float]] = {k: [] for k in contenders}
+        for _ in range(args.repeats):
+            for name, fn in contenders.items():
+                times[name].append(fn() * scale)
+        ref_med = statistics.median(times["book loop"])
+        ref_min = min(times["book loop"])
+        print(f"[{', '.join(map(str, sizes))}]")
+        for name, ts in times.items():
+            med, low = statistics.median(ts), min(ts)
+            ratio = (
+                "" if name == "book loop" else (f"{ref_med / med:6.1f}x  [{ref_min / low:5.1f}x]")
+            )
+            print(f"  {name:<22}{med:8.3f} s  [{low:7.3f} s]  {ratio}", flush=True)
+        print()
+
+
+def uses_compiled_anywhere() -> bool:
+    from nnviz.core.learning.training import compiled_module
+
+    return compiled_module() is not None
 
 
 if __name__ == "__main__":
