@@ -31,26 +31,8 @@ try:  # numba has no wheel for some platforms (Intel macOS): then numpy does the
 except ImportError:  # pragma: no cover - depends on the platform
     numba = None
 
-# Above this many weights between hidden layers and the output, the compiled loops' scalar
-# sums lose to BLAS: the book's networks have 310 ([784, 30, 10]) and 1,010 ([784, 100, 10]).
-MAX_DENSE_WEIGHTS = 200_000
-
-
-# Below this many input values in the training set (examples x inputs) the run is over in a
-# moment either way, and numpy spares it numba's import (a third of a second).
-MIN_INPUT_VALUES = 200_000
-
-
 def available() -> bool:
     return numba is not None
-
-
-def suits(sizes, x: np.ndarray) -> bool:
-    """Whether the compiled path is worth using for a network of ``sizes`` on inputs ``x``."""
-    if numba is None or x.dtype != np.uint8 or x.ndim != 2 or x.size < MIN_INPUT_VALUES:
-        return False
-    later = sum((a + 1) * (b + 1) for a, b in zip(sizes[1:-1], sizes[2:]))
-    return later <= MAX_DENSE_WEIGHTS and x.shape[1] <= 65_535
 
 
 def prepare(network) -> None:

@@ -71,16 +71,28 @@ def training_split(dataset: Dataset, config: TrainConfig) -> Split:
     return dataset.train if limit is None else dataset.train.head(limit)
 
 
+# Below this many input values in the training set (examples x inputs) a run is over in a
+# moment either way, and numpy spares it numba's import (a third of a second, 100 MB).
+MIN_COMPILED_INPUTS = 200_000
+# Above this many weights after the first layer, the compiled loops' scalar sums lose to
+# BLAS: the book's networks have 341 ([784, 30, 10]) and 1,111 ([784, 100, 10]).
+MAX_COMPILED_LATER_WEIGHTS = 200_000
+
+
 def uses_compiled(network: Network, split: Split, engine: str = "auto") -> bool:
     """Whether ``train()`` runs the compiled SGD for this network and training split."""
     if engine == "numpy":
         return False
-    mod = compiled_module()
     if engine == "compiled":
-        if mod is None:
+        if compiled_module() is None:
             raise ValueError("the compiled engine needs numba: pip install numba")
         return True
-    return mod is not None and mod.suits(network.sizes, split.x)
+    x, sizes = split.x, network.sizes
+    if x.dtype != np.uint8 or x.ndim != 2 or x.size < MIN_COMPILED_INPUTS or x.shape[1] > 65_535:
+        return False
+    later = sum((a + 1) * (b + 1) for a, b in zip(sizes[1:-1], sizes[2:]))
+    # Checked last: the import is what the cheap tests above spare small runs.
+    return later <= MAX_COMPILED_LATER_WEIGHTS and compiled_module() is not None
 
 
 def check_eta(eta: float) -> float:

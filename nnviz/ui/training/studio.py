@@ -52,7 +52,7 @@ from nnviz.ui.training.replay_mode import ReplayMode, read_replayable
 from nnviz.ui.training.worker import EDIT, PAUSED, PLAYING, TrainingWorker
 
 DOWNLOAD_ACTION = ("Download MNIST (11 MB)", "download")
-LIVE_RATE = 28.0  # snapshots a second while training (the network canvas's pace)
+LIVE_RATE = 32.0  # snapshots a second while training (the network canvas's pace)
 SLOW_VIEWS_MS = 200  # while training at full speed, cost plot, accuracy plot and example +
 # heatmap take turns refreshing on this timer (each about 1.7 times a second)
 SPEED_WINDOW_S = 1.0  # examples/s is measured over about this much wall-clock time

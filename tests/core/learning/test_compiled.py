@@ -218,3 +218,26 @@ def test_engines_agree_on_mnist(mnist_path):
         counts[engine] = [r.test_correct for r in recs if r.kind == EPOCH][0]
     assert counts["compiled"] >= 8500 and counts["numpy"] >= 8500, counts
     assert abs(counts["compiled"] - counts["numpy"]) <= 100, counts  # 1% of the test set
+
+
+def test_small_runs_never_import_numba():
+    """A truth table trained in the window's own thread (the circuit's learned view) must
+    not pay numba's import: its size is checked first."""
+    import subprocess
+    import sys
+    import textwrap
+
+    code = textwrap.dedent(
+        """
+        import sys
+        from nnviz.core.datasets.builtin import truth_table_dataset
+        from nnviz.core.learning.network import Network
+        from nnviz.core.learning.training import TrainConfig, train
+        ds = truth_table_dataset("xor")
+        list(train(Network([2, 3, 1], seed=0), ds, TrainConfig(epochs=2, seed=0)))
+        print("numba" in sys.modules)
+        """
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["False"]
