@@ -31,6 +31,7 @@ try:  # numba has no wheel for some platforms (Intel macOS): then numpy does the
 except ImportError:  # pragma: no cover - depends on the platform
     numba = None
 
+
 def available() -> bool:
     return numba is not None
 
