@@ -99,6 +99,7 @@ def windowed(window, epochs: int) -> tuple[float, list[float], float, float]:
             studio.worker is not None
             and studio.snapshot is not None
             and studio.snapshot.run_id == studio.worker.run_id
+            and studio.worker.idle  # kernels prepared, as the headless run's are
         ),
         30,
     )

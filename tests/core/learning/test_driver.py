@@ -1,12 +1,15 @@
 """The training process's publisher: how often the window gets a snapshot."""
 
+import threading
+import time
+
 import pytest
 
 from nnviz.core.datasets.builtin import truth_table_dataset
 from nnviz.core.learning import driver as driver_module
-from nnviz.core.learning.driver import Driver
+from nnviz.core.learning.driver import Driver, Sender, serve
 from nnviz.core.learning.network import Network
-from nnviz.core.learning.snapshot import CHUNK, Progress
+from nnviz.core.learning.snapshot import CHUNK, DONE, EPOCH, Progress
 from nnviz.core.learning.training import TrainConfig
 
 
@@ -26,3 +29,69 @@ def test_snapshots_keep_the_live_rate_when_records_come_at_any_pace(monkeypatch,
     rate = len(updates) / 10.0
     # The cap when records come faster than it, else every record.
     assert 23.5 <= rate <= 24.5 if record_ms < 1000 / 24 else rate >= 1000 / record_ms - 0.5
+
+
+def test_sender_never_blocks_training_and_merges_updates_while_the_parent_is_slow():
+    """The parent stops reading: calls return at once; once it reads, it gets every record in
+    order, the newest snapshot, and the other messages where they were sent."""
+    gate = threading.Event()
+    got = []
+
+    def slow_send(msg):
+        gate.wait(10)
+        got.append(msg)
+
+    sender = Sender(slow_send)
+    sender(("update", [1], "s1"))  # taken by the thread, which then waits at the gate
+    time.sleep(0.05)
+    t = time.perf_counter()
+    sender(("update", [2], "s2"))
+    sender(("update", [3, 4], "s3"))
+    sender(("mode", "paused", 7))
+    sender(("update", [5], "s5"))
+    sender(("finished",))
+    assert time.perf_counter() - t < 1.0  # nothing waited for the gate
+    gate.set()
+    sender.close()
+    assert got == [
+        ("update", [1], "s1"),
+        ("update", [2, 3, 4], "s3"),
+        ("mode", "paused", 7),
+        ("update", [5], "s5"),
+        ("finished",),
+    ]
+
+
+def test_sender_raises_the_pipe_error_on_the_next_call():
+    def broken(msg):
+        raise BrokenPipeError("the parent has gone")
+
+    sender = Sender(broken)
+    sender(("idle",))
+    sender.close()
+    with pytest.raises(BrokenPipeError):
+        sender(("update", [1], "s"))
+
+
+def test_a_served_run_delivers_every_record_through_the_sender():
+    """The whole process entry point in this thread, over a real pipe: epoch records, the
+    end, and the finished message arrive in order."""
+    import multiprocessing
+
+    commands_out, commands_in = multiprocessing.Pipe(duplex=False)
+    messages_out, messages_in = multiprocessing.Pipe(duplex=False)
+    ds = truth_table_dataset("xor")
+    config = TrainConfig(epochs=3, batch_size=2, eta=1.0, seed=0)
+    commands_in.send(("mode", driver_module.PLAYING, 1))
+    serve(commands_out, messages_in, Network([2, 3, 1], seed=0), ds, config)
+    received = []
+    while messages_out.poll(0.5):
+        try:
+            received.append(messages_out.recv())
+        except EOFError:
+            break
+    kinds = [m[0] for m in received]
+    assert "finished" in kinds and kinds[-1] != "failed"
+    records = [r for m in received if m[0] == "update" for r in m[1]]
+    assert [r.epoch for r in records if r.kind == EPOCH] == [0, 1, 2]
+    assert records[-1].kind == DONE
