@@ -426,8 +426,8 @@ class TrainingStudio(QWidget):
             return
         config = TrainConfig(epochs=s.epochs, batch_size=s.batch_size, eta=s.eta, seed=s.seed)
         self._run_counter += 1
-        # 25 updates a second: what the canvas draws (its own cap), so none is wasted, and
-        # the GUI thread leaves the GIL to training most of the time.
+        # LIVE_RATE snapshots a second: what the canvas draws, so none is wasted. The run
+        # has the machine to itself, so its process keeps to one CPU (``pin``).
         self.worker = TrainingWorker(
             net,
             dataset,
@@ -435,6 +435,7 @@ class TrainingStudio(QWidget):
             run_id=self._run_counter,
             start_epoch=self.start_epoch,
             max_rate=LIVE_RATE,
+            pin=True,
             parent=self,
         )
         self.worker.update_ready.connect(self._on_update_ready)

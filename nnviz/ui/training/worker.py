@@ -60,10 +60,11 @@ class TrainingWorker(QThread):
         run_id: int = 0,
         start_epoch: int = 0,
         max_rate: float = 30.0,
+        pin: bool = False,
         parent=None,
     ) -> None:
         super().__init__(parent)
-        self._args = (network, dataset, config, run_id, start_epoch, max_rate)
+        self._args = (network, dataset, config, run_id, start_epoch, max_rate, pin)
         self._run_id = run_id
         self._commands, self._child_commands = _CONTEXT.Pipe(duplex=False)[::-1]
         self._child_messages, self._messages = _CONTEXT.Pipe(duplex=False)[::-1]
@@ -165,7 +166,7 @@ class TrainingWorker(QThread):
 
     # -- worker thread -------------------------------------------------------------------------
     def run(self) -> None:
-        network, dataset, config, run_id, start_epoch, max_rate = self._args
+        network, dataset, config, run_id, start_epoch, max_rate, pin = self._args
         self._args = None  # the process has its own copies
         process = _CONTEXT.Process(
             target=serve,
@@ -180,6 +181,7 @@ class TrainingWorker(QThread):
                 run_id,
                 start_epoch,
                 max_rate,
+                pin,
             ),
         )
         try:

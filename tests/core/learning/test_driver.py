@@ -1,5 +1,8 @@
 """The training process's publisher: how often the window gets a snapshot."""
 
+import os
+import subprocess
+import sys
 import threading
 import time
 
@@ -95,3 +98,48 @@ def test_a_served_run_delivers_every_record_through_the_sender():
     records = [r for m in received if m[0] == "update" for r in m[1]]
     assert [r.epoch for r in records if r.kind == EPOCH] == [0, 1, 2]
     assert records[-1].kind == DONE
+
+
+_PIN_CHILD = """
+import os, threading
+from nnviz.core.learning.driver import keep_to_current_cpu
+idle = threading.Event()
+t = threading.Thread(target=idle.wait, daemon=True)
+t.start()  # a thread that exists before the call, as the sender's does
+cpu = keep_to_current_cpu()
+tids = os.listdir("/proc/self/task")
+print(cpu, sorted({tuple(sorted(os.sched_getaffinity(int(tid)))) for tid in tids}))
+idle.set()
+"""
+
+
+@pytest.mark.skipif(
+    not hasattr(os, "sched_setaffinity") or len(os.sched_getaffinity(0)) < 2,
+    reason="binding to a CPU needs Linux and two CPUs",
+)
+def test_keep_to_current_cpu_binds_every_thread_of_the_process():
+    """In a process of its own, so that pytest's stays free to move."""
+    out = subprocess.run(
+        [sys.executable, "-c", _PIN_CHILD], capture_output=True, text=True, check=True
+    ).stdout.split(maxsplit=1)
+    cpu = int(out[0])
+    assert cpu in os.sched_getaffinity(0)
+    assert out[1].strip() == f"[({cpu},)]"  # every thread, the same single CPU
+
+
+@pytest.mark.parametrize(
+    ("pin", "batch_size", "calls"), [(True, 2, 1), (False, 2, 0), (True, 64, 0)]
+)
+def test_the_driver_binds_itself_once_at_play_and_only_a_single_threaded_run(
+    monkeypatch, pin, batch_size, calls
+):
+    bound = []
+    monkeypatch.setattr(driver_module, "keep_to_current_cpu", lambda: bound.append(1))
+    ds = truth_table_dataset("xor")
+    config = TrainConfig(epochs=3, batch_size=batch_size, eta=1.0, seed=0)
+    sent = []
+    d = Driver(Network([2, 3, 1], seed=0), ds, config, sent.append, pin=pin)
+    commands = [("mode", driver_module.PLAYING, 1)]
+    d.run(lambda timeout: bool(commands), commands.pop)
+    assert any(m[0] == "finished" for m in sent)
+    assert len(bound) == calls
