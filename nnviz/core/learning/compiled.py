@@ -26,7 +26,7 @@ import math
 
 import numpy as np
 
-try:  # numba has no wheel for some platforms (Intel macOS): then numpy does the work
+try:  # numba has no wheel for some platforms (Python 3.14 on Intel macOS): numpy works then
     import numba
 except ImportError:  # pragma: no cover - depends on the platform
     numba = None
