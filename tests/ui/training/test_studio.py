@@ -1,5 +1,7 @@
 """The Training tab driven as a user would: presets, play, pause, step, reset, edits, files."""
 
+import os
+
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
@@ -340,3 +342,21 @@ def test_a_dead_output_is_named_with_a_button_for_another_seed(studio, qtbot):
     ready(studio, qtbot)
     assert studio.settings.seed == 1 and studio.worker is not before
     assert not studio.banner.isVisibleTo(studio)  # a new run: the old diagnosis is gone
+
+
+@pytest.mark.skipif(
+    not hasattr(os, "sched_getaffinity") or len(os.sched_getaffinity(0)) < 2,
+    reason="binding to a CPU needs Linux and two CPUs",
+)
+def test_the_runs_process_keeps_to_one_cpu_once_playing_and_the_window_stays_free(studio, qtbot):
+    studio.controls.epochs_spin.setValue(1000)  # digits train fast: keep the run going
+    qtbot.waitUntil(lambda: studio.settings.epochs == 1000, timeout=5000)
+    ready(studio, qtbot)
+    child = studio.worker._process.pid
+    before = os.sched_getaffinity(child)
+    assert len(before) >= 2  # free while it waits for Play
+    studio.play()
+    qtbot.waitUntil(lambda: studio.snapshot.progress.examples_seen > 0, timeout=10000)
+    qtbot.waitUntil(lambda: len(os.sched_getaffinity(child)) == 1, timeout=5000)
+    assert os.sched_getaffinity(child) <= before
+    assert os.sched_getaffinity(0) == before  # the window's process may use every CPU
