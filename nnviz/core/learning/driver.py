@@ -25,12 +25,12 @@ from dataclasses import replace
 
 from nnviz.core.learning.snapshot import CHUNK, DIVERGED, DONE, EPOCH, Progress, Snapshot
 from nnviz.core.learning.training import (
-    SMALL_BATCH,
     TrainConfig,
     TrainControl,
     check_eta,
     evaluate_split,
     prepare_kernels,
+    single_threaded,
     train,
     training_split,
 )
@@ -55,9 +55,8 @@ class Driver:
         pin: bool = False,
     ) -> None:
         self.net, self.dataset, self.config = network, dataset, config
-        # Keep to one CPU once training starts: only when the run is single-threaded (the
-        # compiled step, or one BLAS thread at small mini-batches).
-        self.pin = pin and config.batch_size <= SMALL_BATCH
+        # Keep to one CPU once training starts, when the run uses one thread.
+        self.pin = pin and single_threaded(config)
         self.send = send
         self.run_id = run_id
         self.start_epoch = start_epoch
@@ -320,7 +319,7 @@ def serve(
     except Exception as exc:  # reported to the parent, which shows it
         try:
             sender(("failed", f"training stopped: {exc}"))
-        except (OSError, BrokenPipeError):
+        except Exception:  # noqa: BLE001 - the pipe (or the sender) has failed: no one to tell
             pass
     finally:
         sender.close()

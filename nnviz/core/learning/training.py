@@ -176,15 +176,19 @@ def train(
     check_compatible(network, dataset)
     fast = uses_compiled(network, training_split(dataset, config), config.engine)
     steps = _steps(network, dataset, config, control, start_epoch, fast)
-    if config.batch_size > SMALL_BATCH:
-        return steps
-    return _one_blas_thread(steps)
+    return _one_blas_thread(steps) if single_threaded(config) else steps
 
 
 # Up to this mini-batch size the products are small enough that a second BLAS thread only
 # adds hand-over cost (measured on 2 cores: [784, 100, 10] at m = 10 ran 1.6x faster on one
 # thread). One thread also leaves the other core to the window.
 SMALL_BATCH = 32
+
+
+def single_threaded(config: TrainConfig) -> bool:
+    """True when ``train`` runs on one thread: BLAS is held to one up to SMALL_BATCH (and the
+    compiled step uses one)."""
+    return config.batch_size <= SMALL_BATCH
 
 
 def _one_blas_thread(records: Iterator[Progress]) -> Iterator[Progress]:
