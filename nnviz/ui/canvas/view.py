@@ -448,10 +448,15 @@ class NetworkCanvas(QGraphicsView):
         """Lay the network out again (new view size, presenter scale or input mode), keeping
         what it shows: the activations, the input picture, the selection."""
         acts, image, selected = self.activations, self._input_image, self.selected
+        # A snapshot still waiting for the frame-rate limit is the newest state: lay out with
+        # it (set_network drops the queue; a run's last snapshot would stay undrawn).
+        pending, self._pending = self._pending, None
+        weights = pending.weights if pending is not None else self.weights
+        biases = pending.biases if pending is not None else self.biases
         self.set_network(
             self.sizes,
-            self.weights,
-            self.biases,
+            weights,
+            biases,
             self._layer_names,
             self._unit_names_arg,
             self._input_shape_arg,

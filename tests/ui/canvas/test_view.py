@@ -94,6 +94,19 @@ def test_fast_snapshots_are_coalesced_to_the_newest(qtbot):
     qtbot.waitUntil(lambda: canvas.weights[0][0, 0] == -1.0, timeout=2000)
 
 
+def test_a_relayout_keeps_the_snapshot_waiting_for_the_frame_limit(qtbot):
+    """A run's last snapshot may wait for the frame-rate limit while the canvas is laid out
+    anew (a resize, a new input mode): it must still be drawn, not dropped."""
+    canvas, net = make_canvas(qtbot, [64, 8, 10])
+    canvas.set_max_fps(1)  # a long wait, so the relayout surely comes while it waits
+    canvas.set_snapshot(snapshot_of(net))  # drawn at once, starts the limit
+    newest = Network([64, 8, 10], seed=7)
+    canvas.set_snapshot(snapshot_of(newest))  # waits for the limit
+    canvas.set_input_mode("grid")  # relayout while it waits
+    qtbot.waitUntil(lambda: np.array_equal(canvas.weights[0], newest.weights[0]))
+    np.testing.assert_array_equal(canvas.biases[-1], newest.biases[-1])
+
+
 def test_bias_ring_colour_follows_sign(qtbot):
     canvas, net = make_canvas(qtbot, [2, 3, 1])
     net.biases[0][:, 0] = [2.0, -2.0, 0.5]
