@@ -155,7 +155,7 @@ class _RunFeed(QObject):
 
     @Slot(str)
     def on_failed(self, message: str) -> None:
-        self._run.state, self._run.message = "failed", message
+        self._view._on_worker_failed(self._run, self._generation, message)
 
 
 class CompareView(QWidget):
@@ -407,6 +407,13 @@ class CompareView(QWidget):
             run.state = "done" if run.worker.finished_run else "stopped"
         self._refresh_runs_label()
         self._maybe_finished()
+
+    def _on_worker_failed(self, run: CompareRun, generation: int, message: str) -> None:
+        # A run that was stopped (or replaced) keeps that state: its process may still report
+        # the broken pipe that stopping it caused.
+        if generation != self._generation or run.state != "training":
+            return
+        run.state, run.message = "failed", message
 
     def _add_progress(self, run: CompareRun, p: Progress) -> None:
         run.records.append(p)
