@@ -25,7 +25,7 @@ from PySide6.QtCore import QThread, Signal
 from nnviz.core.datasets.dataset import Dataset
 from nnviz.core.learning.driver import EDIT, PAUSED, PLAYING, STEP, STEP_EPOCH, serve
 from nnviz.core.learning.network import Network
-from nnviz.core.learning.snapshot import Progress, Snapshot
+from nnviz.core.learning.snapshot import DIVERGED, DONE, Progress, Snapshot
 from nnviz.core.learning.training import TrainConfig, check_eta
 
 __all__ = ["EDIT", "PAUSED", "PLAYING", "STEP", "STEP_EPOCH", "TrainingWorker", "Update"]
@@ -225,6 +225,10 @@ class TrainingWorker(QThread):
             records, snap = msg[1], msg[2]
             for a in (*snap.weights, *snap.biases):
                 a.setflags(write=False)  # views must never change what they were given
+            # A run's last record ends it: say so before the GUI sees that record (the
+            # "finished" message that follows would come a moment after it).
+            if any(r.kind in (DONE, DIVERGED) for r in records):
+                self._finished_run = True
             with self._lock:
                 self._records.extend(records)
                 self._latest = snap
