@@ -218,7 +218,9 @@ def _fetch(
                             raise _MirrorFailed(
                                 f"too slow: {done} bytes in {timeout + total / MIN_RATE:.0f} s"
                             )
-                        block = response.read(BLOCK)
+                        # read1: whatever has arrived, up to BLOCK, so the deadline is
+                        # checked after every packet, not only after each full block.
+                        block = response.read1(BLOCK)
                         if not block:
                             break
                         try:
