@@ -55,6 +55,7 @@ DOWNLOAD_ACTION = ("Download MNIST (11 MB)", "download")
 LIVE_RATE = 32.0  # snapshots a second while training (the network canvas's pace)
 SLOW_VIEWS_MS = 200  # while training at full speed, cost plot, accuracy plot and example +
 # heatmap take turns refreshing on this timer (each about 1.7 times a second)
+SHUTDOWN_WAIT_MS = 30_000  # the longest a close waits for a run's thread or a data load
 SPEED_WINDOW_S = 1.0  # examples/s is measured over about this much wall-clock time
 SATURATED = 0.02  # a sigmoid output this close to 0 or 1 has slope below ~0.02
 
@@ -86,6 +87,33 @@ def saturation(snapshot: Snapshot, inputs: np.ndarray) -> float:
     return float(np.mean((s < SATURATED) | (s > 1 - SATURATED)))
 
 
+class WallClockRate:
+    """Examples a second by the wall clock, measured over windows of about ``window_s``.
+
+    ``update(examples_seen)`` returns the latest full window's rate, or None before the first
+    window has passed. A count that goes backwards (a new run) starts afresh.
+    """
+
+    def __init__(self, window_s: float, clock=time.perf_counter) -> None:
+        self.window_s = window_s
+        self._clock = clock
+        self.reset()
+
+    def reset(self) -> None:
+        self._mark: tuple[float, int] | None = None
+        self._rate: float | None = None
+
+    def update(self, examples_seen: int) -> float | None:
+        now = self._clock()
+        mark = self._mark
+        if mark is None or examples_seen < mark[1]:
+            self._mark, self._rate = (now, examples_seen), None
+        elif now - mark[0] >= self.window_s:
+            self._rate = (examples_seen - mark[1]) / (now - mark[0])
+            self._mark = (now, examples_seen)
+        return self._rate
+
+
 class TrainingStudio(QWidget):
     """The live training view. Public methods are what menus, shortcuts and tests drive."""
 
@@ -114,8 +142,7 @@ class TrainingStudio(QWidget):
         self._example_index = 0
         self._image_shown: tuple | None = None
         self._records_seen = 0
-        self._last_speed = 0.0
-        self._speed_mark: tuple[float, int] | None = None
+        self._speed = WallClockRate(SPEED_WINDOW_S)
         # Records for the plots, handed over at the slow views' pace.
         self._pending_cost: list[Progress] = []
         self._pending_epochs: list[Progress] = []
@@ -466,8 +493,7 @@ class TrainingStudio(QWidget):
         self._live_records = []
         self._live_snapshot = None
         self._records_seen = 0
-        self._speed_mark = None
-        self._last_speed = 0.0
+        self._speed.reset()
         self.example_spin.setRange(0, len(dataset.test) - 1)
         self._example_index = min(self._example_index, len(dataset.test) - 1)
         self.example_spin.blockSignals(True)
@@ -757,18 +783,10 @@ class TrainingStudio(QWidget):
         slowed-down run reports its real pace (the trainer's own clock leaves out the waits
         between mini-batches)."""
         if not self.playing:
-            self._speed_mark = None
+            self._speed.reset()
             return "paused" if p.examples_seen else "not started"
-        now = time.perf_counter()
-        mark = self._speed_mark
-        if mark is None or p.examples_seen < mark[1]:
-            self._speed_mark = (now, p.examples_seen)
-        elif now - mark[0] >= SPEED_WINDOW_S:
-            self._last_speed = (p.examples_seen - mark[1]) / (now - mark[0])
-            self._speed_mark = (now, p.examples_seen)
-        if mark is None or (self._last_speed == 0 and now - mark[0] < SPEED_WINDOW_S):
-            return "measuring speed\u2026"
-        return f"{self._last_speed:,.0f} examples/s"
+        rate = self._speed.update(p.examples_seen)
+        return "measuring speed\u2026" if rate is None else f"{rate:,.0f} examples/s"
 
     # -- example browsing -------------------------------------------------------------------------
     @Slot(int)
@@ -1064,11 +1082,11 @@ class TrainingStudio(QWidget):
         self.log.appendPlainText(text)
 
     # -- shutdown ------------------------------------------------------------------------------
-    def _stop_worker(self) -> None:
+    def _stop_worker(self, wait_ms: int = 3000) -> None:
         worker, self.worker = self.worker, None
         if worker is not None:
             worker.update_ready.disconnect(self._on_update_ready)
-            if worker.stop(3000):
+            if worker.stop(wait_ms):
                 worker.deleteLater()
             else:  # never delete a running QThread: keep it until it ends
                 worker.finished.connect(worker.deleteLater)
@@ -1081,10 +1099,13 @@ class TrainingStudio(QWidget):
             except OSError:
                 pass
         self.replay_mode.stop()
-        self._stop_worker()
+        # Closing: wait long enough for a loaded machine. A worker's thread ends within about
+        # two seconds of a stop (it ends its process by force after one); loading data cannot
+        # be interrupted midway. A QThread destroyed while running would abort the app.
+        self._stop_worker(wait_ms=SHUTDOWN_WAIT_MS)
         if self._data_job is not None:
             self._data_job.cancel()
-            self._data_job.wait(3000)
+            self._data_job.wait(SHUTDOWN_WAIT_MS)
             self._data_job = None
 
 
