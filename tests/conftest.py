@@ -1,11 +1,16 @@
-"""Shared test set-up: offscreen Qt, the real-MNIST location, and a guard against stray threads."""
+"""Shared test set-up: offscreen Qt, the real-MNIST location, patient waits, and a guard
+against child processes and threads that a test leaves running."""
 
 from __future__ import annotations
 
 import os
+import signal
+import sys
 from pathlib import Path
 
 import pytest
+
+from tests.waiting import describe_condition, leftover_children, wait_for_exit
 
 # Before any QApplication exists: tests never need a display.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -70,3 +75,99 @@ def mnist_present(tmp_path, monkeypatch) -> Path:
         (folder / f"{base}.gz").write_bytes(b"")
     monkeypatch.setenv("NNVIZ_MNIST_DIR", str(folder))
     return folder
+
+
+# -- waiting for the app -------------------------------------------------------------------------
+# A test waits for a condition, never for a time. On a shared, loaded 2-core machine the app may
+# be slow, so every wait gets a generous ceiling; when it is reached, the failure names the
+# condition that never came true.
+WAIT_CEILING_MS = 30_000
+SETTLE_ROUNDS = 5  # a layout pass may post another (nested layouts): a few rounds reach the end
+
+
+@pytest.fixture
+def qtbot(qapp, request):
+    """pytest-qt's qtbot with waits of at least WAIT_CEILING_MS that say what never happened."""
+    from pytestqt.qtbot import QtBot
+
+    class PatientQtBot(QtBot):
+        def waitUntil(self, callback, *, timeout: int = WAIT_CEILING_MS) -> None:  # noqa: N802
+            ceiling = max(int(timeout), WAIT_CEILING_MS)
+            try:
+                super().waitUntil(callback, timeout=ceiling)
+            except TimeoutError:
+                raise TimeoutError(
+                    f"waited {ceiling / 1000:g} s and this never came true: "
+                    f"{describe_condition(callback)}"
+                ) from None
+
+        # A wait that may end without its signal (raising=False, as assertNotEmitted uses)
+        # keeps its own timeout: there the timeout is the point, not a ceiling.
+        def waitSignal(self, signal=None, *, timeout=WAIT_CEILING_MS, raising=None, **kw):  # noqa: N802
+            if raising is not False:
+                timeout = max(int(timeout), WAIT_CEILING_MS)
+            return super().waitSignal(signal, timeout=timeout, raising=raising, **kw)
+
+        def waitSignals(self, signals=None, *, timeout=WAIT_CEILING_MS, raising=None, **kw):  # noqa: N802
+            if raising is not False:
+                timeout = max(int(timeout), WAIT_CEILING_MS)
+            return super().waitSignals(signals, timeout=timeout, raising=raising, **kw)
+
+        def settle(self) -> None:
+            """Deliver every event already posted (layout requests, repaints, deferred
+            calls), so the widgets show their current state; waits for no time."""
+            from PySide6.QtCore import QCoreApplication
+
+            for _ in range(SETTLE_ROUNDS):
+                QCoreApplication.sendPostedEvents()
+                QCoreApplication.processEvents()
+
+    return PatientQtBot(request)
+
+
+# -- nothing left running --------------------------------------------------------------------------
+@pytest.fixture(autouse=True)
+def _no_child_process_or_thread_left():
+    """Fail a test that leaves a child process (training process, baseline worker, video
+    export) or a QThread running. Stopping is given a bounded moment to finish."""
+    before = set(leftover_children())
+    yield
+    left = [pid for pid in wait_for_exit(before) if pid not in before]
+    threads = _running_qthreads()
+    problems = []
+    if left:
+        problems.append(f"{len(left)} child process(es) still running: {left}")
+        for pid in left:  # end them, so one leak does not cascade into later tests
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+    if threads:
+        problems.append(f"{len(threads)} QThread(s) still running: {threads}")
+    if problems:
+        pytest.fail("test left work running: " + "; ".join(problems), pytrace=False)
+
+
+def _running_qthreads() -> list[str]:
+    """QThreads alive and running (only once Qt is loaded: core tests never import it).
+    Each one found is stopped, so one leak does not cascade into later tests."""
+    if "PySide6.QtCore" not in sys.modules:
+        return []
+    import gc
+
+    import shiboken6
+    from PySide6.QtCore import QThread
+
+    gc.collect()
+    running = []
+    for obj in gc.get_objects():
+        try:
+            if isinstance(obj, QThread) and shiboken6.isValid(obj) and obj.isRunning():
+                running.append(obj)
+        except (RuntimeError, ReferenceError):
+            continue
+    for t in running:
+        t.requestInterruption()
+        t.quit()
+        t.wait(WAIT_CEILING_MS)
+    return [t.objectName() or type(t).__name__ for t in running]

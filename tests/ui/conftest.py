@@ -1,8 +1,6 @@
-"""UI test fixtures: fail any test that leaves a QThread running."""
+"""UI test fixtures. (Threads and processes left running are caught in tests/conftest.py.)"""
 
 from __future__ import annotations
-
-import gc
 
 import pytest
 
@@ -14,30 +12,3 @@ def _clear_clipboard_at_exit(qapp):
     yield
     qapp.clipboard().clear()
     qapp.processEvents()
-
-
-@pytest.fixture(autouse=True)
-def _no_thread_left_running(qapp):
-    yield
-    from PySide6.QtCore import QThread
-
-    gc.collect()
-    running = [
-        obj
-        for obj in gc.get_objects()
-        if isinstance(obj, QThread) and _alive(obj) and obj.isRunning()
-    ]
-    for t in running:  # stop them so one leak does not cascade into later tests
-        t.requestInterruption()
-        t.quit()
-        t.wait(2000)
-    assert not running, f"test left {len(running)} QThread(s) running: {running}"
-
-
-def _alive(obj) -> bool:
-    try:
-        import shiboken6
-
-        return shiboken6.isValid(obj)
-    except Exception:
-        return False
