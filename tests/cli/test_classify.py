@@ -112,6 +112,7 @@ def trained(mnist_path, tmp_path_factory):
     return _CACHE
 
 
+@pytest.mark.slow
 @pytest.mark.mnist
 def test_redrawn_digits_agree_with_originals(trained, capsys):
     net = load_model(trained["model"])

@@ -411,6 +411,7 @@ def test_pickle_bytes_round_trip_for_either_scale(tmp_path, divisor):
         assert float(parts[0][0].max()) == 0.99609375
 
 
+@pytest.mark.slow
 def test_corrupt_mnist_is_refused_with_verify_message(mnist_path, tmp_path, monkeypatch):
     """One flipped pixel byte in the real t10k images: loading refuses it (it used to train
     on it silently); the good files are remembered by size and mtime, not hashed again."""
@@ -442,6 +443,7 @@ def test_corrupt_mnist_is_refused_with_verify_message(mnist_path, tmp_path, monk
     assert len(hashed) == 1
 
 
+@pytest.mark.slow
 def test_other_data_in_mnist_format_is_allowed_with_a_note(mnist_path, tmp_path):
     """Every file differs from MNIST's (say, Fashion-MNIST, same names and sizes): not
     damage but the user's own data, so it trains, with a note; one file off is damage."""
@@ -453,7 +455,7 @@ def test_other_data_in_mnist_format_is_allowed_with_a_note(mnist_path, tmp_path)
         if f.name.endswith(".gz"):
             raw = bytearray(gzip.decompress(f.read_bytes()))
             raw[-1] = (raw[-1] + 1) % (256 if "images" in f.name else 10)
-            (folder / f.name).write_bytes(gzip.compress(bytes(raw)))
+            (folder / f.name).write_bytes(gzip.compress(bytes(raw), compresslevel=1))
     ds = m.read_mnist_idx(folder)
     assert "not the published MNIST" in ds.extra["note"]
     assert len(ds.train) == 50000

@@ -64,12 +64,14 @@ def _epochs(mnist_path, eta, epochs):
         return [r for r in recs if r.kind == EPOCH], net
 
 
+@pytest.mark.slow
 def test_tiny_learning_rate_learns_slowly(mnist_path):
     epochs, _ = _epochs(mnist_path, 0.001, 5)
     accuracies = [r.test_accuracy for r in epochs]
     assert max(accuracies) < 0.40, accuracies
 
 
+@pytest.mark.slow
 def test_huge_learning_rate_stays_near_chance_without_nan(mnist_path):
     epochs, net = _epochs(mnist_path, 100.0, 3)
     accuracies = [r.test_accuracy for r in epochs]
@@ -88,6 +90,7 @@ def test_darkness_baseline_is_exactly_the_books(mnist_path):
     assert out.stdout.strip().splitlines()[-1] == "2225 / 10000"
 
 
+@pytest.mark.slow
 def test_a_full_mnist_run_stays_under_600_mb(mnist_path):
     """Peak resident memory of `nnviz train` on MNIST (float64, the bigger case), as the
     kernel counts it for the child's own address space: VmHWM, which starts afresh at exec.

@@ -4,7 +4,6 @@ import os
 import subprocess
 import sys
 import threading
-import time
 
 import pytest
 
@@ -34,26 +33,59 @@ def test_snapshots_keep_the_live_rate_when_records_come_at_any_pace(monkeypatch,
     assert 23.5 <= rate <= 24.5 if record_ms < 1000 / 24 else rate >= 1000 / record_ms - 0.5
 
 
+@pytest.mark.parametrize("tick_s", [0.0, 0.2])
+def test_slow_mode_runs_a_minibatch_then_waits_out_the_rest_of_its_time(monkeypatch, tick_s):
+    """At 10 mini-batches a second each record is one mini-batch, and the driver then waits
+    (listening for commands) for what is left of its 1/10 s: all of it when the work took no
+    time, none when it took longer (a fake clock that moves tick_s at every reading)."""
+    clock = [50.0]
+
+    def perf_counter():
+        clock[0] += tick_s
+        return clock[0]
+
+    monkeypatch.setattr(driver_module.time, "perf_counter", perf_counter)
+    ds = truth_table_dataset("xor")
+    config = TrainConfig(epochs=2, batch_size=2, eta=1.0, seed=0)
+    sent = []
+    d = Driver(Network([2, 3, 1], seed=0), ds, config, sent.append)
+    commands = [("mode", driver_module.PLAYING, 1), ("speed", 10.0)]
+    waits = []
+
+    def poll(timeout):
+        if timeout > 0:
+            waits.append(timeout)
+        return bool(commands)
+
+    d.run(poll, lambda: commands.pop())
+    records = [r for m in sent if m[0] == "update" for r in m[1] if r.kind in (CHUNK, EPOCH)]
+    trained = [r.examples_seen for r in records if r.examples_seen > 0]
+    assert trained == [2, 4, 6, 8]  # 2 epochs of 2 mini-batches, one record each
+    assert waits == ([pytest.approx(0.1)] * 4 if tick_s == 0 else [])
+
+
 def test_sender_never_blocks_training_and_merges_updates_while_the_parent_is_slow():
     """The parent stops reading: calls return at once; once it reads, it gets every record in
     order, the newest snapshot, and the other messages where they were sent."""
     gate = threading.Event()
+    entered = threading.Event()
     got = []
 
     def slow_send(msg):
-        gate.wait(10)
+        entered.set()
+        gate.wait(60)
         got.append(msg)
 
     sender = Sender(slow_send)
     sender(("update", [1], "s1"))  # taken by the thread, which then waits at the gate
-    time.sleep(0.05)
-    t = time.perf_counter()
+    assert entered.wait(30)
     sender(("update", [2], "s2"))
     sender(("update", [3, 4], "s3"))
     sender(("mode", "paused", 7))
     sender(("update", [5], "s5"))
     sender(("finished",))
-    assert time.perf_counter() - t < 1.0  # nothing waited for the gate
+    # Every call returned while the gate is still shut: none of them waited for the parent.
+    assert got == [] and not gate.is_set()
     gate.set()
     sender.close()
     assert got == [

@@ -632,8 +632,10 @@ def test_taken_terminal_name_is_refused_without_an_undo_step(sandbox):
 
 def test_autosave_timer_writes_the_file(sandbox, qtbot):
     path = paths.user_state_dir() / "autosave-circuit.json"
+    ticks = []
+    sandbox.autosave_timer.timeout.connect(lambda: ticks.append(1))
     sandbox.autosave_timer.setInterval(50)
-    qtbot.wait(150)
+    qtbot.waitUntil(lambda: len(ticks) >= 2)  # the timer fired, twice
     assert not path.exists()  # clean: nothing to keep
     sandbox.scene.add_node("nand", (0, 0))
     qtbot.waitUntil(path.exists, timeout=3000)
@@ -740,12 +742,11 @@ def test_the_empty_canvas_hint_goes_with_the_first_part(sandbox, qtbot):
     spy = Painted()
     view.viewport().installEventFilter(spy)
     sandbox.place_from_palette("nand")
-    qtbot.wait(100)
     assert not view.hint_visible()
-    # The whole hint area was repainted (the hint spans the middle of the canvas's width).
+    # The whole hint area is repainted (the hint spans the middle of the canvas's width).
     vp = view.viewport().rect()
     corner = vp.adjusted(vp.width() // 20, vp.height() // 2 - 10, 0, 0).topLeft()
-    assert any(r.contains(corner) for r in spy.regions)
+    qtbot.waitUntil(lambda: any(r.contains(corner) for r in spy.regions))
     view.viewport().removeEventFilter(spy)
 
 

@@ -402,6 +402,7 @@ def test_baselines_quick_ones_start_by_themselves(qtbot, digits, digits_net):
     assert "784 neurons" in view.hint.text() and view.table.item(0, 1).text() == ""
 
 
+@pytest.mark.slow
 def test_baselines_svm_in_worker_process(qtbot, digits):
     from nnviz.core.baselines import svm_baseline
     from nnviz.ui.explore.baselines_view import BaselinesView

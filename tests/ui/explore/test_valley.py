@@ -269,7 +269,7 @@ def test_cancel_drops_the_result_and_stops_threads(slicer, digits, qtbot):
     slicer.cancel()
     assert not slicer.is_busy()
     slicer.shutdown()
-    qtbot.wait(50)
+    qtbot.settle()
     assert slicer.result is None
     assert slicer._old_jobs == []
 
@@ -321,5 +321,6 @@ def test_closing_with_a_slice_pending_starts_no_thread(slicer, digits, qtbot):
     slicer.set_network(Network([64, 6, 10], seed=8), digits)  # a compute is now scheduled
     assert slicer._debounce.isActive()
     slicer.close()
-    qtbot.wait(400)  # longer than the debounce delay
+    qtbot.settle()
+    assert not slicer._debounce.isActive()  # closing cancelled the scheduled compute
     assert not slicer.is_busy() and slicer._job is None

@@ -50,8 +50,7 @@ def test_the_card_keeps_space_for_play(window, qtbot):
     assert card.ok_button.focusPolicy() == Qt.FocusPolicy.NoFocus
     # It follows the page's size.
     window.resize(900, 700)
-    qtbot.wait(50)
-    assert window.tabs.currentWidget().rect().contains(card.geometry())
+    qtbot.waitUntil(lambda: window.tabs.currentWidget().rect().contains(card.geometry()))
 
 
 def test_the_card_leaves_a_pages_sub_tabs_uncovered(window, qtbot):

@@ -24,9 +24,10 @@ def _present(window, monkeypatch, width: int, height: int) -> None:
 def _settle(qtbot, window) -> None:
     for card in window.findChildren(GuideCard):
         card.hide()
-    qtbot.wait(120)
+    qtbot.settle()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("presenter", [False, True], ids=["normal", "presenter"])
 @pytest.mark.parametrize("size", [(1280, 720), (1440, 900)], ids=["1280x720", "1440x900"])
 def test_every_tab_and_sub_tab_fits(qtbot, window, monkeypatch, size, presenter):
@@ -34,7 +35,7 @@ def test_every_tab_and_sub_tab_fits(qtbot, window, monkeypatch, size, presenter)
     window.resize(width, height)
     if presenter:
         _present(window, monkeypatch, width, height)
-    qtbot.wait(50)
+    qtbot.settle()
     assert (window.width(), window.height()) == size
     visited, found = [], {}
     for name in pages(window):
@@ -56,7 +57,7 @@ def test_presenter_canvas_labels_are_readable_at_1280x720(qtbot, window, monkeyp
     window.resize(1280, 720)
     _present(window, monkeypatch, 1280, 720)
     window.show_view(window.studio)
-    qtbot.wait(100)
+    qtbot.settle()
     assert (window.width(), window.height()) == (1280, 720)
     canvas = window.studio.canvas
     labels, titles = canvas.text_pixel_sizes()
@@ -67,7 +68,7 @@ def test_presenter_canvas_labels_are_readable_at_1280x720(qtbot, window, monkeyp
     assert rect.width() >= 0.9 * vp.width() or rect.height() >= 0.85 * vp.height()
     # Leaving presenter mode gives normal-sized text back.
     window.set_presenter(False)
-    qtbot.wait(50)
+    qtbot.settle()
     assert canvas.text_pixel_sizes()[0] < 16
 
 
@@ -78,7 +79,7 @@ def _background(plot: pg.PlotWidget) -> str:
 def test_dark_theme_reaches_every_plot_the_circuit_scene_and_tables(qtbot, window):
     window.build_all_pages()
     window.set_theme("dark")
-    qtbot.wait(20)
+    qtbot.settle()
     plots = window.findChildren(pg.PlotWidget)
     assert len(plots) >= 8
     assert {_background(p) for p in plots} == {PLOT_DARK[0]}

@@ -33,13 +33,13 @@ def test_no_key_is_bound_twice_on_any_tab(window, qtbot):
     checked = 0
     for i in range(window.tabs.count()):
         window.tabs.setCurrentIndex(i)  # builds the page if it was not yet
-        qtbot.wait(20)
+        qtbot.settle()
         view = window.view_at(i)
         inner = getattr(view, "tabs", None)
         for j in range(inner.count() if inner is not None else 1):
             if inner is not None:
                 inner.setCurrentIndex(j)
-                qtbot.wait(10)
+                qtbot.settle()
             assert _clashes(window) == [], f"tab {window.tabs.tabText(i)}"
             checked += 1
     assert checked >= window.tabs.count()

@@ -15,6 +15,7 @@ def recording_path(tmp_path):
     return path
 
 
+@pytest.mark.slow
 def test_app_exports_the_replay_in_the_background_and_can_cancel(
     qtbot, window, recording_path, tmp_path, monkeypatch
 ):
@@ -41,5 +42,5 @@ def test_app_exports_the_replay_in_the_background_and_can_cancel(
 
         job.dialog.findChild(QPushButton).click()  # the dialog's Cancel button
     assert done.args == [False, "Video export cancelled: no file was written."]
-    qtbot.wait(200)
+    qtbot.settle()
     assert not target2.exists() and not list(tmp_path.glob(".cancelled*"))

@@ -91,6 +91,7 @@ def test_stopping_mid_run_leaves_no_thread(view, qtbot):
     assert any(len(view.accuracy.accuracy_data(n)[0]) for n in view.runs)
 
 
+@pytest.mark.slow
 def test_shutdown_while_loading_and_on_close(qtbot):
     v = CompareView()
     qtbot.addWidget(v)

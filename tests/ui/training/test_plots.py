@@ -275,11 +275,13 @@ def test_legend_sits_above_the_data(qtbot):
         qtbot.waitExposed(plot)
         plot.add_progress(epoch_record(0, 9000, 9100))
         plot.add_progress(chunk(1, 100, 0.1, seen=51000))
-        qtbot.wait(50)  # the layout settles on the next turn of the event loop
-        vb_rect = plot.plot.getPlotItem().getViewBox().sceneBoundingRect()
-        legend_rect = plot.legend.sceneBoundingRect()
-        assert legend_rect.height() > 5
-        assert legend_rect.bottom() <= vb_rect.top() + 1
+
+        def legend_above_data(plot=plot):  # the layout settles on a later turn of the loop
+            legend = plot.legend.sceneBoundingRect()
+            vb = plot.plot.getPlotItem().getViewBox().sceneBoundingRect()
+            return legend.height() > 5 and legend.bottom() <= vb.top() + 1
+
+        qtbot.waitUntil(legend_above_data)
 
 
 def test_eta_changes_are_marked_on_the_cost_plot(qtbot):
@@ -323,7 +325,7 @@ def test_presenter_scale_is_undone_on_leaving(qtbot):
         out = []
         for p in (plots.cost_plot, plots.accuracy_plot):
             item = p.plot.getPlotItem()
-            qtbot.wait(20)
+            qtbot.settle()
             out += [p.legend.boundingRect().height(), item.getAxis("bottom").height()]
             out.append(item.getViewBox().height())
         return np.array(out)
