@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
-import sys
+import weakref
 from pathlib import Path
 
 import pytest
@@ -148,22 +148,36 @@ def _no_child_process_or_thread_left():
         pytest.fail("test left work running: " + "; ".join(problems), pytrace=False)
 
 
-def _running_qthreads() -> list[str]:
-    """QThreads alive and running (only once Qt is loaded: core tests never import it).
-    Each one found is stopped, so one leak does not cascade into later tests."""
-    if "PySide6.QtCore" not in sys.modules:
-        return []
-    import gc
+# Every QThread started from Python is noted here as it starts (weakly: the note keeps nothing
+# alive), so the check after each test looks at those few instead of scanning the heap.
+_STARTED_QTHREADS: weakref.WeakSet = weakref.WeakSet()
 
-    import shiboken6
+
+def _note_qthread_starts() -> None:
     from PySide6.QtCore import QThread
 
-    gc.collect()
+    original = QThread.start
+
+    def start(self, *args, **kwargs):
+        _STARTED_QTHREADS.add(self)
+        return original(self, *args, **kwargs)
+
+    QThread.start = start
+
+
+_note_qthread_starts()
+
+
+def _running_qthreads() -> list[str]:
+    """QThreads started during the session that still run. Each one found is stopped, so one
+    leak does not cascade into later tests."""
+    import shiboken6
+
     running = []
-    for obj in gc.get_objects():
+    for t in list(_STARTED_QTHREADS):
         try:
-            if isinstance(obj, QThread) and shiboken6.isValid(obj) and obj.isRunning():
-                running.append(obj)
+            if shiboken6.isValid(t) and t.isRunning():
+                running.append(t)
         except (RuntimeError, ReferenceError):
             continue
     for t in running:
