@@ -36,6 +36,7 @@ from nnviz import paths
 from nnviz.core.circuits.levels import LEVELS, Level
 from nnviz.core.circuits.model import Circuit, CircuitError, make_block_definition
 from nnviz.core.files.atomic import atomic_write
+from nnviz.ui.actions import connect_triggered
 from nnviz.ui.circuit.learned_view import LearnedView
 from nnviz.ui.circuit.levels_panel import LevelsPanel
 from nnviz.ui.circuit.palette import Palette
@@ -211,7 +212,7 @@ class CircuitSandbox(QWidget):
         )
         if tip:
             act.setToolTip(tip)
-        act.triggered.connect(slot)
+        connect_triggered(act, slot)
         (self.view if on_view else self).addAction(act)
         return act
 

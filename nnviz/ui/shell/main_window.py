@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 import nnviz
 from nnviz.paths import RESOURCES
+from nnviz.ui.actions import connect_triggered
 from nnviz.ui.explore.tab import ExploreTab
 from nnviz.ui.file_dialogs import open_file, remember, save_file
 from nnviz.ui.settings import settings
@@ -207,7 +208,7 @@ class MainWindow(QMainWindow):
         if tip:
             act.setStatusTip(tip)
             act.setToolTip(f"{tip} ({act.shortcut().toString()})" if shortcut else tip)
-        act.triggered.connect(slot)
+        connect_triggered(act, slot)
         return act
 
     def _build_actions(self) -> None:

@@ -321,6 +321,29 @@ def test_malformed_file_changes_nothing(sandbox, tmp_path, monkeypatch):
     assert len(sandbox.scene.node_items) == 9
 
 
+def test_save_as_through_its_action_saves_under_a_new_name_and_as_dig(
+    sandbox, tmp_path, monkeypatch
+):
+    """The File actions run as a menu runs them: QAction.trigger() passes Qt's `checked`."""
+    import nnviz.ui.circuit.sandbox as sandbox_module
+
+    build_half_adder(sandbox)
+    first = tmp_path / "first.json"
+    assert sandbox.save_as(first)
+    chosen = []
+    monkeypatch.setattr(sandbox_module, "save_file", lambda *a, **k: chosen.pop(0))
+    for name in ("second.json", "third.dig"):
+        chosen.append(str(tmp_path / name))
+        sandbox.actions_by_name["save_as"].trigger()
+        assert (tmp_path / name).exists(), name
+        assert Path(sandbox.path) == tmp_path / name
+    assert Circuit.load(tmp_path / "second.json").to_dict() == Circuit.load(first).to_dict()
+    # Save (not As) writes to the newest name; the curved-wires toggle still gets its state.
+    sandbox.actions_by_name["save"].trigger()
+    sandbox.actions_by_name["curved"].trigger()
+    assert sandbox.actions_by_name["curved"].isChecked() and sandbox.scene.wire_style == "curved"
+
+
 def test_save_load_round_trip_and_clean_state(sandbox, tmp_path):
     build_half_adder(sandbox)
     assert not sandbox.undo_stack.isClean()
