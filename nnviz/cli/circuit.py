@@ -125,7 +125,7 @@ def run(args) -> int:
 
 
 def _load(path: str):
-    from nnviz.core.circuits.model import Circuit
+    from nnviz.core.circuits.formats import load_circuit
     from nnviz.core.errors import UsageError
     from nnviz.paths import resolve_file, shipped_examples
 
@@ -133,7 +133,7 @@ def _load(path: str):
     if not found.exists():
         names = ", ".join(n for n, p in shipped_examples().items() if p.suffix == ".json")
         raise UsageError(f"{path}: no such file; give a circuit file or a shipped name ({names})")
-    return Circuit.load(found)
+    return load_circuit(found)
 
 
 def _table(args) -> int:
@@ -285,7 +285,8 @@ def _levels(args) -> int:
 
 
 def _list(args) -> int:
-    from nnviz.core.circuits.model import Circuit, CircuitError
+    from nnviz.core.circuits.formats import load_circuit
+    from nnviz.core.circuits.model import CircuitError
     from nnviz.paths import shipped_examples
 
     print("Circuits that ship with nnviz (open them by name):")
@@ -293,7 +294,7 @@ def _list(args) -> int:
         if path.suffix != ".json":
             continue
         try:
-            c = Circuit.load(path)
+            c = load_circuit(path)
             t = c.truth_table()
             what = (
                 f"in: {' '.join(t.input_names):<16} out: {' '.join(t.output_names):<16} "

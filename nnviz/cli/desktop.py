@@ -67,7 +67,7 @@ def _executable() -> str:
 
 def run(args: argparse.Namespace) -> int:
     from nnviz.core.errors import UsageError
-    from nnviz.core.files.atomic import atomic_write
+    from nnviz.core.io.atomic import atomic_write
     from nnviz.paths import RESOURCES
 
     entry, icon = targets()

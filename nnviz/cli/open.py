@@ -76,7 +76,7 @@ def file_kind(path: Path) -> str:
 def _json_format(path: Path) -> object:
     import json
 
-    from nnviz.core.files.guard import json_depth_ok
+    from nnviz.core.io.guard import json_depth_ok
 
     try:
         if path.stat().st_size > 50_000_000:
@@ -94,7 +94,7 @@ def check_file(path: str | Path) -> tuple[str, str | None]:
     Raises UsageError (one clear line) when the file cannot be opened at all.
     """
     from nnviz.core.errors import UsageError
-    from nnviz.core.files.guard import check_regular_file
+    from nnviz.core.io.guard import check_regular_file
 
     # Before anything opens it: a FIFO would block forever, a device never end.
     path = check_regular_file(path, UsageError, f"give a file: {KINDS}")
@@ -136,10 +136,11 @@ def check_file(path: str | Path) -> tuple[str, str | None]:
         summary = f"network: {list(net.sizes)}, {net.dtype.name}{trained}"
         return summary, ("; ".join(notes) if notes else None)
     if kind == "circuit":
-        from nnviz.core.circuits.model import Circuit, CircuitError
+        from nnviz.core.circuits.formats import load_circuit
+        from nnviz.core.circuits.model import CircuitError
 
         try:
-            c = Circuit.load(path)
+            c = load_circuit(path)
         except (CircuitError, OSError) as exc:
             raise UsageError(str(exc)) from None
         return (

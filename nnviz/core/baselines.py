@@ -16,7 +16,7 @@ import numpy as np
 
 from nnviz.core.datasets.dataset import Dataset
 from nnviz.core.errors import DataError
-from nnviz.core.files.atomic import atomic_write
+from nnviz.core.io.atomic import atomic_write
 
 # (name, one-line explanation) for the UI and the CLI help.
 BASELINES: tuple[tuple[str, str], ...] = (

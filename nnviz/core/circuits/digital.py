@@ -32,7 +32,7 @@ from nnviz.core.circuits.model import (
     CircuitError,
     validate_terminal_name,
 )
-from nnviz.core.files.guard import check_regular_file
+from nnviz.core.io.guard import check_regular_file
 
 SIZE = 20  # Digital's grid
 GATES = {"And", "NAnd", "Or", "NOr", "XOr", "XNOr", "Not"}
@@ -419,7 +419,7 @@ def _terminal(part: Part, used: set[str], prefix: str) -> str:
 # -- writing ----------------------------------------------------------------------------------
 def write_dig(circuit: Circuit, path: str | os.PathLike) -> Path:
     """Save ``circuit`` as a Digital ``.dig`` file (blocks flattened into their NAND gates)."""
-    from nnviz.core.files.atomic import atomic_write
+    from nnviz.core.io.atomic import atomic_write
 
     text = to_dig_text(circuit)
     path = Path(path)

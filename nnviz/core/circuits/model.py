@@ -42,8 +42,8 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from nnviz.core.files.atomic import atomic_write
-from nnviz.core.files.guard import JSON_HOOKS, check_regular_file, json_depth_ok
+from nnviz.core.io.atomic import atomic_write
+from nnviz.core.io.guard import JSON_HOOKS, check_regular_file, json_depth_ok
 
 FORMAT = "nnviz-circuit"
 VERSION = 1
@@ -1018,12 +1018,8 @@ class Circuit:
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> Circuit:
-        """Read a circuit file (nnviz's .json, or Digital's .dig); any problem becomes a
-        CircuitError naming the file."""
-        if str(path).lower().endswith(".dig"):
-            from nnviz.core.circuits.digital import read_dig  # only when a .dig is opened
-
-            return read_dig(path)
+        """Read nnviz's circuit JSON; any problem becomes a CircuitError naming the file.
+        (Files of any kind by extension: ``nnviz.core.circuits.formats.load_circuit``.)"""
         hint = "choose a circuit .json file saved by nnviz, or a Digital .dig file"
         path = check_regular_file(path, CircuitError, hint)
         if path.stat().st_size > MAX_FILE_BYTES:
@@ -1053,11 +1049,6 @@ class Circuit:
             return cls.from_dict(data, where=str(path))
         except RecursionError:
             raise CircuitError(f"{path}: blocks are nested too deeply") from None
-
-
-def load(path: str | os.PathLike) -> Circuit:
-    """Read a circuit file (same as :meth:`Circuit.load`)."""
-    return Circuit.load(path)
 
 
 MAX_LABEL = 40

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from nnviz.core.datasets.mnist import MNIST_FILES, MNIST_MD5, mnist_dir, mnist_file
 from nnviz.core.errors import DataError
-from nnviz.core.files.atomic import new_file_mode
+from nnviz.core.io.atomic import new_file_mode
 
 # Public mirrors of the original files, tried in order.
 DEFAULT_MIRRORS: tuple[str, ...] = (

@@ -25,7 +25,7 @@ import numpy as np
 
 from nnviz.core.datasets.dataset import Dataset, Split, one_hot, readonly
 from nnviz.core.errors import DataError
-from nnviz.core.files.guard import check_regular_file
+from nnviz.core.io.guard import check_regular_file
 
 # ---------------------------------------------------------------------------------------------
 # MNIST

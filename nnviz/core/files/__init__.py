@@ -1,3 +1,3 @@
-"""nnviz's own file formats (network .npz, recording .nnrec, session .nnviz) and the atomic write
-they share.
+"""nnviz's own file formats: network .npz, recording .nnrec, session .nnviz, lecture deck
+.nnvizdeck, and video writing. They build on the domain packages and on ``nnviz.core.io``.
 """

@@ -33,8 +33,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from nnviz.core.files.atomic import atomic_write
-from nnviz.core.files.guard import check_regular_file, loads_bounded, read_text_limited
+from nnviz.core.io.atomic import atomic_write
+from nnviz.core.io.guard import check_regular_file, loads_bounded, read_text_limited
 
 FORMAT = "nnviz-deck"
 VERSION = 1

@@ -17,8 +17,8 @@ from typing import Any
 
 import numpy as np
 
-from nnviz.core.files.atomic import atomic_write
-from nnviz.core.files.guard import check_regular_file, loads_bounded
+from nnviz.core.io.atomic import atomic_write
+from nnviz.core.io.guard import check_regular_file, loads_bounded
 from nnviz.core.learning.network import MAX_LAYERS, MAX_PARAMETERS, Network, parse_sizes
 
 FORMAT = "nnviz-network"

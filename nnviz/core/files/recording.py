@@ -49,8 +49,8 @@ from typing import Any, BinaryIO
 
 import numpy as np
 
-from nnviz.core.files.atomic import new_file_mode, remove_stale_parts
-from nnviz.core.files.guard import bounded_int, check_regular_file, json_depth_ok
+from nnviz.core.io.atomic import new_file_mode, remove_stale_parts
+from nnviz.core.io.guard import bounded_int, check_regular_file, json_depth_ok
 from nnviz.core.learning.network import check_size_limits
 from nnviz.core.learning.snapshot import CHUNK, DIVERGED, DONE, EPOCH, Progress, Snapshot
 

@@ -50,9 +50,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from nnviz.core.files.atomic import atomic_write
-from nnviz.core.files.guard import JSON_HOOKS, check_regular_file, json_depth_ok
 from nnviz.core.files.network import NetworkFileError, load_network, save_network
+from nnviz.core.io.atomic import atomic_write
+from nnviz.core.io.guard import JSON_HOOKS, check_regular_file, json_depth_ok
 from nnviz.core.learning.network import Network, check_size_limits
 from nnviz.core.learning.snapshot import EPOCH, Progress
 

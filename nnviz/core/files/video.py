@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from nnviz.core.files.atomic import new_file_mode
+from nnviz.core.io.atomic import new_file_mode
 
 FORMATS = {".mp4": "mp4", ".gif": "gif"}
 CRF = 23  # x264's default quality; diagrams compress to a few MB a minute at 1280x720

@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from nnviz.core.files.guard import JSON_HOOKS, json_depth_ok
+from nnviz.core.io.guard import JSON_HOOKS, json_depth_ok
 from nnviz.core.learning.network import parse_sizes
 from nnviz.paths import SHIPPED_DATA
 

@@ -33,9 +33,10 @@ from PySide6.QtWidgets import (
 )
 
 from nnviz import paths
+from nnviz.core.circuits.formats import load_circuit, save_circuit
 from nnviz.core.circuits.levels import LEVELS, Level
 from nnviz.core.circuits.model import Circuit, CircuitError, make_block_definition
-from nnviz.core.files.atomic import atomic_write
+from nnviz.core.io.atomic import atomic_write
 from nnviz.ui.actions import connect_triggered
 from nnviz.ui.circuit.learned_view import LearnedView
 from nnviz.ui.circuit.levels_panel import LevelsPanel
@@ -401,7 +402,7 @@ class CircuitSandbox(QWidget):
         if folder.is_dir():
             for f in sorted(folder.glob("*.json")):
                 try:
-                    c = Circuit.load(f)
+                    c = load_circuit(f)
                     self.library[c.name or f.stem] = c
                 except CircuitError:
                     bad.append(f.name)
@@ -544,7 +545,7 @@ class CircuitSandbox(QWidget):
         """Open a circuit file without asking to save first. A bad file changes nothing."""
         path = Path(path)
         try:
-            loaded = Circuit.load(path)
+            loaded = load_circuit(path)
         except CircuitError as exc:
             QMessageBox.warning(
                 self,
@@ -581,12 +582,7 @@ class CircuitSandbox(QWidget):
         Block..., never as a side effect of saving a file."""
         path = Path(path)
         try:
-            if path.suffix.lower() == ".dig":
-                from nnviz.core.circuits.digital import write_dig
-
-                write_dig(self.circuit, path)  # Digital's format: blocks become their gates
-            else:
-                self.circuit.save(path)
+            save_circuit(self.circuit, path)  # .dig: Digital's format, blocks become gates
         except CircuitError as exc:
             QMessageBox.warning(self, "Could not save", f"{exc}\n\nYour circuit is unchanged.")
             return False
@@ -735,7 +731,7 @@ class CircuitSandbox(QWidget):
         """Open the autosave as an unsaved circuit (its original file, if any, stays as is)."""
         p = self.autosave_path()
         try:
-            loaded = Circuit.load(p)
+            loaded = load_circuit(p)
         except CircuitError as exc:
             QMessageBox.warning(
                 self,

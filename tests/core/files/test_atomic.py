@@ -3,7 +3,7 @@ import stat
 
 import pytest
 
-from nnviz.core.files.atomic import atomic_write
+from nnviz.core.io.atomic import atomic_write
 
 
 def test_replaces_the_file_in_one_step_with_normal_permissions(tmp_path):
@@ -36,7 +36,7 @@ def test_stale_part_files_of_nnviz_are_cleaned_where_it_writes(tmp_path):
     import os
     import time
 
-    from nnviz.core.files.atomic import atomic_write
+    from nnviz.core.io.atomic import atomic_write
 
     old = tmp_path / ".net.npz.abc123.part"  # left by a kill -9 two days ago
     fresh = tmp_path / ".run.nnrec.def456.part"  # a recording being written right now

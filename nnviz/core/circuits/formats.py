@@ -1,0 +1,40 @@
+"""Circuit files by their extension: nnviz's own ``.json`` and Digital's ``.dig``.
+
+The one place that knows which reader or writer a file name needs, above the model and the
+format modules, so neither has to import the other.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from nnviz.core.circuits.model import Circuit
+
+READABLE = (".json", ".dig")
+WRITABLE = (".json", ".dig")
+
+
+def _suffix(path: str | os.PathLike) -> str:
+    return Path(path).suffix.lower()
+
+
+def load_circuit(path: str | os.PathLike) -> Circuit:
+    """Read a circuit file (nnviz's .json, or Digital's .dig); any problem becomes a
+    CircuitError naming the file."""
+    if _suffix(path) == ".dig":
+        from nnviz.core.circuits.digital import read_dig  # only when a .dig is opened
+
+        return read_dig(path)
+    return Circuit.load(path)
+
+
+def save_circuit(circuit: Circuit, path: str | os.PathLike) -> None:
+    """Write ``circuit`` atomically in the format its extension names (.dig: Digital's, where
+    blocks become their gates; anything else: nnviz's JSON)."""
+    if _suffix(path) == ".dig":
+        from nnviz.core.circuits.digital import write_dig
+
+        write_dig(circuit, path)
+    else:
+        circuit.save(path)
