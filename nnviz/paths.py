@@ -51,7 +51,7 @@ def shipped_examples() -> dict[str, Path]:
     return found
 
 
-def resolve_file(text: str | os.PathLike) -> Path:
+def resolve_file(text: str | os.PathLike[str]) -> Path:
     """A path as given, or the shipped example of that name when no such file exists.
 
     ``half_adder`` and ``half_adder.json`` both name the shipped half adder, unless a file of

@@ -12,17 +12,17 @@ _SUP = str.maketrans("0123456789-+Ll", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺ᴸˡ")
 _SUB = str.maketrans("0123456789jk", "₀₁₂₃₄₅₆₇₈₉ⱼₖ")
 
 
-def sup(x) -> str:
+def sup(x: object) -> str:
     """``x`` in superscript (digits, signs, L and l)."""
     return str(x).translate(_SUP)
 
 
-def sub(x) -> str:
+def sub(x: object) -> str:
     """``x`` in subscript (digits, j and k)."""
     return str(x).translate(_SUB)
 
 
-def symbol(letter: str, layer=None, *indices) -> str:
+def symbol(letter: str, layer: object = None, *indices: object) -> str:
     """``letter`` with the layer as a superscript and the indices, comma-separated, below."""
     out = letter + ("" if layer is None else sup(layer))
     if indices:

@@ -174,7 +174,7 @@ class _Nets:
             self.parent[ra] = rb
 
 
-def read_dig(path: str | os.PathLike) -> Circuit:
+def read_dig(path: str | os.PathLike[str]) -> Circuit:
     """A Digital ``.dig`` file as an nnviz circuit of NAND gates; CircuitError says why not."""
     path = check_regular_file(path, CircuitError, HINT)
     if path.stat().st_size > MAX_FILE_BYTES:
@@ -417,7 +417,7 @@ def _terminal(part: Part, used: set[str], prefix: str) -> str:
 
 
 # -- writing ----------------------------------------------------------------------------------
-def write_dig(circuit: Circuit, path: str | os.PathLike) -> Path:
+def write_dig(circuit: Circuit, path: str | os.PathLike[str]) -> Path:
     """Save ``circuit`` as a Digital ``.dig`` file (blocks flattened into their NAND gates)."""
     from nnviz.core.io.atomic import atomic_write
 

@@ -15,11 +15,11 @@ READABLE = (".json", ".dig")
 WRITABLE = (".json", ".dig")
 
 
-def _suffix(path: str | os.PathLike) -> str:
+def _suffix(path: str | os.PathLike[str]) -> str:
     return Path(path).suffix.lower()
 
 
-def load_circuit(path: str | os.PathLike) -> Circuit:
+def load_circuit(path: str | os.PathLike[str]) -> Circuit:
     """Read a circuit file (nnviz's .json, or Digital's .dig); any problem becomes a
     CircuitError naming the file."""
     if _suffix(path) == ".dig":
@@ -29,7 +29,7 @@ def load_circuit(path: str | os.PathLike) -> Circuit:
     return Circuit.load(path)
 
 
-def save_circuit(circuit: Circuit, path: str | os.PathLike) -> None:
+def save_circuit(circuit: Circuit, path: str | os.PathLike[str]) -> None:
     """Write ``circuit`` atomically in the format its extension names (.dig: Digital's, where
     blocks become their gates; anything else: nnviz's JSON)."""
     if _suffix(path) == ".dig":

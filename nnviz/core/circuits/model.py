@@ -1007,7 +1007,7 @@ class Circuit:
         c._next_wire_id = data.get("next_wire_id", c._next_wire_id)
         return c
 
-    def save(self, path: str | os.PathLike) -> None:
+    def save(self, path: str | os.PathLike[str]) -> None:
         """Write the circuit as JSON atomically (temporary file, then rename over ``path``).
 
         A failed write (OSError) leaves any existing file at ``path`` untouched.
@@ -1017,7 +1017,7 @@ class Circuit:
             fh.write(text)
 
     @classmethod
-    def load(cls, path: str | os.PathLike) -> Circuit:
+    def load(cls, path: str | os.PathLike[str]) -> Circuit:
         """Read nnviz's circuit JSON; any problem becomes a CircuitError naming the file.
         (Files of any kind by extension: ``nnviz.core.circuits.formats.load_circuit``.)"""
         hint = "choose a circuit .json file saved by nnviz, or a Digital .dig file"

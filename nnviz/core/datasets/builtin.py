@@ -21,7 +21,9 @@ TRUTH_TABLE_NAMES = ("and", "or", "nand", "xor", "half_adder", "full_adder")
 # ---------------------------------------------------------------------------------------------
 
 # name -> (input names, output names, rule from an input tuple to an output tuple, description)
-_TRUTH_TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...], Callable, str]] = {
+_TRUTH_TABLES: dict[
+    str, tuple[tuple[str, ...], tuple[str, ...], Callable[..., tuple[int, ...]], str]
+] = {
     "and": (("x1", "x2"), ("out",), lambda a, b: (a & b,), "AND: 1 only when both inputs are 1"),
     "or": (("x1", "x2"), ("out",), lambda a, b: (a | b,), "OR: 1 when at least one input is 1"),
     "nand": (

@@ -12,7 +12,7 @@ from nnviz.core.errors import DataError
 DATASET_NAMES = ("mnist", "digits", *TRUTH_TABLE_NAMES)
 
 
-def load_dataset(name: str, data_dir: str | os.PathLike | None = None) -> Dataset:
+def load_dataset(name: str, data_dir: str | os.PathLike[str] | None = None) -> Dataset:
     """A data set by name: "mnist", "digits", or a truth table ("and", "xor", ...).
 
     ``data_dir`` only matters for MNIST.

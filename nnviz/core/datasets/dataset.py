@@ -8,8 +8,10 @@ and 1.0 full ink). Converting per run keeps a 60,000-image MNIST at 47 MB instea
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
+from numpy.typing import DTypeLike
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,7 @@ class Dataset:
     input_names: tuple[str, ...] = ()
     output_names: tuple[str, ...] = ()
     description: str = ""
-    extra: dict = field(default_factory=dict, compare=False)
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
     def n_inputs(self) -> int:
@@ -59,7 +61,7 @@ class Dataset:
     def is_classification(self) -> bool:
         return self.train.labels is not None
 
-    def inputs(self, split: Split, dtype=np.float64) -> np.ndarray:
+    def inputs(self, split: Split, dtype: DTypeLike = np.float64) -> np.ndarray:
         """Network inputs for a split in the book's layout: (n_inputs, n) of ``dtype``."""
         a = split.x.astype(dtype).T
         a *= np.asarray(self.scale, dtype=dtype)

@@ -82,7 +82,7 @@ def check_file(path: Path, expected_md5: str, gz: bool | None = None) -> tuple[b
 
 
 def verify_mnist(
-    data_dir: str | os.PathLike | None = None, checksums: Mapping[str, str] | None = None
+    data_dir: str | os.PathLike[str] | None = None, checksums: Mapping[str, str] | None = None
 ) -> list[tuple[str, bool, str]]:
     """Check each of the four MNIST files in the MNIST folder against its md5.
 
@@ -102,7 +102,7 @@ def verify_mnist(
 
 
 def download_mnist(
-    data_dir: str | os.PathLike | None = None,
+    data_dir: str | os.PathLike[str] | None = None,
     progress: ProgressFn | None = None,
     cancelled: Callable[[], bool] | None = None,
     mirrors: Sequence[str] | None = None,

@@ -59,7 +59,7 @@ _HOW_TO_GET = (
 )
 
 
-def mnist_dir(data_dir: str | os.PathLike | None = None) -> Path:
+def mnist_dir(data_dir: str | os.PathLike[str] | None = None) -> Path:
     """The folder MNIST is read from and downloaded to (it need not exist yet).
 
     ``data_dir`` if given, else ``$NNVIZ_MNIST_DIR``, else ``<user data dir>/mnist``.
@@ -83,7 +83,7 @@ def mnist_file(folder: Path, key: str) -> Path | None:
     return None
 
 
-def find_mnist(data_dir: str | os.PathLike | None = None) -> Path | None:
+def find_mnist(data_dir: str | os.PathLike[str] | None = None) -> Path | None:
     """The MNIST folder if it holds all four IDX files (gz or raw) or ``mnist.pkl.gz``.
 
     Only checks that the files are there; :func:`load_mnist` checks their contents.
@@ -100,7 +100,7 @@ def find_mnist(data_dir: str | os.PathLike | None = None) -> Path | None:
     return None
 
 
-def load_mnist(data_dir: str | os.PathLike | None = None) -> Dataset:
+def load_mnist(data_dir: str | os.PathLike[str] | None = None) -> Dataset:
     """MNIST in the book's split, as compact uint8 pixels.
 
     train: the first 50,000 training images; validation: the last 10,000 training images;

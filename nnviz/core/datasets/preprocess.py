@@ -33,7 +33,7 @@ INPUT_FORMATS: dict[int, tuple[int, float]] = {
 
 
 def image_to_ink(
-    image: np.ndarray | str | os.PathLike, dark_on_light: bool = True, noise: float = 0.1
+    image: np.ndarray | str | os.PathLike[str], dark_on_light: bool = True, noise: float = 0.1
 ) -> np.ndarray:
     """An ink map (H, W) of floats in 0..1 (1 = full ink) from a grey or colour image.
 
@@ -47,7 +47,7 @@ def image_to_ink(
     of a digit picture is background) is subtracted and the strongest ink stretched to 1.
     Whatever is then below ``noise`` is set to 0, so specks do not widen the bounding box.
     """
-    if isinstance(image, str | os.PathLike):
+    if isinstance(image, str | os.PathLike[str]):
         path = Path(image)
         if path.suffix.lower() != ".npy":
             raise ValueError(

@@ -82,7 +82,7 @@ def deck_to_dict(deck: Deck) -> dict[str, Any]:
     }
 
 
-def save_deck(path: str | os.PathLike, deck: Deck) -> Path:
+def save_deck(path: str | os.PathLike[str], deck: Deck) -> Path:
     """Write ``deck`` atomically; raises DeckError for a deck that could not be read back."""
     path = Path(path)
     if not path.suffix:
@@ -96,7 +96,7 @@ def save_deck(path: str | os.PathLike, deck: Deck) -> Path:
     return path
 
 
-def load_deck(path: str | os.PathLike) -> Deck:
+def load_deck(path: str | os.PathLike[str]) -> Deck:
     """Read a deck; DeckError says in one line what is wrong and what to do."""
     path = check_regular_file(path, DeckError, _HINT)
     text = read_text_limited(path, MAX_DECK_BYTES, DeckError, _HINT)

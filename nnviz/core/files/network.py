@@ -35,7 +35,7 @@ class NetworkFileError(ValueError):
 
 
 def save_network(
-    path: str | os.PathLike, network: Network, meta: dict[str, Any] | None = None
+    path: str | os.PathLike[str], network: Network, meta: dict[str, Any] | None = None
 ) -> Path:
     """Write ``network`` and ``meta`` to ``path`` atomically (temp file, then rename)."""
     path = Path(path)
@@ -65,7 +65,7 @@ def _json_default(obj):
     raise TypeError(f"cannot store {type(obj).__name__} in network metadata")
 
 
-def load_network(path: str | os.PathLike) -> tuple[Network, dict[str, Any]]:
+def load_network(path: str | os.PathLike[str]) -> tuple[Network, dict[str, Any]]:
     """Read a network saved by :func:`save_network`; raise NetworkFileError if it is not one.
 
     Everything is checked before anything large is allocated: the archive's members, each
@@ -77,7 +77,7 @@ def load_network(path: str | os.PathLike) -> tuple[Network, dict[str, Any]]:
     return net, meta
 
 
-def read_network(path: str | os.PathLike) -> tuple[Network, dict[str, Any], list[str]]:
+def read_network(path: str | os.PathLike[str]) -> tuple[Network, dict[str, Any], list[str]]:
     """:func:`load_network`, plus notes naming metadata entries that were dropped."""
     path = check_regular_file(path, NetworkFileError, HINT)
     name = path.name

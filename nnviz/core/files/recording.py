@@ -144,7 +144,7 @@ class RecordingWriter:
     """
 
     def __init__(
-        self, path: str | os.PathLike, header: dict[str, Any], param_dtype: str = "float16"
+        self, path: str | os.PathLike[str], header: dict[str, Any], param_dtype: str = "float16"
     ) -> None:
         if param_dtype not in PARAM_DTYPES:
             raise ValueError(f"param_dtype must be one of {PARAM_DTYPES}, got {param_dtype!r}")
@@ -499,7 +499,7 @@ def _progress_from(d: object) -> Progress:
     return p
 
 
-def read_recording(path: str | os.PathLike, run_id: int = 0) -> Recording:
+def read_recording(path: str | os.PathLike[str], run_id: int = 0) -> Recording:
     """Read a recording; damage after the header gives the good prefix and ``damaged`` set.
 
     Raises RecordingError when the file is missing, is not a recording (wrong magic), comes

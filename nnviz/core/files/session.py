@@ -154,7 +154,7 @@ def _recording_entry(
     return entry
 
 
-def session_to_dict(session: Session, folder: str | os.PathLike = ".") -> dict[str, Any]:
+def session_to_dict(session: Session, folder: str | os.PathLike[str] = ".") -> dict[str, Any]:
     """The JSON-ready form of ``session``; ``folder`` is where the file will live."""
     folder = Path(folder).resolve()
     data = {
@@ -209,7 +209,7 @@ def _nnviz_version() -> str:
     return __version__
 
 
-def save_session(path: str | os.PathLike, session: Session) -> Path:
+def save_session(path: str | os.PathLike[str], session: Session) -> Path:
     """Write ``session`` to ``path`` atomically (temp file, then rename); returns the path.
 
     Raises SessionError for values that cannot be stored, OSError when the folder is not
@@ -233,7 +233,7 @@ def save_session(path: str | os.PathLike, session: Session) -> Path:
 # ---------------------------------------------------------------------------------------------
 
 
-def load_session(path: str | os.PathLike) -> Session:
+def load_session(path: str | os.PathLike[str]) -> Session:
     """Read a session file; raise SessionError saying what is wrong and what to do."""
     path = check_regular_file(path, SessionError, _HINT)
     name = path.name
@@ -266,7 +266,7 @@ MAX_SESSION_BYTES = 100_000_000
 
 
 def session_from_dict(
-    data: object, folder: str | os.PathLike = ".", name: str = "session"
+    data: object, folder: str | os.PathLike[str] = ".", name: str = "session"
 ) -> Session:
     """Rebuild a Session from :func:`session_to_dict` output; SessionError names the problem."""
     if not isinstance(data, dict) or data.get("format") != FORMAT:

@@ -29,7 +29,7 @@ class VideoError(ValueError):
     """A target nnviz cannot write a video to; the message says what to do."""
 
 
-def check_target(path: str | os.PathLike) -> tuple[Path, str]:
+def check_target(path: str | os.PathLike[str]) -> tuple[Path, str]:
     """The target and its format ("mp4" or "gif"); VideoError for an unknown extension, a
     folder that does not exist or cannot be written, or a target that is not a file."""
     path = Path(path).expanduser()
@@ -78,7 +78,7 @@ class VideoWriter:
 
     def __init__(
         self,
-        path: str | os.PathLike,
+        path: str | os.PathLike[str],
         size: tuple[int, int],
         fps: float,
         palette_sample: np.ndarray | None = None,

@@ -14,7 +14,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 
 def new_file_mode(path: Path) -> int:
@@ -54,7 +54,7 @@ def remove_stale_parts(folder: Path, older_than: float = STALE_AFTER) -> int:
 
 
 @contextmanager
-def atomic_write(path: str | os.PathLike, binary: bool = False) -> Iterator[IO]:
+def atomic_write(path: str | os.PathLike[str], binary: bool = False) -> Iterator[IO[Any]]:
     """Yield a file open for writing; on success it replaces ``path`` in one rename.
 
     Any exception (including KeyboardInterrupt) removes the temporary file and leaves an

@@ -15,7 +15,7 @@ from pathlib import Path
 MAX_JSON_DEPTH = 64  # nnviz's own files nest a few levels (circuits inside blocks: ~20)
 
 
-def check_regular_file(path: str | os.PathLike, error: type[Exception], hint: str) -> Path:
+def check_regular_file(path: str | os.PathLike[str], error: type[Exception], hint: str) -> Path:
     """``path`` as a Path if it is a regular file; else ``error`` saying what it is instead."""
     path = Path(path)
     try:

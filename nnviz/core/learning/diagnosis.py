@@ -45,7 +45,7 @@ def diagnose(
     if (output_peaks is not None or recalls is not None) and 2 * chance <= accuracy < 0.9:
         # Learning, but some digits are never predicted (the [784, 100, 10] stalls). When
         # nothing fires at all, the rules below say why (large steps, a saturated start).
-        n = len(output_peaks if output_peaks is not None else recalls)
+        n = len(output_peaks) if output_peaks is not None else len(recalls or [])
         silent = {j for j, peak in enumerate(output_peaks or []) if peak < DEAD_OUTPUT}
         unnamed = {j for j, r in enumerate(recalls or []) if r == 0}
         dead = sorted(silent | unnamed)

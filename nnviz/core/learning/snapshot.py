@@ -7,8 +7,12 @@ of the parameters so a view can never see an array the trainer is still changing
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from nnviz.core.learning.network import Network
 
 # Progress.kind values
 CHUNK = "chunk"  # some mini-batches done
@@ -70,7 +74,7 @@ class Snapshot:
     run_id: int = 0
 
     @classmethod
-    def capture(cls, network, progress: Progress, run_id: int = 0) -> Snapshot:
+    def capture(cls, network: Network, progress: Progress, run_id: int = 0) -> Snapshot:
         return cls(
             progress=progress,
             sizes=tuple(network.sizes),

@@ -476,7 +476,7 @@ class CompareView(QWidget):
         super().closeEvent(event)
 
     # -- recordings -------------------------------------------------------------------------
-    def add_recording(self, path: str | os.PathLike) -> bool:
+    def add_recording(self, path: str | os.PathLike[str]) -> bool:
         """Add a recorded run as a curve. False (and a message) if it cannot be read."""
         live = [r for r in self.runs.values() if r.recording is None]
         if len(self.runs) >= len(RUN_COLOURS):

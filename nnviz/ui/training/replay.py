@@ -122,7 +122,9 @@ class ReplayController(QObject):
         self._timer.timeout.connect(self._on_tick)
 
     @classmethod
-    def from_file(cls, path: str | os.PathLike, parent: QObject | None = None) -> ReplayController:
+    def from_file(
+        cls, path: str | os.PathLike[str], parent: QObject | None = None
+    ) -> ReplayController:
         """Read a recording (RecordingError if it is not one; see ``recording.damaged``)."""
         return cls(read_recording(path), parent)
 

@@ -115,7 +115,7 @@ class ReplayFilm(QWidget):
 
 def render_video(
     recording: Recording,
-    target: str | os.PathLike,
+    target: str | os.PathLike[str],
     size: tuple[int, int] = (1280, 720),
     fps: float = 30,
     seconds: float = 30,
