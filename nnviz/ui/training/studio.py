@@ -137,6 +137,7 @@ class TrainingStudio(QWidget):
         self._run_counter = 0
         self._loaded_network: tuple[Network, int] | None = None
         self._data_job: Job | None = None
+        self._shut_down = False  # closing: start no new work (a deferred start may come later)
         self._pending_play = False
         self._preset_key: str | None = None  # the preset the current run came from
         self._example_index = 0
@@ -322,6 +323,8 @@ class TrainingStudio(QWidget):
     def _start_when_shown(self, waited_ms: int = 0) -> None:
         """Choose the first experiment after the window's first frame (at once if the studio
         is not shown at all, e.g. in a test; after at most 2 s in any case)."""
+        if self._shut_down:
+            return
         handle = self.window().windowHandle() if self.isVisible() else None
         if handle is not None and not handle.isExposed() and waited_ms < 2000:
             QTimer.singleShot(10, lambda: self._start_when_shown(waited_ms + 10))
@@ -414,6 +417,8 @@ class TrainingStudio(QWidget):
         self._load_dataset(settings.dataset)
 
     def _load_dataset(self, name: str) -> None:
+        if self._shut_down:
+            return
         if self._data_job is not None:
             self._data_job.cancel()
             self._data_job.wait(5000)
@@ -432,6 +437,8 @@ class TrainingStudio(QWidget):
     def _on_dataset_loaded(self, result: tuple[str, Dataset]) -> None:
         self.unsetCursor()
         self._data_job = None
+        if self._shut_down:
+            return
         self._dataset_key = result[0]
         self._on_dataset_ready(result[1])
 
@@ -1092,7 +1099,9 @@ class TrainingStudio(QWidget):
                 worker.finished.connect(worker.deleteLater)
 
     def shutdown(self) -> None:
-        """Stop every thread this view started (the window is closing); finish a recording."""
+        """Stop every thread this view started (the window is closing); finish a recording.
+        Nothing new starts afterwards."""
+        self._shut_down = True
         if self.recorder.active:
             try:
                 self.stop_recording()
