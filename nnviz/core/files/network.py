@@ -190,6 +190,12 @@ def _read_member(zf, members, key, name, kinds, shape, max_items=None, max_bytes
                 f"{name} has mismatched layers: {key} has shape {tuple(got_shape)}, "
                 f"expected {tuple(shape)}; {HINT}"
             )
+        if any(not isinstance(d, int) or d < 0 for d in got_shape):
+            # A negative size would make the read below take the whole member, however big.
+            raise NetworkFileError(
+                f"{name}: its entry {key} declares the shape {tuple(got_shape)}, which no "
+                f"array has; {HINT}"
+            )
         items = int(np.prod(got_shape, dtype=object)) if got_shape else 1
         limit = max_items if max_items is not None else MAX_PARAMETERS
         if items > limit or items * dt.itemsize > (max_bytes or 8 * MAX_PARAMETERS):

@@ -61,3 +61,42 @@ def test_save_is_atomic_on_failure(tmp_path, monkeypatch):
         save_network(p, Network([3, 2], seed=1))
     assert p.read_bytes() == original
     assert [f.name for f in tmp_path.iterdir()] == ["keep.npz"]
+
+
+@pytest.mark.parametrize(
+    ("member", "shape"), [("sizes", (-1,)), ("b0", (-1,)), ("b1", (3, -1)), ("w0", (-5, -5))]
+)
+def test_a_member_declaring_a_negative_shape_is_refused_before_its_data_is_read(
+    tmp_path, monkeypatch, member, shape
+):
+    """numpy accepts such a header; read naively, -1 items means 'read everything': a 4 MB
+    file that inflates to gigabytes. The header alone must be enough to refuse it."""
+    import io
+    import zipfile
+
+    good = save_network(tmp_path / "good.npz", Network([4, 3, 2], seed=0))
+    with zipfile.ZipFile(good) as zf:
+        members = {n: zf.read(n) for n in zf.namelist()}
+    victim = f"{member}.npy"
+    assert victim in members
+    header = io.BytesIO()
+    np.lib.format.write_array_header_1_0(
+        header,
+        {"descr": "<i8" if member == "sizes" else "<f8", "fortran_order": False, "shape": shape},
+    )
+    members[victim] = header.getvalue() + bytes(8 * 1000)
+    bad = tmp_path / "bad.npz"
+    with zipfile.ZipFile(bad, "w", zipfile.ZIP_DEFLATED) as zf:
+        for n, data in members.items():
+            zf.writestr(n, data)
+    reads = []
+    real_read = zipfile.ZipExtFile.read
+
+    def spy(self, n=-1):
+        reads.append(n)
+        return real_read(self, n)
+
+    monkeypatch.setattr(zipfile.ZipExtFile, "read", spy)
+    with pytest.raises(NetworkFileError, match=r"declares the shape|has shape \(-"):
+        load_network(bad)
+    assert all(n is not None and n >= 0 for n in reads)  # never "everything"
