@@ -47,7 +47,7 @@ def image_to_ink(
     of a digit picture is background) is subtracted and the strongest ink stretched to 1.
     Whatever is then below ``noise`` is set to 0, so specks do not widen the bounding box.
     """
-    if isinstance(image, str | os.PathLike[str]):
+    if isinstance(image, str | os.PathLike):
         path = Path(image)
         if path.suffix.lower() != ".npy":
             raise ValueError(
