@@ -16,6 +16,7 @@ import os
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import zlib
 from collections.abc import Callable, Mapping, Sequence
@@ -29,7 +30,6 @@ from nnviz.core.io.atomic import new_file_mode
 DEFAULT_MIRRORS: tuple[str, ...] = (
     "https://ossci-datasets.s3.amazonaws.com/mnist/",
     "https://storage.googleapis.com/cvdf-datasets/mnist/",
-    "http://yann.lecun.com/exdb/mnist/",
 )
 
 # Published .gz sizes: the progress total when a server sends no Content-Length.
@@ -41,6 +41,10 @@ MNIST_GZ_SIZES: dict[str, int] = {
 }
 
 BLOCK = 64 * 1024
+# No file is taken past its published size plus this: a server that sends an endless body,
+# or announces a terabyte, is given up instead of filling the disk.
+SIZE_MARGIN = 1 << 20
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
 MIN_RATE = 20_000  # bytes a second: below this a mirror is given up for the next one
 
 ProgressFn = Callable[[int, int, str], None]
@@ -126,6 +130,8 @@ def download_mnist(
     mirror_list = list(DEFAULT_MIRRORS if mirrors is None else mirrors)
     if not mirror_list:
         raise DataError("no download mirrors given: pass at least one URL")
+    for mirror in mirror_list:
+        check_mirror(mirror)
     folder = mnist_dir(data_dir)
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -177,6 +183,23 @@ def download_mnist(
     return folder
 
 
+def check_mirror(url: str) -> None:
+    """A mirror must be an https:// URL (plain http:// only on this machine's loopback, for a
+    local copy): MNIST's checksums are public, but a download should not be open to anyone on
+    the way."""
+    parts = urllib.parse.urlsplit(url)
+    host = (parts.hostname or "").lower()
+    loopback = host in LOOPBACK_HOSTS or host.startswith("127.")
+    if parts.scheme == "https" and host:
+        return
+    if parts.scheme == "http" and loopback:
+        return
+    raise DataError(
+        f"the mirror {url} is not an https:// address: give an https:// mirror "
+        "(http:// is accepted only for this machine, e.g. http://127.0.0.1:8000/)"
+    )
+
+
 class _MirrorFailed(Exception):
     """One mirror could not deliver one file (network error, HTTP error, bad checksum)."""
 
@@ -204,7 +227,13 @@ def _fetch(
                 with urllib.request.urlopen(request, timeout=timeout) as response:
                     length = response.headers.get("Content-Length")
                     expected_len = int(length) if length and length.isdigit() else None
-                    total = expected_len or MNIST_GZ_SIZES.get(target.name[:-3], 0)
+                    published = MNIST_GZ_SIZES.get(target.name[:-3])
+                    cap = (published or 0) + SIZE_MARGIN if published else None
+                    if cap is not None and expected_len is not None and expected_len > cap:
+                        raise _MirrorFailed(
+                            f"it announces {expected_len:,} bytes; the file has {published:,}"
+                        )
+                    total = expected_len or published or 0
                     done = 0
                     # A deadline per file, not only per read: a server that drips a byte
                     # every few seconds never trips the socket timeout.
@@ -231,6 +260,10 @@ def _fetch(
                                 "free some disk space or choose another folder with --data-dir"
                             ) from exc
                         done += len(block)
+                        if cap is not None and done > cap:
+                            raise _MirrorFailed(
+                                f"it sent more than {cap:,} bytes; the file has {published:,}"
+                            )
                         if progress:
                             progress(done, max(total, done), target.name)
             except urllib.error.HTTPError as exc:

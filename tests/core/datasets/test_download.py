@@ -41,10 +41,19 @@ def fake_files(size: int = 3000, seed: int = 0) -> tuple[dict[str, bytes], dict[
 class FakeMirror:
     """A loopback HTTP server. ``files``: name -> bytes; ``short``: names whose body is cut."""
 
-    def __init__(self, files: dict[str, bytes], short: set[str] = frozenset(), drip: float = 0.0):
+    def __init__(
+        self,
+        files: dict[str, bytes],
+        short: set[str] = frozenset(),
+        drip: float = 0.0,
+        endless: bool = False,
+        announce: int | None = None,
+    ):
         self.files = dict(files)
         self.short = set(short)
         self.drip = drip  # seconds between single bytes (a server that trickles)
+        self.endless = endless  # a body that never ends (bounded here at 256 MB)
+        self.announce = announce  # a Content-Length to claim instead of the real one
         self.hits: list[str] = []
         mirror = self
 
@@ -57,7 +66,16 @@ class FakeMirror:
                     self.send_error(404)
                     return
                 self.send_response(200)
-                self.send_header("Content-Length", str(len(body)))
+                if mirror.endless:
+                    self.end_headers()
+                    chunk = bytes(64 * 1024)
+                    for _ in range(4096):
+                        try:
+                            self.wfile.write(chunk)
+                        except OSError:  # the client gave up: as it should
+                            return
+                    return
+                self.send_header("Content-Length", str(mirror.announce or len(body)))
                 self.end_headers()
                 if mirror.drip:
                     for i in range(len(body)):
@@ -93,8 +111,8 @@ class FakeMirror:
 def mirrors():
     made = []
 
-    def make(files, short=frozenset(), drip=0.0):
-        m = FakeMirror(files, short, drip)
+    def make(files, short=frozenset(), drip=0.0, **kw):
+        m = FakeMirror(files, short, drip, **kw)
         made.append(m)
         return m
 
@@ -337,3 +355,32 @@ def test_downloaded_files_get_the_usual_permissions(tmp_path, mirrors):
     for base in BASES:
         mode = (folder / f"{base}.gz").stat().st_mode & 0o777
         assert mode == 0o666 & ~umask  # not the temporary file's 0600
+
+
+@pytest.mark.parametrize("kind", ["endless", "announce"])
+def test_a_server_sending_too_much_is_given_up_and_leaves_no_partial_file(tmp_path, mirrors, kind):
+    """An endless body, or a Content-Length of a terabyte: the download stops at the file's
+    published size plus a margin and takes the next mirror; nothing partial stays."""
+    files, sums = fake_files()
+    bad = mirrors(files, endless=True) if kind == "endless" else mirrors(files, announce=10**12)
+    good = mirrors(files)
+    notes = []
+    folder = download_mnist(
+        tmp_path / "m", mirrors=[bad.url, good.url], checksums=sums, report=notes.append
+    )
+    assert any("sent more than" in n or "announces" in n for n in notes), notes
+    assert len(good.hits) == 4
+    assert sorted(p.name for p in folder.iterdir()) == sorted(files)  # no .part left
+
+
+def test_only_https_mirrors_or_this_machine(tmp_path):
+    from nnviz.core.datasets.download import DEFAULT_MIRRORS, check_mirror
+
+    for url in DEFAULT_MIRRORS:
+        check_mirror(url)  # the shipped mirrors are all https
+    check_mirror("http://127.0.0.1:8000/mnist/")  # a local copy
+    check_mirror("http://localhost/mnist/")
+    for url in ("http://example.org/mnist/", "ftp://example.org/mnist/", "file:///tmp/mnist"):
+        with pytest.raises(DataError, match="not an https"):
+            download_mnist(tmp_path / "m", mirrors=[url])
+    assert not (tmp_path / "m").exists() or not any((tmp_path / "m").rglob("*.gz"))
