@@ -45,14 +45,17 @@ def stop_load(procs: list[subprocess.Popen]) -> None:
             p.wait()
 
 
-def failures(junit: Path) -> list[str]:
-    """The node ids of the tests that failed or erred in a JUnit XML report."""
+def failures(junit: Path) -> list[tuple[str, str]]:
+    """(node id, failure text) of the tests that failed or erred in a JUnit XML report."""
     if not junit.exists():
-        return ["<no report: pytest crashed>"]
+        return [("<no report: pytest crashed>", "")]
     out = []
     for case in ET.parse(junit).getroot().iter("testcase"):
-        if case.find("failure") is not None or case.find("error") is not None:
-            out.append(f"{case.get('classname', '')}::{case.get('name', '')}")
+        bad = case.find("failure")
+        bad = bad if bad is not None else case.find("error")
+        if bad is not None:
+            text = (bad.get("message") or "") + "\n" + (bad.text or "")
+            out.append((f"{case.get('classname', '')}::{case.get('name', '')}", text))
     return out
 
 
@@ -81,15 +84,18 @@ def main(argv: list[str] | None = None) -> int:
                 done = subprocess.run(
                     cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
                 )
-                failed = failures(junit) if done.returncode != 0 else []
-                if done.returncode != 0 and not failed:
-                    failed = [f"<pytest exited {done.returncode}>"]
+                found = failures(junit) if done.returncode != 0 else []
+                if done.returncode != 0 and not found:
+                    found = [(f"<pytest exited {done.returncode}>", "")]
+                failed = [name for name, _ in found]
                 counts.update(failed)
                 failed_runs += bool(failed)
                 verdict = "passed" if not failed else "FAILED: " + ", ".join(failed)
-                print(
-                    f"run {run}/{args.runs}: {time.monotonic() - t0:.0f} s, {verdict}", flush=True
-                )
+                seconds = time.monotonic() - t0
+                print(f"run {run}/{args.runs}: {seconds:.0f} s, {verdict}", flush=True)
+                for name, text in found:  # the end of each failure, to find its cause
+                    tail = "\n".join(text.strip().splitlines()[-25:])
+                    print(f"--- {name}\n{tail}", flush=True)
     finally:
         stop_load(load)
     print(f"\n{args.runs - failed_runs} of {args.runs} runs passed under a load of {args.load}")

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QDeadlineTimer, QObject, Qt, QThread, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -52,6 +52,9 @@ from nnviz.ui.training.plots import (
 from nnviz.ui.training.worker import TrainingWorker
 
 DEFAULT_ETAS = (3.0, 0.001, 100.0)
+# How long Stop waits, in all, for the runs' threads (each ends its process within about two
+# seconds of the request; under heavy load it may take longer, and shutdown() waits then).
+STOP_WAIT_MS = 5000
 MAX_RUNS = 3
 
 
@@ -444,18 +447,18 @@ class CompareView(QWidget):
         if self._data_job is not None:
             self._data_job.cancel()
             self._end_data_job()
-        stopped = False
+        live = [r for r in self.runs.values() if r.worker is not None and r.worker.isRunning()]
+        for run in live:  # all at once: the runs end side by side, not one after another
+            run.worker.request_stop()
+        deadline = QDeadlineTimer(STOP_WAIT_MS)
+        for run in live:
+            if not run.worker.wait(deadline):
+                self._old_threads.append(run.worker)  # still ending: shutdown() waits for it
+            for p in run.worker.take().records:
+                self._add_progress(run, p)
+        stopped = bool(live)
         for run in self.runs.values():
-            w = run.worker
-            if w is None:
-                continue
-            if w.isRunning():
-                stopped = True
-                if not w.stop(3000):
-                    self._old_threads.append(w)  # still busy in a long chunk: wait later
-                for p in w.take().records:
-                    self._add_progress(run, p)
-            if run.state in ("waiting", "training"):
+            if run.worker is not None and run.state in ("waiting", "training"):
                 run.state = "stopped"
         self._generation += 1  # late signals from these workers are ignored
         self._set_buttons()

@@ -150,10 +150,15 @@ class TrainingWorker(QThread):
         self._idle = False
         self._send("edit", layer, j, k, float(value))
 
-    def stop(self, timeout_ms: int = 3000) -> bool:
-        """End the run and the thread, and wait for them. True when both have ended."""
+    def request_stop(self) -> None:
+        """Ask the run and the thread to end, without waiting (several can then end side by
+        side; ``wait()`` for each)."""
         self.requestInterruption()
         self._send("stop")
+
+    def stop(self, timeout_ms: int = 3000) -> bool:
+        """End the run and the thread, and wait for them. True when both have ended."""
+        self.request_stop()
         return self.wait(timeout_ms)
 
     def take(self) -> Update:

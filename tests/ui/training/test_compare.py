@@ -83,8 +83,12 @@ def test_stopping_mid_run_leaves_no_thread(view, qtbot):
     assert view.is_running and view.stop_button.isEnabled()
     with qtbot.waitSignal(view.finished, timeout=10_000):
         view.stop()
-    assert not live_threads(view)
-    assert all(r.state == "stopped" for r in view.runs.values())
+    # Every run says "stopped" at once; their threads end within moments (on a loaded
+    # machine a thread may still be ending its process when stop() returns).
+    assert all(r.state == "stopped" for r in view.runs.values()), {
+        n: (r.state, r.message) for n, r in view.runs.items()
+    }
+    qtbot.waitUntil(lambda: not live_threads(view))
     assert all(r.last_epoch is None or r.last_epoch.epoch < 99 for r in view.runs.values())
     assert view.start_button.isEnabled() and not view.stop_button.isEnabled()
     # curves stay after stopping
