@@ -67,6 +67,7 @@ def main(argv: list[str] | None = None) -> int:
         "--load", type=int, default=os.cpu_count() or 2, help="spinning processes (one a core)"
     )
     ap.add_argument("--workers", default="auto", help="pytest-xdist workers, or 0 (auto)")
+    ap.add_argument("--keep", default="stress-logs", help="folder for failing runs' output")
     ap.add_argument("pytest_args", nargs=argparse.REMAINDER, help="after --: more for pytest")
     args = ap.parse_args(argv)
     extra = [a for a in args.pytest_args if a != "--"]
@@ -82,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
                 cmd += ["-n", str(args.workers), f"--junitxml={junit}", *args.paths, *extra]
                 t0 = time.monotonic()
                 done = subprocess.run(
-                    cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+                    cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
                 )
                 found = failures(junit) if done.returncode != 0 else []
                 if done.returncode != 0 and not found:
@@ -96,6 +97,11 @@ def main(argv: list[str] | None = None) -> int:
                 for name, text in found:  # the end of each failure, to find its cause
                     tail = "\n".join(text.strip().splitlines()[-25:])
                     print(f"--- {name}\n{tail}", flush=True)
+                if found and args.keep:  # the whole output (a crashed worker's dump is there)
+                    out = Path(args.keep) / f"run{run}.log"
+                    out.parent.mkdir(parents=True, exist_ok=True)
+                    out.write_bytes(done.stdout)
+                    print(f"--- pytest's output: {out}", flush=True)
     finally:
         stop_load(load)
     print(f"\n{args.runs - failed_runs} of {args.runs} runs passed under a load of {args.load}")
