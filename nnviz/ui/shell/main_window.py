@@ -720,7 +720,7 @@ class MainWindow(QMainWindow):
 
     def export_video_dialog(self) -> None:
         """Render the replayed recording (or one chosen now) to a video, in the background."""
-        from nnviz.ui.shell.video_export import VideoExport
+        from nnviz.ui.shell.video_export import VideoExport, ask_video_options
 
         if getattr(self, "video_export", None) is not None and self.video_export.running:
             self.status_label.setText("A video export is already running.")
@@ -740,10 +740,14 @@ class MainWindow(QMainWindow):
             return
         if Path(target).suffix.lower() not in (".mp4", ".gif"):
             target += ".mp4"
+        options = ask_video_options(self)
+        if options is None:
+            return
         remember("video", target)
+        view = str(options.pop("view"))
         self.video_export = VideoExport(self)
         self.video_export.finished.connect(self._on_video_finished)
-        self.video_export.start(recording, target)
+        self.video_export.start(recording, target, view, **options)
 
     def _on_video_finished(self, ok: bool, message: str) -> None:
         self.status_label.setText(message)

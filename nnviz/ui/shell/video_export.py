@@ -102,3 +102,63 @@ class VideoExport(QObject):
                 or ["the renderer stopped"]
             )
             self.finished.emit(False, f"Video export failed: {lines[-1].split('error: ')[-1]}")
+
+
+SIZES = ("640x360", "1280x720", "1920x1080")
+VIEWS = {"studio": "Network and plots", "canvas": "Network only", "plots": "Plots only"}
+
+
+def ask_video_options(parent: QWidget) -> dict[str, object] | None:
+    """Size, frames per second, length and view of the video, as ``nnviz video`` takes them.
+
+    Returns the options (keys are the command's long flags) or None when the user cancels.
+    """
+    from PySide6.QtWidgets import (
+        QComboBox,
+        QDialog,
+        QDialogButtonBox,
+        QDoubleSpinBox,
+        QFormLayout,
+        QSpinBox,
+    )
+
+    dialog = QDialog(parent)
+    dialog.setWindowTitle("Video options")
+    form = QFormLayout(dialog)
+    size = QComboBox(dialog)
+    size.addItems(SIZES)
+    size.setCurrentText("1280x720")
+    size.setAccessibleName("Video size")
+    fps = QSpinBox(dialog)
+    fps.setRange(5, 60)
+    fps.setValue(30)
+    fps.setSuffix(" frames/s")
+    fps.setAccessibleName("Frames per second")
+    seconds = QDoubleSpinBox(dialog)
+    seconds.setRange(1.0, 600.0)
+    seconds.setDecimals(0)
+    seconds.setValue(30.0)
+    seconds.setSuffix(" s")
+    seconds.setAccessibleName("Length of the video")
+    view = QComboBox(dialog)
+    for key, label in VIEWS.items():
+        view.addItem(label, key)
+    view.setAccessibleName("What the video shows")
+    form.addRow("&Size:", size)
+    form.addRow("&Frames per second:", fps)
+    form.addRow("&Length:", seconds)
+    form.addRow("&Shows:", view)
+    buttons = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, dialog
+    )
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    form.addRow(buttons)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return {
+        "size": size.currentText(),
+        "fps": fps.value(),
+        "seconds": seconds.value(),
+        "view": view.currentData(),
+    }
