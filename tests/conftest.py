@@ -3,6 +3,7 @@ against child processes and threads that a test leaves running."""
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import weakref
@@ -123,6 +124,28 @@ def qtbot(qapp, request):
                 QCoreApplication.processEvents()
 
     return PatientQtBot(request)
+
+
+# -- garbage collected in the main thread only --------------------------------------------------
+@pytest.fixture(scope="session", autouse=True)
+def _collect_garbage_in_the_main_thread():
+    """As the app does (nnviz.ui.shell.app): no automatic collection, which may run in any
+    thread (a worker's, or xdist's own) and destroy Qt items the main thread is using; a
+    worker crashed that way in test_plots. Collection happens after each test instead."""
+    enabled = gc.isenabled()
+    gc.disable()
+    yield
+    if enabled:
+        gc.enable()
+
+
+@pytest.fixture(autouse=True)
+def _collect_after_each_test():
+    yield
+    t0, t1, t2 = gc.get_threshold()
+    c0, c1, c2 = gc.get_count()
+    if c0 > t0:  # the collections the interpreter would have run, but here, in this thread
+        gc.collect(2 if c1 > t1 and c2 > t2 else 1 if c1 > t1 else 0)
 
 
 # -- nothing left running --------------------------------------------------------------------------

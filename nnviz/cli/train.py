@@ -73,9 +73,9 @@ def run(args: argparse.Namespace) -> int:
     from nnviz.core.errors import DataError, UsageError
     from nnviz.core.files.network import save_network
     from nnviz.core.learning.network import Network, parse_sizes
+    from nnviz.core.learning.run import RunSpec
     from nnviz.core.learning.snapshot import DIVERGED, EPOCH, Snapshot
     from nnviz.core.learning.training import (
-        TrainConfig,
         TrainControl,
         check_compatible,
         train,
@@ -85,15 +85,16 @@ def run(args: argparse.Namespace) -> int:
 
     if args.seed is None:  # a fresh seed, but a known one: the header prints it
         args.seed = secrets.randbelow(2**31)
-    config = TrainConfig(
-        epochs=args.epochs,
-        batch_size=args.batch_size,
-        eta=args.eta,
-        seed=args.seed,
-        train_limit=args.train_limit,
-        engine=args.engine,
-    )
-    try:
+    try:  # the run's values first, checked as the app checks them (data set and sizes later)
+        spec = RunSpec(
+            eta=args.eta,
+            batch_size=args.batch_size,
+            epochs=args.epochs,
+            seed=args.seed,
+            dtype=args.dtype,
+            engine=args.engine,
+        )
+        config = spec.train_config(train_limit=args.train_limit)
         config.validate()
     except ValueError as exc:
         raise UsageError(str(exc)) from None
@@ -130,6 +131,7 @@ def run(args: argparse.Namespace) -> int:
             sizes = given_sizes
         else:
             sizes = [dataset.n_inputs, 30 if dataset.n_inputs > 8 else 3, dataset.n_outputs]
+        spec = spec.replace(dataset=dataset.name, sizes=tuple(sizes))
         net = Network(sizes, seed=args.seed, dtype=args.dtype)
         check_compatible(net, dataset)
         compiled = uses_compiled(net, training_split(dataset, config), config.engine)
@@ -155,7 +157,7 @@ def run(args: argparse.Namespace) -> int:
         _check_writable(args.save, "--save")
     if args.record:
         _check_writable(args.record, "--record")
-    recorder = _start_recording(args, dataset.name, net, config, n_train) if args.record else None
+    recorder = _start_recording(args, spec, net, n_train) if args.record else None
     control = TrainControl(config.eta)
     if recorder is not None:  # records then land on the evenly spaced snapshot points
         control.chunk = recorder.chunk_for(-(-n_train // config.batch_size))
@@ -190,12 +192,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"# recording saved to {recorder.close()}", file=sys.stderr)
     if args.save:
         meta = {
-            "sizes": sizes,
-            "eta": config.eta,
-            "batch_size": config.batch_size,
-            "epochs": config.epochs,
-            "seed": config.seed,
-            "dataset": dataset.name,
+            **spec.to_dict(),
             "epoch": None if last_epoch is None else last_epoch.epoch,
             "test_correct": None if last_epoch is None else last_epoch.test_correct,
         }
@@ -252,20 +249,14 @@ def _check_writable(target: str, option: str) -> None:
         ) from None
 
 
-def _start_recording(args, dataset_name, net, config, n_train):
+def _start_recording(args, spec, net, n_train):
     """A Recorder writing to ``args.record``, holding the untrained network as its first frame."""
     from nnviz.core.errors import UsageError
     from nnviz.core.files.recording import Recorder, RecordingWriter, make_header
     from nnviz.core.learning.snapshot import CHUNK, Progress, Snapshot
 
     header = make_header(
-        net.sizes,
-        dataset=dataset_name,
-        eta=config.eta,
-        batch_size=config.batch_size,
-        epochs=config.epochs,
-        seed=config.seed,
-        dtype=args.dtype,
+        spec,
         train_limit=args.train_limit,
         train_examples=n_train,
         source="nnviz train",
@@ -276,8 +267,8 @@ def _start_recording(args, dataset_name, net, config, n_train):
         raise UsageError(
             f"cannot write the recording {args.record}: {exc.strerror or exc}"
         ) from None
-    batches = -(-n_train // config.batch_size)
-    start = Progress(CHUNK, 0, 0, batches, 0, float("nan"), config.eta, 0.0)
+    batches = -(-n_train // spec.batch_size)
+    start = Progress(CHUNK, 0, 0, batches, 0, float("nan"), spec.eta, 0.0)
     recorder.add(start, Snapshot.capture(net, start))
     return recorder
 

@@ -52,6 +52,7 @@ import numpy as np
 from nnviz.core.io.atomic import new_file_mode, remove_stale_parts
 from nnviz.core.io.guard import bounded_int, check_regular_file, json_depth_ok
 from nnviz.core.learning.network import check_size_limits
+from nnviz.core.learning.run import RunSpec
 from nnviz.core.learning.snapshot import CHUNK, DIVERGED, DONE, EPOCH, Progress, Snapshot
 
 MAGIC = b"NNVIZREC"
@@ -78,31 +79,11 @@ class RecordingError(ValueError):
 # ---------------------------------------------------------------------------------------------
 
 
-def make_header(
-    sizes: Sequence[int],
-    *,
-    dataset: str,
-    eta: float,
-    batch_size: int,
-    epochs: int,
-    seed: int | None,
-    dtype: str = "float64",
-    **extra: Any,
-) -> dict[str, Any]:
-    """The JSON header of a recording: what was trained, on what, with which settings.
-
-    ``dtype`` is the precision training ran in; ``extra`` keys (e.g. ``train_limit``,
-    ``title``) are stored as given and must be JSON-ready.
-    """
-    header: dict[str, Any] = {
-        "sizes": [int(s) for s in sizes],
-        "dataset": str(dataset),
-        "eta": float(eta),
-        "batch_size": int(batch_size),
-        "epochs": int(epochs),
-        "seed": None if seed is None else int(seed),
-        "dtype": str(dtype),
-    }
+def make_header(run: RunSpec, **extra: Any) -> dict[str, Any]:
+    """The JSON header of a recording: the run's settings (:meth:`RunSpec.to_dict`: what was
+    trained, on what, in which precision) and ``extra`` keys (e.g. ``train_limit``,
+    ``title``), stored as given; they must be JSON-ready."""
+    header = run.to_dict()
     header.update(extra)
     return header
 

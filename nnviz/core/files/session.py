@@ -6,7 +6,8 @@ presenter mode) and opens each with ``nnviz open lecture3.nnviz``. Layout, versi
     {
       "format": "nnviz-session", "version": 1, "saved": "<UTC time>", "nnviz": "<version>",
       "title": "...",
-      "training": {"dataset", "sizes", "eta", "batch_size", "epochs", "seed", "dtype"},
+      "training": {"dataset", "sizes", "eta", "batch_size", "epochs", "seed", "dtype",
+                   "engine"},                                  (a RunSpec.to_dict())
       "network": null | {"encoding": "npz-base64", "data": "<base64 of a network .npz>"},
       "example_index": 0,
       "circuit": null | <Circuit.to_dict()>,
@@ -53,7 +54,8 @@ from typing import Any
 from nnviz.core.files.network import NetworkFileError, load_network, save_network
 from nnviz.core.io.atomic import atomic_write
 from nnviz.core.io.guard import JSON_HOOKS, check_regular_file, json_depth_ok
-from nnviz.core.learning.network import Network, check_size_limits
+from nnviz.core.learning.network import Network
+from nnviz.core.learning.run import RunSpec, RunSpecError
 from nnviz.core.learning.snapshot import EPOCH, Progress
 
 FORMAT = "nnviz-session"
@@ -78,13 +80,7 @@ class Session:
     an absolute path after loading. ``settings`` holds any other JSON-ready UI values.
     """
 
-    dataset: str = "digits"
-    sizes: list[int] = field(default_factory=lambda: [64, 30, 10])
-    eta: float = 3.0
-    batch_size: int = 10
-    epochs: int = 30
-    seed: int | None = 0
-    dtype: str = "float32"
+    run: RunSpec = field(default_factory=RunSpec)
     network: Network | None = None
     network_meta: dict[str, Any] = field(default_factory=dict)
     example_index: int = 0
@@ -163,15 +159,7 @@ def session_to_dict(session: Session, folder: str | os.PathLike[str] = ".") -> d
         "saved": _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "nnviz": _nnviz_version(),
         "title": session.title,
-        "training": {
-            "dataset": session.dataset,
-            "sizes": [int(s) for s in session.sizes],
-            "eta": float(session.eta),
-            "batch_size": int(session.batch_size),
-            "epochs": int(session.epochs),
-            "seed": None if session.seed is None else int(session.seed),
-            "dtype": session.dtype,
-        },
+        "training": session.run.to_dict(),
         "network": None,
         "example_index": int(session.example_index),
         "circuit": session.circuit,
@@ -282,14 +270,13 @@ def session_from_dict(
     r = _Reader(name)
     training = r.section(data, "training")
     ui = r.section(data, "ui", required=False)
+    try:
+        run = RunSpec.from_dict(training, where='"training"')
+    except RunSpecError as exc:
+        where = f'"training.{exc.field}"' if exc.field else '"training"'
+        r.fail(f"{where}: {str(exc).removeprefix(chr(34) + 'training' + chr(34) + ': ')}")
     s = Session(
-        dataset=r.get(training, "training.dataset", str),
-        sizes=r.sizes(training.get("sizes")),
-        eta=r.number(training, "training.eta", positive=True),
-        batch_size=r.whole(training, "training.batch_size", minimum=1),
-        epochs=r.whole(training, "training.epochs", minimum=1),
-        seed=r.whole(training, "training.seed", minimum=0, optional=True),
-        dtype=r.get(training, "training.dtype", str),
+        run=run,
         example_index=r.whole(data, "example_index", minimum=0, default=0),
         title=r.get(data, "title", str, default=""),
         tab=r.get(ui, "ui.tab", str, default=""),
@@ -298,8 +285,6 @@ def session_from_dict(
         presenter=r.get(ui, "ui.presenter", bool, default=False),
         settings=r.get(ui, "ui.settings", dict, default={}),
     )
-    if s.dtype not in ("float32", "float64"):
-        r.fail(f'"training.dtype" must be "float32" or "float64", got {s.dtype!r}')
     if s.layout:
         try:
             base64.b64decode(s.layout, validate=True)
@@ -381,12 +366,6 @@ class _Reader:
             self.fail(f'"{dotted}" should be {kind.get(typ, "a number")}, got {value!r}'[:200])
         return value
 
-    def number(self, d: dict, dotted: str, positive: bool = False) -> float:
-        value = self.get(d, dotted, (int, float))  # type: ignore[arg-type]
-        if not math.isfinite(value) or (positive and value <= 0):
-            self.fail(f'"{dotted}" must be a positive number, got {value!r}')
-        return float(value)
-
     def whole(
         self,
         d: dict,
@@ -402,22 +381,6 @@ class _Reader:
         if minimum is not None and value < minimum:
             self.fail(f'"{dotted}" must be at least {minimum}, got {value}')
         return value
-
-    def sizes(self, value: object) -> list[int]:
-        if (
-            not isinstance(value, list)
-            or len(value) < 2
-            or not all(isinstance(v, int) and not isinstance(v, bool) and v >= 1 for v in value)
-        ):
-            self.fail(
-                f'"training.sizes" must be a list of at least two positive whole numbers, '
-                f"got {value!r}"[:200]
-            )
-        try:
-            check_size_limits(value)
-        except ValueError as exc:
-            self.fail(f'"training.sizes": {exc}')
-        return list(value)
 
 
 def _read_circuit(value: object, r: _Reader) -> dict[str, Any] | None:
@@ -477,11 +440,7 @@ def _read_recording_entry(value: object, folder: Path, r: _Reader) -> Path | Non
 
 def describe_session(session: Session) -> str:
     """One line about a session, e.g. for ``nnviz open --check``."""
-    parts = [
-        f"session: {session.dataset} {list(session.sizes)}, eta {session.eta:g}, "
-        f"mini-batch {session.batch_size}, {session.epochs} epochs, seed {session.seed}, "
-        f"{session.dtype}"
-    ]
+    parts = [f"session: {session.run.describe()}"]
     if session.title:
         parts[0] = f"session {session.title!r}: " + parts[0].split(": ", 1)[1]
     if session.network is not None:

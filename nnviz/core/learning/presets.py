@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from nnviz.core.io.guard import JSON_HOOKS, json_depth_ok
-from nnviz.core.learning.network import parse_sizes
+from nnviz.core.learning.run import RunSpec, RunSpecError
 from nnviz.paths import SHIPPED_DATA
 
 PRESETS_FILE = SHIPPED_DATA / "presets" / "training.json"
@@ -23,6 +23,12 @@ class Preset:
     batch_size: int
     epochs: int
     lesson: str
+
+    def spec(self, seed: int | None = 0, dtype: str = "float32") -> RunSpec:
+        """The run this preset sets up, with the seed and precision the user keeps."""
+        return RunSpec(
+            self.dataset, self.sizes, self.eta, self.batch_size, self.epochs, seed, dtype
+        )
 
 
 def load_presets(path: Path = PRESETS_FILE) -> list[Preset]:
@@ -49,20 +55,22 @@ def _preset(p: object) -> Preset:
     """One preset, every field checked for type and range (ValueError naming the field)."""
     if not isinstance(p, dict):
         raise ValueError("a preset is not an object")
-    texts = {k: p[k] for k in ("key", "title", "dataset", "lesson")}
+    texts = {k: p[k] for k in ("key", "title", "lesson")}
     for k, v in texts.items():
         if not isinstance(v, str) or not v.strip() and k != "lesson":
             raise ValueError(f'"{k}" must be text')
-    whole = {k: p[k] for k in ("batch_size", "epochs")}
-    for k, v in whole.items():
-        if not isinstance(v, int) or isinstance(v, bool) or not 1 <= v <= 10**6:
-            raise ValueError(f'"{k}" must be a whole number from 1 to 10^6, got {v!r}')
-    eta = p["eta"]
-    if not isinstance(eta, int | float) or isinstance(eta, bool) or not 0 < eta <= 1e6:
-        raise ValueError(f'"eta" must be a positive number, got {eta!r}')
-    sizes = p["sizes"]
-    if not isinstance(sizes, list) or not all(
-        isinstance(s, int) and not isinstance(s, bool) for s in sizes
-    ):
-        raise ValueError('"sizes" must be a list of whole numbers')
-    return Preset(sizes=tuple(parse_sizes(sizes)), eta=float(eta), **texts, **whole)
+    missing = [k for k in ("dataset", "sizes", "eta", "batch_size", "epochs") if k not in p]
+    if missing:
+        raise ValueError(f"a preset has no {', '.join(missing)}")
+    try:  # the run's values are checked as every run is (seed and precision are the user's)
+        run = RunSpec.from_dict(p, where=f"preset {texts['key']!r}", base=RunSpec())
+    except RunSpecError as exc:
+        raise ValueError(str(exc)) from None
+    return Preset(
+        dataset=run.dataset,
+        sizes=run.sizes,
+        eta=run.eta,
+        batch_size=run.batch_size,
+        epochs=run.epochs,
+        **texts,
+    )

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import sys
 
+_GC = None  # the GUI-thread garbage collector, once the app exists
+
 
 def make_app():
     """The QApplication (created once), with nnviz's name, icon and pyqtgraph defaults."""
@@ -24,6 +26,15 @@ def make_app():
     # Ties the windows to nnviz.desktop (see `nnviz install-desktop`): task switchers and
     # Wayland docks take the name and icon from that entry.
     app.setDesktopFileName("nnviz")
+    # Python's cyclic garbage collector runs in whichever thread allocates when a threshold
+    # is crossed; run there (a worker's or a library's thread), it can destroy Qt graphics
+    # items that the GUI thread is drawing, and the app crashes. pyqtgraph's collector
+    # turns automatic collection off and collects on a timer in the GUI thread instead.
+    global _GC
+    if _GC is None:
+        from pyqtgraph.util.garbage_collector import GarbageCollector
+
+        _GC = GarbageCollector(interval=1.0)
     # No application style sheet in the default theme: the labels that need a look carry it
     # (nnviz.ui.style), and the window builds a third faster without one.
     return app

@@ -777,17 +777,11 @@ class MainWindow(QMainWindow):
 
     def current_session(self):
         from nnviz.core.files.session import Session
+        from nnviz.core.learning.run import RunSpec
 
-        st = self.studio.settings
         net = self.studio.current_network()
         return Session(
-            dataset=st.dataset if st else "digits",
-            sizes=list(st.sizes) if st else [64, 30, 10],
-            eta=st.eta if st else 3.0,
-            batch_size=st.batch_size if st else 10,
-            epochs=st.epochs if st else 30,
-            seed=st.seed if st else 0,
-            dtype=st.dtype if st else "float32",
+            run=self.studio.settings or RunSpec(),
             network=net,
             network_meta={
                 "epoch": self.studio.snapshot.progress.epoch

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -24,6 +22,7 @@ from PySide6.QtWidgets import (
 from nnviz.core.datasets.catalog import DATASET_NAMES
 from nnviz.core.learning.network import parse_sizes
 from nnviz.core.learning.presets import Preset
+from nnviz.core.learning.run import MAX_SEED, RunSpec
 from nnviz.ui.style import set_role
 
 # (label, mini-batches per second; 0 = full speed)
@@ -45,22 +44,6 @@ DATASET_LABELS = {
     "half_adder": "Truth table: half adder",
     "full_adder": "Truth table: full adder",
 }
-
-
-@dataclass(frozen=True)
-class RunSettings:
-    """Everything that defines a run; changing any of it needs a Reset (eta excepted)."""
-
-    dataset: str
-    sizes: tuple[int, ...]
-    eta: float
-    batch_size: int
-    epochs: int
-    seed: int
-    dtype: str
-
-    def without_eta(self) -> tuple:
-        return (self.dataset, self.sizes, self.batch_size, self.epochs, self.seed, self.dtype)
 
 
 class TrainingControls(QWidget):
@@ -111,8 +94,11 @@ class TrainingControls(QWidget):
         set_role(self.sizes_error, "error")
         self.sizes_error.setWordWrap(True)
         self.sizes_error.hide()
-        self.seed_spin = QSpinBox()
-        self.seed_spin.setRange(0, 2**31 - 1)
+        # A double spin box holds every seed numpy takes (0 to 2^32 - 1) exactly; an int
+        # spin box stops at 2^31 - 1 and cannot show a seed a saved network may carry.
+        self.seed_spin = QDoubleSpinBox()
+        self.seed_spin.setDecimals(0)
+        self.seed_spin.setRange(0, MAX_SEED)
         self.dtype_combo = QComboBox()
         self.dtype_combo.addItems(["float32", "float64"])
         self.dtype_combo.setToolTip(
@@ -198,7 +184,7 @@ class TrainingControls(QWidget):
         self.sizes_edit.editingFinished.connect(self._on_settings_edited)
 
     # -- reading and writing -------------------------------------------------------------
-    def settings(self) -> RunSettings:
+    def settings(self) -> RunSpec:
         """The settings shown; raises ValueError (and shows it) for bad layer sizes."""
         try:
             sizes = tuple(parse_sizes(self.sizes_edit.text()))
@@ -207,17 +193,17 @@ class TrainingControls(QWidget):
             self.sizes_error.show()
             raise
         self.sizes_error.hide()
-        return RunSettings(
+        return RunSpec(
             dataset=self.dataset_combo.currentData(),
             sizes=sizes,
             eta=self.eta_spin.value(),
             batch_size=self.batch_spin.value(),
             epochs=self.epochs_spin.value(),
-            seed=self.seed_spin.value(),
+            seed=int(self.seed_spin.value()),
             dtype=self.dtype_combo.currentText(),
         )
 
-    def show_settings(self, s: RunSettings) -> None:
+    def show_settings(self, s: RunSpec) -> None:
         widgets = (
             self.dataset_combo,
             self.sizes_edit,
@@ -232,7 +218,7 @@ class TrainingControls(QWidget):
         try:
             self.dataset_combo.setCurrentIndex(max(0, self.dataset_combo.findData(s.dataset)))
             self.sizes_edit.setText(",".join(str(n) for n in s.sizes))
-            self.seed_spin.setValue(s.seed)
+            self.seed_spin.setValue(s.seed or 0)
             self.dtype_combo.setCurrentText(s.dtype)
             self.eta_spin.setValue(s.eta)
             self.batch_spin.setValue(s.batch_size)

@@ -8,8 +8,8 @@ from nnviz.core.datasets.catalog import DATASET_NAMES
 from nnviz.core.datasets.mnist import find_mnist
 from nnviz.core.files.network import load_network, save_network
 from nnviz.core.learning.network import Network
+from nnviz.core.learning.run import RunSpec
 from nnviz.core.learning.snapshot import Snapshot
-from nnviz.ui.training.controls import RunSettings
 
 
 def network_from(snapshot: Snapshot | None) -> Network | None:
@@ -19,19 +19,14 @@ def network_from(snapshot: Snapshot | None) -> Network | None:
     return Network.from_params(snapshot.weights, snapshot.biases, snapshot.weights[0].dtype)
 
 
-def save_run_network(path: str | Path, settings: RunSettings, snapshot: Snapshot | None) -> Path:
+def save_run_network(path: str | Path, settings: RunSpec, snapshot: Snapshot | None) -> Path:
     """Save the snapshot's network with the run's settings and progress as its meta."""
     net = network_from(snapshot)
     if net is None:
         raise ValueError("there is no network yet")
     p = snapshot.progress
     meta = {
-        "sizes": list(net.sizes),
-        "eta": p.eta,
-        "batch_size": settings.batch_size,
-        "epochs": settings.epochs,
-        "seed": settings.seed,
-        "dataset": settings.dataset,
+        **settings.replace(eta=p.eta, dtype=net.dtype.name).to_dict(),
         "epoch": p.epoch,
         "examples_seen": p.examples_seen,
         "test_correct": p.test_correct,
@@ -39,7 +34,7 @@ def save_run_network(path: str | Path, settings: RunSettings, snapshot: Snapshot
     return save_network(path, net, meta)
 
 
-def open_run_network(path: str | Path, old: RunSettings | None) -> tuple[Network, RunSettings, int]:
+def open_run_network(path: str | Path, old: RunSpec | None) -> tuple[Network, RunSpec, int]:
     """A saved network, the run settings to go on with it, and the epoch to start from.
 
     Raises NetworkFileError for a file that is not an nnviz network and ValueError for one
@@ -58,14 +53,10 @@ def open_run_network(path: str | Path, old: RunSettings | None) -> tuple[Network
             "this network was trained on MNIST, which is not downloaded yet: "
             "use File \u25b8 Download MNIST\u2026 first"
         )
-    s = RunSettings(
-        dataset,
-        tuple(net.sizes),
-        float(meta.get("eta", old.eta if old else 3.0)),
-        int(meta.get("batch_size", 10)),
-        int(meta.get("epochs", 30)),
-        int(meta.get("seed") or 0),
-        net.dtype.name,
-    )
+    # The network's own sizes and precision; the rest from its meta where it has them
+    # (a network saved by an older nnviz or by hand may not), else the usual defaults.
+    base = RunSpec(dataset, tuple(net.sizes), old.eta if old else 3.0, dtype=net.dtype.name)
+    known = {k: v for k, v in meta.items() if k not in ("dataset", "sizes", "dtype")}
+    s = RunSpec.from_dict(known, where="the network's settings", base=base)
     epoch = meta.get("epoch")
     return net, s, 0 if epoch is None else int(epoch) + 1

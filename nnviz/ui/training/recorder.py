@@ -7,8 +7,8 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 
 from nnviz.core.files.recording import Recorder, RecordingWriter, make_header
+from nnviz.core.learning.run import RunSpec
 from nnviz.core.learning.snapshot import Snapshot
-from nnviz.ui.training.controls import RunSettings
 
 
 class RunRecorder(QObject):
@@ -32,7 +32,7 @@ class RunRecorder(QObject):
         return self._recorder is not None
 
     def start(
-        self, path: str | Path, settings: RunSettings | None, on_screen: Snapshot | None = None
+        self, path: str | Path, settings: RunSpec | None, on_screen: Snapshot | None = None
     ) -> None:
         """Record from now on to ``path``, starting with the snapshot on screen, if any.
 
@@ -42,16 +42,7 @@ class RunRecorder(QObject):
         if settings is None:
             raise ValueError("there is no run to record yet")
         self.stop()
-        s = settings
-        header = make_header(
-            s.sizes,
-            dataset=s.dataset,
-            eta=s.eta,
-            batch_size=s.batch_size,
-            epochs=s.epochs,
-            seed=s.seed,
-            dtype=s.dtype,
-        )
+        header = make_header(settings)
         self._recorder = Recorder(RecordingWriter(path, header))
         if on_screen is not None:
             self._recorder.add(on_screen.progress, on_screen)

@@ -28,22 +28,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnviz.core.datasets.catalog import DATASET_NAMES, load_dataset
+from nnviz.core.datasets.catalog import load_dataset
 from nnviz.core.datasets.dataset import Dataset
 from nnviz.core.datasets.mnist import find_mnist
 from nnviz.core.learning.diagnosis import diagnose
-from nnviz.core.learning.network import Network, parse_sizes
+from nnviz.core.learning.network import Network
 from nnviz.core.learning.neuron import sigmoid
 from nnviz.core.learning.presets import Preset, load_presets
+from nnviz.core.learning.run import RunSpec
 from nnviz.core.learning.snapshot import CHUNK, DIVERGED, DONE, EPOCH, Progress, Snapshot
-from nnviz.core.learning.training import TrainConfig, check_compatible
+from nnviz.core.learning.training import check_compatible
 from nnviz.ui.canvas.example import ExampleView
 from nnviz.ui.canvas.view import NetworkCanvas
 from nnviz.ui.canvas.weights import WeightHeatmap
 from nnviz.ui.jobs import Job
 from nnviz.ui.settings import settings as settings_store
 from nnviz.ui.style import set_role
-from nnviz.ui.training.controls import RunSettings, TrainingControls
+from nnviz.ui.training.controls import TrainingControls
 from nnviz.ui.training.network_files import network_from, open_run_network, save_run_network
 from nnviz.ui.training.plots import TrainingPlots
 from nnviz.ui.training.recorder import RunRecorder
@@ -122,7 +123,7 @@ class TrainingStudio(QWidget):
     snapshot_shown = Signal(object)  # Snapshot, for other views (explore tabs)
     banner_action = Signal(str)  # the banner's button: "download" (MNIST)
     dataset_changed = Signal(object)  # Dataset
-    run_settings_changed = Signal(object)  # RunSettings of the run just set up
+    run_settings_changed = Signal(object)  # RunSpec of the run just set up
     example_changed = Signal(int)  # index of the test example shown
 
     def __init__(self, parent=None) -> None:
@@ -130,7 +131,7 @@ class TrainingStudio(QWidget):
         self.presets = load_presets()
         self.dataset: Dataset | None = None
         self._dataset_key: str | None = None
-        self.settings: RunSettings | None = None
+        self.settings: RunSpec | None = None
         self.worker: TrainingWorker | None = None
         self.snapshot: Snapshot | None = None
         self.start_epoch = 0
@@ -378,9 +379,7 @@ class TrainingStudio(QWidget):
             self.hide_banner()
         seed = self.settings.seed if self.settings else 0
         dtype = self.settings.dtype if self.settings else "float32"
-        s = RunSettings(
-            preset.dataset, preset.sizes, preset.eta, preset.batch_size, preset.epochs, seed, dtype
-        )
+        s = preset.spec(seed, dtype)
         self.controls.show_settings(s)
         self.controls.set_lesson(preset.lesson)
         self.controls.preset_combo.setCurrentIndex(self.controls.preset_combo.findData(preset.key))
@@ -390,7 +389,7 @@ class TrainingStudio(QWidget):
 
     def start_run(
         self,
-        settings: RunSettings,
+        settings: RunSpec,
         network: Network | None = None,
         start_epoch: int = 0,
         keep_playing: bool = False,
@@ -458,7 +457,7 @@ class TrainingStudio(QWidget):
             self.show_banner(str(exc), "error")
             self.status_changed.emit("The layer sizes do not fit the data set")
             return
-        config = TrainConfig(epochs=s.epochs, batch_size=s.batch_size, eta=s.eta, seed=s.seed)
+        config = s.train_config()
         self._run_counter += 1
         # LIVE_RATE snapshots a second: what the canvas draws, so none is wasted. The run
         # has the machine to itself, so its process keeps to one CPU (``pin``).
@@ -625,15 +624,7 @@ class TrainingStudio(QWidget):
                     where += f" ({p.examples_seen:,} examples seen)"
                 self._log(f"\u03b7 changed from {old:g} to {eta:g}{where}")
         if self.settings is not None:
-            self.settings = RunSettings(
-                self.settings.dataset,
-                self.settings.sizes,
-                eta,
-                self.settings.batch_size,
-                self.settings.epochs,
-                self.settings.seed,
-                self.settings.dtype,
-            )
+            self.settings = self.settings.replace(eta=eta)
 
     def _on_speed_changed(self, rate: float) -> None:
         if self.worker is not None:
@@ -972,47 +963,17 @@ class TrainingStudio(QWidget):
     def remember_settings(self) -> None:
         """Keep the current run settings for the next start (QSettings)."""
         if self.settings is not None:
-            s = self.settings
-            settings_store().setValue(
-                "studio/run",
-                json.dumps(
-                    {
-                        "dataset": s.dataset,
-                        "sizes": list(s.sizes),
-                        "eta": s.eta,
-                        "batch_size": s.batch_size,
-                        "epochs": s.epochs,
-                        "seed": s.seed,
-                        "dtype": s.dtype,
-                    }
-                ),
-            )
+            settings_store().setValue("studio/run", json.dumps(self.settings.to_dict()))
 
     @staticmethod
-    def saved_settings() -> RunSettings | None:
+    def saved_settings() -> RunSpec | None:
         """The settings remembered from last time, or None (also for a damaged entry)."""
         raw = settings_store().value("studio/run")
         if not raw:
             return None
         try:
-            d = json.loads(str(raw))
-            s = RunSettings(
-                str(d["dataset"]),
-                tuple(int(n) for n in d["sizes"]),
-                float(d["eta"]),
-                int(d["batch_size"]),
-                int(d["epochs"]),
-                int(d["seed"]),
-                str(d["dtype"]),
-            )
-            TrainConfig(epochs=s.epochs, batch_size=s.batch_size, eta=s.eta).validate()
-            parse_sizes(s.sizes)  # also refuses sizes beyond nnviz's limits
-            if s.dtype not in ("float32", "float64") or s.seed < 0:
-                return None
-            if s.dataset not in DATASET_NAMES:
-                return None
-            return s
-        except (ValueError, KeyError, TypeError, OverflowError, RecursionError):
+            return RunSpec.from_dict(json.loads(str(raw)))
+        except (ValueError, TypeError, RecursionError):
             return None  # a damaged or hand-edited entry is dropped, never fatal
 
     def set_secondary_visible(self, visible: bool) -> None:
@@ -1029,15 +990,7 @@ class TrainingStudio(QWidget):
 
     def apply_session(self, session) -> None:
         """Restore a session's settings, network and chosen example."""
-        s = RunSettings(
-            session.dataset,
-            tuple(session.sizes),
-            session.eta,
-            session.batch_size,
-            session.epochs,
-            int(session.seed or 0),
-            session.dtype,
-        )
+        s = session.run
         self.controls.show_settings(s)
         epoch = (session.network_meta or {}).get("epoch")
         start = 0 if epoch is None else int(epoch) + 1

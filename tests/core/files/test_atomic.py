@@ -53,10 +53,11 @@ def test_stale_part_files_of_nnviz_are_cleaned_where_it_writes(tmp_path):
 
 def test_a_failing_close_leaves_no_temp_file(tmp_path, monkeypatch):
     from nnviz.core.files.recording import RecordingWriter, make_header
+    from nnviz.core.learning.run import RunSpec
 
     w = RecordingWriter(
         tmp_path / "r.nnrec",
-        make_header([2, 1], dataset="xor", eta=1.0, batch_size=1, epochs=1, seed=0),
+        make_header(RunSpec(sizes=[2, 1], dataset="xor", eta=1.0, batch_size=1, epochs=1, seed=0)),
     )
 
     class Full:

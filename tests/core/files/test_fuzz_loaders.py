@@ -34,6 +34,7 @@ from nnviz.core.files.recording import (
 from nnviz.core.files.session import Session, SessionError, load_session, save_session
 from nnviz.core.learning.network import Network
 from nnviz.core.learning.presets import PRESETS_FILE, load_presets
+from nnviz.core.learning.run import RunSpec
 from nnviz.core.learning.snapshot import CHUNK, Progress, Snapshot
 from nnviz.paths import SHIPPED_CIRCUITS
 
@@ -153,14 +154,16 @@ def valid(tmp_path_factory):
     folder = tmp_path_factory.mktemp("valid")
     net = Network([6, 4, 3], seed=1)
     files = {"network": save_network(folder / "net.npz", net, {"epoch": 2, "seed": 1})}
-    header = make_header(net.sizes, dataset="digits", eta=3.0, batch_size=10, epochs=1, seed=1)
+    header = make_header(
+        RunSpec(sizes=net.sizes, dataset="digits", eta=3.0, batch_size=10, epochs=1, seed=1)
+    )
     rec = Recorder(RecordingWriter(folder / "run.nnrec", header))
     for k in range(3):
         p = Progress(CHUNK, 0, k, 3, 10 * k, 0.5 / (k + 1), 3.0, 0.01 * k)
         rec.add(p, Snapshot.capture(net, p))
     files["recording"] = rec.close()
     files["session"] = save_session(
-        folder / "s.nnviz", Session(dataset="digits", sizes=[6, 4, 3], network=net)
+        folder / "s.nnviz", Session(run=RunSpec(dataset="digits", sizes=(6, 4, 3)), network=net)
     )
     return files
 
@@ -194,7 +197,7 @@ def test_session_loader(valid, tmp_path, choice, value, delete, tail):
     path.write_text(json_text(mutate_json(doc, choice, value, delete), tail))
     s = bounded("session", load_session, path, (SessionError,))
     if s is not None:
-        assert s.batch_size >= 1 and s.eta > 0 and (s.seed is None or s.seed >= 0)
+        assert s.run.batch_size >= 1 and s.run.eta > 0 and (s.run.seed is None or s.run.seed >= 0)
 
 
 @FUZZ

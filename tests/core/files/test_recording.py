@@ -20,6 +20,7 @@ from nnviz.core.files.recording import (
     read_recording,
 )
 from nnviz.core.learning.network import Network
+from nnviz.core.learning.run import RunSpec
 from nnviz.core.learning.snapshot import CHUNK, DONE, EPOCH, Progress, Snapshot
 from nnviz.core.learning.training import TrainConfig, TrainControl, train
 
@@ -43,7 +44,15 @@ def record_digits_run(
     net = Network(list(sizes), seed=3, dtype="float32")
     cfg = TrainConfig(epochs=epochs, batch_size=10, eta=3.0, seed=3)
     header = make_header(
-        net.sizes, dataset="digits", eta=3.0, batch_size=10, epochs=epochs, seed=3, dtype="float32"
+        RunSpec(
+            sizes=net.sizes,
+            dataset="digits",
+            eta=3.0,
+            batch_size=10,
+            epochs=epochs,
+            seed=3,
+            dtype="float32",
+        )
     )
     writer = RecordingWriter(path, header, param_dtype=param_dtype)
     recorder = Recorder(writer, snapshots_per_epoch=per_epoch)
@@ -132,7 +141,9 @@ def test_recorder_keeps_every_epoch_and_at_most_k_snapshots_per_epoch(tmp_path):
 
 
 def test_recorder_without_chunks_keeps_only_snapshot_records(tmp_path):
-    header = make_header([2, 1], dataset="and", eta=1.0, batch_size=1, epochs=1, seed=0)
+    header = make_header(
+        RunSpec(sizes=[2, 1], dataset="and", eta=1.0, batch_size=1, epochs=1, seed=0)
+    )
     net = Network([2, 1], seed=0)
     writer = RecordingWriter(tmp_path / "r.nnrec", header)
     recorder = Recorder(writer, snapshots_per_epoch=2, keep_chunks=False)
@@ -148,7 +159,9 @@ def test_recorder_without_chunks_keeps_only_snapshot_records(tmp_path):
 
 def test_recorder_attaches_worker_snapshot_to_its_own_record(tmp_path):
     net = Network([2, 1], seed=0)
-    header = make_header([2, 1], dataset="and", eta=1.0, batch_size=1, epochs=1, seed=0)
+    header = make_header(
+        RunSpec(sizes=[2, 1], dataset="and", eta=1.0, batch_size=1, epochs=1, seed=0)
+    )
     recorder = Recorder(RecordingWriter(tmp_path / "w.nnrec", header), snapshots_per_epoch=4)
     ps = [Progress(CHUNK, 0, b, 8, b, 0.5, 1.0, 0.0) for b in range(0, 4)]
     recorder.add_update(ps, Snapshot.capture(net, ps[-1]))
@@ -161,7 +174,9 @@ def test_recorder_attaches_worker_snapshot_to_its_own_record(tmp_path):
 def small_recording(tmp_path):
     """A tiny recording and the byte offset where its header ends."""
     path = tmp_path / "small.nnrec"
-    header = make_header([2, 2, 1], dataset="xor", eta=2.0, batch_size=4, epochs=3, seed=1)
+    header = make_header(
+        RunSpec(sizes=[2, 2, 1], dataset="xor", eta=2.0, batch_size=4, epochs=3, seed=1)
+    )
     net = Network([2, 2, 1], seed=1)
     with RecordingWriter(path, header) as w:
         for i in range(6):
@@ -271,7 +286,9 @@ def test_random_damage_never_escapes_as_another_error(tmp_path):
 
 
 def test_unfinished_recording_is_readable_and_says_so(tmp_path):
-    header = make_header([2, 1], dataset="and", eta=1.0, batch_size=1, epochs=1, seed=0)
+    header = make_header(
+        RunSpec(sizes=[2, 1], dataset="and", eta=1.0, batch_size=1, epochs=1, seed=0)
+    )
     net = Network([2, 1], seed=0)
     target = tmp_path / "live.nnrec"
     w = RecordingWriter(target, header)
@@ -287,7 +304,9 @@ def test_unfinished_recording_is_readable_and_says_so(tmp_path):
 
 
 def test_abort_removes_the_temporary_file(tmp_path):
-    header = make_header([2, 1], dataset="and", eta=1.0, batch_size=1, epochs=1, seed=0)
+    header = make_header(
+        RunSpec(sizes=[2, 1], dataset="and", eta=1.0, batch_size=1, epochs=1, seed=0)
+    )
     with pytest.raises(RuntimeError), RecordingWriter(tmp_path / "x.nnrec", header) as w:
         raise RuntimeError("training crashed")
     assert not w.temp_path.exists() and not (tmp_path / "x.nnrec").exists()
@@ -327,7 +346,9 @@ def test_float16_keeps_huge_finite_weights_finite(tmp_path):
     net = Network([2, 1], seed=0)
     net.weights[0][0, 0] = 1e9
     net.weights[0][0, 1] = float("nan")
-    header = make_header([2, 1], dataset="and", eta=1.0, batch_size=1, epochs=1, seed=0)
+    header = make_header(
+        RunSpec(sizes=[2, 1], dataset="and", eta=1.0, batch_size=1, epochs=1, seed=0)
+    )
     with RecordingWriter(tmp_path / "big.nnrec", header) as w:
         p = Progress(CHUNK, 0, 1, 4, 1, 0.5, 1.0, 0.0)
         w.write(p, Snapshot.capture(net, p))

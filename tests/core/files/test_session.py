@@ -20,6 +20,7 @@ from nnviz.core.files.session import (
     save_session,
 )
 from nnviz.core.learning.network import Network
+from nnviz.core.learning.run import RunSpec, RunSpecError
 from nnviz.core.learning.snapshot import CHUNK, EPOCH, Progress, Snapshot
 from tests.conftest import ROOT
 
@@ -33,13 +34,15 @@ def full_session(tmp_path) -> Session:
     rec.parent.mkdir()
     rec.write_bytes(b"placeholder")
     return Session(
-        dataset="digits",
-        sizes=[64, 12, 10],
-        eta=0.5,
-        batch_size=7,
-        epochs=11,
-        seed=42,
-        dtype="float32",
+        run=RunSpec(
+            dataset="digits",
+            sizes=[64, 12, 10],
+            eta=0.5,
+            batch_size=7,
+            epochs=11,
+            seed=42,
+            dtype="float32",
+        ),
         network=net,
         network_meta={"epoch": 3, "test_correct": 271},
         example_index=123,
@@ -63,13 +66,7 @@ def test_round_trip_keeps_every_field(tmp_path):
     assert data["recording"]["relative"] == "runs/eta3.nnrec"
     back = load_session(path)
     for name in (
-        "dataset",
-        "sizes",
-        "eta",
-        "batch_size",
-        "epochs",
-        "seed",
-        "dtype",
+        "run",
         "network_meta",
         "example_index",
         "circuit",
@@ -130,8 +127,8 @@ def test_saving_replaces_atomically_and_leaves_no_temp_file(tmp_path, monkeypatc
 
 
 def test_bad_values_are_refused_before_writing(tmp_path):
-    with pytest.raises(SessionError, match="training.eta"):
-        save_session(tmp_path / "x.nnviz", Session(eta=-1.0))
+    with pytest.raises(RunSpecError, match="\u03b7 must be a positive number"):
+        save_session(tmp_path / "x.nnviz", Session(run=RunSpec(eta=-1.0)))
     with pytest.raises(SessionError, match="ui.layout"):
         save_session(tmp_path / "x.nnviz", Session(layout="not base64!"))
     with pytest.raises(SessionError, match="circuit"):
@@ -220,7 +217,9 @@ def test_describe_session(tmp_path):
 
 def write_recording(path, damaged=False):
     net = Network([2, 2, 1], seed=0)
-    header = make_header([2, 2, 1], dataset="xor", eta=2.0, batch_size=4, epochs=2, seed=0)
+    header = make_header(
+        RunSpec(sizes=[2, 2, 1], dataset="xor", eta=2.0, batch_size=4, epochs=2, seed=0)
+    )
     w = RecordingWriter(path, header)
     for e in range(2):
         p = Progress(CHUNK, e, 1, 2, 4 * e + 4, 0.3, 2.0, 0.1)

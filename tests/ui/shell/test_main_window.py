@@ -191,11 +191,12 @@ def test_hovering_a_matrix_weight_marks_the_connection(window, qtbot):
 
 def test_stepping_through_prepared_sessions(window, qtbot, tmp_path):
     from nnviz.core.files.session import Session, save_session
+    from nnviz.core.learning.run import RunSpec
 
     for i, eta in enumerate((3.0, 0.5, 100.0)):
         save_session(
             tmp_path / f"{i}-part.nnviz",
-            Session(dataset="digits", eta=eta, epochs=5, title=f"part {i}"),
+            Session(run=RunSpec(dataset="digits", eta=eta, epochs=5), title=f"part {i}"),
         )
     assert not window.step_session(1)  # no session open yet
     assert window.open_path(str(tmp_path / "0-part.nnviz"))

@@ -15,6 +15,7 @@ from nnviz.core.errors import UsageError
 from nnviz.core.files.network import save_network
 from nnviz.core.files.session import Session, save_session
 from nnviz.core.learning.network import Network
+from nnviz.core.learning.run import RunSpec
 from nnviz.paths import SHIPPED_CIRCUITS
 
 
@@ -47,7 +48,9 @@ def network_files(folder):
 
 
 def session_files(folder):
-    base = save_session(folder / "base.nnviz", Session(dataset="digits", sizes=[64, 10, 10]))
+    base = save_session(
+        folder / "base.nnviz", Session(run=RunSpec(dataset="digits", sizes=(64, 10, 10)))
+    )
     doc = json.loads(base.read_text())
     variants = {
         "scale_text": lambda d: d["ui"].setdefault("settings", {}).update(presenter_scale="big"),

@@ -8,6 +8,7 @@ import pytest
 from nnviz.core.datasets.builtin import load_digits
 from nnviz.core.files.recording import Recorder, RecordingWriter, make_header
 from nnviz.core.learning.network import Network
+from nnviz.core.learning.run import RunSpec
 from nnviz.core.learning.snapshot import CHUNK, Progress, Snapshot
 from nnviz.core.learning.training import TrainConfig, TrainControl, train
 from nnviz.ui.training.compare import CompareView
@@ -130,7 +131,15 @@ def record_run(path, eta: float, epochs: int = 2):
     ds = load_digits()
     net = Network([64, 30, 10], seed=0, dtype="float32")
     header = make_header(
-        net.sizes, dataset="digits", eta=eta, batch_size=10, epochs=epochs, seed=0, dtype="float32"
+        RunSpec(
+            sizes=net.sizes,
+            dataset="digits",
+            eta=eta,
+            batch_size=10,
+            epochs=epochs,
+            seed=0,
+            dtype="float32",
+        )
     )
     recorder = Recorder(RecordingWriter(path, header), snapshots_per_epoch=4)
     start = Progress(CHUNK, 0, 0, 120, 0, float("nan"), eta, 0.0)

@@ -9,17 +9,17 @@ from nnviz.core.datasets.builtin import load_digits
 from nnviz.core.files.network import NetworkFileError, save_network
 from nnviz.core.files.recording import read_recording
 from nnviz.core.learning.network import Network
+from nnviz.core.learning.run import RunSpec
 from nnviz.core.learning.snapshot import CHUNK, Progress, Snapshot
 from nnviz.core.learning.training import TrainConfig, TrainControl, train
 from nnviz.ui.canvas.view import NetworkCanvas
-from nnviz.ui.training.controls import RunSettings
 from nnviz.ui.training.network_files import network_from, open_run_network, save_run_network
 from nnviz.ui.training.plots import TrainingPlots
 from nnviz.ui.training.recorder import RunRecorder
 from nnviz.ui.training.replay import ReplayBar
 from nnviz.ui.training.replay_mode import ReplayMode, read_replayable
 
-SETTINGS = RunSettings("digits", (64, 10, 10), 3.0, 10, 2, 4, "float32")
+SETTINGS = RunSpec("digits", (64, 10, 10), 3.0, 10, 2, 4, "float32")
 
 
 def run_updates(epochs: int = 2):
@@ -121,7 +121,7 @@ def test_network_files_round_trip_the_run(tmp_path):
     snap = Snapshot.capture(net, p)
     path = save_run_network(tmp_path / "net.npz", SETTINGS, snap)
     loaded, s, start_epoch = open_run_network(path, None)
-    assert s == RunSettings("digits", (64, 10, 10), 2.5, 10, 2, 4, "float32")
+    assert s == RunSpec("digits", (64, 10, 10), 2.5, 10, 2, 4, "float32")
     assert start_epoch == 2  # saved during epoch 1: go on with the next
     for a, b in zip(loaded.weights, network_from(snap).weights):
         np.testing.assert_array_equal(a, b)

@@ -9,6 +9,7 @@ from PySide6.QtCore import QObject, Slot
 from nnviz.core.datasets.builtin import load_digits
 from nnviz.core.files.recording import Recorder, RecordingWriter, make_header, read_recording
 from nnviz.core.learning.network import Network
+from nnviz.core.learning.run import RunSpec
 from nnviz.core.learning.snapshot import CHUNK, DONE, EPOCH, Progress, Snapshot
 from nnviz.core.learning.training import TrainConfig, TrainControl, train
 from nnviz.ui.training.replay import SPEEDS, ReplayBar, ReplayController, ReplaySpeed, epoch_text
@@ -22,7 +23,15 @@ def recording_path(tmp_path_factory):
     net = Network([64, 10, 10], seed=2, dtype="float32")
     cfg = TrainConfig(epochs=3, batch_size=10, eta=3.0, seed=2)
     header = make_header(
-        net.sizes, dataset="digits", eta=3.0, batch_size=10, epochs=3, seed=2, dtype="float32"
+        RunSpec(
+            sizes=net.sizes,
+            dataset="digits",
+            eta=3.0,
+            batch_size=10,
+            epochs=3,
+            seed=2,
+            dtype="float32",
+        )
     )
     recorder = Recorder(RecordingWriter(path, header), snapshots_per_epoch=6)
     start = Progress(CHUNK, 0, 0, 120, 0, float("nan"), 3.0, 0.0)
@@ -194,7 +203,8 @@ def test_bar_shows_damage_and_handles_empty(recording_path, tmp_path, qtbot):
 
     empty = tmp_path / "empty.nnrec"
     RecordingWriter(
-        empty, make_header([2, 1], dataset="and", eta=1, batch_size=1, epochs=1, seed=0)
+        empty,
+        make_header(RunSpec(sizes=[2, 1], dataset="and", eta=1, batch_size=1, epochs=1, seed=0)),
     ).close()
     c = ReplayController.from_file(empty)
     bar.set_controller(c)
@@ -242,7 +252,15 @@ def test_recording_a_live_worker_run_replays_it(tmp_path, qtbot):
     net = Network([64, 16, 10], seed=0, dtype="float32")
     config = TrainConfig(epochs=3, batch_size=10, eta=3.0, seed=0)
     header = make_header(
-        net.sizes, dataset="digits", eta=3.0, batch_size=10, epochs=3, seed=0, dtype="float32"
+        RunSpec(
+            sizes=net.sizes,
+            dataset="digits",
+            eta=3.0,
+            batch_size=10,
+            epochs=3,
+            seed=0,
+            dtype="float32",
+        )
     )
     recorder = Recorder(RecordingWriter(tmp_path / "live.nnrec", header), snapshots_per_epoch=8)
     worker = TrainingWorker(net, ds, config)

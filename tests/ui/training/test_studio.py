@@ -181,6 +181,20 @@ def test_save_and_open_network_round_trip(studio, qtbot, tmp_path):
     assert studio.snapshot.progress.epoch == 1
 
 
+def test_a_network_saved_with_a_large_seed_opens_with_its_seed(studio, qtbot, tmp_path):
+    # `nnviz train --seed 3000000000 --save` writes such a file; the seed box once stopped
+    # at 2^31 - 1 and the app raised OverflowError (issue 32).
+    path = save_network(
+        tmp_path / "seeded.npz",
+        Network([64, 10, 10], seed=0, dtype="float32"),
+        {"dataset": "digits", "seed": 3_000_000_000, "eta": 0.5, "epoch": 0},
+    )
+    studio.open_network(path)
+    qtbot.waitUntil(lambda: studio.worker is not None and studio.snapshot is not None)
+    assert studio.settings.seed == 3_000_000_000 and studio.settings.eta == 0.5
+    assert studio.controls.settings() == studio.settings  # the controls show it exactly
+
+
 def test_malformed_network_file_leaves_the_current_network(studio, qtbot, tmp_path):
     from nnviz.core.files.network import NetworkFileError
 
