@@ -1,27 +1,36 @@
 """Lecture decks: an ordered list of prepared steps, each a view of the app with a caption.
 
-A lecturer steps through a deck with PgDown and PgUp; each step puts the app on a tab (and
-sub-tab), sets it up (a perceptron preset, a circuit, a training experiment, ...) and shows
-a short caption under the view. nnviz ships ``chapter1`` (``nnviz open chapter1``); a
-lecturer adds, reorders and re-captions steps in the app and saves a deck of their own.
+A lecturer steps through a deck with PgDown and PgUp; each step puts the app on a page (and
+one of its sub-views), restores what the step keeps of the pages (a perceptron preset, a
+circuit, a training experiment, ...) and shows a short caption under the view. nnviz ships
+``chapter1`` (``nnviz open chapter1``); a lecturer adds, reorders and re-captions steps in
+the app and saves a deck of their own.
 
-Layout, version 1 (``.nnvizdeck``, UTF-8 JSON)::
+Layout, version 2 (``.nnvizdeck``, UTF-8 JSON)::
 
-    {"format": "nnviz-deck", "version": 1, "title": "...",
-     "steps": [{"title": "...", "caption": "...", "tab": "Perceptrons", "subtab": "",
-                "setup": {"perceptron": "nand"}}, ...]}
+    {"format": "nnviz-deck", "version": 2, "title": "...",
+     "steps": [{"title": "...", "caption": "...", "page": "perceptrons", "view": "",
+                "state": {"perceptrons": {"perceptron": "nand"}}}, ...]}
 
-``setup`` keys the app knows (any other key is kept and ignored, so a newer deck opens):
+Pages and views are named by stable ids (``nnviz.ui.pages``), never by the titles on the
+tabs, so renaming a tab breaks no deck. ``state`` maps a page id to what that page restores;
+the keys pages know (any other key is kept and ignored, so a newer deck opens):
 
-    perceptron        a perceptron preset key (``cheese5``, ``nand``, ...)
-    neuron            ``"perceptron"`` or ``"sigmoid"``
-    c                 the sigmoid lab's scale factor c (> 0)
-    circuit           a circuit nnviz ships (``half_adder``, ...)
-    experiment        a training preset key (``book``, ``eta_small``, ...)
-    merge             true/false: merge parallel connections in the circuit's perceptron view
-    play              true: start training at once
-    weights_of        a hidden neuron (1-based) whose incoming weights are shown as an image
-    compare           two or three learning rates trained side by side
+    perceptron        a perceptron preset key (``cheese5``, ``nand``, ...)       perceptrons
+    neuron            ``"perceptron"`` or ``"sigmoid"``                            perceptrons
+    c                 the sigmoid lab's scale factor c (> 0)                       perceptrons
+    circuit           a circuit nnviz ships (``half_adder``, ...)                  circuits
+    merge             true/false: merge parallel connections                      circuits
+    experiment        a training preset key (``book``, ``eta_small``, ...)         training
+    play              true: start training at once                                 training
+    weights_of        a hidden neuron (1-based) whose incoming weights are shown   training
+    example           the test example shown (0-based)                             training
+    compare           one to three learning rates trained side by side             compare
+    tabs              {bar: view id}: the sub-view shown in each of a page's bars  any page
+
+Version 1 stored the tabs' display titles (``"tab": "Circuits", "subtab": "Gates"``) and one
+flat ``setup``; it is still read, its titles mapped to ids and each setup key given to the
+page that owns it.
 """
 
 from __future__ import annotations
@@ -31,13 +40,13 @@ import math
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from nnviz.core.io.atomic import atomic_write
 from nnviz.core.io.guard import check_regular_file, loads_bounded, read_text_limited
 
 FORMAT = "nnviz-deck"
-VERSION = 1
+VERSION = 2
 SUFFIX = ".nnvizdeck"
 MAX_DECK_BYTES = 2_000_000
 MAX_STEPS = 500
@@ -49,13 +58,68 @@ class DeckError(ValueError):
     """A deck that cannot be used; the message says why and what to do."""
 
 
+# The pages' ids, and the display titles files of version 1 stored for them and their views.
+LEGACY_PAGE_TITLES = {
+    "Training": "training",
+    "Perceptrons": "perceptrons",
+    "Circuits": "circuits",
+    "Inside the network": "inside",
+    "Compare runs": "compare",
+}
+PAGE_IDS = tuple(LEGACY_PAGE_TITLES.values())
+LEGACY_VIEW_TITLES = {
+    "Test example": "example",
+    "Weights into a neuron": "weights",
+    "Cost and accuracy": "plots",
+    "Log": "log",
+    "Gates": "gates",
+    "As perceptrons": "perceptrons",
+    "Learned vs hand-built": "learned",
+    "Truth table": "truth",
+    "Levels": "levels",
+    "Perceptron network": "network",
+    "Layered network": "layered",
+    "Draw a digit": "draw",
+    "Mistakes and confusion": "mistakes",
+    "Baselines": "baselines",
+    "Binary output": "binary",
+    "Gradient descent": "descent",
+    "Gradient estimates": "estimates",
+    "Cost per example": "cost_terms",
+    "Cost slice": "cost_slice",
+    "Matrix form": "matrix",
+}
+# Which page restores each key of a version-1 setup.
+SETUP_OWNERS = {
+    "perceptron": "perceptrons",
+    "neuron": "perceptrons",
+    "c": "perceptrons",
+    "circuit": "circuits",
+    "merge": "circuits",
+    "experiment": "training",
+    "play": "training",
+    "weights_of": "training",
+    "example": "training",
+    "compare": "compare",
+}
+
+
+def page_id_of(title_or_id: str) -> str:
+    """A page id from an id or a version-1 title ("" stays "")."""
+    return LEGACY_PAGE_TITLES.get(title_or_id, title_or_id)
+
+
+def view_id_of(title_or_id: str) -> str:
+    return LEGACY_VIEW_TITLES.get(title_or_id, title_or_id)
+
+
 @dataclass
 class Step:
     title: str
     caption: str = ""
-    tab: str = ""
-    subtab: str = ""
-    setup: dict[str, Any] = field(default_factory=dict)
+    page: str = ""
+    view: str = ""
+    state: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 @dataclass
@@ -73,9 +137,9 @@ def deck_to_dict(deck: Deck) -> dict[str, Any]:
             {
                 "title": s.title,
                 "caption": s.caption,
-                "tab": s.tab,
-                "subtab": s.subtab,
-                "setup": dict(s.setup),
+                "page": s.page,
+                "view": s.view,
+                "state": {k: dict(v) for k, v in s.state.items()},
             }
             for s in deck.steps
         ],
@@ -107,15 +171,15 @@ def load_deck(path: str | os.PathLike[str]) -> Deck:
 def deck_from_dict(data: object, name: str = "the deck") -> Deck:
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise DeckError(f"{name} is not an nnviz deck; {_HINT}")
-    if data.get("version") != VERSION:
-        v = data.get("version")
-        newer = isinstance(v, int) and not isinstance(v, bool) and v > VERSION
+    version = data.get("version")
+    if version not in (1, VERSION) or isinstance(version, bool):
+        newer = isinstance(version, int) and not isinstance(version, bool) and version > VERSION
         raise DeckError(
-            f"{name} is a deck of version {v!r}, which this nnviz cannot read"
+            f"{name} is a deck of version {version!r}, which this nnviz cannot read"
             + ("; update nnviz to open it" if newer else f"; {_HINT}")
         )
 
-    def fail(problem: str):
+    def fail(problem: str) -> NoReturn:
         raise DeckError(f"{name} is damaged: {problem}; fix that entry or save the deck again")
 
     title = data.get("title", "")
@@ -126,46 +190,85 @@ def deck_from_dict(data: object, name: str = "the deck") -> Deck:
         fail('"steps" must be a list of at least one step')
     if len(steps) > MAX_STEPS:
         fail(f'"steps" has {len(steps)} steps, more than the {MAX_STEPS} nnviz reads')
+    texts = (
+        ("title", "caption", "tab", "subtab")
+        if version == 1
+        else ("title", "caption", "page", "view")
+    )
     out = []
     for k, raw in enumerate(steps, 1):
         if not isinstance(raw, dict):
             fail(f"step {k} is not an object")
         values = {}
-        for key in ("title", "caption", "tab", "subtab"):
+        for key in texts:
             v = raw.get(key, "")
             if not isinstance(v, str):
                 fail(f'step {k}: "{key}" should be text')
             values[key] = v
         if len(values["caption"]) > MAX_CAPTION:
             fail(f"step {k}: the caption is longer than {MAX_CAPTION} characters")
-        setup = raw.get("setup", {})
-        if not isinstance(setup, dict):
-            fail(f'step {k}: "setup" should be an object')
-        problem = _setup_problem(setup)
-        if problem:
-            fail(f"step {k}: {problem}")
-        out.append(Step(setup=dict(setup), **values))
+        if version == 1:
+            setup = raw.get("setup", {})
+            if not isinstance(setup, dict):
+                fail(f'step {k}: "setup" should be an object')
+            problem = state_problem(setup, "setup.")
+            if problem:
+                fail(f"step {k}: {problem}")
+            page = page_id_of(values["tab"])
+            state = _migrate_setup(setup, page)
+            step = Step(values["title"], values["caption"], page, view_id_of(values["subtab"]))
+        else:
+            state = raw.get("state", {})
+            if not isinstance(state, dict) or not all(isinstance(v, dict) for v in state.values()):
+                fail(f'step {k}: "state" should map page ids to objects')
+            step = Step(values["title"], values["caption"], values["page"], values["view"])
+            for page, page_state in state.items():
+                problem = state_problem(page_state, f"state.{page}.")
+                if problem:
+                    fail(f"step {k}: {problem}")
+        step.state = {str(p): dict(v) for p, v in state.items()}
+        out.append(step)
     return Deck(title=title, steps=out)
 
 
-def _setup_problem(setup: dict[str, Any]) -> str | None:
+def _migrate_setup(setup: dict[str, Any], page: str) -> dict[str, dict[str, Any]]:
+    """A version-1 step's flat setup as page states: each key to the page that owns it."""
+    state: dict[str, dict[str, Any]] = {}
+    for key, value in setup.items():
+        state.setdefault(SETUP_OWNERS.get(key, page or "training"), {})[key] = value
+    return state
+
+
+def state_problem(setup: dict[str, Any], prefix: str = "setup.") -> str | None:
+    """What is wrong with one page's state (a version-1 setup), or None; shared by decks
+    and sessions so a value is checked the same way wherever it comes from."""
     text_keys = ("perceptron", "neuron", "circuit", "experiment")
     for key in text_keys:
         if key in setup and not isinstance(setup[key], str):
-            return f'"setup.{key}" should be text'
+            return f'"{prefix}{key}" should be text'
     if setup.get("neuron", "perceptron") not in ("perceptron", "sigmoid"):
-        return '"setup.neuron" must be "perceptron" or "sigmoid"'
+        return f'"{prefix}neuron" must be "perceptron" or "sigmoid"'
     if "c" in setup:
         c = setup["c"]
         if isinstance(c, bool) or not isinstance(c, int | float) or not math.isfinite(c) or c <= 0:
-            return '"setup.c" must be a positive number'
+            return f'"{prefix}c" must be a positive number'
     for key in ("play", "merge"):
         if key in setup and not isinstance(setup[key], bool):
-            return f'"setup.{key}" should be true or false'
+            return f'"{prefix}{key}" should be true or false'
+    if "example" in setup:
+        e = setup["example"]
+        if isinstance(e, bool) or not isinstance(e, int) or e < 0:
+            return f'"{prefix}example" must be a whole number from 0'
+    if "tabs" in setup:
+        tabs = setup["tabs"]
+        if not isinstance(tabs, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in tabs.items()
+        ):
+            return f'"{prefix}tabs" must map tab bars to view ids'
     if "weights_of" in setup:
         w = setup["weights_of"]
         if isinstance(w, bool) or not isinstance(w, int) or w < 1:
-            return '"setup.weights_of" must be a neuron number from 1'
+            return f'"{prefix}weights_of" must be a neuron number from 1'
     if "compare" in setup:
         etas = setup["compare"]
         if (
@@ -173,7 +276,7 @@ def _setup_problem(setup: dict[str, Any]) -> str | None:
             or not 1 <= len(etas) <= 3
             or not all(_positive(e) for e in etas)
         ):
-            return '"setup.compare" must list one to three positive learning rates'
+            return f'"{prefix}compare" must list one to three positive learning rates'
     return None
 
 

@@ -1,26 +1,29 @@
 """Session files: everything needed to put the app back as it was, in one JSON file.
 
 A lecturer prepares a few sessions (a trained network, the example on screen, an open circuit,
-presenter mode) and opens each with ``nnviz open lecture3.nnviz``. Layout, version 1::
+presenter mode) and opens each with ``nnviz open lecture3.nnviz``. Layout, version 2::
 
     {
-      "format": "nnviz-session", "version": 1, "saved": "<UTC time>", "nnviz": "<version>",
+      "format": "nnviz-session", "version": 2, "saved": "<UTC time>", "nnviz": "<version>",
       "title": "...",
       "training": {"dataset", "sizes", "eta", "batch_size", "epochs", "seed", "dtype",
                    "engine"},                                  (a RunSpec.to_dict())
       "network": null | {"encoding": "npz-base64", "data": "<base64 of a network .npz>"},
       "example_index": 0,
       "circuit": null | <Circuit.to_dict()>,
-      "ui": {"tab": "...", "subtab": "...", "layout": "<opaque base64 from the UI>",
-             "presenter": false, "settings": {...}},
+      "ui": {"page": "<page id>", "view": "<view id>", "pages": {"<page id>": {...}},
+             "layout": "<opaque base64 from the UI>", "presenter": false, "settings": {...}},
       "recording": null | {"relative": "runs/a.nnrec", "absolute": "/home/.../runs/a.nnrec",
                            "position": <frame shown>},
       "history": null | {"records": [<Progress as an object; NaN written as null>, ...],
                          "log": "<the log's text>"}
     }
 
-``subtab``, ``recording.position`` and ``history`` came later in version 1 and are optional:
-older files open unchanged (no curves, no log, the replay from its start). The history keeps
+Pages and their sub-views are named by stable ids (``nnviz.ui.pages``); ``ui.pages`` holds
+what each page keeps (see :mod:`nnviz.core.files.deck` for the keys). Version 1 stored the
+tabs' display titles (``"tab"``, ``"subtab"``) and no page states; it is still read, the
+titles mapped to ids. ``recording.position`` and ``history`` are optional: older files open
+unchanged (no curves, no log, the replay from its start). The history keeps
 the current run's cost and accuracy curves and its log, so a prepared lecture reopens with
 its plots drawn; at most ``MAX_HISTORY`` records are kept (every epoch record, and the
 others thinned evenly), which bounds a 30-epoch MNIST run's history to about 2 MB.
@@ -51,6 +54,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from nnviz.core.files.deck import page_id_of, state_problem, view_id_of
 from nnviz.core.files.network import NetworkFileError, load_network, save_network
 from nnviz.core.io.atomic import atomic_write
 from nnviz.core.io.guard import JSON_HOOKS, check_regular_file, json_depth_ok
@@ -59,7 +63,7 @@ from nnviz.core.learning.run import RunSpec, RunSpecError
 from nnviz.core.learning.snapshot import EPOCH, Progress
 
 FORMAT = "nnviz-session"
-VERSION = 1
+VERSION = 2
 SUFFIX = ".nnviz"
 _HINT = "choose a session file saved by nnviz (File > Save Session)"
 MAX_HISTORY = 6000  # records kept in a session's history
@@ -85,13 +89,14 @@ class Session:
     network_meta: dict[str, Any] = field(default_factory=dict)
     example_index: int = 0
     circuit: dict[str, Any] | None = None
-    tab: str = ""
+    page: str = ""
     layout: str = ""
     presenter: bool = False
     recording: Path | None = None
     settings: dict[str, Any] = field(default_factory=dict)
     title: str = ""
-    subtab: str = ""
+    view: str = ""
+    pages: dict[str, dict[str, Any]] = field(default_factory=dict)
     replay_position: int = 0
     history: list[Progress] = field(default_factory=list)
     log: str = ""
@@ -164,8 +169,9 @@ def session_to_dict(session: Session, folder: str | os.PathLike[str] = ".") -> d
         "example_index": int(session.example_index),
         "circuit": session.circuit,
         "ui": {
-            "tab": session.tab,
-            "subtab": session.subtab,
+            "page": session.page,
+            "view": session.view,
+            "pages": session.pages,
             "layout": session.layout,
             "presenter": bool(session.presenter),
             "settings": session.settings,
@@ -260,11 +266,11 @@ def session_from_dict(
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise SessionError(f"{name} is not an nnviz session file; {_HINT}")
     version = data.get("version")
-    if version != VERSION:
+    if version not in (1, VERSION) or isinstance(version, bool):
         newer = isinstance(version, int) and not isinstance(version, bool) and version > VERSION
         raise SessionError(
             f"{name} is a session file of version {version!r}, which this nnviz cannot read "
-            f"(it reads version {VERSION})"
+            f"(it reads version {VERSION} and older)"
             + ("; update nnviz to open it" if newer else f"; {_HINT}")
         )
     r = _Reader(name)
@@ -279,8 +285,9 @@ def session_from_dict(
         run=run,
         example_index=r.whole(data, "example_index", minimum=0, default=0),
         title=r.get(data, "title", str, default=""),
-        tab=r.get(ui, "ui.tab", str, default=""),
-        subtab=r.get(ui, "ui.subtab", str, default=""),
+        page=page_id_of(r.get(ui, "ui.tab" if version == 1 else "ui.page", str, default="")),
+        view=view_id_of(r.get(ui, "ui.subtab" if version == 1 else "ui.view", str, default="")),
+        pages=_read_pages(ui.get("pages"), r),
         layout=r.get(ui, "ui.layout", str, default=""),
         presenter=r.get(ui, "ui.presenter", bool, default=False),
         settings=r.get(ui, "ui.settings", dict, default={}),
@@ -297,6 +304,19 @@ def session_from_dict(
         s.replay_position = r.whole(data["recording"], "recording.position", 0, default=0)
     s.history, s.log = _read_history(data.get("history"), r)
     return s
+
+
+def _read_pages(value: object, r: _Reader) -> dict[str, dict[str, Any]]:
+    """The pages' own states (``{page id: {...}}``); absent in version 1."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
+        r.fail('"ui.pages" must map page ids to objects')
+    for page, state in value.items():
+        problem = state_problem(state, f"ui.pages.{page}.")
+        if problem:
+            r.fail(problem)
+    return {str(k): dict(v) for k, v in value.items()}
 
 
 def _read_history(value: object, r: _Reader) -> tuple[list[Progress], str]:
@@ -458,8 +478,8 @@ def describe_session(session: Session) -> str:
     if session.recording is not None:
         missing = "" if session.recording.exists() else " (missing)"
         parts.append(f"recording {session.recording.name}{missing}")
-    if session.tab:
-        parts.append(f"tab {session.tab!r}" + (f" / {session.subtab!r}" if session.subtab else ""))
+    if session.page:
+        parts.append(f"page {session.page!r}" + (f" / {session.view!r}" if session.view else ""))
     epochs = sum(1 for p in session.history if p.kind == EPOCH)
     if session.history:
         parts.append(f"history of {epochs} epochs ({len(session.history)} records)")

@@ -46,6 +46,7 @@ from nnviz.ui.circuit.scene import CircuitScene
 from nnviz.ui.circuit.truth_table_panel import MAX_SHOWN_INPUTS, TruthTablePanel
 from nnviz.ui.circuit.view import CircuitView, export_png, export_svg
 from nnviz.ui.file_dialogs import open_file, save_file
+from nnviz.ui.pages import ViewTabs, restore_tabs, tab_states
 
 AUTOSAVE_NAME = "autosave-circuit.json"
 AUTOSAVE_META = "autosave-circuit.meta.json"
@@ -89,6 +90,8 @@ def unique_keys(keys) -> list[QKeySequence]:
 class CircuitSandbox(QWidget):
     """The circuit sandbox tab. ``title_changed(str)`` carries "name — modified" style text."""
 
+    page_id = "circuits"
+
     title_changed = Signal(str)
 
     def __init__(self, parent=None) -> None:
@@ -116,6 +119,11 @@ class CircuitSandbox(QWidget):
         self.side = QTabWidget()
         self.side.addTab(self.truth_panel, "Truth table")
         self.side.addTab(self.levels_panel, "Levels")
+        self.view_tabs = [
+            ViewTabs(self.pages, ["gates", "perceptrons", "learned"]),
+            ViewTabs(self.side, ["truth", "levels"]),
+            ViewTabs(self.perceptron_view.drawings, ["network", "layered"]),
+        ]
 
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.palette)
@@ -523,6 +531,53 @@ class CircuitSandbox(QWidget):
             return set()
         keys = {lv.key for lv in LEVELS}
         return {k for k in str(raw or "").split(",") if k in keys}
+
+    # -- the page's state (sessions and deck steps; nnviz.ui.pages) ------------------------------
+    def state(self) -> dict:
+        state: dict = {
+            "tabs": tab_states(self),
+            "merge": self.perceptron_view.merge_box.isChecked(),
+        }
+        shipped = self._shipped_name()
+        if shipped is not None and self.undo_stack.isClean():
+            state["circuit"] = shipped
+        return state
+
+    def restore(self, state: dict) -> None:
+        """Open a circuit nnviz ships (``circuit``), merge parallel connections (``merge``) and
+        show the sub-views named in ``tabs``."""
+        if "circuit" in state:
+            self.open_shipped(str(state["circuit"]))
+        if "merge" in state:
+            self.perceptron_view.merge_box.setChecked(bool(state["merge"]))
+        restore_tabs(self, state.get("tabs"))
+
+    def _shipped_name(self) -> str | None:
+        from nnviz.paths import shipped_examples
+
+        if self.path is None:
+            return None
+        for name, path in shipped_examples().items():
+            if Path(path).resolve() == Path(self.path).resolve():
+                return name
+        return None
+
+    def open_shipped(self, name: str) -> None:
+        """Open the circuit nnviz ships as ``name``; the user's own unsaved edits of that very
+        circuit stay on screen."""
+        from nnviz.paths import shipped_examples
+
+        path = shipped_examples().get(name)
+        if path is None:
+            self.show_message(f"This nnviz ships no circuit called {name!r}.", error=True)
+            return
+        if self._shipped_name() == name and not self.undo_stack.isClean():
+            return
+        self.load_file(path)
+
+    def show_circuit(self, circuit: Circuit, path: Path | None) -> None:
+        """Show ``circuit`` (from ``path``, or none) in place of the current one."""
+        self._replace(circuit, path)
 
     # -- files ----------------------------------------------------------------------------------
     def _replace(self, circuit: Circuit, path: Path | None) -> None:

@@ -14,35 +14,36 @@ from nnviz.core.datasets.dataset import Dataset
 from nnviz.core.learning.network import Network
 from nnviz.core.learning.snapshot import CHUNK, Snapshot
 from nnviz.ui.canvas.view import NetworkCanvas
+from nnviz.ui.pages import ViewTabs, restore_tabs, tab_states
 from nnviz.ui.style import current_look, theme_plots
 
 MAX_HISTORY = 200
 
 
-# (sub-tab title, module, class): each view is imported and built when its sub-tab is first
+# Each view is imported and built when its sub-tab is first
 # shown (or asked for), so the window starts without them (baselines bring scikit-learn).
-VIEWS = [
-    ("Draw a digit", "draw_digit", "DrawDigitView"),
-    ("Mistakes and confusion", "errors_view", "ErrorsView"),
-    ("Baselines", "baselines_view", "BaselinesView"),
-    ("Binary output", "binary_output", "BinaryOutputView"),
-    ("Gradient descent", "valley_view", "ValleyView"),
-    ("Gradient estimates", "gradient_noise", "GradientNoiseView"),
-    ("Cost per example", "cost_terms", "CostTermsView"),
-    ("Cost slice", "cost_slice", "CostSliceView"),
-    ("Matrix form", "matrix_view", "MatrixView"),
+VIEWS = [  # (stable id, sub-tab title, module, class)
+    ("draw", "Draw a digit", "draw_digit", "DrawDigitView"),
+    ("mistakes", "Mistakes and confusion", "errors_view", "ErrorsView"),
+    ("baselines", "Baselines", "baselines_view", "BaselinesView"),
+    ("binary", "Binary output", "binary_output", "BinaryOutputView"),
+    ("descent", "Gradient descent", "valley_view", "ValleyView"),
+    ("estimates", "Gradient estimates", "gradient_noise", "GradientNoiseView"),
+    ("cost_terms", "Cost per example", "cost_terms", "CostTermsView"),
+    ("cost_slice", "Cost slice", "cost_slice", "CostSliceView"),
+    ("matrix", "Matrix form", "matrix_view", "MatrixView"),
 ]
 
 
 class _Views(dict):
-    """The views built so far, by title; asking for one that is not built yet builds it."""
+    """The views built so far, by id; asking for one that is not built yet builds it."""
 
     def __init__(self, build) -> None:
         super().__init__()
         self._build = build
 
-    def __missing__(self, title: str) -> QWidget:
-        return self._build(title)
+    def __missing__(self, view_id: str) -> QWidget:
+        return self._build(view_id)
 
 
 class FitScrollArea(QScrollArea):
@@ -91,6 +92,7 @@ class FitScrollArea(QScrollArea):
 class ExploreTab(QWidget):
     baseline_computed = Signal(str, float)
     weight_hovered = Signal(int, int, int)
+    page_id = "inside"
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -98,12 +100,13 @@ class ExploreTab(QWidget):
         self.views: dict[str, QWidget] = _Views(self._build_view)
         self.matrix_canvas: NetworkCanvas | None = None
         self._page_views: dict[QWidget, QWidget] = {}  # tab page -> the view inside it
-        self._pages: dict[str, QWidget] = {}  # title -> its (at first empty) tab page
-        for title, _module, _cls in VIEWS:
+        self._pages: dict[str, QWidget] = {}  # view id -> its (at first empty) tab page
+        for view_id, title, _module, _cls in VIEWS:
             page = QWidget()
             QVBoxLayout(page).setContentsMargins(0, 0, 0, 0)
-            self._pages[title] = page
+            self._pages[view_id] = page
             self.tabs.addTab(page, title)
+        self.view_tabs = [ViewTabs(self.tabs, [v[0] for v in VIEWS])]
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)
@@ -124,19 +127,26 @@ class ExploreTab(QWidget):
         if canvas is not None:
             canvas.set_presentation(scale, dark)
 
-    def build_all_views(self) -> None:
-        for title, _module, _cls in VIEWS:
-            self.views[title]
+    # -- the page's state (sessions and deck steps; nnviz.ui.pages) ------------------------------
+    def state(self) -> dict:
+        return {"tabs": tab_states(self)}
 
-    def _build_view(self, title: str) -> QWidget:
+    def restore(self, state: dict) -> None:
+        restore_tabs(self, state.get("tabs"))
+
+    def build_all_views(self) -> None:
+        for view_id, *_rest in VIEWS:
+            self.views[view_id]
+
+    def _build_view(self, view_id: str) -> QWidget:
         """Import and build the view of one sub-tab and put it into its page."""
         import importlib
 
-        module, cls = next((m, c) for t, m, c in VIEWS if t == title)
+        module, cls = next((m, c) for i, _t, m, c in VIEWS if i == view_id)
         view = getattr(importlib.import_module(f"nnviz.ui.explore.{module}"), cls)()
-        dict.__setitem__(self.views, title, view)
+        dict.__setitem__(self.views, view_id, view)
         content = view
-        if title == "Matrix form":
+        if view_id == "matrix":
             # Hovering w^l_jk in the matrices marks that connection on a network drawing
             # beside them: at the side, where it gets the page's full height to be read.
             self.matrix_canvas = NetworkCanvas()
@@ -152,7 +162,7 @@ class ExploreTab(QWidget):
             view.hover_cleared.connect(self.matrix_canvas.clear_highlight)
         theme, scale = current_look()
         theme_plots(view, theme, scale)
-        if getattr(self, "matrix_canvas", None) is not None and title == "Matrix form":
+        if getattr(self, "matrix_canvas", None) is not None and view_id == "matrix":
             self.matrix_canvas.set_presentation(scale, theme == "dark")
         if hasattr(view, "baseline_computed"):
             view.baseline_computed.connect(self.baseline_computed)
@@ -164,7 +174,7 @@ class ExploreTab(QWidget):
             view.set_example(self._example)
         # Each page scrolls on its own, so one dense view never makes every other page
         # taller than the window.
-        page = self._pages[title]
+        page = self._pages[view_id]
         page.layout().addWidget(FitScrollArea(content))
         self._page_views[page] = view
         return view
@@ -209,8 +219,8 @@ class ExploreTab(QWidget):
     def current_view(self) -> QWidget | None:
         """The view on the sub-tab shown (not the scroll area around it), built if need be."""
         page = self.tabs.currentWidget()
-        title = next((t for t, p in self._pages.items() if p is page), None)
-        return None if title is None else self.views[title]
+        view_id = next((i for i, p in self._pages.items() if p is page), None)
+        return None if view_id is None else self.views[view_id]
 
     def current_page(self) -> QWidget | None:
         """What the sub-tab shows inside its scroll area (a view, or a view with a drawing)."""
@@ -235,7 +245,7 @@ class ExploreTab(QWidget):
             return
         self._given[id(view)] = (self.snapshot, self.dataset)
         view.set_network(self.network(), self.dataset)
-        if view is self.views.get("Matrix form") and self.snapshot is not None:
+        if view is self.views.get("matrix") and self.snapshot is not None:
             snap = self.snapshot
             self.matrix_canvas.set_network(snap.sizes, snap.weights, snap.biases)
         if hasattr(view, "set_history"):

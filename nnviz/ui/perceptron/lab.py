@@ -81,6 +81,9 @@ class _Saved:
 class PerceptronLab(QWidget):
     """A perceptron or sigmoid neuron with 1 to 5 inputs, its truth table and its plots."""
 
+    page_id = "perceptrons"
+    view_tabs: list = []  # one view: no sub-tabs
+
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         # The model: all MAX_INPUTS weights are kept; only the first n are in use.
@@ -517,6 +520,32 @@ class PerceptronLab(QWidget):
             )
         )
         self.preset_label.setText(preset.explanation)
+
+    # -- the page's state (sessions and deck steps; nnviz.ui.pages) ------------------------------
+    def state(self) -> dict:
+        state = {"neuron": "sigmoid" if self.sigmoid_radio.isChecked() else "perceptron"}
+        key = self.preset_combo.currentData()
+        if key:
+            state["perceptron"] = str(key)
+        state["c"] = float(self._c)
+        return state
+
+    def restore(self, state: dict) -> None:
+        """The kind of neuron (``neuron``), a preset (``perceptron``) and the scale ``c``."""
+        if "neuron" in state:
+            sigmoid = state["neuron"] == "sigmoid"
+            (self.sigmoid_radio if sigmoid else self.perceptron_radio).setChecked(True)
+        key = state.get("perceptron")
+        index = self.preset_combo.findData(key) if key else -1
+        if index >= 0:
+            self.preset_combo.setCurrentIndex(index)
+            self._on_preset_activated(index)
+        if "c" in state:
+            self.c_row.setValue(float(state["c"]))
+            self._on_c(float(state["c"]))  # setValue is silent: apply it here
+
+    def shutdown(self) -> None:
+        """Nothing runs in the background here."""
 
     def _on_undo(self) -> None:
         if self._undo is None:

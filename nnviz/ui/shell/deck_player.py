@@ -1,11 +1,11 @@
 """Stepping through a lecture deck in the main window, and editing it.
 
 The player owns the open :class:`~nnviz.core.files.deck.Deck`, the step shown and the caption
-bar under the tabs. A step puts the window on its tab and sub-tab and applies its ``setup``
-through the views' ordinary methods (what a user's clicks would do), so a deck can never
-reach a state the app cannot otherwise show. Edits (add the current view, caption, move,
-remove) change the deck in memory; a deck nnviz ships is never overwritten: saving it asks
-for a file of the lecturer's own.
+bar under the tabs. A step puts the window on its page and sub-view (by their stable ids) and
+hands each page the state the step keeps for it, through the page's own ``restore`` (what a
+user's clicks would do), so a deck can never reach a state the app cannot otherwise show.
+Edits (add the current view, caption, move, remove) change the deck in memory; a deck nnviz
+ships is never overwritten: saving it asks for a file of the lecturer's own.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
 
 from nnviz.core.files.deck import Deck, Step, load_deck, save_deck
 from nnviz.paths import SHIPPED_DATA
+from nnviz.ui.pages import current_view, show_sub_view
 
 
 class CaptionBar(QFrame):
@@ -125,74 +126,36 @@ class DeckPlayer(QObject):
         self.changed.emit()
 
     def apply(self, step: Step) -> None:
-        """Put the window where ``step`` says and set it up."""
+        """Put the window on ``step``'s page, restore the pages' states it keeps and show its
+        sub-view, through each page's own ``restore`` (nnviz.ui.pages)."""
         w = self.window
-        setup = step.setup
-        if step.tab:
-            for k in range(w.tabs.count()):
-                if w.tabs.tabText(k) == step.tab:
-                    w.tabs.setCurrentIndex(k)
-        if "perceptron" in setup or "neuron" in setup or "c" in setup:
-            lab = w.perceptron_lab
-            sigmoid = setup.get("neuron") == "sigmoid"
-            (lab.sigmoid_radio if sigmoid else lab.perceptron_radio).setChecked(True)
-            key = setup.get("perceptron")
-            index = lab.preset_combo.findData(key) if key else -1
-            if index >= 0:
-                lab.preset_combo.setCurrentIndex(index)
-                lab._on_preset_activated(index)
-            if "c" in setup:
-                lab.c_row.setValue(float(setup["c"]))
-                lab._on_c(float(setup["c"]))  # setValue is silent: tell the lab
-        if "circuit" in setup:
-            self._open_circuit(str(setup["circuit"]))
-        if "merge" in setup:
-            w.circuit_sandbox.perceptron_view.merge_box.setChecked(bool(setup["merge"]))
-        if "experiment" in setup:
-            w.studio.controls.choose_preset(str(setup["experiment"]))
-            if setup.get("play"):
-                w.studio.play()
-        elif setup.get("play"):
-            w.studio.play()
-        if "weights_of" in setup:
-            w.studio._on_neuron_clicked(1, int(setup["weights_of"]) - 1)
-        if "compare" in setup:
-            etas = [float(e) for e in setup["compare"]]
-            w.compare.set_etas(etas + [None] * (3 - len(etas)))
-        if step.subtab:
-            w._select_subtab(step.subtab)
-
-    def _open_circuit(self, name: str) -> None:
-        from nnviz.paths import shipped_examples
-
-        sandbox = self.window.circuit_sandbox
-        path = shipped_examples().get(name)
-        if path is None:
-            self.window.statusBar().showMessage(
-                f"This step opens the circuit {name!r}, which this nnviz does not ship.", 10000
+        if step.page and not w.show_page(step.page):
+            w.statusBar().showMessage(
+                f"This step shows a page this nnviz does not have ({step.page!r}).", 10000
             )
-            return
-        current = getattr(sandbox, "path", None)
-        if current is not None and Path(current).resolve() == path.resolve():
-            if not sandbox.undo_stack.isClean():
-                return  # the lecturer's own edits on screen stay
-        sandbox.load_file(path)
+        for page_id, state in step.state.items():
+            page = w.page(page_id)
+            if page is not None:
+                page.restore(state)
+        if step.view:
+            show_sub_view(w.current_view(), step.view)
 
     # -- editing -----------------------------------------------------------------------------
     def current_view_as_step(self, title: str, caption: str) -> Step:
-        """A step that puts the window back where it is now (tab and sub-tab)."""
+        """A step that puts the window back where it is now: the page, its sub-view and its
+        state (with the training preset, if the run came from one)."""
         w = self.window
-        setup = {}
-        if w.current_view() is w.studio and w.studio.settings is not None:
-            key = w.studio.controls.preset_combo.currentData()
-            if key:
-                setup["experiment"] = str(key)
+        view = w.current_view()
+        state = dict(view.state()) if view is not None else {}
+        if view is w.studio and w.studio.preset_key is not None:
+            state["experiment"] = w.studio.preset_key
+        page_id = w.current_page_id()
         return Step(
             title=title,
             caption=caption,
-            tab=w.tabs.tabText(w.tabs.currentIndex()),
-            subtab=w._subtab_text(),
-            setup=setup,
+            page=page_id,
+            view=current_view(view) if view is not None else "",
+            state={page_id: state} if state else {},
         )
 
     def add_step(self, step: Step) -> None:

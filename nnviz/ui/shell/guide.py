@@ -19,15 +19,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nnviz.core.files.deck import page_id_of
 from nnviz.ui.settings import settings as settings_store
 
 SEEN_KEY = "guides/seen"
 MARGIN = 12
 TOP_BARS = 80  # tab bars starting this near the page's top are kept clear of the card
 
-# Tab title -> (heading, lines). Plain words; the book's symbols where they help.
+# Page id (nnviz.ui.pages) -> (heading, lines). Plain words; the book's symbols where they help.
 GUIDES: dict[str, tuple[str, tuple[str, ...]]] = {
-    "Training": (
+    "training": (
         "A network learning to read digits",
         (
             "The diagram is the network: circles are neurons, filled by their activation for "
@@ -41,7 +42,7 @@ GUIDES: dict[str, tuple[str, tuple[str, ...]]] = {
             "huge \u03b7, more hidden neurons, no hidden layer.",
         ),
     ),
-    "Perceptrons": (
+    "perceptrons": (
         "One neuron, to poke at",
         (
             "A perceptron outputs 1 when w\u00b7x + b > 0, else 0. Move the weights, the bias "
@@ -52,7 +53,7 @@ GUIDES: dict[str, tuple[str, tuple[str, ...]]] = {
             "watch it turn back into a step.",
         ),
     ),
-    "Circuits": (
+    "circuits": (
         "Logic built from NAND gates",
         (
             "Drag parts from the palette onto the canvas, wire an output to an input, flip the "
@@ -62,7 +63,7 @@ GUIDES: dict[str, tuple[str, tuple[str, ...]]] = {
             "beside it a network that learned the same table.",
         ),
     ),
-    "Inside the network": (
+    "inside": (
         "The Training tab's network, from other sides",
         (
             "Each sub-tab follows the network as it trains: the digits it gets wrong, a digit "
@@ -71,7 +72,7 @@ GUIDES: dict[str, tuple[str, tuple[str, ...]]] = {
             "Hovering an entry names it in the book's notation.",
         ),
     ),
-    "Compare runs": (
+    "compare": (
         "Learning rates side by side",
         (
             "Two or three networks start from the same weights and see the same examples; "
@@ -85,12 +86,12 @@ GUIDES: dict[str, tuple[str, tuple[str, ...]]] = {
 class GuideCard(QFrame):
     """The card itself: heading, a few lines, and a button that dismisses it."""
 
-    dismissed = Signal(str)  # the tab title
+    dismissed = Signal(str)  # the page id
 
-    def __init__(self, title: str, parent: QWidget) -> None:
+    def __init__(self, page_id: str, parent: QWidget) -> None:
         super().__init__(parent)
-        self.title = title
-        heading, lines = GUIDES[title]
+        self.page_id = page_id
+        heading, lines = GUIDES[page_id]
         self.setObjectName("guideCard")
         self.setStyleSheet(
             "QFrame#guideCard { background: #fffdf3; border: 1px solid #c8b66a;"
@@ -122,7 +123,7 @@ class GuideCard(QFrame):
 
     def dismiss(self) -> None:
         self.hide()
-        self.dismissed.emit(self.title)
+        self.dismissed.emit(self.page_id)
 
     def place(self) -> None:
         """Top-right of the parent, as wide as reads well, never wider than the parent."""
@@ -152,9 +153,10 @@ def _top_tab_bar_height(page: QWidget) -> int:
 class TabGuides(QObject):
     """Shows each tab's card the first time it is shown; remembers which were seen."""
 
-    def __init__(self, tabs) -> None:
+    def __init__(self, tabs, page_ids: list[str]) -> None:
         super().__init__(tabs)
         self.tabs = tabs
+        self.page_ids = list(page_ids)  # of the tabs, in order
         self.cards: dict[str, GuideCard] = {}
         self.quiet = False  # True while a lecture deck runs: no card pops up by itself
         tabs.currentChanged.connect(self._on_tab)
@@ -163,11 +165,12 @@ class TabGuides(QObject):
         value = settings_store().value(SEEN_KEY, [])
         if isinstance(value, str):
             value = [value]
-        return {str(v) for v in (value or [])}
+        # Older versions noted the tabs' titles: read them as ids.
+        return {page_id_of(str(v)) for v in (value or [])}
 
-    def _mark_seen(self, title: str) -> None:
+    def _mark_seen(self, page_id: str) -> None:
         store = settings_store()
-        store.setValue(SEEN_KEY, sorted(self.seen() | {title}))
+        store.setValue(SEEN_KEY, sorted(self.seen() | {page_id}))
         store.sync()
 
     def start(self) -> None:
@@ -181,29 +184,31 @@ class TabGuides(QObject):
     def _on_tab(self, index: int) -> None:
         if self.quiet:
             return
-        title = self.tabs.tabText(index)
-        if title in GUIDES and title not in self.seen():
-            self.show(title)
+        page_id = self._id_at(index)
+        if page_id in GUIDES and page_id not in self.seen():
+            self.show(page_id)
 
-    def show(self, title: str | None = None) -> GuideCard | None:
-        """Show the card of tab ``title`` (default: the current tab)."""
-        if title is None:
-            title = self.tabs.tabText(self.tabs.currentIndex())
-        if title not in GUIDES:
+    def _id_at(self, index: int) -> str:
+        return self.page_ids[index] if 0 <= index < len(self.page_ids) else ""
+
+    def show(self, page_id: str | None = None) -> GuideCard | None:
+        """Show the card of page ``page_id`` (default: the current page)."""
+        if page_id is None:
+            page_id = self._id_at(self.tabs.currentIndex())
+        if page_id not in GUIDES or page_id not in self.page_ids:
             return None
-        titles = [self.tabs.tabText(i) for i in range(self.tabs.count())]
-        page = self.tabs.widget(titles.index(title))
-        card = self.cards.get(title)
+        page = self.tabs.widget(self.page_ids.index(page_id))
+        card = self.cards.get(page_id)
         if card is None:
-            card = GuideCard(title, page)
+            card = GuideCard(page_id, page)
             page.installEventFilter(self)
-            self.cards[title] = card
+            self.cards[page_id] = card
         card.place()
         card.show()
         card.raise_()
         # Again once the page is laid out (a page built just now has no geometry yet).
         QTimer.singleShot(0, lambda: card.isVisible() and card.place())
-        self._mark_seen(title)  # shown once: it does not come back by itself
+        self._mark_seen(page_id)  # shown once: it does not come back by itself
         return card
 
     def visible_card(self) -> GuideCard | None:

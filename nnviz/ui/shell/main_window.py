@@ -30,6 +30,7 @@ from nnviz.paths import RESOURCES
 from nnviz.ui.actions import connect_triggered
 from nnviz.ui.explore.tab import ExploreTab
 from nnviz.ui.file_dialogs import open_file, remember, save_file
+from nnviz.ui.pages import Page, current_view, show_sub_view
 from nnviz.ui.settings import settings
 from nnviz.ui.shell.theme import THEME_TITLES, THEMES, Presentation
 from nnviz.ui.style import theme_plots
@@ -53,13 +54,16 @@ class MainWindow(QMainWindow):
         self._pages: list[tuple[QWidget, QWidget | None]] = []  # (page, view or None yet)
         self._lazy: dict[str, tuple[QWidget, bool]] = {}  # attribute -> (page, scrolls)
         self._built: dict[str, QWidget] = {}  # attribute -> its view, once built
-        for view, title, scroll in (
-            (self.studio, "Training", False),
-            ("perceptron_lab", "Perceptrons", True),
-            ("circuit_sandbox", "Circuits", True),
-            (self.explore, "Inside the network", False),  # its pages scroll themselves
-            ("compare", "Compare runs", False),
+        # Pages by stable id (nnviz.ui.pages): files store the ids, never the titles.
+        self._page_ids: list[str] = []
+        for page_id, view, title, scroll in (
+            ("training", self.studio, "Training", False),
+            ("perceptrons", "perceptron_lab", "Perceptrons", True),
+            ("circuits", "circuit_sandbox", "Circuits", True),
+            ("inside", self.explore, "Inside the network", False),  # its pages scroll
+            ("compare", "compare", "Compare runs", False),
         ):
+            self._page_ids.append(page_id)
             if isinstance(view, str):
                 # Built when first shown or asked for: the window starts without them.
                 page = QWidget()
@@ -114,7 +118,7 @@ class MainWindow(QMainWindow):
         self._show_download_if_needed()
         from nnviz.ui.shell.guide import TabGuides
 
-        self.guides = TabGuides(self.tabs)
+        self.guides = TabGuides(self.tabs, self._page_ids)
         self._guides_started = False
         self._restore_settings()
 
@@ -161,6 +165,33 @@ class MainWindow(QMainWindow):
             hook(pres.scale, pres.theme == "dark")
         theme_plots(view, pres.theme, pres.scale, force=True)
         return view
+
+    _PAGE_ATTRS = {
+        "training": "studio",
+        "perceptrons": "perceptron_lab",
+        "circuits": "circuit_sandbox",
+        "inside": "explore",
+        "compare": "compare",
+    }
+
+    @property
+    def page_ids(self) -> list[str]:
+        return list(self._page_ids)
+
+    def page(self, page_id: str) -> QWidget | None:
+        """The page with id ``page_id`` (built now if it was not yet), or None."""
+        attr = self._PAGE_ATTRS.get(page_id)
+        return None if attr is None else getattr(self, attr)
+
+    def current_page_id(self) -> str:
+        i = self.tabs.currentIndex()
+        return self._page_ids[i] if 0 <= i < len(self._page_ids) else ""
+
+    def show_page(self, page_id: str) -> bool:
+        if page_id not in self._page_ids:
+            return False
+        self.tabs.setCurrentIndex(self._page_ids.index(page_id))
+        return True
 
     def build_all_pages(self) -> None:
         """Build every page now (e.g. to list the actions they bring)."""
@@ -323,10 +354,10 @@ class MainWindow(QMainWindow):
         self.act_book = self._action("About the &Book", self._about_book)
         # Shortcuts that move between examples, on the Training tab only.
         self.act_prev = self._action(
-            "Previous Example", lambda: s.show_example(s._example_index - 1), "Up"
+            "Previous Example", lambda: s.show_example(s.example_index - 1), "Up"
         )
         self.act_next = self._action(
-            "Next Example", lambda: s.show_example(s._example_index + 1), "Down"
+            "Next Example", lambda: s.show_example(s.example_index + 1), "Down"
         )
 
     def _build_deck_menu(self, mb) -> None:
@@ -788,10 +819,11 @@ class MainWindow(QMainWindow):
                 if self.studio.snapshot and self.studio.snapshot.progress.examples_seen
                 else None
             },
-            example_index=self.studio._example_index,
+            example_index=self.studio.example_index,
             circuit=self.circuit_sandbox.circuit.to_dict(),
-            tab=self.tabs.tabText(self.tabs.currentIndex()),
-            subtab=self._subtab_text(),
+            page=self.current_page_id(),
+            view=current_view(self.current_view()),
+            pages={v.page_id: v.state() for v in self._built_views() if isinstance(v, Page)},
             recording=self.studio.replay_path,
             replay_position=self.studio.replay.position if self.studio.replay else 0,
             history=list(self.studio._live_records),
@@ -804,37 +836,6 @@ class MainWindow(QMainWindow):
                 "theme": self.presentation.theme,
             },
         )
-
-    def _inner_tabs(self):
-        """The current tab's own sub-tab bar (Inside the network's views, the circuit's
-        pages), or None."""
-        from PySide6.QtWidgets import QTabWidget
-
-        page = self.tabs.currentWidget()
-        if page is None:
-            return None
-        for t in page.findChildren(QTabWidget):
-            if t.isVisibleTo(page) and t.count() > 2 and t.tabBar().isVisibleTo(page):
-                return t
-        return None
-
-    def _subtab_text(self) -> str:
-        inner = self._inner_tabs()
-        return inner.tabText(inner.currentIndex()) if inner is not None else ""
-
-    def _select_subtab(self, text: str) -> bool:
-        """Show the sub-tab called ``text`` of the current tab (any of its tab bars)."""
-        from PySide6.QtWidgets import QTabWidget
-
-        page = self.tabs.currentWidget()
-        if page is None or not text:
-            return False
-        for t in page.findChildren(QTabWidget):
-            for k in range(t.count()):
-                if t.tabText(k) == text:
-                    t.setCurrentIndex(k)
-                    return True
-        return False
 
     def save_session_dialog(self) -> None:
         from nnviz.core.files.session import SessionError, save_session
@@ -871,7 +872,11 @@ class MainWindow(QMainWindow):
             return False
         self.studio.apply_session(session)
         if circuit is not None:
-            self.circuit_sandbox._replace(circuit, None)
+            self.circuit_sandbox.show_circuit(circuit, None)
+        for page_id, state in session.pages.items():
+            page = self.page(page_id)
+            if isinstance(page, Page):
+                page.restore(state)
         if session.layout:
             self.restoreState(QByteArray(base64.b64decode(session.layout)))
         opts = session.settings or {}
@@ -883,9 +888,7 @@ class MainWindow(QMainWindow):
         theme = opts.get("presenter_theme")
         if isinstance(theme, str) and theme in THEMES:
             self.presenter_theme = theme
-        for i in range(self.tabs.count()):
-            if self.tabs.tabText(i) == session.tab:
-                self.tabs.setCurrentIndex(i)
+        self.show_page(session.page)
         if session.presenter != self.presenter:
             self.set_presenter(session.presenter)
         theme = opts.get("theme")
@@ -903,11 +906,10 @@ class MainWindow(QMainWindow):
                     "the rest of the session is open.",
                     15000,
                 )
-        if session.tab:  # the recording's replay shows the studio: put the tab back
-            for i in range(self.tabs.count()):
-                if self.tabs.tabText(i) == session.tab:
-                    self.tabs.setCurrentIndex(i)
-        self._select_subtab(session.subtab)
+        if session.page:  # the recording's replay shows the studio: put the page back
+            self.show_page(session.page)
+        if session.view:
+            show_sub_view(self.current_view(), session.view)
         self.session_path = Path(path)
         title = session.title or self.session_path.stem
         self.status_label.setText(f"Session: {title} ({self.session_path.name})")

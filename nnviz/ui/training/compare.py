@@ -277,6 +277,22 @@ class CompareView(QWidget):
         i = self.dataset_box.findText(current)
         self.dataset_box.setCurrentIndex(max(0, i))
 
+    # -- the page's state (sessions and deck steps; nnviz.ui.pages) ------------------------------
+    page_id = "compare"
+    view_tabs: list = []  # one view: no sub-tabs
+
+    def state(self) -> dict:
+        try:
+            return {"compare": self.etas()}
+        except ValueError:  # nothing (valid) entered: nothing to keep
+            return {}
+
+    def restore(self, state: dict) -> None:
+        """The learning rates of the runs (``compare``, one to three)."""
+        if "compare" in state:
+            etas = [float(e) for e in state["compare"]][:MAX_RUNS]
+            self.set_etas(etas + [None] * (MAX_RUNS - len(etas)))
+
     def set_etas(self, etas: list[float | None]) -> None:
         """Learning rates of the (up to three) runs; None leaves a slot empty."""
         for edit, eta in zip(self.eta_edits, list(etas) + [None] * MAX_RUNS):

@@ -42,6 +42,7 @@ from nnviz.ui.canvas.example import ExampleView
 from nnviz.ui.canvas.view import NetworkCanvas
 from nnviz.ui.canvas.weights import WeightHeatmap
 from nnviz.ui.jobs import Job
+from nnviz.ui.pages import ViewTabs, restore_tabs, tab_states
 from nnviz.ui.settings import settings as settings_store
 from nnviz.ui.style import set_role
 from nnviz.ui.training.controls import TrainingControls
@@ -125,6 +126,8 @@ class TrainingStudio(QWidget):
     dataset_changed = Signal(object)  # Dataset
     run_settings_changed = Signal(object)  # RunSpec of the run just set up
     example_changed = Signal(int)  # index of the test example shown
+
+    page_id = "training"
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -257,6 +260,10 @@ class TrainingStudio(QWidget):
         # The plots' option boxes sit beside these tabs rather than in rows of their own.
         bottom.setCornerWidget(self.plots.take_options(), Qt.Corner.TopRightCorner)
         self.bottom_tabs = bottom
+        self.view_tabs = [
+            ViewTabs(side, ["example", "weights"]),
+            ViewTabs(bottom, ["plots", "log"]),
+        ]
 
         centre = QSplitter(Qt.Orientation.Vertical)
         top = QWidget()
@@ -785,6 +792,43 @@ class TrainingStudio(QWidget):
             return "paused" if p.examples_seen else "not started"
         rate = self._speed.update(p.examples_seen)
         return "measuring speed\u2026" if rate is None else f"{rate:,.0f} examples/s"
+
+    # -- the page's state (sessions and deck steps; nnviz.ui.pages) ------------------------------
+    @property
+    def example_index(self) -> int:
+        return self._example_index
+
+    @property
+    def preset_key(self) -> str | None:
+        """The preset the current run was set up from, if any."""
+        key = self.controls.preset_combo.currentData()
+        return str(key) if key else None
+
+    def state(self) -> dict:
+        return {"tabs": tab_states(self), "example": self._example_index}
+
+    def restore(self, state: dict) -> None:
+        """Set up what ``state`` names: a preset (``experiment``), playing, a hidden neuron's
+        weights (``weights_of``, from 1), the test example and the sub-views shown."""
+        if "experiment" in state:
+            try:
+                self.controls.choose_preset(str(state["experiment"]))
+            except KeyError:
+                self.status_changed.emit(
+                    f"No experiment called {state['experiment']!r} in this nnviz: "
+                    "the training page is as it was."
+                )
+        if state.get("play"):
+            self.play()
+        if "example" in state:
+            if self.dataset is None:  # shown once the data set is loaded
+                self._example_index = max(0, int(state["example"]))
+            else:
+                self.show_example(int(state["example"]))
+        sizes = self.settings.sizes if self.settings is not None else ()
+        if "weights_of" in state and len(sizes) > 2 and 1 <= int(state["weights_of"]) <= sizes[1]:
+            self._on_neuron_clicked(1, int(state["weights_of"]) - 1)
+        restore_tabs(self, state.get("tabs"))
 
     # -- example browsing -------------------------------------------------------------------------
     @Slot(int)

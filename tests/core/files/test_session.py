@@ -47,7 +47,9 @@ def full_session(tmp_path) -> Session:
         network_meta={"epoch": 3, "test_correct": 271},
         example_index=123,
         circuit=json.loads(XOR.read_text()),
-        tab="training",
+        page="training",
+        view="weights",
+        pages={"training": {"example": 123, "tabs": {"example": "weights"}}},
         layout=base64.b64encode(b"\x00\x01window-state\xff").decode(),
         presenter=True,
         recording=rec,
@@ -61,7 +63,7 @@ def test_round_trip_keeps_every_field(tmp_path):
     path = save_session(tmp_path / "lecture.nnviz", s)
     assert path == tmp_path / "lecture.nnviz"
     data = json.loads(path.read_text())
-    assert data["format"] == "nnviz-session" and data["version"] == 1
+    assert data["format"] == "nnviz-session" and data["version"] == 2
     assert data["network"]["encoding"] == "npz-base64"
     assert data["recording"]["relative"] == "runs/eta3.nnrec"
     back = load_session(path)
@@ -70,7 +72,9 @@ def test_round_trip_keeps_every_field(tmp_path):
         "network_meta",
         "example_index",
         "circuit",
-        "tab",
+        "page",
+        "view",
+        "pages",
         "layout",
         "presenter",
         "settings",
@@ -184,24 +188,24 @@ def test_non_utf8_file_is_a_session_error(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "version, extra", [(2, "update nnviz"), ("1", "choose a session"), (None, "choose a session")]
+    "version, extra", [(3, "update nnviz"), ("1", "choose a session"), (None, "choose a session")]
 )
 def test_unknown_version_names_it(tmp_path, version, extra):
     path = save_session(tmp_path / "s.nnviz", Session())
     data = json.loads(path.read_text())
     data["version"] = version
     path.write_text(json.dumps(data))
-    with pytest.raises(SessionError, match=f"version {version!r}.*reads version 1.*{extra}"):
+    with pytest.raises(SessionError, match=f"version {version!r}.*reads version 2.*{extra}"):
         load_session(path)
 
 
 def test_unknown_keys_are_ignored(tmp_path):
-    path = save_session(tmp_path / "s.nnviz", Session(tab="circuits"))
+    path = save_session(tmp_path / "s.nnviz", Session(page="circuits"))
     data = json.loads(path.read_text())
     data["future_feature"] = {"x": 1}
     data["ui"]["new_panel"] = True
     path.write_text(json.dumps(data))
-    assert load_session(path).tab == "circuits"
+    assert load_session(path).page == "circuits"
 
 
 def test_describe_session(tmp_path):
@@ -361,9 +365,9 @@ def _history(n_chunks: int) -> list[Progress]:
 def test_history_log_subtab_and_replay_position_round_trip(tmp_path):
     s = full_session(tmp_path)
     s.history, s.log = _history(250), "New run\nEpoch 0: 90 / 100\n"
-    s.subtab, s.replay_position = "Matrix form", 17
+    s.view, s.replay_position = "matrix", 17
     back = load_session(save_session(tmp_path / "a.nnviz", s))
-    assert back.subtab == "Matrix form" and back.replay_position == 17 and back.log == s.log
+    assert back.view == "matrix" and back.replay_position == 17 and back.log == s.log
     assert len(back.history) == len(s.history)
     assert np.isnan(back.history[0].cost)  # NaN (no cost yet) survives the strict JSON file
     assert [p.examples_seen for p in back.history] == [p.examples_seen for p in s.history]
@@ -371,7 +375,7 @@ def test_history_log_subtab_and_replay_position_round_trip(tmp_path):
     assert a.kind == EPOCH and a.test_correct == b.test_correct == 90
     assert repr(a) == repr(b)
     text = describe_session(back)
-    assert "history of 2 epochs" in text and "'Matrix form'" in text
+    assert "history of 2 epochs" in text and "'matrix'" in text
 
 
 def test_long_history_is_thinned_but_keeps_every_epoch(tmp_path):
@@ -392,12 +396,12 @@ def test_older_session_without_history_still_opens(tmp_path):
     data = json.loads(save_session(tmp_path / "a.nnviz", s).read_text())
     for key in ("history",):
         data.pop(key)
-    data["ui"].pop("subtab")
+    data["ui"].pop("view")
     data["recording"].pop("position")
     old = tmp_path / "old.nnviz"
     old.write_text(json.dumps(data))
     back = load_session(old)
-    assert back.history == [] and back.log == "" and back.subtab == "" and back.replay_position == 0
+    assert back.history == [] and back.log == "" and back.view == "" and back.replay_position == 0
 
 
 @pytest.mark.parametrize(

@@ -92,7 +92,7 @@ def test_explore_tab_passes_batch_size_and_example(qtbot, trained):
         batch_size = 10
 
     tab.on_run_settings(Settings())
-    assert tab.views["Gradient estimates"].batch_size == 10
+    assert tab.views["estimates"].batch_size == 10
     tab.set_example(3)
-    assert tab.views["Cost per example"].index == 3
+    assert tab.views["cost_terms"].index == 3
     tab.shutdown()

@@ -37,30 +37,80 @@ def test_shipped_deck_has_the_chapter_in_order(chapter1):
     at = [next(i for i, t in enumerate(titles) if key in t) for key in order]
     assert at == sorted(at)
     assert all(s.caption and len(s.caption) < 300 for s in chapter1.steps)
-    merged = next(s for s in chapter1.steps if s.subtab == "As perceptrons")
+    merged = next(s for s in chapter1.steps if (s.page, s.view) == ("circuits", "perceptrons"))
     assert "-4" in merged.caption
+
+
+def shown_views(window) -> list[str]:
+    """The sub-view shown in each tab bar of the current page, by id."""
+    return [bar.current() for bar in getattr(window.current_view(), "view_tabs", [])]
+
+
+def test_shipped_deck_names_pages_and_views_by_id_never_by_title(chapter1, window):
+    from nnviz.ui.pages import view_ids
+
+    window.build_all_pages()
+    text = shipped_examples()["chapter1"].read_text()
+    titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
+    for page_id in window.page_ids:
+        page = window.page(page_id)
+        titles += [bar.tabs.tabText(i) for bar in page.view_tabs for i in range(bar.tabs.count())]
+    raw = json.loads(text)
+    assert raw["version"] == 2 and not [s for s in raw["steps"] if "tab" in s or "subtab" in s]
+    for step in chapter1.steps:
+        assert step.page not in titles and step.view not in titles
+        assert step.page in window.page_ids
+        assert not step.view or step.view in view_ids(window.page(step.page))
+        assert set(step.state) <= set(window.page_ids)
+
+
+def test_the_decks_of_version_1_open_into_the_same_steps(chapter1):
+    from pathlib import Path
+
+    old = load_deck(Path(__file__).parents[2] / "fixtures" / "v1" / "chapter1.nnvizdeck")
+    assert [(s.title, s.page, s.view, s.state) for s in old.steps] == [
+        (s.title, s.page, s.view, s.state) for s in chapter1.steps
+    ]
 
 
 def test_pgdown_steps_through_every_step_with_its_caption(window, qtbot, chapter1):
     assert window.open_path(str(shipped_examples()["chapter1"]))
     assert window.presenter  # a deck opens in presenter mode
+    check_every_step(window, qtbot, chapter1)
+    assert not window.step_deck(1)  # past the end: stays on the last step
+    qtbot.keyClick(window, Qt.Key.Key_PageUp)
+    assert window.deck.index == len(chapter1.steps) - 2
+    window.set_presenter(False)
+
+
+def test_renamed_tabs_break_no_deck(window, qtbot, chapter1):
+    """Titles are for people: rename every tab and sub-tab, and the deck still lands on the
+    same pages and views (it stores ids)."""
+    window.build_all_pages()
+    for i in range(window.tabs.count()):
+        window.tabs.setTabText(i, f"page {i}")
+    for page_id in window.page_ids:
+        for bar in window.page(page_id).view_tabs:
+            for i in range(bar.tabs.count()):
+                bar.tabs.setTabText(i, f"{page_id} view {i}")
+    assert window.open_path(str(shipped_examples()["chapter1"]))
+    check_every_step(window, qtbot, chapter1)
+    window.set_presenter(False)
+
+
+def check_every_step(window, qtbot, chapter1):
     bar = window.caption_bar
     for k, step in enumerate(chapter1.steps):
         if k:
             qtbot.keyClick(window, Qt.Key.Key_PageDown)
         assert window.deck.index == k
-        assert window.tabs.tabText(window.tabs.currentIndex()) == step.tab
+        assert window.current_page_id() == step.page
+        assert window.current_view() is window.page(step.page)
         assert bar.isVisible() and bar.caption.text() == step.caption
         assert bar.counter.text().startswith(f"{k + 1} / {len(chapter1.steps)}")
-        if step.subtab:
-            from PySide6.QtWidgets import QTabWidget
-
-            shown = [
-                t.tabText(t.currentIndex())
-                for t in window.tabs.currentWidget().findChildren(QTabWidget)
-            ]
-            assert step.subtab in shown, (step.title, shown)
-        setup = step.setup
+        if step.view:
+            assert step.view in shown_views(window), (step.title, shown_views(window))
+        setup = {key: v for state in step.state.values() for key, v in state.items()}
         if setup.get("perceptron") == "nand":
             assert window.perceptron_lab.preset_combo.currentData() == "nand"
         if setup.get("neuron") == "sigmoid":
@@ -69,10 +119,13 @@ def test_pgdown_steps_through_every_step_with_its_caption(window, qtbot, chapter
             assert window.perceptron_lab._c == pytest.approx(setup["c"])
         if "circuit" in setup:
             assert window.circuit_sandbox.circuit.nand_count() == 5
-    assert not window.step_deck(1)  # past the end: stays on the last step
-    qtbot.keyClick(window, Qt.Key.Key_PageUp)
-    assert window.deck.index == len(chapter1.steps) - 2
-    window.set_presenter(False)
+        if "compare" in setup:
+            assert window.compare.etas() == [float(e) for e in setup["compare"]]
+        if "experiment" in setup:  # without MNIST the book's run falls back to the digits
+            from nnviz.core.datasets.mnist import find_mnist
+
+            fallback = "digits" if find_mnist() is None else setup["experiment"]
+            assert window.studio.preset_key in (setup["experiment"], fallback)
 
 
 def test_lecturer_builds_edits_and_saves_a_deck_of_their_own(window, qtbot, tmp_path, monkeypatch):
@@ -85,7 +138,7 @@ def test_lecturer_builds_edits_and_saves_a_deck_of_their_own(window, qtbot, tmp_
     monkeypatch.setattr(QInputDialog, "getMultiLineText", lambda *a, **k: ("Look here.", True))
     window.add_step_dialog()
     assert window.deck.index == 2 and window.deck.deck.steps[2].title == "My matrices"
-    assert window.deck.deck.steps[2].subtab == "Matrix form"
+    assert (window.deck.deck.steps[2].page, window.deck.deck.steps[2].view) == ("inside", "matrix")
     monkeypatch.setattr(QInputDialog, "getMultiLineText", lambda *a, **k: ("Read it aloud.", True))
     window.edit_caption_dialog()
     assert window.caption_bar.caption.text() == "Read it aloud."
@@ -105,8 +158,7 @@ def test_lecturer_builds_edits_and_saves_a_deck_of_their_own(window, qtbot, tmp_
     # Reopened, the saved deck shows the lecturer's step where they put it.
     window.close_deck()
     assert window.open_deck(str(target)) and window.step_deck(1)
-    assert window.tabs.tabText(window.tabs.currentIndex()) == "Inside the network"
-    assert window.explore.tabs.tabText(window.explore.tabs.currentIndex()) == "Matrix form"
+    assert window.current_page_id() == "inside" and shown_views(window) == ["matrix"]
 
 
 @pytest.mark.parametrize(

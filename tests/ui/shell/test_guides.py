@@ -7,15 +7,14 @@ from nnviz.ui.shell.main_window import MainWindow
 
 
 def test_every_tab_has_a_guide(window):
-    titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
-    assert sorted(titles) == sorted(GUIDES)
+    assert sorted(window.page_ids) == sorted(GUIDES)
 
 
 def test_each_card_shows_once_then_comes_back_from_help(window, qtbot):
     guides = window.guides
     qtbot.waitUntil(lambda: guides.visible_card() is not None, timeout=3000)
     card = guides.visible_card()
-    assert card.title == "Training" and "What am I looking at?" in card.heading.text()
+    assert card.page_id == "training" and "What am I looking at?" in card.heading.text()
     # In the page's top-right corner, entirely inside it.
     page = window.tabs.currentWidget()
     assert page.rect().contains(card.geometry())
@@ -24,15 +23,15 @@ def test_each_card_shows_once_then_comes_back_from_help(window, qtbot):
     assert not card.isVisible()
     # Another tab: its own card, once.
     window.tabs.setCurrentIndex(1)
-    qtbot.waitUntil(lambda: guides.cards.get("Perceptrons") is not None, timeout=3000)
-    assert guides.cards["Perceptrons"].isVisible()
-    guides.cards["Perceptrons"].dismiss()
+    qtbot.waitUntil(lambda: guides.cards.get("perceptrons") is not None, timeout=3000)
+    assert guides.cards["perceptrons"].isVisible()
+    guides.cards["perceptrons"].dismiss()
     window.tabs.setCurrentIndex(0)
     window.tabs.setCurrentIndex(1)
     assert guides.visible_card() is None
     # Help brings back the current tab's card.
     window.act_guide.trigger()
-    assert guides.visible_card() is guides.cards["Perceptrons"]
+    assert guides.visible_card() is guides.cards["perceptrons"]
     # A new window (the next start) remembers what was seen.
     again = MainWindow()
     qtbot.addWidget(again)
@@ -40,7 +39,7 @@ def test_each_card_shows_once_then_comes_back_from_help(window, qtbot):
     qtbot.waitUntil(lambda: again.studio.snapshot is not None, timeout=15000)
     assert again.guides.visible_card() is None
     again.tabs.setCurrentIndex(2)
-    assert again.guides.visible_card().title == "Circuits"
+    assert again.guides.visible_card().page_id == "circuits"
     again.close()
 
 

@@ -1,5 +1,7 @@
 """The whole window: every tab and menu action opens without error; closing stops threads."""
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -175,7 +177,7 @@ def test_hovering_a_matrix_weight_marks_the_connection(window, qtbot):
     studio.step_epoch()
     qtbot.waitUntil(lambda: studio.snapshot.progress.kind == "epoch", timeout=15000)
     window.show_view(window.explore)
-    matrix = window.explore.views["Matrix form"]
+    matrix = window.explore.views["matrix"]
     window.explore.tabs.setCurrentIndex(window.explore.tabs.count() - 1)
     qtbot.waitUntil(lambda: matrix.network is not None, timeout=5000)
     canvas = window.explore.matrix_canvas
@@ -302,7 +304,8 @@ def test_session_keeps_curves_log_replay_position_subtab_and_theme(window, qtbot
     path = save_session(tmp_path / "lecture.nnviz", window.current_session())
     saved = load_session(path)
     assert saved.history and saved.log == studio.log.toPlainText()
-    assert saved.replay_position == 5 and saved.subtab == sub and saved.recording == rec
+    assert saved.replay_position == 5 and saved.view == "matrix" and saved.recording == rec
+    assert saved.page == "inside" and saved.pages["inside"] == {"tabs": {"draw": "matrix"}}
     # Undo it all, then open the session.
     studio.leave_replay()
     window.set_theme("light")
@@ -319,3 +322,62 @@ def test_session_keeps_curves_log_replay_position_subtab_and_theme(window, qtbot
     np.testing.assert_allclose(studio.plots.cost_plot.curve_data()[1], costs)
     np.testing.assert_allclose(studio.plots.accuracy_plot.runs[""].test.view(), accuracy)
     window.set_theme("light")
+
+
+FIXTURES_V1 = Path(__file__).parents[2] / "fixtures" / "v1"
+
+
+@pytest.mark.parametrize(
+    "name, page, views, sizes",
+    [
+        ("inside_matrix.nnviz", "inside", ["matrix"], (64, 12, 10)),
+        ("circuits_perceptrons.nnviz", "circuits", ["perceptrons"], (64, 30, 10)),
+    ],
+)
+def test_sessions_saved_before_page_ids_open_into_the_same_views(
+    window, qtbot, name, page, views, sizes
+):
+    """Version-1 sessions (written by the nnviz before this change, kept as fixtures) named
+    tabs by title; they open on the same page and sub-view, even with every tab renamed."""
+    window.build_all_pages()
+    for i in range(window.tabs.count()):
+        window.tabs.setTabText(i, f"renamed {i}")
+    for page_id in window.page_ids:
+        for bar in window.page(page_id).view_tabs:
+            for i in range(bar.tabs.count()):
+                bar.tabs.setTabText(i, f"renamed {page_id} {i}")
+    window.show_view(window.studio)
+    assert window.open_path(str(FIXTURES_V1 / name))
+    qtbot.waitUntil(
+        lambda: window.studio.snapshot is not None and window.studio.snapshot.sizes == sizes
+    )
+    assert window.current_page_id() == page
+    shown = [bar.current() for bar in window.current_view().view_tabs]
+    assert set(views) <= set(shown)
+    assert window.circuit_sandbox.circuit.nand_count() == 5
+
+
+def test_a_session_keeps_each_pages_state_by_id(window, qtbot, tmp_path):
+    from nnviz.core.files.session import load_session, save_session
+
+    lab = window.perceptron_lab
+    lab.restore({"neuron": "sigmoid", "c": 4.0})
+    window.compare.restore({"compare": [0.5, 2.0]})
+    window.circuit_sandbox.restore({"tabs": {"gates": "learned", "truth": "levels"}})
+    window.show_page("circuits")
+    path = save_session(tmp_path / "s.nnviz", window.current_session())
+    assert load_session(path).pages["circuits"]["tabs"] == {
+        "gates": "learned",
+        "truth": "levels",
+        "network": "network",
+    }
+    # Change everything, then open the session: each page is back as it was.
+    lab.restore({"neuron": "perceptron", "c": 1.0})
+    window.compare.restore({"compare": [3.0]})
+    window.circuit_sandbox.restore({"tabs": {"gates": "gates", "truth": "truth"}})
+    window.show_page("training")
+    assert window.open_session(str(path))
+    assert lab.sigmoid_radio.isChecked() and lab.state()["c"] == pytest.approx(4.0)
+    assert window.compare.etas() == [0.5, 2.0]
+    assert window.current_page_id() == "circuits"
+    assert [bar.current() for bar in window.circuit_sandbox.view_tabs][:2] == ["learned", "levels"]
