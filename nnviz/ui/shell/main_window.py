@@ -9,7 +9,15 @@ import base64
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QPoint, QRectF, QSize, Qt, QTimer, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence, QPainter, QPixmap
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QIcon,
+    QKeySequence,
+    QPainter,
+    QPixmap,
+)
 from PySide6.QtWidgets import (
     QFrame,
     QInputDialog,
@@ -32,8 +40,7 @@ from nnviz.ui.explore.tab import ExploreTab
 from nnviz.ui.file_dialogs import open_file, remember, save_file
 from nnviz.ui.pages import Page, current_view, show_sub_view
 from nnviz.ui.settings import settings
-from nnviz.ui.shell.theme import THEME_TITLES, THEMES, Presentation
-from nnviz.ui.style import theme_plots
+from nnviz.ui.style import THEME_TITLES, THEMES, Look, app_theme, theme_plots
 from nnviz.ui.training.studio import TrainingStudio
 
 PRESENTER_SCALES = (1.0, 1.5, 2.0, 2.5, 3.0)
@@ -97,10 +104,12 @@ class MainWindow(QMainWindow):
         self.rec_label.setStyleSheet("color: #c62828; font-weight: bold; padding: 0 6px;")
         self.rec_label.hide()
         self.statusBar().addPermanentWidget(self.rec_label)
-        self.presentation = Presentation()
+        self.theme = app_theme()  # the one look; F5 changes its scale, never its colours
+        self.theme.changed.connect(self._on_look_changed)
+        for view in (self.studio, self.explore):  # built now; the others get it when built
+            theme_plots(view, force=True)
         self.presenter = False
         self.presenter_scale = 1.5
-        self.presenter_theme = "contrast"
         self._build_actions()
         self._build_menus()
         self._build_toolbar()
@@ -159,11 +168,11 @@ class MainWindow(QMainWindow):
             content.setFrameShape(QFrame.Shape.NoFrame)
         page.layout().addWidget(content)
         self._pages = [(p, view if p is page else v) for p, v in self._pages]
-        pres = self.presentation
+        look = self.theme.look
         hook = getattr(view, "set_presentation", None)
-        if hook is not None and (pres.scale != 1.0 or pres.theme == "dark"):
-            hook(pres.scale, pres.theme == "dark")
-        theme_plots(view, pres.theme, pres.scale, force=True)
+        if hook is not None and look != Look():
+            hook(look.scale, look.dark)
+        theme_plots(view, look.theme, look.scale, force=True)
         return view
 
     _PAGE_ATTRS = {
@@ -550,9 +559,14 @@ class MainWindow(QMainWindow):
             scale_menu.addAction(act)
         self.scale_menu = scale_menu
         theme_menu = self.view_menu.addMenu("&Theme")
+        self.theme_actions = QActionGroup(self)  # one checked: the theme in use
         for name in THEMES:
             act = QAction(THEME_TITLES[name], self)
+            act.setCheckable(True)
+            act.setData(name)
+            act.setChecked(name == self.theme.look.theme)
             act.triggered.connect(lambda _c=False, n=name: self.set_theme(n))
+            self.theme_actions.addAction(act)
             theme_menu.addAction(act)
         self.view_menu.addSeparator()
         for i in range(self.tabs.count()):
@@ -612,11 +626,11 @@ class MainWindow(QMainWindow):
         if self.presenter:
             if not self.isFullScreen():
                 self._normal_geometry = self.saveGeometry()  # what the next start restores
-            self.presentation.apply(self.presenter_theme, self.presenter_scale, self._views())
+            self.theme.set(scale=self.presenter_scale)
             self.showFullScreen()
             self.setGeometry(self.screen().geometry())  # also without a window manager
         else:
-            self.presentation.apply("light", 1.0, self._views())
+            self.theme.set(scale=1.0)
             self.showNormal()
         self.studio.set_secondary_visible(not self.presenter)
         self.caption_bar.set_scale(self.presenter_scale if self.presenter else 1.0)
@@ -635,14 +649,23 @@ class MainWindow(QMainWindow):
         for act in self.scale_menu.actions():
             act.setChecked(act.text() == f"{scale:g}\u00d7")
         if self.presenter:
-            self.presentation.apply(self.presenter_theme, scale, self._views())
+            self.theme.set(scale=scale)
             self.caption_bar.set_scale(scale)
 
     def set_theme(self, theme: str) -> None:
-        """Use ``theme`` now, and in presenter mode from then on."""
-        self.presenter_theme = theme
-        scale = self.presenter_scale if self.presenter else 1.0
-        self.presentation.apply(theme, scale, self._views())
+        """Use ``theme`` (in presenter mode and out of it, until another is chosen)."""
+        self.theme.set(theme=theme)
+
+    def _on_look_changed(self, look: Look) -> None:
+        """Every page built so far follows the theme and scale (pages built later get them
+        as they are built)."""
+        for act in self.theme_actions.actions():
+            act.setChecked(act.data() == look.theme)
+        for view in self._views():
+            hook = getattr(view, "set_presentation", None)
+            if hook is not None:
+                hook(look.scale, look.dark)
+            theme_plots(view, look.theme, look.scale, force=True)  # after: contrast's axes win
 
     # -- slots ---------------------------------------------------------------------------------
     def _play_pause(self) -> None:
@@ -832,8 +855,7 @@ class MainWindow(QMainWindow):
             presenter=self.presenter,
             settings={
                 "presenter_scale": self.presenter_scale,
-                "presenter_theme": self.presenter_theme,
-                "theme": self.presentation.theme,
+                "theme": self.theme.look.theme,
             },
         )
 
@@ -885,16 +907,12 @@ class MainWindow(QMainWindow):
         if isinstance(scale, int | float) and not isinstance(scale, bool):
             if float(scale) in PRESENTER_SCALES:
                 self.presenter_scale = float(scale)
-        theme = opts.get("presenter_theme")
-        if isinstance(theme, str) and theme in THEMES:
-            self.presenter_theme = theme
         self.show_page(session.page)
         if session.presenter != self.presenter:
             self.set_presenter(session.presenter)
         theme = opts.get("theme")
-        if not session.presenter and isinstance(theme, str) and theme in THEMES:
-            if theme != self.presentation.theme:
-                self.set_theme(theme)
+        if isinstance(theme, str) and theme in THEMES:
+            self.set_theme(theme)
         if session.recording is not None:
             if Path(session.recording).exists():
                 if self.open_recording(str(session.recording)) and self.studio.replay:
@@ -1082,8 +1100,9 @@ class MainWindow(QMainWindow):
         split = st.value("studio/splitter")
         if isinstance(split, QByteArray | bytes):
             self.studio.splitter.restoreState(split)
-        tab = st.value("window/tab")
-        if tab is not None:
+        page = st.value("window/page")
+        if not (isinstance(page, str) and self.show_page(page)):
+            tab = st.value("window/tab")  # older versions kept the tab's index
             try:
                 self.tabs.setCurrentIndex(int(tab))
             except (TypeError, ValueError):
@@ -1100,7 +1119,7 @@ class MainWindow(QMainWindow):
             st.setValue("window/geometry", self.saveGeometry())
         st.setValue("window/state", self.saveState())
         st.setValue("studio/splitter", self.studio.splitter.saveState())
-        st.setValue("window/tab", self.tabs.currentIndex())
+        st.setValue("window/page", self.current_page_id())
         self.studio.remember_settings()
         st.sync()
 
@@ -1128,8 +1147,12 @@ class MainWindow(QMainWindow):
             shutdown = getattr(view, "shutdown", None)
             if shutdown is not None:
                 shutdown()
-        if self.presentation.scale != 1.0 or self.presentation.theme != "light":
+        if self.theme.look != Look():
             # Presenter type and colours are the application's: give them back, so a window
             # opened after this one (or a dialog still up) starts plain.
-            self.presentation.apply("light", 1.0, [])
+            try:
+                self.theme.changed.disconnect(self._on_look_changed)
+            except (RuntimeError, TypeError):  # closed before
+                pass
+            self.theme.set("light", 1.0)
         event.accept()

@@ -317,7 +317,7 @@ def test_session_keeps_curves_log_replay_position_subtab_and_theme(window, qtbot
     assert studio.replay is not None and studio.replay.position == 5
     assert window.current_view() is window.explore
     assert window.explore.tabs.tabText(window.explore.tabs.currentIndex()) == sub
-    assert window.presentation.theme == "dark"
+    assert window.theme.look.theme == "dark"
     studio.leave_replay()  # back to live: the restored run's curves, as they were
     np.testing.assert_allclose(studio.plots.cost_plot.curve_data()[1], costs)
     np.testing.assert_allclose(studio.plots.accuracy_plot.runs[""].test.view(), accuracy)
