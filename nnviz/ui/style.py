@@ -25,6 +25,7 @@ from nnviz.paths import RESOURCES
 THEMES = ("light", "contrast", "dark")
 THEME_TITLES = {"light": "Light", "contrast": "High-contrast light", "dark": "Dark"}
 SCALE_RANGE = (1.0, 3.0)
+PRESENTER_SCALES = (1.0, 1.5, 2.0, 2.5, 3.0)  # View > Presenter Scale
 
 # The colours of pyqtgraph views (plots, bars, images' surroundings), as (background, ink):
 # white in the light themes, the dark theme's base otherwise.

@@ -5,22 +5,18 @@ from __future__ import annotations
 
 # File formats, SVG and the download dialog are imported where they are used: the window
 # shows sooner without them.
-import base64
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QPoint, QRectF, QSize, Qt, QTimer, Slot
+from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, Slot
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
     QCloseEvent,
     QIcon,
     QKeySequence,
-    QPainter,
-    QPixmap,
 )
 from PySide6.QtWidgets import (
     QFrame,
-    QInputDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -37,14 +33,14 @@ import nnviz
 from nnviz.paths import RESOURCES
 from nnviz.ui.actions import connect_triggered
 from nnviz.ui.explore.tab import ExploreTab
-from nnviz.ui.file_dialogs import open_file, remember, save_file
-from nnviz.ui.pages import Page, current_view, show_sub_view
+from nnviz.ui.file_dialogs import open_file, remember
 from nnviz.ui.settings import settings
-from nnviz.ui.style import THEME_TITLES, THEMES, Look, app_theme, theme_plots
+from nnviz.ui.shell.app import TITLE
+from nnviz.ui.shell.deck_menu import DeckMenu
+from nnviz.ui.shell.exports import Exporter
+from nnviz.ui.shell.sessions import SessionController
+from nnviz.ui.style import PRESENTER_SCALES, THEME_TITLES, THEMES, Look, app_theme, theme_plots
 from nnviz.ui.training.studio import TrainingStudio
-
-PRESENTER_SCALES = (1.0, 1.5, 2.0, 2.5, 3.0)
-TITLE = "How neural networks learn"
 
 
 class MainWindow(QMainWindow):
@@ -110,14 +106,17 @@ class MainWindow(QMainWindow):
             theme_plots(view, force=True)
         self.presenter = False
         self.presenter_scale = 1.5
+        self.sessions = SessionController(self)
+        self.exports = Exporter(self)
+        self.deck_menu = DeckMenu(self)
         self._build_actions()
         self._build_menus()
         self._build_toolbar()
         self.studio.status_changed.connect(self.status_label.setText)
         self.studio.run_state_changed.connect(self._on_run_state)
         self.studio.banner_action.connect(self._on_banner_action)
-        self.studio.recorder.started.connect(self._on_recording_started)
-        self.studio.recorder.ended.connect(self._on_recording_ended)
+        self.studio.recorder.started.connect(self.sessions._on_recording_started)
+        self.studio.recorder.ended.connect(self.sessions._on_recording_ended)
         self.studio.snapshot_shown.connect(self.explore.on_snapshot)
         self.studio.dataset_changed.connect(self.explore.on_dataset)
         self.studio.run_settings_changed.connect(self.explore.on_run_settings)
@@ -216,7 +215,7 @@ class MainWindow(QMainWindow):
         dlg.show()
         self.shortcuts_dialog = dlg
 
-    def _built_views(self) -> list[QWidget]:
+    def built_views(self) -> list[QWidget]:
         return [v for _p, v in self._pages if v is not None]
 
     def show_view(self, view: QWidget) -> None:
@@ -238,7 +237,7 @@ class MainWindow(QMainWindow):
         return next((v for p, v in self._pages if p is page), None)
 
     # -- actions -----------------------------------------------------------------------------
-    def _action(self, text, slot, shortcut=None, icon=None, tip=None) -> QAction:
+    def action(self, text, slot, shortcut=None, icon=None, tip=None) -> QAction:
         act = QAction(text, self)
         if shortcut:
             act.setShortcut(QKeySequence(shortcut))
@@ -254,253 +253,122 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         SP = QStyle.StandardPixmap
         s = self.studio
-        self.act_play = self._action(
+        self.act_play = self.action(
             "&Play / Pause", self._play_pause, "Space", SP.SP_MediaPlay, "Start or pause training"
         )
-        self.act_step = self._action(
+        self.act_step = self.action(
             "&Step one mini-batch", s.step, "Right", SP.SP_MediaSeekForward, "Train one mini-batch"
         )
-        self.act_epoch = self._action(
+        self.act_epoch = self.action(
             "Step one &epoch",
             s.step_epoch,
             "Shift+Right",
             SP.SP_MediaSkipForward,
             "Train to the end of the epoch",
         )
-        self.act_reset = self._action(
+        self.act_reset = self.action(
             "&Reset", s.reset, "R", SP.SP_BrowserReload, "New weights from the seed"
         )
-        self.act_open = self._action(
+        self.act_open = self.action(
             "&Open Network\u2026",
             self.open_network_dialog,
             "Ctrl+O",
             SP.SP_DialogOpenButton,
             "Open a saved network (.npz)",
         )
-        self.act_save = self._action(
+        self.act_save = self.action(
             "&Save Network\u2026",
-            self.save_network_dialog,
+            self.exports.save_network_dialog,
             "Ctrl+S",
             SP.SP_DialogSaveButton,
             "Save the trained network (.npz)",
         )
-        self.act_download = self._action(
+        self.act_download = self.action(
             "&Download MNIST\u2026",
             self.download_mnist,
             None,
             SP.SP_ArrowDown,
             "Fetch the MNIST data set (11 MB)",
         )
-        self.act_export_png = self._action(
-            "Export Network Drawing as &PNG\u2026", lambda: self._export_canvas("png")
+        self.act_export_png = self.action(
+            "Export Network Drawing as &PNG\u2026", lambda: self.exports._export_canvas("png")
         )
-        self.act_export_svg = self._action(
-            "Export Network Drawing as S&VG\u2026", lambda: self._export_canvas("svg")
+        self.act_export_svg = self.action(
+            "Export Network Drawing as S&VG\u2026", lambda: self.exports._export_canvas("svg")
         )
-        self.act_export_csv = self._action("Export Plot Data as &CSV\u2026", self._export_csv)
-        self.act_record = self._action(
+        self.act_export_csv = self.action(
+            "Export Plot Data as &CSV\u2026", self.exports._export_csv
+        )
+        self.act_record = self.action(
             "&Record Run\u2026",
-            self.toggle_recording,
+            self.sessions.toggle_recording,
             "Ctrl+Shift+R",
             tip="Record this run's snapshots and metrics to a file",
         )
         self.act_record.setCheckable(True)
-        self.act_open_recording = self._action(
+        self.act_open_recording = self.action(
             "Open &Recording\u2026",
-            self.open_recording_dialog,
+            self.sessions.open_recording_dialog,
             tip="Replay a recorded run with a timeline",
         )
-        self.act_export_video = self._action(
+        self.act_export_video = self.action(
             "Export Replay as &Video\u2026",
-            self.export_video_dialog,
+            self.exports.export_video_dialog,
             tip="Render a recording's replay to an MP4 or GIF for slides",
         )
-        self.act_save_session = self._action(
+        self.act_save_session = self.action(
             "Save &Session\u2026",
-            self.save_session_dialog,
+            self.sessions.save_session_dialog,
             "Ctrl+Alt+S",  # Ctrl+Shift+S is the circuit editor's Save As
             tip="Save the whole state to one file",
         )
-        self.act_open_session = self._action(
+        self.act_open_session = self.action(
             "Open S&ession\u2026",
-            self.open_session_dialog,
+            self.sessions.open_session_dialog,
             "Ctrl+Alt+O",
             tip="Open a saved session",
         )
-        self.act_next_session = self._action(
+        self.act_next_session = self.action(
             "&Next Session",
-            lambda: self.step_session(1),
+            lambda: self.sessions.step_session(1),
             "Ctrl+PgDown",
             tip="Open the next session file in the same folder (a prepared lecture)",
         )
-        self.act_prev_session = self._action(
+        self.act_prev_session = self.action(
             "P&revious Session",
-            lambda: self.step_session(-1),
+            lambda: self.sessions.step_session(-1),
             "Ctrl+PgUp",
             tip="Open the previous session file in the same folder",
         )
-        self.act_export_view_png = self._action(
-            "Export Current View as PNG\u2026", lambda: self.export_view_dialog("png")
+        self.act_export_view_png = self.action(
+            "Export Current View as PNG\u2026", lambda: self.exports.export_view_dialog("png")
         )
-        self.act_export_view_svg = self._action(
-            "Export Current View as SVG\u2026", lambda: self.export_view_dialog("svg")
+        self.act_export_view_svg = self.action(
+            "Export Current View as SVG\u2026", lambda: self.exports.export_view_dialog("svg")
         )
-        self.act_quit = self._action("&Quit", self.close, "Ctrl+Q")
-        self.act_fit = self._action(
+        self.act_quit = self.action("&Quit", self.close, "Ctrl+Q")
+        self.act_fit = self.action(
             "&Fit Network to Window",
             self.studio.canvas.fit,
             "F",
             tip="Zoom the network drawing to fit",
         )
-        self.act_presenter = self._action(
+        self.act_presenter = self.action(
             "&Presenter Mode",
             self.toggle_presenter,
             "F5",
             tip="Full screen, large type, projector colours",
         )
         self.act_presenter.setCheckable(True)
-        self.act_about = self._action("&About nnviz", self._about)
-        self.act_book = self._action("About the &Book", self._about_book)
+        self.act_about = self.action("&About nnviz", self._about)
+        self.act_book = self.action("About the &Book", self._about_book)
         # Shortcuts that move between examples, on the Training tab only.
-        self.act_prev = self._action(
+        self.act_prev = self.action(
             "Previous Example", lambda: s.show_example(s.example_index - 1), "Up"
         )
-        self.act_next = self._action(
+        self.act_next = self.action(
             "Next Example", lambda: s.show_example(s.example_index + 1), "Down"
         )
-
-    def _build_deck_menu(self, mb) -> None:
-        m = mb.addMenu("&Deck")
-        self.act_next_step = self._action(
-            "&Next Step", lambda: self.step_deck(1), "PgDown", tip="Show the deck's next step"
-        )
-        self.act_prev_step = self._action(
-            "&Previous Step", lambda: self.step_deck(-1), "PgUp", tip="Show the previous step"
-        )
-        for a in (self.act_next_step, self.act_prev_step):
-            self.addAction(a)  # also with the menu bar hidden in presenter mode
-        entries = (
-            ("&Open Deck…", self.open_deck_dialog, None),
-            ("Open the &Chapter 1 Deck", lambda: self.open_deck(self._chapter1()), None),
-            None,
-            self.act_next_step,
-            self.act_prev_step,
-            None,
-            ("&Add Current View as Step…", self.add_step_dialog, None),
-            ("&Edit Caption…", self.edit_caption_dialog, None),
-            ("Move Step &Earlier", lambda: self.deck.move(-1), None),
-            ("Move Step &Later", lambda: self.deck.move(1), None),
-            ("&Remove Step", self.deck.remove, None),
-            None,
-            ("&Save Deck As…", self.save_deck_dialog, None),
-            ("&Close Deck", self.close_deck, None),
-        )
-        self.deck_actions: dict[str, QAction] = {}
-        for e in entries:
-            if e is None:
-                m.addSeparator()
-            elif isinstance(e, QAction):
-                m.addAction(e)
-            else:
-                act = self._action(e[0], e[1], e[2])
-                self.deck_actions[e[0].replace("&", "").rstrip("…")] = act
-                m.addAction(act)
-
-    @staticmethod
-    def _chapter1() -> str:
-        from nnviz.paths import shipped_examples
-
-        return str(shipped_examples()["chapter1"])
-
-    def open_deck_dialog(self) -> None:
-        path = open_file(self, "deck", "Open lecture deck", "nnviz decks (*.nnvizdeck)")
-        if path:
-            self.open_deck(path)
-
-    def open_deck(self, path: str, present: bool = False) -> bool:
-        """Open a lecture deck at its first step (in presenter mode with ``present``)."""
-        from nnviz.core.files.deck import DeckError
-
-        if not self._deck_saved_or_discarded():
-            return False
-        try:
-            deck = self.deck.open(path)
-        except DeckError as exc:
-            QMessageBox.warning(self, "Could not open the deck", f"{exc}\n\nNothing was changed.")
-            return False
-        if present and not self.presenter:
-            self.set_presenter(True)
-        self.status_label.setText(
-            f"Deck: {deck.title} ({len(deck.steps)} steps). PgDown and PgUp step through it."
-        )
-        return True
-
-    def step_deck(self, delta: int) -> bool:
-        if not self.deck.is_open:
-            self.status_label.setText("Open a deck first (Deck ▸ Open Deck).")
-            return False
-        if not self.deck.step(delta):
-            self.status_label.setText("The deck's last step." if delta > 0 else "Its first step.")
-            return False
-        return True
-
-    def add_step_dialog(self) -> None:
-        title, ok = QInputDialog.getText(self, "Add step", "Title of the new step:")
-        if not ok:
-            return
-        caption, ok = QInputDialog.getMultiLineText(self, "Add step", "Caption:")
-        if not ok:
-            return
-        self.deck.add_step(self.deck.current_view_as_step(title.strip() or "Step", caption))
-
-    def edit_caption_dialog(self) -> None:
-        d = self.deck
-        if d.deck is None or d.index < 0:
-            self.status_label.setText("Open a deck and show a step first.")
-            return
-        caption, ok = QInputDialog.getMultiLineText(
-            self, "Edit caption", "Caption:", d.deck.steps[d.index].caption
-        )
-        if ok:
-            d.set_caption(caption)
-
-    def save_deck_dialog(self) -> bool:
-        from nnviz.core.files.deck import DeckError
-
-        if self.deck.deck is None or not self.deck.deck.steps:
-            self.status_label.setText("Nothing to save: add a step first.")
-            return False
-        path = save_file(self, "deck", "Save deck as", "nnviz decks (*.nnvizdeck)")
-        if not path:
-            return False
-        try:
-            saved = self.deck.save(path)
-        except (DeckError, OSError) as exc:
-            QMessageBox.warning(self, "Could not save the deck", f"{exc}")
-            return False
-        remember("deck", saved)
-        self.status_label.setText(f"Deck saved: {saved}")
-        return True
-
-    def close_deck(self) -> None:
-        if self._deck_saved_or_discarded():
-            self.deck.close()
-
-    def _deck_saved_or_discarded(self) -> bool:
-        """Offer to save an edited deck; False if the user cancelled."""
-        if not (self.deck.is_open and self.deck.modified):
-            return True
-        answer = QMessageBox.question(
-            self,
-            "Save the deck?",
-            "The deck has changes that are not saved.",
-            QMessageBox.StandardButton.Save
-            | QMessageBox.StandardButton.Discard
-            | QMessageBox.StandardButton.Cancel,
-        )
-        if answer == QMessageBox.StandardButton.Save:
-            return self.save_deck_dialog()
-        return answer == QMessageBox.StandardButton.Discard
 
     def _build_menus(self) -> None:
         mb = self.menuBar()
@@ -545,7 +413,7 @@ class MainWindow(QMainWindow):
         m.addSeparator()
         m.addAction(self.act_prev)
         m.addAction(self.act_next)
-        self._build_deck_menu(mb)
+        self.deck_menu._build_deck_menu(mb)
         self.view_menu = mb.addMenu("&View")
         self.view_menu.addAction(self.act_fit)
         self.view_menu.addSeparator()
@@ -575,14 +443,14 @@ class MainWindow(QMainWindow):
             act.triggered.connect(lambda _c=False, i=i: self.tabs.setCurrentIndex(i))
             self.view_menu.addAction(act)
         m = mb.addMenu("&Help")
-        self.act_shortcuts = self._action(
+        self.act_shortcuts = self.action(
             "&Keyboard Shortcuts\u2026",
             self.show_shortcuts,
             "F1",
             tip="Every key the window answers, and where",
         )
         m.addAction(self.act_shortcuts)
-        self.act_guide = self._action(
+        self.act_guide = self.action(
             "&What Am I Looking At?",
             lambda: self.guides.show(),
             "Shift+F1",
@@ -612,7 +480,7 @@ class MainWindow(QMainWindow):
     def _views(self) -> list:
         """The views that follow the theme and scale (pages built later get them then)."""
         s = self.studio
-        later = [v for v in self._built_views() if v not in (s, self.explore)]
+        later = [v for v in self.built_views() if v not in (s, self.explore)]
         return [s.canvas, s.plots, s.example, s.heatmap, self.explore, *later]
 
     def toggle_presenter(self) -> None:
@@ -714,11 +582,11 @@ class MainWindow(QMainWindow):
 
         suffix = Path(path).suffix.lower()
         if suffix == ".nnrec":
-            return self.open_recording(path)
+            return self.sessions.open_recording(path)
         if suffix == ".nnvizdeck":
-            return self.open_deck(path, present=True)  # a deck is for presenting
+            return self.deck_menu.open_deck(path, present=True)  # a deck is for presenting
         if suffix == ".nnviz":
-            return self.open_session(path)
+            return self.sessions.open_session(path)
         if suffix in (".json", ".dig"):
             self.show_view(self.circuit_sandbox)
             return self.circuit_sandbox.load_file(path)
@@ -734,220 +602,6 @@ class MainWindow(QMainWindow):
         return True
 
     # -- recordings and sessions ---------------------------------------------------------------
-    def toggle_recording(self) -> None:
-        if self.studio.recording:
-            try:
-                self.studio.stop_recording()  # the recorder's ended signal says the rest
-            except OSError as exc:
-                QMessageBox.warning(self, "Recording not saved", f"{exc}")
-            return
-        path = save_file(self, "recording", "Record run to", "nnviz recordings (*.nnrec)")
-        if not path:
-            self.act_record.setChecked(False)
-            return
-        if not path.endswith(".nnrec"):
-            path += ".nnrec"
-        try:
-            self.studio.start_recording(path)
-        except (OSError, ValueError) as exc:
-            self.act_record.setChecked(False)
-            QMessageBox.warning(self, "Cannot record", f"{exc}\n\nChoose another folder.")
-            return
-        self.act_record.setChecked(True)
-
-    @Slot(str)
-    def _on_recording_started(self, path: str) -> None:
-        self.act_record.setChecked(True)
-        self.rec_label.setText(f"\u25cf REC  {Path(path).name}")
-        self.rec_label.setToolTip(path)
-        self.rec_label.show()
-        self.setWindowTitle(f"\u25cf REC \u2014 {TITLE}")
-
-    @Slot(object)
-    def _on_recording_ended(self, path) -> None:
-        """However it ended (the button, a new run, a full disk): say so and name the file."""
-        self.act_record.setChecked(False)
-        self.rec_label.hide()
-        self.setWindowTitle(TITLE)
-        if path is not None:  # for 15 s over the status line, which the new run rewrites
-            self.statusBar().showMessage(f"Recording saved: {path}", 15000)
-
-    def export_video_dialog(self) -> None:
-        """Render the replayed recording (or one chosen now) to a video, in the background."""
-        from nnviz.ui.shell.video_export import VideoExport, ask_video_options
-
-        if getattr(self, "video_export", None) is not None and self.video_export.running:
-            self.status_label.setText("A video export is already running.")
-            return
-        recording = self.studio.replay_path
-        if recording is None:
-            chosen = open_file(
-                self, "recording", "Recording to export", "nnviz recordings (*.nnrec)"
-            )
-            if not chosen:
-                return
-            recording = Path(chosen)
-        target = save_file(
-            self, "video", "Export replay as video", "H.264 video (*.mp4);;Animated GIF (*.gif)"
-        )
-        if not target:
-            return
-        if Path(target).suffix.lower() not in (".mp4", ".gif"):
-            target += ".mp4"
-        options = ask_video_options(self)
-        if options is None:
-            return
-        remember("video", target)
-        view = str(options.pop("view"))
-        self.video_export = VideoExport(self)
-        self.video_export.finished.connect(self._on_video_finished)
-        self.video_export.start(recording, target, view, **options)
-
-    def _on_video_finished(self, ok: bool, message: str) -> None:
-        self.status_label.setText(message)
-        self.statusBar().showMessage(message, 15000)
-        if not ok and "cancelled" not in message:
-            QMessageBox.warning(self, "Video not exported", message)
-
-    def open_recording_dialog(self) -> None:
-        path = open_file(self, "recording", "Open recording", "nnviz recordings (*.nnrec)")
-        if path:
-            self.open_recording(path)
-
-    def open_recording(self, path: str) -> bool:
-        from nnviz.core.files.recording import RecordingError
-
-        try:
-            damaged = self.studio.open_recording(path)
-        except (RecordingError, ValueError, OSError) as exc:
-            QMessageBox.warning(
-                self, "Could not open the recording", f"{exc}\n\nNothing was changed."
-            )
-            return False
-        self.show_view(self.studio)
-        if damaged:
-            QMessageBox.information(self, "Damaged recording", damaged)
-        return True
-
-    def current_session(self):
-        from nnviz.core.files.session import Session
-        from nnviz.core.learning.run import RunSpec
-
-        net = self.studio.current_network()
-        return Session(
-            run=self.studio.settings or RunSpec(),
-            network=net,
-            network_meta={
-                "epoch": self.studio.snapshot.progress.epoch
-                if self.studio.snapshot and self.studio.snapshot.progress.examples_seen
-                else None
-            },
-            example_index=self.studio.example_index,
-            circuit=self.circuit_sandbox.circuit.to_dict(),
-            page=self.current_page_id(),
-            view=current_view(self.current_view()),
-            pages={v.page_id: v.state() for v in self._built_views() if isinstance(v, Page)},
-            recording=self.studio.replay_path,
-            replay_position=self.studio.replay.position if self.studio.replay else 0,
-            history=list(self.studio._live_records),
-            log=self.studio.log.toPlainText(),
-            layout=base64.b64encode(bytes(self.saveState())).decode("ascii"),
-            presenter=self.presenter,
-            settings={
-                "presenter_scale": self.presenter_scale,
-                "theme": self.theme.look.theme,
-            },
-        )
-
-    def save_session_dialog(self) -> None:
-        from nnviz.core.files.session import SessionError, save_session
-
-        self.studio.pause()
-        path = save_file(self, "session", "Save session", "nnviz sessions (*.nnviz)")
-        if path:
-            try:
-                saved = save_session(path, self.current_session())
-            except (OSError, SessionError) as exc:
-                QMessageBox.warning(self, "Could not save the session", str(exc))
-                return
-            self.status_label.setText(f"Session saved: {saved}")
-
-    def open_session_dialog(self) -> None:
-        path = open_file(self, "session", "Open session", "nnviz sessions (*.nnviz)")
-        if path:
-            self.open_session(path)
-
-    def open_session(self, path: str) -> bool:
-        """Restore a whole session: network and settings, example, circuit, layout, mode."""
-        from nnviz.core.circuits.model import Circuit, CircuitError
-        from nnviz.core.files.session import SessionError, load_session
-
-        try:
-            session = load_session(path)
-            circuit = Circuit.from_dict(session.circuit) if session.circuit else None
-        except (SessionError, CircuitError, OSError) as exc:
-            QMessageBox.warning(
-                self, "Could not open the session", f"{exc}\n\nNothing was changed."
-            )
-            return False
-        if circuit is not None and not self.circuit_sandbox.maybe_save():
-            return False
-        self.studio.apply_session(session)
-        if circuit is not None:
-            self.circuit_sandbox.show_circuit(circuit, None)
-        for page_id, state in session.pages.items():
-            page = self.page(page_id)
-            if isinstance(page, Page):
-                page.restore(state)
-        if session.layout:
-            self.restoreState(QByteArray(base64.b64decode(session.layout)))
-        opts = session.settings or {}
-        # A session's display options are free-form: keep only values this app offers.
-        scale = opts.get("presenter_scale")
-        if isinstance(scale, int | float) and not isinstance(scale, bool):
-            if float(scale) in PRESENTER_SCALES:
-                self.presenter_scale = float(scale)
-        self.show_page(session.page)
-        if session.presenter != self.presenter:
-            self.set_presenter(session.presenter)
-        theme = opts.get("theme")
-        if isinstance(theme, str) and theme in THEMES:
-            self.set_theme(theme)
-        if session.recording is not None:
-            if Path(session.recording).exists():
-                if self.open_recording(str(session.recording)) and self.studio.replay:
-                    last = self.studio.replay.frame_count - 1
-                    self.studio.replay.seek(min(session.replay_position, last))
-            else:
-                self.statusBar().showMessage(
-                    f"The session's recording {Path(session.recording).name} is missing: "
-                    "the rest of the session is open.",
-                    15000,
-                )
-        if session.page:  # the recording's replay shows the studio: put the page back
-            self.show_page(session.page)
-        if session.view:
-            show_sub_view(self.current_view(), session.view)
-        self.session_path = Path(path)
-        title = session.title or self.session_path.stem
-        self.status_label.setText(f"Session: {title} ({self.session_path.name})")
-        return True
-
-    def step_session(self, step: int) -> bool:
-        """Open the next (or previous) .nnviz file beside the current session, in name
-        order: a lecturer prepares one per part of the talk and steps through them."""
-        current = getattr(self, "session_path", None)
-        if current is None:
-            self.status_label.setText("Open a session first (File \u25b8 Open Session).")
-            return False
-        files = sorted(current.parent.glob("*.nnviz"))
-        if current not in files:
-            return False
-        i = files.index(current) + step
-        if not 0 <= i < len(files):
-            self.status_label.setText("No more sessions in this folder.")
-            return False
-        return self.open_session(str(files[i]))
 
     @staticmethod
     def _first_size() -> QSize:
@@ -961,67 +615,6 @@ class MainWindow(QMainWindow):
         return size
 
     # -- export --------------------------------------------------------------------------------
-    def _export_target(self):
-        """The widget the user is looking at (the inner tab of nested tab widgets)."""
-        widget = self.current_view()
-        if widget is self.explore:
-            widget = self.explore.current_page()
-        return widget
-
-    def export_view(self, path: str, kind: str, scale: float = 2.0) -> bool:
-        """Write the current view to PNG (at ``scale``) or SVG."""
-        widget = self._export_target()
-        if kind == "png":
-            pixmap = QPixmap(QSize(int(widget.width() * scale), int(widget.height() * scale)))
-            pixmap.setDevicePixelRatio(scale)
-            pixmap.fill(Qt.GlobalColor.white)
-            widget.render(pixmap)
-            return pixmap.save(path)
-        from PySide6.QtSvg import QSvgGenerator
-
-        gen = QSvgGenerator()
-        gen.setFileName(path)
-        gen.setSize(widget.size())
-        gen.setViewBox(QRectF(0, 0, widget.width(), widget.height()))
-        gen.setTitle("nnviz")
-        painter = QPainter(gen)
-        widget.render(painter, QPoint(0, 0))
-        return painter.end()
-
-    def export_view_dialog(self, kind: str) -> None:
-        scale = 1.0
-        if kind == "png":
-            choice, ok = QInputDialog.getItem(
-                self, "Export PNG", "Scale:", ["1x", "2x", "3x", "4x"], 1, False
-            )
-            if not ok:
-                return
-            scale = float(choice.rstrip("x"))
-        path = save_file(
-            self, "picture", f"Export view as {kind.upper()}", f"{kind.upper()} (*.{kind})"
-        )
-        if not path:
-            return
-        if not path.lower().endswith(f".{kind}"):
-            path += f".{kind}"
-        if not self.export_view(path, kind, scale):
-            QMessageBox.warning(self, "Export failed", f"Could not write {path}.")
-
-    def save_network_dialog(self) -> None:
-        if self.studio.snapshot is None:
-            QMessageBox.information(self, "Nothing to save", "There is no network yet.")
-            return
-        self.studio.pause()
-        path = save_file(self, "network", "Save network", "nnviz networks (*.npz)")
-        if not path:
-            return
-        try:
-            saved = self.studio.save_network(path)
-        except (OSError, ValueError) as exc:
-            QMessageBox.warning(self, "Could not save", f"{exc}\n\nChoose another folder.")
-            return
-        remember("network", saved)
-        self.status_label.setText(f"Saved {saved}")
 
     def download_mnist(self) -> None:
         from nnviz.ui.shell.download_dialog import DownloadDialog
@@ -1043,30 +636,6 @@ class MainWindow(QMainWindow):
     def _on_banner_action(self, key: str) -> None:
         if key == "download":
             self.download_mnist()
-
-    def _export_canvas(self, kind: str) -> None:
-        path = save_file(
-            self, "picture", f"Export network as {kind.upper()}", f"{kind.upper()} (*.{kind})"
-        )
-        if not path:
-            return
-        if not path.lower().endswith(f".{kind}"):
-            path += f".{kind}"
-        ok = (
-            self.studio.canvas.export_png(path)
-            if kind == "png"
-            else self.studio.canvas.export_svg(path)
-        )
-        if not ok:
-            QMessageBox.warning(self, "Export failed", f"Could not write {path}.")
-
-    def _export_csv(self) -> None:
-        path = save_file(self, "csv", "Export plot data", "CSV (*.csv)")
-        if path:
-            try:
-                self.studio.plots.export_csv(path)
-            except OSError as exc:
-                QMessageBox.warning(self, "Export failed", str(exc))
 
     def _about(self) -> None:
         QMessageBox.about(
@@ -1131,7 +700,7 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self.guides.start)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if not self._deck_saved_or_discarded():
+        if not self.deck_menu._deck_saved_or_discarded():
             event.ignore()
             return
         sandbox = self._built.get("circuit_sandbox")  # never built: nothing to save
@@ -1141,7 +710,7 @@ class MainWindow(QMainWindow):
             return
         self._save_settings()
         self.studio.shutdown()
-        for view in self._built_views():
+        for view in self.built_views():
             if view is self.studio:
                 continue
             shutdown = getattr(view, "shutdown", None)

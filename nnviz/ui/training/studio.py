@@ -799,6 +799,11 @@ class TrainingStudio(QWidget):
         return self._example_index
 
     @property
+    def live_records(self) -> list[Progress]:
+        """The live run's records so far (what a session keeps as its history)."""
+        return list(self._live_records)
+
+    @property
     def preset_key(self) -> str | None:
         """The preset the current run was set up from, if any."""
         key = self.controls.preset_combo.currentData()

@@ -77,7 +77,7 @@ def test_pgdown_steps_through_every_step_with_its_caption(window, qtbot, chapter
     assert window.open_path(str(shipped_examples()["chapter1"]))
     assert window.presenter  # a deck opens in presenter mode
     check_every_step(window, qtbot, chapter1)
-    assert not window.step_deck(1)  # past the end: stays on the last step
+    assert not window.deck_menu.step_deck(1)  # past the end: stays on the last step
     qtbot.keyClick(window, Qt.Key.Key_PageUp)
     assert window.deck.index == len(chapter1.steps) - 2
     window.set_presenter(False)
@@ -129,35 +129,35 @@ def check_every_step(window, qtbot, chapter1):
 
 
 def test_lecturer_builds_edits_and_saves_a_deck_of_their_own(window, qtbot, tmp_path, monkeypatch):
-    window.open_deck(str(shipped_examples()["chapter1"]))
+    window.deck_menu.open_deck(str(shipped_examples()["chapter1"]))
     n = len(window.deck.deck.steps)
-    window.step_deck(1)  # on step 2
+    window.deck_menu.step_deck(1)  # on step 2
     window.show_view(window.explore)
     window.explore.tabs.setCurrentIndex(window.explore.tabs.count() - 1)  # Matrix form
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("My matrices", True))
     monkeypatch.setattr(QInputDialog, "getMultiLineText", lambda *a, **k: ("Look here.", True))
-    window.add_step_dialog()
+    window.deck_menu.add_step_dialog()
     assert window.deck.index == 2 and window.deck.deck.steps[2].title == "My matrices"
     assert (window.deck.deck.steps[2].page, window.deck.deck.steps[2].view) == ("inside", "matrix")
     monkeypatch.setattr(QInputDialog, "getMultiLineText", lambda *a, **k: ("Read it aloud.", True))
-    window.edit_caption_dialog()
+    window.deck_menu.edit_caption_dialog()
     assert window.caption_bar.caption.text() == "Read it aloud."
     assert window.deck.move(-1) and window.deck.deck.steps[1].title == "My matrices"
-    window.step_deck(1)
+    window.deck_menu.step_deck(1)
     assert window.deck.remove() and len(window.deck.deck.steps) == n  # added one, removed one
     target = tmp_path / "mine.nnvizdeck"
-    import nnviz.ui.shell.main_window as mw
+    import nnviz.ui.shell.deck_menu as mw
 
     monkeypatch.setattr(mw, "save_file", lambda *a, **k: str(target))
-    assert window.save_deck_dialog()
+    assert window.deck_menu.save_deck_dialog()
     mine = load_deck(target)
     assert mine.steps[1].title == "My matrices" and mine.steps[1].caption == "Read it aloud."
     assert json.loads(shipped_examples()["chapter1"].read_text())["steps"][1]["title"] != (
         "My matrices"
     )  # the shipped deck is untouched
     # Reopened, the saved deck shows the lecturer's step where they put it.
-    window.close_deck()
-    assert window.open_deck(str(target)) and window.step_deck(1)
+    window.deck_menu.close_deck()
+    assert window.deck_menu.open_deck(str(target)) and window.deck_menu.step_deck(1)
     assert window.current_page_id() == "inside" and shown_views(window) == ["matrix"]
 
 
@@ -181,7 +181,7 @@ def test_bad_decks_get_one_line_and_change_nothing(window, tmp_path, text, words
     with pytest.raises(DeckError) as err:
         load_deck(bad)
     assert words in str(err.value) and "\n" not in str(err.value)
-    assert not window.open_deck(str(bad)) and not window.deck.is_open
+    assert not window.deck_menu.open_deck(str(bad)) and not window.deck.is_open
 
 
 def test_cli_check_prints_how_many_steps(capsys, chapter1):
@@ -195,11 +195,11 @@ def test_cli_check_prints_how_many_steps(capsys, chapter1):
 def test_merged_step_shows_the_merged_minus_four_and_no_guide_cards(window, qtbot):
     from nnviz.ui.shell.guide import GuideCard
 
-    window.open_deck(str(shipped_examples()["chapter1"]))
+    window.deck_menu.open_deck(str(shipped_examples()["chapter1"]))
     while "perceptrons" not in window.deck.deck.steps[window.deck.index].title.lower():
-        assert window.step_deck(1)
+        assert window.deck_menu.step_deck(1)
     view = window.circuit_sandbox.perceptron_view
     assert view.merge_box.isChecked()
     assert not any(c.isVisible() for c in window.findChildren(GuideCard))
-    window.step_deck(-1)
+    window.deck_menu.step_deck(-1)
     assert not view.merge_box.isChecked()

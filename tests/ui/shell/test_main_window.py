@@ -148,7 +148,7 @@ def test_session_round_trip(window, qtbot, tmp_path):
     studio.show_example(7)
     window.show_view(window.perceptron_lab)
     trained = studio.snapshot.weights[0].copy()
-    path = save_session(tmp_path / "lecture.nnviz", window.current_session())
+    path = save_session(tmp_path / "lecture.nnviz", window.sessions.current_session())
     studio.reset()
     studio.show_example(0)
     window.show_view(window.studio)
@@ -163,8 +163,8 @@ def test_session_round_trip(window, qtbot, tmp_path):
 
 def test_export_current_view_png_and_svg(window, tmp_path):
     png, svg = tmp_path / "v.png", tmp_path / "v.svg"
-    assert window.export_view(str(png), "png", scale=2.0)
-    assert window.export_view(str(svg), "svg")
+    assert window.exports.export_view(str(png), "png", scale=2.0)
+    assert window.exports.export_view(str(svg), "svg")
     from PySide6.QtGui import QImage
 
     img = QImage(str(png))
@@ -200,13 +200,13 @@ def test_stepping_through_prepared_sessions(window, qtbot, tmp_path):
             tmp_path / f"{i}-part.nnviz",
             Session(run=RunSpec(dataset="digits", eta=eta, epochs=5), title=f"part {i}"),
         )
-    assert not window.step_session(1)  # no session open yet
+    assert not window.sessions.step_session(1)  # no session open yet
     assert window.open_path(str(tmp_path / "0-part.nnviz"))
     assert window.studio.settings.eta == 3.0
-    assert window.step_session(1) and window.studio.settings.eta == 0.5
-    assert window.step_session(1) and window.studio.settings.eta == 100.0
-    assert not window.step_session(1)  # the last one stays
-    assert window.step_session(-1) and window.studio.settings.eta == 0.5
+    assert window.sessions.step_session(1) and window.studio.settings.eta == 0.5
+    assert window.sessions.step_session(1) and window.studio.settings.eta == 100.0
+    assert not window.sessions.step_session(1)  # the last one stays
+    assert window.sessions.step_session(-1) and window.studio.settings.eta == 0.5
 
 
 def test_download_mnist_is_offered_only_while_mnist_is_missing(window, request):
@@ -292,7 +292,7 @@ def test_session_keeps_curves_log_replay_position_subtab_and_theme(window, qtbot
     # A recording opened at frame 5, then Inside the network / Matrix form, dark theme.
     rec = tmp_path / "run.nnrec"
     record_run(rec, eta=3.0, epochs=2)
-    assert window.open_recording(str(rec))
+    assert window.sessions.open_recording(str(rec))
     studio.replay.seek(5)
     window.show_view(window.explore)
     window.explore.tabs.setCurrentIndex(window.explore.tabs.count() - 1)
@@ -301,7 +301,7 @@ def test_session_keeps_curves_log_replay_position_subtab_and_theme(window, qtbot
     studio.replay_mode.leave()  # the session keeps the live run's curves, not the replay's
     studio.open_recording(rec)
     studio.replay.seek(5)
-    path = save_session(tmp_path / "lecture.nnviz", window.current_session())
+    path = save_session(tmp_path / "lecture.nnviz", window.sessions.current_session())
     saved = load_session(path)
     assert saved.history and saved.log == studio.log.toPlainText()
     assert saved.replay_position == 5 and saved.view == "matrix" and saved.recording == rec
@@ -365,7 +365,7 @@ def test_a_session_keeps_each_pages_state_by_id(window, qtbot, tmp_path):
     window.compare.restore({"compare": [0.5, 2.0]})
     window.circuit_sandbox.restore({"tabs": {"gates": "learned", "truth": "levels"}})
     window.show_page("circuits")
-    path = save_session(tmp_path / "s.nnviz", window.current_session())
+    path = save_session(tmp_path / "s.nnviz", window.sessions.current_session())
     assert load_session(path).pages["circuits"]["tabs"] == {
         "gates": "learned",
         "truth": "levels",
@@ -376,7 +376,7 @@ def test_a_session_keeps_each_pages_state_by_id(window, qtbot, tmp_path):
     window.compare.restore({"compare": [3.0]})
     window.circuit_sandbox.restore({"tabs": {"gates": "gates", "truth": "truth"}})
     window.show_page("training")
-    assert window.open_session(str(path))
+    assert window.sessions.open_session(str(path))
     assert lab.sigmoid_radio.isChecked() and lab.state()["c"] == pytest.approx(4.0)
     assert window.compare.etas() == [0.5, 2.0]
     assert window.current_page_id() == "circuits"

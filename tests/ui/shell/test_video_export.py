@@ -19,16 +19,16 @@ def recording_path(tmp_path):
 def test_app_exports_the_replay_in_the_background_and_can_cancel(
     qtbot, window, recording_path, tmp_path, monkeypatch
 ):
-    import nnviz.ui.shell.main_window as mw
+    import nnviz.ui.shell.exports as mw
     import nnviz.ui.shell.video_export as ve
 
-    assert window.open_recording(str(recording_path))
+    assert window.sessions.open_recording(str(recording_path))
     target = tmp_path / "slides.mp4"
     monkeypatch.setattr(mw, "save_file", lambda *a, **k: str(target))
     # The options dialog's choices reach the renderer: 4 s at 10 frames a second.
     chosen = {"size": "640x360", "fps": 10, "seconds": 4.0, "view": "canvas"}
     monkeypatch.setattr(ve, "ask_video_options", lambda parent: dict(chosen))
-    window.export_video_dialog()
+    window.exports.export_video_dialog()
     job = window.video_export
     assert job.running and job.dialog is not None  # progress shown, the window free
     with qtbot.waitSignal(job.finished, timeout=120_000) as done:
@@ -40,7 +40,7 @@ def test_app_exports_the_replay_in_the_background_and_can_cancel(
     target2 = tmp_path / "cancelled.mp4"
     monkeypatch.setattr(mw, "save_file", lambda *a, **k: str(target2))
     chosen.update(fps=30, seconds=30.0, size="1280x720")  # long enough to cancel midway
-    window.export_video_dialog()
+    window.exports.export_video_dialog()
     job = window.video_export
     qtbot.waitUntil(lambda: job.dialog is not None and job.dialog.value() > 0, timeout=60_000)
     with qtbot.waitSignal(job.finished, timeout=30_000) as done:
@@ -55,13 +55,13 @@ def test_app_exports_the_replay_in_the_background_and_can_cancel(
 def test_cancelling_the_video_options_exports_nothing(
     window, recording_path, tmp_path, monkeypatch
 ):
-    import nnviz.ui.shell.main_window as mw
+    import nnviz.ui.shell.exports as mw
     import nnviz.ui.shell.video_export as ve
 
-    assert window.open_recording(str(recording_path))
+    assert window.sessions.open_recording(str(recording_path))
     monkeypatch.setattr(mw, "save_file", lambda *a, **k: str(tmp_path / "x.mp4"))
     monkeypatch.setattr(ve, "ask_video_options", lambda parent: None)
-    window.export_video_dialog()
+    window.exports.export_video_dialog()
     assert getattr(window, "video_export", None) is None and not (tmp_path / "x.mp4").exists()
 
 
