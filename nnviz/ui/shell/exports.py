@@ -125,7 +125,7 @@ class Exporter(QObject):
         remember("network", saved)
         w.status_label.setText(f"Saved {saved}")
 
-    def _export_canvas(self, kind: str) -> None:
+    def export_canvas(self, kind: str) -> None:
         w = self.window
         path = save_file(
             self.window,
@@ -141,7 +141,7 @@ class Exporter(QObject):
         if not ok:
             QMessageBox.warning(self.window, "Export failed", f"Could not write {path}.")
 
-    def _export_csv(self) -> None:
+    def export_csv(self) -> None:
         path = save_file(self.window, "csv", "Export plot data", "CSV (*.csv)")
         if path:
             try:

@@ -10,7 +10,6 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, Slot
 from PySide6.QtGui import (
     QAction,
-    QActionGroup,
     QCloseEvent,
     QIcon,
     QKeySequence,
@@ -24,7 +23,6 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QStyle,
     QTabWidget,
-    QToolBar,
     QVBoxLayout,
     QWidget,
 )
@@ -38,8 +36,9 @@ from nnviz.ui.settings import settings
 from nnviz.ui.shell.app import TITLE
 from nnviz.ui.shell.deck_menu import DeckMenu
 from nnviz.ui.shell.exports import Exporter
+from nnviz.ui.shell.menus import build_actions, build_menus, build_toolbar
 from nnviz.ui.shell.sessions import SessionController
-from nnviz.ui.style import PRESENTER_SCALES, THEME_TITLES, THEMES, Look, app_theme, theme_plots
+from nnviz.ui.style import Look, app_theme, theme_plots
 from nnviz.ui.training.studio import TrainingStudio
 
 
@@ -109,14 +108,12 @@ class MainWindow(QMainWindow):
         self.sessions = SessionController(self)
         self.exports = Exporter(self)
         self.deck_menu = DeckMenu(self)
-        self._build_actions()
-        self._build_menus()
-        self._build_toolbar()
+        build_actions(self)
+        build_menus(self)
+        build_toolbar(self)
         self.studio.status_changed.connect(self.status_label.setText)
         self.studio.run_state_changed.connect(self._on_run_state)
         self.studio.banner_action.connect(self._on_banner_action)
-        self.studio.recorder.started.connect(self.sessions._on_recording_started)
-        self.studio.recorder.ended.connect(self.sessions._on_recording_ended)
         self.studio.snapshot_shown.connect(self.explore.on_snapshot)
         self.studio.dataset_changed.connect(self.explore.on_dataset)
         self.studio.run_settings_changed.connect(self.explore.on_run_settings)
@@ -250,229 +247,7 @@ class MainWindow(QMainWindow):
         connect_triggered(act, slot)
         return act
 
-    def _build_actions(self) -> None:
-        SP = QStyle.StandardPixmap
-        s = self.studio
-        self.act_play = self.action(
-            "&Play / Pause", self._play_pause, "Space", SP.SP_MediaPlay, "Start or pause training"
-        )
-        self.act_step = self.action(
-            "&Step one mini-batch", s.step, "Right", SP.SP_MediaSeekForward, "Train one mini-batch"
-        )
-        self.act_epoch = self.action(
-            "Step one &epoch",
-            s.step_epoch,
-            "Shift+Right",
-            SP.SP_MediaSkipForward,
-            "Train to the end of the epoch",
-        )
-        self.act_reset = self.action(
-            "&Reset", s.reset, "R", SP.SP_BrowserReload, "New weights from the seed"
-        )
-        self.act_open = self.action(
-            "&Open Network\u2026",
-            self.open_network_dialog,
-            "Ctrl+O",
-            SP.SP_DialogOpenButton,
-            "Open a saved network (.npz)",
-        )
-        self.act_save = self.action(
-            "&Save Network\u2026",
-            self.exports.save_network_dialog,
-            "Ctrl+S",
-            SP.SP_DialogSaveButton,
-            "Save the trained network (.npz)",
-        )
-        self.act_download = self.action(
-            "&Download MNIST\u2026",
-            self.download_mnist,
-            None,
-            SP.SP_ArrowDown,
-            "Fetch the MNIST data set (11 MB)",
-        )
-        self.act_export_png = self.action(
-            "Export Network Drawing as &PNG\u2026", lambda: self.exports._export_canvas("png")
-        )
-        self.act_export_svg = self.action(
-            "Export Network Drawing as S&VG\u2026", lambda: self.exports._export_canvas("svg")
-        )
-        self.act_export_csv = self.action(
-            "Export Plot Data as &CSV\u2026", self.exports._export_csv
-        )
-        self.act_record = self.action(
-            "&Record Run\u2026",
-            self.sessions.toggle_recording,
-            "Ctrl+Shift+R",
-            tip="Record this run's snapshots and metrics to a file",
-        )
-        self.act_record.setCheckable(True)
-        self.act_open_recording = self.action(
-            "Open &Recording\u2026",
-            self.sessions.open_recording_dialog,
-            tip="Replay a recorded run with a timeline",
-        )
-        self.act_export_video = self.action(
-            "Export Replay as &Video\u2026",
-            self.exports.export_video_dialog,
-            tip="Render a recording's replay to an MP4 or GIF for slides",
-        )
-        self.act_save_session = self.action(
-            "Save &Session\u2026",
-            self.sessions.save_session_dialog,
-            "Ctrl+Alt+S",  # Ctrl+Shift+S is the circuit editor's Save As
-            tip="Save the whole state to one file",
-        )
-        self.act_open_session = self.action(
-            "Open S&ession\u2026",
-            self.sessions.open_session_dialog,
-            "Ctrl+Alt+O",
-            tip="Open a saved session",
-        )
-        self.act_next_session = self.action(
-            "&Next Session",
-            lambda: self.sessions.step_session(1),
-            "Ctrl+PgDown",
-            tip="Open the next session file in the same folder (a prepared lecture)",
-        )
-        self.act_prev_session = self.action(
-            "P&revious Session",
-            lambda: self.sessions.step_session(-1),
-            "Ctrl+PgUp",
-            tip="Open the previous session file in the same folder",
-        )
-        self.act_export_view_png = self.action(
-            "Export Current View as PNG\u2026", lambda: self.exports.export_view_dialog("png")
-        )
-        self.act_export_view_svg = self.action(
-            "Export Current View as SVG\u2026", lambda: self.exports.export_view_dialog("svg")
-        )
-        self.act_quit = self.action("&Quit", self.close, "Ctrl+Q")
-        self.act_fit = self.action(
-            "&Fit Network to Window",
-            self.studio.canvas.fit,
-            "F",
-            tip="Zoom the network drawing to fit",
-        )
-        self.act_presenter = self.action(
-            "&Presenter Mode",
-            self.toggle_presenter,
-            "F5",
-            tip="Full screen, large type, projector colours",
-        )
-        self.act_presenter.setCheckable(True)
-        self.act_about = self.action("&About nnviz", self._about)
-        self.act_book = self.action("About the &Book", self._about_book)
-        # Shortcuts that move between examples, on the Training tab only.
-        self.act_prev = self.action(
-            "Previous Example", lambda: s.show_example(s.example_index - 1), "Up"
-        )
-        self.act_next = self.action(
-            "Next Example", lambda: s.show_example(s.example_index + 1), "Down"
-        )
-
-    def _build_menus(self) -> None:
-        mb = self.menuBar()
-        m = mb.addMenu("&File")
-        for a in (self.act_open, self.act_save):
-            m.addAction(a)
-        m.addSeparator()
-        for a in (
-            self.act_open_session,
-            self.act_save_session,
-            self.act_next_session,
-            self.act_prev_session,
-            self.act_open_recording,
-            self.act_export_video,
-        ):
-            m.addAction(a)
-        m.addSeparator()
-        m.addAction(self.act_download)
-        m.addSeparator()
-        for a in (
-            self.act_export_png,
-            self.act_export_svg,
-            self.act_export_csv,
-            self.act_export_view_png,
-            self.act_export_view_svg,
-        ):
-            m.addAction(a)
-        m.addSeparator()
-        m.addAction(self.act_quit)
-        m = mb.addMenu("&Training")
-        for a in (self.act_play, self.act_step, self.act_epoch, self.act_reset):
-            m.addAction(a)
-        m.addSeparator()
-        m.addAction(self.act_record)
-        m.addSeparator()
-        presets = m.addMenu("Presets")
-        for p in self.studio.presets:
-            act = QAction(p.title, self)
-            act.setStatusTip(p.lesson)
-            act.triggered.connect(lambda _c=False, key=p.key: self._choose_preset(key))
-            presets.addAction(act)
-        m.addSeparator()
-        m.addAction(self.act_prev)
-        m.addAction(self.act_next)
-        self.deck_menu._build_deck_menu(mb)
-        self.view_menu = mb.addMenu("&View")
-        self.view_menu.addAction(self.act_fit)
-        self.view_menu.addSeparator()
-        self.view_menu.addAction(self.act_presenter)
-        scale_menu = self.view_menu.addMenu("Presenter &Scale")
-        for value in PRESENTER_SCALES:
-            act = QAction(f"{value:g}\u00d7", self)
-            act.setCheckable(True)
-            act.setChecked(value == self.presenter_scale)
-            act.triggered.connect(lambda _c=False, v=value: self.set_presenter_scale(v))
-            scale_menu.addAction(act)
-        self.scale_menu = scale_menu
-        theme_menu = self.view_menu.addMenu("&Theme")
-        self.theme_actions = QActionGroup(self)  # one checked: the theme in use
-        for name in THEMES:
-            act = QAction(THEME_TITLES[name], self)
-            act.setCheckable(True)
-            act.setData(name)
-            act.setChecked(name == self.theme.look.theme)
-            act.triggered.connect(lambda _c=False, n=name: self.set_theme(n))
-            self.theme_actions.addAction(act)
-            theme_menu.addAction(act)
-        self.view_menu.addSeparator()
-        for i in range(self.tabs.count()):
-            act = QAction(f"Go to {self.tabs.tabText(i)}", self)
-            act.setShortcut(QKeySequence(f"Ctrl+{i + 1}"))
-            act.triggered.connect(lambda _c=False, i=i: self.tabs.setCurrentIndex(i))
-            self.view_menu.addAction(act)
-        m = mb.addMenu("&Help")
-        self.act_shortcuts = self.action(
-            "&Keyboard Shortcuts\u2026",
-            self.show_shortcuts,
-            "F1",
-            tip="Every key the window answers, and where",
-        )
-        m.addAction(self.act_shortcuts)
-        self.act_guide = self.action(
-            "&What Am I Looking At?",
-            lambda: self.guides.show(),
-            "Shift+F1",
-            tip="A short guide to the tab in front of you",
-        )
-        m.addAction(self.act_guide)
-        m.addAction(self.act_book)
-        m.addAction(self.act_about)
-
-    def _build_toolbar(self) -> None:
-        tb = QToolBar("Training")
-        tb.setObjectName("training-toolbar")
-        tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        for a in (self.act_play, self.act_step, self.act_epoch, self.act_reset):
-            tb.addAction(a)
-        tb.addSeparator()
-        for a in (self.act_open, self.act_save, self.act_download):
-            tb.addAction(a)
-        self.addToolBar(tb)
-        self.toolbar = tb
-
-    def _choose_preset(self, key: str) -> None:
+    def choose_preset(self, key: str) -> None:
         self.show_view(self.studio)
         self.studio.controls.choose_preset(key)
 
@@ -536,7 +311,7 @@ class MainWindow(QMainWindow):
             theme_plots(view, look.theme, look.scale, force=True)  # after: contrast's axes win
 
     # -- slots ---------------------------------------------------------------------------------
-    def _play_pause(self) -> None:
+    def play_pause(self) -> None:
         if self.current_view() is self.studio:
             self.studio.toggle_play()
 
@@ -601,8 +376,6 @@ class MainWindow(QMainWindow):
         self.show_view(self.studio)
         return True
 
-    # -- recordings and sessions ---------------------------------------------------------------
-
     @staticmethod
     def _first_size() -> QSize:
         """1440x900, or the screen's free area if that is smaller (a 1280x720 projector)."""
@@ -613,8 +386,6 @@ class MainWindow(QMainWindow):
         if screen is not None:
             size = size.boundedTo(screen.availableGeometry().size())
         return size
-
-    # -- export --------------------------------------------------------------------------------
 
     def download_mnist(self) -> None:
         from nnviz.ui.shell.download_dialog import DownloadDialog
@@ -637,7 +408,7 @@ class MainWindow(QMainWindow):
         if key == "download":
             self.download_mnist()
 
-    def _about(self) -> None:
+    def about(self) -> None:
         QMessageBox.about(
             self,
             "About nnviz",
@@ -646,7 +417,7 @@ class MainWindow(QMainWindow):
             "gradient descent.</p>",
         )
 
-    def _about_book(self) -> None:
+    def about_book(self) -> None:
         QMessageBox.information(
             self,
             "The book",

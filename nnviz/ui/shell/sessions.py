@@ -22,6 +22,8 @@ class SessionController(QObject):
     def __init__(self, window) -> None:
         super().__init__(window)
         self.window = window
+        window.studio.recorder.started.connect(self._on_recording_started)
+        window.studio.recorder.ended.connect(self._on_recording_ended)
 
     def current_session(self):
         w = self.window
