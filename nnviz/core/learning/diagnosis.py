@@ -10,10 +10,47 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
+from nnviz.core.learning.neuron import sigmoid
+
 BARELY_MOVING = 0.02  # the cost fell by less than 2% of its start in the epochs seen
 SATURATED_SHARE = 0.5  # more than half of the sigmoids near 0 or 1
 DEAD_OUTPUT = 0.1  # an output whose activation never exceeds this does not fire
 SMALL_ETA = 0.05  # a sixtieth of the book's eta = 3
+SATURATED = 0.02  # a sigmoid output this close to 0 or 1 has slope below ~0.02
+
+
+def output_peaks(
+    weights: Sequence[np.ndarray],
+    biases: Sequence[np.ndarray],
+    inputs: np.ndarray,
+    labels: np.ndarray,
+) -> tuple[list[float], list[float]]:
+    """The largest activation each output neuron reaches on ``inputs`` (n_0, m), and each
+    class's recall (the share of its examples whose most active output is that class)."""
+    a = inputs
+    for w, b in zip(weights, biases, strict=True):
+        a = sigmoid(w @ a + b)
+    predicted = a.argmax(axis=0)
+    recalls = []
+    for j in range(a.shape[0]):
+        mine = labels == j
+        recalls.append(float(np.mean(predicted[mine] == j)) if mine.any() else float("nan"))
+    return [float(v) for v in a.max(axis=1)], recalls
+
+
+def saturation(
+    weights: Sequence[np.ndarray], biases: Sequence[np.ndarray], inputs: np.ndarray
+) -> float:
+    """Fraction of hidden and output sigmoids within SATURATED of 0 or 1 on ``inputs``."""
+    a = inputs
+    flat = []
+    for w, b in zip(weights, biases, strict=True):
+        a = sigmoid(w @ a + b)
+        flat.append(a.ravel())
+    s = np.concatenate(flat)
+    return float(np.mean((s < SATURATED) | (s > 1 - SATURATED)))
 
 
 @dataclass(frozen=True)

@@ -10,11 +10,12 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
 
 
-def sigmoid(z):
+def sigmoid(z: Any) -> Any:
     """The logistic function, with no overflow for any finite z.
 
     Written as ``0.5 * (1 + tanh(z / 2))``: identical to ``1 / (1 + exp(-z))`` but tanh never

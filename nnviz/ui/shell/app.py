@@ -5,8 +5,6 @@ from __future__ import annotations
 import os
 import sys
 
-# Qt appends the application display name: "How neural networks learn — nnviz".
-TITLE = "How neural networks learn"
 _GC = None  # the GUI-thread garbage collector, once the app exists
 
 

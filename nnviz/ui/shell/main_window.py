@@ -33,11 +33,11 @@ from nnviz.ui.actions import connect_triggered
 from nnviz.ui.explore.tab import ExploreTab
 from nnviz.ui.file_dialogs import open_file, remember
 from nnviz.ui.settings import settings
-from nnviz.ui.shell.app import TITLE
 from nnviz.ui.shell.deck_menu import DeckMenu
 from nnviz.ui.shell.exports import Exporter
 from nnviz.ui.shell.menus import build_actions, build_menus, build_toolbar
 from nnviz.ui.shell.sessions import SessionController
+from nnviz.ui.shell.title import TITLE
 from nnviz.ui.style import Look, app_theme, theme_plots
 from nnviz.ui.training.studio import TrainingStudio
 

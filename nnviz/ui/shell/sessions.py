@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from nnviz.ui.file_dialogs import open_file, save_file
 from nnviz.ui.pages import Page, current_view, show_sub_view
-from nnviz.ui.shell.app import TITLE
+from nnviz.ui.shell.title import TITLE
 from nnviz.ui.style import PRESENTER_SCALES, THEMES
 
 

@@ -14,79 +14,35 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
-    QCheckBox,
-    QHBoxLayout,
-    QLabel,
     QMessageBox,
-    QPlainTextEdit,
-    QPushButton,
-    QScrollArea,
-    QSpinBox,
-    QSplitter,
-    QTabWidget,
-    QVBoxLayout,
     QWidget,
 )
 
 from nnviz.core.datasets.catalog import load_dataset
 from nnviz.core.datasets.dataset import Dataset
 from nnviz.core.datasets.mnist import find_mnist
-from nnviz.core.learning.diagnosis import diagnose
 from nnviz.core.learning.network import Network
 from nnviz.core.learning.neuron import sigmoid
 from nnviz.core.learning.presets import Preset, load_presets
 from nnviz.core.learning.run import RunSpec
-from nnviz.core.learning.snapshot import CHUNK, DIVERGED, DONE, EPOCH, Progress, Snapshot
+from nnviz.core.learning.snapshot import DIVERGED, DONE, EPOCH, Progress, Snapshot
 from nnviz.core.learning.training import check_compatible
-from nnviz.ui.canvas.example import ExampleView
-from nnviz.ui.canvas.view import NetworkCanvas
-from nnviz.ui.canvas.weights import WeightHeatmap
 from nnviz.ui.jobs import Job
-from nnviz.ui.pages import ViewTabs, restore_tabs, tab_states
+from nnviz.ui.pages import restore_tabs, tab_states
 from nnviz.ui.settings import settings as settings_store
-from nnviz.ui.style import set_role
-from nnviz.ui.training.controls import TrainingControls
+from nnviz.ui.training.banner import RunBanner, diagnose_run
 from nnviz.ui.training.network_files import network_from, open_run_network, save_run_network
-from nnviz.ui.training.plots import TrainingPlots
 from nnviz.ui.training.recorder import RunRecorder
-from nnviz.ui.training.replay import ReplayBar, ReplayController
+from nnviz.ui.training.replay import ReplayController
 from nnviz.ui.training.replay_mode import ReplayMode, read_replayable
+from nnviz.ui.training.studio_layout import LIVE_RATE, build_layout
 from nnviz.ui.training.worker import EDIT, PAUSED, PLAYING, TrainingWorker
 
 DOWNLOAD_ACTION = ("Download MNIST (11 MB)", "download")
-LIVE_RATE = 32.0  # snapshots a second while training (the network canvas's pace)
 SLOW_VIEWS_MS = 200  # while training at full speed, cost plot, accuracy plot and example +
 # heatmap take turns refreshing on this timer (each about 1.7 times a second)
 SHUTDOWN_WAIT_MS = 30_000  # the longest a close waits for a run's thread or a data load
 SPEED_WINDOW_S = 1.0  # examples/s is measured over about this much wall-clock time
-SATURATED = 0.02  # a sigmoid output this close to 0 or 1 has slope below ~0.02
-
-
-def _output_peaks(
-    snapshot: Snapshot, inputs: np.ndarray, labels: np.ndarray
-) -> tuple[list[float], list[float]]:
-    """The largest activation each output neuron reaches on ``inputs`` (n_0, m), and each
-    class's recall (the share of its examples whose most active output is that class)."""
-    a = inputs
-    for w, b in zip(snapshot.weights, snapshot.biases):
-        a = sigmoid(w @ a + b)
-    predicted = a.argmax(axis=0)
-    recalls = []
-    for j in range(a.shape[0]):
-        mine = labels == j
-        recalls.append(float(np.mean(predicted[mine] == j)) if mine.any() else float("nan"))
-    return [float(v) for v in a.max(axis=1)], recalls
-
-
-def saturation(snapshot: Snapshot, inputs: np.ndarray) -> float:
-    """Fraction of hidden and output sigmoids within SATURATED of 0 or 1 on ``inputs``."""
-    a = inputs
-    flat = []
-    for w, b in zip(snapshot.weights, snapshot.biases):
-        a = sigmoid(w @ a + b)
-        flat.append(a.ravel())
-    s = np.concatenate(flat)
-    return float(np.mean((s < SATURATED) | (s > 1 - SATURATED)))
 
 
 class WallClockRate:
@@ -173,127 +129,13 @@ class TrainingStudio(QWidget):
 
     # -- layout --------------------------------------------------------------------------
     def _build(self) -> None:
-        self.controls = TrainingControls(self.presets)
-        scroll = QScrollArea()
-        scroll.setWidget(self.controls)
-        scroll.setWidgetResizable(True)
-        scroll.setMinimumWidth(self.controls.sizeHint().width() + 24)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-
-        self.banner = QLabel()
-        set_role(self.banner, "banner")
-        self.banner.setWordWrap(True)
-        self.banner.hide()
-        # A banner may offer one action (e.g. "Download MNIST"): the window carries it out.
-        self.banner_button = QPushButton()
-        self.banner_button.hide()
-        self.banner_button.clicked.connect(
-            lambda: self._on_banner_button(self.banner_button.property("action"))
-        )
-
-        self.canvas = NetworkCanvas()
-        # The cap sits above the snapshot rate, so each snapshot is drawn as it arrives: at
-        # the same cap, arrival jitter against the throttle's timer dropped one in six.
-        self.canvas.set_max_fps(1.25 * LIVE_RATE)
-        self.example = ExampleView()
-        browse = QHBoxLayout()
-        self.prev_button = QPushButton("\u25c0")
-        self.next_button = QPushButton("\u25b6")
-        self.example_spin = QSpinBox()
-        self.example_spin.setPrefix("test example ")
-        self.prev_button.setToolTip("Previous test example")
-        self.next_button.setToolTip("Next test example")
-        for b in (self.prev_button, self.next_button):
-            b.setFixedWidth(36)
-            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        browse.addWidget(self.prev_button)
-        browse.addWidget(self.example_spin, 1)
-        browse.addWidget(self.next_button)
-        self.grid_box = QCheckBox("Inputs as image")
-        self.grid_box.setToolTip(
-            "Draw the input layer as the image grid (28x28 or 8x8) "
-            "instead of a column with an ellipsis"
-        )
-        self.grid_box.toggled.connect(self._on_grid_toggled)
-        browse.addWidget(self.grid_box)
-        example_page = QWidget()
-        sv = QVBoxLayout(example_page)
-        sv.setContentsMargins(0, 0, 0, 0)
-        sv.addLayout(browse)
-        sv.addWidget(self.example, 1)
-        self.heatmap = WeightHeatmap()
-        self.heatmap_label = QLabel(
-            "Click a neuron of the first hidden layer to see its incoming weights as an image."
-        )
-        self.heatmap_label.setWordWrap(True)
-        set_role(self.heatmap_label, "hint")
-        weights_page = QWidget()
-        wv = QVBoxLayout(weights_page)
-        wv.setContentsMargins(0, 0, 0, 0)
-        wv.addWidget(self.heatmap_label)
-        wv.addWidget(self.heatmap, 1)
-        # The example and the weight image take turns in one panel: stacked, neither had
-        # room for a readable bar chart or image on a 1280x720 projector.
-        side = QTabWidget()
-        side.addTab(example_page, "Test example")
-        side.addTab(weights_page, "Weights into a neuron")
-        self.side_tabs = side
-
-        middle = QSplitter(Qt.Orientation.Horizontal)
-        middle.addWidget(self.canvas)
-        middle.addWidget(side)
-        middle.setStretchFactor(0, 3)
-        middle.setStretchFactor(1, 2)
-        middle.setSizes([640, 420])
-
-        self.plots = TrainingPlots()
-        plots_split = self.plots.findChild(QSplitter)
-        if plots_split is not None:  # side by side suits the wide bottom strip
-            plots_split.setOrientation(Qt.Orientation.Horizontal)
-        self.log = QPlainTextEdit()
-        self.log.setReadOnly(True)
-        self.log.setMaximumBlockCount(5000)
-        set_role(self.log, "log")
-        bottom = QTabWidget()
-        bottom.addTab(self.plots, "Cost and accuracy")
-        bottom.addTab(self.log, "Log")
-        # The plots' option boxes sit beside these tabs rather than in rows of their own.
-        bottom.setCornerWidget(self.plots.take_options(), Qt.Corner.TopRightCorner)
-        self.bottom_tabs = bottom
-        self.view_tabs = [
-            ViewTabs(side, ["example", "weights"]),
-            ViewTabs(bottom, ["plots", "log"]),
-        ]
-
-        centre = QSplitter(Qt.Orientation.Vertical)
-        top = QWidget()
-        tv = QVBoxLayout(top)
-        tv.setContentsMargins(0, 0, 0, 0)
-        banner_row = QHBoxLayout()
-        banner_row.addWidget(self.banner, 1)
-        banner_row.addWidget(self.banner_button)
-        tv.addLayout(banner_row)
-        self.replay_bar = ReplayBar()
-        self.replay_bar.hide()
-        self.replay_bar.back_to_live.connect(self.leave_replay)
-        tv.addWidget(self.replay_bar)
-        tv.addWidget(middle, 1)
-        centre.addWidget(top)
-        centre.addWidget(bottom)
-        centre.setStretchFactor(0, 3)
-        centre.setStretchFactor(1, 2)
-
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.addWidget(scroll)
-        self.splitter.addWidget(centre)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([340, 1100])
-        self.inner_splitters = (middle, centre)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.splitter)
-
+        build_layout(self)  # the widgets (nnviz.ui.training.studio_layout)
+        # What the widgets do:
         c = self.controls
+        self.messages = RunBanner(self.banner, self.banner_button, self)
+        self.messages.action.connect(self._on_banner_button)
+        self.grid_box.toggled.connect(self._on_grid_toggled)
+        self.replay_bar.back_to_live.connect(self.leave_replay)
         c.play_toggled.connect(self.toggle_play)
         c.step_clicked.connect(self.step)
         c.step_epoch_clicked.connect(self.step_epoch)
@@ -484,7 +326,7 @@ class TrainingStudio(QWidget):
         self.worker.set_speed(float(self.controls.speed_combo.currentData()))
         self.plots.clear()
         self.plots.accuracy_plot.add_run("")  # its legend now, so both plots line up
-        if self.banner.property("kind") == "warning":
+        if self.messages.kind == "warning":
             self.hide_banner()  # a diagnosis of the old run says nothing about this one
         # Smooth the cost over about 2% of an epoch (1,000 MNIST examples), at least one
         # mini-batch.
@@ -597,7 +439,7 @@ class TrainingStudio(QWidget):
             s = self.controls.settings()
         except ValueError:
             return
-        if self.banner.property("kind") == "warning":
+        if self.messages.kind == "warning":
             self.hide_banner()  # a diagnosis of the old run says nothing about the new one
         self.start_run(s)
 
@@ -746,29 +588,14 @@ class TrainingStudio(QWidget):
 
     def _explain_epoch(self, snap: Snapshot) -> None:
         """Say in words what holds a run back (from its own numbers), instead of a flat plot."""
-        p, ds = snap.progress, self.dataset
-        acc = p.test_accuracy
-        if ds is None or acc is None or not ds.is_classification:
-            return
-        chance = 1.0 / ds.n_outputs
-        costs = [r.cost for r in self._live_records if r.kind == CHUNK and r.cost == r.cost][:1]
-        costs += [r.cost for r in self._live_records if r.kind == EPOCH]
-        sample = None
-        saturated = peaks = recalls = None
-        if acc < 0.9:  # only a run that is behind pays for looking inside
-            head = ds.test.head(1000)
-            sample = ds.inputs(head, snap.weights[0].dtype)
-            peaks, recalls = _output_peaks(snap, sample, head.labels)
-            if acc < 2 * chance:
-                saturated = saturation(snap, sample[:, :300])
-        found = diagnose(costs, acc, chance, p.eta, saturated, peaks, recalls)
+        found = diagnose_run(snap, self.dataset, self._live_records)
         if found is None:
-            if self.banner.property("kind") == "warning":
+            if self.messages.kind == "warning":
                 self.hide_banner()
             return
         action = None
         if found.kind == "dead_outputs" and self.settings is not None:
-            action = (f"Try seed {self.settings.seed + 1}", "reseed")
+            action = (f"Try seed {(self.settings.seed or 0) + 1}", "reseed")
         self.show_banner(found.message, "warning", action)
 
     def _update_status(self, p: Progress) -> None:
@@ -1053,18 +880,8 @@ class TrainingStudio(QWidget):
         self, text: str, kind: str = "info", action: tuple[str, str] | None = None
     ) -> None:
         """Show ``text``; ``action`` = (button label, key) adds a button that emits
-        ``banner_action(key)``."""
-        self.banner.setText(text)
-        self.banner.setProperty("kind", kind)
-        self.banner.style().unpolish(self.banner)
-        self.banner.style().polish(self.banner)
-        self.banner.show()
-        if action is None:
-            self.banner_button.hide()
-        else:
-            self.banner_button.setText(action[0])
-            self.banner_button.setProperty("action", action[1])
-            self.banner_button.show()
+        ``banner_action(key)`` (or, for "reseed", starts over with the next seed)."""
+        self.messages.show(text, kind, action)
 
     def _on_banner_button(self, key: str) -> None:
         if key == "reseed":
@@ -1083,9 +900,7 @@ class TrainingStudio(QWidget):
             self.play()
 
     def hide_banner(self) -> None:
-        self.banner.hide()
-        self.banner_button.hide()
-        self.banner.setProperty("kind", "")
+        self.messages.hide()
 
     def _log(self, text: str) -> None:
         self.log.appendPlainText(text)

@@ -1,0 +1,149 @@
+"""The Training page's widgets and how they are laid out: controls at the left, the network
+canvas with the example (or a neuron's weights) beside it, the plots and log below, and the
+banner and replay bar above. What the widgets do is wired in :class:`TrainingStudio`.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from nnviz.ui.canvas.example import ExampleView
+from nnviz.ui.canvas.view import NetworkCanvas
+from nnviz.ui.canvas.weights import WeightHeatmap
+from nnviz.ui.pages import ViewTabs
+from nnviz.ui.style import set_role
+from nnviz.ui.training.controls import TrainingControls
+from nnviz.ui.training.plots import TrainingPlots
+from nnviz.ui.training.replay import ReplayBar
+
+LIVE_RATE = 32.0  # snapshots a second while training (the network canvas's pace)
+
+
+def build_layout(studio) -> None:
+    """Make the page's widgets as attributes of ``studio`` and lay them out in it."""
+    studio.controls = TrainingControls(studio.presets)
+    scroll = QScrollArea()
+    scroll.setWidget(studio.controls)
+    scroll.setWidgetResizable(True)
+    scroll.setMinimumWidth(studio.controls.sizeHint().width() + 24)
+    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
+    studio.banner = QLabel()
+    set_role(studio.banner, "banner")
+    studio.banner.setWordWrap(True)
+    studio.banner.hide()
+    # A banner may offer one action (e.g. "Download MNIST"): the window carries it out.
+    studio.banner_button = QPushButton()
+    studio.banner_button.hide()
+
+    studio.canvas = NetworkCanvas()
+    # The cap sits above the snapshot rate, so each snapshot is drawn as it arrives: at
+    # the same cap, arrival jitter against the throttle's timer dropped one in six.
+    studio.canvas.set_max_fps(1.25 * LIVE_RATE)
+    studio.example = ExampleView()
+    browse = QHBoxLayout()
+    studio.prev_button = QPushButton("\u25c0")
+    studio.next_button = QPushButton("\u25b6")
+    studio.example_spin = QSpinBox()
+    studio.example_spin.setPrefix("test example ")
+    studio.prev_button.setToolTip("Previous test example")
+    studio.next_button.setToolTip("Next test example")
+    for b in (studio.prev_button, studio.next_button):
+        b.setFixedWidth(36)
+        b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    browse.addWidget(studio.prev_button)
+    browse.addWidget(studio.example_spin, 1)
+    browse.addWidget(studio.next_button)
+    studio.grid_box = QCheckBox("Inputs as image")
+    studio.grid_box.setToolTip(
+        "Draw the input layer as the image grid (28x28 or 8x8) instead of a column with an ellipsis"
+    )
+    browse.addWidget(studio.grid_box)
+    example_page = QWidget()
+    sv = QVBoxLayout(example_page)
+    sv.setContentsMargins(0, 0, 0, 0)
+    sv.addLayout(browse)
+    sv.addWidget(studio.example, 1)
+    studio.heatmap = WeightHeatmap()
+    studio.heatmap_label = QLabel(
+        "Click a neuron of the first hidden layer to see its incoming weights as an image."
+    )
+    studio.heatmap_label.setWordWrap(True)
+    set_role(studio.heatmap_label, "hint")
+    weights_page = QWidget()
+    wv = QVBoxLayout(weights_page)
+    wv.setContentsMargins(0, 0, 0, 0)
+    wv.addWidget(studio.heatmap_label)
+    wv.addWidget(studio.heatmap, 1)
+    # The example and the weight image take turns in one panel: stacked, neither had
+    # room for a readable bar chart or image on a 1280x720 projector.
+    side = QTabWidget()
+    side.addTab(example_page, "Test example")
+    side.addTab(weights_page, "Weights into a neuron")
+    studio.side_tabs = side
+
+    middle = QSplitter(Qt.Orientation.Horizontal)
+    middle.addWidget(studio.canvas)
+    middle.addWidget(side)
+    middle.setStretchFactor(0, 3)
+    middle.setStretchFactor(1, 2)
+    middle.setSizes([640, 420])
+
+    studio.plots = TrainingPlots()
+    plots_split = studio.plots.findChild(QSplitter)
+    if plots_split is not None:  # side by side suits the wide bottom strip
+        plots_split.setOrientation(Qt.Orientation.Horizontal)
+    studio.log = QPlainTextEdit()
+    studio.log.setReadOnly(True)
+    studio.log.setMaximumBlockCount(5000)
+    set_role(studio.log, "log")
+    bottom = QTabWidget()
+    bottom.addTab(studio.plots, "Cost and accuracy")
+    bottom.addTab(studio.log, "Log")
+    # The plots' option boxes sit beside these tabs rather than in rows of their own.
+    bottom.setCornerWidget(studio.plots.take_options(), Qt.Corner.TopRightCorner)
+    studio.bottom_tabs = bottom
+    studio.view_tabs = [
+        ViewTabs(side, ["example", "weights"]),
+        ViewTabs(bottom, ["plots", "log"]),
+    ]
+
+    centre = QSplitter(Qt.Orientation.Vertical)
+    top = QWidget()
+    tv = QVBoxLayout(top)
+    tv.setContentsMargins(0, 0, 0, 0)
+    banner_row = QHBoxLayout()
+    banner_row.addWidget(studio.banner, 1)
+    banner_row.addWidget(studio.banner_button)
+    tv.addLayout(banner_row)
+    studio.replay_bar = ReplayBar()
+    studio.replay_bar.hide()
+    tv.addWidget(studio.replay_bar)
+    tv.addWidget(middle, 1)
+    centre.addWidget(top)
+    centre.addWidget(bottom)
+    centre.setStretchFactor(0, 3)
+    centre.setStretchFactor(1, 2)
+
+    studio.splitter = QSplitter(Qt.Orientation.Horizontal)
+    studio.splitter.addWidget(scroll)
+    studio.splitter.addWidget(centre)
+    studio.splitter.setStretchFactor(1, 1)
+    studio.splitter.setSizes([340, 1100])
+    studio.inner_splitters = (middle, centre)
+    layout = QHBoxLayout(studio)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(studio.splitter)
