@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QCoreApplication, QRectF, Qt, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QRectF, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QGridLayout,
@@ -28,13 +28,13 @@ from nnviz.core.learning.network import Network
 from nnviz.core.matrix_form import book_layer
 from nnviz.core.notation import symbol
 from nnviz.core.valley import (
-    SliceCancelled,
     WeightIndex,
     check_weight_index,
     cost_slice,
     largest_gradient_weights,
     weight_path,
 )
+from nnviz.ui.jobs import JobRunner
 
 DEFAULT_SAMPLE = 1000
 DEFAULT_GRID = 41
@@ -42,58 +42,37 @@ MIN_HALF_WIDTH = 1.0  # offsets reach at least +-1 around the current weight
 SHOW_PROGRESS_AFTER_MS = 250  # quick slices never flash a progress bar
 N_CONTOURS = 12
 
-# Strong references to every job until its view has seen it finish: a QThread object that is
-# garbage-collected (or deleted with a parent) while still running aborts the process.
-_LIVE_JOBS: set = set()
 
+def _slice_work(network: Network, x, y, w1, w2, offsets1, offsets2):
+    """The computation a job runs: ``fn(progress, cancelled)`` for :class:`JobRunner`."""
 
-class SliceJob(QThread):
-    """Runs :func:`cost_slice` off the GUI thread; cancel with ``requestInterruption()``."""
-
-    progressed = Signal(int, int)
-    succeeded = Signal(object)  # dict with offsets1, offsets2, costs, w1, w2, centre
-    failed = Signal(str)
-    cancelled = Signal()
-
-    def __init__(self, network: Network, x, y, w1, w2, offsets1, offsets2, parent=None) -> None:
-        super().__init__(parent)
-        self.args = (network, x, y, w1, w2, offsets1, offsets2)
-
-    def run(self) -> None:
-        network, x, y, w1, w2, o1, o2 = self.args
-        try:
-            costs = cost_slice(
-                network,
-                x,
-                y,
-                w1,
-                w2,
-                o1,
-                o2,
-                progress=lambda d, t: self.progressed.emit(d, t),
-                should_stop=self.isInterruptionRequested,
-            )
-        except SliceCancelled:
-            self.cancelled.emit()
-            return
-        except Exception as exc:  # report any failure in the view instead of losing it
-            self.failed.emit(f"{type(exc).__name__}: {exc}")
-            return
+    def work(progress, cancelled) -> dict:
+        costs = cost_slice(
+            network,
+            x,
+            y,
+            w1,
+            w2,
+            offsets1,
+            offsets2,
+            progress=lambda d, t: progress(d, t, ""),
+            should_stop=cancelled,
+        )
         centre = (
             float(network.weights[w1[0]][w1[1], w1[2]]),
             float(network.weights[w2[0]][w2[1], w2[2]]),
         )
-        self.succeeded.emit(
-            {
-                "offsets1": o1,
-                "offsets2": o2,
-                "costs": costs,
-                "w1": w1,
-                "w2": w2,
-                "centre": centre,
-                "examples": int(x.shape[1]),
-            }
-        )
+        return {
+            "offsets1": offsets1,
+            "offsets2": offsets2,
+            "costs": costs,
+            "w1": w1,
+            "w2": w2,
+            "centre": centre,
+            "examples": int(x.shape[1]),
+        }
+
+    return work
 
 
 class _WeightPicker(QWidget):
@@ -165,8 +144,12 @@ class CostSliceView(QWidget):
         self.dataset: Dataset | None = None
         self.history: list = []
         self.result: dict | None = None
-        self._job: SliceJob | None = None
-        self._old_jobs: list[SliceJob] = []
+        # One slice at a time: a new one cancels the old, whose result is dropped.
+        self.jobs = JobRunner("cost-slice", self)
+        self.jobs.progress.connect(self._on_progress)
+        self.jobs.succeeded.connect(self._on_succeeded)
+        self.jobs.failed.connect(self._on_failed)
+        self.jobs.ended.connect(self._on_job_ended)
         self._x = self._y = None
         self._closed = False
 
@@ -348,7 +331,7 @@ class CostSliceView(QWidget):
             self._schedule()
 
     def is_busy(self) -> bool:
-        return self._job is not None and self._job.isRunning()
+        return self.jobs.running
 
     def compute(self) -> None:
         """Start computing the slice for the current choices (cancels one in progress)."""
@@ -363,25 +346,18 @@ class CostSliceView(QWidget):
         c2 = float(net.weights[w2[0]][w2[1], w2[2]])
         h1, h2 = self._half_widths(w1, w2, c1, c2)
         n = self.grid_spin.value()
-        job = SliceJob(net, x, y, w1, w2, np.linspace(-h1, h1, n), np.linspace(-h2, h2, n))
-        job.progressed.connect(self._on_progress)
-        job.succeeded.connect(self._on_succeeded)
-        job.failed.connect(self._on_failed)
-        job.cancelled.connect(self._on_cancelled)
-        job.finished.connect(self._on_job_finished)
-        self._job = job
-        _LIVE_JOBS.add(job)
         self.progress.setValue(0)
         self.message.setText(f"Computing the cost at {n} × {n} points…")
+        self.jobs.start(
+            _slice_work(net, x, y, w1, w2, np.linspace(-h1, h1, n), np.linspace(-h2, h2, n))
+        )
         self._show_progress.start()
-        job.start()
 
     def cancel(self) -> None:
         """Stop a running computation (its result is dropped)."""
-        if self._job is not None:
-            self._job.requestInterruption()
-            self._old_jobs.append(self._job)
-            self._job = None
+        if self.jobs.running:
+            self.jobs.cancel()
+            self.message.setText("Cancelled.")
         self._show_progress.stop()
         self.progress.setVisible(False)
         self.cancel_button.setVisible(False)
@@ -390,9 +366,7 @@ class CostSliceView(QWidget):
         """Cancel and wait for every thread this view started; no new ones start after."""
         self._debounce.stop()
         self.cancel()
-        for job in self._old_jobs:
-            job.wait(timeout_ms)
-        self._old_jobs = [j for j in self._old_jobs if j.isRunning()]
+        self.jobs.shutdown(timeout_ms)
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt name
         self._closed = False  # a closed view that is shown again works again
@@ -460,43 +434,26 @@ class CostSliceView(QWidget):
             self.progress.setVisible(True)
             self.cancel_button.setVisible(True)
 
-    @Slot(int, int)
-    def _on_progress(self, done: int, total: int) -> None:
-        if self.sender() is self._job:
-            self.progress.setRange(0, total)
-            self.progress.setValue(done)
+    @Slot(int, int, str)
+    def _on_progress(self, done: int, total: int, _text: str) -> None:
+        self.progress.setRange(0, total)
+        self.progress.setValue(done)
 
     @Slot(object)
     def _on_succeeded(self, result: dict) -> None:
-        if self.sender() is not self._job:
-            return  # an older, cancelled job finished anyway
         self.result = result
         self._draw_result()
         self.slice_ready.emit()
 
     @Slot(str)
     def _on_failed(self, text: str) -> None:
-        if self.sender() is self._job:
-            self.message.setText(f"Could not compute the slice: {text}")
+        self.message.setText(f"Could not compute the slice: {text}")
 
     @Slot()
-    def _on_cancelled(self) -> None:
-        if self.sender() is self._job:
-            self.message.setText("Cancelled.")
-
-    @Slot()
-    def _on_job_finished(self) -> None:
-        job = self.sender()
-        if job is self._job:
-            self._job = None
-            self._show_progress.stop()
-            self.progress.setVisible(False)
-            self.cancel_button.setVisible(False)
-        if job in self._old_jobs:
-            self._old_jobs.remove(job)
-        if job is not None:
-            job.wait(2000)  # 'finished' arrives just before the thread really ends
-        _LIVE_JOBS.discard(job)
+    def _on_job_ended(self) -> None:
+        self._show_progress.stop()
+        self.progress.setVisible(False)
+        self.cancel_button.setVisible(False)
 
     # -- drawing ------------------------------------------------------------------------------
     def _draw_result(self) -> None:

@@ -271,7 +271,7 @@ def test_cancel_drops_the_result_and_stops_threads(slicer, digits, qtbot):
     slicer.shutdown()
     qtbot.settle()
     assert slicer.result is None
-    assert slicer._old_jobs == []
+    assert slicer.jobs.shutdown(0)  # every thread it started has ended
 
 
 def test_slow_slice_shows_progress_and_cancel_button_stops_it(slicer, digits, qtbot):
@@ -282,7 +282,7 @@ def test_slow_slice_shows_progress_and_cancel_button_stops_it(slicer, digits, qt
     qtbot.waitUntil(lambda: slicer.cancel_button.isVisible(), timeout=5_000)
     assert slicer.progress.isVisible()
     qtbot.waitUntil(lambda: slicer.progress.value() > 0, timeout=10_000)
-    job = slicer._job
+    job = slicer.jobs.current
     slicer.cancel_button.click()
     assert job.wait(5_000)  # the thread noticed the interruption and ended
     assert not slicer.progress.isVisible()
@@ -323,4 +323,4 @@ def test_closing_with_a_slice_pending_starts_no_thread(slicer, digits, qtbot):
     slicer.close()
     qtbot.settle()
     assert not slicer._debounce.isActive()  # closing cancelled the scheduled compute
-    assert not slicer.is_busy() and slicer._job is None
+    assert not slicer.is_busy() and slicer.jobs.current is None
