@@ -30,121 +30,86 @@ Removing a node first reports each of its wires as removed, then the node.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import os
-import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from types import MappingProxyType
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 
+from nnviz.core.circuits.parts import (
+    FORMAT,
+    KINDS,
+    MAX_BLOCK_DEPTH,
+    MAX_COORD,
+    MAX_EXPANDED_GATES,
+    MAX_FILE_BYTES,
+    MAX_LABEL,
+    MAX_NOTE,
+    MAX_NOTES,
+    MAX_TABLE_INPUTS,
+    VERSION,
+    CircuitError,
+    Listener,
+    Node,
+    Note,
+    RemovedNode,
+    TruthTable,
+    Wire,
+    as_pos,
+    check_bend,
+    check_label,
+    check_note,
+    check_rotation,
+    validate_block_name,
+    validate_terminal_name,
+)
+from nnviz.core.circuits.tables import (
+    all_input_rows,
+    table_to_csv,
+    table_to_markdown,
+    table_to_text,
+)
 from nnviz.core.io.atomic import atomic_write
 from nnviz.core.io.guard import JSON_HOOKS, check_regular_file, json_depth_ok
 
-FORMAT = "nnviz-circuit"
-VERSION = 1
-MAX_BLOCK_DEPTH = 32  # blocks inside blocks; the 4-bit adder uses 3
-MAX_COORD = 1e6  # canvas coordinates, in scene units (a grid step is 20)
-MAX_FILE_BYTES = 50_000_000
-MAX_EXPANDED_GATES = 1_000_000  # NAND gates with every block instance expanded
-KINDS = ("input", "output", "nand", "block")
-
-# The largest truth table we build: 2**16 rows is still instant with vectorised evaluation.
-MAX_TABLE_INPUTS = 16
-
-_TERMINAL_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-]{0,31}$")
-
-
-class CircuitError(ValueError):
-    """An edit or a file that would make an invalid circuit; the message says what to do."""
-
-
-@dataclass(frozen=True)
-class Node:
-    """One node. ``name`` is set for terminals only, ``block`` for blocks only."""
-
-    id: int
-    kind: str
-    pos: tuple[float, float]
-    name: str | None = None
-    block: str | None = None
-    rotation: int = 0  # degrees clockwise: 0, 90, 180 or 270 (drawing only)
-    flip: bool = False  # mirrored left-right (drawing only)
-    label: str = ""  # free text shown with the part; terminals are named by ``name``
-
-
-@dataclass(frozen=True)
-class Wire:
-    """A wire from output port ``src_port`` of ``src`` to input port ``dst_port`` of ``dst``."""
-
-    id: int
-    src: int
-    src_port: int
-    dst: int
-    dst_port: int
-    bend: float | None = None  # x of the vertical run the user dragged it to (drawing only)
-
-
-@dataclass(frozen=True)
-class Note:
-    """Free text on the canvas: explains a circuit, takes no part in its logic."""
-
-    id: int
-    pos: tuple[float, float]
-    text: str
-
-
-MAX_NOTE = 2000  # characters in one note
-MAX_NOTES = 500
-
-
-@dataclass(frozen=True)
-class RemovedNode:
-    """What :meth:`Circuit.remove_node` took away; :meth:`Circuit.restore` puts it back."""
-
-    node: Node
-    wires: tuple[Wire, ...]
-
-
-class TruthTable(NamedTuple):
-    """``rows[i] = (input bits, output bits)``; unpacks as ``(inputs, outputs, rows)``."""
-
-    input_names: tuple[str, ...]
-    output_names: tuple[str, ...]
-    rows: list[tuple[tuple[int, ...], tuple[int, ...]]]
-
-
-Listener = Callable[[str, Any], None]
-
-
-def validate_terminal_name(name: object) -> str:
-    """Return ``name`` if it can name an input or output, else raise CircuitError."""
-    if not isinstance(name, str) or not _TERMINAL_NAME.match(name):
-        raise CircuitError(
-            f"{name!r} is not a valid terminal name: use 1-32 letters, digits, '_' or '-', "
-            "starting with a letter or '_' (for example x1, sum, cin)"
-        )
-    return name
-
-
-def validate_block_name(name: object) -> str:
-    """Return ``name`` if it can name a block definition, else raise CircuitError."""
-    if (
-        not isinstance(name, str)
-        or not name
-        or name != name.strip()
-        or len(name) > 60
-        or not name.isprintable()
-    ):
-        raise CircuitError(
-            f"{name!r} is not a valid block name: use 1-60 printable characters with no "
-            "leading or trailing spaces (for example half_adder)"
-        )
-    return name
+# The model's names, as its users import them (the pieces live in parts and tables).
+__all__ = [
+    "FORMAT",
+    "KINDS",
+    "MAX_BLOCK_DEPTH",
+    "MAX_COORD",
+    "MAX_EXPANDED_GATES",
+    "MAX_FILE_BYTES",
+    "MAX_LABEL",
+    "MAX_NOTE",
+    "MAX_NOTES",
+    "MAX_TABLE_INPUTS",
+    "VERSION",
+    "Circuit",
+    "CircuitError",
+    "Listener",
+    "Node",
+    "Note",
+    "RemovedNode",
+    "TruthTable",
+    "Wire",
+    "all_input_rows",
+    "as_pos",
+    "build_nand_circuit",
+    "check_bend",
+    "check_label",
+    "check_note",
+    "check_rotation",
+    "make_block_definition",
+    "table_to_csv",
+    "table_to_markdown",
+    "table_to_text",
+    "validate_block_name",
+    "validate_terminal_name",
+]
 
 
 class Circuit:
@@ -233,7 +198,7 @@ class Circuit:
             raise CircuitError(f"note id {note_id} is already in use")
         if len(self._notes) >= MAX_NOTES:
             raise CircuitError(f"a circuit holds at most {MAX_NOTES} notes")
-        self._notes[note_id] = Note(note_id, _as_pos(pos), _check_note(text))
+        self._notes[note_id] = Note(note_id, as_pos(pos), check_note(text))
         self._emit("note_added", note_id)
         return note_id
 
@@ -247,8 +212,8 @@ class Circuit:
         old = self._notes[note_id]
         self._notes[note_id] = replace(
             old,
-            text=old.text if text is None else _check_note(text),
-            pos=old.pos if pos is None else _as_pos(pos),
+            text=old.text if text is None else check_note(text),
+            pos=old.pos if pos is None else as_pos(pos),
         )
         self._emit("note_changed", note_id)
         return old
@@ -276,9 +241,9 @@ class Circuit:
         n = self.node(node_id)
         new = replace(
             n,
-            rotation=n.rotation if rotation is None else _check_rotation(rotation),
+            rotation=n.rotation if rotation is None else check_rotation(rotation),
             flip=n.flip if flip is None else bool(flip),
-            label=n.label if label is None else _check_label(label),
+            label=n.label if label is None else check_label(label),
         )
         self._nodes[node_id] = new
         self._emit("look_changed", node_id)
@@ -438,7 +403,7 @@ class Circuit:
         if kind not in KINDS:
             raise CircuitError(f"unknown node kind {kind!r}; use one of {', '.join(KINDS)}")
         self._check_new_id(node_id, self._nodes, "node")
-        pos = _as_pos(pos)
+        pos = as_pos(pos)
         if kind in ("input", "output"):
             if block is not None:
                 raise CircuitError(f"an {kind} terminal takes no block name")
@@ -485,7 +450,7 @@ class Circuit:
     def move_node(self, node_id: int, pos: tuple[float, float]) -> tuple[float, float]:
         """Move a node; return its old position (for undo)."""
         n = self.node(node_id)
-        self._nodes[node_id] = replace(n, pos=_as_pos(pos))
+        self._nodes[node_id] = replace(n, pos=as_pos(pos))
         self._emit("node_moved", node_id)
         return n.pos
 
@@ -620,7 +585,7 @@ class Circuit:
         if wire_id is None:
             wire_id = self._next_wire_id
         self._next_wire_id = max(self._next_wire_id, wire_id + 1)
-        self._wires[wire_id] = Wire(wire_id, src, src_port, dst, dst_port, _check_bend(bend))
+        self._wires[wire_id] = Wire(wire_id, src, src_port, dst, dst_port, check_bend(bend))
         self._into[(dst, dst_port)] = wire_id
         self._emit("wire_added", wire_id)
         return wire_id
@@ -629,7 +594,7 @@ class Circuit:
         """Route a wire's vertical run at x = ``bend`` (None: automatic); return the old one.
         Drawing only: the logic is unchanged."""
         w = self.wire(wire_id)
-        self._wires[wire_id] = replace(w, bend=_check_bend(bend))
+        self._wires[wire_id] = replace(w, bend=check_bend(bend))
         self._emit("wire_changed", wire_id)
         return w.bend
 
@@ -816,6 +781,7 @@ class Circuit:
         self._next_node_id, self._next_wire_id = fresh._next_node_id, fresh._next_wire_id
         self._emit("changed", None)
 
+    # -- files ---------------------------------------------------------------------------------
     def to_dict(self) -> dict:
         """A JSON-ready dict (nodes and wires sorted by id, blocks embedded by value)."""
         nodes = []
@@ -1051,68 +1017,6 @@ class Circuit:
             raise CircuitError(f"{path}: blocks are nested too deeply") from None
 
 
-MAX_LABEL = 40
-
-
-def _check_rotation(value) -> int:
-    if isinstance(value, bool) or value not in (0, 90, 180, 270):
-        raise CircuitError(f'"rotation" must be 0, 90, 180 or 270 degrees, got {value!r}'[:120])
-    return int(value)
-
-
-def _check_bend(value) -> float | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float) or not np.isfinite(value):
-        raise CircuitError(f'a wire\'s "bend" must be a number, got {value!r}'[:120])
-    if not -MAX_COORD <= value <= MAX_COORD:
-        raise CircuitError(f'a wire\'s "bend" is off the canvas ({value:.3g})')
-    return float(value)
-
-
-def _check_note(value) -> str:
-    if not isinstance(value, str):
-        raise CircuitError(f"a note's text must be text, got {type(value).__name__}")
-    if len(value) > MAX_NOTE:
-        raise CircuitError(f"a note has at most {MAX_NOTE} characters, got {len(value):,}")
-    return value
-
-
-def _check_label(value) -> str:
-    if not isinstance(value, str):
-        raise CircuitError(f"a label must be text, got {type(value).__name__}")
-    value = " ".join(value.split())
-    if len(value) > MAX_LABEL:
-        raise CircuitError(f"a label has at most {MAX_LABEL} characters, got {len(value)}")
-    return value
-
-
-def _as_pos(pos: object) -> tuple[float, float]:
-    try:
-        x, y = pos  # type: ignore[misc]
-        x, y = float(x), float(y)
-    except (TypeError, ValueError):
-        raise CircuitError(f"a position must be two numbers (x, y), got {pos!r}") from None
-    if not (np.isfinite(x) and np.isfinite(y)):
-        raise CircuitError(f"a position must be finite, got {pos!r}")
-    return (x, y)
-
-
-def all_input_rows(n: int) -> np.ndarray:
-    """Every 0/1 row of length n in binary counting order, first column most significant.
-
-    Shape (2**n, n), dtype int64.
-    """
-    if n > MAX_TABLE_INPUTS:
-        raise CircuitError(
-            f"{n} inputs would make a truth table of {2**n} rows; "
-            f"tables are limited to {MAX_TABLE_INPUTS} inputs"
-        )
-    counts = np.arange(2**n, dtype=np.int64)
-    shifts = np.arange(n - 1, -1, -1, dtype=np.int64)
-    return (counts[:, None] >> shifts[None, :]) & 1
-
-
 def make_block_definition(circuit: Circuit, name: str) -> Circuit:
     """A copy of ``circuit`` named ``name``, checked usable as a block (has an output)."""
     validate_block_name(name)
@@ -1121,33 +1025,6 @@ def make_block_definition(circuit: Circuit, name: str) -> Circuit:
     definition = circuit.copy()
     definition.name = name
     return definition
-
-
-def table_to_csv(table: TruthTable) -> str:
-    """The truth table as CSV: a header of input then output names, then one row per line."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow([*table.input_names, *table.output_names])
-    for ins, outs in table.rows:
-        writer.writerow([*ins, *outs])
-    return buf.getvalue()
-
-
-def table_to_markdown(table: TruthTable) -> str:
-    """The truth table as a Markdown table, inputs and outputs separated by a bar column."""
-    head = [*table.input_names, *table.output_names]
-    lines = ["| " + " | ".join(head) + " |", "|" + "|".join([":-:"] * len(head)) + "|"]
-    for ins, outs in table.rows:
-        lines.append("| " + " | ".join(str(v) for v in (*ins, *outs)) + " |")
-    return "\n".join(lines) + "\n"
-
-
-def table_to_text(table: TruthTable) -> str:
-    """Plain text: a header line of names separated by spaces, then rows of 0/1."""
-    lines = [" ".join([*table.input_names, *table.output_names])]
-    for ins, outs in table.rows:
-        lines.append(" ".join(str(v) for v in (*ins, *outs)))
-    return "\n".join(lines) + "\n"
 
 
 Source = str | int | None

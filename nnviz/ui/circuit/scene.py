@@ -629,9 +629,9 @@ class CircuitScene(QGraphicsScene):
     def set_label(self, node_id: int, label: str) -> bool:
         """Label a gate or block (shown with it and used in messages), one undo step."""
         try:
-            from nnviz.core.circuits.model import _check_label
+            from nnviz.core.circuits.model import check_label
 
-            label = _check_label(label)
+            label = check_label(label)
         except CircuitError as exc:
             self.message.emit(f"Label refused: {exc}", True)
             return False
