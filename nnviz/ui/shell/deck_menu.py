@@ -29,14 +29,14 @@ class DeckMenu(QObject):
             w.addAction(a)  # also with the menu bar hidden in presenter mode
         entries = (
             ("&Open Deck…", self.open_deck_dialog, None),
-            ("Open the &Chapter 1 Deck", lambda: self.open_deck(self._chapter1()), None),
+            ("Open the C&hapter 1 Deck", lambda: self.open_deck(self._chapter1()), None),
             None,
             w.act_next_step,
             w.act_prev_step,
             None,
             ("&Add Current View as Step…", self.add_step_dialog, None),
             ("&Edit Caption…", self.edit_caption_dialog, None),
-            ("Move Step &Earlier", lambda: w.deck.move(-1), None),
+            ("Move Step Earl&ier", lambda: w.deck.move(-1), None),
             ("Move Step &Later", lambda: w.deck.move(1), None),
             ("&Remove Step", w.deck.remove, None),
             None,

@@ -56,11 +56,11 @@ def build_actions(w) -> None:
         "Export Network Drawing as &PNG\u2026", lambda: w.exports.export_canvas("png")
     )
     w.act_export_svg = w.action(
-        "Export Network Drawing as S&VG\u2026", lambda: w.exports.export_canvas("svg")
+        "Export Network Drawing as SV&G\u2026", lambda: w.exports.export_canvas("svg")
     )
     w.act_export_csv = w.action("Export Plot Data as &CSV\u2026", w.exports.export_csv)
     w.act_record = w.action(
-        "&Record Run\u2026",
+        "Recor&d Run\u2026",
         w.sessions.toggle_recording,
         "Ctrl+Shift+R",
         tip="Record this run's snapshots and metrics to a file",
@@ -77,7 +77,7 @@ def build_actions(w) -> None:
         tip="Render a recording's replay to an MP4 or GIF for slides",
     )
     w.act_save_session = w.action(
-        "Save &Session\u2026",
+        "Save Sess&ion\u2026",
         w.sessions.save_session_dialog,
         "Ctrl+Alt+S",  # Ctrl+Shift+S is the circuit editor's Save As
         tip="Save the whole state to one file",
@@ -95,7 +95,7 @@ def build_actions(w) -> None:
         tip="Open the next session file in the same folder (a prepared lecture)",
     )
     w.act_prev_session = w.action(
-        "P&revious Session",
+        "Previo&us Session",
         lambda: w.sessions.step_session(-1),
         "Ctrl+PgUp",
         tip="Open the previous session file in the same folder",

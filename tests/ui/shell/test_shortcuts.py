@@ -84,3 +84,26 @@ def test_help_lists_every_key_of_the_window(window, qtbot):
     assert where["Redo"] == "Circuits" and any("Ctrl+Y" in k for k, n, _w in rows if n == "Redo")
     assert "Keyboard Shortcuts" in where
     dialog.close()
+
+
+def test_every_menu_gives_each_accelerator_to_one_entry(window):
+    """Alt+letter picks one entry in each menu: no letter is underlined twice (issue 30)."""
+    import re
+
+    from PySide6.QtWidgets import QMenu
+
+    window.build_all_pages()
+    menus = [("menu bar", window.menuBar().actions())]
+    menus += [(m.title(), m.actions()) for m in window.findChildren(QMenu)]
+    clashes = []
+    for title, actions in menus:
+        seen: dict[str, str] = {}
+        for act in actions:
+            found = re.search(r"&([^&])", act.text())
+            if act.isSeparator() or not act.isVisible() or not found:
+                continue
+            key = found.group(1).lower()
+            if key in seen:
+                clashes.append((title, seen[key], act.text()))
+            seen[key] = act.text()
+    assert clashes == []
