@@ -153,7 +153,10 @@ class ExampleView(QWidget):
         if label is not None:
             name = self.bars.names[label] if label < len(self.bars.names) else str(label)
             parts.append(f"label {name}")
-        if pred is not None:
+        if outputs is not None and len(outputs) == 1:  # one output: its bit, not an argmax
+            name = self.bars.names[0] if self.bars.names else "output"
+            parts.append(f"network says {name} = {int(float(outputs[0]) > 0.5)}")
+        elif pred is not None:
             parts.append(f"network says {self.bars.names[pred]}")
             if label is not None:
                 parts.append("right" if pred == label else "wrong")

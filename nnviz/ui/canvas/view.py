@@ -942,5 +942,5 @@ def _default_layer_names(sizes: Sequence[int]) -> list[str]:
             word = "output layer"
         else:
             word = "hidden layer" if n == 3 else f"hidden layer {l}"
-        names.append(f"{word}\n({s} neurons)")
+        names.append(f"{word}\n({s} neuron{'' if s == 1 else 's'})")
     return names

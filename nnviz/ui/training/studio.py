@@ -527,7 +527,7 @@ class TrainingStudio(QWidget):
             self.show_banner(rec.message, "error")
         elif rec.kind == DONE:
             self._log(f"Finished {rec.epoch + 1} epochs in {rec.seconds:.1f} s of training.")
-            self.status_changed.emit("Run finished: Reset (R) starts a new one")
+            self.status_changed.emit(f"Epoch {rec.epoch}  \u00b7  {_finished(rec.epoch + 1)}")
         elif rec.kind == EDIT:
             pct = 100.0 * rec.test_correct / rec.test_total
             self._log(
@@ -600,6 +600,9 @@ class TrainingStudio(QWidget):
 
     def _update_status(self, p: Progress) -> None:
         speed = self._measure_speed(p)
+        if self.worker is not None and self.worker.finished_run and p.kind in (EPOCH, DONE):
+            # The book counts epochs from 0: after "Epoch 29" a 30-epoch run is over.
+            speed = _finished(p.epoch + 1)
         batches = f"{p.batch}/{p.batches_per_epoch}" if p.batches_per_epoch else "0"
         text = (
             f"Epoch {p.epoch}  \u00b7  mini-batch {batches}  \u00b7  "
@@ -933,6 +936,10 @@ class TrainingStudio(QWidget):
             self._data_job.cancel()
             self._data_job.wait(SHUTDOWN_WAIT_MS)
             self._data_job = None
+
+
+def _finished(epochs: int) -> str:
+    return f"finished: {epochs} epoch{'' if epochs == 1 else 's'} trained, Reset (R) starts anew"
 
 
 def _unit_names(dataset: Dataset, sizes) -> list | None:

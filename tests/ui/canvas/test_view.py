@@ -464,3 +464,25 @@ def test_the_dark_theme_reaches_the_example_and_the_weight_image(qtbot):
         assert example.bars.getPlotItem().getAxis("bottom").textPen().color().name() == ink
         assert heatmap.graphics.backgroundBrush().color().name() == background
         assert heatmap.colorbar.axis.textPen().color().name() == ink
+
+
+def test_a_one_neuron_layer_is_named_in_the_singular():
+    from nnviz.ui.canvas.view import _default_layer_names
+
+    assert _default_layer_names([2, 3, 1]) == [
+        "input layer\n(2 neurons)",
+        "hidden layer\n(3 neurons)",
+        "output layer\n(1 neuron)",
+    ]
+
+
+def test_a_single_output_reports_its_bit(qtbot):
+    from nnviz.ui.canvas.example import ExampleView
+
+    view = ExampleView()
+    qtbot.addWidget(view)
+    view.bars.set_names(["out"])
+    view.set_example(None, None, np.array([0.93]))
+    assert "network says out = 1" in view.verdict.text()
+    view.set_example(None, None, np.array([0.08]))
+    assert "network says out = 0" in view.verdict.text()

@@ -385,3 +385,18 @@ def test_the_runs_process_keeps_to_one_cpu_once_playing_and_the_window_stays_fre
     qtbot.waitUntil(lambda: len(os.sched_getaffinity(child)) == 1, timeout=5000)
     assert os.sched_getaffinity(child) <= before
     assert os.sched_getaffinity(0) == before  # the window's process may use every CPU
+
+
+def test_the_status_says_when_a_run_is_over(studio, qtbot):
+    """After the last epoch the status line says the run is finished and how many epochs it
+    trained (the book counts from 0, so "Epoch 1" alone read as one still to come)."""
+    from nnviz.core.learning.run import RunSpec
+
+    texts = []
+    studio.status_changed.connect(texts.append)
+    studio.start_run(RunSpec("digits", (64, 10, 10), 3.0, 10, 2, 0, "float32"))
+    ready(studio, qtbot)
+    studio.play()
+    qtbot.waitUntil(lambda: any("finished: 2 epochs trained" in t for t in texts))
+    assert "Epoch 1" in texts[-1] or "finished" in texts[-1]
+    assert "finished: 2 epochs trained" in texts[-1]
