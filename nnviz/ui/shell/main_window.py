@@ -32,6 +32,7 @@ from nnviz.paths import RESOURCES
 from nnviz.ui.actions import connect_triggered
 from nnviz.ui.explore.tab import ExploreTab
 from nnviz.ui.file_dialogs import open_file, remember
+from nnviz.ui.focus_keys import install_focus_keys
 from nnviz.ui.settings import settings
 from nnviz.ui.shell.deck_menu import DeckMenu
 from nnviz.ui.shell.exports import Exporter
@@ -108,6 +109,7 @@ class MainWindow(QMainWindow):
         self.sessions = SessionController(self)
         self.exports = Exporter(self)
         self.deck_menu = DeckMenu(self)
+        install_focus_keys()  # a focused control's own keys win over the single-key shortcuts
         build_actions(self)
         build_menus(self)
         build_toolbar(self)

@@ -107,3 +107,32 @@ def test_every_menu_gives_each_accelerator_to_one_entry(window):
                 clashes.append((title, seen[key], act.text()))
             seen[key] = act.text()
     assert clashes == []
+
+
+def test_a_focused_control_gets_its_own_keys_before_the_window_shortcuts(window, qtbot):
+    """Up in the mini-batch box steps the box (it moved the test example); Right on a focused
+    tab bar changes the tab; elsewhere Up and Down still browse the examples (issue 34)."""
+    from PySide6.QtCore import Qt
+
+    studio = window.studio
+    window.show_view(studio)
+    window.activateWindow()
+    spin = studio.controls.batch_spin
+    before_example, before_batch = studio.example_index, spin.value()
+    spin.setFocus()
+    qtbot.waitUntil(spin.hasFocus)
+    qtbot.keyClick(spin, Qt.Key.Key_Up)
+    assert spin.value() == before_batch + 1 and studio.example_index == before_example
+    qtbot.waitUntil(lambda: studio.snapshot is not None)  # the new mini-batch size: a new run
+    bar = studio.bottom_tabs.tabBar()
+    bar.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+    bar.setFocus()
+    qtbot.waitUntil(bar.hasFocus)
+    seen = studio.snapshot.progress.examples_seen
+    qtbot.keyClick(bar, Qt.Key.Key_Right)
+    assert bar.currentIndex() == 1 and studio.snapshot.progress.examples_seen == seen
+    # With the canvas focused, Down is the window's: the next test example.
+    studio.canvas.setFocus()
+    qtbot.waitUntil(studio.canvas.hasFocus)
+    qtbot.keyClick(studio.canvas, Qt.Key.Key_Down)
+    qtbot.waitUntil(lambda: studio.example_index == before_example + 1)

@@ -1,0 +1,66 @@
+"""Keys a focused control needs go to that control, not to a window-wide shortcut.
+
+The Training page binds single keys window-wide (Space plays, Right steps, Up and Down browse
+the test examples, R resets). Qt gives such a shortcut precedence over the focused widget, so
+Up in the mini-batch box moved the test example and Right on a focused tab bar stepped
+training. This filter answers Qt's ShortcutOverride for those keys when the focused widget
+uses them itself (text fields, spin and combo boxes, sliders, lists and tables, tab bars,
+buttons for Space), so the key reaches the control; elsewhere the shortcuts work as before.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QAbstractSlider,
+    QAbstractSpinBox,
+    QApplication,
+    QComboBox,
+    QLineEdit,
+    QPlainTextEdit,
+    QTabBar,
+    QTextEdit,
+)
+
+K = Qt.Key
+ARROWS = {K.Key_Up, K.Key_Down, K.Key_Left, K.Key_Right}
+TYPING = (QLineEdit, QAbstractSpinBox, QTextEdit, QPlainTextEdit, QComboBox)
+
+
+def control_wants(widget: object, key: int, text: str) -> bool:
+    """Whether the focused ``widget`` uses the plain key ``key`` itself."""
+    if isinstance(widget, TYPING):
+        editable = not isinstance(widget, QComboBox) or widget.isEditable()
+        return key in ARROWS or (editable and bool(text) and text.isprintable())
+    if isinstance(widget, QAbstractSlider | QAbstractItemView | QTabBar):
+        return key in ARROWS or (isinstance(widget, QAbstractItemView) and key == K.Key_Space)
+    if isinstance(widget, QAbstractButton):
+        return key == K.Key_Space
+    return False
+
+
+class FocusedKeysFirst(QObject):
+    """Install on the application: ``app.installEventFilter(FocusedKeysFirst(app))``."""
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt name
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
+            plain = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+            focus = QApplication.focusWidget()
+            if (
+                plain == Qt.KeyboardModifier.NoModifier
+                and obj is focus
+                and control_wants(focus, event.key(), event.text())
+            ):
+                event.accept()  # the key goes to the control, not to a shortcut
+                return True
+        return False
+
+
+def install_focus_keys() -> None:
+    """Once per application: keys a focused control uses reach it before any shortcut."""
+    app = QApplication.instance()
+    if app is not None and app.findChild(FocusedKeysFirst) is None:
+        app.installEventFilter(FocusedKeysFirst(app))
