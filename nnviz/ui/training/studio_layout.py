@@ -50,13 +50,17 @@ def build_layout(studio) -> None:
     studio.banner_button.hide()
 
     studio.canvas = NetworkCanvas()
+    studio.canvas.setAccessibleName("Network diagram: neurons and weighted connections")
     # The cap sits above the snapshot rate, so each snapshot is drawn as it arrives: at
     # the same cap, arrival jitter against the throttle's timer dropped one in six.
     studio.canvas.set_max_fps(1.25 * LIVE_RATE)
     studio.example = ExampleView()
+    studio.example.setAccessibleName("Test example and the network's output activations")
     browse = QHBoxLayout()
     studio.prev_button = QPushButton("\u25c0")
     studio.next_button = QPushButton("\u25b6")
+    studio.prev_button.setAccessibleName("Previous test example")
+    studio.next_button.setAccessibleName("Next test example")
     studio.example_spin = QSpinBox()
     studio.example_spin.setPrefix("test example ")
     studio.prev_button.setToolTip("Previous test example")
@@ -78,6 +82,7 @@ def build_layout(studio) -> None:
     sv.addLayout(browse)
     sv.addWidget(studio.example, 1)
     studio.heatmap = WeightHeatmap()
+    studio.heatmap.setAccessibleName("Incoming weights of the chosen hidden neuron, as an image")
     studio.heatmap_label = QLabel(
         "Click a neuron of the first hidden layer to see its incoming weights as an image."
     )
@@ -103,10 +108,13 @@ def build_layout(studio) -> None:
     middle.setSizes([640, 420])
 
     studio.plots = TrainingPlots()
+    studio.plots.cost_plot.setAccessibleName("Cost plot: the cost C against epochs trained")
+    studio.plots.accuracy_plot.setAccessibleName("Accuracy plot: test accuracy against epochs")
     plots_split = studio.plots.findChild(QSplitter)
     if plots_split is not None:  # side by side suits the wide bottom strip
         plots_split.setOrientation(Qt.Orientation.Horizontal)
     studio.log = QPlainTextEdit()
+    studio.log.setAccessibleName("Training log")
     studio.log.setReadOnly(True)
     studio.log.setMaximumBlockCount(5000)
     set_role(studio.log, "log")

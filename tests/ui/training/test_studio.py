@@ -400,3 +400,22 @@ def test_the_status_says_when_a_run_is_over(studio, qtbot):
     qtbot.waitUntil(lambda: any("finished: 2 epochs trained" in t for t in texts))
     assert "Epoch 1" in texts[-1] or "finished" in texts[-1]
     assert "finished: 2 epochs trained" in texts[-1]
+
+
+def test_the_training_pages_views_have_names_a_screen_reader_says(studio):
+    """The canvas, example, weight image, both plots, the log and the glyph buttons are named
+    for assistive technology (Qt derives nothing useful from a drawing or a glyph)."""
+    from PySide6.QtGui import QAccessible
+
+    for widget in (
+        studio.canvas,
+        studio.example,
+        studio.heatmap,
+        studio.plots.cost_plot,
+        studio.plots.accuracy_plot,
+        studio.log,
+        studio.prev_button,
+        studio.next_button,
+    ):
+        name = QAccessible.queryAccessibleInterface(widget).text(QAccessible.Text.Name)
+        assert len(name) > 8 and "\u25c0" not in name and "\u25b6" not in name, widget
