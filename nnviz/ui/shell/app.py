@@ -40,7 +40,26 @@ def make_app():
     return app
 
 
+NO_DISPLAY = (
+    "nnviz: no display to open a window on (DISPLAY and WAYLAND_DISPLAY are not set); "
+    "start it from a desktop session, or on a server under a virtual display: xvfb-run nnviz "
+    "(the command-line tools run anywhere with QT_QPA_PLATFORM=offscreen)"
+)
+
+
+def display_missing(environ=os.environ, platform: str = sys.platform) -> bool:
+    """True on Linux/BSD when no X11 or Wayland display is set and no Qt platform is chosen:
+    Qt would then abort with advice about libxcb that sends the user the wrong way."""
+    if not platform.startswith(("linux", "freebsd", "openbsd")):
+        return False
+    keys = ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+    return not any(environ.get(k) for k in keys)
+
+
 def run_app(args=None) -> int:
+    if display_missing():
+        print(NO_DISPLAY, file=sys.stderr)
+        return 2
     app = make_app()
     from nnviz.ui.shell.main_window import MainWindow
 
