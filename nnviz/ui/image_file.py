@@ -5,6 +5,7 @@ Shared by the draw-a-digit view and `nnviz classify`; the core's preprocessing t
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import numpy as np
@@ -14,10 +15,27 @@ from nnviz.core.errors import UsageError
 MAX_PIXELS = 16_000_000  # a 4000x4000 photo; a digit needs far fewer
 
 
+@functools.cache  # one for the process: a QGuiApplication is made once
+def _gui_for_decoding() -> object:
+    """The QGuiApplication that decoding needs (an SVG's text needs fonts, and Qt aborts the
+    process without one): the app's own, or for the command line one made offscreen, which
+    shows nothing and needs no display."""
+    import os
+
+    from PySide6.QtGui import QGuiApplication
+
+    app = QGuiApplication.instance()  # the app's own, when the window is open
+    if app is None:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        app = QGuiApplication(["nnviz"])
+    return app
+
+
 def read_image(path: str | Path) -> np.ndarray:
     """The pixels of an image file as (H, W, 4) uint8 RGBA; raises UsageError if unreadable."""
     from PySide6.QtGui import QImage, QImageReader
 
+    _gui_for_decoding()
     path = Path(path)
     if path.is_dir():
         raise UsageError(f"{path} is a folder; give the path of a PNG or JPEG file")

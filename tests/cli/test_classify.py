@@ -264,3 +264,33 @@ def test_redrawn_8x8_digits_agree_with_originals(capsys):
     with capsys.disabled():
         print(f"\n8x8 digits redraw agreement: {agreement:.0%} of {len(expected)}")
     assert agreement >= 0.85
+
+
+def test_an_svg_with_text_is_classified_without_a_display(tmp_path):
+    """Qt aborted (exit 134, "QFontDatabase: Must construct a QGuiApplication") on any SVG
+    with text when no display was set (issue 32)."""
+    import os
+    import subprocess
+    import sys
+
+    from nnviz.core.files.network import save_network
+    from nnviz.core.learning.network import Network
+
+    model = save_network(tmp_path / "net.npz", Network([784, 10, 10], seed=0))
+    svg = tmp_path / "seven.svg"
+    svg.write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="28" height="28">'
+        '<rect width="28" height="28" fill="white"/>'
+        '<text x="8" y="22" font-size="20">7</text></svg>'
+    )
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    env.pop("QT_QPA_PLATFORM", None)
+    done = subprocess.run(
+        [sys.executable, "-m", "nnviz", "classify", str(svg), "--model", str(model)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-300:]
+    assert "confidence" in done.stdout
