@@ -203,3 +203,33 @@ def test_merged_step_shows_the_merged_minus_four_and_no_guide_cards(window, qtbo
     assert not any(c.isVisible() for c in window.findChildren(GuideCard))
     window.deck_menu.step_deck(-1)
     assert not view.merge_box.isChecked()
+
+
+def test_a_step_asking_for_an_unknown_experiment_or_page_changes_nothing_else(
+    window, tmp_path, qtbot
+):
+    """A deck from a newer nnviz (an experiment or a page this one lacks) opens; the step
+    says what is missing instead of raising KeyError (issue 32)."""
+    deck = tmp_path / "newer.nnvizdeck"
+    deck.write_text(
+        json.dumps(
+            {
+                "format": "nnviz-deck",
+                "version": 2,
+                "title": "From a newer nnviz",
+                "steps": [
+                    {"title": "a", "page": "training", "state": {"training": {"experiment": "x"}}},
+                    {"title": "b", "page": "holograms", "state": {"holograms": {"x": 1}}},
+                ],
+            }
+        )
+    )
+    texts = []
+    window.studio.status_changed.connect(texts.append)
+    before = window.studio.settings
+    assert window.deck_menu.open_deck(str(deck))
+    assert any("No experiment called 'x'" in t for t in texts)
+    assert window.studio.settings == before and window.current_page_id() == "training"
+    assert window.deck_menu.step_deck(1)
+    assert "does not have" in window.statusBar().currentMessage()
+    window.set_presenter(False)
