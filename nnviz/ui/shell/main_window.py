@@ -7,7 +7,7 @@ from __future__ import annotations
 # shows sooner without them.
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, Slot
+from PySide6.QtCore import QSize, Qt, QTimer, Slot
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -27,18 +27,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-import nnviz
 from nnviz.paths import RESOURCES
 from nnviz.ui.actions import connect_triggered
 from nnviz.ui.explore.tab import ExploreTab
 from nnviz.ui.file_dialogs import open_file, remember
 from nnviz.ui.focus_keys import install_focus_keys
-from nnviz.ui.settings import settings
 from nnviz.ui.shell.deck_menu import DeckMenu
 from nnviz.ui.shell.exports import Exporter
 from nnviz.ui.shell.menus import build_actions, build_menus, build_toolbar
 from nnviz.ui.shell.sessions import SessionController
 from nnviz.ui.shell.title import TITLE
+from nnviz.ui.shell.window_state import (
+    first_size,
+    restore_window,
+    save_window,
+)
 from nnviz.ui.style import Look, app_theme, theme_plots
 from nnviz.ui.training.studio import TrainingStudio
 
@@ -49,7 +52,7 @@ class MainWindow(QMainWindow):
         # Qt appends the application display name: "How neural networks learn — nnviz".
         self.setWindowTitle(TITLE)
         self.setWindowIcon(QIcon(str(RESOURCES / "icons" / "nnviz.svg")))
-        self.resize(self._first_size())
+        self.resize(first_size())
         self.studio = TrainingStudio()
         self.explore = ExploreTab()
         self.tabs = QTabWidget()
@@ -127,7 +130,7 @@ class MainWindow(QMainWindow):
 
         self.guides = TabGuides(self.tabs, self._page_ids)
         self._guides_started = False
-        self._restore_settings()
+        restore_window(self)
 
     # -- pages -------------------------------------------------------------------------------
     @property
@@ -270,7 +273,7 @@ class MainWindow(QMainWindow):
         self.act_presenter.setChecked(self.presenter)
         if self.presenter:
             if not self.isFullScreen():
-                self._normal_geometry = self.saveGeometry()  # what the next start restores
+                self.normal_geometry = self.saveGeometry()  # what the next start restores
             self.theme.set(scale=self.presenter_scale)
             self.showFullScreen()
             self.setGeometry(self.screen().geometry())  # also without a window manager
@@ -378,17 +381,6 @@ class MainWindow(QMainWindow):
         self.show_view(self.studio)
         return True
 
-    @staticmethod
-    def _first_size() -> QSize:
-        """1440x900, or the screen's free area if that is smaller (a 1280x720 projector)."""
-        from PySide6.QtGui import QGuiApplication
-
-        size = QSize(1440, 900)
-        screen = QGuiApplication.primaryScreen()
-        if screen is not None:
-            size = size.boundedTo(screen.availableGeometry().size())
-        return size
-
     def download_mnist(self) -> None:
         from nnviz.ui.shell.download_dialog import DownloadDialog
 
@@ -410,60 +402,7 @@ class MainWindow(QMainWindow):
         if key == "download":
             self.download_mnist()
 
-    def about(self) -> None:
-        QMessageBox.about(
-            self,
-            "About nnviz",
-            f"<b>nnviz {nnviz.__version__}</b><p>See and touch how neural networks learn: "
-            "perceptrons, NAND-gate adders, and an MNIST network trained live by stochastic "
-            "gradient descent.</p>",
-        )
-
-    def about_book(self) -> None:
-        QMessageBox.information(
-            self,
-            "The book",
-            "nnviz follows chapter 1 and the start of chapter 2 of Michael Nielsen's "
-            "\u201cNeural Networks and Deep Learning\u201d (neuralnetworksanddeeplearning.com).",
-        )
-
     # -- settings and closing ------------------------------------------------------------------
-    def _restore_settings(self) -> None:
-        st = settings()
-        geo = st.value("window/geometry")
-        if isinstance(geo, QByteArray | bytes):
-            self.restoreGeometry(geo)
-        if self.windowState() & Qt.WindowState.WindowFullScreen:
-            # Never start full screen: that is presenter mode's, and it starts off.
-            self.setWindowState(self.windowState() & ~Qt.WindowState.WindowFullScreen)
-        state = st.value("window/state")
-        if isinstance(state, QByteArray | bytes):
-            self.restoreState(state)
-        split = st.value("studio/splitter")
-        if isinstance(split, QByteArray | bytes):
-            self.studio.splitter.restoreState(split)
-        page = st.value("window/page")
-        if not (isinstance(page, str) and self.show_page(page)):
-            tab = st.value("window/tab")  # older versions kept the tab's index
-            try:
-                self.tabs.setCurrentIndex(int(tab))
-            except (TypeError, ValueError):
-                pass
-
-    def _save_settings(self) -> None:
-        st = settings()
-        if self.presenter or self.isFullScreen():
-            # The window as it was before presenter mode, never the full-screen one.
-            geo = getattr(self, "_normal_geometry", None)
-            if geo is not None:
-                st.setValue("window/geometry", geo)
-        else:
-            st.setValue("window/geometry", self.saveGeometry())
-        st.setValue("window/state", self.saveState())
-        st.setValue("studio/splitter", self.studio.splitter.saveState())
-        st.setValue("window/page", self.current_page_id())
-        self.studio.remember_settings()
-        st.sync()
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
@@ -481,7 +420,7 @@ class MainWindow(QMainWindow):
         if maybe_save is not None and not maybe_save():
             event.ignore()
             return
-        self._save_settings()
+        save_window(self)
         self.studio.shutdown()
         for view in self.built_views():
             if view is self.studio:

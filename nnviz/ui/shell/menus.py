@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QStyle, QToolBar
 
+from nnviz.ui.shell.window_state import show_about, show_about_book
 from nnviz.ui.style import PRESENTER_SCALES, THEME_TITLES, THEMES
 
 
@@ -120,8 +121,8 @@ def build_actions(w) -> None:
         tip="Full screen, large type, projector colours",
     )
     w.act_presenter.setCheckable(True)
-    w.act_about = w.action("&About nnviz", w.about)
-    w.act_book = w.action("About the &Book", w.about_book)
+    w.act_about = w.action("&About nnviz", lambda: show_about(w))
+    w.act_book = w.action("About the &Book", lambda: show_about_book(w))
     # Shortcuts that move between examples, on the Training tab only.
     w.act_prev = w.action("Previous Example", lambda: s.show_example(s.example_index - 1), "Up")
     w.act_next = w.action("Next Example", lambda: s.show_example(s.example_index + 1), "Down")
