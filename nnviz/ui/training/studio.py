@@ -184,6 +184,10 @@ class TrainingStudio(QWidget):
     def _choose_default_experiment(self) -> None:
         if self.settings is not None:
             return
+        if self.replay is not None:
+            # `nnviz open run.nnrec`: the recording was opened before the first run; the
+            # live run is set up when the user goes back to live (leave_replay).
+            return
         last = self.saved_settings()
         if last is not None and (last.dataset != "mnist" or find_mnist() is not None):
             self.controls.show_settings(last)
@@ -822,6 +826,8 @@ class TrainingStudio(QWidget):
         self.plots.extend(r for r in self._live_records if r.examples_seen)
         if snap is not None:
             self.show_snapshot(snap)
+        if self.settings is None:  # a recording opened at start: the first live run now
+            self._choose_default_experiment()
 
     # -- files (network_files) -----------------------------------------------------------------
     def current_network(self) -> Network | None:

@@ -381,3 +381,26 @@ def test_a_session_keeps_each_pages_state_by_id(window, qtbot, tmp_path):
     assert window.compare.etas() == [0.5, 2.0]
     assert window.current_page_id() == "circuits"
     assert [bar.current() for bar in window.circuit_sandbox.view_tabs][:2] == ["learned", "levels"]
+
+
+def test_nnviz_open_of_a_recording_shows_its_replay(qtbot, no_dialogs, monkeypatch, tmp_path):
+    """`nnviz open run.nnrec` opens the file before the window is shown; the first live run,
+    chosen once the window shows, used to end the replay at once. Now the replay stays, and
+    the live run is set up when the user goes back to live."""
+    from tests.ui.training.test_compare import record_run
+
+    monkeypatch.setenv("NNVIZ_MNIST_DIR", "/nonexistent")
+    rec = tmp_path / "run.nnrec"
+    record_run(rec, eta=3.0, epochs=1)
+    w = MainWindow()
+    qtbot.addWidget(w)
+    assert w.open_path(str(rec))  # as run_app does for `nnviz open`
+    w.show()
+    qtbot.waitExposed(w)
+    qtbot.settle()
+    assert w.studio.replay is not None and w.studio.replay_path == rec
+    assert w.studio.settings is None  # no live run has replaced it
+    w.studio.leave_replay()
+    qtbot.waitUntil(lambda: w.studio.snapshot is not None and w.studio.worker is not None)
+    assert w.studio.replay is None and w.studio.settings is not None
+    w.close()
