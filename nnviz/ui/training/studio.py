@@ -795,6 +795,11 @@ class TrainingStudio(QWidget):
         self.replay_path = Path(path).resolve()
         self._image_shown = None
         first = recording.frames[0]
+        if self.settings is None:  # no live run yet: the controls show the recorded run's
+            try:
+                self.controls.show_settings(RunSpec.from_dict(recording.header, base=RunSpec()))
+            except ValueError:
+                pass  # a hand-made header: the controls keep what they show
         self.show_banner(
             f"Replaying {Path(path).name}: {recording.header.get('dataset', '')} "
             f"{list(first.sizes)}. Nothing is recomputed; 'Back to live training' "

@@ -400,6 +400,8 @@ def test_nnviz_open_of_a_recording_shows_its_replay(qtbot, no_dialogs, monkeypat
     qtbot.settle()
     assert w.studio.replay is not None and w.studio.replay_path == rec
     assert w.studio.settings is None  # no live run has replaced it
+    shown = w.studio.controls.settings()  # the controls show the recorded run's settings
+    assert (shown.dataset, shown.sizes, shown.eta) == ("digits", (64, 30, 10), 3.0)
     w.studio.leave_replay()
     qtbot.waitUntil(lambda: w.studio.snapshot is not None and w.studio.worker is not None)
     assert w.studio.replay is None and w.studio.settings is not None
