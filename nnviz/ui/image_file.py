@@ -15,19 +15,20 @@ from nnviz.core.errors import UsageError
 MAX_PIXELS = 16_000_000  # a 4000x4000 photo; a digit needs far fewer
 
 
-@functools.cache  # one for the process: a QGuiApplication is made once
-def _gui_for_decoding() -> object:
-    """The QGuiApplication that decoding needs (an SVG's text needs fonts, and Qt aborts the
-    process without one): the app's own, or for the command line one made offscreen, which
-    shows nothing and needs no display."""
+@functools.cache  # one for the process: an application object is made once
+def _app_for_svg() -> object:
+    """The application object an SVG needs (its text needs fonts, and Qt aborts the process
+    without one): the app's own, or for the command line one made offscreen, which shows
+    nothing and needs no display. A full QApplication, never a QGuiApplication: widgets made
+    later in the same process (the app, a test) need one, and Qt aborts without it."""
     import os
 
-    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QApplication
 
-    app = QGuiApplication.instance()  # the app's own, when the window is open
+    app = QApplication.instance()  # the app's own, when the window is open
     if app is None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-        app = QGuiApplication(["nnviz"])
+        app = QApplication(["nnviz"])
     return app
 
 
@@ -35,8 +36,9 @@ def read_image(path: str | Path) -> np.ndarray:
     """The pixels of an image file as (H, W, 4) uint8 RGBA; raises UsageError if unreadable."""
     from PySide6.QtGui import QImage, QImageReader
 
-    _gui_for_decoding()
     path = Path(path)
+    if path.suffix.lower() in (".svg", ".svgz"):
+        _app_for_svg()
     if path.is_dir():
         raise UsageError(f"{path} is a folder; give the path of a PNG or JPEG file")
     if not path.is_file():

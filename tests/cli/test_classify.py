@@ -294,3 +294,30 @@ def test_an_svg_with_text_is_classified_without_a_display(tmp_path):
     )
     assert done.returncode == 0, done.stderr[-300:]
     assert "confidence" in done.stdout
+
+
+def test_reading_an_svg_leaves_a_process_that_can_still_make_widgets(tmp_path):
+    """The application object made for an SVG is a full QApplication: a QGuiApplication
+    made there aborted the next QWidget in the same process (an xdist worker crashed)."""
+    import os
+    import subprocess
+    import sys
+
+    svg = tmp_path / "a.svg"
+    svg.write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8">'
+        '<text x="1" y="7" font-size="6">1</text></svg>'
+    )
+    code = (
+        "import sys\n"
+        "from nnviz.ui.image_file import read_image\n"
+        "read_image(sys.argv[1])\n"
+        "from PySide6.QtWidgets import QWidget\n"
+        "QWidget()\n"
+        "print('made a widget')\n"
+    )
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(svg)], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0 and "made a widget" in done.stdout, done.stderr[-300:]
