@@ -126,6 +126,13 @@ def qtbot(qapp, request):
     return PatientQtBot(request)
 
 
+# -- long tests first ----------------------------------------------------------------------------
+def pytest_collection_modifyitems(config, items):
+    """Tests marked slow run first (the order is otherwise kept): under xdist a long test
+    that starts near the end leaves the other workers idle while it finishes."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 # -- garbage collected in the main thread only --------------------------------------------------
 @pytest.fixture(scope="session", autouse=True)
 def _collect_garbage_in_the_main_thread():
