@@ -88,10 +88,23 @@ SETTLE_ROUNDS = 5  # a layout pass may post another (nested layouts): a few roun
 
 @pytest.fixture
 def qtbot(qapp, request):
-    """pytest-qt's qtbot with waits of at least WAIT_CEILING_MS that say what never happened."""
+    """pytest-qt's qtbot with waits of at least WAIT_CEILING_MS that say what never happened,
+    and widgets that Qt deletes before Python does (see ``addWidget``)."""
+    from PySide6.QtCore import QCoreApplication, QEvent
     from pytestqt.qtbot import QtBot
 
+    kept: list = []
+
     class PatientQtBot(QtBot):
+        def addWidget(self, widget, **kw) -> None:  # noqa: N802 - pytest-qt's name
+            """pytest-qt keeps a weak reference only: a widget the test no longer holds was
+            torn down by Python first (its attributes, e.g. a plot's legend labels, released)
+            while Qt's destructor still laid it out and called into the half-gone labels
+            ("LabelItem has no attribute _sizeHint", then a crash). Held here, it is closed
+            and deleted by Qt at teardown, and only then released."""
+            super().addWidget(widget, **kw)
+            kept.append(widget)
+
         def waitUntil(self, callback, *, timeout: int = WAIT_CEILING_MS) -> None:  # noqa: N802
             ceiling = max(int(timeout), WAIT_CEILING_MS)
             try:
@@ -123,7 +136,11 @@ def qtbot(qapp, request):
                 QCoreApplication.sendPostedEvents()
                 QCoreApplication.processEvents()
 
-    return PatientQtBot(request)
+    yield PatientQtBot(request)
+    # pytest-qt has closed the widgets and asked Qt to delete them (deleteLater): let Qt do
+    # so now, then let Python release what is left of them.
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    kept.clear()
 
 
 # -- long tests first ----------------------------------------------------------------------------

@@ -251,9 +251,13 @@ def test_smoothed_cost_lags_by_examples_not_by_records(qtbot):
     # The same cost history (0.5 for 20,000 examples, then 0.1) cut into records of 100 and
     # of 5,000 examples: the smoothed curves agree where both have points, and both reach
     # the new level within a few windows, however coarse the records.
+    plots = []  # kept to the end: a plot dropped mid-test was torn down by Python while Qt
+    # still laid out its legend, and Qt called into half-destroyed LabelItems
+
     def run(step):
         plot = CostPlot()
         qtbot.addWidget(plot)
+        plots.append(plot)
         for seen in range(step, 60001, step):
             c = 0.5 if seen <= 20000 else 0.1
             plot.add_progress(chunk(0, seen // 10, c, seen=seen))
@@ -365,3 +369,21 @@ def test_the_dark_theme_reaches_the_plots(qtbot):
     plots.set_presentation(1.0, dark=False)
     assert plots.cost_plot.plot.backgroundBrush().color().name() == "#ffffff"
     assert plots.cost_plot.plot.getPlotItem().getAxis("left").textPen().color().name() == "#222222"
+
+
+def test_a_plot_the_test_lets_go_of_is_deleted_by_qt_first(qtbot):
+    """A plot only qtbot knows of stays alive until Qt deletes it at teardown: released by
+    Python first, its legend's labels were half gone while Qt still laid them out, and the
+    event loop raised (or the worker crashed) - the stress runs' one flake (tests/conftest)."""
+    import gc
+
+    for _ in range(5):
+        plot = CostPlot()
+        qtbot.addWidget(plot)
+        for seen in range(100, 20001, 100):
+            plot.add_progress(chunk(0, seen // 10, 0.5, seen=seen))
+        plot.show()
+        qtbot.settle()
+        del plot
+        gc.collect()
+        qtbot.settle()
