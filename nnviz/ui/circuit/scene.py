@@ -254,8 +254,8 @@ class CircuitScene(QGraphicsScene):
         if self._loop_items:
             self._loop_token += 1
             token = self._loop_token
-            QTimer.singleShot(
-                LOOP_SHOWN_MS, lambda: self._loop_token == token and self.clear_loop()
+            QTimer.singleShot(  # with the scene as context: dropped if the scene goes first
+                LOOP_SHOWN_MS, self, lambda: self._loop_token == token and self.clear_loop()
             )
 
     def clear_loop(self) -> None:

@@ -77,7 +77,7 @@ class FitScrollArea(QScrollArea):
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt name
         if obj is self.widget() and event.type() == QEvent.Type.LayoutRequest:
-            QTimer.singleShot(0, self._fit)
+            QTimer.singleShot(0, self, self._fit)  # dropped if the area is deleted first
         return False
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt name

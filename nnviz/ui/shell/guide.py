@@ -207,7 +207,7 @@ class TabGuides(QObject):
         card.show()
         card.raise_()
         # Again once the page is laid out (a page built just now has no geometry yet).
-        QTimer.singleShot(0, lambda: card.isVisible() and card.place())
+        QTimer.singleShot(0, card, lambda: card.isVisible() and card.place())
         self._mark_seen(page_id)  # shown once: it does not come back by itself
         return card
 

@@ -409,7 +409,7 @@ class MainWindow(QMainWindow):
         if not self._guides_started:
             # The first tab's guide, once the window is on screen (and sized).
             self._guides_started = True
-            QTimer.singleShot(0, self.guides.start)
+            QTimer.singleShot(0, self.guides, self.guides.start)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self.deck_menu._deck_saved_or_discarded():

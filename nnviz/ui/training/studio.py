@@ -125,7 +125,7 @@ class TrainingStudio(QWidget):
         self._slow_views.start()
         # Pick the first experiment (and load its data) once the window is on screen, so it
         # shows at once.
-        QTimer.singleShot(0, self._start_when_shown)
+        QTimer.singleShot(0, self, self._start_when_shown)
 
     # -- layout --------------------------------------------------------------------------
     def _build(self) -> None:
@@ -158,7 +158,7 @@ class TrainingStudio(QWidget):
             # Plots get 40% of the height from the start (the splitter would otherwise give
             # them what is left over, about 55 pixels on a 1280x720 projector).
             self._split_done = True
-            QTimer.singleShot(0, self._split_centre)
+            QTimer.singleShot(0, self, self._split_centre)
 
     def _split_centre(self) -> None:
         middle, centre = self.inner_splitters
@@ -177,7 +177,7 @@ class TrainingStudio(QWidget):
             return
         handle = self.window().windowHandle() if self.isVisible() else None
         if handle is not None and not handle.isExposed() and waited_ms < 2000:
-            QTimer.singleShot(10, lambda: self._start_when_shown(waited_ms + 10))
+            QTimer.singleShot(10, self, lambda: self._start_when_shown(waited_ms + 10))
             return
         self._choose_default_experiment()
 
