@@ -43,6 +43,15 @@ class CircuitError(ValueError):
     """An edit or a file that would make an invalid circuit; the message says what to do."""
 
 
+class LoopError(CircuitError):
+    """A wire that would close a loop; ``loop`` holds the node ids on it, for an editor to
+    show."""
+
+    def __init__(self, message: str, loop: list[int]) -> None:
+        super().__init__(message)
+        self.loop = loop
+
+
 @dataclass(frozen=True)
 class Node:
     """One node. ``name`` is set for terminals only, ``block`` for blocks only."""

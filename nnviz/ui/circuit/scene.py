@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
     QMenu,
 )
 
-from nnviz.core.circuits.model import Circuit, CircuitError
+from nnviz.core.circuits.model import Circuit, CircuitError, LoopError
 from nnviz.ui.circuit.commands import (
     AddNodeCommand,
     AddNoteCommand,
@@ -581,7 +581,7 @@ class CircuitScene(QGraphicsScene):
             else:
                 c.check_wire(src, src_port, dst, dst_port)
         except CircuitError as exc:
-            self.show_loop(getattr(exc, "loop", []))
+            self.show_loop(exc.loop if isinstance(exc, LoopError) else [])
             self.message.emit(f"Wire refused: {exc}", True)
             return None
         if taken is not None:

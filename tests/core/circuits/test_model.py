@@ -258,7 +258,7 @@ def test_any_wire_closing_a_loop_is_refused(desc, data):
         return
     # A wire from a gate downstream of src (or src itself) back into src closes a loop.
     src = data.draw(st.sampled_from(gates))
-    downstream = [g for g in gates if c._path(src, g) is not None]
+    downstream = [g for g in gates if c.path(src, g) is not None]
     dst = data.draw(st.sampled_from(downstream))
     for port in (0, 1):
         wid = c.wire_into(src, port)
