@@ -8,6 +8,7 @@ top-left corner in scene coordinates, the same numbers the model stores.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import (
@@ -33,7 +34,6 @@ GRID = 20.0  # snapping step, also the spacing of the background dots
 # Colours of signal values. A 1 is bright so a lit path stands out; a 0 is a quiet grey.
 ON = QColor("#16a34a")
 ON_GLOW = QColor(34, 197, 94, 70)
-OFF = QColor("#4b5563")
 UNKNOWN = QColor("#9ca3af")
 MISSING = QColor("#dc2626")  # an unconnected gate input
 OUTLINE = QColor("#1f2937")
@@ -42,21 +42,36 @@ BODY_BLOCK = QColor("#eef2ff")
 SELECTED = QColor("#2563eb")
 LAMP_ON = QColor("#facc15")
 LAMP_OFF = QColor("#e5e7eb")
-LABEL = QColor("#111827")
-BLOCK_NAME = QColor("#312e81")
-# What the dark theme changes: (colour, light look, dark look). The colours are changed in
-# place, so every module that imported them draws in the new look at its next paint.
-_THEMED = (
-    (LABEL, "#111827", "#e6e9ef"),
-    (OFF, "#4b5563", "#9aa4b2"),
-    (BLOCK_NAME, "#312e81", "#c7d2fe"),
+
+
+@dataclass(frozen=True)
+class CircuitLook:
+    """The colours a theme changes in circuit drawings. Scenes hold one (``scene.look``) and
+    items read it from their scene as they paint; nothing is changed in place."""
+
+    label: QColor
+    off: QColor
+    block_name: QColor
+    background: QColor
+    dot: QColor
+
+
+LIGHT_LOOK = CircuitLook(
+    QColor("#111827"), QColor("#4b5563"), QColor("#312e81"), QColor("#f8fafc"), QColor("#cbd5e1")
+)
+DARK_LOOK = CircuitLook(
+    QColor("#e6e9ef"), QColor("#9aa4b2"), QColor("#c7d2fe"), QColor("#1e2127"), QColor("#3a404c")
 )
 
 
-def use_dark(dark: bool) -> None:
-    """Switch the circuit drawing's colours to the dark theme's, or back."""
-    for colour, light, dark_look in _THEMED:
-        colour.setRgba(QColor(dark_look if dark else light).rgba())
+def circuit_look(dark: bool) -> CircuitLook:
+    return DARK_LOOK if dark else LIGHT_LOOK
+
+
+def look_of(item: QGraphicsItem) -> CircuitLook:
+    """The look of the scene ``item`` is drawn in (the light one outside a circuit scene)."""
+    look = getattr(item.scene(), "look", None)
+    return look if isinstance(look, CircuitLook) else LIGHT_LOOK
 
 
 PORT_RADIUS = 5.0
@@ -64,11 +79,11 @@ TARGET = QColor("#2563eb")  # rings on the ports a dragged wire may end on
 TARGET_FILL = QColor(37, 99, 235, 60)
 
 
-def value_color(value: int | None) -> QColor:
+def value_color(value: int | None, look: CircuitLook = LIGHT_LOOK) -> QColor:
     """Colour of a wire or port carrying ``value`` (None: not computable)."""
     if value is None:
         return UNKNOWN
-    return ON if value else OFF
+    return ON if value else look.off
 
 
 def snap(p: QPointF) -> QPointF:
@@ -136,7 +151,7 @@ class PortItem(QGraphicsItem):
         if self.missing:
             color = MISSING
         else:
-            color = value_color(self.value)
+            color = value_color(self.value, look_of(self))
         if self.legal:
             # A legal end of the wire being dragged: a ring, filled where the drop would go.
             ring = PORT_RADIUS + (6.0 if self.hover else 4.0)
@@ -174,6 +189,7 @@ class NodeItem(QGraphicsObject):
         self.width = width
         self.height = height
         self.read_only = False
+        self.alarm = False  # outlined red: on a loop a refused wire would have closed
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsMovable, True)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, True)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges, True)
@@ -277,7 +293,7 @@ class NodeItem(QGraphicsObject):
 
     # -- painting helpers -----------------------------------------------------------------
     def _outline_pen(self) -> QPen:
-        if getattr(self, "alarm", False):  # on a loop a refused wire would have closed
+        if self.alarm:
             return QPen(MISSING, 3.2)
         if self.isSelected():
             return QPen(SELECTED, 2.4)
@@ -287,7 +303,7 @@ class NodeItem(QGraphicsObject):
         if not text:
             return
         strong = getattr(self, "caption_strong", True)
-        painter.setPen(QPen(LABEL if strong else QColor("#9ca3af")))
+        painter.setPen(QPen(look_of(self).label if strong else QColor("#9ca3af")))
         f = QFont(painter.font())
         f.setPointSizeF(8.5 if strong else 7.5)
         painter.setFont(f)
@@ -331,10 +347,12 @@ class NandItem(NodeItem):
         pen = self._outline_pen()
         # Stubs coloured by the signal they carry, like short wires.
         for p in self.inputs:
-            painter.setPen(QPen(value_color(p.value) if not p.missing else MISSING, 2.4))
+            painter.setPen(
+                QPen(value_color(p.value, look_of(self)) if not p.missing else MISSING, 2.4)
+            )
             painter.drawLine(QPointF(0, p.y()), QPointF(10, p.y()))
         out = self.outputs[0]
-        painter.setPen(QPen(value_color(out.value), 2.4))
+        painter.setPen(QPen(value_color(out.value, look_of(self)), 2.4))
         painter.drawLine(QPointF(68, 20), QPointF(80, 20))
         painter.setPen(pen)
         painter.setBrush(QBrush(BODY))
@@ -375,7 +393,7 @@ class InputItem(NodeItem):
         painter.setBrush(QBrush(BODY))
         painter.drawRoundedRect(QRectF(0, 0, 48, 40), 6, 6)
         # Output stub.
-        painter.setPen(QPen(value_color(self.value), 2.4))
+        painter.setPen(QPen(value_color(self.value, look_of(self)), 2.4))
         painter.drawLine(QPointF(48, 20), QPointF(60, 20))
         # The toggle: a pill with a knob that slides right when on.
         track = QRectF(7, 12, 34, 16)
@@ -416,7 +434,7 @@ class OutputItem(NodeItem):
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         p = self.inputs[0]
-        painter.setPen(QPen(value_color(p.value) if not p.missing else MISSING, 2.4))
+        painter.setPen(QPen(value_color(p.value, look_of(self)) if not p.missing else MISSING, 2.4))
         painter.drawLine(QPointF(0, 20), QPointF(22, 20))
         centre = QPointF(40, 20)
         if self.lit:
@@ -479,10 +497,12 @@ class BlockItem(NodeItem):
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         for p in self.inputs:
-            painter.setPen(QPen(value_color(p.value) if not p.missing else MISSING, 2.4))
+            painter.setPen(
+                QPen(value_color(p.value, look_of(self)) if not p.missing else MISSING, 2.4)
+            )
             painter.drawLine(QPointF(0, p.y()), QPointF(8, p.y()))
         for p in self.outputs:
-            painter.setPen(QPen(value_color(p.value), 2.4))
+            painter.setPen(QPen(value_color(p.value, look_of(self)), 2.4))
             painter.drawLine(QPointF(self.width - 8, p.y()), QPointF(self.width, p.y()))
         painter.setPen(self._outline_pen())
         painter.setBrush(QBrush(BODY_BLOCK))
@@ -506,7 +526,7 @@ class BlockItem(NodeItem):
         f.setBold(True)
         f.setPointSizeF(8)
         painter.setFont(f)
-        painter.setPen(QPen(BLOCK_NAME))
+        painter.setPen(QPen(look_of(self).block_name))
         painter.drawText(
             QRectF(8, self.height - 2, self.width - 16, 16),
             Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop,
@@ -604,7 +624,7 @@ class WireItem(QGraphicsPathItem):
             self._apply_pen()
 
     def _apply_pen(self) -> None:
-        pen = QPen(value_color(self.value), 3.0 if self.value else 2.2)
+        pen = QPen(value_color(self.value, look_of(self)), 3.0 if self.value else 2.2)
         pen.setCapStyle(Qt.PenCapStyle.RoundCap)
         self.setPen(pen)
 

@@ -41,8 +41,8 @@ from nnviz.core.circuits.perceptrons import (
     to_layered_network,
     to_perceptron_network,
 )
-from nnviz.ui.circuit.items import LABEL, OFF, ON, OUTLINE
-from nnviz.ui.style import set_cell_colour
+from nnviz.ui.circuit.items import ON, OUTLINE, circuit_look
+from nnviz.ui.style import app_theme, set_cell_colour
 
 MAX_TABLE_INPUTS = 10
 C_MIN_EXP, C_MAX_EXP = -1.0, 2.0  # the slider spans c = 0.1 .. 100 on a log scale
@@ -261,7 +261,7 @@ class PerceptronDiagram(QGraphicsView):
         f.setPointSizeF(9)
         f.setBold(True)
         label.setFont(f)
-        label.setBrush(QBrush(LABEL))
+        label.setBrush(QBrush(circuit_look(app_theme().look.dark).label))
         br = label.boundingRect()
         label.setPos(b.x() + 4, b.y() - br.height() / 2)
         self._scene.addItem(label)
@@ -270,7 +270,7 @@ class PerceptronDiagram(QGraphicsView):
         """Fill each unit green (1) or grey (0)."""
         for item, v in zip(self.unit_items, a, strict=False):
             item.setBrush(QBrush(ON if v > 0.5 else QColor("#e5e7eb")))
-            item.setPen(QPen(ON.darker(130) if v > 0.5 else OFF, 1.6))
+            item.setPen(QPen(ON.darker(130) if v > 0.5 else circuit_look(False).off, 1.6))
 
 
 class PerceptronView(QWidget):

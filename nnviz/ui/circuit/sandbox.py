@@ -715,10 +715,7 @@ class CircuitSandbox(QWidget):
     def set_presentation(self, scale: float, dark: bool = False) -> None:
         """The theme reaches the circuit drawing and the network drawings beside it."""
         from nnviz.ui.canvas.view import NetworkCanvas
-        from nnviz.ui.circuit.scene import use_dark
 
-        use_dark(dark)
-        self.scene.update()
         for canvas in self.findChildren(NetworkCanvas):
             canvas.set_presentation(scale, dark)
 

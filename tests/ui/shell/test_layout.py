@@ -86,13 +86,12 @@ def test_dark_theme_reaches_every_plot_the_circuit_scene_and_tables(qtbot, windo
     for p in plots:
         axis = p.getPlotItem().getAxis("bottom")
         assert axis.textPen().color().lightness() > 180  # light ink on the dark background
-    from nnviz.ui.circuit.scene import BACKGROUND
-
-    assert BACKGROUND.lightness() < 60
+    scene = window.circuit_sandbox.scene
+    assert scene.look.background.lightness() < 60
     assert window.palette().color(window.palette().ColorRole.Base).lightness() < 60
     window.set_theme("light")
     assert {_background(p) for p in window.findChildren(pg.PlotWidget)} == {PLOT_LIGHT[0]}
-    assert BACKGROUND.lightness() > 200
+    assert scene.look.background.lightness() > 200
 
 
 def test_contrast_theme_draws_plot_axes_black_and_wide(qtbot, window):
