@@ -369,7 +369,7 @@ class MainWindow(QMainWindow):
             return self.sessions.open_session(path)
         if suffix in (".json", ".dig"):
             self.show_view(self.circuit_sandbox)
-            return self.circuit_sandbox.load_file(path)
+            return self.circuit_sandbox.files.load_file(path)
         try:
             self.studio.open_network(path)
         except (NetworkFileError, ValueError) as exc:
@@ -416,8 +416,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         sandbox = self._built.get("circuit_sandbox")  # never built: nothing to save
-        maybe_save = getattr(sandbox, "maybe_save", None)
-        if maybe_save is not None and not maybe_save():
+        if sandbox is not None and not sandbox.files.maybe_save():
             event.ignore()
             return
         save_window(self)

@@ -89,11 +89,11 @@ class SessionController(QObject):
                 self.window, "Could not open the session", f"{exc}\n\nNothing was changed."
             )
             return False
-        if circuit is not None and not w.circuit_sandbox.maybe_save():
+        if circuit is not None and not w.circuit_sandbox.files.maybe_save():
             return False
         w.studio.apply_session(session)
         if circuit is not None:
-            w.circuit_sandbox.show_circuit(circuit, None)
+            w.circuit_sandbox.files.show_circuit(circuit, None)
         for page_id, state in session.pages.items():
             page = w.page(page_id)
             if isinstance(page, Page):

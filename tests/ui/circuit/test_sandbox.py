@@ -17,9 +17,11 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from nnviz import paths
 from nnviz.core.circuits.levels import get_level
 from nnviz.core.circuits.model import Circuit, table_to_csv, table_to_markdown
+from nnviz.ui.circuit.block_library import library_dir
 from nnviz.ui.circuit.commands import AddNodeCommand, AddWireCommand
 from nnviz.ui.circuit.items import BlockItem, NandItem
-from nnviz.ui.circuit.sandbox import CircuitSandbox, examples_dir, library_dir
+from nnviz.ui.circuit.sandbox import CircuitSandbox
+from nnviz.ui.circuit.sandbox_menus import examples_dir
 from nnviz.ui.circuit.scene import PART_MIME
 
 HALF_ADDER_WIRES = [
@@ -84,19 +86,23 @@ def table_rows(panel) -> list[tuple]:
 
 # -- building ----------------------------------------------------------------------------------
 def test_palette_click_places_a_part(sandbox):
-    item = sandbox.palette.parts.item(1)  # NAND gate
-    rect = sandbox.palette.parts.visualItemRect(item)
-    QTest.mouseClick(sandbox.palette.parts.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    item = sandbox.parts_palette.parts.item(1)  # NAND gate
+    rect = sandbox.parts_palette.parts.visualItemRect(item)
+    QTest.mouseClick(
+        sandbox.parts_palette.parts.viewport(), Qt.MouseButton.LeftButton, pos=rect.center()
+    )
     assert [n.kind for n in sandbox.circuit.nodes.values()] == ["nand"]
     assert isinstance(next(iter(sandbox.scene.node_items.values())), NandItem)
     # A second click stacks the next part beside, not on top of, the first.
-    QTest.mouseClick(sandbox.palette.parts.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    QTest.mouseClick(
+        sandbox.parts_palette.parts.viewport(), Qt.MouseButton.LeftButton, pos=rect.center()
+    )
     positions = [n.pos for n in sandbox.circuit.nodes.values()]
     assert len(set(positions)) == 2
 
 
 def test_palette_drag_data_and_drop_on_canvas(sandbox):
-    parts = sandbox.palette.parts
+    parts = sandbox.parts_palette.parts
     mime = parts.mimeData([parts.item(0)])
     assert bytes(mime.data(PART_MIME)) == b"input"
     vp = sandbox.view.viewport()
@@ -236,7 +242,7 @@ def test_half_adder_level_passes_and_unlocks_a_block(sandbox):
     result = sandbox.levels_panel.check()
     assert result.passed
     assert "5" in sandbox.levels_panel.count.text()
-    assert "half_adder" in sandbox.palette.block_names()
+    assert "half_adder" in sandbox.parts_palette.block_names()
     assert (library_dir() / "half_adder.json").exists()
     # The block can now go inside another circuit.
     bid = sandbox.place_from_palette("block:half_adder")
@@ -267,13 +273,13 @@ def test_start_level_sets_up_terminals(sandbox):
 
 
 def test_open_block_shows_a_read_only_inside(sandbox, qtbot):
-    assert sandbox.load_file(examples_dir() / "adder2.json", as_copy=True)
+    assert sandbox.files.load_file(examples_dir() / "adder2.json", as_copy=True)
     block_nodes = [n for n in sandbox.circuit.nodes.values() if n.kind == "block"]
     assert block_nodes
     item = sandbox.scene.node_items[block_nodes[0].id]
     centre = sandbox.view.mapFromScene(item.mapToScene(QPointF(60, 10)))
     QTest.mouseDClick(sandbox.view.viewport(), Qt.MouseButton.LeftButton, pos=centre)
-    dialogs = [d for d in sandbox._block_windows if d.isVisible()]
+    dialogs = [d for d in sandbox.blocks.windows if d.isVisible()]
     assert dialogs
     inner = dialogs[-1].scene
     assert inner.read_only
@@ -288,7 +294,7 @@ def test_open_block_shows_a_read_only_inside(sandbox, qtbot):
 @pytest.mark.parametrize("name", ["nand", "xor", "half_adder", "full_adder", "adder2", "adder4"])
 def test_open_shipped_examples(sandbox, name):
     path = examples_dir() / f"{name}.json"
-    assert sandbox.load_file(path, as_copy=True)
+    assert sandbox.files.load_file(path, as_copy=True)
     expected = Circuit.load(path)
     assert sandbox.circuit.to_dict() == expected.to_dict()
     assert set(sandbox.scene.node_items) == set(expected.nodes)
@@ -309,10 +315,10 @@ def test_malformed_file_changes_nothing(sandbox, tmp_path, monkeypatch):
     )
     bad = tmp_path / "bad.json"
     bad.write_text('{"format": "nnviz-circuit", "version": 1, "nodes": [{"id": 1}], ')
-    assert not sandbox.load_file(bad)
+    assert not sandbox.files.load_file(bad)
     wrong = tmp_path / "wrong.json"
     wrong.write_text(json.dumps({"format": "something else"}))
-    assert not sandbox.load_file(wrong)
+    assert not sandbox.files.load_file(wrong)
     assert len(warnings) == 2
     assert "not valid JSON" in warnings[0] and "not changed" in warnings[0]
     assert "not an nnviz circuit" in warnings[1]
@@ -325,11 +331,11 @@ def test_save_as_through_its_action_saves_under_a_new_name_and_as_dig(
     sandbox, tmp_path, monkeypatch
 ):
     """The File actions run as a menu runs them: QAction.trigger() passes Qt's `checked`."""
-    import nnviz.ui.circuit.sandbox as sandbox_module
+    import nnviz.ui.circuit.circuit_files as sandbox_module
 
     build_half_adder(sandbox)
     first = tmp_path / "first.json"
-    assert sandbox.save_as(first)
+    assert sandbox.files.save_as(first)
     chosen = []
     monkeypatch.setattr(sandbox_module, "save_file", lambda *a, **k: chosen.pop(0))
     for name in ("second.json", "third.dig"):
@@ -349,17 +355,17 @@ def test_save_load_round_trip_and_clean_state(sandbox, tmp_path):
     assert not sandbox.undo_stack.isClean()
     assert "modified" in sandbox.title_label.text()
     path = tmp_path / "mine.json"
-    assert sandbox.save_as(path)
+    assert sandbox.files.save_as(path)
     assert sandbox.undo_stack.isClean()
     assert "modified" not in sandbox.title_label.text()
     saved = sandbox.circuit.to_dict()
-    assert sandbox.new_circuit()
+    assert sandbox.files.new_circuit()
     assert not sandbox.circuit.nodes
-    assert sandbox.load_file(path)
+    assert sandbox.files.load_file(path)
     assert sandbox.circuit.to_dict() == saved
     assert sandbox.path == path
     # Saving does not make a block (that is Save as Block...).
-    assert "mine" not in sandbox.palette.block_names()
+    assert "mine" not in sandbox.parts_palette.block_names()
 
 
 def test_maybe_save_prompts_when_dirty(sandbox, tmp_path, monkeypatch):
@@ -372,27 +378,29 @@ def test_maybe_save_prompts_when_dirty(sandbox, tmp_path, monkeypatch):
 
         return ask
 
-    assert sandbox.maybe_save()  # clean: no question
+    assert sandbox.files.maybe_save()  # clean: no question
     sandbox.scene.add_node("nand", (0, 0))
-    monkeypatch.setattr(sandbox, "_ask_unsaved", answer(QMessageBox.StandardButton.Cancel))
-    assert not sandbox.maybe_save()
-    assert not sandbox.new_circuit()
+    monkeypatch.setattr(sandbox.files, "ask_unsaved", answer(QMessageBox.StandardButton.Cancel))
+    assert not sandbox.files.maybe_save()
+    assert not sandbox.files.new_circuit()
     assert sandbox.circuit.nodes  # cancel kept the work
-    monkeypatch.setattr(sandbox, "_ask_unsaved", answer(QMessageBox.StandardButton.Save))
+    monkeypatch.setattr(sandbox.files, "ask_unsaved", answer(QMessageBox.StandardButton.Save))
     target = tmp_path / "s.json"
-    monkeypatch.setattr(sandbox, "save_as", lambda path=None: sandbox.write_file(target))
-    assert sandbox.maybe_save()
+    monkeypatch.setattr(
+        sandbox.files, "save_as", lambda path=None: sandbox.files.write_file(target)
+    )
+    assert sandbox.files.maybe_save()
     assert (tmp_path / "s.json").exists() and sandbox.undo_stack.isClean()
     sandbox.scene.add_node("nand", (0, 80))
-    monkeypatch.setattr(sandbox, "_ask_unsaved", answer(QMessageBox.StandardButton.Discard))
-    assert sandbox.maybe_save()
+    monkeypatch.setattr(sandbox.files, "ask_unsaved", answer(QMessageBox.StandardButton.Discard))
+    assert sandbox.files.maybe_save()
     assert len(asked) == 4
 
 
 def test_export_pictures(sandbox, tmp_path):
     build_half_adder(sandbox)
-    assert sandbox.export(tmp_path / "c.png", "png")
-    assert sandbox.export(tmp_path / "c.svg", "svg")
+    assert sandbox.files.export(tmp_path / "c.png", "png")
+    assert sandbox.files.export(tmp_path / "c.svg", "svg")
     assert (tmp_path / "c.png").stat().st_size > 1000
     assert "<svg" in (tmp_path / "c.svg").read_text()
 
@@ -402,10 +410,10 @@ def test_autosave_written_only_when_dirty_and_recoverable(qtbot, tmp_path):
     first = CircuitSandbox()
     qtbot.addWidget(first)
     path = paths.user_state_dir() / "autosave-circuit.json"
-    assert not first.autosave_now() and not path.exists()
+    assert not first.autosave.save_now() and not path.exists()
     build_half_adder(first)
     first.scene.rename(first.circuit.find_terminal("sum"), "s")
-    assert first.autosave_now()
+    assert first.autosave.save_now()
     assert path.exists()
     assert Circuit.load(path).to_dict() == first.circuit.to_dict()
     assert first.autosave_timer.isActive() and first.autosave_timer.interval() == 30_000
@@ -416,11 +424,11 @@ def test_autosave_written_only_when_dirty_and_recoverable(qtbot, tmp_path):
     qtbot.addWidget(second)
     assert not second.banner.isHidden()
     assert "Recover" in second.recover_button.text()
-    assert second.recover_autosave()
+    assert second.autosave.recover()
     assert second.circuit.to_dict() == work
     assert not second.undo_stack.isClean()  # recovered work still needs saving
     assert second.banner.isHidden()
-    assert second.write_file(tmp_path / "kept.json")
+    assert second.files.write_file(tmp_path / "kept.json")
     assert not path.exists()  # a real save makes the autosave obsolete
     second.shutdown()
 
@@ -449,7 +457,7 @@ def test_discarding_the_autosave(qtbot):
     w = CircuitSandbox()
     qtbot.addWidget(w)
     assert not w.banner.isHidden()
-    w.discard_autosave()
+    w.autosave.discard()
     assert not path.exists() and w.banner.isHidden()
     assert not w.circuit.nodes
     w.shutdown()
@@ -636,12 +644,12 @@ def test_palette_block_menu_actions(sandbox):
     build_half_adder(sandbox)
     sandbox.levels_panel.select("half_adder")
     assert sandbox.levels_panel.check().passed
-    sandbox.palette.open_block.emit("half_adder")
-    dialog = sandbox._block_windows[-1]
+    sandbox.parts_palette.open_block.emit("half_adder")
+    dialog = sandbox.blocks.windows[-1]
     assert dialog.scene.read_only and dialog.scene.circuit.nand_count() == 5
     dialog.close()
-    sandbox.palette.remove_block.emit("half_adder")
-    assert "half_adder" not in sandbox.palette.block_names()
+    sandbox.parts_palette.remove_block.emit("half_adder")
+    assert "half_adder" not in sandbox.parts_palette.block_names()
     assert not (library_dir() / "half_adder.json").exists()
 
 
@@ -667,7 +675,7 @@ def test_autosave_timer_writes_the_file(sandbox, qtbot):
 
 @pytest.mark.parametrize("name", ["nand", "xor", "full_adder", "adder2", "adder4"])
 def test_perceptron_view_agrees_on_every_example(sandbox, name):
-    assert sandbox.load_file(examples_dir() / f"{name}.json", as_copy=True)
+    assert sandbox.files.load_file(examples_dir() / f"{name}.json", as_copy=True)
     pv = sandbox.perceptron_view
     sandbox.pages.setCurrentWidget(pv)
     assert pv.tables_agree()
@@ -677,14 +685,14 @@ def test_perceptron_view_agrees_on_every_example(sandbox, name):
 
 def test_saving_a_file_leaves_the_palette_alone(sandbox, tmp_path, monkeypatch):
     build_half_adder(sandbox)
-    before = sandbox.palette.block_names()
-    assert sandbox.write_file(tmp_path / "my_adder.json")
-    assert sandbox.palette.block_names() == before  # a saved file is not a block by itself
+    before = sandbox.parts_palette.block_names()
+    assert sandbox.files.write_file(tmp_path / "my_adder.json")
+    assert sandbox.parts_palette.block_names() == before  # a saved file is not a block by itself
     from PySide6.QtWidgets import QInputDialog
 
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("my_adder", True))
-    sandbox.save_as_block_dialog()
-    assert "my_adder" in sandbox.palette.block_names()
+    sandbox.blocks.save_as_block_dialog()
+    assert "my_adder" in sandbox.parts_palette.block_names()
 
 
 def test_r_and_m_turn_and_mirror_the_selection(sandbox):
@@ -725,7 +733,7 @@ def test_level_verdict_clears_when_the_circuit_changes(sandbox):
     panel.check()
     assert panel.last_result is not None
     sandbox.undo_stack.setClean()  # nothing to save: New asks nothing
-    assert sandbox.new_circuit()  # another circuit: the verdict goes too
+    assert sandbox.files.new_circuit()  # another circuit: the verdict goes too
     assert panel.last_result is None
 
 
@@ -775,11 +783,11 @@ def test_the_empty_canvas_hint_goes_with_the_first_part(sandbox, qtbot):
 
 def test_digital_files_open_and_save(sandbox, tmp_path):
     here = Path(__file__).resolve().parents[2] / "core" / "circuits" / "dig"
-    assert sandbox.load_file(here / "half_adder.dig")
+    assert sandbox.files.load_file(here / "half_adder.dig")
     assert "from Digital" in sandbox.status.text()
     assert set(sandbox.circuit.input_names()) == {"A", "B"}
     rows = list(sandbox.circuit.truth_table().rows)
     out = tmp_path / "again.dig"
-    assert sandbox.write_file(out)
-    assert sandbox.load_file(out)
+    assert sandbox.files.write_file(out)
+    assert sandbox.files.load_file(out)
     assert list(sandbox.circuit.truth_table().rows) == rows

@@ -56,7 +56,7 @@ def test_circuit_redo_answers_ctrl_y_and_ctrl_shift_z(window):
 def test_unique_keys_drops_a_platform_binding_listed_again():
     """On X11 the platform's Redo is Ctrl+Shift+Z itself: listing it again made Qt call every
     press ambiguous (offscreen tests bind Ctrl+Y first, hence this direct test)."""
-    from nnviz.ui.circuit.sandbox import unique_keys
+    from nnviz.ui.circuit.sandbox_menus import unique_keys
 
     keys = unique_keys(["Ctrl+Shift+Z", "Redo", "Ctrl+Shift+Z", "Ctrl+Y", "Ctrl+Y"])
     assert [k.toString() for k in keys] == ["Ctrl+Shift+Z", "Redo", "Ctrl+Y"]
