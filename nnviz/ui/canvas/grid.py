@@ -71,6 +71,8 @@ class InputGridItem(QGraphicsItem):
     ``unit_at``, ``set_activations``, ``highlighted``, ...).
     """
 
+    text_colour: QColor = QColor(40, 40, 40)  # the caption (the canvas sets its theme's)
+
     def __init__(self, shape: tuple[int, int], title: str) -> None:
         super().__init__()
         self.layer = 0

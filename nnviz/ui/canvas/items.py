@@ -179,6 +179,8 @@ class EdgeLayerItem(QGraphicsItem):
 class NeuronLayerItem(QGraphicsItem):
     """All shown neurons of one layer, with their bias rings, labels, ellipsis and title."""
 
+    text_colour: QColor = TEXT  # labels and title (the canvas sets its theme's)
+
     def __init__(
         self,
         layer: int,
@@ -292,11 +294,11 @@ class NeuronLayerItem(QGraphicsItem):
                 painter.drawEllipse(QPointF(x, ys[slot]), r + 3.5, r + 3.5)
         if lay.ellipsis_y is not None:
             painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(QBrush(getattr(self, "text_colour", TEXT)))
+            painter.setBrush(QBrush(self.text_colour))
             step = max(4.0, r * 0.9)
             for d in (-step, 0.0, step):
                 painter.drawEllipse(QPointF(x, lay.ellipsis_y + d), 1.8, 1.8)
-        painter.setPen(getattr(self, "text_colour", TEXT))
+        painter.setPen(self.text_colour)
         # Static texts keep their layout between frames: laying out text anew each paint cost
         # more than all the circles together.
         painter.setFont(self._font)

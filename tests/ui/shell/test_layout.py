@@ -63,7 +63,7 @@ def test_presenter_canvas_labels_are_readable_at_1280x720(qtbot, window, monkeyp
     labels, titles = canvas.text_pixel_sizes()
     assert labels >= 18 and titles >= 18, (window.size(), canvas.size(), canvas._shrink)
     # The drawing fills the view: its width or its height uses nearly all of the viewport.
-    rect = canvas.mapFromScene(canvas._content_rect()).boundingRect()
+    rect = canvas.mapFromScene(canvas.content_rect()).boundingRect()
     vp = canvas.viewport().rect()
     assert rect.width() >= 0.9 * vp.width() or rect.height() >= 0.85 * vp.height()
     # Leaving presenter mode gives normal-sized text back.
