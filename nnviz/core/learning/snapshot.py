@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from nnviz.core.learning.neuron import sigmoid
+
 if TYPE_CHECKING:
     from nnviz.core.learning.network import Network
 
@@ -72,6 +74,16 @@ class Snapshot:
     weights: tuple[np.ndarray, ...]
     biases: tuple[np.ndarray, ...]
     run_id: int = 0
+
+    def activations(self, x: np.ndarray) -> list[np.ndarray]:
+        """The activation of every layer, input first, for one input ``x`` of shape (n_0,):
+        the forward pass a(l+1) = sigmoid(w a(l) + b) in float64, what the canvas colours."""
+        a = np.asarray(x, dtype=np.float64).reshape(-1, 1)
+        out = [a[:, 0]]
+        for w, b in zip(self.weights, self.biases, strict=True):
+            a = sigmoid(w @ a + b)
+            out.append(a[:, 0])
+        return out
 
     @classmethod
     def capture(cls, network: Network, progress: Progress, run_id: int = 0) -> Snapshot:

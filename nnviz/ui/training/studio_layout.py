@@ -155,3 +155,28 @@ def build_layout(studio) -> None:
     layout = QHBoxLayout(studio)
     layout.setContentsMargins(0, 0, 0, 0)
     layout.addWidget(studio.splitter)
+
+
+def split_centre(studio) -> None:
+    """Plots get 40% of the height; presenting, the network gets most of the width."""
+    middle, centre = studio.inner_splitters
+    total = max(1, centre.height())
+    presenting = not studio.splitter.widget(0).isVisible()
+    share = 0.58 if presenting else 0.6
+    centre.setSizes([int(total * share), total - int(total * share)])
+    if presenting:  # the network is the heart of a lecture: it gets most of the width
+        width = max(1, middle.width())
+        middle.setSizes([int(width * 0.62), width - int(width * 0.62)])
+
+
+def show_secondary(studio, visible: bool) -> None:
+    """Presenter mode hides what a lecturer does not need on screen (the settings panel,
+    the log, the weight heatmap) and gives the canvas, example and plots the room."""
+    studio.splitter.widget(0).setVisible(visible)
+    studio.bottom_tabs.tabBar().setVisible(visible)
+    if not visible:
+        studio.bottom_tabs.setCurrentWidget(studio.plots)
+    studio.side_tabs.tabBar().setVisible(visible)
+    if not visible:
+        studio.side_tabs.setCurrentIndex(0)  # presenting: the example, not the weights
+    split_centre(studio)

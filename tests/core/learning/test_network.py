@@ -190,3 +190,20 @@ def test_pickled_network_keeps_weights_as_views():
     assert not np.array_equal(net.feedforward(x), before)
     net.weights[0][0, 0] = 9.0
     assert net._wb[0][0, 0] == 9.0
+
+
+def test_a_snapshots_activations_are_the_book_forward_pass_layer_by_layer():
+    from nnviz.core.learning.snapshot import Progress, Snapshot
+
+    net = Network([5, 4, 3], seed=2, dtype="float32")
+    progress = Progress("epoch", 0, 0, 1, 0, float("nan"), 3.0, 0.0)
+    snap = Snapshot.capture(net, progress)
+    x = np.linspace(0.0, 1.0, 5)
+    acts = snap.activations(x)
+    assert [a.shape for a in acts] == [(5,), (4,), (3,)]
+    # a plain per-layer loop of a = sigmoid(w a + b), in float64, as the book writes it
+    a = x.copy()
+    for w, b, got in zip(net.weights, net.biases, acts[1:], strict=True):
+        a = 1.0 / (1.0 + np.exp(-(w.astype(np.float64) @ a + b.astype(np.float64)[:, 0])))
+        np.testing.assert_allclose(got, a, rtol=1e-12)
+    np.testing.assert_allclose(acts[-1], net.feedforward(x), rtol=1e-5)

@@ -282,9 +282,7 @@ def test_session_keeps_curves_log_replay_position_subtab_and_theme(window, qtbot
     for _ in range(2):
         studio.step_epoch()
         qtbot.waitUntil(lambda: studio.snapshot.progress.kind == "epoch", timeout=15000)
-    qtbot.waitUntil(
-        lambda: sum(r.kind == "epoch" for r in studio._live_records) == 2, timeout=15000
-    )
+    qtbot.waitUntil(lambda: sum(r.kind == "epoch" for r in studio.run.records) == 2, timeout=15000)
     costs = studio.plots.cost_plot.curve_data()[1].copy()
     accuracy = studio.plots.accuracy_plot.runs[""].test.view().copy()
     log = studio.log.toPlainText()

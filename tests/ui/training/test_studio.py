@@ -9,7 +9,8 @@ from PySide6.QtCore import Qt
 from nnviz.core.files.network import save_network
 from nnviz.core.learning.network import Network
 from nnviz.core.learning.snapshot import EPOCH
-from nnviz.ui.training.studio import TrainingStudio, WallClockRate
+from nnviz.ui.training.live_views import WallClockRate
+from nnviz.ui.training.studio import TrainingStudio
 from nnviz.ui.training.worker import PAUSED, PLAYING
 
 
@@ -342,7 +343,7 @@ def test_eta_change_is_logged_and_marked(studio, qtbot):
         lambda: studio.snapshot.progress.epoch == 1 and studio.snapshot.progress.kind == EPOCH,
         timeout=15000,
     )
-    studio._flush_plots()
+    studio.views.flush_plots()
     marks = studio.plots.cost_plot.eta_marks()
     assert [text for _x, text in marks] == ["\u03b7 = 0.5"] and 1.0 <= marks[0][0] <= 1.1
 
@@ -354,7 +355,7 @@ def test_a_dead_output_is_named_with_a_button_for_another_seed(studio, qtbot):
     # Silence output neuron 3 as a saturated start would: digit 3 is never predicted.
     studio.worker.edit_parameter(1, 3, None, -60.0)
     qtbot.waitUntil(lambda: studio.snapshot.biases[1][3, 0] == -60.0, timeout=5000)
-    studio._explain_epoch(studio.snapshot)
+    studio.views.explain_epoch(studio.snapshot)
     assert studio.banner.isVisibleTo(studio)
     # (after one epoch on the small digits another class may still be missing as well)
     named = studio.banner.text().split(" never ")[0]
@@ -394,7 +395,7 @@ def test_the_status_says_when_a_run_is_over(studio, qtbot):
 
     texts = []
     studio.status_changed.connect(texts.append)
-    studio.start_run(RunSpec("digits", (64, 10, 10), 3.0, 10, 2, 0, "float32"))
+    studio.run.start(RunSpec("digits", (64, 10, 10), 3.0, 10, 2, 0, "float32"))
     ready(studio, qtbot)
     studio.play()
     qtbot.waitUntil(lambda: any("finished: 2 epochs trained" in t for t in texts))
