@@ -41,14 +41,14 @@ from nnviz.core.learning.training import TrainConfig
 from nnviz.ui.file_dialogs import open_files
 from nnviz.ui.jobs import Job
 from nnviz.ui.style import set_role
-from nnviz.ui.training.plots import (
+from nnviz.ui.training.plot_parts import (
     RUN_COLOURS,
-    AccuracyPlot,
     AutoRange,
     ExampleSmoother,
     GrowingBuffer,
     legend_row,
 )
+from nnviz.ui.training.plots import AccuracyPlot
 from nnviz.ui.training.worker import TrainingWorker
 
 DEFAULT_ETAS = (3.0, 0.001, 100.0)

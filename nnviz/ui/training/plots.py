@@ -15,273 +15,25 @@ from collections.abc import Iterable
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QObject, QPointF, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QSplitter, QVBoxLayout, QWidget
 
 from nnviz.core.learning.snapshot import CHUNK, DIVERGED, EPOCH
-from nnviz.ui.style import plot_colours
-
-# Okabe-Ito colours: distinguishable with the common colour-vision deficiencies.
-RUN_COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
-SMOOTH_EXAMPLES = 1000  # the smoothed cost averages over about this many recent examples
-VALIDATION_COLOUR = "#E69F00"  # a single run's validation curve (its test curve is blue)
-
-
-class ExampleSmoother:
-    """An exponential moving average whose memory is counted in examples, not in records.
-
-    A record of n examples gets weight 1 - exp(-n / window): however the trainer happens to
-    cut its work into records (a few mini-batches in slow mode, hundreds at full speed), the
-    smoothed value lags by about ``window`` examples. Normalised by the weight so far, so the
-    first records are not pulled towards zero.
-    """
-
-    def __init__(self, window: float = SMOOTH_EXAMPLES) -> None:
-        self.window = max(1.0, float(window))
-        self.clear()
-
-    def clear(self) -> None:
-        self._num = self._den = 0.0
-        self._seen: int | None = None
-
-    def add(self, value: float, examples_seen: int) -> float:
-        n = 1 if self._seen is None else max(1, examples_seen - self._seen)
-        self._seen = examples_seen
-        keep = math.exp(-n / self.window)
-        self._num = keep * self._num + (1 - keep) * value
-        self._den = keep * self._den + (1 - keep)
-        return self._num / self._den
-
-
-def legend_row(item: pg.PlotItem, columns: int = 3) -> pg.LegendItem:
-    """A legend in its own row above the plot area (where a title would go), so it never
-    covers data; ``item.plot(name=...)`` adds to it as to pyqtgraph's own legend."""
-    legend = pg.LegendItem(colCount=columns, labelTextColor="#222")
-    legend.layout.setContentsMargins(0, 0, 0, 0)
-    legend.layout.setVerticalSpacing(0)
-    item.layout.removeItem(item.titleLabel)
-    item.titleLabel.setVisible(False)
-    item.layout.addItem(legend, 0, 1)
-    item.legend = legend
-    return legend
-
-
-class PlotHover(QObject):
-    """A vertical line and a label at the data point nearest the mouse; gone when the mouse
-    leaves the plot.
-
-    ``text_at(x)`` returns (x of the nearest point, text) or None where there is no data.
-    """
-
-    def __init__(self, widget: pg.PlotWidget, text_at) -> None:
-        super().__init__(widget)
-        self.widget = widget
-        widget.installEventFilter(self)
-        self.text_at = text_at
-        item = widget.getPlotItem()
-        self.line = pg.InfiniteLine(angle=90, pen=pg.mkPen("#999", width=1))
-        self.label = pg.TextItem(
-            "", color="#111", fill=pg.mkBrush(255, 255, 255, 230), border=pg.mkPen("#bbb")
-        )
-        for part in (self.line, self.label):
-            part.setZValue(20)
-            part.setVisible(False)
-            item.addItem(part, ignoreBounds=True)
-        self._proxy = pg.SignalProxy(
-            widget.scene().sigMouseMoved, rateLimit=30, slot=self._on_mouse_moved
-        )
-
-    def hide(self) -> None:
-        self.line.setVisible(False)
-        self.label.setVisible(False)
-
-    def eventFilter(self, obj, event) -> bool:
-        if event.type() == QEvent.Type.Leave:
-            self.hide()
-        return False
-
-    def show_at(self, x: float, y: float) -> str | None:
-        """Show the readout for view coordinates (x, y); returns its text."""
-        found = self.text_at(x)
-        if found is None:
-            self.hide()
-            return None
-        x_near, text = found
-        vb = self.widget.getPlotItem().getViewBox()
-        (x0, x1), (y0, y1) = vb.viewRange()
-        # Keep the label inside the plot: left of the line in the right half, etc.
-        self.label.setAnchor((1 if x_near > (x0 + x1) / 2 else 0, 0 if y > (y0 + y1) / 2 else 1))
-        self.line.setValue(x_near)
-        self.label.setText(text)
-        self.label.setPos(QPointF(x_near, y))
-        self.line.setVisible(True)
-        self.label.setVisible(True)
-        return text
-
-    def _on_mouse_moved(self, args) -> None:
-        pos = args[0]
-        vb = self.widget.getPlotItem().getViewBox()
-        if not vb.sceneBoundingRect().contains(pos):
-            self.hide()
-            return
-        p = vb.mapSceneToView(pos)
-        self.show_at(p.x(), p.y())
-
-
-class AutoRange:
-    """The plot's axes follow the data (x from 0, at least one epoch wide; y from 0 unless
-    ``y_from_zero`` is False) until the user pans or zooms; a double-click on the plot or
-    ``reset()`` (a new run) follows the data again. ``refit()`` redraws the axes."""
-
-    def __init__(self, widget: pg.PlotWidget, y_from_zero: bool = True, refit=None) -> None:
-        item = widget.getPlotItem()
-        self.vb = item.getViewBox()
-        self.vb.disableAutoRange()
-        item.hideButtons()  # pyqtgraph's "A" would turn on its own auto-range, not this one
-        self.y_from_zero = y_from_zero
-        self.user_moved = False
-        self.refit = refit
-        self.vb.sigRangeChangedManually.connect(self._on_manual)
-        widget.scene().sigMouseClicked.connect(self._on_click)
-
-    def _on_manual(self, *_args) -> None:
-        self.user_moved = True
-
-    def _on_click(self, event) -> None:
-        if event.double() and self.user_moved:
-            self.reset()
-            if self.refit is not None:
-                self.refit()
-
-    def reset(self) -> None:
-        self.user_moved = False
-
-    def fit(self, xs: np.ndarray, ys: np.ndarray | None, x_min_width: float = 1.0) -> None:
-        if self.user_moved:
-            return
-        xmax = float(np.max(xs)) if xs.size else 0.0
-        self.vb.setXRange(0.0, max(xmax, x_min_width), padding=0.03)
-        if ys is None:
-            return
-        finite = ys[np.isfinite(ys)] if ys.size else ys
-        if not finite.size:
-            return
-        top = float(finite.max())
-        low = 0.0 if self.y_from_zero else float(finite.min())
-        if top <= low:
-            top = low + (abs(low) or 1.0)
-        self.vb.setYRange(low, top, padding=0.05)
-
-
-class GrowingBuffer:
-    """A float table of ``columns`` columns that grows by doubling; ``view()`` is ``buf[:n]``."""
-
-    def __init__(self, columns: int, capacity: int = 256) -> None:
-        self._buf = np.empty((capacity, columns), dtype=float)
-        self.n = 0
-
-    def append(self, *row: float) -> None:
-        if self.n == self._buf.shape[0]:
-            bigger = np.empty((2 * self._buf.shape[0], self._buf.shape[1]), dtype=float)
-            bigger[: self.n] = self._buf[: self.n]
-            self._buf = bigger
-        self._buf[self.n] = row
-        self.n += 1
-
-    def column(self, i: int) -> np.ndarray:
-        return self._buf[: self.n, i]
-
-    def view(self) -> np.ndarray:
-        return self._buf[: self.n]
-
-    @property
-    def capacity(self) -> int:
-        return self._buf.shape[0]
-
-    def clear(self) -> None:
-        self.n = 0
-
-
-def scale_plot(widget: pg.PlotWidget, legend, scale: float, dark: bool = False) -> None:
-    """Presenter mode and themes: axis labels, tick numbers, legend text and line widths by
-    ``scale``; background, axes and text dark or light."""
-    background, ink = plot_colours(dark)
-    widget.setBackground(background)
-    item = widget.getPlotItem()
-    for name in ("left", "bottom"):
-        axis = item.getAxis(name)
-        axis.setStyle(tickFont=_tick_font(scale))
-        axis.setPen(pg.mkPen(ink))
-        axis.setTextPen(pg.mkPen(ink))
-        item.setLabel(name, axis.labelText, color=ink, **{"font-size": f"{11 * scale:.0f}pt"})
-    if legend is not None:
-        legend.setLabelTextColor(ink)
-        legend.setLabelTextSize(f"{9 * scale:.0f}pt")
-        for _sample, label in legend.items:
-            label.setText(label.text, size=f"{9 * scale:.0f}pt", color=ink)
-            label.updateGeometry()
-        # The legend row takes the height its labels need now (smaller again after
-        # presenter mode, not the size it grew to).
-        legend.layout.invalidate()
-        legend.updateSize()
-    for curve in item.listDataItems():
-        pen = curve.opts.get("pen")
-        if pen is not None:
-            base = getattr(curve, "_nnviz_width", None)
-            if base is None:
-                base = pg.mkPen(pen).widthF() or 1.0
-                curve._nnviz_width = base
-            p = pg.mkPen(pen)
-            p.setWidthF(base * scale)
-            curve.setPen(p)
-
-
-def _plot_widget(y_label: str) -> pg.PlotWidget:
-    # No context menus (and none built: a ViewBox's menu costs milliseconds at start-up).
-    w = pg.PlotWidget(background="w", viewBox=pg.ViewBox(enableMenu=False))
-    item = w.getPlotItem()
-    style = {"color": "#222", "font-size": "11pt"}
-    item.setLabel("bottom", "epochs trained", **style)
-    item.setLabel("left", y_label, **style)
-    item.showGrid(x=True, y=True, alpha=0.25)
-    for name in ("left", "bottom"):
-        axis = item.getAxis(name)
-        axis.setPen(pg.mkPen("#444"))
-        axis.setTextPen(pg.mkPen("#222"))
-        axis.enableAutoSIPrefix(False)  # "cost (x0.001)" reads worse than plain decimals
-        axis.setStyle(tickFont=_tick_font(1.0))  # as scale_plot(.., 1.0) leaves it
-    item.setMenuEnabled(False)
-    return w
-
-
-def _tick_font(scale: float):
-    from PySide6.QtGui import QFont
-
-    font = QFont()
-    font.setPointSizeF(9.0 * scale)
-    return font
-
-
-def _symbol_for_legend(curve: pg.PlotDataItem) -> None:
-    """The legend draws a curve's marker from its scatter's own pen and brush, which
-    pyqtgraph leaves at the defaults (a grey-blue dot) until data arrives: set them."""
-    opts = curve.opts
-    curve.scatter.setBrush(pg.mkBrush(opts["symbolBrush"]) if opts["symbolBrush"] else None)
-    curve.scatter.setPen(pg.mkPen(opts["symbolPen"]) if opts["symbolPen"] else pg.mkPen(None))
-
-
-def _curve_data(curve: pg.PlotDataItem) -> tuple[np.ndarray, np.ndarray]:
-    """``curve.getData()``, with empty arrays instead of None for an empty curve."""
-    x, y = curve.getData()
-    if x is None:
-        return np.empty(0), np.empty(0)
-    return x, y
-
-
-def _epoch_x(p) -> float:
-    if p.kind == EPOCH:
-        return float(p.epoch + 1)
-    return p.epoch + p.batch / max(p.batches_per_epoch, 1)
+from nnviz.ui.training.plot_parts import (
+    RUN_COLOURS,
+    VALIDATION_COLOUR,
+    AutoRange,
+    ExampleSmoother,
+    GrowingBuffer,
+    PlotHover,
+    curve_data,
+    epoch_x,
+    legend_row,
+    plot_widget,
+    scale_plot,
+    symbol_for_legend,
+    tint,
+)
 
 
 class CostPlot(QWidget):
@@ -290,7 +42,7 @@ class CostPlot(QWidget):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.plot = _plot_widget("cost C")
+        self.plot = plot_widget("cost C")
         item = self.plot.getPlotItem()
         self.legend = legend_row(item, 4)
         self.raw_curve = item.plot(pen=pg.mkPen(110, 150, 200, 110, width=1), name="per chunk")
@@ -303,7 +55,7 @@ class CostPlot(QWidget):
             symbolPen=pg.mkPen("w", width=1),
             name="epoch mean",
         )
-        _symbol_for_legend(self.epoch_curve)
+        symbol_for_legend(self.epoch_curve)
         # columns: epochs (float), examples seen, cost, smoothed cost
         self._chunks = GrowingBuffer(4)
         self._epochs = GrowingBuffer(3)  # epochs, examples seen, cost
@@ -334,11 +86,11 @@ class CostPlot(QWidget):
     def _append(self, progress) -> bool:
         """Store one record; True when the curves need redrawing."""
         if progress.kind == DIVERGED:
-            self._mark(_epoch_x(progress), "diverged")
+            self._mark(epoch_x(progress), "diverged")
             return False
         if progress.kind not in (CHUNK, EPOCH):
             return False
-        x = _epoch_x(progress)
+        x = epoch_x(progress)
         if self._eta is not None and progress.eta != self._eta:
             # The change took effect right after the previous record.
             self._mark(self._last_x, f"\u03b7 = {progress.eta:g}", "#CC79A7")
@@ -457,13 +209,13 @@ class CostPlot(QWidget):
     # -- for tests and export ---------------------------------------------------------------
     def curve_data(self) -> tuple[np.ndarray, np.ndarray]:
         """What the per-chunk curve holds (``getData()``)."""
-        return _curve_data(self.raw_curve)
+        return curve_data(self.raw_curve)
 
     def smoothed_data(self) -> tuple[np.ndarray, np.ndarray]:
-        return _curve_data(self.smooth_curve)
+        return curve_data(self.smooth_curve)
 
     def epoch_data(self) -> tuple[np.ndarray, np.ndarray]:
-        return _curve_data(self.epoch_curve)
+        return curve_data(self.epoch_curve)
 
     def export_csv(self, path: str) -> None:
         """Every point as ``kind, epochs, examples_seen, cost, smoothed`` rows."""
@@ -479,13 +231,6 @@ class CostPlot(QWidget):
         return self.plot.grab().save(str(path))
 
 
-def _tint(colour: str, amount: float = 0.45) -> str:
-    """``colour`` mixed with white by ``amount``."""
-    c = pg.mkColor(colour)
-    mix = [round(v + (255 - v) * amount) for v in (c.red(), c.green(), c.blue())]
-    return "#{:02X}{:02X}{:02X}".format(*mix)
-
-
 class _Run:
     """One training run's accuracy series: x = epochs trained, y = percent."""
 
@@ -494,7 +239,7 @@ class _Run:
         self.colour = colour
         # Test and validation differ in colour, line style and marker. One run: blue and
         # orange; several runs keep their own colour, the validation curve a lighter tint.
-        self.validation_colour = VALIDATION_COLOUR if not name else _tint(colour)
+        self.validation_colour = VALIDATION_COLOUR if not name else tint(colour)
         self.test = GrowingBuffer(2, 64)
         self.validation = GrowingBuffer(2, 64)
         prefix = f"{name}: " if name else ""
@@ -514,8 +259,8 @@ class _Run:
             symbolBrush=None,
             symbolPen=pg.mkPen(vc, width=1.2),
         )
-        _symbol_for_legend(self.test_curve)
-        _symbol_for_legend(self.validation_curve)
+        symbol_for_legend(self.test_curve)
+        symbol_for_legend(self.validation_curve)
         # In the legend once the run reports validation accuracy (many runs never do).
         self.validation_name = f"{prefix}validation"
         self.validation_in_legend = True
@@ -540,7 +285,7 @@ class AccuracyPlot(QWidget):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.plot = _plot_widget("accuracy (%)")
+        self.plot = plot_widget("accuracy (%)")
         item = self.plot.getPlotItem()
         item.setYRange(0, 100, padding=0.02)
         item.setLimits(yMin=-2, yMax=102)
@@ -703,7 +448,7 @@ class AccuracyPlot(QWidget):
         """What a run's test or validation curve holds (``getData()``), y in percent."""
         r = self.runs[run]
         curve = r.test_curve if which == "test" else r.validation_curve
-        return _curve_data(curve)
+        return curve_data(curve)
 
     def export_csv(self, path: str) -> None:
         """Rows ``run, epoch, test_percent, validation_percent`` (empty where missing)."""

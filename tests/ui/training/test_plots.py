@@ -9,7 +9,8 @@ import pyqtgraph as pg
 import pytest
 
 from nnviz.core.learning.snapshot import Progress
-from nnviz.ui.training.plots import AccuracyPlot, CostPlot, GrowingBuffer, TrainingPlots
+from nnviz.ui.training.plot_parts import GrowingBuffer
+from nnviz.ui.training.plots import AccuracyPlot, CostPlot, TrainingPlots
 
 BPE = 5000  # mini-batches per epoch
 
