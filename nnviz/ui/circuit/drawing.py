@@ -23,12 +23,11 @@ from nnviz.ui.circuit.items import (
     InputItem,
     NandItem,
     NodeItem,
-    NoteItem,
     OutputItem,
-    WireItem,
     circuit_look,
 )
 from nnviz.ui.circuit.routing import junctions, route
+from nnviz.ui.circuit.wire_items import NoteItem, WireItem
 from nnviz.ui.style import Look, app_theme
 
 BODY_MARGIN = 10.0  # wires route at least this far from other parts' bodies

@@ -35,7 +35,8 @@ from nnviz.ui.circuit.commands import (
     RenameCommand,
 )
 from nnviz.ui.circuit.drawing import CircuitDrawing
-from nnviz.ui.circuit.items import GRID, NodeItem, NoteItem, WireItem, snap
+from nnviz.ui.circuit.items import GRID, NodeItem, snap
+from nnviz.ui.circuit.wire_items import NoteItem, WireItem
 
 FRAGMENT_MIME = "application/x-nnviz-circuit-fragment"  # copied nodes and wires as JSON
 

@@ -29,13 +29,11 @@ from nnviz.ui.circuit.items import (
     InputItem,
     NandItem,
     NodeItem,
-    NoteItem,
     OutputItem,
     PortItem,
-    RubberWire,
-    WireItem,
     snap,
 )
+from nnviz.ui.circuit.wire_items import NoteItem, RubberWire, WireItem
 
 __all__ = ["FRAGMENT_MIME", "PART_MIME", "CircuitScene", "copy_fragment", "fragment_from_json"]
 

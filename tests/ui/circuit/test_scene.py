@@ -9,9 +9,10 @@ from PySide6.QtTest import QTest
 
 from nnviz.core.circuits.model import Circuit
 from nnviz.ui.circuit.commands import AddNodeCommand, AddWireCommand, MoveNodesCommand
-from nnviz.ui.circuit.items import GRID, BlockItem, InputItem, NandItem, OutputItem, WireItem
+from nnviz.ui.circuit.items import GRID, BlockItem, InputItem, NandItem, OutputItem
 from nnviz.ui.circuit.scene import CircuitScene
 from nnviz.ui.circuit.view import CircuitView, export_png, export_svg
+from nnviz.ui.circuit.wire_items import WireItem
 
 
 @pytest.fixture
