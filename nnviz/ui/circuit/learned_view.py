@@ -13,21 +13,9 @@ import time
 import numpy as np
 from PySide6.QtCore import QEvent, QObject, Qt, QThread, Signal, Slot
 from PySide6.QtWidgets import (
-    QDoubleSpinBox,
-    QFormLayout,
-    QGridLayout,
-    QGroupBox,
-    QHBoxLayout,
     QHeaderView,
-    QLabel,
-    QLineEdit,
-    QProgressBar,
-    QPushButton,
-    QSpinBox,
-    QSplitter,
     QTableWidget,
     QTableWidgetItem,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -37,7 +25,7 @@ from nnviz.core.datasets.dataset import Dataset, Split
 from nnviz.core.learning.network import Network
 from nnviz.core.learning.snapshot import DIVERGED, EPOCH
 from nnviz.core.learning.training import TrainConfig, train
-from nnviz.ui.canvas.view import NetworkCanvas
+from nnviz.ui.circuit.learned_layout import build_layout
 from nnviz.ui.circuit.perceptron_view import layered_activations
 from nnviz.ui.style import set_cell_colour
 
@@ -135,115 +123,9 @@ class LearnedView(QWidget):
         self.last_status = ""
         self._window_filtered: QObject | None = None
 
-        self.hidden_edit = QLineEdit("4")
-        self.hidden_edit.setToolTip("Hidden layer sizes, e.g. 4 or 4,3 (empty: none)")
-        self.epochs_spin = QSpinBox()
-        self.epochs_spin.setRange(1, 100000)
-        self.epochs_spin.setValue(2000)
-        self.eta_spin = QDoubleSpinBox()
-        self.eta_spin.setRange(0.01, 100.0)
-        self.eta_spin.setValue(4.0)
-        self.eta_spin.setDecimals(2)
-        self.seed_spin = QSpinBox()
-        self.seed_spin.setRange(0, 10**6)
-        self.seed_spin.setValue(1)
-        self.train_button = QPushButton("Train")
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.setEnabled(False)
+        build_layout(self)  # the widgets (nnviz.ui.circuit.learned_layout)
         self.train_button.clicked.connect(self.start)
         self.cancel_button.clicked.connect(self.cancel)
-        self.progress_bar = QProgressBar()
-        self.progress_bar.setFormat("%p%")
-        self.status = QLabel("Press Train to fit a sigmoid network to this circuit's table.")
-        self.status.setWordWrap(True)
-
-        self.hidden_edit.setToolTip(
-            "Sizes of the hidden layers, input side first: 4 is one hidden layer of 4 "
-            "neurons, 4,3 is two layers (4 then 3); empty for none"
-        )
-        form = QFormLayout()
-        form.addRow("Hidden layer sizes", self.hidden_edit)
-        hidden_hint = QLabel("4 = one layer of 4 neurons; 4,3 = two layers")
-        hidden_hint.setStyleSheet("color:#6b7280;")
-        form.addRow("", hidden_hint)
-        form.addRow("Epochs", self.epochs_spin)
-        form.addRow("Learning rate η", self.eta_spin)
-        form.addRow("Seed", self.seed_spin)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.train_button)
-        buttons.addWidget(self.cancel_button)
-        settings = QGroupBox("Learned network (SGD on the truth table)")
-        sl = QVBoxLayout(settings)
-        sl.addLayout(form)
-        sl.addLayout(buttons)
-        sl.addWidget(self.progress_bar)
-        sl.addWidget(self.status)
-
-        self.compare = QGridLayout()
-        self.compare_labels: dict[tuple[str, str], QLabel] = {}
-        heads = ["", "Hand-built (NAND perceptrons)", "Learned (sigmoid)"]
-        for col, h in enumerate(heads):
-            lab = QLabel(f"<b>{h}</b>")
-            self.compare.addWidget(lab, 0, col)
-        for row, key in enumerate(("sizes", "weights", "biases", "accuracy"), start=1):
-            self.compare.addWidget(QLabel(key.capitalize()), row, 0)
-            for col, who in enumerate(("hand", "learned"), start=1):
-                lab = QLabel("–")
-                lab.setWordWrap(True)  # long figures wrap instead of widening the page
-                self.compare_labels[(who, key)] = lab
-                self.compare.addWidget(lab, row, col)
-        compare_box = QGroupBox("Side by side")
-        compare_box.setLayout(self.compare)
-
-        self.rows = QTableWidget()
-        self.rows.verticalHeader().setVisible(False)
-        self.rows.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.rows.verticalHeader().setDefaultSectionSize(22)
-        # What each hidden neuron computes, row by row: the hand-built units (gates and
-        # relays) beside the learned sigmoid neurons.
-        self.hidden_rows = QTableWidget()
-        self.hidden_rows.verticalHeader().setVisible(False)
-        self.hidden_rows.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.hidden_rows.verticalHeader().setDefaultSectionSize(22)
-        self.hidden_rows.setToolTip(
-            "Each hidden neuron's output on every input row: the hand-built units give 0 or "
-            "1; the learned ones a sigmoid value (shown with the bit it rounds to)"
-        )
-
-        # The two networks drawn alike: weights as coloured edges, biases as rings.
-        self.hand_canvas = NetworkCanvas()
-        self.learned_canvas = NetworkCanvas()
-        drawings = QSplitter(Qt.Orientation.Horizontal)
-        for title, canvas in (
-            ("Hand-built: the circuit as layered perceptrons", self.hand_canvas),
-            ("Learned by SGD on the truth table", self.learned_canvas),
-        ):
-            canvas.set_legend_visible(False)
-            canvas.setMinimumSize(200, 200)
-            box = QGroupBox(title)
-            QVBoxLayout(box).addWidget(canvas)
-            drawings.addWidget(box)
-
-        tables = QSplitter(Qt.Orientation.Horizontal)
-        for title, table in (
-            ("Outputs on every row", self.rows),
-            ("What each hidden neuron computes", self.hidden_rows),
-        ):
-            box = QGroupBox(title)
-            QVBoxLayout(box).addWidget(table)
-            tables.addWidget(box)
-
-        top = QHBoxLayout()
-        top.addWidget(settings, 1)
-        top.addWidget(compare_box, 2)
-        body = QSplitter(Qt.Orientation.Vertical)
-        body.addWidget(drawings)
-        body.addWidget(tables)
-        body.setSizes([300, 300])
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(6, 6, 6, 6)
-        layout.addLayout(top)
-        layout.addWidget(body, 1)
         self._dirty = True
 
     # -- circuit changes ----------------------------------------------------------------

@@ -15,19 +15,8 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-import numpy as np
-import pyqtgraph as pg
-from PySide6.QtCore import QDeadlineTimer, QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QDeadlineTimer, QObject, QThread, Signal, Slot
 from PySide6.QtWidgets import (
-    QComboBox,
-    QFormLayout,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QSpinBox,
-    QSplitter,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -36,26 +25,20 @@ from nnviz.core.datasets.dataset import Dataset
 from nnviz.core.datasets.mnist import find_mnist
 from nnviz.core.files.recording import Recording, RecordingError, read_recording
 from nnviz.core.learning.network import Network
-from nnviz.core.learning.snapshot import CHUNK, DIVERGED, DONE, EPOCH, Progress
+from nnviz.core.learning.snapshot import DIVERGED, DONE, EPOCH, Progress
 from nnviz.core.learning.training import TrainConfig
 from nnviz.ui.file_dialogs import open_files
 from nnviz.ui.jobs import Job
-from nnviz.ui.style import set_role
+from nnviz.ui.training.compare_parts import MAX_RUNS, build_layout
 from nnviz.ui.training.plot_parts import (
     RUN_COLOURS,
-    AutoRange,
-    ExampleSmoother,
-    GrowingBuffer,
-    legend_row,
 )
-from nnviz.ui.training.plots import AccuracyPlot
 from nnviz.ui.training.worker import TrainingWorker
 
 DEFAULT_ETAS = (3.0, 0.001, 100.0)
 # How long Stop waits, in all, for the runs' threads (each ends its process within about two
 # seconds of the request; under heavy load it may take longer, and shutdown() waits then).
 STOP_WAIT_MS = 5000
-MAX_RUNS = 3
 
 
 @dataclass
@@ -76,67 +59,6 @@ class CompareRun:
     def final_accuracy(self) -> float | None:
         """Test accuracy (0..1) after the last finished epoch, or None."""
         return None if self.last_epoch is None else self.last_epoch.test_accuracy
-
-
-class MultiCostPlot(QWidget):
-    """Smoothed per-chunk cost of several named runs, one coloured line each."""
-
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self.plot = pg.PlotWidget(background="w")
-        item = self.plot.getPlotItem()
-        item.setLabel("bottom", "epochs trained", color="#222")
-        item.setLabel("left", "cost C (smoothed)", color="#222")
-        item.showGrid(x=True, y=True, alpha=0.25)
-        item.setMenuEnabled(False)
-        for name in ("left", "bottom"):
-            item.getAxis(name).enableAutoSIPrefix(False)
-        self.legend = legend_row(item, 3)
-        self.axes = AutoRange(self.plot)
-        self._curves: dict[str, pg.PlotDataItem] = {}
-        self._data: dict[str, tuple[GrowingBuffer, ExampleSmoother]] = {}
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.plot)
-
-    def add_run(self, name: str, colour: str) -> None:
-        self.remove_run(name)
-        self._curves[name] = self.plot.getPlotItem().plot(
-            pen=pg.mkPen(colour, width=2.2), name=name
-        )
-        self._data[name] = (GrowingBuffer(2), ExampleSmoother())
-
-    def remove_run(self, name: str) -> None:
-        curve = self._curves.pop(name, None)
-        self._data.pop(name, None)
-        if curve is not None:
-            self.plot.removeItem(curve)
-            self.legend.removeItem(curve)
-
-    def add_progress(self, p: Progress, run: str) -> None:
-        if run not in self._data or p.kind not in (CHUNK, EPOCH):
-            return
-        y = p.batch_cost if math.isfinite(p.batch_cost) else p.cost
-        if not math.isfinite(y):
-            return
-        buf, smoother = self._data[run]
-        smoothed = smoother.add(y, p.examples_seen)
-        x = (
-            float(p.epoch + 1)
-            if p.kind == EPOCH
-            else (p.epoch + p.batch / max(p.batches_per_epoch, 1))
-        )
-        buf.append(x, smoothed)
-        self._curves[run].setData(buf.column(0), buf.column(1))
-        bufs = [b for b, _s in self._data.values()]
-        self.axes.fit(
-            np.concatenate([b.column(0) for b in bufs]), np.concatenate([b.column(1) for b in bufs])
-        )
-
-    def cost_data(self, run: str) -> tuple[np.ndarray, np.ndarray]:
-        """What a run's curve holds (``getData()``)."""
-        x, y = self._curves[run].getData()
-        return (np.empty(0), np.empty(0)) if x is None else (x, y)
 
 
 class _RunFeed(QObject):
@@ -180,89 +102,11 @@ class CompareView(QWidget):
         self._data_job: Job | None = None
         self._old_threads: list[QThread] = []  # stopped but not yet ended
 
-        self.dataset_box = QComboBox()
-        self.epochs_spin = QSpinBox()
-        self.epochs_spin.setRange(1, 100)
-        self.epochs_spin.setValue(10)
-        self.hidden_spin = QSpinBox()
-        self.hidden_spin.setRange(1, 200)
-        self.hidden_spin.setValue(30)
-        self.seed_spin = QSpinBox()
-        self.seed_spin.setRange(0, 1_000_000)
-        self.seed_spin.setValue(0)
-        self.seed_spin.setToolTip(
-            "Every run starts from the same weights and sees the examples "
-            "in the same order: only eta differs"
-        )
-        self.eta_edits = [QLineEdit() for _ in range(MAX_RUNS)]
-        for edit, eta in zip(self.eta_edits, list(etas) + [None] * MAX_RUNS):
-            edit.setText("" if eta is None else f"{eta:g}")
-            edit.setPlaceholderText("off")
-            edit.setMaximumWidth(80)
-            edit.setToolTip("Learning rate of this run; leave empty for no run")
-        self.start_button = QPushButton("Start")
-        self.start_button.setToolTip("Train all runs together from the same starting network")
+        build_layout(self, etas)  # the widgets (nnviz.ui.training.compare_parts)
         self.start_button.clicked.connect(self.start)
-        self.stop_button = QPushButton("Stop")
         self.stop_button.clicked.connect(self.stop)
-        self.stop_button.setEnabled(False)
-        self.add_button = QPushButton("Add recording…")
-        self.add_button.setToolTip(
-            "Show recorded runs (.nnrec, e.g. from nnviz train --record) "
-            "as more curves, without training"
-        )
         self.add_button.clicked.connect(self._on_add_clicked)
-        self.clear_button = QPushButton("Clear")
         self.clear_button.clicked.connect(self.clear)
-        self.message_label = QLabel("")
-        self.message_label.setWordWrap(True)
-        self.message_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.runs_label = QLabel("")
-        self.runs_label.setTextFormat(Qt.TextFormat.RichText)
-
-        self.accuracy = AccuracyPlot()
-        self.cost = MultiCostPlot()
-
-        hint = QLabel(
-            "Every run starts from the same weights and sees the examples in the "
-            "same order: only the learning rate η differs."
-        )
-        hint.setWordWrap(True)
-        set_role(hint, "hint")  # themed (dark grey, or light grey when dark)
-        form = QFormLayout()
-        form.addRow("Data set", self.dataset_box)
-        form.addRow("Epochs", self.epochs_spin)
-        form.addRow("Hidden neurons", self.hidden_spin)
-        form.addRow("Seed", self.seed_spin)
-        etas_row = QHBoxLayout()
-        for edit in self.eta_edits:
-            etas_row.addWidget(edit)
-        form.addRow("η of each run", etas_row)
-        buttons = QHBoxLayout()
-        for b in (self.start_button, self.stop_button):
-            buttons.addWidget(b)
-        more = QHBoxLayout()
-        for b in (self.add_button, self.clear_button):
-            more.addWidget(b)
-        side = QVBoxLayout()
-        side.addWidget(hint)
-        side.addLayout(form)
-        side.addLayout(buttons)
-        side.addLayout(more)
-        side.addWidget(self.runs_label)
-        side.addWidget(self.message_label)
-        side.addStretch(1)
-        side_widget = QWidget()
-        side_widget.setLayout(side)
-        side_widget.setMaximumWidth(340)
-        plots = QSplitter(Qt.Orientation.Vertical)
-        plots.addWidget(self.accuracy)
-        plots.addWidget(self.cost)
-        plots.setStretchFactor(0, 3)
-        plots.setStretchFactor(1, 2)
-        layout = QHBoxLayout(self)
-        layout.addWidget(side_widget)
-        layout.addWidget(plots, 1)
         self.refresh_datasets()
 
     # -- settings ---------------------------------------------------------------------------
