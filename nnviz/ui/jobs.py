@@ -43,6 +43,11 @@ class Job(QThread):
             self.succeeded.emit(result)
 
 
+# Jobs still running, kept referenced until their thread ends even if their runner (and its
+# view) is deleted first: a QThread destroyed while it runs aborts the process.
+_RUNNING: set[Job] = set()
+
+
 class JobRunner(QObject):
     """One view's background work, one job at a time (as Orange3's ``ConcurrentMixin``).
 
@@ -73,6 +78,10 @@ class JobRunner(QObject):
         """The latest job, while it runs."""
         return self._current
 
+    def alive(self) -> list[Job]:
+        """Every thread started here that is still running, stale ones included."""
+        return [job for job in self._threads if job.isRunning()]
+
     def start(self, fn: Callable[[Callable, Callable], Any]) -> Job:
         self.cancel()
         job = Job(fn, self._name)
@@ -82,6 +91,8 @@ class JobRunner(QObject):
         job.finished.connect(self._on_finished)
         self._current = job
         self._threads.add(job)
+        _RUNNING.add(job)
+        job.finished.connect(lambda: _RUNNING.discard(job))  # no receiver: outlives the runner
         job.start()
         return job
 

@@ -32,7 +32,7 @@ from nnviz.core.gradient_estimate import (
     parameter_name,
 )
 from nnviz.core.learning.network import Network
-from nnviz.ui.jobs import Job
+from nnviz.ui.jobs import JobRunner
 from nnviz.ui.style import set_role
 
 M_COLOURS = {1: "#D55E00", 10: "#E69F00", 100: "#009E73", 1000: "#0072B2"}
@@ -49,7 +49,6 @@ CAPTION = (
 )
 
 # Strong references to running jobs: a QThread collected while it runs aborts the process.
-_LIVE_JOBS: set = set()
 
 
 class GradientNoiseView(QWidget):
@@ -61,7 +60,12 @@ class GradientNoiseView(QWidget):
         self.dataset: Dataset | None = None
         self.batch_size: int | None = None
         self.result: dict | None = None
-        self._job: Job | None = None
+        self.jobs = JobRunner("gradient-noise", self)
+        self.jobs.progress.connect(self._on_progress)
+        self.jobs.succeeded.connect(self._on_succeeded)
+        self.jobs.failed.connect(self._on_failed)
+        self.jobs.cancelled.connect(self._on_cancelled)
+        self.jobs.ended.connect(self._hide_progress)
         self._stale = False
 
         self.count_spin = QSpinBox()
@@ -175,7 +179,7 @@ class GradientNoiseView(QWidget):
                 line.label.setFormat(f"studio m = {m}")
 
     def is_busy(self) -> bool:
-        return self._job is not None and self._job.isRunning()
+        return self.jobs.running
 
     def compute(self) -> None:
         """Start the job (cancels one that is running)."""
@@ -215,66 +219,43 @@ class GradientNoiseView(QWidget):
                 "n": n,
             }
 
-        job = Job(work, name="gradient-noise", parent=None)
-        job.progress.connect(self._on_progress)
-        job.succeeded.connect(self._on_succeeded)
-        job.failed.connect(self._on_failed)
-        job.finished.connect(self._on_finished)
-        self._job = job
-        _LIVE_JOBS.add(job)
+        self.jobs.start(work)
         self.progress.setRange(0, 100)
         self.progress.setValue(0)
         self.progress.setVisible(True)
         self.cancel_button.setVisible(True)
         self.compute_button.setEnabled(False)
         self.message.setText("Computing the full gradient\u2026")
-        job.start()
 
     def cancel(self) -> None:
-        if self._job is not None:
-            self._job.cancel()
+        self.jobs.cancel()
         self._hide_progress()
 
     def shutdown(self, timeout_ms: int = 5000) -> None:
-        job = self._job
-        self.cancel()
-        if job is not None:
-            job.wait(timeout_ms)
+        self.jobs.shutdown(timeout_ms)
 
     # -- job signals -----------------------------------------------------------------------------
     @Slot(int, int, str)
     def _on_progress(self, done: int, total: int, text: str) -> None:
-        if self.sender() is not self._job:
-            return
         self.progress.setValue(int(100 * done / max(total, 1)))
         self.message.setText(f"Computing the {text}\u2026")
 
     @Slot(object)
     def _on_succeeded(self, result: dict) -> None:
-        if self.sender() is not self._job:
-            return
         self.result = result
         self._stale = False
         self._draw()
 
     @Slot(str)
     def _on_failed(self, text: str) -> None:
-        if self.sender() is not self._job:
-            return
-        if text == "cancelled" or text == EstimateCancelled.__name__:
-            self.message.setText("Cancelled. Press Compute to start again.")
+        if text == EstimateCancelled.__name__:
+            self._on_cancelled()
         else:
             self.message.setText(f"Could not compute the gradients: {text}")
 
     @Slot()
-    def _on_finished(self) -> None:
-        job = self.sender()
-        _LIVE_JOBS.discard(job)
-        if job is self._job:
-            self._job = None
-            self._hide_progress()
-        if job is not None:
-            job.deleteLater()
+    def _on_cancelled(self) -> None:
+        self.message.setText("Cancelled. Press Compute to start again.")
 
     # -- drawing ---------------------------------------------------------------------------------
     def _sizes(self) -> tuple[int, ...]:

@@ -28,7 +28,7 @@ from nnviz.core.learning.network import Network
 from nnviz.core.learning.snapshot import DIVERGED, DONE, EPOCH, Progress
 from nnviz.core.learning.training import TrainConfig
 from nnviz.ui.file_dialogs import open_files
-from nnviz.ui.jobs import Job
+from nnviz.ui.jobs import JobRunner
 from nnviz.ui.training.compare_parts import MAX_RUNS, build_layout
 from nnviz.ui.training.plot_parts import (
     RUN_COLOURS,
@@ -99,7 +99,9 @@ class CompareView(QWidget):
         self.runs: dict[str, CompareRun] = {}
         self.dataset: Dataset | None = None
         self._generation = 0
-        self._data_job: Job | None = None
+        self.data_jobs = JobRunner("compare-data", self)  # loading the data set; the newest wins
+        self.data_jobs.succeeded.connect(self._on_data_loaded)
+        self.data_jobs.failed.connect(self._on_data_failed)
         self._old_threads: list[QThread] = []  # stopped but not yet ended
 
         build_layout(self, etas)  # the widgets (nnviz.ui.training.compare_parts)
@@ -162,7 +164,7 @@ class CompareView(QWidget):
 
     @property
     def is_running(self) -> bool:
-        return self._data_job is not None or any(
+        return self.data_jobs.running or any(
             r.worker is not None and r.state in ("waiting", "training") for r in self.runs.values()
         )
 
@@ -191,18 +193,13 @@ class CompareView(QWidget):
             self._add_run(CompareRun(name, eta))
         key = self.dataset_box.currentText() or "digits"
         self._say(f"loading {key}…")
-        job = Job(lambda progress, cancelled: load_dataset(key), name="compare-data", parent=self)
-        job.succeeded.connect(self._on_data_loaded)
-        job.failed.connect(self._on_data_failed)
-        self._data_job = job
         self._pending = (generation, names)
+        self.data_jobs.start(lambda progress, cancelled: load_dataset(key))
         self._set_buttons()
-        job.start()
         return True
 
     @Slot(object)
     def _on_data_loaded(self, dataset: Dataset) -> None:
-        self._end_data_job()
         generation, names = self._pending
         if generation != self._generation:
             return
@@ -234,23 +231,12 @@ class CompareView(QWidget):
 
     @Slot(str)
     def _on_data_failed(self, message: str) -> None:
-        self._end_data_job()
         for name in [n for n, r in self.runs.items() if r.recording is None]:
             self.runs[name].state = "failed"
-        if message != "cancelled":
-            self._say(f"could not load the data set: {message}", error=True)
+        self._say(f"could not load the data set: {message}", error=True)
         self._set_buttons()
         self._refresh_runs_label()
         self.finished.emit()
-
-    def _end_data_job(self) -> None:
-        job, self._data_job = self._data_job, None
-        if job is None:
-            return
-        if job.wait(5000):
-            job.deleteLater()
-        else:  # loading cannot be interrupted midway; shutdown() waits for it
-            self._old_threads.append(job)
 
     def _on_worker_update(self, run: CompareRun, generation: int) -> None:
         if generation != self._generation or run.worker is None or run.name not in self.runs:
@@ -304,9 +290,8 @@ class CompareView(QWidget):
     @Slot()
     def stop(self) -> None:
         """Stop every live run and its thread (waits for them); the curves stay."""
-        if self._data_job is not None:
-            self._data_job.cancel()
-            self._end_data_job()
+        loading = self.data_jobs.running
+        self.data_jobs.cancel()  # a data set still loading: its runs never start
         live = [r for r in self.runs.values() if r.worker is not None and r.worker.isRunning()]
         for run in live:  # all at once: the runs end side by side, not one after another
             run.worker.request_stop()
@@ -318,17 +303,18 @@ class CompareView(QWidget):
                 self._add_progress(run, p)
         stopped = bool(live)
         for run in self.runs.values():
-            if run.worker is not None and run.state in ("waiting", "training"):
+            if run.state in ("waiting", "training") and (run.worker is not None or loading):
                 run.state = "stopped"
         self._generation += 1  # late signals from these workers are ignored
         self._set_buttons()
         self._refresh_runs_label()
-        if stopped:
+        if stopped or loading:
             self.finished.emit()
 
     def shutdown(self) -> None:
         """Stop every thread this view started, waiting until each has ended."""
         self.stop()
+        self.data_jobs.shutdown(30_000)
         for t in self._old_threads:
             t.requestInterruption()
             t.wait(30_000)

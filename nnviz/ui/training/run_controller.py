@@ -16,7 +16,7 @@ from nnviz.core.learning.network import Network
 from nnviz.core.learning.run import RunSpec
 from nnviz.core.learning.snapshot import Progress, Snapshot
 from nnviz.core.learning.training import check_compatible
-from nnviz.ui.jobs import Job
+from nnviz.ui.jobs import JobRunner
 from nnviz.ui.settings import settings as settings_store
 from nnviz.ui.training.studio_layout import LIVE_RATE
 from nnviz.ui.training.worker import PAUSED, PLAYING, TrainingWorker
@@ -36,7 +36,11 @@ class RunController(QObject):
         self.latest_snapshot: Snapshot | None = None  # the live run's newest
         self.pending_play = False  # play as soon as the run is ready
         self.restore_history: tuple[list[Progress], str] | None = None  # from a session
-        self._data_job: Job | None = None
+        # Loading a data set (seconds for MNIST) in the background; a newer load wins.
+        self.data_jobs = JobRunner("load-data", self)
+        self.data_jobs.succeeded.connect(self._on_dataset_loaded)
+        self.data_jobs.failed.connect(self._on_dataset_failed)
+        self.data_jobs.ended.connect(self.studio.unsetCursor)
         self._dataset_key: str | None = None
         self._loaded_network: tuple[Network, int] | None = None
         self._run_counter = 0
@@ -72,10 +76,7 @@ class RunController(QObject):
     def shutdown(self, wait_ms: int) -> None:
         """Stop the worker and a data load, waiting up to ``wait_ms`` for each."""
         self.stop_worker(wait_ms=wait_ms)
-        if self._data_job is not None:
-            self._data_job.cancel()
-            self._data_job.wait(wait_ms)
-            self._data_job = None
+        self.data_jobs.shutdown(wait_ms)
 
     def start(
         self,
@@ -110,24 +111,12 @@ class RunController(QObject):
         st = self.studio
         if st.shut_down:
             return
-        if self._data_job is not None:
-            self._data_job.cancel()
-            self._data_job.wait(5000)
         st.status_changed.emit(f"Loading {name}\u2026")
         st.setCursor(Qt.CursorShape.BusyCursor)
-        job = Job(
-            lambda progress, cancelled: (name, load_dataset(name)), name="load-data", parent=st
-        )
-        job.succeeded.connect(self._on_dataset_loaded)
-        job.failed.connect(self._on_dataset_failed)
-        job.finished.connect(job.deleteLater)
-        self._data_job = job
-        job.start()
+        self.data_jobs.start(lambda progress, cancelled: (name, load_dataset(name)))
 
     @Slot(object)
     def _on_dataset_loaded(self, result: tuple[str, Dataset]) -> None:
-        self.studio.unsetCursor()
-        self._data_job = None
         if self.studio.shut_down:
             return
         self._dataset_key = result[0]
@@ -216,10 +205,6 @@ class RunController(QObject):
     @Slot(str)
     def _on_dataset_failed(self, message: str) -> None:
         st = self.studio
-        st.unsetCursor()
-        self._data_job = None
-        if message == "cancelled":
-            return
         st.show_banner(f"Could not load the data: {message}", "error")
         if st.settings and st.settings.dataset != "digits":
             QMessageBox.warning(

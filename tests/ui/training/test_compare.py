@@ -25,8 +25,7 @@ def view(qtbot, monkeypatch):
 
 def live_threads(v: CompareView) -> list:
     threads = [r.worker for r in v.runs.values() if r.worker is not None]
-    if v._data_job is not None:
-        threads.append(v._data_job)
+    threads.extend(v.data_jobs.alive())
     return [t for t in threads if t.isRunning()]
 
 
