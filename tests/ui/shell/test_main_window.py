@@ -404,3 +404,25 @@ def test_nnviz_open_of_a_recording_shows_its_replay(qtbot, no_dialogs, monkeypat
     qtbot.waitUntil(lambda: w.studio.snapshot is not None and w.studio.worker is not None)
     assert w.studio.replay is None and w.studio.settings is not None
     w.close()
+
+
+def test_closing_asks_about_an_unsaved_circuit_and_cancel_keeps_the_window(window, qtbot):
+    from PySide6.QtWidgets import QMessageBox
+
+    sandbox = window.circuit_sandbox
+    sandbox.scene.add_node("nand", (0, 0))
+    asked = []
+
+    def answer(button):
+        def ask():
+            asked.append(button)
+            return button
+
+        return ask
+
+    sandbox.files.ask_unsaved = answer(QMessageBox.StandardButton.Cancel)
+    assert not window.close()
+    assert asked == [QMessageBox.StandardButton.Cancel] and window.isVisible()
+    sandbox.files.ask_unsaved = answer(QMessageBox.StandardButton.Discard)
+    assert window.close()
+    assert len(asked) == 2 and not window.isVisible()
