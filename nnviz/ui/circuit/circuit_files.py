@@ -40,7 +40,7 @@ class CircuitFiles:
         sb.undo_stack.clear()
         sb.undo_stack.setClean()
         sb.path = path
-        sb._update_title()
+        sb.update_title()
         sb.view.fit()
 
     def new_circuit(self) -> bool:
@@ -114,7 +114,7 @@ class CircuitFiles:
             settings().setValue("circuit/last_path", str(path))
         except Exception:
             pass
-        sb._update_title()
+        sb.update_title()
         sb.show_message(f"Saved {path}.")
         return True
 
@@ -296,7 +296,7 @@ class CircuitAutosave:
             pass
         sb.files.replace(loaded, source)
         sb.undo_stack.resetClean()  # recovered work is unsaved until the user saves it
-        sb._update_title()
+        sb.update_title()
         sb.banner.hide()
         sb.show_message("Recovered the autosaved circuit. Save it to keep it.")
         return True

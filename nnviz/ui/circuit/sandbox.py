@@ -150,7 +150,7 @@ class CircuitSandbox(QWidget):
         self.levels_panel.start_requested.connect(self.start_level)
         self.levels_panel.unlocked.connect(self._on_level_unlocked)
         self.levels_panel.failing_row.connect(self._on_failing_row)
-        self.undo_stack.cleanChanged.connect(self._update_title)
+        self.undo_stack.cleanChanged.connect(self.update_title)
         self._unsubscribe = self.circuit.subscribe(self._on_circuit_event)
 
         self.autosave_timer = QTimer(self)
@@ -160,7 +160,7 @@ class CircuitSandbox(QWidget):
 
         self.blocks.load()
         self._circuit_changed()
-        self._update_title()
+        self.update_title()
         try:
             curved = str(_settings().value("circuit/curved_wires", False)).lower() == "true"
         except Exception:
@@ -192,7 +192,7 @@ class CircuitSandbox(QWidget):
         except Exception:  # settings are a convenience
             pass
 
-    def _update_title(self, *_args) -> None:
+    def update_title(self, *_args) -> None:
         name = self.path.name if self.path is not None else (self.circuit.name or "untitled")
         text = f"{name}{' — modified' if not self.undo_stack.isClean() else ''}"
         self.title_label.setText(text)

@@ -16,7 +16,7 @@ class DeckMenu(QObject):
         super().__init__(window)
         self.window = window
 
-    def _build_deck_menu(self, mb) -> None:
+    def build_menu(self, mb) -> None:
         w = self.window
         m = mb.addMenu("&Deck")
         w.act_next_step = w.action(
@@ -70,7 +70,7 @@ class DeckMenu(QObject):
         w = self.window
         from nnviz.core.files.deck import DeckError
 
-        if not self._deck_saved_or_discarded():
+        if not self.deck_saved_or_discarded():
             return False
         try:
             deck = w.deck.open(path)
@@ -138,10 +138,10 @@ class DeckMenu(QObject):
         return True
 
     def close_deck(self) -> None:
-        if self._deck_saved_or_discarded():
+        if self.deck_saved_or_discarded():
             self.window.deck.close()
 
-    def _deck_saved_or_discarded(self) -> bool:
+    def deck_saved_or_discarded(self) -> bool:
         """Offer to save an edited deck; False if the user cancelled."""
         w = self.window
         if not (w.deck.is_open and w.deck.modified):

@@ -412,7 +412,7 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self.guides, self.guides.start)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if not self.deck_menu._deck_saved_or_discarded():
+        if not self.deck_menu.deck_saved_or_discarded():
             event.ignore()
             return
         sandbox = self._built.get("circuit_sandbox")  # never built: nothing to save

@@ -171,7 +171,7 @@ def build_menus(w) -> None:
     m.addSeparator()
     m.addAction(w.act_prev)
     m.addAction(w.act_next)
-    w.deck_menu._build_deck_menu(mb)
+    w.deck_menu.build_menu(mb)
     w.view_menu = mb.addMenu("&View")
     w.view_menu.addAction(w.act_fit)
     w.view_menu.addSeparator()
