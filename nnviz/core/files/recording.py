@@ -25,7 +25,8 @@ below 0.05%), far finer than the colour scale or line widths the network canvas 
 halves the file. Pass ``param_dtype="float32"`` to :class:`RecordingWriter` for exact weights.
 Finite weights beyond float16's range (|w| > 65504, only in runs that are blowing up) are
 clipped to its largest value rather than turned into infinities. Biases are few, so they are
-always stored as float32.
+stored as float32 (as float64 beside float64 weights, ``param_dtype="float64"``: an exact
+copy, which ``nnviz.watch`` uses for a float64 network).
 
 A [784, 30, 10] snapshot costs about 47 KB in float16; :class:`Recorder` keeps at most
 ``snapshots_per_epoch`` of them per epoch (plus every epoch's end), so a 30-epoch MNIST run
@@ -42,7 +43,7 @@ import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 
@@ -59,8 +60,14 @@ from nnviz.core.files.recording_format import (
     U32,
     VERSION_FIELD,
     RecordingError,
+    bias_dtype,
 )
-from nnviz.core.files.recording_writer import Recorder, RecordingWriter, make_header
+from nnviz.core.files.recording_writer import (
+    Recorder,
+    RecordingWriter,
+    StreamWriter,
+    make_header,
+)
 from nnviz.core.io.guard import bounded_int, check_regular_file, json_depth_ok
 from nnviz.core.learning.network import check_size_limits
 from nnviz.core.learning.snapshot import DIVERGED, DONE, EPOCH, Progress, Snapshot
@@ -76,9 +83,11 @@ __all__ = [
     "Recording",
     "RecordingError",
     "RecordingWriter",
+    "StreamWriter",
     "describe",
     "make_header",
     "read_recording",
+    "read_stream",
 ]
 
 # ---------------------------------------------------------------------------------------------
@@ -91,8 +100,8 @@ class Recording:
     """A recording read back.
 
     ``progress_records``: every record in order. ``frames``: the records that carry
-    parameters, as Snapshots (weights upcast to float32). ``frame_records[i]`` is the index in
-    ``progress_records`` of ``frames[i]``'s record. ``damaged``: None, or a message saying
+    parameters, as Snapshots (float16 weights upcast to float32). ``frame_records[i]`` is the
+    index in ``progress_records`` of ``frames[i]``'s record. ``damaged``: None, or a message saying
     where the file is damaged and what is shown.
     """
 
@@ -106,6 +115,11 @@ class Recording:
     @property
     def sizes(self) -> tuple[int, ...]:
         return tuple(self.header["sizes"])
+
+    @property
+    def snapshots(self) -> Sequence[Snapshot]:
+        """The snapshots in order (``frames``): ``snapshots[-1].weights`` is the last state."""
+        return self.frames
 
     @property
     def epochs(self) -> int:
@@ -145,26 +159,91 @@ class _Frames(Sequence[Snapshot]):
         if isinstance(i, slice):
             return [self[j] for j in range(*i.indices(len(self)))]
         p, buf = self._items[i]
-        weights, biases, off = [], [], 0
-        for n_in, n_out in zip(self._sizes[:-1], self._sizes[1:]):
-            w = np.frombuffer(buf, self._dtype, n_out * n_in, off).reshape(n_out, n_in)
-            off += w.nbytes
-            b = np.frombuffer(buf, np.float32, n_out, off).reshape(n_out, 1)
-            off += b.nbytes
-            weights.append(w.astype(np.float32))
-            biases.append(b.copy())
-        for a in (*weights, *biases):
-            a.setflags(write=False)
-        return Snapshot(p, self._sizes, tuple(weights), tuple(biases), self._run_id)
+        return _snapshot(p, buf, self._sizes, self._dtype, self._run_id)
 
     def __iter__(self) -> Iterator[Snapshot]:
         for i in range(len(self)):
             yield self[i]
 
 
+def _snapshot(
+    p: Progress, buf: memoryview | bytes, sizes: tuple[int, ...], dtype: np.dtype, run_id: int
+) -> Snapshot:
+    """A frame's parameter bytes as a Snapshot of read-only arrays (float16 weights upcast to
+    float32, the others as stored)."""
+    b_dtype = np.dtype(bias_dtype(dtype.name))
+    weights, biases, off = [], [], 0
+    for n_in, n_out in zip(sizes[:-1], sizes[1:]):
+        w = np.frombuffer(buf, dtype, n_out * n_in, off).reshape(n_out, n_in)
+        off += w.nbytes
+        b = np.frombuffer(buf, b_dtype, n_out, off).reshape(n_out, 1)
+        off += b.nbytes
+        weights.append(w.astype(np.float32) if dtype == np.float16 else w.copy())
+        biases.append(b.copy())
+    for a in (*weights, *biases):
+        a.setflags(write=False)
+    return Snapshot(p, sizes, tuple(weights), tuple(biases), run_id)
+
+
+def _read_exactly(fh: BinaryIO, n: int) -> bytes:
+    """``n`` bytes from a stream (a pipe hands them over in pieces); fewer only at its end."""
+    parts, left = [], n
+    while left:
+        chunk = fh.read(left)
+        if not chunk:
+            break
+        parts.append(chunk)
+        left -= len(chunk)
+    return b"".join(parts)
+
+
+def read_stream(
+    fh: BinaryIO, name: str = "the stream"
+) -> Iterator[dict[str, Any] | tuple[Progress, Snapshot | None]]:
+    """Read a recording while it is written, from a pipe or an open file: yields the header
+    first, then each record with its snapshot (or None), and ends at the end frame or the end
+    of the input. A damaged stream raises RecordingError."""
+    head_len = len(MAGIC) + VERSION_FIELD.size + FRAME_HEAD.size
+    head = _read_exactly(fh, head_len)
+    if len(head) == head_len:
+        length, _ = FRAME_HEAD.unpack_from(head, len(MAGIC) + VERSION_FIELD.size)
+        head += _read_exactly(fh, min(length, MAX_HEADER))
+    header, _ = _read_header(memoryview(head), name)
+    yield header
+    sizes = tuple(header["sizes"])
+    dtype = np.dtype(header.get("param_dtype", "float16"))
+    params_len = _params_nbytes(sizes, dtype.name)
+    while True:
+        frame_head = _read_exactly(fh, FRAME_HEAD.size)
+        if len(frame_head) < FRAME_HEAD.size:
+            return  # the writer went away without an end frame
+        length, crc = FRAME_HEAD.unpack(frame_head)
+        if length > MAX_FRAME:
+            raise RecordingError(f"{name} is damaged (a frame of {length:,} bytes)")
+        payload = _read_exactly(fh, length)
+        if len(payload) < length:
+            return
+        if zlib.crc32(payload) != crc:
+            raise RecordingError(f"{name} is damaged (checksum mismatch)")
+        try:
+            meta, params = _split_payload(memoryview(payload))
+            if "end" in meta:
+                return
+            p = _progress_from(meta.get("p"))
+            snap = None
+            if meta.get("params"):
+                if len(params) != params_len:
+                    raise ValueError("parameter block has the wrong size")
+                snap = _snapshot(p, params, sizes, dtype, 0)
+        except (ValueError, TypeError, KeyError, RecursionError) as exc:
+            raise RecordingError(f"{name} is damaged ({exc})") from None
+        yield p, snap
+
+
 def _params_nbytes(sizes: tuple[int, ...], param_dtype: str) -> int:
     item = np.dtype(param_dtype).itemsize
-    return sum(n_in * n_out * item + n_out * 4 for n_in, n_out in zip(sizes[:-1], sizes[1:]))
+    b_item = np.dtype(bias_dtype(param_dtype)).itemsize
+    return sum(n_in * n_out * item + n_out * b_item for n_in, n_out in zip(sizes[:-1], sizes[1:]))
 
 
 def _read_header(data: memoryview, name: str) -> tuple[dict[str, Any], int]:

@@ -13,7 +13,14 @@ from nnviz.core.learning.snapshot import Progress
 MAGIC = b"NNVIZREC"
 FORMAT_VERSION = 1
 SUFFIX = ".nnrec"
-PARAM_DTYPES = ("float16", "float32")
+PARAM_DTYPES = ("float16", "float32", "float64")
+
+
+def bias_dtype(param_dtype: str) -> str:
+    """Biases are few, so they are stored as float32, or as float64 with float64 weights
+    (an exact copy of a float64 network, as ``nnviz.watch`` records the book's)."""
+    return "float64" if param_dtype == "float64" else "float32"
+
 
 VERSION_FIELD = struct.Struct("<H")
 U32 = struct.Struct("<I")

@@ -25,6 +25,7 @@ from nnviz.core.files.recording_format import (
     PARAM_DTYPES,
     U32,
     VERSION_FIELD,
+    bias_dtype,
 )
 from nnviz.core.io.atomic import new_file_mode, remove_stale_parts
 from nnviz.core.learning.run import RunSpec
@@ -66,9 +67,55 @@ def _encode_frame(
             if param_dtype == "float16":
                 w = np.clip(w, -F16_MAX, F16_MAX)  # keep finite values finite; NaN stays NaN
             parts.append(np.ascontiguousarray(w, dtype=param_dtype).tobytes())
-            parts.append(np.ascontiguousarray(b, dtype=np.float32).tobytes())
+            parts.append(np.ascontiguousarray(b, dtype=bias_dtype(param_dtype)).tobytes())
     payload = b"".join(parts)
     return FRAME_HEAD.pack(len(payload), zlib.crc32(payload)) + payload
+
+
+def _encode_header(header: dict[str, Any], param_dtype: str) -> tuple[dict[str, Any], bytes]:
+    """The header as written (with the format's own keys) and the bytes that open a file."""
+    if param_dtype not in PARAM_DTYPES:
+        raise ValueError(f"param_dtype must be one of {PARAM_DTYPES}, got {param_dtype!r}")
+    if "sizes" not in header:
+        raise ValueError("a recording header needs the layer sizes ('sizes')")
+    full = {
+        **header,
+        "format": "nnviz-recording",
+        "param_dtype": param_dtype,
+        "bias_dtype": bias_dtype(param_dtype),
+    }
+    blob = json.dumps(full).encode()
+    if len(blob) > MAX_HEADER:
+        raise ValueError("recording header is too large (keep it to settings, not data)")
+    head = MAGIC + VERSION_FIELD.pack(FORMAT_VERSION) + FRAME_HEAD.pack(len(blob), zlib.crc32(blob))
+    return full, head + blob
+
+
+class StreamWriter:
+    """A recording written to an open binary stream (a pipe to a window): the same bytes as a
+    file, read back as they arrive by :func:`nnviz.core.files.recording.read_stream`. Writes
+    block while the reader is behind; a reader that went away raises BrokenPipeError."""
+
+    def __init__(self, fh: BinaryIO, header: dict[str, Any], param_dtype: str = "float32") -> None:
+        self.header, head = _encode_header(header, param_dtype)
+        self.param_dtype = param_dtype
+        self._fh = fh
+        self.frames = 0
+        fh.write(head)
+        fh.flush()
+
+    def write(self, progress: Progress, snapshot: Snapshot | None = None) -> None:
+        self._fh.write(_encode_frame(progress, snapshot, self.param_dtype))
+        self._fh.flush()
+        self.frames += 1
+
+    def close(self) -> None:
+        """Write the end frame and close the stream."""
+        try:
+            self._fh.write(_encode_frame(None, None, self.param_dtype, end=self.frames))
+            self._fh.flush()
+        finally:
+            self._fh.close()
 
 
 class RecordingWriter:
@@ -83,22 +130,10 @@ class RecordingWriter:
     def __init__(
         self, path: str | os.PathLike[str], header: dict[str, Any], param_dtype: str = "float16"
     ) -> None:
-        if param_dtype not in PARAM_DTYPES:
-            raise ValueError(f"param_dtype must be one of {PARAM_DTYPES}, got {param_dtype!r}")
-        if "sizes" not in header:
-            raise ValueError("a recording header needs the layer sizes ('sizes')")
+        self.header, head = _encode_header(header, param_dtype)  # checks them first
         self.path = Path(path)
         self.param_dtype = param_dtype
         self.sizes = tuple(int(s) for s in header["sizes"])
-        self.header = {
-            **header,
-            "format": "nnviz-recording",
-            "param_dtype": param_dtype,
-            "bias_dtype": "float32",
-        }
-        blob = json.dumps(self.header).encode()
-        if len(blob) > MAX_HEADER:
-            raise ValueError("recording header is too large (keep it to settings, not data)")
         self.path.parent.mkdir(parents=True, exist_ok=True)
         remove_stale_parts(self.path.parent)
         fd, tmp = tempfile.mkstemp(
@@ -109,12 +144,7 @@ class RecordingWriter:
         self.frames = 0
         self.snapshot_frames = 0
         try:
-            self._fh.write(
-                MAGIC
-                + VERSION_FIELD.pack(FORMAT_VERSION)
-                + FRAME_HEAD.pack(len(blob), zlib.crc32(blob))
-                + blob
-            )
+            self._fh.write(head)
         except BaseException:
             self.abort()
             raise
