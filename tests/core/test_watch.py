@@ -127,3 +127,24 @@ def test_a_stream_reads_back_as_it_was_written(book):
     assert p1 == progress and s2 is None and p2.test_correct == 7
     assert np.allclose(s1.weights[1], net.weights[1]) and s1.weights[1].dtype == np.float32
     nnviz.unwatch(net)
+
+
+def test_data_as_zip_objects_as_python_3_ports_pass_them(book, data, tmp_path):
+    """Ports of the book to Python 3 hand SGD zip iterators: nothing is consumed before the
+    user's SGD reads them, and the epochs still come from evaluate."""
+    plain, _ = trained(book, data, epochs=2)
+    random.seed(3)
+    np.random.seed(3)  # noqa: NPY002 - the book's style seeds the global RNG
+    net = book.Network([64, 12, 10])
+    watch(net, show=False, record=tmp_path / "z.nnrec")
+    (xs, ys), (tx, ty) = zip(*data[0]), zip(*data[1])
+    net.SGD(zip(xs, ys), 2, 10, 3.0, test_data=zip(tx, ty))
+    for a, b in zip((*plain.weights, *plain.biases), (*net.weights, *net.biases)):
+        assert np.array_equal(a, b)
+    epochs = [
+        p for p in nnviz.open_recording(tmp_path / "z.nnrec").progress_records if p.kind == EPOCH
+    ]
+    assert [(p.epoch, p.examples_seen, p.batches_per_epoch) for p in epochs] == [
+        (0, 230, 0),
+        (1, 460, 0),
+    ]
