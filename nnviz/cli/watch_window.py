@@ -25,6 +25,13 @@ def run(args: argparse.Namespace) -> int:
 
     from nnviz.ui.shell.app import NO_DISPLAY, display_missing, make_app
 
+    if sys.stdin.isatty():
+        print(
+            "nnviz watch-window: error: it reads what nnviz.watch(net) sends; call "
+            "nnviz.watch(net) in your script before net.SGD(...) instead",
+            file=sys.stderr,
+        )
+        return 2
     if display_missing():
         print(NO_DISPLAY, file=sys.stderr)
         return 2

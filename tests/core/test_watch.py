@@ -148,3 +148,26 @@ def test_data_as_zip_objects_as_python_3_ports_pass_them(book, data, tmp_path):
         (0, 230, 0),
         (1, 460, 0),
     ]
+
+
+def test_the_window_command_typed_in_a_terminal_says_what_to_do_instead():
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    master, tty = pty.openpty()  # stdin is a terminal, as when someone types the command
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "nnviz", "watch-window"],
+            stdin=tty,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    finally:
+        os.close(master)
+        os.close(tty)
+    assert proc.returncode == 2
+    assert "call nnviz.watch(net) in your script" in proc.stderr
+    assert proc.stderr.count("\n") == 1
