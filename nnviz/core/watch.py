@@ -104,16 +104,26 @@ class _Item:
 
 
 class _Mailbox:
-    """What the training hands to the sender. Posting never blocks on I/O."""
+    """What the training hands to one sender. Posting never blocks on I/O, and what waits is
+    bounded: with ``merge`` only the newest snapshot waits (those marked ``keep`` too),
+    otherwise only the kept ones. A closed mailbox drops what is posted."""
 
-    def __init__(self) -> None:
+    def __init__(self, merge: bool) -> None:
         self._cond = threading.Condition()
         self._items: list[_Item] = []
         self._closed = False
+        self._merge = merge
 
     def post(self, item: _Item) -> None:
+        snapshot = item.snapshot if (item.keep or self._merge) else None
         with self._cond:
-            self._items.append(item)
+            if self._closed:
+                return
+            if self._merge and snapshot is not None:
+                for old in self._items:
+                    if not old.keep:
+                        old.snapshot = None
+            self._items.append(_Item(item.progress, snapshot, item.keep))
             self._cond.notify()
 
     def take(self) -> tuple[list[_Item], bool]:
@@ -190,8 +200,8 @@ class Watch:
         self._last_recorded = -math.inf
         self._started = time.perf_counter()
         self._examples: dict[str, list[Any]] | None = None
-        self._sender: threading.Thread | None = None
-        self._mailbox = _Mailbox()
+        self._senders: list[tuple[_Mailbox, threading.Thread]] = []  # window, recording
+        self._started_sending = False
         self._finished = False
         self.window: subprocess.Popen[bytes] | None = None
         self.note: Callable[[str], object] = lambda text: sys.stderr.write(f"nnviz.watch: {text}\n")
@@ -217,7 +227,7 @@ class Watch:
             except TypeError:
                 n = 0  # a zip or generator: the epochs' length shows from evaluate instead
             if self._finished:  # SGD again: a new run, with a window (and file) of its own
-                self._finished, self._sender, self._mailbox = False, None, _Mailbox()
+                self._finished, self._started_sending, self._senders = False, False, []
             self.epochs, self.batch_size, self.eta = int(epochs), int(mini_batch_size), eta
             self.batches_per_epoch = math.ceil(n / self.batch_size) if n else 0
             self.epoch, self.batch_in_epoch = self.epoch + (self.batch_in_epoch > 0), 0
@@ -315,13 +325,15 @@ class Watch:
         return Snapshot(progress, self.sizes, weights, biases)
 
     def _post(self, kind: str, batch_cost: float, keep: bool, now: float, **fields: Any) -> None:
-        if self._sender is None:
+        if not self._started_sending:
             self._start()
         p = self._progress(kind, batch_cost, **fields)
         self._last_sent = now
         if keep:
             self._last_recorded = now
-        self._mailbox.post(_Item(p, self.snapshot(p), keep))
+        item = _Item(p, self.snapshot(p), keep)
+        for mailbox, _ in self._senders:
+            mailbox.post(item)
 
     def _post_epoch(self, correct: int | None, total: int | None) -> None:
         if self._epoch_ended is not None:
@@ -342,7 +354,7 @@ class Watch:
     def finish(self) -> None:
         """The run has ended (SGD returned, unwatch, or the script's end): the last state goes
         out, the recording is completed and the window told; the window stays open."""
-        if self._finished or self._sender is None:
+        if self._finished or not self._started_sending:
             self._finished = True
             return
         if self._epoch_ended is not None:
@@ -352,8 +364,18 @@ class Watch:
             self.batch_in_epoch = self.batches_per_epoch
         self._post(DONE, float("nan"), keep=True, now=time.perf_counter())
         self._finished = True
-        self._mailbox.close()
-        self._sender.join(timeout=30)
+        for mailbox, _ in self._senders:
+            mailbox.close()
+        # The recording is complete when SGD returns; the window gets its last frames on its
+        # own (the script's end waits a little for them, in _finish_all).
+        for _, thread in self._senders:
+            if thread.name == "nnviz-watch-record":
+                thread.join(timeout=60)
+
+    def wait_for_window(self, timeout: float = 10.0) -> None:
+        """Give the window up to ``timeout`` seconds to take its last frames."""
+        for _, thread in self._senders:
+            thread.join(timeout=timeout)
 
     # -- the sender thread ------------------------------------------------------------------------
     def header(self) -> dict[str, Any]:
@@ -371,8 +393,17 @@ class Watch:
         return header
 
     def _start(self) -> None:
-        self._sender = threading.Thread(target=self._send, name="nnviz-watch", daemon=True)
-        self._sender.start()
+        """One sender thread per destination, so a slow window never holds up the file."""
+        self._started_sending = True
+        for name, target, wanted in (
+            ("nnviz-watch-window", self._send_to_window, self.show),
+            ("nnviz-watch-record", self._send_to_recording, self.record_path is not None),
+        ):
+            if wanted:
+                mailbox = _Mailbox(merge=name == "nnviz-watch-window")
+                thread = threading.Thread(target=target, args=(mailbox,), name=name, daemon=True)
+                self._senders.append((mailbox, thread))
+                thread.start()
 
     def _open_window(self, header: dict[str, Any]) -> StreamWriter | None:
         log = tempfile.TemporaryFile()
@@ -400,49 +431,47 @@ class Watch:
             why = f"the window could not open ({lines[-1] if lines else proc.returncode})"
         self.note(f"{why}; training goes on")
 
-    def _send(self) -> None:
-        items, closing = self._mailbox.take()
-        header = self.header()
-        stream = self._open_window(header) if self.show else None
-        recording = None
-        if self.record_path is not None:
-            dtype = "float64" if self.net.weights[0].dtype == np.float64 else "float32"
-            try:
-                recording = RecordingWriter(
-                    self.record_path, {k: v for k, v in header.items() if k != "examples"}, dtype
-                )
-            except (OSError, ValueError) as exc:
-                self.note(f"cannot record to {self.record_path} ({exc}); training goes on")
-        while True:
+    def _send_to_window(self, mailbox: _Mailbox) -> None:
+        items, closing = mailbox.take()
+        stream = self._open_window(self.header())
+        if stream is None:
+            mailbox.close()
+        while stream is not None:
             newest = max((i for i, item in enumerate(items) if item.snapshot), default=-1)
-            for i, item in enumerate(items):
-                if recording is not None:
-                    try:
-                        recording.write(item.progress, item.snapshot if item.keep else None)
-                    except OSError as exc:
-                        self.note(f"recording stopped ({exc}); training goes on")
-                        recording.abort()
-                        recording = None
-                if stream is not None:
-                    snap = item.snapshot if (item.keep or i == newest) else None
-                    try:
-                        stream.write(item.progress, snap)
-                    except (OSError, ValueError):
-                        stream = None
-                        self._window_gone()
+            try:
+                for i, item in enumerate(items):  # merged: only the newest snapshot goes
+                    stream.write(
+                        item.progress, item.snapshot if (item.keep or i == newest) else None
+                    )
+            except (OSError, ValueError):
+                mailbox.close()  # what the training posts from now on is dropped
+                self._window_gone()
+                return
             if closing:
                 break
-            items, closing = self._mailbox.take()
-        if recording is not None:
-            try:
-                recording.close()
-            except OSError as exc:
-                self.note(f"could not finish the recording ({exc})")
+            items, closing = mailbox.take()
         if stream is not None:
             try:
                 stream.close()
             except (OSError, ValueError):
                 pass
+
+    def _send_to_recording(self, mailbox: _Mailbox) -> None:
+        items, closing = mailbox.take()
+        header = {k: v for k, v in self.header().items() if k != "examples"}
+        dtype = "float64" if self.net.weights[0].dtype == np.float64 else "float32"
+        assert self.record_path is not None
+        try:
+            with RecordingWriter(self.record_path, header, dtype) as recording:  # aborts on error
+                while True:
+                    for item in items:
+                        recording.write(item.progress, item.snapshot)
+                    if closing:
+                        break
+                    items, closing = mailbox.take()
+        except (OSError, ValueError) as exc:
+            mailbox.close()
+            self.note(f"recording to {self.record_path} stopped ({exc}); training goes on")
 
     # -- undoing ---------------------------------------------------------------------------------
     def restore_methods(self) -> None:
@@ -494,3 +523,4 @@ def open_recording(path: str | os.PathLike[str]) -> Recording:
 def _finish_all() -> None:
     for w in list(_watches.values()):
         w.finish()
+        w.wait_for_window()

@@ -171,3 +171,19 @@ def test_the_window_command_typed_in_a_terminal_says_what_to_do_instead():
     assert proc.returncode == 2
     assert "call nnviz.watch(net) in your script" in proc.stderr
     assert proc.stderr.count("\n") == 1
+
+
+def test_a_recording_that_cannot_be_written_costs_one_note_and_nothing_else(book, data, tmp_path):
+    plain, _ = trained(book, data, epochs=1)
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    random.seed(3)
+    np.random.seed(3)  # noqa: NPY002 - the book's style seeds the global RNG
+    net = book.Network([64, 12, 10])
+    w = watch(net, show=False, record=blocker / "run.nnrec")
+    notes: list[str] = []
+    w.note = notes.append
+    net.SGD(data[0], 1, 10, 3.0, test_data=data[1])
+    assert len(notes) == 1 and "stopped" in notes[0] and "training goes on" in notes[0]
+    for a, b in zip((*plain.weights, *plain.biases), (*net.weights, *net.biases)):
+        assert np.array_equal(a, b)
