@@ -39,6 +39,8 @@ def run(args: argparse.Namespace) -> int:
     from nnviz.ui.training.watch_window import WatchWindow
 
     window = WatchWindow()
+    if app.platformName() == "offscreen":  # nobody can see it or close it: leave at the end
+        window.ended.connect(app.quit)
     window.show()
     code = int(app.exec())
     # The reader thread may be blocked reading the pipe; a normal interpreter shutdown would

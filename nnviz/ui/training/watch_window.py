@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 import numpy as np
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -66,7 +66,10 @@ class StreamReader(threading.Thread):
 
 
 class WatchWindow(QMainWindow):
-    """The canvas, the example, cost and accuracy of the watched network."""
+    """The canvas, the example, cost and accuracy of the watched network. ``ended`` is
+    emitted when the stream has ended (the window stays)."""
+
+    ended = Signal()
 
     def __init__(self, source: BinaryIO | None = None) -> None:
         super().__init__()
@@ -204,6 +207,7 @@ class WatchWindow(QMainWindow):
         self.finished = True
         self._timer.stop()
         self.canvas.flush()  # the final state, now (not after the canvas's frame-rate limit)
+        self.ended.emit()
         why = self.reader.error
         if self.header is None:
             self.status.setText(why or "The script ended before its first mini-batch.")
