@@ -67,6 +67,26 @@ def register(subparsers) -> None:
         help="output format (default: text)",
     )
 
+    test = sub.add_parser(
+        "test",
+        help="run a Digital file's own test cases (exit 1 if a row fails)",
+        description="Run every Testcase of a Digital .dig file against the circuit nnviz "
+        "read from it (its NAND gates), or against one of its perceptron networks. Prints "
+        "each failing row and a summary per test. Exit 0 when every row passes, 1 when a "
+        "row fails, 2 when the file or a test cannot be run (a latch, a clock, ...).",
+    )
+    test.add_argument("file", metavar="FILE", help="a Digital .dig file with Testcase parts")
+    tmode = test.add_mutually_exclusive_group()
+    tmode.add_argument("--perceptrons", action="store_true", help="each NAND as a perceptron")
+    tmode.add_argument("--merged", action="store_true", help="perceptrons, parallel inputs merged")
+    tmode.add_argument("--layered", action="store_true", help="the layered perceptron network")
+    tmode.add_argument(
+        "--sigmoid",
+        type=float,
+        metavar="C",
+        help="the layered network of sigmoid neurons, weights and biases times C, rounded",
+    )
+
     check = sub.add_parser(
         "check",
         help="check a circuit against a level (exit code 1 if it fails)",
@@ -113,6 +133,7 @@ def run(args) -> int:
 
     actions = {
         "table": _table,
+        "test": _test,
         "check": _check,
         "info": _info,
         "levels": _levels,
@@ -308,3 +329,73 @@ def _list(args) -> int:
     for line in _level_lines():
         print(f"  {line}")
     return 0
+
+
+def _test(args) -> int:
+    """``nnviz circuit test``: a Digital file's Testcases through the chosen network."""
+    from pathlib import Path
+
+    import numpy as np
+
+    from nnviz.core.circuits.digital import read_dig_file
+    from nnviz.core.circuits.digital_tests import TestError, run_test
+    from nnviz.core.circuits.perceptrons import (
+        merged,
+        to_layered_network,
+        to_perceptron_network,
+    )
+    from nnviz.core.errors import UsageError
+
+    if Path(args.file).suffix.lower() != ".dig":
+        raise UsageError(f"{args.file}: test cases come with Digital .dig files only")
+    if args.sigmoid is not None and not (np.isfinite(args.sigmoid) and args.sigmoid > 0):
+        raise UsageError(f"--sigmoid needs a positive number C, got {args.sigmoid}")
+    dig = read_dig_file(args.file)
+    if not dig.tests:
+        raise UsageError(f"{args.file} has no test cases (Digital's Testcase parts)")
+    circuit = dig.circuit
+    if args.perceptrons:
+        evaluate, how = to_perceptron_network(circuit).evaluate_batch, "perceptrons"
+    elif args.merged:
+        evaluate, how = merged(to_perceptron_network(circuit)).evaluate_batch, "merged perceptrons"
+    elif args.layered:
+        evaluate, how = to_layered_network(circuit).evaluate_batch, "the layered network"
+    elif args.sigmoid is not None:
+        net, c = to_layered_network(circuit), args.sigmoid
+
+        def evaluate(bits):
+            return (net.sigmoid_batch(bits, c) > 0.5).astype(np.int64)
+
+        how = f"sigmoid neurons (C = {c:g})"
+    else:
+        evaluate, how = circuit.evaluate_batch, "NAND gates"
+    failed = 0
+    for t in dig.tests:
+        try:
+            run = run_test(
+                t.name,
+                t.program,
+                circuit.input_names(),
+                circuit.output_names(),
+                evaluate,
+                dig.names,
+                dig.defaults,
+            )
+        except TestError as exc:
+            raise UsageError(f"{args.file}: test '{t.name}' cannot run: {exc}") from None
+        bad = run.failed_rows
+        for r in bad[:10]:
+            ins = " ".join(f"{n}={v}" for n, v in zip(run.input_names, run.inputs[r]))
+            wrong = ", ".join(
+                f"{n} is {a}, expected {e}"
+                for n, a, e in zip(run.output_names, run.actual[r], run.expected[r])
+                if e >= 0 and a != e
+            )
+            print(f"  row {r + 1}: {ins}: {wrong}")
+        rows = len(run.inputs)
+        if bad.size:
+            failed += 1
+            print(f"test '{t.name}': {bad.size} of {rows} rows FAILED through {how}")
+        else:
+            print(f"test '{t.name}': all {rows} rows pass through {how}")
+    return 1 if failed else 0

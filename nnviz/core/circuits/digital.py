@@ -21,6 +21,7 @@ x = 60 (80 when wide), one step further for an inverted output; a Not is 40 (60)
 
 from __future__ import annotations
 
+import copy
 import os
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
@@ -36,7 +37,10 @@ from nnviz.core.io.guard import check_regular_file
 
 SIZE = 20  # Digital's grid
 GATES = {"And", "NAnd", "Or", "NOr", "XOr", "XNOr", "Not"}
-PARTS = GATES | {"In", "Out", "Const", "Tunnel"}
+# Parts that only draw or describe (no logic): skipped; a Text becomes a note, a Testcase a test.
+DRAWING = {"Text", "Rectangle", "Testcase", "Probe", "PowerSupply"}
+CONSTANTS = {"Ground": 0, "VDD": 1}  # the supply rails, as constants
+PARTS = GATES | {"In", "Out", "Const", "Tunnel", "LED"} | DRAWING | set(CONSTANTS)
 INVERTED = {"NAnd", "NOr", "XNOr", "Not"}
 MAX_PARTS = 5000
 LAYOUT = 3  # nnviz places Digital's parts 3 times as far apart: a gate becomes several NANDs
@@ -55,6 +59,7 @@ class Part:
     value: int = 1  # Const
     net_name: str = ""  # Tunnel
     inverted: set[int] = field(default_factory=set)  # input indices (inverterConfig)
+    test_data: str = ""  # Testcase: Digital's test program
 
     def describe(self) -> str:
         what = f"{self.kind} '{self.label}'" if self.label else self.kind
@@ -119,9 +124,11 @@ def _read_part(element: ET.Element, scale: int, k: int) -> Part:
     wide = wide_node is not None and (wide_node.text or "").strip() == "true"
     local_in: list[tuple[int, int]] = []
     local_out: tuple[int, int] | None = None
-    if name in ("In", "Const"):
+    if name in DRAWING:
+        pass  # no pins
+    elif name in ("In", "Const") or name in CONSTANTS:
         local_out = (0, 0)
-    elif name == "Out":
+    elif name in ("Out", "LED"):
         local_in = [(0, 0)]
     elif name == "Tunnel":
         net = attrs.get("NetName")
@@ -145,6 +152,18 @@ def _read_part(element: ET.Element, scale: int, k: int) -> Part:
         local_out = (SIZE * (width + (1 if name in INVERTED else 0)), n // 2 * SIZE)
     if name == "Const":
         part.value = 1 if _int(attrs.get("Value"), 1, "Value", where) else 0
+    elif name == "In":  # the value a test that does not set the input gives it
+        part.value = 1 if _int(attrs.get("Default"), 0, "Default", where) else 0
+    elif name in CONSTANTS:
+        part.kind, part.value = "Const", CONSTANTS[name]
+    elif name == "LED":
+        part.kind = "Out"
+    elif name == "Text":
+        text = attrs.get("Description")
+        part.label = (text.text or "").strip() if text is not None else ""
+    elif name == "Testcase":
+        data = element.find(".//dataString")
+        part.test_data = data.text or "" if data is not None else ""
 
     def place(p: tuple[int, int]) -> tuple[int, int]:
         x, y = _rotate(*p, turns)
@@ -174,8 +193,31 @@ class _Nets:
             self.parent[ra] = rb
 
 
+@dataclass(frozen=True)
+class DigitalTest:
+    """One of a file's Testcase parts: its label and Digital's test program."""
+
+    name: str
+    program: str
+
+
+@dataclass(frozen=True)
+class DigitalFile:
+    """A ``.dig`` file read: the circuit and the file's own tests."""
+
+    circuit: Circuit
+    tests: tuple[DigitalTest, ...]
+    names: dict[str, str] = field(default_factory=dict)  # Digital's label -> terminal name
+    defaults: dict[str, int] = field(default_factory=dict)  # input -> value when a test is silent
+
+
 def read_dig(path: str | os.PathLike[str]) -> Circuit:
     """A Digital ``.dig`` file as an nnviz circuit of NAND gates; CircuitError says why not."""
+    return read_dig_file(path).circuit
+
+
+def read_dig_file(path: str | os.PathLike[str]) -> DigitalFile:
+    """A Digital ``.dig`` file with its Testcases; CircuitError says why it cannot be read."""
     path = check_regular_file(path, CircuitError, HINT)
     if path.stat().st_size > MAX_FILE_BYTES:
         raise CircuitError(f"{path}: larger than nnviz opens ({MAX_FILE_BYTES // 10**6} MB)")
@@ -186,14 +228,52 @@ def read_dig(path: str | os.PathLike[str]) -> Circuit:
     except OSError as exc:
         raise CircuitError(f"{path}: cannot read it ({exc})") from None
     try:
-        return from_dig_tree(root, path.stem)
+        return dig_file_from_tree(root, path.stem)
     except CircuitError as exc:
         raise CircuitError(f"{path}: {exc}") from None
 
 
+def _resolve_references(root: ET.Element) -> None:
+    """Digital saves through XStream, which writes a value repeated in the file once and then
+    as ``reference="../../visualElement[3]/elementAttributes/entry/rotation"``: a path from
+    the referring element to the first copy. Each such element gets the copy's content."""
+    parent = {child: node for node in root.iter() for child in node}
+    for element in list(root.iter()):
+        path = element.get("reference")
+        if path is None:
+            continue
+        node: ET.Element | None = element
+        for step in path.split("/"):
+            if node is None:
+                break
+            if step == "..":
+                node = parent.get(node)
+                continue
+            tag, _, index = step.partition("[")
+            matches = [c for c in node if c.tag == tag]
+            k = int(index.rstrip("]")) - 1 if index else 0
+            node = matches[k] if 0 <= k < len(matches) else None
+        if node is None or node is element or node.get("reference") is not None:
+            raise CircuitError(f"a value refers to '{path}', which the file does not hold")
+        del element.attrib["reference"]
+        element.attrib.update(node.attrib)
+        element.text = node.text
+        for child in node:
+            element.append(copy.deepcopy(child))
+        for node_ in element.iter():
+            for child in node_:
+                parent[child] = node_
+
+
 def from_dig_tree(root: ET.Element, name: str = "circuit") -> Circuit:
+    """The circuit of a parsed ``.dig`` file."""
+    return dig_file_from_tree(root, name).circuit
+
+
+def dig_file_from_tree(root: ET.Element, name: str = "circuit") -> DigitalFile:
     if root.tag != "circuit":
         raise CircuitError(f"the file's root is <{root.tag}>, not a Digital <circuit>")
+    _resolve_references(root)
     version = _int(root.find("version"), 0, "version", "the file")
     scale = 2 if version == 0 else 1  # version 0 used a 10-pixel grid
     elements = root.find("visualElements")
@@ -236,8 +316,28 @@ def from_dig_tree(root: ET.Element, name: str = "circuit") -> Circuit:
     def source(pin) -> Part | None:
         return drivers.get(nets.find(pin))
 
+    for part in parts:
+        if part.kind in GATES or part.kind == "Out":
+            for k, pin in enumerate(part.inputs):
+                if source(pin) is None:
+                    which = f"input {k + 1}" if len(part.inputs) > 1 else "its input"
+                    raise CircuitError(
+                        f"{part.describe()}: {which} is not connected; Digital does not run "
+                        "such a circuit either"
+                    )
     _refuse_loops(parts, source)
-    return _compile(parts, source, name)
+    names: dict[str, str] = {}
+    circuit = _compile([p for p in parts if p.kind not in DRAWING], source, name, names)
+    for part in parts:
+        if part.kind == "Text" and part.label:
+            x, y = part.pos
+            circuit.add_note(part.label[:1000], (x * LAYOUT, y * LAYOUT))
+    tests = tuple(
+        DigitalTest(p.label or f"test {k + 1}", p.test_data)
+        for k, p in enumerate(q for q in parts if q.kind == "Testcase")
+    )
+    defaults = {names[p.label]: p.value for p in parts if p.kind == "In" and p.label in names}
+    return DigitalFile(circuit, tests, names, defaults)
 
 
 def _refuse_loops(parts: list[Part], source) -> None:
@@ -270,8 +370,9 @@ def _refuse_loops(parts: list[Part], source) -> None:
                 )
 
 
-def _compile(parts: list[Part], source, name: str) -> Circuit:
-    """Build the NAND circuit: terminals for In and Out, NAND networks for gates."""
+def _compile(parts: list[Part], source, name: str, names: dict[str, str]) -> Circuit:
+    """Build the NAND circuit: terminals for In and Out, NAND networks for gates; ``names``
+    learns each labelled terminal's nnviz name."""
     c = Circuit(name=_safe_name(name) or "circuit", description="imported from Digital")
     out_of: dict[int, int | None] = {}  # id(part) -> nnviz node id of its output
     order = _topological(parts, source)
@@ -283,7 +384,7 @@ def _compile(parts: list[Part], source, name: str) -> Circuit:
     for part in parts:
         if part.kind == "In":
             out_of[id(part)] = c.add_node(
-                "input", spread(part.pos), name=_terminal(part, used, "x")
+                "input", spread(part.pos), name=_terminal(part, used, "x", names)
             )
 
     def nand(a: int | None, b: int | None, pos, label: str = "") -> int:
@@ -316,7 +417,7 @@ def _compile(parts: list[Part], source, name: str) -> Circuit:
         out_of[id(part)] = out
     for part in parts:
         if part.kind == "Out":
-            o = c.add_node("output", spread(part.pos), name=_terminal(part, used, "y"))
+            o = c.add_node("output", spread(part.pos), name=_terminal(part, used, "y", names))
             s = source(part.inputs[0])
             v = out_of.get(id(s)) if s is not None else None
             if v is not None:
@@ -397,8 +498,9 @@ def _safe_name(text: str) -> str:
     return keep.strip("_")[:32]
 
 
-def _terminal(part: Part, used: set[str], prefix: str) -> str:
-    """The part's label as a terminal name (made valid and unique), else x1/y1..."""
+def _terminal(part: Part, used: set[str], prefix: str, names: dict[str, str]) -> str:
+    """The part's label as a terminal name (made valid and unique), else x1/y1...; ``names``
+    learns which label became which name."""
     base = _safe_name(part.label)
     if base and not (base[0].isalpha() or base[0] == "_"):
         base = f"_{base}"[:32]
@@ -412,6 +514,8 @@ def _terminal(part: Part, used: set[str], prefix: str) -> str:
             continue
         if name not in used:
             used.add(name)
+            if part.label:
+                names[part.label] = name
             return name
     raise CircuitError("too many terminals")
 

@@ -76,8 +76,8 @@ def test_a_half_adder_with_t_junctions_reads_as_nand_gates():
 def test_a_point_halfway_along_a_wire_connects_nothing(tmp_path):
     # As in Digital: only end points join. The Out sits on the middle of a's wire.
     parts = [part("In", 0, 0, Label="a"), part("Out", 100, 0, Label="y")]
-    c = read_dig(dig(tmp_path, parts, [wire((0, 0), (200, 0))]))
-    assert not c.wires  # y is left unconnected (reads 0)
+    with pytest.raises(CircuitError, match="Out 'y' at .*: its input is not connected"):
+        read_dig(dig(tmp_path, parts, [wire((0, 0), (200, 0))]))  # y is not on a's wire
     c = read_dig(dig(tmp_path, parts, [wire((0, 0), (100, 0)), wire((100, 0), (200, 0))]))
     assert len(c.wires) == 1
 
@@ -196,3 +196,90 @@ def test_the_command_line_reads_dig_files(capsys, tmp_path):
     assert main(["open", str(bad), "--check"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "Clock" in err[0]
+
+
+def case_part(program: str, label: str = "") -> str:
+    name = f"<entry><string>Label</string><string>{label}</string></entry>" if label else ""
+    return (
+        "<visualElement><elementName>Testcase</elementName><elementAttributes>"
+        f"{name}<entry><string>Testdata</string><testData><dataString>{program}"
+        '</dataString></testData></entry></elementAttributes><pos x="0" y="400"/>'
+        "</visualElement>"
+    )
+
+
+def xor_parts(first_rotation_ref: bool) -> tuple[list[str], list[str]]:
+    """A Not turned by a quarter (rotation 1, its input above, its output below), written
+    once directly and once as an XStream back-reference to the first one's value."""
+    turned = '<entry><string>rotation</string><rotation rotation="1"/></entry>'
+    ref = (
+        "<entry><string>rotation</string><rotation "
+        'reference="../../../../visualElement[3]/elementAttributes/entry/rotation"/></entry>'
+    )
+
+    def not_part(x, y, body):
+        return (
+            f"<visualElement><elementName>Not</elementName><elementAttributes>{body}"
+            f'</elementAttributes><pos x="{x}" y="{y}"/></visualElement>'
+        )
+
+    parts = [
+        part("In", 0, 0, Label="A"),
+        part("In", 0, 100, Label="B"),
+        not_part(100, 0, turned),  # input (100, 0), output (100, -40) once turned
+        not_part(200, 0, ref if first_rotation_ref else turned),
+        part("Out", 100, -100, Label="NA"),
+        part("Out", 200, -100, Label="NB"),
+    ]
+    wires = [
+        wire((0, 0), (100, 0)),
+        wire((100, -40), (100, -100)),
+        wire((0, 100), (200, 100)),
+        wire((200, 100), (200, 0)),
+        wire((200, -40), (200, -100)),
+    ]
+    return parts, wires
+
+
+def test_a_back_reference_reads_as_the_value_it_points_to(tmp_path):
+    direct = read_dig(dig(tmp_path, *xor_parts(False), "direct.dig"))
+    referred = read_dig(dig(tmp_path, *xor_parts(True), "referred.dig"))
+    assert (
+        table(direct)
+        == table(referred)
+        == {(a, b): (1 - a, 1 - b) for a, b in itertools.product((0, 1), repeat=2)}
+    )
+    bad_parts, wires = xor_parts(True)
+    bad_parts[3] = bad_parts[3].replace("visualElement[3]", "visualElement[9]")
+    with pytest.raises(CircuitError, match="refers to .*visualElement\\[9\\].* does not hold"):
+        read_dig(dig(tmp_path, bad_parts, wires, "dangling.dig"))
+
+
+def test_drawing_parts_and_rails_read_as_notes_and_constants(tmp_path):
+    from nnviz.core.circuits.digital import read_dig_file
+
+    parts = [
+        part("VDD", 0, 0),
+        part("Ground", 0, 100),
+        part("NAnd", 100, 0),  # inputs (100, 0) and (100, 40): 1 and 0 make 1
+        part("LED", 220, 20, Label="lit"),
+        part("Text", 0, 300, Description="a hand-made note"),
+        part("Rectangle", 0, 320),
+        case_part("lit\n1\n", "always on"),
+    ]
+    wires = [
+        wire((0, 0), (100, 0)),
+        wire((0, 100), (100, 100)),
+        wire((100, 100), (100, 40)),
+        wire((180, 20), (220, 20)),
+    ]
+    d = read_dig_file(dig(tmp_path, parts, wires))
+    assert d.circuit.output_names() == ["lit"] and d.circuit.evaluate({}) == {"lit": 1}
+    assert [n.text for n in d.circuit.notes.values()] == ["a hand-made note"]
+    assert [(t.name, t.program) for t in d.tests] == [("always on", "lit\n1\n")]
+
+
+def test_an_unconnected_gate_input_is_refused_as_digital_refuses_it(tmp_path):
+    parts = [part("In", 0, 0, Label="A"), part("And", 100, 0), part("Out", 200, 20, Label="Y")]
+    with pytest.raises(CircuitError, match=r"And at \(100, 0\): input 2 is not connected"):
+        read_dig(dig(tmp_path, parts, [wire((0, 0), (100, 0)), wire((160, 20), (200, 20))]))
