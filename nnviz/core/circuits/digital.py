@@ -43,7 +43,6 @@ CONSTANTS = {"Ground": 0, "VDD": 1}  # the supply rails, as constants
 PARTS = GATES | {"In", "Out", "Const", "Tunnel", "LED"} | DRAWING | set(CONSTANTS)
 INVERTED = {"NAnd", "NOr", "XNOr", "Not"}
 MAX_PARTS = 5000
-LAYOUT = 3  # nnviz places Digital's parts 3 times as far apart: a gate becomes several NANDs
 HINT = "choose a Digital .dig file of In, Out, gates, Const and Tunnel parts"
 
 
@@ -331,7 +330,7 @@ def dig_file_from_tree(root: ET.Element, name: str = "circuit") -> DigitalFile:
     for part in parts:
         if part.kind == "Text" and part.label:
             x, y = part.pos
-            circuit.add_note(part.label[:1000], (x * LAYOUT, y * LAYOUT))
+            circuit.add_note(part.label[:1000], (x, y))
     tests = tuple(
         DigitalTest(p.label or f"test {k + 1}", p.test_data)
         for k, p in enumerate(q for q in parts if q.kind == "Testcase")
@@ -372,20 +371,32 @@ def _refuse_loops(parts: list[Part], source) -> None:
 
 def _compile(parts: list[Part], source, name: str, names: dict[str, str]) -> Circuit:
     """Build the NAND circuit: terminals for In and Out, NAND networks for gates; ``names``
-    learns each labelled terminal's nnviz name."""
+    learns each labelled terminal's nnviz name.
+
+    Positions are Digital's, one grid step to one: terminals and the gates that are one NAND
+    (a two-input NAnd, a Not, a Const 1) sit where the file has them, so a file nnviz wrote
+    reads back to the same places. A gate that becomes several NANDs gets them as a compact
+    group at its place, or as near to it as the group fits without covering another part.
+    """
     c = Circuit(name=_safe_name(name) or "circuit", description="imported from Digital")
     out_of: dict[int, int | None] = {}  # id(part) -> nnviz node id of its output
     order = _topological(parts, source)
     used: set[str] = set()
-
-    def spread(pos):
-        return (pos[0] * LAYOUT, pos[1] * LAYOUT)
+    placer = _Placer()
+    groups: dict[int, list[tuple[int, int]]] = {}
+    for part in parts:  # the parts that keep their place, first
+        if part.kind in ("In", "Out"):
+            placer.take(*part.pos, *NODE_SIZE["input"])
+        elif part.kind != "Tunnel" and _nands_for(part) == 1:
+            groups[id(part)] = [part.pos]
+            placer.take(*part.pos, *NODE_SIZE["nand"])
+    for part in order:
+        if part.kind not in ("In", "Out", "Tunnel") and id(part) not in groups:
+            groups[id(part)] = placer.group(*part.pos, _nands_for(part))
 
     for part in parts:
         if part.kind == "In":
-            out_of[id(part)] = c.add_node(
-                "input", spread(part.pos), name=_terminal(part, used, "x", names)
-            )
+            out_of[id(part)] = c.add_node("input", part.pos, name=_terminal(part, used, "x", names))
 
     def nand(a: int | None, b: int | None, pos, label: str = "") -> int:
         g = c.add_node("nand", pos)
@@ -399,25 +410,13 @@ def _compile(parts: list[Part], source, name: str, names: dict[str, str]) -> Cir
     for part in order:
         if part.kind in ("In", "Out", "Tunnel"):
             continue
-        at = _spots(*spread(part.pos))
-        if part.kind == "Const":
-            one = nand(None, None, spread(part.pos))  # a NAND of nothing reads 0, 0 and outputs 1
-            out_of[id(part)] = one if part.value else nand(one, one, at())
-            continue
-        ins = []
-        for i, pin in enumerate(part.inputs):
-            s = source(pin)
-            v = out_of.get(id(s)) if s is not None else None
-            if i in part.inverted:
-                v = nand(v, v, at())
-            ins.append(v)
-        out = _gate(part.kind, ins, nand, at)
+        spots = iter(groups[id(part)])
+        out_of[id(part)] = _build(part, source, out_of, nand, lambda s=spots: next(s))
         if part.label:
-            c.set_look(out, label=part.label[:40])
-        out_of[id(part)] = out
+            c.set_look(out_of[id(part)], label=part.label[:40])
     for part in parts:
         if part.kind == "Out":
-            o = c.add_node("output", spread(part.pos), name=_terminal(part, used, "y", names))
+            o = c.add_node("output", part.pos, name=_terminal(part, used, "y", names))
             s = source(part.inputs[0])
             v = out_of.get(id(s)) if s is not None else None
             if v is not None:
@@ -425,17 +424,84 @@ def _compile(parts: list[Part], source, name: str, names: dict[str, str]) -> Cir
     return c
 
 
-def _spots(x: int, y: int):
-    """Places for the NAND gates one Digital gate becomes: two columns, apart enough that they
-    do not overlap (Digital's positions are spread by LAYOUT to make room for them)."""
-    k = 0
+def _build(part: Part, source, out_of: dict, nand, at) -> int:
+    """The NAND gates of one Digital part; returns the node giving its output."""
+    if part.kind == "Const":
+        one = nand(None, None, at())  # a NAND of nothing reads 0, 0 and outputs 1
+        return one if part.value else nand(one, one, at())
+    ins = []
+    for i, pin in enumerate(part.inputs):
+        s = source(pin)
+        v = out_of.get(id(s)) if s is not None else None
+        if i in part.inverted:
+            v = nand(v, v, at())
+        ins.append(v)
+    return _gate(part.kind, ins, nand, at)
 
-    def at() -> tuple[int, int]:
-        nonlocal k
-        k += 1
-        return (x + 100 * (k % 2), y + 60 * (k // 2))
 
-    return at
+def _nands_for(part: Part) -> int:
+    """How many NAND gates a part becomes (a dry run of :func:`_build`)."""
+    count = 0
+
+    def nand(a, b, pos, label: str = "") -> int:
+        nonlocal count
+        count += 1
+        return count
+
+    _build(part, lambda pin: None, {}, nand, lambda: (0, 0))
+    return count
+
+
+NODE_SIZE = {"input": (60, 40), "output": (60, 40), "nand": (80, 40)}  # as the canvas draws them
+GROUP_STEP = (100, 60)  # NANDs of one gate: this far apart, two to a row
+
+
+class _Placer:
+    """Free room on the canvas: rectangles taken, in a coarse grid for quick lookups."""
+
+    CELL = 200
+
+    def __init__(self) -> None:
+        self._cells: dict[tuple[int, int], list[tuple[int, int, int, int]]] = {}
+
+    def _keys(self, r: tuple[int, int, int, int]):
+        c = self.CELL
+        for i in range(r[0] // c, r[2] // c + 1):
+            for j in range(r[1] // c, r[3] // c + 1):
+                yield i, j
+
+    def take(self, x: int, y: int, w: int, h: int) -> None:
+        r = (x - 10, y - 10, x + w + 10, y + h + 10)
+        for key in self._keys(r):
+            self._cells.setdefault(key, []).append(r)
+
+    def free(self, x: int, y: int, w: int, h: int) -> bool:
+        r = (x, y, x + w, y + h)
+        return not any(
+            o[0] < r[2] and r[0] < o[2] and o[1] < r[3] and r[1] < o[3]
+            for key in self._keys(r)
+            for o in self._cells.get(key, ())
+        )
+
+    def group(self, x: int, y: int, count: int) -> list[tuple[int, int]]:
+        """Places for ``count`` NANDs, as near (x, y) as a block of them is free."""
+        cols = 1 if count == 1 else 2
+        rows = -(-count // cols)
+        w, h = cols * GROUP_STEP[0] - 20, rows * GROUP_STEP[1] - 20
+        ox, oy = 0, 0
+        for r in range(0, 4000, SIZE):  # square rings of growing distance
+            ring = [(dx, dy) for dx in range(-r, r + 1, SIZE) for dy in {-r, r}]
+            ring += [(dx, dy) for dx in {-r, r} for dy in range(-r + SIZE, r, SIZE)]
+            ring.sort(key=lambda d: (abs(d[0]) + abs(d[1]), -d[0], d[1]))
+            hit = next((d for d in ring if self.free(x + d[0], y + d[1], w, h)), None)
+            if hit is not None:
+                ox, oy = hit
+                break
+        x, y = x + ox, y + oy
+        self.take(x, y, w, h)
+        return [
+            (x + GROUP_STEP[0] * (k % cols), y + GROUP_STEP[1] * (k // cols)) for k in range(count)
+        ]
 
 
 def _gate(kind: str, ins: list, nand, at) -> int:
@@ -585,6 +651,57 @@ def flattened(circuit: Circuit) -> Circuit:
     return flat
 
 
+Point = tuple[int, int]
+
+
+class _Router:
+    """Wires as Digital draws them: horizontal and vertical runs. Digital joins wires where
+    their ends meet, so a run is only taken when no end of it touches another net's wire or
+    pin, and no other net's end lies on it; else the wire goes straight (still correct)."""
+
+    MAX_WIRES = 3000  # beyond this, straight wires: checking each run would take too long
+
+    def __init__(self, pins: set[Point]) -> None:
+        self.pins = set(pins)  # every pin point; a wire's own two are allowed
+        self.segments: list[tuple[Point, Point, object]] = []
+        self.ends: dict[Point, object] = {}
+
+    @staticmethod
+    def _on(p: Point, a: Point, b: Point) -> bool:
+        return (a[0] == b[0] == p[0] and min(a[1], b[1]) <= p[1] <= max(a[1], b[1])) or (
+            a[1] == b[1] == p[1] and min(a[0], b[0]) <= p[0] <= max(a[0], b[0])
+        )
+
+    def _clear(self, path: list[Point], net: object, own: tuple[Point, Point]) -> bool:
+        runs = list(zip(path, path[1:]))
+        for a, b in runs:  # no pin but this wire's own two on a run
+            if any(self._on(p, a, b) for p in self.pins if p not in own):
+                return False
+            for p, other in self.ends.items():
+                if other != net and self._on(p, a, b):
+                    return False
+        for p in path:  # no end of this wire on another net's run
+            for a, b, other in self.segments:
+                if other != net and self._on(p, a, b):
+                    return False
+        return True
+
+    def route(self, a: Point, b: Point, net: object) -> list[tuple[Point, Point]]:
+        paths: list[list[Point]] = [[a, b]] if a[1] == b[1] or a[0] == b[0] else []
+        if len(self.segments) < self.MAX_WIRES and not paths:
+            mid = (a[0] + b[0]) // (2 * SIZE) * SIZE
+            for k in range(40):
+                x = mid + SIZE * ((k + 1) // 2) * (1 if k % 2 else -1)
+                paths.append([a, (x, a[1]), (x, b[1]), b])
+        chosen = next((p for p in paths if self._clear(p, net, (a, b))), [a, b])
+        chosen = [p for k, p in enumerate(chosen) if k == 0 or p != chosen[k - 1]]
+        runs = list(zip(chosen, chosen[1:]))
+        for p, q in runs:
+            self.segments.append((p, q, net))
+            self.ends[p] = self.ends[q] = net
+        return runs
+
+
 def to_dig_text(circuit: Circuit) -> str:
     flat = flattened(circuit)
     root = ET.Element("circuit")
@@ -599,8 +716,17 @@ def to_dig_text(circuit: Circuit) -> str:
 
     taken: set[tuple[int, int]] = set()  # pin points in use: two parts never share one
 
+    # A NAND with no input wire at all is the constant 1: Digital's Const, which reads back
+    # as that same single NAND.
+    constant = {
+        nid
+        for nid in flat.nodes
+        if flat.node(nid).kind == "nand"
+        and not any(flat.wire_into(nid, p) is not None for p in (0, 1))
+    }
+
     def pin_offsets(kind: str) -> list[tuple[bool, int, tuple[int, int]]]:
-        if kind == "input":
+        if kind in ("input", "const"):
             return [(True, 0, (0, 0))]
         if kind == "output":
             return [(False, 0, (0, 0))]
@@ -609,14 +735,18 @@ def to_dig_text(circuit: Circuit) -> str:
     for nid in sorted(flat.nodes):
         n = flat.node(nid)
         x, y = grid(n.pos[0]), grid(n.pos[1])
-        offsets = pin_offsets(n.kind)
+        offsets = pin_offsets("const" if nid in constant else n.kind)
         while any((x + dx, y + dy) in taken for _o, _i, (dx, dy) in offsets):
             y += 3 * SIZE  # make room below: pins that touch would join their nets
         for is_out, index, (dx, dy) in offsets:
             taken.add((x + dx, y + dy))
             pins[(nid, is_out, index)] = (x + dx, y + dy)
         e = ET.SubElement(elements, "visualElement")
-        kind = {"input": "In", "output": "Out", "nand": "NAnd"}.get(n.kind)
+        kind = (
+            "Const"
+            if nid in constant
+            else {"input": "In", "output": "Out", "nand": "NAnd"}.get(n.kind)
+        )
         if kind is None:
             raise CircuitError(f"{flat.describe(nid)} cannot be written to a .dig file")
         ET.SubElement(e, "elementName").text = kind
@@ -627,11 +757,32 @@ def to_dig_text(circuit: Circuit) -> str:
             ET.SubElement(entry, "string").text = "Label"
             ET.SubElement(entry, "string").text = label
         ET.SubElement(e, "pos", x=str(x), y=str(y))
+    router = _Router(taken)
     for wid in sorted(flat.wires):
         w = flat.wire(wid)
         a, b = pins[(w.src, True, w.src_port)], pins[(w.dst, False, w.dst_port)]
+        for p, q in router.route(a, b, net=(w.src, w.src_port)):
+            el = ET.SubElement(wires, "wire")
+            ET.SubElement(el, "p1", x=str(p[0]), y=str(p[1]))
+            ET.SubElement(el, "p2", x=str(q[0]), y=str(q[1]))
+    # nnviz reads an unconnected input as 0; Digital refuses one, so it gets a Const 0.
+    for nid, port in flat.unconnected_inputs():
+        if nid in constant:
+            continue
+        px, py = pins[(nid, False, port)]
+        cx = px - 2 * SIZE
+        while (cx, py) in taken:
+            cx -= 2 * SIZE
+        taken.add((cx, py))
+        e = ET.SubElement(elements, "visualElement")
+        ET.SubElement(e, "elementName").text = "Const"
+        attrs = ET.SubElement(e, "elementAttributes")
+        entry = ET.SubElement(attrs, "entry")
+        ET.SubElement(entry, "string").text = "Value"
+        ET.SubElement(entry, "long").text = "0"
+        ET.SubElement(e, "pos", x=str(cx), y=str(py))
         el = ET.SubElement(wires, "wire")
-        ET.SubElement(el, "p1", x=str(a[0]), y=str(a[1]))
-        ET.SubElement(el, "p2", x=str(b[0]), y=str(b[1]))
+        ET.SubElement(el, "p1", x=str(cx), y=str(py))
+        ET.SubElement(el, "p2", x=str(px), y=str(py))
     ET.indent(root)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

@@ -30,6 +30,7 @@ from nnviz.ui.circuit.routing import junctions, route
 from nnviz.ui.circuit.wire_items import NoteItem, WireItem
 from nnviz.ui.style import Look, app_theme
 
+BASE_RECT = QRectF(-2000, -2000, 4000, 4000)  # the canvas's least extent
 BODY_MARGIN = 10.0  # wires route at least this far from other parts' bodies
 LOOP_SHOWN_MS = 6000  # how long a refused loop stays outlined
 
@@ -74,7 +75,7 @@ class CircuitDrawing(QGraphicsScene):
         self._loop_token = 0
         self._bodies_cache: dict[int, tuple[float, float, float, float]] | None = None
         app_theme().changed.connect(self._on_theme)
-        self.setSceneRect(QRectF(-2000, -2000, 4000, 4000))
+        self.setSceneRect(BASE_RECT)
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
         self._unsubscribe = circuit.subscribe(self._on_model_event)
 
@@ -277,6 +278,8 @@ class CircuitDrawing(QGraphicsScene):
             if w.source.node is item or w.target.node is item:
                 w.update_path()
         self._update_dots()
+        if not self.sceneRect().contains(item.sceneBoundingRect().adjusted(-200, -200, 200, 200)):
+            self.grow_to_fit()  # dragged towards an edge: room beyond it
 
     def set_wire_style(self, style: str) -> None:
         """ "orthogonal" (runs around the parts, the default) or "curved"."""
@@ -290,6 +293,14 @@ class CircuitDrawing(QGraphicsScene):
         for w in self.wire_items.values():
             w.update_path()
         self._update_dots()
+        self.grow_to_fit()
+
+    def grow_to_fit(self) -> None:
+        """The canvas reaches past the circuit on every side (a file may place parts far out),
+        so every part can be scrolled to; it never shrinks below its first size."""
+        items = self.items_rect()
+        m = max(1000.0, items.width() / 2, items.height() / 2)  # room to centre it when fitted
+        self.setSceneRect(BASE_RECT.united(items.adjusted(-m, -m, m, m)))
 
     def _bodies(self) -> dict[int, tuple[float, float, float, float]]:
         """Each part's body, widened by half a grid step: wires keep clear of ports too."""

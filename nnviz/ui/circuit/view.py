@@ -37,8 +37,10 @@ class CircuitView(QGraphicsView):
         return self.transform().m11()
 
     def zoom_by(self, factor: float) -> None:
-        """Scale by ``factor``, kept between 20% and 400%."""
-        new = min(MAX_ZOOM, max(MIN_ZOOM, self.zoom() * factor))
+        """Scale by ``factor``, kept between 20% (or what shows a big circuit whole) and
+        400%."""
+        low = min(MIN_ZOOM, self._fit_zoom())
+        new = min(MAX_ZOOM, max(low, self.zoom() * factor))
         f = new / self.zoom()
         if abs(f - 1.0) > 1e-9:
             self.scale(f, f)
@@ -52,15 +54,22 @@ class CircuitView(QGraphicsView):
     def zoom_reset(self) -> None:
         self.zoom_by(1.0 / self.zoom())
 
+    def _fit_zoom(self) -> float:
+        """The zoom at which the whole circuit fits in the view."""
+        scene = self.scene()
+        rect = scene.items_rect() if isinstance(scene, CircuitScene) else scene.itemsBoundingRect()
+        vp = self.viewport().rect()
+        if rect.width() <= 0 or rect.height() <= 0:
+            return MIN_ZOOM
+        return min(vp.width() / rect.width(), vp.height() / rect.height())
+
     def fit(self) -> None:
-        """Show the whole circuit (never magnified past 150%)."""
+        """Show the whole circuit, however big (never magnified past 150%)."""
         scene = self.scene()
         rect = scene.items_rect() if isinstance(scene, CircuitScene) else scene.itemsBoundingRect()
         self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
         if self.zoom() > 1.5:
             self.zoom_by(1.5 / self.zoom())
-        elif self.zoom() < MIN_ZOOM:
-            self.zoom_by(MIN_ZOOM / self.zoom())
         self.centerOn(rect.center())
 
     def visible_center(self) -> QPointF:

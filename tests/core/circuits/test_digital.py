@@ -6,6 +6,8 @@ The .dig files here are written by hand for these tests (Digital's own examples 
 from __future__ import annotations
 
 import itertools
+import re
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -283,3 +285,39 @@ def test_an_unconnected_gate_input_is_refused_as_digital_refuses_it(tmp_path):
     parts = [part("In", 0, 0, Label="A"), part("And", 100, 0), part("Out", 200, 20, Label="Y")]
     with pytest.raises(CircuitError, match=r"And at \(100, 0\): input 2 is not connected"):
         read_dig(dig(tmp_path, parts, [wire((0, 0), (100, 0)), wire((160, 20), (200, 20))]))
+
+
+def test_an_import_keeps_digitals_places_and_a_round_trip_is_stable(tmp_path):
+    first = read_dig(HERE / "half_adder.dig")
+    places = {first.node(i).name: first.node(i).pos for i in first.input_ids() + first.output_ids()}
+    again = read_dig(write_dig(first, tmp_path / "once.dig"))
+    twice = read_dig(write_dig(again, tmp_path / "twice.dig"))
+
+    def layout(c):
+        return sorted((c.node(i).kind, c.node(i).name or "", c.node(i).pos) for i in c.nodes)
+
+    assert layout(again) == layout(twice)  # no growth from one round trip to the next
+    width = max(p[0] for _, _, p in layout(twice)) - min(p[0] for _, _, p in layout(twice))
+    assert width < 600  # Digital's half adder is about 300 wide; it used to triple each time
+    root = ET.parse(HERE / "half_adder.dig")
+    for e in root.getroot().iter("visualElement"):
+        label = e.find(".//entry/string[.='Label']/../string[2]")
+        if label is not None and label.text in places:
+            pos = e.find("pos")
+            assert places[label.text] == (float(pos.get("x")), float(pos.get("y")))
+    assert table(twice) == table(first)
+
+
+def test_exported_wires_run_horizontally_and_vertically_and_keep_their_nets(tmp_path):
+    from nnviz.core.circuits.model import build_nand_circuit
+
+    c = build_nand_circuit(
+        ["a", "b", "c"],
+        [("a", "b"), ("b", "c"), (0, 1), ("a", "c"), (2, 3)],
+        [("y", 4), ("z", 0)],
+    )
+    path = write_dig(c, tmp_path / "xor_like.dig")
+    text = path.read_text()
+    segments = re.findall(r'<p1 x="(-?\d+)" y="(-?\d+)" />\s*<p2 x="(-?\d+)" y="(-?\d+)" />', text)
+    assert segments and all(x1 == x2 or y1 == y2 for x1, y1, x2, y2 in segments)
+    assert table(read_dig(path)) == table(c)

@@ -702,3 +702,23 @@ def test_a_fanned_out_output_gets_a_junction_dot(editor):
     w2 = scene.add_wire(a, 0, h, 1)
     dots = scene.wire_items[w1].dots + scene.wire_items[w2].dots
     assert dots and all(d[1] == 120 for d in dots)  # where the two part ways at a's output row
+
+
+def test_the_canvas_grows_to_parts_far_out_and_fit_shows_them_all(qtbot):
+    c = Circuit()
+    a = c.add_node("input", (-60_000.0, 0.0), name="a")
+    y = c.add_node("output", (45_000.0, 30_000.0), name="y")
+    c.add_wire(a, 0, y, 0)
+    scene = CircuitScene(c)
+    view = CircuitView(scene)
+    qtbot.addWidget(view)
+    view.resize(800, 600)
+    view.show()
+    qtbot.waitExposed(view)
+    for nid in (a, y):
+        assert scene.sceneRect().contains(scene.node_items[nid].sceneBoundingRect())
+    view.fit()
+    shown = view.mapToScene(view.viewport().rect()).boundingRect()
+    for nid in (a, y):
+        assert shown.contains(scene.node_items[nid].sceneBoundingRect())
+    scene.detach()
