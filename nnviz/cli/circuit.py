@@ -87,6 +87,16 @@ def register(subparsers) -> None:
         help="the layered network of sigmoid neurons, weights and biases times C, rounded",
     )
 
+    convert = sub.add_parser(
+        "convert",
+        help="convert a circuit between nnviz's .json and Digital's .dig",
+        description="Read IN and write OUT, each in the format its extension names: nnviz's "
+        ".json or Digital's .dig (blocks become their gates; wires run horizontally and "
+        "vertically). IN may be a shipped circuit's name. OUT is replaced atomically.",
+    )
+    convert.add_argument("file", metavar="IN", help="a circuit file, or a shipped circuit's name")
+    convert.add_argument("-o", "--output", required=True, metavar="OUT", help="the file to write")
+
     check = sub.add_parser(
         "check",
         help="check a circuit against a level (exit code 1 if it fails)",
@@ -134,6 +144,7 @@ def run(args) -> int:
     actions = {
         "table": _table,
         "test": _test,
+        "convert": _convert,
         "check": _check,
         "info": _info,
         "levels": _levels,
@@ -399,3 +410,26 @@ def _test(args) -> int:
         else:
             print(f"test '{t.name}': all {rows} rows pass through {how}")
     return 1 if failed else 0
+
+
+def _convert(args) -> int:
+    """``nnviz circuit convert IN -o OUT``: by the files' extensions."""
+    from pathlib import Path
+
+    from nnviz.core.circuits.formats import WRITABLE, save_circuit
+    from nnviz.core.errors import UsageError
+
+    out = Path(args.output)
+    if out.suffix.lower() not in WRITABLE:
+        raise UsageError(f"{out}: write a {' or '.join(WRITABLE)} file (by its extension)")
+    if out.is_dir():
+        raise UsageError(f"{out} is a folder; give a file name ending in .json or .dig")
+    circuit = _load(args.file)
+    try:
+        save_circuit(circuit, out)
+    except OSError as exc:
+        raise UsageError(
+            f"cannot write {out} ({exc.strerror or exc}); choose another folder"
+        ) from None
+    print(f"wrote {out}: {len(circuit.nodes)} parts, {circuit.nand_count()} NAND gates")
+    return 0

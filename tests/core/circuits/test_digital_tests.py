@@ -129,3 +129,15 @@ def test_the_command_prints_failing_rows_and_exits_1_or_2(tmp_path, capsys):
     assert main(["circuit", "test", str(clocked)]) == 2
     err = capsys.readouterr().err
     assert "cannot run" in err and "a clock" in err and err.count("\n") == 1
+
+
+def test_convert_goes_between_json_and_dig_by_extension(tmp_path, capsys):
+    dig_path, json_path = tmp_path / "ha.dig", tmp_path / "back.json"
+    assert main(["circuit", "convert", "half_adder", "-o", str(dig_path)]) == 0
+    assert main(["circuit", "convert", str(dig_path), "-o", str(json_path)]) == 0
+    capsys.readouterr()
+    assert main(["circuit", "table", str(json_path)]) == 0
+    table = capsys.readouterr().out.splitlines()
+    assert table[1:] == ["0 0 0 0", "0 1 1 0", "1 0 1 0", "1 1 0 1"]
+    assert main(["circuit", "convert", "half_adder", "-o", str(tmp_path / "x.txt")]) == 2
+    assert "write a .json or .dig file" in capsys.readouterr().err
