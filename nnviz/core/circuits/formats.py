@@ -33,7 +33,7 @@ def save_circuit(circuit: Circuit, path: str | os.PathLike[str]) -> None:
     """Write ``circuit`` atomically in the format its extension names (.dig: Digital's, where
     blocks become their gates; anything else: nnviz's JSON)."""
     if _suffix(path) == ".dig":
-        from nnviz.core.circuits.digital import write_dig
+        from nnviz.core.circuits.digital_write import write_dig
 
         write_dig(circuit, path)
     else:

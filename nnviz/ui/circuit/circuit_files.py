@@ -13,6 +13,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QMessageBox
 
 from nnviz import paths
+from nnviz.core.circuits.digital import read_dig_file
 from nnviz.core.circuits.formats import load_circuit, save_circuit
 from nnviz.core.circuits.model import Circuit, CircuitError
 from nnviz.core.io.atomic import atomic_write
@@ -56,7 +57,11 @@ class CircuitFiles:
         sb = self.sandbox
         path = Path(path)
         try:
-            loaded = load_circuit(path)
+            if path.suffix.lower() == ".dig":  # its own tests come along
+                dig = read_dig_file(path)
+                loaded, tests = dig.circuit, (dig.tests, dig.names, dig.defaults)
+            else:
+                loaded, tests = load_circuit(path), ((), {}, {})
         except CircuitError as exc:
             QMessageBox.warning(
                 sb,
@@ -67,9 +72,12 @@ class CircuitFiles:
             sb.show_message(f"Could not open {path.name}; nothing changed.", True)
             return False
         self.replace(loaded, None if as_copy else path)
+        sb.tests_panel.set_tests(*tests)
         note = ""
         if path.suffix.lower() == ".dig":
             note = " (from Digital: each gate became NAND gates, labels kept)"
+            if tests[0]:
+                note += f"; its {len(tests[0])} test case(s) are in the Tests tab"
         sb.show_message(
             f"Opened {path.name}: {len(loaded.nodes)} parts, {loaded.nand_count()} NAND "
             f"gates{note}."

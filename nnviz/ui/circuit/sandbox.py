@@ -34,6 +34,7 @@ from nnviz.ui.circuit.palette import Palette
 from nnviz.ui.circuit.perceptron_view import PerceptronView
 from nnviz.ui.circuit.sandbox_menus import SandboxMenus
 from nnviz.ui.circuit.scene import CircuitScene
+from nnviz.ui.circuit.tests_panel import TestsPanel
 from nnviz.ui.circuit.truth_table_panel import MAX_SHOWN_INPUTS, TruthTablePanel
 from nnviz.ui.circuit.view import CircuitView
 from nnviz.ui.pages import ViewTabs, restore_tabs, tab_states
@@ -84,9 +85,11 @@ class CircuitSandbox(QWidget):
         self.side = QTabWidget()
         self.side.addTab(self.truth_panel, "Truth table")
         self.side.addTab(self.levels_panel, "Levels")
+        self.tests_panel = TestsPanel(self.circuit)
+        self.side.addTab(self.tests_panel, "Tests")
         self.view_tabs = [
             ViewTabs(self.pages, ["gates", "perceptrons", "learned"]),
-            ViewTabs(self.side, ["truth", "levels"]),
+            ViewTabs(self.side, ["truth", "levels", "tests"]),
             ViewTabs(self.perceptron_view.drawings, ["network", "layered"]),
         ]
 
@@ -222,6 +225,7 @@ class CircuitSandbox(QWidget):
             self.truth_panel.set_table(self.circuit.truth_table())
         self._on_values_changed()
         self.levels_panel.refresh_count()
+        self.tests_panel.refresh()
         self.perceptron_view.mark_dirty()
         self.learned_view.mark_dirty()
         self.problems.setText(self.scene.unconnected_message())

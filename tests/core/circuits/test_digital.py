@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from nnviz.core.circuits.digital import read_dig, to_dig_text, write_dig
+from nnviz.core.circuits.digital import read_dig
+from nnviz.core.circuits.digital_write import to_dig_text, write_dig
 from nnviz.core.circuits.model import Circuit, CircuitError
 
 HERE = Path(__file__).parent / "dig"

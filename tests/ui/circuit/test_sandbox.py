@@ -791,3 +791,40 @@ def test_digital_files_open_and_save(sandbox, tmp_path):
     assert sandbox.files.write_file(out)
     assert sandbox.files.load_file(out)
     assert list(sandbox.circuit.truth_table().rows) == rows
+
+
+def test_a_digital_files_tests_run_through_gates_and_perceptrons_in_the_tests_tab(
+    sandbox, tmp_path
+):
+    from tests.core.circuits.test_digital import case_part, dig, part, wire
+
+    parts = [
+        part("In", 0, 0, Label="A"),
+        part("In", 0, 100, Label="B"),
+        part("XOr", 100, 0),
+        part("Out", 200, 20, Label="Y"),
+        case_part("A B Y\nloop(a,2)\nloop(b,2)\n(a) (b) (a^b)\nend loop\nend loop\n", "xor"),
+    ]
+    wires = [
+        wire((0, 0), (100, 0)),
+        wire((0, 100), (100, 100)),
+        wire((100, 100), (100, 40)),
+        wire((160, 20), (200, 20)),
+    ]
+    assert sandbox.files.load_file(dig(tmp_path, parts, wires))
+    panel = sandbox.tests_panel
+    from nnviz.ui.pages import show_sub_view
+
+    assert show_sub_view(sandbox, "tests") and sandbox.side.currentWidget() is panel
+    assert "“xor”: 4 rows · gates all pass ✓ · perceptrons all pass ✓" in panel.summary.text()
+    assert panel.table.rowCount() == 4 and panel.table.item(0, 4).text() == "✓"
+    ok_g, ok_p = panel.results()
+    assert ok_g.all() and ok_p.all()
+    # Break the circuit: the output's wire goes, so Y reads 0; the failing rows come first.
+    out = sandbox.circuit.find_terminal("Y")
+    sandbox.scene.delete_items([], sandbox.circuit.wires_of(out))
+    assert "gates 2 of 4 fail ✗" in panel.summary.text()
+    assert "perceptrons 2 of 4 fail ✗" in panel.summary.text()
+    assert [panel.table.item(r, 4).text() for r in range(4)] == ["✗", "✗", "✓", "✓"]
+    ok_g, ok_p = panel.results()
+    assert ok_g.tolist() == ok_p.tolist() == [True, False, False, True]
