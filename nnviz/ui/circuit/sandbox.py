@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTabWidget,
     QToolBar,
@@ -81,7 +82,13 @@ class CircuitSandbox(QWidget):
         self.pages = QTabWidget()
         self.pages.addTab(self.view, "Gates")
         self.pages.addTab(self.perceptron_view, "As perceptrons")
-        self.pages.addTab(self.learned_view, "Learned vs hand-built")
+        # In a scroll area: its row of settings and comparison would otherwise make the whole
+        # page wider than a 1280-pixel screen.
+        learned = QScrollArea()
+        learned.setWidget(self.learned_view)
+        learned.setWidgetResizable(True)
+        learned.setFrameShape(QFrame.Shape.NoFrame)
+        self.pages.addTab(learned, "Learned vs hand-built")
         self.side = QTabWidget()
         self.side.addTab(self.truth_panel, "Truth table")
         self.side.addTab(self.levels_panel, "Levels")
