@@ -558,8 +558,31 @@ def _topological(parts: list[Part], source) -> list[Part]:
     return out
 
 
+# How signs in Digital's labels read in a terminal name (letters, digits and _ only), so that
+# P<Q, P=Q and P>Q stay three names a reader tells apart: P_lt_Q, P_eq_Q, P_gt_Q.
+SIGN_WORDS = {
+    "<": "lt",
+    ">": "gt",
+    "=": "eq",
+    "!": "not",
+    "~": "not",
+    "&": "and",
+    "|": "or",
+    "^": "xor",
+    "+": "plus",
+    "*": "times",
+    "/": "not",  # /CS: an active-low signal
+    "%": "mod",
+    "#": "n",
+    "'": "prime",
+}
+
+
 def _safe_name(text: str) -> str:
-    keep = "".join(ch if ch.isalnum() or ch in "_-" else "_" for ch in text.strip())
+    parts = [f"_{SIGN_WORDS[ch]}_" if ch in SIGN_WORDS else ch for ch in text.strip()]
+    keep = "".join(ch if ch.isalnum() or ch == "_" else "_" for ch in "".join(parts))
+    while "__" in keep:
+        keep = keep.replace("__", "_")
     return keep.strip("_")[:32]
 
 

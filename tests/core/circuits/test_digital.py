@@ -322,3 +322,33 @@ def test_exported_wires_run_horizontally_and_vertically_and_keep_their_nets(tmp_
     segments = re.findall(r'<p1 x="(-?\d+)" y="(-?\d+)" />\s*<p2 x="(-?\d+)" y="(-?\d+)" />', text)
     assert segments and all(x1 == x2 or y1 == y2 for x1, y1, x2, y2 in segments)
     assert table(read_dig(path)) == table(c)
+
+
+def test_labels_with_signs_stay_distinct_readable_names_and_tests_still_find_them(tmp_path):
+    from nnviz.cli import main
+
+    parts = [
+        part("In", 0, 0, Label="P"),
+        part("In", 0, 100, Label="Q"),
+        part("Not", 100, 0),
+        part("Out", 300, 0, Label="P'"),
+        part("Out", 300, 100, Label="P=Q"),
+        part("XNOr", 100, 100),  # inputs (100, 100) and (100, 140), output (180, 120)
+        case_part("P Q P' P=Q\n0 0 1 1\n0 1 1 0\n1 0 0 0\n1 1 0 1\n", "compare"),
+    ]
+    wires = [
+        wire((0, 0), (100, 0)),
+        wire((140, 0), (300, 0)),
+        wire((0, 0), (0, 60)),
+        wire((0, 60), (100, 60)),
+        wire((100, 60), (100, 100)),
+        wire((0, 100), (20, 100)),
+        wire((20, 100), (20, 140)),
+        wire((20, 140), (100, 140)),
+        wire((180, 120), (300, 120)),
+        wire((300, 120), (300, 100)),
+    ]
+    path = dig(tmp_path, parts, wires)
+    c = read_dig(path)
+    assert sorted(c.output_names()) == ["P_eq_Q", "P_prime"]
+    assert main(["circuit", "test", str(path)]) == 0
