@@ -828,3 +828,32 @@ def test_a_digital_files_tests_run_through_gates_and_perceptrons_in_the_tests_ta
     assert [panel.table.item(r, 4).text() for r in range(4)] == ["✗", "✗", "✓", "✓"]
     ok_g, ok_p = panel.results()
     assert ok_g.tolist() == ok_p.tolist() == [True, False, False, True]
+
+
+def test_every_file_action_runs_as_its_menu_runs_it(sandbox, tmp_path, monkeypatch):
+    """Each File action through QAction.trigger(), Qt's ``checked`` and all: the dialogs
+    answer with files in tmp_path, and each action does its work."""
+    from PySide6.QtWidgets import QInputDialog
+
+    import nnviz.ui.circuit.circuit_files as files_module
+
+    build_half_adder(sandbox)
+    saves = iter([str(tmp_path / "s.json"), str(tmp_path / "pic.png"), str(tmp_path / "pic.svg")])
+    monkeypatch.setattr(files_module, "save_file", lambda *a, **k: next(saves))
+    monkeypatch.setattr(files_module, "open_file", lambda *a, **k: str(examples_dir() / "xor.json"))
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("mine", True))
+    act = sandbox.actions_by_name
+    act["save"].trigger()  # no file yet: asks where
+    assert (tmp_path / "s.json").exists() and sandbox.undo_stack.isClean()
+    act["png"].trigger()
+    act["svg"].trigger()
+    assert (tmp_path / "pic.png").stat().st_size > 0 and (tmp_path / "pic.svg").exists()
+    act["save_block"].trigger()
+    assert "mine" in sandbox.parts_palette.block_names()
+    act["open"].trigger()
+    assert (
+        sandbox.circuit.truth_table().rows
+        == Circuit.load(examples_dir() / "xor.json").truth_table().rows
+    )
+    act["new"].trigger()
+    assert not sandbox.circuit.nodes
