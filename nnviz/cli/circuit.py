@@ -89,10 +89,11 @@ def register(subparsers) -> None:
 
     convert = sub.add_parser(
         "convert",
-        help="convert a circuit between nnviz's .json and Digital's .dig",
+        help="convert a circuit between .json and .dig (or from logisim's .circ)",
         description="Read IN and write OUT, each in the format its extension names: nnviz's "
         ".json or Digital's .dig (blocks become their gates; wires run horizontally and "
-        "vertically). IN may be a shipped circuit's name. OUT is replaced atomically.",
+        "vertically); IN may also be a logisim-evolution .circ or a shipped circuit's name. "
+        "OUT is replaced atomically.",
     )
     convert.add_argument("file", metavar="IN", help="a circuit file, or a shipped circuit's name")
     convert.add_argument("-o", "--output", required=True, metavar="OUT", help="the file to write")

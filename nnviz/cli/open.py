@@ -8,7 +8,7 @@ from pathlib import Path
 
 KINDS = (
     "sessions (.nnviz), lecture decks (.nnvizdeck), recordings (.nnrec), networks (.npz) and "
-    "circuits (.json, or Digital's .dig)"
+    "circuits (.json, Digital's .dig or logisim-evolution's .circ)"
 )
 
 
@@ -18,8 +18,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="open a session, lecture deck, recording, network or circuit file in the app",
         description="Open a saved session (.nnviz), a lecture deck (.nnvizdeck, e.g. "
         "chapter1, which opens in presenter mode), a recording (.nnrec), a trained network "
-        "(.npz) or a circuit (.json, or a Digital .dig) in the app. With --check, only read "
-        "the file and print a one-line summary: "
+        "(.npz) or a circuit (.json, a Digital .dig or a logisim-evolution .circ) in the "
+        "app. With --check, only read the file and print a one-line summary: "
         "exit 0 when it is fine, 1 when it opens but with a problem (a recording damaged but "
         "partly usable, or a session's recording missing), 2 when it cannot be opened.",
     )
@@ -54,7 +54,7 @@ def file_kind(path: Path) -> str:
         return "recording"
     if suffix == ".npz":
         return "network"
-    if suffix == ".dig":
+    if suffix in (".dig", ".circ"):
         return "circuit"
     from nnviz.core.files.recording import MAGIC
 

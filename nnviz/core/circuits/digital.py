@@ -172,6 +172,9 @@ def _read_part(element: ET.Element, scale: int, k: int) -> Part:
     return part
 
 
+Point = tuple[int, int]
+
+
 class _Nets:
     """Union-find over points: the nets that wires and pins make."""
 
@@ -289,6 +292,19 @@ def dig_file_from_tree(root: ET.Element, name: str = "circuit") -> DigitalFile:
             raise CircuitError("a wire without two valid points") from None
         wires.append((a, b))
 
+    return circuit_from_parts(parts, wires, name, tool="Digital")
+
+
+def circuit_from_parts(
+    parts: list[Part],
+    wires: list[tuple[Point, Point]],
+    name: str,
+    tool: str,
+    floating_ok: bool = False,
+) -> DigitalFile:
+    """The NAND circuit of parts and wires drawn in an editor that joins wires where their
+    ends meet (Digital, logisim-evolution): nets, one driver each, no loop, no open input
+    (with ``floating_ok``, as logisim runs them: none that reaches an output)."""
     nets = _Nets()
     for a, b in wires:
         nets.join(a, b)
@@ -314,18 +330,32 @@ def dig_file_from_tree(root: ET.Element, name: str = "circuit") -> DigitalFile:
     def source(pin) -> Part | None:
         return drivers.get(nets.find(pin))
 
-    for part in parts:
+    checked = parts
+    if floating_ok:  # only what feeds an output: a loose gate elsewhere changes no result
+        checked, todo = [], [p for p in parts if p.kind == "Out"]
+        while todo:
+            part = todo.pop()
+            if any(part is q for q in checked):
+                continue
+            checked.append(part)
+            todo.extend(s for s in map(source, part.inputs) if s is not None)
+    for part in checked:
         if part.kind in GATES or part.kind == "Out":
             for k, pin in enumerate(part.inputs):
                 if source(pin) is None:
                     which = f"input {k + 1}" if len(part.inputs) > 1 else "its input"
                     raise CircuitError(
-                        f"{part.describe()}: {which} is not connected; Digital does not run "
-                        "such a circuit either"
+                        f"{part.describe()}: {which} is not connected"
+                        + (
+                            f" and reaches an output, which {tool} shows as unknown"
+                            if floating_ok
+                            else f"; {tool} does not run such a circuit either"
+                        )
                     )
     _refuse_loops(parts, source)
     names: dict[str, str] = {}
     circuit = _compile([p for p in parts if p.kind not in DRAWING], source, name, names)
+    circuit.description = f"imported from {tool}"
     for part in parts:
         if part.kind == "Text" and part.label:
             x, y = part.pos

@@ -1,4 +1,5 @@
-"""Circuit files by their extension: nnviz's own ``.json`` and Digital's ``.dig``.
+"""Circuit files by their extension: nnviz's own ``.json``, Digital's ``.dig`` and (to read)
+logisim-evolution's ``.circ``.
 
 The one place that knows which reader or writer a file name needs, above the model and the
 format modules, so neither has to import the other.
@@ -11,7 +12,7 @@ from pathlib import Path
 
 from nnviz.core.circuits.model import Circuit
 
-READABLE = (".json", ".dig")
+READABLE = (".json", ".dig", ".circ")
 WRITABLE = (".json", ".dig")
 
 
@@ -20,8 +21,12 @@ def _suffix(path: str | os.PathLike[str]) -> str:
 
 
 def load_circuit(path: str | os.PathLike[str]) -> Circuit:
-    """Read a circuit file (nnviz's .json, or Digital's .dig); any problem becomes a
-    CircuitError naming the file."""
+    """Read a circuit file (nnviz's .json, Digital's .dig, logisim-evolution's .circ); any
+    problem becomes a CircuitError naming the file."""
+    if _suffix(path) == ".circ":
+        from nnviz.core.circuits.logisim import read_circ
+
+        return read_circ(path)
     if _suffix(path) == ".dig":
         from nnviz.core.circuits.digital import read_dig  # only when a .dig is opened
 

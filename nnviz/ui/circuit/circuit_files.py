@@ -24,7 +24,8 @@ from nnviz.ui.settings import settings
 AUTOSAVE_NAME = "autosave-circuit.json"
 AUTOSAVE_META = "autosave-circuit.meta.json"
 FILE_FILTER = (
-    "Circuits (*.json *.dig);;nnviz circuits (*.json);;Digital circuits (*.dig);;All files (*)"
+    "Circuits (*.json *.dig *.circ);;nnviz circuits (*.json);;Digital circuits (*.dig);;"
+    "logisim-evolution circuits (*.circ);;All files (*)"
 )
 SAVE_FILTER = "nnviz circuits (*.json);;Digital circuits (*.dig)"
 
@@ -67,7 +68,8 @@ class CircuitFiles:
                 sb,
                 "Could not open circuit",
                 f"{exc}\n\nYour current circuit was not changed. Choose an nnviz circuit "
-                "(.json) or a Digital circuit (.dig), or fix the file and open it again.",
+                "(.json), a Digital circuit (.dig) or a logisim-evolution one (.circ), or fix "
+                "the file and open it again.",
             )
             sb.show_message(f"Could not open {path.name}; nothing changed.", True)
             return False
@@ -78,6 +80,8 @@ class CircuitFiles:
             note = " (from Digital: each gate became NAND gates, labels kept)"
             if tests[0]:
                 note += f"; its {len(tests[0])} test case(s) are in the Tests tab"
+        elif path.suffix.lower() == ".circ":
+            note = " (from logisim-evolution: each gate became NAND gates)"
         sb.show_message(
             f"Opened {path.name}: {len(loaded.nodes)} parts, {loaded.nand_count()} NAND "
             f"gates{note}."

@@ -357,7 +357,7 @@ class MainWindow(QMainWindow):
 
     def open_path(self, path: str) -> bool:
         """Open any nnviz file: a network (.npz), a recording (.nnrec), a session (.nnviz)
-        or a circuit (.json, or Digital's .dig)."""
+        or a circuit (.json, Digital's .dig or logisim-evolution's .circ)."""
         from nnviz.core.files.network import NetworkFileError
 
         suffix = Path(path).suffix.lower()
@@ -367,7 +367,7 @@ class MainWindow(QMainWindow):
             return self.deck_menu.open_deck(path, present=True)  # a deck is for presenting
         if suffix == ".nnviz":
             return self.sessions.open_session(path)
-        if suffix in (".json", ".dig"):
+        if suffix in (".json", ".dig", ".circ"):
             self.show_view(self.circuit_sandbox)
             return self.circuit_sandbox.files.load_file(path)
         try:
