@@ -94,13 +94,16 @@ class Network:
         return sum(int(np.argmax(self.feedforward(x)) == y) for x, y in test_data)
 
 
-def book_data(limit=None, test_limit=None):
+def book_data(limit=None, test_limit=None, name=None):
     """(training_data, test_data) in the book's shapes: lists of (x, one-hot y) and (x, label),
-    x a column of pixel values in [0, 1]. MNIST when nnviz finds it, else the 8x8 digits."""
+    x a column of pixel values in [0, 1]. The data set ``name`` ("mnist" or "digits"); by
+    default MNIST when nnviz finds it, else the 8x8 digits."""
     from nnviz.core.datasets.catalog import load_dataset
     from nnviz.core.datasets.mnist import find_mnist
 
-    ds = load_dataset("mnist" if find_mnist() is not None else "digits")
+    if name is None:
+        name = "mnist" if find_mnist() is not None else "digits"
+    ds = load_dataset(name)
     n_out = ds.n_outputs
 
     def column(row):

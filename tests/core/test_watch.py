@@ -30,7 +30,7 @@ def book():
 
 @pytest.fixture(scope="module")
 def data(book):
-    return book.book_data(limit=230, test_limit=60)  # 23 mini-batches of 10 an epoch
+    return book.book_data(limit=230, test_limit=60, name="digits")  # 23 mini-batches of 10 an epoch
 
 
 def trained(book, data, epochs=2, dtype=np.float64, **watch_args):

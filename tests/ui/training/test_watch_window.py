@@ -76,7 +76,7 @@ def test_a_script_goes_on_to_the_end_when_its_window_goes_away(qtbot, monkeypatc
     spec = importlib.util.spec_from_file_location("watch_network", EXAMPLE)
     book = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(book)
-    train, test = book.book_data(limit=400, test_limit=50)
+    train, test = book.book_data(limit=400, test_limit=50, name="digits")
 
     def fresh():
         random.seed(5)
