@@ -24,6 +24,7 @@ from __future__ import annotations
 import copy
 import os
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from nnviz.core.circuits.model import (
@@ -219,17 +220,28 @@ def read_dig(path: str | os.PathLike[str]) -> Circuit:
 
 def read_dig_file(path: str | os.PathLike[str]) -> DigitalFile:
     """A Digital ``.dig`` file with its Testcases; CircuitError says why it cannot be read."""
-    path = check_regular_file(path, CircuitError, HINT)
+    return read_xml_circuit(path, HINT, ".dig", dig_file_from_tree)
+
+
+def read_xml_circuit(
+    path: str | os.PathLike[str],
+    hint: str,
+    kind: str,
+    from_tree: Callable[[ET.Element, str], DigitalFile],
+) -> DigitalFile:
+    """An editor's XML circuit file, parsed and handed to ``from_tree``; every problem becomes
+    one CircuitError naming the file."""
+    path = check_regular_file(path, CircuitError, hint)
     if path.stat().st_size > MAX_FILE_BYTES:
         raise CircuitError(f"{path}: larger than nnviz opens ({MAX_FILE_BYTES // 10**6} MB)")
     try:
         root = ET.parse(path).getroot()
     except ET.ParseError as exc:
-        raise CircuitError(f"{path}: not a readable .dig file ({exc})") from None
+        raise CircuitError(f"{path}: not a readable {kind} file ({exc})") from None
     except OSError as exc:
         raise CircuitError(f"{path}: cannot read it ({exc})") from None
     try:
-        return dig_file_from_tree(root, path.stem)
+        return from_tree(root, path.stem)
     except CircuitError as exc:
         raise CircuitError(f"{path}: {exc}") from None
 

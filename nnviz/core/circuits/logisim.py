@@ -22,9 +22,15 @@ import os
 import re
 import xml.etree.ElementTree as ET
 
-from nnviz.core.circuits.digital import MAX_PARTS, DigitalFile, Part, Point, circuit_from_parts
-from nnviz.core.circuits.model import MAX_FILE_BYTES, Circuit, CircuitError
-from nnviz.core.io.guard import check_regular_file
+from nnviz.core.circuits.digital import (
+    MAX_PARTS,
+    DigitalFile,
+    Part,
+    Point,
+    circuit_from_parts,
+    read_xml_circuit,
+)
+from nnviz.core.circuits.model import Circuit, CircuitError
 
 HINT = "choose a logisim-evolution .circ file of pins, gates, constants and tunnels"
 GATES = {
@@ -145,19 +151,7 @@ def _part(comp: ET.Element, k: int) -> Part:
 
 def read_circ_file(path: str | os.PathLike[str]) -> DigitalFile:
     """A logisim-evolution ``.circ`` file's main circuit; CircuitError says why not."""
-    path = check_regular_file(path, CircuitError, HINT)
-    if path.stat().st_size > MAX_FILE_BYTES:
-        raise CircuitError(f"{path}: larger than nnviz opens ({MAX_FILE_BYTES // 10**6} MB)")
-    try:
-        root = ET.parse(path).getroot()
-    except ET.ParseError as exc:
-        raise CircuitError(f"{path}: not a readable .circ file ({exc})") from None
-    except OSError as exc:
-        raise CircuitError(f"{path}: cannot read it ({exc})") from None
-    try:
-        return circ_from_tree(root, path.stem)
-    except CircuitError as exc:
-        raise CircuitError(f"{path}: {exc}") from None
+    return read_xml_circuit(path, HINT, ".circ", circ_from_tree)
 
 
 def circ_from_tree(root: ET.Element, name: str = "circuit") -> DigitalFile:

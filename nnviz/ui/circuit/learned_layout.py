@@ -3,7 +3,6 @@ is wired in :class:`nnviz.ui.circuit.learned_view.LearnedView`."""
 
 from __future__ import annotations
 
-import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDoubleSpinBox,
@@ -21,53 +20,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from nnviz.core.circuits.model import CircuitError, TruthTable
-from nnviz.core.datasets.dataset import Dataset, Split
 from nnviz.ui.canvas.view import NetworkCanvas
-
-MAX_INPUTS = 10
-
-
-def dataset_from_table(table: TruthTable, name: str = "circuit") -> Dataset:
-    """Every row of a truth table as a data set to fit exactly (train = test = all rows)."""
-    if not table.input_names or not table.output_names:
-        raise CircuitError("the circuit needs at least one input and one output to learn from")
-    x = np.array([r[0] for r in table.rows], dtype=np.uint8)
-    y = np.array([r[1] for r in table.rows], dtype=np.uint8)
-    split = Split(x, y, None)
-    return Dataset(
-        name=name,
-        train=split,
-        test=split,
-        validation=None,
-        scale=1.0,
-        input_names=tuple(table.input_names),
-        output_names=tuple(table.output_names),
-        description=f"truth table of {name}",
-    )
-
-
-def parse_hidden(text: str) -> list[int]:
-    """'4' or '4, 3' -> hidden layer sizes; '' -> none. ValueError with a clear reason."""
-    text = text.strip()
-    if not text:
-        return []
-    try:
-        sizes = [int(p) for p in text.replace(" ", "").split(",")]
-    except ValueError:
-        raise ValueError(
-            f"hidden layers {text!r} must be whole numbers separated by commas, like 4 or 4,3"
-        ) from None
-    if any(s < 1 or s > 256 for s in sizes):
-        raise ValueError("each hidden layer needs between 1 and 256 neurons")
-    return sizes
-
-
-def row_accuracy(outputs: np.ndarray, targets: np.ndarray) -> float:
-    """Fraction of rows whose every output rounds to its target. Shapes (m, n_out)."""
-    if outputs.shape[0] == 0:
-        return float("nan")
-    return float(np.mean(np.all((outputs > 0.5) == (targets > 0.5), axis=1)))
 
 
 def build_layout(view) -> None:

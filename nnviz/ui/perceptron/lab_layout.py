@@ -76,6 +76,19 @@ def build_layout(lab) -> None:
     outer.addLayout(right, 4)
 
 
+def _choice(form: QFormLayout, title: str, first: QRadioButton, second: QRadioButton):
+    """Two exclusive options side by side in a form row, the first one chosen."""
+    first.setChecked(True)
+    group = QButtonGroup(form.parentWidget())
+    row = QHBoxLayout()
+    for button in (first, second):
+        group.addButton(button)
+        row.addWidget(button)
+    row.addStretch(1)
+    form.addRow(title, row)
+    return group
+
+
 def build_neuron_box(lab) -> QGroupBox:
     box = QGroupBox("Neuron")
     form = QFormLayout(box)
@@ -83,29 +96,13 @@ def build_neuron_box(lab) -> QGroupBox:
 
     lab.perceptron_radio = QRadioButton("Perceptron")
     lab.sigmoid_radio = QRadioButton("Sigmoid neuron")
-    lab.perceptron_radio.setChecked(True)
-    lab.mode_group = QButtonGroup(lab)
-    for r in (lab.perceptron_radio, lab.sigmoid_radio):
-        lab.mode_group.addButton(r)
-    mode_row = QHBoxLayout()
-    mode_row.addWidget(lab.perceptron_radio)
-    mode_row.addWidget(lab.sigmoid_radio)
-    mode_row.addStretch(1)
-    form.addRow("Kind:", mode_row)
+    lab.mode_group = _choice(form, "Kind:", lab.perceptron_radio, lab.sigmoid_radio)
 
     lab.bias_radio = QRadioButton("w·x + b > 0")
     lab.threshold_radio = QRadioButton("w·x > threshold")
     lab.bias_radio.setToolTip("Bias form: b = -threshold")
     lab.threshold_radio.setToolTip("Threshold form, as the perceptron was first defined")
-    lab.bias_radio.setChecked(True)
-    lab.form_group = QButtonGroup(lab)
-    for r in (lab.bias_radio, lab.threshold_radio):
-        lab.form_group.addButton(r)
-    form_row = QHBoxLayout()
-    form_row.addWidget(lab.bias_radio)
-    form_row.addWidget(lab.threshold_radio)
-    form_row.addStretch(1)
-    form.addRow("Fires when:", form_row)
+    lab.form_group = _choice(form, "Fires when:", lab.bias_radio, lab.threshold_radio)
 
     lab.n_spin = QSpinBox()
     lab.n_spin.setRange(1, MAX_INPUTS)
