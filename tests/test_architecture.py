@@ -21,7 +21,7 @@ def test_no_module_imports_one_that_imports_it_back():
 
 # How many modules the "Not yet clean" list of pyproject.toml's mypy settings held when it was
 # made. It may only shrink: lower this number when you take modules off.
-NOT_YET_CLEAN_AT_MOST = 60
+NOT_YET_CLEAN_AT_MOST = 59
 
 
 def _not_yet_clean() -> list[str]:
