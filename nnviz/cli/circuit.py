@@ -296,8 +296,7 @@ def _info(args) -> int:
     if c.input_names() and c.output_names():
         layered = to_layered_network(c)
         relays = sum(k == "relay" for layer in layered.kinds for k in layer)
-        sizes = ",".join(map(str, layered.sizes))
-        print(f"layered network: sizes {sizes} ({relays} relay units)")
+        print(f"layered network: sizes {runs_of(layered.sizes)} ({relays} relay units)")
     return 0
 
 
@@ -434,3 +433,18 @@ def _convert(args) -> int:
         ) from None
     print(f"wrote {out}: {len(circuit.nodes)} parts, {circuit.nand_count()} NAND gates")
     return 0
+
+
+def runs_of(sizes) -> str:
+    """Layer sizes with repeats counted: ``1, 2 x 9999, 1`` rather than ten thousand numbers."""
+    out: list[str] = []
+    k = 0
+    sizes = list(sizes)
+    while k < len(sizes):
+        j = k
+        while j + 1 < len(sizes) and sizes[j + 1] == sizes[k]:
+            j += 1
+        count = j - k + 1
+        out.append(f"{sizes[k]} x {count}" if count > 2 else ",".join([str(sizes[k])] * count))
+        k = j + 1
+    return ",".join(out)

@@ -142,6 +142,7 @@ class EditableCircuit(CircuitGraph):
         for w in wires:
             self.remove_wire(w.id)
         del self._nodes[node_id]
+        self._out.pop(node_id, None)
         self._emit("node_removed", node_id)
         return RemovedNode(node, wires)
 
@@ -225,6 +226,7 @@ class EditableCircuit(CircuitGraph):
         self._next_wire_id = max(self._next_wire_id, wire_id + 1)
         self._wires[wire_id] = Wire(wire_id, src, src_port, dst, dst_port, check_bend(bend))
         self._into[(dst, dst_port)] = wire_id
+        self._out.setdefault(src, set()).add(wire_id)
         self._emit("wire_added", wire_id)
         return wire_id
 
@@ -241,6 +243,7 @@ class EditableCircuit(CircuitGraph):
         w = self.wire(wire_id)
         del self._wires[wire_id]
         del self._into[(w.dst, w.dst_port)]
+        self._out[w.src].discard(wire_id)
         self._emit("wire_removed", wire_id)
         return w
 

@@ -30,6 +30,8 @@ class CircuitGraph:
         self._listeners: list[Listener] = []
         # Wire id feeding each (dst, dst_port); keeps "one wire per input port" O(1).
         self._into: dict[tuple[int, int], int] = {}
+        # Wire ids leaving each node: paths and a node's wires without scanning every wire.
+        self._out: dict[int, set[int]] = {}
         self._defer_loop_check = (
             False  # set while a file's wires are added (see deferred_loop_check)
         )
@@ -99,6 +101,11 @@ class CircuitGraph:
     @property
     def notes(self) -> Mapping[int, Note]:
         return MappingProxyType(self._notes)
+
+    def gate_numbers(self) -> dict[int, int]:
+        """Every NAND gate's number (see :meth:`gate_number`), all at once: linear time, for
+        naming every gate of a big circuit."""
+        return {nid: k + 1 for k, nid in enumerate(self._ids_of_kind("nand"))}
 
     def gate_number(self, node_id: int) -> int:
         """1 for the first NAND gate (by id), 2 for the next...: how unlabelled gates are
@@ -171,14 +178,19 @@ class CircuitGraph:
 
     def wires_of(self, node_id: int) -> list[int]:
         """Ids of every wire touching the node, sorted."""
-        return sorted(w.id for w in self._wires.values() if w.src == node_id or w.dst == node_id)
+        into = {
+            wid
+            for port in range(self.num_input_ports(node_id) if node_id in self._nodes else 0)
+            if (wid := self._into.get((node_id, port))) is not None
+        }
+        return sorted(self._out.get(node_id, set()) | into)
 
     def wires_from(self, node_id: int, port: int | None = None) -> list[int]:
         """Ids of wires leaving the node (optionally one output port only), sorted."""
         return sorted(
-            w.id
-            for w in self._wires.values()
-            if w.src == node_id and (port is None or w.src_port == port)
+            wid
+            for wid in self._out.get(node_id, ())
+            if port is None or self._wires[wid].src_port == port
         )
 
     def nand_count(self, _memo: dict[int, int] | None = None) -> int:
@@ -262,31 +274,34 @@ class CircuitGraph:
         """``start`` and every node a wire path leads to from it (``forward``), or from which
         one leads to it. A new wire src -> dst closes a loop exactly when src is reachable
         from dst, so an editor can mark every legal target of a wire at once."""
-        step: dict[int, list[int]] = {}
-        for w in self._wires.values():
-            a, b = (w.src, w.dst) if forward else (w.dst, w.src)
-            step.setdefault(a, []).append(b)
         seen = {start}
         todo = [start]
         while todo:
-            for nxt in step.get(todo.pop(), ()):
+            for nxt in self._neighbours(todo.pop(), forward):
                 if nxt not in seen:
                     seen.add(nxt)
                     todo.append(nxt)
         return seen
 
+    def _neighbours(self, node_id: int, forward: bool) -> list[int]:
+        """The nodes one wire away, downstream (``forward``) or upstream."""
+        if forward:
+            return [self._wires[wid].dst for wid in self._out.get(node_id, ())]
+        return [
+            self._wires[wid].src
+            for port in range(self.num_input_ports(node_id) if node_id in self._nodes else 0)
+            if (wid := self._into.get((node_id, port))) is not None
+        ]
+
     def path(self, start: int, goal: int) -> list[int] | None:
         """Nodes on a wire path start -> ... -> goal (inclusive), or None if there is none."""
         if start == goal:
             return [start]
-        succ: dict[int, list[int]] = {}
-        for w in self._wires.values():
-            succ.setdefault(w.src, []).append(w.dst)
         prev: dict[int, int] = {start: start}
         todo = [start]
         while todo:
             cur = todo.pop()
-            for nxt in succ.get(cur, ()):
+            for nxt in self._neighbours(cur, forward=True):
                 if nxt in prev:
                     continue
                 prev[nxt] = cur

@@ -251,6 +251,7 @@ class Circuit(EditableCircuit):
         self.name, self.description = fresh.name, fresh.description
         self._nodes, self._wires, self._blocks = fresh._nodes, fresh._wires, fresh._blocks
         self._into = fresh._into
+        self._out = fresh._out
         self._notes = fresh._notes
         self._next_node_id, self._next_wire_id = fresh._next_node_id, fresh._next_wire_id
         self._emit("changed", None)

@@ -193,12 +193,13 @@ def to_perceptron_network(circuit: Circuit) -> PerceptronNet:
             return src[(w.src, w.src_port)]
 
         outputs: list[int | None] = []
+        numbers = c.gate_numbers()  # one pass: asking gate by gate made big circuits quadratic
         for nid in c.topological_order():
             node = c.node(nid)
             if node.kind == "nand":
                 idx = len(units)
                 # Named as the Gates canvas names it: its label, or "NAND k".
-                name = f"{prefix}{node.label or f'NAND {c.gate_number(nid)}'}"
+                name = f"{prefix}{node.label or f'NAND {numbers[nid]}'}"
                 units.append(Unit(idx, "nand", name, NAND_BIAS, (*path, nid)))
                 for port in (0, 1):
                     s = fed(nid, port)

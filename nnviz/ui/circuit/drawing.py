@@ -201,10 +201,11 @@ class CircuitDrawing(QGraphicsScene):
 
     def _number_gates(self) -> None:
         """Each gate's caption: its label, or "NAND k" as messages name it."""
+        numbers = self.circuit.gate_numbers()
         for nid, item in self.node_items.items():
             n = self.circuit.node(nid)
             if n.kind == "nand":
-                item.set_name(n.label or f"NAND {self.circuit.gate_number(nid)}", bool(n.label))
+                item.set_name(n.label or f"NAND {numbers[nid]}", bool(n.label))
             elif n.kind == "block":
                 item.set_name(n.label, True)
 
