@@ -336,9 +336,20 @@ class CircuitDrawing(QGraphicsScene):
             by_source.setdefault(id(w.source), []).append(w)
         for group in by_source.values():
             dots = junctions([w.points for w in group if w.points]) if len(group) > 1 else []
+            # Dots by the line they sit on: a wire only looks at those on its own runs' lines.
+            on_x: dict[float, list] = {}
+            on_y: dict[float, list] = {}
+            for d in dots:
+                on_x.setdefault(d[0], []).append(d)
+                on_y.setdefault(d[1], []).append(d)
             for w in group:
                 if w.dots or dots:
-                    w.dots = [d for d in dots if _touches(d, w.points)]
+                    near = {
+                        d
+                        for a, b in zip(w.points, w.points[1:])
+                        for d in (on_x.get(a[0], []) if a[0] == b[0] else on_y.get(a[1], []))
+                    }
+                    w.dots = [d for d in dots if d in near and _touches(d, w.points)]
                     w.update()
 
     def input_row(self) -> dict[str, int]:

@@ -38,8 +38,10 @@ def clear(points: list[Point], rects: list[Rect]) -> bool:
 
 def route(a: Point, b: Point, rects: list[Rect] = (), bend: float | None = None) -> list[Point]:
     """The corner points of an orthogonal route from output ``a`` to input ``b``."""
-    rects = list(rects)
     (ax, ay), (bx, by) = a, b
+    # Only bodies near the wire's box can be in its way (a detour goes one body beyond it).
+    x0, x1 = min(ax, bx) - 2 * STUB, max(ax, bx) + 2 * STUB
+    rects = [r for r in rects if r[0] < x1 and r[2] > x0]
     if ay == by and bx >= ax and bend is None and clear([a, b], rects):
         return [a, b]
     if bend is not None:
@@ -81,12 +83,20 @@ def junctions(routes: list[list[Point]]) -> list[Point]:
     """Where wires from one output part ways: points at which three or more runs meet (a T or
     a cross of the same net). Those are drawn as dots, as Digital draws them."""
     corners = {p for r in routes for p in r[1:-1]}
+    # Runs by the line they lie on: a corner only meets the runs through its own x or y.
+    by_x: dict[float, list[tuple[Point, Point]]] = {}
+    by_y: dict[float, list[tuple[Point, Point]]] = {}
+    for r in routes:
+        for a, b in zip(r, r[1:]):
+            if a[0] == b[0]:
+                by_x.setdefault(a[0], []).append((a, b))
+            if a[1] == b[1]:
+                by_y.setdefault(a[1], []).append((a, b))
     dots = []
     for p in sorted(corners):
         ways: set[tuple[int, int]] = set()
-        for r in routes:
-            for a, b in zip(r, r[1:]):
-                ways |= _ways(p, a, b)
+        for a, b in (*by_x.get(p[0], ()), *by_y.get(p[1], ())):
+            ways |= _ways(p, a, b)
         if len(ways) >= 3:
             dots.append(p)
     return dots
