@@ -38,6 +38,7 @@ class CircuitFiles:
 
     def replace(self, circuit: Circuit, path: Path | None) -> None:
         sb = self.sandbox
+        sb.scene.input_values.clear()  # a new circuit starts with every switch at 0
         sb.circuit.replace_contents(circuit)
         sb.undo_stack.clear()
         sb.undo_stack.setClean()

@@ -372,6 +372,8 @@ class PasteCommand(ModelCommand):
             )
             self.node_ids[old] = new
             self._added.append(new)
+            if nd.get("label") or nd.get("rotation") or nd.get("flip"):
+                c.set_look(new, nd.get("rotation", 0), bool(nd.get("flip")), nd.get("label", ""))
             if nd["kind"] in ("input", "output"):
                 self.names[old] = c.node(new).name
         for k, (src, sp, dst, dp) in enumerate(self.fragment["wires"]):
@@ -395,3 +397,19 @@ class PasteCommand(ModelCommand):
     def new_ids(self) -> list[int]:
         """Ids of the pasted nodes (after redo)."""
         return list(self.node_ids.values())
+
+
+class ReplaceContentsCommand(ModelCommand):
+    """Put another circuit in the place of the whole one (starting a level), undoably."""
+
+    def __init__(self, circuit: Circuit, new: Circuit, text: str) -> None:
+        super().__init__(text)
+        self.circuit = circuit
+        self.old = circuit.copy()
+        self.new = new.copy()
+
+    def apply(self) -> None:
+        self.circuit.replace_contents(self.new)
+
+    def revert(self) -> None:
+        self.circuit.replace_contents(self.old)

@@ -53,7 +53,16 @@ def copy_fragment(circuit: Circuit, node_ids: Iterable[int]) -> dict:
     for nid in chosen:
         n = circuit.node(nid)
         nodes.append(
-            {"id": n.id, "kind": n.kind, "pos": list(n.pos), "name": n.name, "block": n.block}
+            {
+                "id": n.id,
+                "kind": n.kind,
+                "pos": list(n.pos),
+                "name": n.name,
+                "block": n.block,
+                "label": n.label,
+                "rotation": n.rotation,
+                "flip": n.flip,
+            }
         )
         if n.block is not None:
             blocks[n.block] = circuit.blocks[n.block].to_dict()
@@ -302,8 +311,10 @@ class EditableScene(CircuitDrawing):
         self.message.emit(f"Copied {len(ids)} part{'s' if len(ids) != 1 else ''}.", False)
         return True
 
-    def paste(self) -> list[int]:
-        """Paste the clipboard's fragment a little down and right; select and return it."""
+    def paste(self, at: QPointF | None = None) -> list[int]:
+        """Paste the clipboard's fragment with its labels, its top-left corner at ``at`` (the
+        mouse, when it is on the canvas) or else just right of where it was copied from, clear
+        of the originals; select and return it."""
         mime = QApplication.clipboard().mimeData()
         if mime is None or not mime.hasFormat(FRAGMENT_MIME):
             self.message.emit("Nothing to paste: copy some parts first (Ctrl+C).", False)
@@ -321,9 +332,16 @@ class EditableScene(CircuitDrawing):
                     True,
                 )
                 return []
-        self._paste_count += 1
-        step = 2 * GRID * self._paste_count
-        cmd = PasteCommand(self.circuit, fragment, (step, step))
+        xs = [float(n["pos"][0]) for n in fragment["nodes"]] or [0.0]
+        ys = [float(n["pos"][1]) for n in fragment["nodes"]] or [0.0]
+        if at is not None:
+            corner = snap(at)
+            offset = (corner.x() - min(xs), corner.y() - min(ys))
+        else:  # beside the originals, and beside the previous paste
+            self._paste_count += 1
+            width = max(xs) - min(xs) + 6 * GRID  # a part's width and a gap
+            offset = (snap(QPointF(width * self._paste_count, 0)).x(), 0.0)
+        cmd = PasteCommand(self.circuit, fragment, offset)
         if not self._push(cmd):
             return []
         ids = cmd.new_ids()

@@ -117,6 +117,12 @@ class LevelsPanel(QWidget):
         self.result.setStyleSheet(INFO_STYLE)
         self.refresh_count()
 
+    def forget_result(self) -> None:
+        """A new workbench: no verdict, and nothing to say about the last one."""
+        self.last_result = None
+        self.result.setText("")
+        self.result.setStyleSheet(INFO_STYLE)
+
     def clear_result(self) -> None:
         """Forget the last Check's verdict (the circuit changed, or another one opened)."""
         if self.last_result is None:

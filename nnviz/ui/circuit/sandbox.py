@@ -29,6 +29,7 @@ from nnviz.core.circuits.levels import LEVELS, Level
 from nnviz.core.circuits.model import Circuit
 from nnviz.ui.circuit.block_library import BlockLibrary
 from nnviz.ui.circuit.circuit_files import CircuitAutosave, CircuitFiles
+from nnviz.ui.circuit.commands import ReplaceContentsCommand
 from nnviz.ui.circuit.learned_view import LearnedView
 from nnviz.ui.circuit.levels_panel import LevelsPanel
 from nnviz.ui.circuit.palette import Palette
@@ -269,8 +270,17 @@ class CircuitSandbox(QWidget):
         """Replace the circuit with the level's workbench (after offering to save)."""
         if not self.files.maybe_save():
             return False
-        starter = level.starter()
-        self.files.replace(starter, None)
+        self.scene.input_values.clear()  # a fresh workbench: every switch at 0
+        # One undo step (Edit > Undo goes back to the circuit before); the new workbench
+        # counts as saved, so leaving it untouched asks nothing.
+        self.undo_stack.push(
+            ReplaceContentsCommand(self.circuit, level.starter(), f"Start level {level.title}")
+        )
+        self.undo_stack.setClean()
+        self.path = None
+        self.update_title()
+        self.view.fit()
+        self.levels_panel.forget_result()
         # Blocks unlocked so far stay available through the palette.
         self.show_message(f"{level.title}: {level.description}")
         return True

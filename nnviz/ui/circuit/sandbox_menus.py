@@ -81,7 +81,12 @@ class SandboxMenus:
             a[k].setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             sb.addAction(a[k])
         a["copy"] = self._action("Copy", sb.scene.copy_selection, [K.Copy], on_view=True)
-        a["paste"] = self._action("Paste", sb.scene.paste, [K.Paste], on_view=True)
+        a["paste"] = self._action(
+            "Paste",
+            lambda: sb.scene.paste(sb.view.cursor_scene_pos()),  # at the mouse, if on the canvas
+            [K.Paste],
+            on_view=True,
+        )
         a["delete"] = self._action(
             "Delete", sb.scene.delete_selection, [K.Delete, "Backspace"], on_view=True
         )

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QImage, QPainter, QWheelEvent
+from PySide6.QtGui import QColor, QCursor, QFont, QImage, QPainter, QWheelEvent
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsView
 
@@ -71,6 +71,13 @@ class CircuitView(QGraphicsView):
         if self.zoom() > 1.5:
             self.zoom_by(1.5 / self.zoom())
         self.centerOn(rect.center())
+
+    def cursor_scene_pos(self) -> QPointF | None:
+        """Where the mouse is on the canvas, or None when it is elsewhere."""
+        at = self.viewport().mapFromGlobal(QCursor.pos())
+        if not self.viewport().rect().contains(at):
+            return None
+        return self.mapToScene(at)
 
     def visible_center(self) -> QPointF:
         """The scene point in the middle of the viewport (where palette clicks place parts)."""

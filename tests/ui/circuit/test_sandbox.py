@@ -857,3 +857,22 @@ def test_every_file_action_runs_as_its_menu_runs_it(sandbox, tmp_path, monkeypat
     )
     act["new"].trigger()
     assert not sandbox.circuit.nodes
+
+
+def test_starting_a_level_is_one_undo_step_with_every_switch_at_0(sandbox, tmp_path):
+    ids = build_half_adder(sandbox)
+    sandbox.scene.set_input(ids["x1"], 1)
+    mine = sandbox.circuit.to_dict()
+    assert sandbox.files.write_file(tmp_path / "ha.json")  # saved: starting asks nothing
+    assert sandbox.start_level(get_level("and"))
+    assert sandbox.scene.input_values and not any(sandbox.scene.input_values.values())
+    assert sandbox.levels_panel.result.text() == ""  # never checked: nothing has "changed"
+    sandbox.levels_panel.check()
+    assert sandbox.levels_panel.result.text()
+    assert sandbox.start_level(get_level("xor"))
+    assert sandbox.levels_panel.result.text() == ""  # the old level's verdict goes with it
+    sandbox.undo_stack.undo()
+    sandbox.undo_stack.undo()
+    assert sandbox.circuit.to_dict() == mine  # Edit > Undo brings the half adder back
+    sandbox.undo_stack.redo()
+    assert sandbox.circuit.input_names() == get_level("and").starter().input_names()

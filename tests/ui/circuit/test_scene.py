@@ -268,7 +268,8 @@ def test_copy_paste_keeps_internal_wires(editor):
     assert len(internal) == 1  # g1 -> g2 copied; the wires from x were not
     assert len(circuit.wires) == 4
     assert scene.selected_node_ids() == sorted(new)
-    assert circuit.node(new[0]).pos == (circuit.node(g1).pos[0] + 2 * GRID, 2 * GRID)
+    # Beside the originals, clear of them (it used to land 40 px off, on top of them).
+    assert [circuit.node(n).pos for n in new] == [(360.0, 0.0), (480.0, 0.0)]
     pasted = circuit.to_dict()
     stack.undo()
     assert contents(circuit) == before
@@ -722,3 +723,15 @@ def test_the_canvas_grows_to_parts_far_out_and_fit_shows_them_all(qtbot):
     for nid in (a, y):
         assert shown.contains(scene.node_items[nid].sceneBoundingRect())
     scene.detach()
+
+
+def test_paste_at_a_point_keeps_labels_and_turns(editor):
+    circuit, _, scene, _ = editor
+    g = scene.add_node("nand", (100, 100))
+    scene.set_label(g, "carry")
+    scene.select_nodes([g])
+    assert scene.rotate_selection()
+    assert scene.copy_selection()
+    (new,) = scene.paste(QPointF(403, 517))  # snapped to the grid
+    n = circuit.node(new)
+    assert (n.pos, n.label, n.rotation) == ((400.0, 520.0), "carry", 90)
