@@ -15,11 +15,9 @@ from PySide6.QtGui import (
     QKeySequence,
 )
 from PySide6.QtWidgets import (
-    QFrame,
     QLabel,
     QMainWindow,
     QMessageBox,
-    QScrollArea,
     QSizePolicy,
     QStyle,
     QTabWidget,
@@ -31,6 +29,7 @@ from nnviz.paths import RESOURCES
 from nnviz.ui.actions import connect_triggered
 from nnviz.ui.explore.tab import ExploreTab
 from nnviz.ui.file_dialogs import open_file, remember
+from nnviz.ui.fit_scroll import FitScrollArea
 from nnviz.ui.focus_keys import install_focus_keys
 from nnviz.ui.shell.deck_menu import DeckMenu
 from nnviz.ui.shell.exports import Exporter
@@ -39,6 +38,7 @@ from nnviz.ui.shell.sessions import SessionController
 from nnviz.ui.shell.title import TITLE
 from nnviz.ui.shell.window_state import (
     first_size,
+    fit_to_screen,
     restore_window,
     save_window,
 )
@@ -130,6 +130,7 @@ class MainWindow(QMainWindow):
 
         self.guides = TabGuides(self.tabs, self._page_ids)
         self._guides_started = False
+        self._fitted = False  # the framed window was put within the screen (see moveEvent)
         restore_window(self)
 
     # -- pages -------------------------------------------------------------------------------
@@ -163,10 +164,7 @@ class MainWindow(QMainWindow):
         if scroll:
             # Dense views scroll instead of forcing a window larger than a 1280x720
             # projector when presenter mode enlarges the type.
-            content = QScrollArea()
-            content.setWidget(view)
-            content.setWidgetResizable(True)
-            content.setFrameShape(QFrame.Shape.NoFrame)
+            content = FitScrollArea(view)  # scrolls only below the page's least size
         page.layout().addWidget(content)
         self._pages = [(p, view if p is page else v) for p, v in self._pages]
         look = self.theme.look
@@ -410,6 +408,14 @@ class MainWindow(QMainWindow):
             # The first tab's guide, once the window is on screen (and sized).
             self._guides_started = True
             QTimer.singleShot(0, self.guides, self.guides.start)
+
+    def moveEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().moveEvent(event)
+        # The window manager frames the window a moment after it is shown (the window moves
+        # under its title bar): then the frame too is put within the screen, once.
+        if not self._fitted and self.frameGeometry() != self.geometry():
+            self._fitted = True
+            fit_to_screen(self)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self.deck_menu.deck_saved_or_discarded():

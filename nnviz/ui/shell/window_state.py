@@ -3,7 +3,7 @@ the user's settings between starts, its first size, and the About boxes."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QSize, Qt
+from PySide6.QtCore import QByteArray, QSize, Qt, QTimer
 from PySide6.QtWidgets import QMessageBox
 
 import nnviz
@@ -19,6 +19,29 @@ def first_size() -> QSize:
     if screen is not None:
         size = size.boundedTo(screen.availableGeometry().size())
     return size
+
+
+def fit_to_screen(w, tries: int = 3) -> None:
+    """Shrink and move a shown window so its frame (the title bar too) lies within its
+    screen's free area: a 1280x720 window on a 1280x720 projector put its status bar below
+    the edge. Window managers place the frame in their own time, so this looks again a
+    moment later while the frame still sticks out."""
+    screen = w.screen()
+    if screen is None or w.isFullScreen() or w.isMaximized() or not w.isVisible():
+        return
+    free = screen.availableGeometry()
+    frame, inner = w.frameGeometry(), w.geometry()
+    over_x = max(0, frame.right() - free.right()) + max(0, free.left() - frame.left())
+    over_y = max(0, frame.bottom() - free.bottom()) + max(0, free.top() - frame.top())
+    if not (over_x or over_y):
+        return
+    w.resize(inner.width() - over_x, inner.height() - over_y)
+    w.move(
+        max(free.left(), min(frame.x(), free.right() + 1 - frame.width() + over_x)),
+        max(free.top(), min(frame.y(), free.bottom() + 1 - frame.height() + over_y)),
+    )
+    if tries > 1:
+        QTimer.singleShot(200, w, lambda: fit_to_screen(w, tries - 1))
 
 
 def restore_window(w) -> None:

@@ -1,0 +1,50 @@
+"""A scroll area that shows its page at the viewport's size and scrolls only below the page's
+least size: the pages that may not fit a 1280x720 projector sit in one."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QTimer
+from PySide6.QtWidgets import QFrame, QScrollArea, QWidget
+
+
+class FitScrollArea(QScrollArea):
+    """Shows its widget at the viewport's size, scrolling only below its minimum size.
+
+    QScrollArea's own resizable mode sizes a widget whose layout wraps text by its height
+    for width, which adds up the plots' generous size hints and scrolls a view that would
+    fit.
+    """
+
+    def __init__(self, widget: QWidget) -> None:
+        super().__init__()
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setWidget(widget)
+        self.setWidgetResizable(False)
+        widget.installEventFilter(self)  # its size hints change with the presenter's type
+
+    def _fit(self) -> None:
+        w = self.widget()
+        if w is None:
+            return
+        least = w.minimumSizeHint().expandedTo(w.minimumSize())
+        vp = self.viewport().size()
+        width = max(vp.width(), least.width())
+        height = least.height()
+        lay = w.layout()
+        if lay is not None and lay.hasHeightForWidth():
+            # Wrapped text needs more height when narrow: never squeeze it over what follows.
+            height = max(height, lay.totalMinimumHeightForWidth(width))
+        w.resize(width, max(vp.height(), height))
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt name
+        if obj is self.widget() and event.type() == QEvent.Type.LayoutRequest:
+            QTimer.singleShot(0, self, self._fit)  # dropped if the area is deleted first
+        return False
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt name
+        super().resizeEvent(event)
+        self._fit()
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt name
+        super().showEvent(event)
+        self._fit()
