@@ -72,9 +72,10 @@ def run(args: argparse.Namespace) -> int:
     from nnviz.core.datasets.catalog import load_dataset
     from nnviz.core.errors import DataError, UsageError
     from nnviz.core.files.network import save_network
+    from nnviz.core.learning.diagnosis import diagnose_run
     from nnviz.core.learning.network import Network, parse_sizes
     from nnviz.core.learning.run import RunSpec
-    from nnviz.core.learning.snapshot import DIVERGED, EPOCH, Snapshot
+    from nnviz.core.learning.snapshot import CHUNK, DIVERGED, EPOCH, Snapshot
     from nnviz.core.learning.training import (
         TrainControl,
         check_compatible,
@@ -162,6 +163,7 @@ def run(args: argparse.Namespace) -> int:
     if recorder is not None:  # records then land on the evenly spaced snapshot points
         control.chunk = recorder.chunk_for(-(-n_train // config.batch_size))
     last_epoch, start = None, time.perf_counter()
+    kept: list = []  # the records the diagnosis reads: the first chunk's and every epoch's
     interrupted = False
     previous = _sigterm_as_interrupt()
     try:
@@ -170,6 +172,8 @@ def run(args: argparse.Namespace) -> int:
                 recorder.add(
                     rec, Snapshot.capture(net, rec) if recorder.wants_snapshot(rec) else None
                 )
+            if rec.kind == EPOCH or (rec.kind == CHUNK and not kept):
+                kept.append(rec)
             if rec.kind == EPOCH:
                 last_epoch = rec
                 extra = ""
@@ -190,6 +194,10 @@ def run(args: argparse.Namespace) -> int:
         signal.signal(signal.SIGTERM, previous)
         if recorder is not None:  # also on Ctrl-C: keep what was recorded so far
             print(f"# recording saved to {recorder.close()}", file=sys.stderr)
+    if last_epoch is not None:  # what the studio's banner would say of this run
+        found = diagnose_run(net.weights, net.biases, dataset, kept)
+        said = "none" if found is None else f"{found.kind}: {found.message}"
+        print(f"# diagnosis: {said}", file=out, flush=True)
     if args.save:
         meta = {
             **spec.to_dict(),

@@ -1,5 +1,6 @@
 """The Training page's banner: one line of advice or warning above the canvas, sometimes with
-a button (Download MNIST, Try seed 2), and the diagnosis it shows for a run that is behind.
+a button (Download MNIST, Try seed 2). What it says of a run that is behind comes from
+:func:`nnviz.core.learning.diagnosis.diagnose_run`.
 
 The banner's state is a plain attribute (``kind``); the label's ``kind`` property is only
 for the style sheet to colour it.
@@ -9,13 +10,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QLabel, QPushButton
-
-from nnviz.core.datasets.dataset import Dataset
-from nnviz.core.learning.diagnosis import Diagnosis, diagnose, output_peaks, saturation
-from nnviz.core.learning.snapshot import CHUNK, EPOCH, Progress, Snapshot
-
-LOOK_INSIDE_BELOW = 0.9  # only a run this far behind pays for a forward pass over examples
-SAMPLE = 1000  # test examples the diagnosis looks at
 
 
 class RunBanner(QObject):
@@ -50,26 +44,3 @@ class RunBanner(QObject):
         self.button.hide()
         self.kind = ""
         self.label.setProperty("kind", "")
-
-
-def diagnose_run(
-    snapshot: Snapshot, dataset: Dataset | None, records: list[Progress]
-) -> Diagnosis | None:
-    """What holds the run back at ``snapshot`` (an epoch's), from its own numbers: the
-    costs of its records and, for a run that is behind, a look at its outputs and sigmoids
-    on the first test examples."""
-    p = snapshot.progress
-    acc = p.test_accuracy
-    if dataset is None or acc is None or not dataset.is_classification:
-        return None
-    chance = 1.0 / dataset.n_outputs
-    costs = [r.cost for r in records if r.kind == CHUNK and r.cost == r.cost][:1]
-    costs += [r.cost for r in records if r.kind == EPOCH]
-    saturated = peaks = recalls = None
-    head = dataset.test.head(SAMPLE)
-    if acc < LOOK_INSIDE_BELOW and head.labels is not None:
-        sample = dataset.inputs(head, snapshot.weights[0].dtype)
-        peaks, recalls = output_peaks(snapshot.weights, snapshot.biases, sample, head.labels)
-        if acc < 2 * chance:
-            saturated = saturation(snapshot.weights, snapshot.biases, sample[:, :300])
-    return diagnose(costs, acc, chance, p.eta, saturated, peaks, recalls)

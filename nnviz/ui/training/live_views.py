@@ -9,8 +9,8 @@ import time
 
 from PySide6.QtCore import QObject, QTimer, Slot
 
+from nnviz.core.learning.diagnosis import diagnose_run
 from nnviz.core.learning.snapshot import DIVERGED, DONE, EPOCH, Progress, Snapshot
-from nnviz.ui.training.banner import diagnose_run
 from nnviz.ui.training.worker import EDIT
 
 SLOW_VIEWS_MS = 200  # while training at full speed, cost plot, accuracy plot and example +
@@ -134,7 +134,7 @@ class LiveViews(QObject):
     def explain_epoch(self, snap: Snapshot) -> None:
         """Say in words what holds a run back (from its own numbers), instead of a flat plot."""
         st = self.studio
-        found = diagnose_run(snap, st.dataset, st.run.records)
+        found = diagnose_run(snap.weights, snap.biases, st.dataset, st.run.records)
         if found is None:
             if st.messages.kind == "warning":
                 st.hide_banner()
