@@ -2,6 +2,7 @@
 headless core on the same configuration, plus the GUI event loop's latency while training.
 
 Run: python benchmarks/gui_throughput.py [--epochs 1] [--repeats 2] [--size 1280x720 --presenter]
+     [--preset xor --epochs 3000] (a tiny network whose records flood the views)
 Uses real MNIST ([784, 30, 10], float32, mini-batch 10) when found, else the 8x8 digits.
 Headless and windowed runs alternate so machine noise hits both alike; the script prints the
 medians and their ratio, and the 50th/99th percentile lateness of a 10 ms QTimer probe.
@@ -67,7 +68,7 @@ def rss_mb() -> float:
     return total / 1024
 
 
-def headless(name: str, sizes, epochs: int) -> float:
+def headless(name: str, sizes, epochs: int, batch: int = 10, eta: float = 3.0) -> float:
     """Examples per second of the core alone, wall clock, evaluation included, in a process of
     its own as the app trains (so that its imports do not count towards the window's memory)."""
     import multiprocessing
@@ -75,17 +76,17 @@ def headless(name: str, sizes, epochs: int) -> float:
 
     spawn = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(1, mp_context=spawn) as pool:
-        return pool.submit(_headless_run, name, sizes, epochs).result()
+        return pool.submit(_headless_run, name, sizes, epochs, batch, eta).result()
 
 
-def _headless_run(name: str, sizes, epochs: int) -> float:
+def _headless_run(name: str, sizes, epochs: int, batch: int, eta: float) -> float:
     dataset = load_dataset(name)
     net = Network(sizes, seed=0, dtype=np.float32)
     prepare_kernels(net.dtype, net, dataset.train)  # as the app's training process does
     keep_to_current_cpu()  # as the app's does: the ratio then is the window's cost alone
     t = time.perf_counter()
     seen = 0
-    for rec in train(net, dataset, TrainConfig(epochs=epochs, batch_size=10, eta=3.0, seed=0)):
+    for rec in train(net, dataset, TrainConfig(epochs=epochs, batch_size=batch, eta=eta, seed=0)):
         seen = rec.examples_seen
     return seen / (time.perf_counter() - t)
 
@@ -156,14 +157,26 @@ def main() -> None:
     ap.add_argument("--repeats", type=int, default=2)
     ap.add_argument("--size", default="1440x900", help="window size, WIDTHxHEIGHT")
     ap.add_argument("--presenter", action="store_true", help="in presenter mode (F5) at scale 1.5")
+    ap.add_argument(
+        "--preset",
+        help="a training preset's key (e.g. xor: a tiny network whose epochs take "
+        "microseconds); default: the book's network on MNIST, else the digits",
+    )
     args = ap.parse_args()
     width, height = (int(v) for v in args.size.lower().split("x"))
     app = make_app()
     from nnviz.ui.shell.main_window import MainWindow
 
     name = "mnist" if find_mnist() is not None else "digits"
+    key = "book" if name == "mnist" else "digits"
+    batch, eta = 10, 3.0
+    if args.preset:
+        from nnviz.core.learning.presets import load_presets
+
+        preset = next(p for p in load_presets() if p.key == args.preset)
+        key, name, batch, eta = preset.key, preset.dataset, preset.batch_size, preset.eta
     dataset = load_dataset(name)
-    sizes = [dataset.n_inputs, 30, 10]
+    sizes = [dataset.n_inputs, 30, 10] if not args.preset else list(preset.sizes)
     window = MainWindow()
     window.resize(width, height)
     window.show()
@@ -171,14 +184,13 @@ def main() -> None:
         window.set_presenter_scale(1.5)
         window.set_presenter(True)
     window.tabs.setCurrentWidget(window.studio)
-    key = "book" if name == "mnist" else "digits"
     window.studio.controls.choose_preset(key)
     window.studio.controls.dtype_combo.setCurrentText("float32")
     _wait_until(
         lambda: window.studio.dataset is not None and window.studio.snapshot is not None, 60
     )
     print(
-        f"{name} {sizes} float32, mini-batch 10, {args.epochs} epoch(s) per run, "
+        f"{name} {sizes} float32, mini-batch {batch}, {args.epochs} epoch(s) per run, "
         f"{os.environ.get('QT_QPA_PLATFORM') or 'display ' + os.environ['DISPLAY']}, "
         f"window {window.width()}x{window.height()}"
         + (", presenter mode at scale 1.5" if args.presenter else "")
@@ -191,7 +203,7 @@ def main() -> None:
     )
     core, gui, lateness, fps, memory = [], [], [], [], []
     for _ in range(args.repeats):
-        core.append(headless(name, sizes, args.epochs))
+        core.append(headless(name, sizes, args.epochs, batch, eta))
         speed, late, frame_rate, peak = windowed(window, args.epochs)
         gui.append(speed)
         memory.append(peak)

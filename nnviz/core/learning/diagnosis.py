@@ -211,8 +211,10 @@ def diagnose_run(
     and accuracies of its ``records`` and, for a run that is behind, a look at its outputs
     and sigmoids on the first SAMPLE test examples. The studio's banner and the last line of
     ``nnviz train`` both come from here."""
+    if dataset is None or not dataset.is_classification:
+        return None
     epochs = [r for r in records if r.kind == EPOCH and r.test_accuracy is not None]
-    if dataset is None or not epochs or not dataset.is_classification:
+    if not epochs:
         return None
     accuracies = [r.test_accuracy or 0.0 for r in epochs]
     acc = accuracies[-1]

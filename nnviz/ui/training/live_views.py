@@ -15,6 +15,7 @@ from nnviz.ui.training.worker import EDIT
 
 SLOW_VIEWS_MS = 200  # while training at full speed, cost plot, accuracy plot and example +
 # heatmap refresh in turn on this timer (each at most every 0.6 s), not per snapshot
+LOGGED_EPOCHS = 10  # an update with more epochs than this logs them as one line
 SPEED_WINDOW_S = 1.0  # examples/s is measured over about this much wall-clock time
 
 
@@ -86,8 +87,15 @@ class LiveViews(QObject):
         """Queue a run's new records for the plots (drawn at the views' pace) and log them."""
         self._pending_cost.extend(r for r in records if r.examples_seen)
         self._pending_epochs.extend(r for r in records if r.kind == EPOCH)
+        lines: list[str] = []
         for rec in records:
-            self._on_record(rec)
+            self._on_record(rec, lines)
+        epochs = [r for r in records if r.kind == EPOCH]
+        if len(epochs) > LOGGED_EPOCHS:
+            # A tiny network (XOR) sends hundreds of epochs per update: one line for them.
+            lines = [_epochs_line(epochs)] + [x for x in lines if not x.startswith("Epoch ")]
+        if lines:
+            self.studio.add_log_line("\n".join(lines))
 
     def reset(self) -> None:
         """A new run: nothing queued, the speed measured anew."""
@@ -109,8 +117,7 @@ class LiveViews(QObject):
             self.studio.plots.cost_plot.extend(records)
         if which in ("both", "accuracy") and self._pending_epochs:
             records, self._pending_epochs = self._pending_epochs, []
-            for r in records:
-                self.studio.plots.accuracy_plot.add_progress(r)
+            self.studio.plots.accuracy_plot.extend(records)
 
     def _flush_example(self) -> None:
         snap, self._views_snapshot = self._views_snapshot, None
@@ -170,24 +177,37 @@ class LiveViews(QObject):
         rate = self._speed.update(p.examples_seen)
         return "measuring speed\u2026" if rate is None else f"{rate:,.0f} examples/s"
 
-    def _on_record(self, rec: Progress) -> None:
+    def _on_record(self, rec: Progress, lines: list[str]) -> None:
+        """Act on one record; its log line goes into ``lines`` (appended to the log once per
+        update: a tiny network sends hundreds of epochs at a time)."""
         st = self.studio
         self._records_seen += 1
         if rec.kind == EPOCH:
             line = rec.transcript_line()
             if rec.validation_correct is not None:
                 line += f"   (validation {rec.validation_correct} / {rec.validation_total})"
-            st.add_log_line(line)
+            lines.append(line)
         elif rec.kind == DIVERGED:
-            st.add_log_line(rec.message)
+            lines.append(rec.message)
             st.show_banner(rec.message, "error")
         elif rec.kind == DONE:
-            st.add_log_line(f"Finished {rec.epoch + 1} epochs in {rec.seconds:.1f} s of training.")
+            lines.append(f"Finished {rec.epoch + 1} epochs in {rec.seconds:.1f} s of training.")
             st.status_changed.emit(f"Epoch {rec.epoch}  \u00b7  {_finished(rec.epoch + 1)}")
         elif rec.kind == EDIT and rec.test_total:
             pct = 100.0 * (rec.test_correct or 0) / rec.test_total
-            st.add_log_line(
+            lines.append(
                 f"Edited by hand: {rec.message}; test accuracy now "
                 f"{rec.test_correct} / {rec.test_total} ({pct:.2f}%)"
             )
             st.status_changed.emit(f"Test accuracy after your edit: {pct:.2f}%")
+
+
+def _epochs_line(epochs: list[Progress]) -> str:
+    """One log line for many epochs: "Epochs 120-419: 3 / 4 ... 4 / 4"."""
+    first, last = epochs[0], epochs[-1]
+
+    def score(r: Progress) -> str:
+        return "" if r.test_correct is None else f"{r.test_correct} / {r.test_total}"
+
+    scores = f": {score(first)} \u2026 {score(last)}" if last.test_correct is not None else ""
+    return f"Epochs {first.epoch}\u2013{last.epoch}{scores}"

@@ -242,6 +242,10 @@ def plot_widget(y_label: str) -> pg.PlotWidget:
         axis.enableAutoSIPrefix(False)  # "cost (x0.001)" reads worse than plain decimals
         axis.setStyle(tickFont=tick_font(1.0))  # as scale_plot(.., 1.0) leaves it
     item.setMenuEnabled(False)
+    # Long runs (XOR's 3,000 epochs, or more) would stroke tens of thousands of segments on
+    # every frame: draw only what is in view, at most a couple of points per pixel column.
+    item.setDownsampling(auto=True, mode="peak")
+    item.setClipToView(True)
     return w
 
 
@@ -262,11 +266,14 @@ def symbol_for_legend(curve: pg.PlotDataItem) -> None:
 
 
 def curve_data(curve: pg.PlotDataItem) -> tuple[np.ndarray, np.ndarray]:
-    """``curve.getData()``, with empty arrays instead of None for an empty curve."""
-    x, y = curve.getData()
-    if x is None:
+    """A curve's data as the plot's axes show it (log10 on a log axis) but not thinned for
+    drawing, with empty arrays instead of None for an empty curve."""
+    x, y = curve.getOriginalDataset()
+    if x is None or y is None:
         return np.empty(0), np.empty(0)
-    return x, y
+    log_x, log_y = curve.opts["logMode"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return (np.log10(x) if log_x else x), (np.log10(y) if log_y else y)
 
 
 def epoch_x(p) -> float:

@@ -35,6 +35,8 @@ from nnviz.ui.training.plot_parts import (
     tint,
 )
 
+MARKED_EPOCHS = 100  # accuracy curves show a marker per epoch up to this many epochs
+
 
 class CostPlot(QWidget):
     """Quadratic cost while training: each chunk's mean (faint), its smoothed trend (line) and
@@ -163,7 +165,10 @@ class CostPlot(QWidget):
         c, e = self._chunks, self._epochs
         self.raw_curve.setData(c.column(xi), c.column(2))
         self.smooth_curve.setData(c.column(xi), c.column(3))
-        self.epoch_curve.setData(e.column(xi), e.column(2))
+        # At most about MARKED_EPOCHS epoch markers: past that (XOR's 3,000 epochs) every
+        # k-th epoch, so the markers stay apart and a redraw stays cheap.
+        step = -(-e.n // MARKED_EPOCHS) or 1
+        self.epoch_curve.setData(e.column(xi)[::-1][::step][::-1], e.column(2)[::-1][::step][::-1])
         xs = c.column(xi)
         ys = np.concatenate([c.column(2), e.column(2)])
         if self.log_box.isChecked():
@@ -208,14 +213,16 @@ class CostPlot(QWidget):
 
     # -- for tests and export ---------------------------------------------------------------
     def curve_data(self) -> tuple[np.ndarray, np.ndarray]:
-        """What the per-chunk curve holds (``getData()``)."""
+        """What the per-chunk curve holds."""
         return curve_data(self.raw_curve)
 
     def smoothed_data(self) -> tuple[np.ndarray, np.ndarray]:
         return curve_data(self.smooth_curve)
 
     def epoch_data(self) -> tuple[np.ndarray, np.ndarray]:
-        return curve_data(self.epoch_curve)
+        """Every epoch's mean cost (the plot marks at most MARKED_EPOCHS of them)."""
+        xi = 0 if self._x_mode == "epochs" else 1
+        return self._epochs.column(xi), self._epochs.column(2)
 
     def export_csv(self, path: str) -> None:
         """Every point as ``kind, epochs, examples_seen, cost, smoothed`` rows."""
@@ -265,8 +272,17 @@ class _Run:
         self.validation_name = f"{prefix}validation"
         self.validation_in_legend = True
         self._legend = plot.legend
+        self.marked = True
 
     def redraw(self) -> None:
+        # Markers tell test from validation for a few epochs; past MARKED_EPOCHS (the XOR
+        # preset's 3,000) they would only blur the lines, and a scatter of thousands of
+        # symbols costs milliseconds per redraw. The line styles still tell them apart.
+        marked = self.test.n <= MARKED_EPOCHS
+        if marked != self.marked:
+            self.marked = marked
+            self.test_curve.setSymbol("o" if marked else None)
+            self.validation_curve.setSymbol("t" if marked else None)
         self.test_curve.setData(self.test.column(0), self.test.column(1))
         self.validation_curve.setData(self.validation.column(0), self.validation.column(1))
         legend = self._legend
@@ -334,16 +350,24 @@ class AccuracyPlot(QWidget):
     # -- data in --------------------------------------------------------------------------
     def add_progress(self, progress, run: str = "") -> None:
         """Add an EPOCH record's accuracies to ``run`` ("" = the single, unnamed run)."""
-        if progress.kind != EPOCH:
-            return
-        r = self._run(run)
-        x = float(progress.epoch + 1)
-        if progress.test_accuracy is not None:
-            r.test.append(x, 100.0 * progress.test_accuracy)
-        if progress.validation_accuracy is not None:
-            r.validation.append(x, 100.0 * progress.validation_accuracy)
-        r.redraw()
-        self._fit_axes()
+        self.extend([progress], run)
+
+    def extend(self, records: Iterable, run: str = "") -> None:
+        """Add the EPOCH records among ``records`` to ``run`` and redraw once: a tiny
+        network finishes hundreds of epochs between two frames."""
+        r = None
+        for progress in records:
+            if progress.kind != EPOCH:
+                continue
+            r = r or self._run(run)
+            x = float(progress.epoch + 1)
+            if progress.test_accuracy is not None:
+                r.test.append(x, 100.0 * progress.test_accuracy)
+            if progress.validation_accuracy is not None:
+                r.validation.append(x, 100.0 * progress.validation_accuracy)
+        if r is not None:
+            r.redraw()
+            self._fit_axes()
 
     def add_run(
         self, name: str, colour: str | None = None, validation_in_legend: bool = True
@@ -445,7 +469,7 @@ class AccuracyPlot(QWidget):
 
     # -- for tests and export -------------------------------------------------------------
     def accuracy_data(self, run: str = "", which: str = "test") -> tuple[np.ndarray, np.ndarray]:
-        """What a run's test or validation curve holds (``getData()``), y in percent."""
+        """What a run's test or validation curve holds, y in percent."""
         r = self.runs[run]
         curve = r.test_curve if which == "test" else r.validation_curve
         return curve_data(curve)
@@ -515,9 +539,7 @@ class TrainingPlots(QWidget):
         """Add a batch of records, redrawing each plot at most once."""
         records = list(records)
         self.cost_plot.extend(records)
-        for p in records:
-            if p.kind == EPOCH:
-                self.accuracy_plot.add_progress(p, run)
+        self.accuracy_plot.extend(records, run)
 
     def clear(self) -> None:
         self.cost_plot.clear()

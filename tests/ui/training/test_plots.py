@@ -388,3 +388,32 @@ def test_a_plot_the_test_lets_go_of_is_deleted_by_qt_first(qtbot):
         del plot
         gc.collect()
         qtbot.settle()
+
+
+def test_thousands_of_epochs_are_drawn_once_per_batch_and_thinly_marked(qtbot, monkeypatch):
+    # The XOR preset: 3,000 epochs, hundreds of them per update. Each update must cost one
+    # redraw (it was one per epoch, quadratic), with markers thinned or dropped.
+    plots = TrainingPlots()
+    qtbot.addWidget(plots)
+    redraws = []
+    plots.accuracy_plot.add_run("")
+    run = plots.accuracy_plot.runs[""]
+    original = run.redraw
+    monkeypatch.setattr(run, "redraw", lambda: (redraws.append(1), original())[1])
+    records = [epoch_record(e, 4000 + e % 7, 3900) for e in range(3000)]
+    for start in range(0, 3000, 300):
+        plots.extend(records[start : start + 300])
+    assert len(redraws) == 10
+    x, y = plots.accuracy_plot.accuracy_data()
+    assert len(x) == 3000 and x[-1] == 3000.0 and y[0] == 40.0
+    assert run.test_curve.opts["symbol"] is None  # lines alone (dashed for validation)
+    # the cost plot marks about a hundred epoch means, the newest included, and keeps all
+    ex, ey = plots.cost_plot.epoch_data()
+    assert len(ex) == 3000
+    mx, _ = plots.cost_plot.epoch_curve.getOriginalDataset()
+    assert 50 <= len(mx) <= 100 and mx[-1] == ex[-1]
+    # a short run keeps a marker on every epoch
+    plots.clear()
+    plots.extend(records[:30])
+    assert plots.accuracy_plot.runs[""].test_curve.opts["symbol"] == "o"
+    assert len(plots.cost_plot.epoch_curve.getOriginalDataset()[0]) == 30

@@ -425,3 +425,19 @@ def test_the_training_pages_views_have_names_a_screen_reader_says(studio):
     ):
         name = QAccessible.queryAccessibleInterface(widget).text(QAccessible.Text.Name)
         assert len(name) > 8 and "\u25c0" not in name and "\u25b6" not in name, widget
+
+
+def test_an_update_with_hundreds_of_epochs_is_logged_as_one_line(studio, qtbot):
+    # A tiny network sends hundreds of epochs per update (XOR at 3,000 epochs); one log
+    # line each froze the window. A few epochs per update keep a line each.
+    from nnviz.core.learning.snapshot import Progress
+
+    def rec(e):
+        return Progress(EPOCH, e, 1, 1, 4 * (e + 1), 0.1, 5.0, 0.0, test_correct=3, test_total=4)
+
+    before = studio.log.blockCount()
+    studio.views.take_records([rec(e) for e in range(300)])
+    assert studio.log.blockCount() == before + 1
+    assert studio.log.toPlainText().splitlines()[-1] == "Epochs 0\u2013299: 3 / 4 \u2026 3 / 4"
+    studio.views.take_records([rec(300), rec(301)])
+    assert studio.log.toPlainText().splitlines()[-2:] == ["Epoch 300: 3 / 4", "Epoch 301: 3 / 4"]
