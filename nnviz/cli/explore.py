@@ -104,7 +104,9 @@ def _noise(args) -> int:
     from nnviz.core.gradient_estimate import (
         check_sizes,
         estimate_gradients,
+        expected_error,
         full_gradient,
+        gradient_spread,
         largest_components,
         parameter_name,
     )
@@ -135,13 +137,19 @@ def _noise(args) -> int:
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     names = ", ".join(parameter_name(net.sizes, i) for i in pair)
-    print(f"|grad C| = {np.linalg.norm(truth):.6g}; largest components: {names}")
-    print("relative error |grad C_X - grad C| / |grad C| (root mean square), mean cosine:")
-    print(f"{'m':>6}  {'rel. error':>10}  {'x sqrt(m)':>9}  {'cosine':>7}")
+    norm, n = float(np.linalg.norm(truth)), len(split)
+    spread = gradient_spread(net, x, y, truth)
+    print(f"|grad C| = {norm:.6g}; largest components: {names}")
+    print(f"spread of single-example gradients: sigma = {np.sqrt(spread):.6g}")
+    print("relative error |grad C_X - grad C| / |grad C| (root mean square): sampled from")
+    print(f"{args.count} mini-batches, and exact, sqrt((n - m) / (m (n - 1))) sigma / |grad C|;")
+    print("mean cosine of the sampled estimates:")
+    print(f"{'m':>6}  {'sampled':>10}  {'exact':>10}  {'x sqrt(m)':>9}  {'cosine':>7}")
     for r in results:
         note = "  (online learning)" if r.m == 1 else ""
+        exact = float(expected_error(r.m, n, spread, norm))
         print(
-            f"{r.m:>6}  {r.rms_error:>10.4f}  {r.rms_error * np.sqrt(r.m):>9.3f}  "
+            f"{r.m:>6}  {r.rms_error:>10.4f}  {exact:>10.4f}  {exact * np.sqrt(r.m):>9.3f}  "
             f"{r.mean_cosine:>7.4f}{note}"
         )
     return 0

@@ -8,7 +8,9 @@ Two ideas of the book, computed for a real network:
   ``grad_a C_x = a^L - y``). :func:`cost_terms`, :func:`per_example_costs`.
 - Section 1.5's stochastic estimate (equations 18-19): the gradient ``grad C_X`` averaged over a
   random mini-batch X of m examples estimates the full gradient ``grad C``; its relative error
-  shrinks like ``1/sqrt(m)``. :func:`full_gradient`, :func:`estimate_gradients`.
+  shrinks like ``1/sqrt(m)``. :func:`full_gradient`, :func:`estimate_gradients`. How large
+  the error is on average follows exactly from the spread of the per-example gradients:
+  :func:`gradient_spread`, :func:`expected_error`.
 
 Parameters are flattened in the order of ``network.weights`` then ``network.biases``, layer by
 layer, each matrix row-major: :func:`parameter_index` and :func:`parameter_name` translate.
@@ -121,6 +123,58 @@ def full_gradient(
         if progress is not None:
             progress(stop, n)
     return total / n
+
+
+def per_example_sq_norms(network, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """``|grad C_x|^2`` for each column of ``x``, without forming any per-example gradient.
+
+    One example's weight gradient in layer l is the outer product ``delta_l a_{l-1}^T``, whose
+    squared norm is ``|delta_l|^2 |a_{l-1}|^2``; its bias gradient is ``delta_l``. So the
+    batch's deltas and activations (as in backprop) give every example's norm at once."""
+    net = network if network.dtype == np.float64 else network.astype("float64")
+    zs, activations = net.forward_pass(np.asarray(x, np.float64))
+    a_L = activations[-1]
+    delta = (a_L - np.asarray(y, np.float64)) * a_L * (1 - a_L)
+    total = np.zeros(x.shape[1])
+    for l in range(len(net.weights) - 1, -1, -1):
+        inputs_sq = np.einsum("ij,ij->j", activations[l], activations[l])
+        total += np.einsum("ij,ij->j", delta, delta) * (inputs_sq + 1.0)  # weights + bias
+        if l:
+            a = activations[l]
+            delta = (net.weights[l].T @ delta) * a * (1 - a)
+    return total
+
+
+def gradient_spread(
+    network,
+    x: np.ndarray,
+    y: np.ndarray,
+    truth: np.ndarray,
+    progress: Callable[[int, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+    block: int = GRADIENT_BLOCK,
+) -> float:
+    """``sigma^2``: the mean of ``|grad C_x - grad C|^2`` over the columns of ``x``, with
+    ``truth`` = grad C (which equals the mean of ``|grad C_x|^2`` minus ``|grad C|^2``)."""
+    n = x.shape[1]
+    total = 0.0
+    for start in range(0, n, block):
+        if cancelled is not None and cancelled():
+            raise EstimateCancelled
+        stop = min(n, start + block)
+        total += float(per_example_sq_norms(network, x[:, start:stop], y[:, start:stop]).sum())
+        if progress is not None:
+            progress(stop, n)
+    return max(0.0, total / n - float(truth @ truth))
+
+
+def expected_error(m: int | np.ndarray, n: int, spread: float, norm: float) -> np.ndarray:
+    """Root-mean-square relative error of the mean gradient of m of n examples drawn without
+    replacement: ``E |grad C_X - grad C|^2 = (1/m) (n - m)/(n - 1) sigma^2``, divided by
+    ``|grad C|`` after the square root. 0 at m = n, where the estimate is exact."""
+    m = np.asarray(m, dtype=np.float64)
+    finite = (n - m) / (n - 1) if n > 1 else np.zeros_like(m)
+    return np.sqrt(np.clip(finite, 0.0, None) * spread / m) / norm
 
 
 @dataclass(frozen=True)

@@ -29,11 +29,17 @@ def test_gradient_noise_prints_error_and_cosine_per_m(model, capsys):
         == 0
     )
     out = capsys.readouterr().out
-    rows = re.findall(r"^\s+(\d+)\s+([\d.]+)\s+([\d.]+)\s+(-?[\d.]+)", out, re.M)
+    rows = re.findall(r"^\s+(\d+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+(-?[\d.]+)", out, re.M)
     assert [int(r[0]) for r in rows] == [1, 10, 100]
     errors = [float(r[1]) for r in rows]
-    cosines = [float(r[3]) for r in rows]
+    exact = [float(r[2]) for r in rows]
+    cosines = [float(r[4]) for r in rows]
     assert errors[0] > errors[1] > errors[2] and cosines[0] < cosines[2]
+    # the exact figure falls as (n - m) / (m (n - 1)) says, and the 30 draws land near it
+    n = len(load_digits().train)
+    for m, e in zip((1, 10, 100), exact, strict=True):
+        assert e == pytest.approx(exact[0] * np.sqrt((n - m) / (m * (n - 1))), rel=2e-3)
+    assert all(0.5 < s / e < 1.5 for s, e in zip(errors, exact, strict=True))
     assert "online learning" in out
 
 

@@ -11,14 +11,17 @@ from nnviz.core.gradient_estimate import (
     check_sizes,
     cost_terms,
     estimate_gradients,
+    expected_error,
     flatten,
     full_gradient,
+    gradient_spread,
     largest_components,
     output_gradient,
     parameter_count,
     parameter_index,
     parameter_name,
     per_example_costs,
+    per_example_sq_norms,
 )
 from nnviz.core.learning.network import Network
 from nnviz.core.learning.snapshot import EPOCH
@@ -166,3 +169,50 @@ def test_bad_mini_batch_sizes_are_refused():
     with pytest.raises(ValueError, match="larger than the data set"):
         check_sizes([11], 10)
     assert check_sizes(["3", 10], 10) == (3, 10)
+
+
+def per_example_gradients(net, x, y) -> np.ndarray:
+    """Each example's gradient, one row each, from the per-example reference backprop."""
+    rows = []
+    for i in range(x.shape[1]):
+        nb, nw = ref_backprop(net.weights, net.biases, x[:, i : i + 1], y[:, i : i + 1])
+        rows.append(flatten(nb, nw))
+    return np.array(rows)
+
+
+def test_per_example_norms_and_spread_match_explicit_gradients():
+    net, x, y = small_problem(n=9, sizes=(4, 5, 3, 2))
+    g = per_example_gradients(net, x, y)
+    np.testing.assert_allclose(per_example_sq_norms(net, x, y), (g**2).sum(axis=1), rtol=1e-12)
+    truth = full_gradient(net, x, y)
+    np.testing.assert_allclose(truth, g.mean(axis=0), rtol=1e-12, atol=1e-15)
+    sigma2 = ((g - truth) ** 2).sum(axis=1).mean()
+    assert gradient_spread(net, x, y, truth, block=4) == pytest.approx(sigma2, rel=1e-10)
+
+
+def test_expected_error_equals_the_mean_over_every_mini_batch():
+    # n = 8 examples: every mini-batch of m drawn without replacement, enumerated.
+    from itertools import combinations
+
+    net, x, y = small_problem(n=8)
+    g = per_example_gradients(net, x, y)
+    truth = g.mean(axis=0)
+    norm = np.linalg.norm(truth)
+    spread = gradient_spread(net, x, y, truth)
+    for m in (1, 2, 3, 5, 8):
+        errors = [np.sum((g[list(c)].mean(axis=0) - truth) ** 2) for c in combinations(range(8), m)]
+        exact = np.sqrt(np.mean(errors)) / norm
+        assert expected_error(m, 8, spread, norm) == pytest.approx(exact, rel=1e-10, abs=1e-15)
+
+
+def test_sampled_errors_scatter_around_the_expected_curve():
+    ds = load_digits()
+    x = ds.inputs(ds.train, np.float64)[:, :500]
+    y = ds.train.y.T.astype(np.float64)[:, :500]
+    net = Network([64, 30, 10], seed=1, dtype="float64")
+    truth = full_gradient(net, x, y)
+    spread = gradient_spread(net, x, y, truth)
+    norm = np.linalg.norm(truth)
+    for est in estimate_gradients(net, x, y, truth, (1, 10, 100), count=400, seed=2):
+        # 400 draws: the sampled root mean square lands within 25% of the exact figure
+        assert est.rms_error == pytest.approx(expected_error(est.m, 500, spread, norm), rel=0.25)

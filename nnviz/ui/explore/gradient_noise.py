@@ -27,7 +27,9 @@ from nnviz.core.gradient_estimate import (
     ESTIMATE_SIZES,
     EstimateCancelled,
     estimate_gradients,
+    expected_error,
     full_gradient,
+    gradient_spread,
     largest_components,
     parameter_name,
 )
@@ -35,17 +37,23 @@ from nnviz.core.learning.network import Network
 from nnviz.ui.jobs import JobRunner
 from nnviz.ui.style import set_role
 
-M_COLOURS = {1: "#D55E00", 10: "#E69F00", 100: "#009E73", 1000: "#0072B2"}
+# Okabe-Ito colours that stay apart under protan, deutan and tritan vision, and a marker
+# shape of their own (m = 1 and m = 10 were vermillion and orange, hard to tell apart).
+M_COLOURS = {1: "#E69F00", 10: "#56B4E9", 100: "#009E73", 1000: "#CC79A7"}
+M_SYMBOLS = {1: "o", 10: "t", 100: "s", 1000: "d"}
 DEFAULT_COUNT = 100
 CAPTION = (
     "Each dot is the gradient of one random mini-batch of m training examples, seen through "
     "the two parameters on the axes; the black arrow is the gradient over the whole training "
-    "set. Small batches scatter widely, yet they scatter around the right direction, and a "
-    "step on 10 examples costs a tiny fraction of a step on all of them: many cheap, noisy "
-    "steps make faster progress than a few exact ones. The error falls like 1/\u221am, so a "
-    "hundred times more examples per step buys only ten times the accuracy. m = 1 is online "
-    "learning; near the size of the whole set, drawing without replacement makes the error "
-    "smaller still."
+    "set. The curve on the right is exact, not sampled: drawing m of n examples without "
+    "replacement, the mean squared error of the estimate is (1/m)\u00b7(n\u2212m)/(n\u22121)"
+    "\u00b7\u03c3\u00b2, with \u03c3\u00b2 the spread of the single-example gradients, so "
+    "the error falls like 1/\u221am and reaches 0 at m = n; the markers are the sampled "
+    "estimates around it. On a fresh network the examples mostly pull the same way, and "
+    "ten examples already point roughly along the full gradient. On a trained one the full "
+    "gradient is small (most examples are already right) while the few wrong ones pull "
+    "hard, so even a thousand examples give an error near the gradient's own size: each "
+    "step is mostly noise, and SGD progresses by averaging many cheap steps."
 )
 
 # Strong references to running jobs: a QThread collected while it runs aborts the process.
@@ -197,7 +205,7 @@ class GradientNoiseView(QWidget):
             x = dataset.inputs(split, np.float64)
             y = split.y.T.astype(np.float64)
             n = x.shape[1]
-            total = n + count * len(sizes)
+            total = 2 * n + count * len(sizes)
 
             def full_progress(done, _n):
                 progress(done, total, "full gradient")
@@ -205,14 +213,20 @@ class GradientNoiseView(QWidget):
             truth = full_gradient(net, x, y, full_progress, cancelled)
             pair = largest_components(truth, sizes=net.sizes)
 
+            def spread_progress(done, _n):
+                progress(n + done, total, "spread of the single-example gradients")
+
+            spread = gradient_spread(net, x, y, truth, spread_progress, cancelled)
+
             def est_progress(done, _t):
-                progress(n + done, total, "mini-batch estimates")
+                progress(2 * n + done, total, "mini-batch estimates")
 
             estimates = estimate_gradients(
                 net, x, y, truth, sizes, count, pair, 0, est_progress, cancelled
             )
             return {
                 "truth": truth,
+                "spread": spread,
                 "pair": pair,
                 "estimates": estimates,
                 "sizes": net.sizes,
@@ -277,7 +291,8 @@ class GradientNoiseView(QWidget):
             dots = pg.ScatterPlotItem(
                 est.projected[:, 0],
                 est.projected[:, 1],
-                size=6,
+                size=7,
+                symbol=M_SYMBOLS.get(est.m, "o"),
                 pen=None,
                 brush=pg.mkBrush(colour),
                 name=f"m = {est.m}" + (" (online)" if est.m == 1 else ""),
@@ -300,35 +315,55 @@ class GradientNoiseView(QWidget):
         ms = np.array([e.m for e in r["estimates"]], dtype=float)
         errors = np.array([e.rms_error for e in r["estimates"]])
         cosines = np.array([e.mean_cosine for e in r["estimates"]])
+        n, norm = r["n"], float(np.linalg.norm(truth))
         for plot in (self.error_plot, self.cosine_plot):
             for item in list(plot.listDataItems()):
                 plot.removeItem(item)
         legend = self.error_plot.getPlotItem().legend
         if legend is not None:
             legend.clear()
-        self.error_plot.plot(
+        # The exact curve from m = 1 to just short of n (where it drops to 0, off a log axis).
+        m_line = np.unique(np.concatenate([np.geomspace(1, max(1, n - 1), 200).round(), ms]))
+        m_line = m_line[m_line < n]
+        self.exact_curve = self.error_plot.plot(
+            m_line,
+            expected_error(m_line, n, r["spread"], norm),
+            pen=pg.mkPen("#222", width=2),
+            name="exact (root mean square)",
+        )
+        for est in r["estimates"]:  # each draw faintly, and their root mean square
+            colour = M_COLOURS.get(est.m, "#777")
+            self.error_plot.plot(
+                np.full(len(est.relative_error), float(est.m)),
+                np.maximum(est.relative_error, 1e-12),
+                pen=None,
+                symbol=M_SYMBOLS.get(est.m, "o"),
+                symbolSize=4,
+                symbolPen=None,
+                symbolBrush=pg.mkBrush(colour + "40"),
+            )
+        self.sampled_curve = self.error_plot.plot(
             ms,
             errors,
-            pen=pg.mkPen("#0072B2", width=2),
-            symbol="o",
-            symbolBrush="#0072B2",
-            name="root mean square",
-        )
-        ref = errors[0] * np.sqrt(ms[0] / ms)
-        self.error_plot.plot(
-            ms,
-            ref,
-            pen=pg.mkPen("#999", width=1.5, style=Qt.PenStyle.DotLine),
-            name="\u221d 1/\u221am",
+            pen=None,
+            symbol="+",
+            symbolSize=16,
+            symbolPen=pg.mkPen("#222", width=2),
+            name="sampled (root mean square)",
         )
         self.cosine_plot.plot(
             ms, cosines, pen=pg.mkPen("#009E73", width=2), symbol="o", symbolBrush="#009E73"
         )
         self.set_batch_size(self.batch_size)
-        rows = ", ".join(f"m={e.m}: {e.rms_error:.3g}" for e in r["estimates"])
+        exact = expected_error(ms, n, r["spread"], norm)
+        rows = ", ".join(
+            f"m = {e.m}: {e.rms_error:.3g} sampled, {x:.3g} exact"
+            for e, x in zip(r["estimates"], exact, strict=True)
+        )
         self.message.setText(
-            f"Full gradient over {r['n']:,} training examples, |\u2207C| = "
-            f"{np.linalg.norm(truth):.3g}. Relative error (root mean square) {rows}."
+            f"Full gradient over {n:,} training examples, |\u2207C| = {norm:.3g}; single "
+            f"examples spread by \u03c3 = {np.sqrt(r['spread']):.3g}. Relative error (root "
+            f"mean square): {rows}."
         )
 
     def _fit_cloud(self, estimates, tx: float, ty: float) -> None:

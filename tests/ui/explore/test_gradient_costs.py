@@ -37,13 +37,24 @@ def test_gradient_view_computes_cloud_error_and_cosine(qtbot, trained):
     # the cloud: one scatter per m with all its estimates
     scatters = [i for i in view.cloud.getPlotItem().items if hasattr(i, "points")]
     assert sorted(len(s.points()) for s in scatters) == [20] * 4
-    # the error plot shows the medians, falling with m
-    # getData() is in the log axes' coordinates; xData/yData hold the values themselves
-    item = view.error_plot.listDataItems()[0]
-    xs, ys = item.xData, item.yData
-    np.testing.assert_allclose(item.getData()[1], np.log10(ys))
-    np.testing.assert_allclose(ys, [e.rms_error for e in estimates])
-    assert list(xs) == [1, 10, 100, 1000] and ys[0] > ys[1] > ys[2]
+    # the error plot: the exact expected error as a curve, the sampled root mean squares
+    # as markers around it. getData() is in the log axes' coordinates; xData/yData hold the
+    # values themselves.
+    from nnviz.core.gradient_estimate import expected_error
+
+    n, norm = view.result["n"], np.linalg.norm(view.result["truth"])
+    sampled = view.sampled_curve
+    np.testing.assert_allclose(sampled.getData()[1], np.log10(sampled.yData))
+    np.testing.assert_allclose(sampled.yData, [e.rms_error for e in estimates])
+    assert list(sampled.xData) == [1, 10, 100, 1000]
+    exact = view.exact_curve
+    assert exact.xData[0] == 1 and exact.xData[-1] == n - 1
+    assert np.all(np.diff(exact.yData) < 0)  # falls all the way to m = n - 1
+    at = np.searchsorted(exact.xData, [1, 10, 100, 1000])
+    assert list(exact.xData[at]) == [1, 10, 100, 1000]
+    want = expected_error(np.array([1, 10, 100, 1000]), n, view.result["spread"], norm)
+    np.testing.assert_allclose(exact.yData[at], want)
+    assert "exact" in view.message.text() and "sampled" in view.message.text()
     cos = view.cosine_plot.listDataItems()[0].yData
     assert cos[-1] > cos[0]
     assert view.studio_lines[0].isVisible() and view.studio_lines[0].value() == pytest.approx(1)
