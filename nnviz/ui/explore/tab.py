@@ -48,7 +48,7 @@ class _Views(dict):
 
 
 class ExploreTab(QWidget):
-    baseline_computed = Signal(str, float)
+    baseline_computed = Signal(str, str, float)  # key, label, percent
     weight_hovered = Signal(int, int, int)
     page_id = "inside"
 

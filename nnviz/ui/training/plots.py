@@ -36,6 +36,14 @@ from nnviz.ui.training.plot_parts import (
 )
 
 MARKED_EPOCHS = 100  # accuracy curves show a marker per epoch up to this many epochs
+CHANCE_COLOUR = "#777777"
+# Baselines in Okabe-Ito colours, each with its own dash pattern.
+BASELINE_STYLES = (
+    ("#009E73", Qt.PenStyle.DashLine),
+    ("#CC79A7", Qt.PenStyle.DashDotLine),
+    ("#E69F00", Qt.PenStyle.DotLine),
+    ("#56B4E9", Qt.PenStyle.DashDotDotLine),
+)
 
 
 class CostPlot(QWidget):
@@ -274,7 +282,8 @@ class _Run:
         self._legend = plot.legend
         self.marked = True
 
-    def redraw(self) -> None:
+    def redraw(self) -> bool:
+        """Show the data; True when the validation curve has just joined the legend."""
         # Markers tell test from validation for a few epochs; past MARKED_EPOCHS (the XOR
         # preset's 3,000) they would only blur the lines, and a scatter of thousands of
         # symbols costs milliseconds per redraw. The line styles still tell them apart.
@@ -289,6 +298,8 @@ class _Run:
         if self.validation.n and self.validation_in_legend and legend is not None:
             if legend.getLabel(self.validation_curve) is None:
                 legend.addItem(self.validation_curve, self.validation_name)
+                return True
+        return False
 
 
 class AccuracyPlot(QWidget):
@@ -309,7 +320,12 @@ class AccuracyPlot(QWidget):
         self.legend = legend_row(item, 4)
         self.runs: dict[str, _Run] = {}
         self.baselines: dict[str, pg.InfiniteLine] = {}
-        self.chance_line = self._reference_line(10.0, "chance 10%", "#777777")
+        # Reference lines are named in the legend row, not on the plot, where their labels
+        # ran into each other ("random 9.55%" over "chance 10%") and into the curves.
+        self.references: dict[str, tuple[pg.InfiniteLine, pg.PlotDataItem, str]] = {}
+        self._random_note = ""  # a random guess near chance is named beside it
+        self.chance_line = self._reference_line("chance", 10.0, "chance 10%", CHANCE_COLOUR)
+        self._chance_label = "chance 10%"
         self.axes = AutoRange(self.plot, refit=self._fit_axes)
         self.hover = PlotHover(self.plot, self._hover_at)
         # 0..100 shows the whole story; near the end of training the interesting part is the
@@ -366,7 +382,8 @@ class AccuracyPlot(QWidget):
             if progress.validation_accuracy is not None:
                 r.validation.append(x, 100.0 * progress.validation_accuracy)
         if r is not None:
-            r.redraw()
+            if r.redraw():
+                self._relist_references()
             self._fit_axes()
 
     def add_run(
@@ -383,6 +400,7 @@ class AccuracyPlot(QWidget):
             r = _Run(self.plot.getPlotItem(), name, colour)
             r.validation_in_legend = validation_in_legend
             self.runs[name] = r
+            self._relist_references()
         return r.colour
 
     def _run(self, name: str) -> _Run:
@@ -409,38 +427,85 @@ class AccuracyPlot(QWidget):
                 self.legend.removeItem(curve)
 
     # -- reference lines ------------------------------------------------------------------
-    def _reference_line(self, percent: float, text: str, colour: str) -> pg.InfiniteLine:
-        line = pg.InfiniteLine(
-            pos=percent, angle=0, pen=pg.mkPen(colour, width=1.3, style=Qt.PenStyle.DashLine)
-        )
-        line.label = pg.InfLineLabel(
-            line, text, position=0.02, anchors=[(0, 1), (0, 1)], color=colour
-        )
+    def _reference_line(
+        self, key: str, percent: float, label: str, colour: str, style=Qt.PenStyle.DashLine
+    ) -> pg.InfiniteLine:
+        pen = pg.mkPen(colour, width=1.5, style=style)
+        line = pg.InfiniteLine(pos=percent, angle=0, pen=pen)
         self.plot.addItem(line, ignoreBounds=True)
+        sample = pg.PlotDataItem(pen=pen)  # only the legend's sample of the line
+        self.references[key] = (line, sample, label)
+        self.legend.addItem(sample, label)
         return line
+
+    def _relabel(self, key: str, label: str) -> None:
+        line, sample, _ = self.references[key]
+        self.references[key] = (line, sample, label)
+        legend_label = self.legend.getLabel(sample)
+        if legend_label is not None:
+            legend_label.setText(label)
+
+    def _remove_reference(self, key: str) -> None:
+        line, sample, _ = self.references.pop(key)
+        self.plot.removeItem(line)
+        self.legend.removeItem(sample)
+
+    def _relist_references(self) -> None:
+        """Keep the reference lines after the runs in the legend row."""
+        for _line, sample, label in self.references.values():
+            if sample.isVisible():
+                self.legend.removeItem(sample)
+                self.legend.addItem(sample, label)
+
+    def reference_labels(self) -> dict[str, str]:
+        """What the legend calls each reference line (tests and the deck read it)."""
+        return {k: label for k, (line, _s, label) in self.references.items() if line.isVisible()}
 
     def set_chance(self, percent: float | None) -> None:
         """Move the chance line (e.g. 50 for a two-class truth table) or hide it with None."""
         self.chance_line.setVisible(percent is not None)
-        if percent is not None:
-            self.chance_line.setValue(percent)
-            self.chance_line.label.setFormat(f"chance {percent:g}%")
+        _line, sample, label = self.references["chance"]
+        sample.setVisible(percent is not None)
+        if percent is None:
+            self.legend.removeItem(sample)
+            return
+        if self.legend.getLabel(sample) is None:
+            self.legend.addItem(sample, label)
+        self.chance_line.setValue(percent)
+        self._chance_label = f"chance {percent:g}%"
+        self._update_chance_label()
 
-    def set_baseline(self, name: str, percent: float) -> None:
-        """Draw (or move) a horizontal reference line called ``name`` at ``percent``."""
-        text = f"{name} {percent:.2f}%"
-        line = self.baselines.get(name)
-        if line is None:
-            colour = "#009E73" if len(self.baselines) % 2 == 0 else "#CC79A7"
-            self.baselines[name] = self._reference_line(percent, text, colour)
-        else:
+    def set_baseline(self, key: str, percent: float, label: str | None = None) -> None:
+        """Draw (or move) the horizontal reference line ``key`` at ``percent``, named
+        ``label`` (default: ``key``) and its percentage in the legend. A random guess within
+        a point and a half of chance is named beside chance instead of drawn on top of it."""
+        text = f"{label or key} {percent:.2f}%"
+        chance = self.chance_line.value() if self.chance_line.isVisible() else None
+        if key == "random" and chance is not None and abs(percent - chance) < 1.5:
+            self._random_note = f"{label or key} {percent:.2f}%"
+            if key in self.references:
+                self._remove_reference(key)
+            self._update_chance_label()
+            return
+        if key in self.references:
+            line = self.references[key][0]
             line.setValue(percent)
-            line.label.setFormat(text)
+            self._relabel(key, text)
+            return
+        i = len(self.baselines)
+        colour, style = BASELINE_STYLES[i % len(BASELINE_STYLES)]
+        self.baselines[key] = self._reference_line(key, percent, text, colour, style)
+
+    def _update_chance_label(self) -> None:
+        note = self._random_note
+        self._relabel("chance", self._chance_label + (f" ({note})" if note else ""))
 
     def clear_baselines(self) -> None:
-        for line in self.baselines.values():
-            self.plot.removeItem(line)
+        for key in list(self.baselines):
+            self._remove_reference(key)
         self.baselines = {}
+        self._random_note = ""
+        self._update_chance_label()
 
     # -- hover ----------------------------------------------------------------------------
     def _nearest_epoch(self, x: float) -> float | None:

@@ -157,8 +157,8 @@ class TrainingStudio(QWidget):
         # A preset chosen while training trains on: the new run starts playing when ready.
         self.run.start(s, keep_playing=self.playing)
 
-    def set_baseline(self, name: str, percent: float) -> None:
-        self.plots.accuracy_plot.set_baseline(name, percent)
+    def set_baseline(self, key: str, label: str, percent: float) -> None:
+        self.plots.accuracy_plot.set_baseline(key, percent, label)
 
     # -- transport -----------------------------------------------------------------------------
     @property

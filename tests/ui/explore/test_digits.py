@@ -379,7 +379,7 @@ def test_baselines_quick_ones_start_by_themselves(qtbot, digits, digits_net):
     qtbot.addWidget(view)
     assert not view.hint.isHidden() and not view.svm_button.isEnabled()
     got = []
-    view.baseline_computed.connect(lambda name, pct: got.append((name, pct)))
+    view.baseline_computed.connect(lambda key, label, pct: got.append((key, pct)))
     view.set_network(digits_net, digits)
     _wait_idle(qtbot, view)
     n = len(digits.test)
@@ -412,7 +412,7 @@ def test_baselines_svm_in_worker_process(qtbot, digits):
     view.set_network(None, digits)
     _wait_idle(qtbot, view)
     got = []
-    view.baseline_computed.connect(lambda name, pct: got.append((name, pct)))
+    view.baseline_computed.connect(lambda key, label, pct: got.append((label, pct)))
     view.svm_limit.setCurrentIndex(view.svm_limit.count() - 1)  # all training images
     view.svm_button.click()
     assert view.running and view.cancel_button.isEnabled()
@@ -424,8 +424,9 @@ def test_baselines_svm_in_worker_process(qtbot, digits):
     assert book != today
     assert view.results["svm"] == (book, n) and view.results["svm_scale"] == (today, n)
     assert got == [
-        ("SVM (book, \u03b3 auto)", pytest.approx(100 * book / n)),
-        ("SVM (\u03b3 scale)", pytest.approx(100 * today / n)),
+        # the digits are not the book's data: no "book" in the name, the images counted
+        ("SVM, \u03b3 auto, 1,197 training images", pytest.approx(100 * book / n)),
+        ("SVM, \u03b3 scale, 1,197 training images", pytest.approx(100 * today / n)),
     ]
     assert view.table.item(3, 0).text() == "SVM as in the book (gamma 'auto')"
     assert view.table.item(4, 0).text() == "SVM, today's default (gamma 'scale')"
@@ -489,3 +490,16 @@ def test_baselines_show_kept_svm_results_without_fitting(qtbot, digits):
     view.svm_limit.setCurrentIndex(view.svm_limit.count() - 1)
     _wait_idle(qtbot, view)
     assert "svm" not in view.results
+
+
+def test_only_the_books_setting_is_called_the_book():
+    from nnviz.ui.explore.baselines_view import plot_label
+
+    assert (
+        plot_label("svm", "mnist", 50000)
+        == "SVM, the book's setting: \u03b3 auto, 50,000 training images"
+    )
+    assert plot_label("svm", "mnist", 1000) == "SVM, \u03b3 auto, 1,000 training images"
+    assert "book" not in plot_label("svm_scale", "mnist", 50000)
+    assert plot_label("darkness", "digits", 1197) == "average darkness (1,197 training images)"
+    assert plot_label("random", "mnist", 50000) == "random guess"

@@ -130,13 +130,44 @@ def test_accuracy_plot_baselines_and_chance(qtbot):
     plot = AccuracyPlot()
     qtbot.addWidget(plot)
     assert plot.chance_line.value() == pytest.approx(10.0)
-    plot.set_baseline("SVM", 94.35)
-    assert plot.baselines["SVM"].value() == pytest.approx(94.35)
-    assert plot.baselines["SVM"] in plot.plot.getPlotItem().items
-    plot.set_baseline("SVM", 98.5)
-    assert len(plot.baselines) == 1 and plot.baselines["SVM"].value() == pytest.approx(98.5)
+    plot.set_baseline("svm", 94.35, "SVM")
+    assert plot.baselines["svm"].value() == pytest.approx(94.35)
+    assert plot.baselines["svm"] in plot.plot.getPlotItem().items
+    plot.set_baseline("svm", 98.5, "SVM")
+    assert len(plot.baselines) == 1 and plot.baselines["svm"].value() == pytest.approx(98.5)
+    assert plot.reference_labels()["svm"] == "SVM 98.50%"
     plot.clear_baselines()
-    assert plot.baselines == {}
+    assert plot.baselines == {} and set(plot.reference_labels()) == {"chance"}
+
+
+def test_baselines_are_named_in_the_legend_row_apart_from_each_other_and_the_curves(qtbot):
+    plots = TrainingPlots()
+    qtbot.addWidget(plots)
+    plots.resize(900, 600)
+    plots.show()
+    qtbot.waitExposed(plots)
+    plots.extend([epoch_record(e, 9000 + 10 * e) for e in range(30)])
+    acc = plots.accuracy_plot
+    acc.set_baseline("random", 9.55, "random guess")  # beside chance, not a second line
+    acc.set_baseline("darkness", 22.25, "average darkness (50,000 training images)")
+    acc.set_baseline("svm_scale", 90.83, "SVM, \u03b3 scale, 1,000 training images")
+    labels = acc.reference_labels()
+    assert "random" not in labels and labels["chance"] == "chance 10% (random guess 9.55%)"
+    assert labels["svm_scale"] == "SVM, \u03b3 scale, 1,000 training images 90.83%"
+    # no text on the plot area: every name is a legend entry, and the entries do not overlap
+    lines = [i for i in acc.plot.getPlotItem().items if isinstance(i, pg.InfiniteLine)]
+    assert lines and not any(isinstance(c, pg.InfLineLabel) for i in lines for c in i.childItems())
+    qtbot.waitUntil(lambda: all(label.isVisible() for _s, label in acc.legend.items))
+    boxes = [label.sceneBoundingRect() for _s, label in acc.legend.items]
+    texts = [label.text for _s, label in acc.legend.items]
+    assert texts[:1] == ["test"] and texts[-1].startswith("SVM")  # runs first
+    for i, a in enumerate(boxes):
+        assert all(not a.intersects(b) for b in boxes[i + 1 :]), texts[i]
+    data_area = acc.plot.getPlotItem().getViewBox().sceneBoundingRect()
+    assert all(not b.intersects(data_area) for b in boxes)
+    # distinct colours for distinct baselines
+    colours = {acc.baselines[k].pen.color().name() for k in acc.baselines}
+    assert len(colours) == len(acc.baselines) == 2
 
 
 def test_accuracy_plot_named_runs_and_csv(qtbot, tmp_path):
@@ -200,9 +231,10 @@ def test_test_and_validation_differ_in_colour_and_style(qtbot):
         return [label.text for _sample, label in plot.legend.items]
 
     plot.add_progress(epoch_record(0, 9000))
-    assert legend_names() == ["test"]  # no validation numbers: no validation entry
+    # no validation numbers: no validation entry; reference lines after the runs
+    assert legend_names() == ["test", "chance 10%"]
     plot.add_progress(epoch_record(1, 9000, 9100))
-    assert legend_names() == ["test", "validation"]
+    assert legend_names() == ["test", "validation", "chance 10%"]
     r = plot.runs[""]
     (tc, ts), (vc, vs) = _pen_colour(r.test_curve), _pen_colour(r.validation_curve)
     assert tc != vc and ts != vs
