@@ -8,11 +8,12 @@ numpy and the standard library are used here.
 
 Commands (tuples sent by the parent): ``("mode", PLAYING|PAUSED|STEP|STEP_EPOCH, seq)``,
 ``("eta", float)``, ``("speed", batches_per_second)``, ``("edit", layer, j, k_or_None,
-value)``, ``("stop",)``. Messages (sent to the parent): ``("update", records, snapshot)``
-at most ``max_rate`` times a second plus at pauses and ends, ``("mode", PAUSED, seq)`` when
-the driver pauses itself (``seq`` of the last mode command it had, so the parent can ignore a
-pause that a newer command has overtaken), ``("idle",)`` when it waits with its state
-published, ``("finished",)`` after DONE or DIVERGED, and ``("failed", message)``.
+value[, note])`` (note "undo" or "redo" for the log), ``("stop",)``. Messages (sent to the
+parent): ``("update", records, snapshot)`` at most ``max_rate`` times a second plus at
+pauses and ends, ``("mode", PAUSED, seq)`` when the driver pauses itself (``seq`` of the
+last mode command it had, so the parent can ignore a pause that a newer command has
+overtaken), ``("idle",)`` when it waits with its state published, ``("finished",)`` after
+DONE or DIVERGED, and ``("failed", message)``.
 """
 
 from __future__ import annotations
@@ -118,7 +119,7 @@ class Driver:
             self.edit(*msg[1:])
         return True
 
-    def edit(self, layer: int, j: int, k: int | None, value: float) -> None:
+    def edit(self, layer: int, j: int, k: int | None, value: float, note: str = "") -> None:
         if k is None:
             self.net.biases[layer][j, 0] = value
         else:
@@ -138,7 +139,10 @@ class Driver:
                 test_total=len(self.dataset.test),
                 validation_correct=None,
                 validation_total=None,
-                message=f"set {what} to {value:g}",
+                message={
+                    "undo": f"undo: {what} back to {value:g}",
+                    "redo": f"redo: {what} to {value:g}",
+                }.get(note, f"set {what} to {value:g}"),
             ),
             urgent=True,
         )

@@ -160,6 +160,9 @@ def build_menus(w) -> None:
     for a in (w.act_play, w.act_step, w.act_epoch, w.act_reset):
         m.addAction(a)
     m.addSeparator()
+    m.addAction(w.studio.edits.undo_action)
+    m.addAction(w.studio.edits.redo_action)
+    m.addSeparator()
     m.addAction(w.act_record)
     m.addSeparator()
     presets = m.addMenu("Presets")

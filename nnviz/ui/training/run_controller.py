@@ -89,6 +89,7 @@ class RunController(QObject):
         (playing as soon as it is ready, with ``keep_playing``)."""
         st = self.studio
         st.leave_replay()
+        st.edits.clear()  # the edits were of the old run's network
         if st.recorder.active:
             st.stop_recording()  # a recording holds one run
         self.stop_worker()

@@ -22,6 +22,7 @@ from nnviz.core.learning.run import RunSpec
 from nnviz.core.learning.snapshot import Progress, Snapshot
 from nnviz.ui.pages import restore_tabs, tab_states
 from nnviz.ui.training.banner import RunBanner
+from nnviz.ui.training.edit_history import EditHistory
 from nnviz.ui.training.example_panel import ExamplePanel
 from nnviz.ui.training.live_views import LiveViews
 from nnviz.ui.training.network_files import network_from, open_run_network, save_run_network
@@ -79,6 +80,7 @@ class TrainingStudio(QWidget):
     # -- layout --------------------------------------------------------------------------
     def _build(self) -> None:
         build_layout(self)  # the widgets (nnviz.ui.training.studio_layout)
+        self.edits = EditHistory(self, self._send_edit)  # hand edits of weights and biases
         self.run = RunController(self)
         self.views = LiveViews(self)
         self.examples = ExamplePanel(self)
@@ -179,6 +181,7 @@ class TrainingStudio(QWidget):
         if self.worker.finished_run:
             self.status_changed.emit("This run is finished: press Reset (R) to start again")
             return
+        self.edits.clear()  # training moves every parameter: the old values mean nothing
         self.worker.play()
 
     def pause(self) -> None:
@@ -187,10 +190,12 @@ class TrainingStudio(QWidget):
 
     def step(self) -> None:
         if self.worker is not None and not self.worker.finished_run and not self.playing:
+            self.edits.clear()
             self.worker.step()
 
     def step_epoch(self) -> None:
         if self.worker is not None and not self.worker.finished_run and not self.playing:
+            self.edits.clear()
             self.worker.step_epoch()
 
     def reset(self) -> None:
@@ -259,13 +264,21 @@ class TrainingStudio(QWidget):
     def _on_weight_edit(self, layer: int, j: int, k: int, value: float) -> None:
         if self.snapshot is None or self.worker is None or self.playing:
             return
-        self.worker.edit_parameter(layer, j, k, value)
+        old = float(self.snapshot.weights[layer][j, k])
+        if old != value:
+            self.edits.edit(layer, j, k, old, value)
 
     @Slot(int, int, float)
     def _on_bias_edit(self, layer: int, j: int, value: float) -> None:
         if self.snapshot is None or self.worker is None or self.playing:
             return
-        self.worker.edit_parameter(layer, j, None, value)
+        old = float(self.snapshot.biases[layer][j, 0])
+        if old != value:
+            self.edits.edit(layer, j, None, old, value)
+
+    def _send_edit(self, layer: int, j: int, k: int | None, value: float, note: str) -> None:
+        if self.worker is not None:
+            self.worker.edit_parameter(layer, j, k, value, note)
 
     # -- recording (RunRecorder) ---------------------------------------------------------------
     @property

@@ -141,14 +141,16 @@ class TrainingWorker(QThread):
         """0 for full speed, else a slowed rate of mini-batches per second for watching."""
         self._send("speed", max(0.0, float(batches_per_second)))
 
-    def edit_parameter(self, layer: int, j: int, k: int | None, value: float) -> None:
+    def edit_parameter(
+        self, layer: int, j: int, k: int | None, value: float, note: str = ""
+    ) -> None:
         """Set ``weights[layer][j, k]`` (or ``biases[layer][j]`` when k is None).
 
         The run applies it between mini-batches, re-measures test accuracy and publishes a
-        snapshot with an EDIT record.
+        snapshot with an EDIT record (``note`` "undo" or "redo" says so in its message).
         """
         self._idle = False
-        self._send("edit", layer, j, k, float(value))
+        self._send("edit", layer, j, k, float(value), note)
 
     def request_stop(self) -> None:
         """Ask the run and the thread to end, without waiting (several can then end side by

@@ -441,3 +441,35 @@ def test_an_update_with_hundreds_of_epochs_is_logged_as_one_line(studio, qtbot):
     assert studio.log.toPlainText().splitlines()[-1] == "Epochs 0\u2013299: 3 / 4 \u2026 3 / 4"
     studio.views.take_records([rec(300), rec(301)])
     assert studio.log.toPlainText().splitlines()[-2:] == ["Epoch 300: 3 / 4", "Epoch 301: 3 / 4"]
+
+
+def test_weight_and_bias_edits_undo_and_redo_by_keyboard_and_are_logged(studio, qtbot):
+    ready(studio, qtbot)
+    studio.step_epoch()
+    qtbot.waitUntil(lambda: studio.snapshot.progress.kind == EPOCH, timeout=15000)
+    w0 = float(studio.snapshot.weights[1][3, 23])
+    b0 = float(studio.snapshot.biases[0][5, 0])
+    studio.canvas.weight_edited.emit(1, 3, 23, 30.0)
+    qtbot.waitUntil(lambda: studio.snapshot.weights[1][3, 23] == 30.0, timeout=5000)
+    studio.canvas.bias_edited.emit(0, 5, -4.0)
+    qtbot.waitUntil(lambda: studio.snapshot.biases[0][5, 0] == -4.0, timeout=5000)
+    undo = studio.edits.undo_action
+    assert undo.isEnabled() and undo.text() == "&Undo Edit set bias b\u00b2\u2086 to -4"
+    studio.canvas.setFocus()
+    qtbot.keyClick(studio.canvas, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: studio.snapshot.biases[0][5, 0] == np.float32(b0), timeout=5000)
+    qtbot.keyClick(studio.canvas, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: studio.snapshot.weights[1][3, 23] == np.float32(w0), timeout=5000)
+    assert not undo.isEnabled()
+    mods = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(studio.canvas, Qt.Key.Key_Z, mods)
+    qtbot.waitUntil(lambda: studio.snapshot.weights[1][3, 23] == 30.0, timeout=5000)
+    qtbot.keyClick(studio.canvas, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: studio.snapshot.biases[0][5, 0] == -4.0, timeout=5000)
+    log = studio.log.toPlainText()
+    assert "set weight w\u00b3\u2084,\u2082\u2084 to 30" in log
+    assert f"undo: weight w\u00b3\u2084,\u2082\u2084 back to {np.float32(w0):g}" in log
+    assert "redo: bias b\u00b2\u2086 to -4" in log
+    # training moves every parameter: the history ends there
+    studio.step()
+    assert not undo.isEnabled() and not studio.edits.redo_action.isEnabled()
