@@ -9,10 +9,12 @@ stream, so a file recompressed by someone else still verifies.
 from __future__ import annotations
 
 import contextlib
+import errno
 import gzip
 import hashlib
 import http.client
 import os
+import socket
 import tempfile
 import time
 import urllib.error
@@ -158,7 +160,7 @@ def download_mnist(
             raw = folder / base
             if raw.exists() and not check_file(raw, checksums[base])[0]:
                 _remove(raw)
-        errors = []
+        errors, kinds = [], []
         for mirror in list(mirror_list):
             url = mirror.rstrip("/") + f"/{base}.gz"
             try:
@@ -167,6 +169,7 @@ def download_mnist(
                 raise
             except _MirrorFailed as exc:
                 errors.append(f"{url}: {exc}")
+                kinds.append(exc.kind)
                 note(f"{base}.gz: {url} failed ({exc}); trying the next mirror")
                 continue
             # try the mirror that worked first for the remaining files
@@ -175,10 +178,12 @@ def download_mnist(
             break
         else:
             tried = "; ".join(errors)
-            raise DataError(
+            raise DownloadFailed(
                 f"could not download {base}.gz from any mirror ({tried}). Check the internet "
                 f"connection and try again, or copy the four MNIST files into {folder} "
-                "(or another folder and pass --data-dir)"
+                "(or another folder and pass --data-dir)",
+                kinds,
+                folder,
             )
     return folder
 
@@ -201,7 +206,54 @@ def check_mirror(url: str) -> None:
 
 
 class _MirrorFailed(Exception):
-    """One mirror could not deliver one file (network error, HTTP error, bad checksum)."""
+    """One mirror could not deliver one file (network error, HTTP error, bad checksum).
+
+    ``kind`` sorts the failure for a message in plain words: "offline" (no route to any
+    server: no name lookup, no network), "timeout", "refused" (the server answered with an
+    error or not at all), or "damaged" (the file arrived but is not MNIST's)."""
+
+    def __init__(self, message: str, kind: str = "refused") -> None:
+        super().__init__(message)
+        self.kind = kind
+
+
+class DownloadFailed(DataError):
+    """No mirror delivered a file. ``str()`` names every URL and error (for a terminal);
+    ``plain`` says in a sentence what happened and what to do (for the app)."""
+
+    def __init__(self, message: str, kinds: Sequence[str], folder: Path) -> None:
+        super().__init__(message)
+        self.kinds = list(kinds)
+        self.folder = folder
+
+    @property
+    def plain(self) -> str:
+        kinds = set(self.kinds)
+        if kinds == {"offline"}:
+            what = "There is no internet connection (no download server could be reached)."
+        elif kinds <= {"offline", "timeout"}:
+            what = "The download servers did not answer in time."
+        elif "damaged" in kinds:
+            what = "The files that arrived were damaged."
+        else:
+            what = "The download servers refused to send the files."
+        return (
+            f"{what} Try again later, or copy the four MNIST files from another computer "
+            "and choose their folder."
+        )
+
+
+def _network_kind(exc: BaseException) -> str:
+    """ "offline" when no connection could be made at all, else "timeout" or "refused"."""
+    reason = getattr(exc, "reason", exc)
+    if isinstance(reason, TimeoutError | socket.timeout):
+        return "timeout"
+    if isinstance(reason, socket.gaierror):
+        return "offline"
+    errno_ = getattr(reason, "errno", None)
+    if errno_ in (errno.ENETUNREACH, errno.EHOSTUNREACH, errno.ENETDOWN):
+        return "offline"
+    return "refused"
 
 
 def _remove(path: Path) -> None:
@@ -245,7 +297,8 @@ def _fetch(
                             raise DownloadCancelled("download cancelled")
                         if time.monotonic() > deadline:
                             raise _MirrorFailed(
-                                f"too slow: {done} bytes in {timeout + total / MIN_RATE:.0f} s"
+                                f"too slow: {done} bytes in {timeout + total / MIN_RATE:.0f} s",
+                                "timeout",
                             )
                         # read1: whatever has arrived, up to BLOCK, so the deadline is
                         # checked after every packet, not only after each full block.
@@ -269,14 +322,14 @@ def _fetch(
             except urllib.error.HTTPError as exc:
                 raise _MirrorFailed(f"HTTP {exc.code} {exc.reason}") from exc
             except urllib.error.URLError as exc:
-                raise _MirrorFailed(str(exc.reason)) from exc
+                raise _MirrorFailed(str(exc.reason), _network_kind(exc)) from exc
             except (OSError, http.client.HTTPException) as exc:
-                raise _MirrorFailed(f"{type(exc).__name__}: {exc}") from exc
+                raise _MirrorFailed(f"{type(exc).__name__}: {exc}", _network_kind(exc)) from exc
         if expected_len is not None and done != expected_len:
             raise _MirrorFailed(f"connection closed after {done} of {expected_len} bytes")
         ok, message = check_file(tmp, expected_md5, gz=True)  # temp name has no .gz
         if not ok:
-            raise _MirrorFailed(message.replace(tmp.name, target.name))
+            raise _MirrorFailed(message.replace(tmp.name, target.name), "damaged")
         os.chmod(tmp, new_file_mode(target))  # mkstemp makes 0600; a download is 0644-ish
         os.replace(tmp, target)
     finally:

@@ -9,6 +9,8 @@ from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from nnviz.ui.jobs import Job
 
+DETAILS = "\x1f"  # separates a failure's plain message from its technical details
+
 
 class DownloadDialog(QProgressDialog):
     """``run()`` downloads (retrying on request) and returns True when MNIST is ready."""
@@ -24,6 +26,8 @@ class DownloadDialog(QProgressDialog):
         self.data_dir = data_dir
         self.folder: Path | None = None
         self.error: str | None = None
+        self.details = ""  # every mirror's error, for the message box's details
+        self.choose_folder = False  # the user asked to choose a folder instead
         self._job: Job | None = None
         self._loop: QEventLoop | None = None
         self.canceled.connect(self._on_cancel)
@@ -40,13 +44,20 @@ class DownloadDialog(QProgressDialog):
             if self.error == "cancelled":
                 self.close()
                 return False
-            answer = QMessageBox.warning(
-                self.parentWidget(),
+            box = QMessageBox(
+                QMessageBox.Icon.Warning,
                 "Download failed",
                 f"{self.error}\n\nNothing was changed; files that arrived intact are kept.",
                 QMessageBox.StandardButton.Retry | QMessageBox.StandardButton.Cancel,
+                self.parentWidget(),
             )
-            if answer != QMessageBox.StandardButton.Retry:
+            choose = box.addButton("Choose MNIST Folder\u2026", QMessageBox.ButtonRole.ActionRole)
+            if self.details:
+                box.setDetailedText(self.details)
+            answer = box.exec()
+            if box.clickedButton() is choose:
+                self.choose_folder = True
+            if box.clickedButton() is choose or answer != QMessageBox.StandardButton.Retry:
                 self.close()
                 return False
 
@@ -55,11 +66,17 @@ class DownloadDialog(QProgressDialog):
         self.show()
 
         def work(progress, cancelled):
-            from nnviz.core.datasets.download import download_mnist  # urllib, ssl: when used
+            # urllib, ssl: imported when used
+            from nnviz.core.datasets.download import DownloadFailed, download_mnist
 
-            return download_mnist(
-                self.data_dir, progress=lambda d, t, name: progress(d, t, name), cancelled=cancelled
-            )
+            try:
+                return download_mnist(
+                    self.data_dir,
+                    progress=lambda d, t, name: progress(d, t, name),
+                    cancelled=cancelled,
+                )
+            except DownloadFailed as exc:  # the app's words first, the URLs as details
+                raise RuntimeError(f"{exc.plain}{DETAILS}{exc}") from None
 
         job = Job(work, name="download", parent=self)
         job.progress.connect(self._on_progress)
@@ -85,7 +102,7 @@ class DownloadDialog(QProgressDialog):
 
     @Slot(str)
     def _on_failed(self, message: str) -> None:
-        self.error = message
+        self.error, _, self.details = message.partition(DETAILS)
 
     @Slot()
     def _on_finished(self) -> None:

@@ -34,6 +34,7 @@ from nnviz.ui.focus_keys import install_focus_keys
 from nnviz.ui.shell.deck_menu import DeckMenu
 from nnviz.ui.shell.exports import Exporter
 from nnviz.ui.shell.menus import build_actions, build_menus, build_toolbar
+from nnviz.ui.shell.mnist_offer import MnistOffer, use_remembered_mnist_dir
 from nnviz.ui.shell.sessions import SessionController
 from nnviz.ui.shell.title import TITLE
 from nnviz.ui.shell.window_state import (
@@ -53,6 +54,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(TITLE)
         self.setWindowIcon(QIcon(str(RESOURCES / "icons" / "nnviz.svg")))
         self.resize(first_size())
+        use_remembered_mnist_dir()  # a folder chosen with "Choose MNIST Folder…"
         self.studio = TrainingStudio()
         self.explore = ExploreTab()
         self.tabs = QTabWidget()
@@ -118,6 +120,8 @@ class MainWindow(QMainWindow):
         build_toolbar(self)
         self.studio.status_changed.connect(self.status_label.setText)
         self.studio.run_state_changed.connect(self._on_run_state)
+        self.mnist = MnistOffer(self)
+        self.mnist.ready.connect(self._on_mnist_ready)
         self.studio.banner_action.connect(self._on_banner_action)
         self.studio.snapshot_shown.connect(self.explore.on_snapshot)
         self.studio.dataset_changed.connect(self.explore.on_dataset)
@@ -380,17 +384,21 @@ class MainWindow(QMainWindow):
         return True
 
     def download_mnist(self) -> None:
-        from nnviz.ui.shell.download_dialog import DownloadDialog
+        self.mnist.download()
 
-        dlg = DownloadDialog(self)
-        if dlg.run() and dlg.folder is not None:
-            self.studio.show_banner(
-                f"MNIST is ready in {dlg.folder}. Pick an MNIST preset to train on it.", "info"
-            )
+    def choose_mnist_folder(self) -> None:
+        self.mnist.choose_folder()
+
+    @Slot(Path)
+    def _on_mnist_ready(self, folder: Path) -> None:
+        self.studio.hide_banner("mnist")
+        self.studio.show_banner(
+            f"MNIST is ready in {folder}. Pick an MNIST preset to train on it.", "info"
+        )
         self._show_download_if_needed()
 
     def _show_download_if_needed(self) -> None:
-        """The Download MNIST action is offered only while MNIST is missing."""
+        """Download MNIST is offered only while MNIST is missing."""
         from nnviz.core.datasets.mnist import find_mnist
 
         self.act_download.setVisible(find_mnist() is None)
@@ -399,6 +407,8 @@ class MainWindow(QMainWindow):
     def _on_banner_action(self, key: str) -> None:
         if key == "download":
             self.download_mnist()
+        elif key == "choose_mnist":
+            self.choose_mnist_folder()
 
     # -- settings and closing ------------------------------------------------------------------
 

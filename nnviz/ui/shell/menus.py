@@ -53,6 +53,13 @@ def build_actions(w) -> None:
         SP.SP_ArrowDown,
         "Fetch the MNIST data set (11 MB)",
     )
+    w.act_choose_mnist = w.action(
+        "Choose &MNIST Folder\u2026",
+        w.choose_mnist_folder,
+        None,
+        SP.SP_DirOpenIcon,
+        "Use MNIST files already on this computer (checked like nnviz data verify)",
+    )
     w.act_export_png = w.action(
         "Export Network Drawing as &PNG\u2026", lambda: w.exports.export_canvas("png")
     )
@@ -145,6 +152,7 @@ def build_menus(w) -> None:
         m.addAction(a)
     m.addSeparator()
     m.addAction(w.act_download)
+    m.addAction(w.act_choose_mnist)
     m.addSeparator()
     for a in (
         w.act_export_png,

@@ -17,30 +17,48 @@ class RunBanner(QObject):
 
     action = Signal(str)
 
-    def __init__(self, label: QLabel, button: QPushButton, parent: QObject | None = None) -> None:
+    def __init__(
+        self, label: QLabel, buttons: list[QPushButton], parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
-        self.label, self.button = label, button
+        self.label, self.buttons = label, buttons
         self.kind = ""  # "", "info", "warning" or "error"
-        button.clicked.connect(lambda: self.action.emit(str(button.property("action"))))
+        # What the banner is about: "diagnosis" (of the run: goes with the run), "mnist" (an
+        # offer that stays until MNIST is there), or "" (anything else).
+        self.topic = ""
+        for b in buttons:
+            b.clicked.connect(lambda _c=False, b=b: self.action.emit(str(b.property("action"))))
 
-    def show(self, text: str, kind: str = "info", action: tuple[str, str] | None = None) -> None:
-        """Show ``text``; ``action`` = (button label, key) adds a button that emits
+    def show(
+        self,
+        text: str,
+        kind: str = "info",
+        actions: list[tuple[str, str]] | None = None,
+        topic: str = "",
+    ) -> None:
+        """Show ``text``; each of ``actions`` = (button label, key) adds a button that emits
         ``action(key)``."""
-        self.kind = kind
+        self.kind, self.topic = kind, topic
         self.label.setText(text)
         self.label.setProperty("kind", kind)  # for the style sheet's colours
         self.label.style().unpolish(self.label)
         self.label.style().polish(self.label)
         self.label.show()
-        if action is None:
-            self.button.hide()
-        else:
-            self.button.setText(action[0])
-            self.button.setProperty("action", action[1])
-            self.button.show()
+        actions = list(actions or [])[: len(self.buttons)]
+        for i, button in enumerate(self.buttons):
+            if i < len(actions):
+                button.setText(actions[i][0])
+                button.setProperty("action", actions[i][1])
+                button.show()
+            else:
+                button.hide()
 
-    def hide(self) -> None:
+    def hide(self, topic: str | None = None) -> None:
+        """Hide the banner (only if it is about ``topic``, when given)."""
+        if topic is not None and self.topic != topic:
+            return
         self.label.hide()
-        self.button.hide()
-        self.kind = ""
+        for b in self.buttons:
+            b.hide()
+        self.kind = self.topic = ""
         self.label.setProperty("kind", "")

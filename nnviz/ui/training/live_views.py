@@ -143,13 +143,12 @@ class LiveViews(QObject):
         st = self.studio
         found = diagnose_run(snap.weights, snap.biases, st.dataset, st.run.records)
         if found is None:
-            if st.messages.kind == "warning":
-                st.hide_banner()
+            st.hide_banner("diagnosis")
             return
         action = None
         if found.kind == "dead_outputs" and st.settings is not None:
             action = (f"Try seed {(st.settings.seed or 0) + 1}", "reseed")
-        st.show_banner(found.message, "warning", action)
+        st.show_banner(found.message, "warning", action, topic="diagnosis")
 
     def _update_status(self, p: Progress) -> None:
         st = self.studio

@@ -21,7 +21,11 @@ from nnviz.ui.settings import settings as settings_store
 from nnviz.ui.training.studio_layout import LIVE_RATE
 from nnviz.ui.training.worker import PAUSED, PLAYING, TrainingWorker
 
-DOWNLOAD_ACTION = ("Download MNIST (11 MB)", "download")  # the banner button's offer
+# What a banner offers while MNIST is missing: the window carries these out.
+MNIST_ACTIONS = [
+    ("Download MNIST (11 MB)", "download"),
+    ("Choose MNIST Folder\u2026", "choose_mnist"),
+]
 
 
 class RunController(QObject):
@@ -70,7 +74,8 @@ class RunController(QObject):
                 "Training on the built-in 8x8 digits. The book's experiments use MNIST "
                 "(70,000 images, about 11 MB to download).",
                 "info",
-                action=DOWNLOAD_ACTION,
+                actions=MNIST_ACTIONS,
+                topic="mnist",
             )
 
     def shutdown(self, wait_ms: int) -> None:
@@ -160,8 +165,7 @@ class RunController(QObject):
         st.worker.set_speed(float(st.controls.speed_combo.currentData()))
         st.plots.clear()
         st.plots.accuracy_plot.add_run("")  # its legend now, so both plots line up
-        if st.messages.kind == "warning":
-            st.hide_banner()  # a diagnosis of the old run says nothing about this one
+        st.hide_banner("diagnosis")  # a diagnosis of the old run says nothing about this one
         # Smooth the cost over about 2% of an epoch (1,000 MNIST examples), at least one
         # mini-batch.
         st.plots.cost_plot.set_smoothing_window(
@@ -206,6 +210,18 @@ class RunController(QObject):
     @Slot(str)
     def _on_dataset_failed(self, message: str) -> None:
         st = self.studio
+        if st.settings and st.settings.dataset == "mnist" and find_mnist() is None:
+            # Not an error: MNIST is simply not here yet. Offer it (the offer stays while the
+            # digits load and train) instead of a red banner and a dialog.
+            st.show_banner(
+                "MNIST is not on this computer yet. Download it (11 MB), or choose a folder "
+                "that holds it. Meanwhile the built-in 8x8 digits are loaded.",
+                "warning",
+                actions=MNIST_ACTIONS,
+                topic="mnist",
+            )
+            st.apply_preset(next(p for p in st.presets if p.key == "digits"))
+            return
         st.show_banner(f"Could not load the data: {message}", "error")
         if st.settings and st.settings.dataset != "digits":
             QMessageBox.warning(

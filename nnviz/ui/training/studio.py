@@ -30,7 +30,7 @@ from nnviz.ui.training.recorder import RunRecorder
 from nnviz.ui.training.replay import ReplayController
 from nnviz.ui.training.replay_mode import ReplayMode, read_replayable
 from nnviz.ui.training.run_controller import (
-    DOWNLOAD_ACTION,
+    MNIST_ACTIONS,
     RunController,
     remember_run,
     saved_run,
@@ -86,7 +86,7 @@ class TrainingStudio(QWidget):
         self.examples = ExamplePanel(self)
         # What the widgets do:
         c = self.controls
-        self.messages = RunBanner(self.banner, self.banner_button, self)
+        self.messages = RunBanner(self.banner, [self.banner_button, self.banner_button2], self)
         self.messages.action.connect(self._on_banner_button)
         self.grid_box.toggled.connect(self.examples.on_grid_toggled)
         self.replay_bar.back_to_live.connect(self.leave_replay)
@@ -131,14 +131,15 @@ class TrainingStudio(QWidget):
             trained = self.snapshot is not None and self.snapshot.progress.examples_seen > 0
             self.show_banner(
                 f"\u201c{preset.title}\u201d needs MNIST, which is not downloaded yet (about "
-                "11 MB). Download it, then pick the preset again. "
+                "11 MB). Download it or choose a folder that holds it, then pick the preset again. "
                 + (
                     "Your current run is kept."
                     if trained
                     else "Meanwhile the built-in 8x8 digits are loaded."
                 ),
                 "warning",
-                action=DOWNLOAD_ACTION,
+                actions=MNIST_ACTIONS,
+                topic="mnist",
             )
             if trained:  # never throw away a network the user has trained
                 combo = self.controls.preset_combo
@@ -147,8 +148,8 @@ class TrainingStudio(QWidget):
                 combo.blockSignals(False)
                 return
             preset = next(p for p in self.presets if p.key == "digits")
-        else:
-            self.hide_banner()
+        elif self.messages.topic != "mnist" or find_mnist() is not None:
+            self.hide_banner()  # (an offer of MNIST stays until MNIST is there)
         seed = self.settings.seed if self.settings else 0
         dtype = self.settings.dtype if self.settings else "float32"
         s = preset.spec(seed, dtype)
@@ -204,8 +205,7 @@ class TrainingStudio(QWidget):
             s = self.controls.settings()
         except ValueError:
             return
-        if self.messages.kind == "warning":
-            self.hide_banner()  # a diagnosis of the old run says nothing about the new one
+        self.hide_banner("diagnosis")  # a diagnosis of the old run says nothing of the new
         self.run.start(s)
 
     # -- snapshots in ----------------------------------------------------------------------------
@@ -329,6 +329,7 @@ class TrainingStudio(QWidget):
             f"{list(first.sizes)}. Nothing is recomputed; 'Back to live training' "
             "returns to your run.",
             "info",
+            topic="replay",
         )
         return recording.damaged
 
@@ -341,7 +342,7 @@ class TrainingStudio(QWidget):
         if not self.replay_mode.leave():
             return
         self.replay_path = None
-        self.hide_banner()
+        self.hide_banner("replay")
         snap = self.run.latest_snapshot
         if snap is not None:
             self.canvas.set_network(
@@ -400,11 +401,18 @@ class TrainingStudio(QWidget):
 
     # -- messages -------------------------------------------------------------------------------
     def show_banner(
-        self, text: str, kind: str = "info", action: tuple[str, str] | None = None
+        self,
+        text: str,
+        kind: str = "info",
+        action: tuple[str, str] | None = None,
+        *,
+        actions: list[tuple[str, str]] | None = None,
+        topic: str = "",
     ) -> None:
-        """Show ``text``; ``action`` = (button label, key) adds a button that emits
-        ``banner_action(key)`` (or, for "reseed", starts over with the next seed)."""
-        self.messages.show(text, kind, action)
+        """Show ``text``; ``action`` = (button label, key), or up to two ``actions``, add
+        buttons that emit ``banner_action(key)`` (or, for "reseed", start over with the next
+        seed). ``topic`` "diagnosis" goes with the run; "mnist" stays until MNIST is there."""
+        self.messages.show(text, kind, actions or ([action] if action else []), topic)
 
     def _on_banner_button(self, key: str) -> None:
         if key == "reseed":
@@ -422,8 +430,9 @@ class TrainingStudio(QWidget):
         if playing:
             self.play()
 
-    def hide_banner(self) -> None:
-        self.messages.hide()
+    def hide_banner(self, topic: str | None = None) -> None:
+        """Hide the banner (only if it is about ``topic``, when given)."""
+        self.messages.hide(topic)
 
     def add_log_line(self, text: str) -> None:
         """Append a line to the run's log."""

@@ -45,9 +45,12 @@ def build_layout(studio) -> None:
     set_role(studio.banner, "banner")
     studio.banner.setWordWrap(True)
     studio.banner.hide()
-    # A banner may offer one action (e.g. "Download MNIST"): the window carries it out.
+    # A banner may offer up to two actions (e.g. "Download MNIST", "Choose MNIST Folder…"):
+    # the window carries them out.
     studio.banner_button = QPushButton()
     studio.banner_button.hide()
+    studio.banner_button2 = QPushButton()
+    studio.banner_button2.hide()
 
     studio.canvas = NetworkCanvas()
     studio.canvas.setAccessibleName("Network diagram: neurons and weighted connections")
@@ -136,6 +139,7 @@ def build_layout(studio) -> None:
     banner_row = QHBoxLayout()
     banner_row.addWidget(studio.banner, 1)
     banner_row.addWidget(studio.banner_button)
+    banner_row.addWidget(studio.banner_button2)
     tv.addLayout(banner_row)
     studio.replay_bar = ReplayBar()
     studio.replay_bar.hide()

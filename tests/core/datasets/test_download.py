@@ -17,6 +17,7 @@ import pytest
 from nnviz.core.datasets.download import (
     MNIST_MD5,
     DownloadCancelled,
+    DownloadFailed,
     check_file,
     download_mnist,
     verify_mnist,
@@ -384,3 +385,23 @@ def test_only_https_mirrors_or_this_machine(tmp_path):
         with pytest.raises(DataError, match="not an https"):
             download_mnist(tmp_path / "m", mirrors=[url])
     assert not (tmp_path / "m").exists() or not any((tmp_path / "m").rglob("*.gz"))
+
+
+def test_a_failed_download_is_also_said_in_plain_words(tmp_path, mirrors):
+    # The app shows `plain` (no URLs, no errno); the terminal keeps every URL and error.
+    files, sums = fake_files()
+    corrupt = {name: gzip.compress(b"not MNIST") for name in files}
+    cases = [
+        (["https://nnviz-test.invalid/mnist/"], "offline", "no internet connection"),
+        ([mirrors({}).url, dead_url()], "refused", "refused to send"),
+        ([mirrors(corrupt).url], "damaged", "were damaged"),
+    ]
+    for urls, kind, words in cases:
+        with pytest.raises(DownloadFailed) as info:
+            download_mnist(tmp_path / kind, mirrors=urls, checksums=sums, timeout=5)
+        failure = info.value
+        assert set(failure.kinds) == {kind}, urls
+        assert words in failure.plain.lower() and "choose their folder" in failure.plain
+        assert "http" not in failure.plain and "Errno" not in failure.plain
+        assert all(url in str(failure) for url in urls)
+        assert failure.folder == tmp_path / kind

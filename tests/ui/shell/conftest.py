@@ -11,6 +11,7 @@ def no_dialogs(monkeypatch):
     """Modal dialogs answer at once, as if the user cancelled."""
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: ("", ""))
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: ("", ""))
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: "")
     monkeypatch.setattr(QInputDialog, "getDouble", lambda *a, **k: (0.0, False))
     monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: ("", False))
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("", False))
