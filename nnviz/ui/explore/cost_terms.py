@@ -40,6 +40,10 @@ def _bar_plot(title: str, left: str) -> pg.PlotWidget:
     return plot
 
 
+TERM_FLOOR = 0.05  # the terms' axis spans at least 0..0.05 (a term is at most 0.5)
+GRADIENT_FLOOR = 0.2  # the gradient's axis spans at least -0.2..0.2 (|a - y| is at most 1)
+
+
 class CostTermsView(QWidget):
     """One example's C_x as bars, its gradient a - y, and the mean cost computed both ways."""
 
@@ -152,6 +156,11 @@ class CostTermsView(QWidget):
         self.grad_plot.addItem(
             pg.BarGraphItem(x=js, height=self.gradient, width=0.6, brushes=colours)
         )
+        # Never scaled below TERM_FLOOR and GRADIENT_FLOOR: on a well-learnt example every
+        # term is tiny, and a 1e-10 term drawn full height would look like most of the cost.
+        self.term_plot.setYRange(0, max(TERM_FLOOR, float(self.terms.max())), padding=0.05)
+        g = max(GRADIENT_FLOOR, float(np.abs(self.gradient).max()))
+        self.grad_plot.setYRange(-g, g, padding=0.05)
         label = "" if ds.test.labels is None else f" (digit {int(ds.test.labels[i])})"
         self.cost_label.setText(
             f"C<sub>x</sub> = \u03a3<sub>j</sub> \u00bd(y<sub>j</sub> \u2212 a<sub>j</sub>)\u00b2"

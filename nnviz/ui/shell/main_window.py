@@ -118,7 +118,8 @@ class MainWindow(QMainWindow):
         build_actions(self)
         build_menus(self)
         build_toolbar(self)
-        self.studio.status_changed.connect(self.status_label.setText)
+        self._studio_status = ""  # the Training page's last status, shown on that page only
+        self.studio.status_changed.connect(self._on_studio_status)
         self.studio.run_state_changed.connect(self._on_run_state)
         self.mnist = MnistOffer(self)
         self.mnist.ready.connect(self._on_mnist_ready)
@@ -330,9 +331,21 @@ class MainWindow(QMainWindow):
         self.act_play.setText("&Pause" if playing else "&Play")
         self._on_tab_changed(self.tabs.currentIndex())  # enables what fits tab and state
 
+    @Slot(str)
+    def _on_studio_status(self, text: str) -> None:
+        self._studio_status = text
+        if self.current_view() is self.studio:
+            self.status_label.setText(text)
+
     @Slot(int)
     def _on_tab_changed(self, index: int) -> None:
         on_training = self.view_at(index) is self.studio
+        # The Training page's status ("Epoch 3 ... paused", "press Reset") is about that
+        # page: other pages do not show it.
+        if on_training:
+            self.status_label.setText(self._studio_status)
+        elif self.status_label.text() == self._studio_status:
+            self.status_label.clear()
         # Other tabs own these keys (the circuit sandbox has its own Open/Save and undo).
         for a in (
             self.act_play,

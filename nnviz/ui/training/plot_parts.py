@@ -147,11 +147,20 @@ class AutoRange:
     def reset(self) -> None:
         self.user_moved = False
 
-    def fit(self, xs: np.ndarray, ys: np.ndarray | None, x_min_width: float = 1.0) -> None:
+    def fit(
+        self,
+        xs: np.ndarray,
+        ys: np.ndarray | None,
+        x_min_width: float = 1.0,
+        from_data: bool = False,
+    ) -> None:
+        """x from 0 (or, ``from_data``, from the first x) to the last x, at least
+        ``x_min_width`` wide; y from 0 (or the lowest y) to the highest."""
         if self.user_moved:
             return
         xmax = float(np.max(xs)) if xs.size else 0.0
-        self.vb.setXRange(0.0, max(xmax, x_min_width), padding=0.03)
+        xmin = float(np.min(xs)) if xs.size and from_data else 0.0
+        self.vb.setXRange(xmin, max(xmax, xmin + x_min_width), padding=0.03)
         if ys is None:
             return
         finite = ys[np.isfinite(ys)] if ys.size else ys

@@ -185,7 +185,9 @@ class CostPlot(QWidget):
             self.axes.y_from_zero = False
         else:
             self.axes.y_from_zero = True
-        self.axes.fit(xs, ys)
+        # A slowed-down run covers a sliver of an epoch: the curve fills the width instead
+        # of hugging the y axis (at least 1% of an epoch, or 100 examples, wide).
+        self.axes.fit(xs, ys, x_min_width=0.01 if self._x_mode == "epochs" else 100)
 
     def _hover_at(self, x: float) -> tuple[float, str] | None:
         xi = 0 if self._x_mode == "epochs" else 1
@@ -349,14 +351,15 @@ class AccuracyPlot(QWidget):
         xs = [r.test.column(0) for r in self.runs.values()]
         xs += [r.validation.column(0) for r in self.runs.values()]
         xs = np.concatenate(xs) if xs else np.empty(0)
-        self.axes.fit(xs, None)
+        zoomed = self.zoom_box.isChecked()
+        self.axes.fit(xs, None, from_data=zoomed and xs.size > 1)
         if self.axes.user_moved:
             return
         vb = self.plot.getPlotItem().getViewBox()
         ys = [r.test.column(1) for r in self.runs.values()]
         ys += [r.validation.column(1) for r in self.runs.values()]
         ys = np.concatenate(ys) if ys else np.empty(0)
-        if self.zoom_box.isChecked() and ys.size:
+        if zoomed and ys.size:
             low, high = float(ys.min()), float(ys.max())
             pad = max(0.5, 0.1 * (high - low))
             vb.setYRange(max(0.0, low - pad), min(100.0, high + pad), padding=0)

@@ -107,3 +107,21 @@ def test_explore_tab_passes_batch_size_and_example(qtbot, trained):
     tab.set_example(3)
     assert tab.views["cost_terms"].index == 3
     tab.shutdown()
+
+
+def test_tiny_cost_terms_are_drawn_tiny(qtbot, trained):
+    # A well-learnt example: every term is far below 0.05; the axis must not zoom in on
+    # them (a 1e-10 term would fill the plot and look like most of the cost).
+    net, digits = trained
+    view = CostTermsView()
+    qtbot.addWidget(view)
+    view.set_network(net, digits)
+    x = digits.inputs(digits.test, np.float64)
+    y = digits.test.y.T.astype(np.float64)
+    best = int(np.argmin(per_example_costs(net, x, y)))
+    view.set_example(best)
+    assert view.terms.max() < 0.05
+    top = view.term_plot.getPlotItem().getViewBox().viewRange()[1][1]
+    assert top >= 0.05
+    g_low, g_high = view.grad_plot.getPlotItem().getViewBox().viewRange()[1]
+    assert g_low <= -0.2 and g_high >= 0.2

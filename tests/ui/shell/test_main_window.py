@@ -426,3 +426,15 @@ def test_closing_asks_about_an_unsaved_circuit_and_cancel_keeps_the_window(windo
     sandbox.files.ask_unsaved = answer(QMessageBox.StandardButton.Discard)
     assert window.close()
     assert len(asked) == 2 and not window.isVisible()
+
+
+def test_the_training_status_shows_on_the_training_page_only(window, qtbot):
+    window.show_view(window.studio)
+    window.studio.status_changed.emit("This run is finished: press Reset (R) to start again")
+    assert "press Reset" in window.status_label.text()
+    window.show_view(window.page("circuits"))
+    assert window.status_label.text() == ""
+    window.studio.status_changed.emit("Epoch 4 \u00b7 paused")  # a run goes on out of sight
+    assert window.status_label.text() == ""
+    window.show_view(window.studio)
+    assert window.status_label.text() == "Epoch 4 \u00b7 paused"
