@@ -34,6 +34,12 @@ from nnviz.core.valley import (
     largest_gradient_weights,
     weight_path,
 )
+from nnviz.ui.explore.cost_colours import (
+    cost_colour_bar,
+    cost_image,
+    label_cost_bar,
+    shown_cost,
+)
 from nnviz.ui.jobs import JobRunner
 
 DEFAULT_SAMPLE = 1000
@@ -183,9 +189,9 @@ class CostSliceView(QWidget):
         self.plot = pg.PlotWidget()
         self.plot.setMenuEnabled(False)
         self.plot.setMinimumSize(360, 300)
-        self.image = pg.ImageItem(axisOrder="col-major")
-        self.image.setColorMap(pg.colormap.get("viridis"))
+        self.image = cost_image()
         self.plot.addItem(self.image)
+        self.colour_bar = cost_colour_bar(self.plot, self.image)
         self.contours: list[pg.IsocurveItem] = []
         self.path_item = pg.PlotDataItem(
             pen=pg.mkPen((255, 255, 255), width=2),
@@ -465,11 +471,9 @@ class CostSliceView(QWidget):
             self.plot.removeItem(c)
         self.contours = []
         finite = np.isfinite(costs)
-        low = float(costs[finite].min()) if finite.any() else 0.0
-        # sqrt(C - min) spreads colours evenly from the floor up, as in the toy valley.
-        shown = np.sqrt(np.clip(np.where(finite, costs, low) - low, 0, None))
-        top = float(shown.max()) or 1.0
+        shown, low, top = shown_cost(costs)
         self.image.setImage(shown, levels=(0.0, top))
+        label_cost_bar(self.colour_bar, low, top)
         d1 = (o1[-1] - o1[0]) / max(1, len(o1) - 1)
         d2 = (o2[-1] - o2[0]) / max(1, len(o2) - 1)
         # Grid values sit at pixel centres.

@@ -34,6 +34,12 @@ from nnviz.core.valley import (
     Step,
     gradient_step,
 )
+from nnviz.ui.explore.cost_colours import (
+    cost_colour_bar,
+    cost_image,
+    label_cost_bar,
+    shown_cost,
+)
 
 ETA_MIN, ETA_MAX = 0.001, 2.0
 _SLIDER_STEPS = 1000
@@ -70,7 +76,7 @@ class ValleyView(QWidget):
 
     stepped = Signal()  # after every step (tests and the lead may listen)
 
-    COLUMNS = ("step", "v before", "C(v)", "Δv = −η∇C", "predicted ΔC = ∇C·Δv", "actual ΔC")
+    COLUMNS = ("step", "v before", "C(v)", "Δv =\n−η∇C", "predicted ΔC\n= ∇C·Δv", "actual\nΔC")
 
     def __init__(self, parent: QWidget | None = None, landscape: str = "bowl") -> None:
         super().__init__(parent)
@@ -104,10 +110,10 @@ class ValleyView(QWidget):
         self.plot.setMouseEnabled(x=False, y=False)
         self.plot.hideButtons()
         self.plot.setMinimumSize(360, 300)
-        self.image = pg.ImageItem(axisOrder="col-major")
         # Low cost dark, high cost bright: the valley floor reads as a dark trough.
-        self.image.setColorMap(pg.colormap.get("viridis"))
+        self.image = cost_image()
         self.plot.addItem(self.image)
+        self.colour_bar = cost_colour_bar(self.plot, self.image)
         self.contours: list[pg.IsocurveItem] = []
         self.curve = pg.PlotDataItem(pen=pg.mkPen((40, 90, 200), width=2))
         self.plot.addItem(self.curve)
@@ -163,13 +169,19 @@ class ValleyView(QWidget):
         controls.addWidget(self.reset_button)
         self.legend = QLabel()
         self.legend.setWordWrap(True)
+        # The landscape is square (its axes are locked 1:1): beside the steps, not above
+        # them, it gets the page's full height instead of a strip of its width.
+        side = QVBoxLayout()
+        side.addLayout(controls)
+        side.addWidget(self.legend)
+        side.addWidget(self.message)
+        side.addWidget(self.table, 1)
+        body = QHBoxLayout()
+        body.addWidget(self.plot, 1)
+        body.addLayout(side, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        layout.addWidget(self.plot, 3)
-        layout.addLayout(controls)
-        layout.addWidget(self.legend)
-        layout.addWidget(self.message)
-        layout.addWidget(self.table, 2)
+        layout.addLayout(body, 1)
 
         self.landscape_box.currentIndexChanged.connect(self._on_landscape_chosen)
         self.eta_slider.valueChanged.connect(self._on_eta_slider)
@@ -313,10 +325,10 @@ class ValleyView(QWidget):
         pi = self.plot.getPlotItem()
         if ls.dim == 2:
             v1, v2, c = ls.grid(201)
-            # sqrt spreads the colours like distance from the bottom, so steep walls don't
-            # swallow the whole colour range.
-            shown = np.sqrt(c - c.min())
-            self.image.setImage(shown, levels=(0.0, float(shown.max())))
+            shown, low, top = shown_cost(c)
+            self.image.setImage(shown, levels=(0.0, top))
+            label_cost_bar(self.colour_bar, low, top)
+            self.colour_bar.setVisible(True)
             e = ls.extent
             self.image.setRect(QRectF(e[0], e[2], e[1] - e[0], e[3] - e[2]))
             self.image.setVisible(True)
@@ -337,6 +349,7 @@ class ValleyView(QWidget):
         else:
             v, c = ls.grid(401)
             self.image.setVisible(False)
+            self.colour_bar.setVisible(False)
             self.curve.setData(v, c)
             vb.setAspectLocked(False)
             pad = 0.08 * (c.max() - c.min())

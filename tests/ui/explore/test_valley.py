@@ -324,3 +324,21 @@ def test_closing_with_a_slice_pending_starts_no_thread(slicer, digits, qtbot):
     qtbot.settle()
     assert not slicer._debounce.isActive()  # closing cancelled the scheduled compute
     assert not slicer.is_busy() and slicer.jobs.current is None
+
+
+def test_the_colour_bar_reads_in_cost_and_the_landscape_fills_the_height(qtbot):
+    view = ValleyView(landscape="bowl")
+    qtbot.addWidget(view)
+    view.resize(1200, 560)
+    view.show()
+    qtbot.waitExposed(view)
+    ticks = view.colour_bar.axis._tickLevels[0]
+    labels = [float(text) for _pos, text in ticks]
+    # the bowl C = v1^2 + v2^2 on [-2, 2]^2: from 0 at the bottom to 8 in the corners
+    assert labels[0] == pytest.approx(0.0) and labels[-1] == pytest.approx(8.0, rel=1e-3)
+    assert all(pos**2 == pytest.approx(c, abs=1e-9) for (pos, _t), c in zip(ticks, labels))
+    # square axes beside the step table: the plot is about as tall as it is wide
+    assert view.plot.height() > 0.8 * view.plot.width()
+    one_d = next(k for k, ls in LANDSCAPES.items() if ls.dim == 1)
+    view.set_landscape(one_d)  # a curve, no colours: no colour bar
+    assert not view.colour_bar.isVisible()
