@@ -9,6 +9,11 @@ import sys
 import time
 
 
+# The app's precision (RunSpec.dtype; a test keeps them equal): a seed gives the same lines
+# in both. Not imported here: the command line starts without numpy.
+DEFAULT_DTYPE = "float32"
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "train",
@@ -36,8 +41,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--dtype",
         choices=("float32", "float64"),
-        default="float64",
-        help="floating-point precision of the network (float32 is faster)",
+        default=DEFAULT_DTYPE,
+        help="floating-point precision of the network (float32, the app's, is faster; "
+        "float64 matches the book's code to more digits)",
     )
     p.add_argument(
         "--engine",
@@ -243,6 +249,11 @@ def _check_writable(target: str, option: str) -> None:
         example = "run.nnrec" if option == "--record" else "net.npz"
         raise UsageError(f"{option} {target} is a folder; give a file name like {example}")
     folder = path.parent
+    if not folder.exists():
+        print(
+            f"# {option}: the folder {folder} does not exist yet; it will be created",
+            file=sys.stderr,
+        )
     while not folder.exists() and folder != folder.parent:
         folder = folder.parent
     if not folder.is_dir():

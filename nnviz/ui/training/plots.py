@@ -187,7 +187,8 @@ class CostPlot(QWidget):
             self.axes.y_from_zero = True
         # A slowed-down run covers a sliver of an epoch: the curve fills the width instead
         # of hugging the y axis (at least 1% of an epoch, or 100 examples, wide).
-        self.axes.fit(xs, ys, x_min_width=0.01 if self._x_mode == "epochs" else 100)
+        least = (0.01 if self._x_mode == "epochs" else 100) if xs.size else 1.0
+        self.axes.fit(xs, ys, x_min_width=least)
 
     def _hover_at(self, x: float) -> tuple[float, str] | None:
         xi = 0 if self._x_mode == "epochs" else 1
