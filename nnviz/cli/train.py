@@ -8,7 +8,6 @@ import signal
 import sys
 import time
 
-
 # The app's precision (RunSpec.dtype; a test keeps them equal): a seed gives the same lines
 # in both. Not imported here: the command line starts without numpy.
 DEFAULT_DTYPE = "float32"
