@@ -419,6 +419,7 @@ class AccuracyPlot(QWidget):
                 self.plot.removeItem(curve)
                 self.legend.removeItem(curve)
         self.runs = {}
+        self._relist_references()
         self.hover.hide()
         self.axes.reset()
         self._fit_axes()
@@ -429,6 +430,7 @@ class AccuracyPlot(QWidget):
             for curve in (r.test_curve, r.validation_curve):
                 self.plot.removeItem(curve)
                 self.legend.removeItem(curve)
+            self._relist_references()
 
     # -- reference lines ------------------------------------------------------------------
     def _reference_line(
@@ -453,13 +455,21 @@ class AccuracyPlot(QWidget):
         line, sample, _ = self.references.pop(key)
         self.plot.removeItem(line)
         self.legend.removeItem(sample)
+        self._relist_references()
 
     def _relist_references(self) -> None:
-        """Keep the reference lines after the runs in the legend row."""
+        """Lay the legend row out again: runs first (test, then validation once it has
+        data), then the reference lines. pyqtgraph's legend leaves holes where entries were
+        removed, so it is rebuilt rather than appended to."""
+        legend = self.legend
+        legend.clear()
+        for r in self.runs.values():
+            legend.addItem(r.test_curve, r.test_curve.name())
+            if r.validation.n and r.validation_in_legend:
+                legend.addItem(r.validation_curve, r.validation_name)
         for _line, sample, label in self.references.values():
             if sample.isVisible():
-                self.legend.removeItem(sample)
-                self.legend.addItem(sample, label)
+                legend.addItem(sample, label)
 
     def reference_labels(self) -> dict[str, str]:
         """What the legend calls each reference line (tests and the deck read it)."""
@@ -470,11 +480,9 @@ class AccuracyPlot(QWidget):
         self.chance_line.setVisible(percent is not None)
         _line, sample, label = self.references["chance"]
         sample.setVisible(percent is not None)
+        self._relist_references()
         if percent is None:
-            self.legend.removeItem(sample)
             return
-        if self.legend.getLabel(sample) is None:
-            self.legend.addItem(sample, label)
         self.chance_line.setValue(percent)
         self._chance_label = f"chance {percent:g}%"
         self._update_chance_label()

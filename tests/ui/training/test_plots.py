@@ -168,6 +168,15 @@ def test_baselines_are_named_in_the_legend_row_apart_from_each_other_and_the_cur
     # distinct colours for distinct baselines
     colours = {acc.baselines[k].pen.color().name() for k in acc.baselines}
     assert len(colours) == len(acc.baselines) == 2
+    # a new run (the plots cleared, a run added) keeps the runs first, with no holes
+    plots.clear()
+    acc.add_run("")
+    plots.extend([epoch_record(e, 9000, 8900) for e in range(3)])
+    texts = [label.text for _s, label in acc.legend.items]
+    assert texts[:3] == ["test", "validation", "chance 10% (random guess 9.55%)"]
+    qtbot.waitUntil(lambda: all(label.isVisible() for _s, label in acc.legend.items))
+    xs = [label.sceneBoundingRect().left() for _s, label in acc.legend.items[:3]]
+    assert xs == sorted(xs)  # left to right in that order, as the first row
 
 
 def test_accuracy_plot_named_runs_and_csv(qtbot, tmp_path):
