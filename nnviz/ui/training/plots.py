@@ -10,13 +10,14 @@ accuracy sits at x = epoch + 1, the moment that epoch ended.
 from __future__ import annotations
 
 import csv
+import html
 import math
 from collections.abc import Iterable
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
 
 from nnviz.core.learning.snapshot import CHUNK, DIVERGED, EPOCH
 from nnviz.ui.training.plot_parts import (
@@ -37,6 +38,13 @@ from nnviz.ui.training.plot_parts import (
 
 MARKED_EPOCHS = 100  # accuracy curves show a marker per epoch up to this many epochs
 CHANCE_COLOUR = "#777777"
+# How each dash style is shown in the text that names the reference lines.
+DASH_SAMPLES = {
+    Qt.PenStyle.DashLine: "\u2013 \u2013",
+    Qt.PenStyle.DashDotLine: "\u2013\u00b7\u2013",
+    Qt.PenStyle.DotLine: "\u00b7\u00b7\u00b7",
+    Qt.PenStyle.DashDotDotLine: "\u2013\u00b7\u00b7",
+}
 # Baselines in Okabe-Ito colours, each with its own dash pattern.
 BASELINE_STYLES = (
     ("#009E73", Qt.PenStyle.DashLine),
@@ -323,9 +331,13 @@ class AccuracyPlot(QWidget):
         self.legend = legend_row(item, 4)
         self.runs: dict[str, _Run] = {}
         self.baselines: dict[str, pg.InfiniteLine] = {}
-        # Reference lines are named in the legend row, not on the plot, where their labels
-        # ran into each other ("random 9.55%" over "chance 10%") and into the curves.
-        self.references: dict[str, tuple[pg.InfiniteLine, pg.PlotDataItem, str]] = {}
+        # Reference lines are named in a wrapping line of text above the plot, not on the
+        # plot, where their labels ran into each other ("random 9.55%" over "chance 10%")
+        # and into the curves: key -> (line, colour, dash style, name).
+        self.references: dict[str, tuple[pg.InfiniteLine, str, Qt.PenStyle, str]] = {}
+        self.reference_label = QLabel()
+        self.reference_label.setWordWrap(True)
+        self.reference_label.setTextFormat(Qt.TextFormat.RichText)
         self._random_note = ""  # a random guess near chance is named beside it
         self.chance_line = self._reference_line("chance", 10.0, "chance 10%", CHANCE_COLOUR)
         self._chance_label = "chance 10%"
@@ -341,6 +353,7 @@ class AccuracyPlot(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(self.top_row)
+        layout.addWidget(self.reference_label)
         layout.addWidget(self.plot)
 
     def _on_zoom_toggled(self, on: bool) -> None:
@@ -439,57 +452,60 @@ class AccuracyPlot(QWidget):
         pen = pg.mkPen(colour, width=1.5, style=style)
         line = pg.InfiniteLine(pos=percent, angle=0, pen=pen)
         self.plot.addItem(line, ignoreBounds=True)
-        sample = pg.PlotDataItem(pen=pen)  # only the legend's sample of the line
-        self.references[key] = (line, sample, label)
-        self.legend.addItem(sample, label)
+        self.references[key] = (line, colour, style, label)
+        self._list_references()
         return line
 
     def _relabel(self, key: str, label: str) -> None:
-        line, sample, _ = self.references[key]
-        self.references[key] = (line, sample, label)
-        legend_label = self.legend.getLabel(sample)
-        if legend_label is not None:
-            legend_label.setText(label)
+        line, colour, style, _ = self.references[key]
+        self.references[key] = (line, colour, style, label)
+        self._list_references()
 
     def _remove_reference(self, key: str) -> None:
-        line, sample, _ = self.references.pop(key)
+        line, *_ = self.references.pop(key)
         self.plot.removeItem(line)
-        self.legend.removeItem(sample)
-        self._relist_references()
+        self._list_references()
+
+    def _list_references(self) -> None:
+        """Name the visible reference lines, each after a sample of its dash in its colour;
+        the text wraps to the plot's width."""
+        parts = []
+        for line, colour, style, label in self.references.values():
+            if line.isVisible():
+                dash = DASH_SAMPLES.get(style, "\u2013 \u2013")
+                parts.append(
+                    f'<span style="white-space:nowrap"><b style="color:{colour}">{dash}</b>'
+                    f"&nbsp;{html.escape(label)}</span>"
+                )
+        self.reference_label.setText(" &nbsp;&nbsp; ".join(parts))
+        self.reference_label.setVisible(bool(parts))
 
     def _relist_references(self) -> None:
         """Lay the legend row out again: runs first (test, then validation once it has
-        data), then the reference lines. pyqtgraph's legend leaves holes where entries were
-        removed, so it is rebuilt rather than appended to."""
+        data). pyqtgraph's legend leaves holes where entries were removed, so it is rebuilt
+        rather than appended to."""
         legend = self.legend
         legend.clear()
         for r in self.runs.values():
             legend.addItem(r.test_curve, r.test_curve.name())
             if r.validation.n and r.validation_in_legend:
                 legend.addItem(r.validation_curve, r.validation_name)
-        for _line, sample, label in self.references.values():
-            if sample.isVisible():
-                legend.addItem(sample, label)
 
     def reference_labels(self) -> dict[str, str]:
-        """What the legend calls each reference line (tests and the deck read it)."""
-        return {k: label for k, (line, _s, label) in self.references.items() if line.isVisible()}
+        """What the text above the plot calls each visible reference line."""
+        return {k: label for k, (line, *_, label) in self.references.items() if line.isVisible()}
 
     def set_chance(self, percent: float | None) -> None:
         """Move the chance line (e.g. 50 for a two-class truth table) or hide it with None."""
         self.chance_line.setVisible(percent is not None)
-        _line, sample, label = self.references["chance"]
-        sample.setVisible(percent is not None)
-        self._relist_references()
-        if percent is None:
-            return
-        self.chance_line.setValue(percent)
-        self._chance_label = f"chance {percent:g}%"
+        if percent is not None:
+            self.chance_line.setValue(percent)
+            self._chance_label = f"chance {percent:g}%"
         self._update_chance_label()
 
     def set_baseline(self, key: str, percent: float, label: str | None = None) -> None:
         """Draw (or move) the horizontal reference line ``key`` at ``percent``, named
-        ``label`` (default: ``key``) and its percentage in the legend. A random guess within
+        ``label`` (default: ``key``) and its percentage above the plot. A random guess within
         a point and a half of chance is named beside chance instead of drawn on top of it."""
         text = f"{label or key} {percent:.2f}%"
         chance = self.chance_line.value() if self.chance_line.isVisible() else None

@@ -140,7 +140,7 @@ def test_accuracy_plot_baselines_and_chance(qtbot):
     assert plot.baselines == {} and set(plot.reference_labels()) == {"chance"}
 
 
-def test_baselines_are_named_in_the_legend_row_apart_from_each_other_and_the_curves(qtbot):
+def test_baselines_are_named_above_the_plot_apart_from_each_other_and_the_curves(qtbot):
     plots = TrainingPlots()
     qtbot.addWidget(plots)
     plots.resize(900, 600)
@@ -150,33 +150,37 @@ def test_baselines_are_named_in_the_legend_row_apart_from_each_other_and_the_cur
     acc = plots.accuracy_plot
     acc.set_baseline("random", 9.55, "random guess")  # beside chance, not a second line
     acc.set_baseline("darkness", 22.25, "average darkness (50,000 training images)")
+    acc.set_baseline("svm", 82.75, "SVM, \u03b3 auto, 1,000 training images")
     acc.set_baseline("svm_scale", 90.83, "SVM, \u03b3 scale, 1,000 training images")
     labels = acc.reference_labels()
     assert "random" not in labels and labels["chance"] == "chance 10% (random guess 9.55%)"
     assert labels["svm_scale"] == "SVM, \u03b3 scale, 1,000 training images 90.83%"
-    # no text on the plot area: every name is a legend entry, and the entries do not overlap
-    lines = [i for i in acc.plot.getPlotItem().items if isinstance(i, pg.InfiniteLine)]
-    assert lines and not any(isinstance(c, pg.InfLineLabel) for i in lines for c in i.childItems())
-    qtbot.waitUntil(lambda: all(label.isVisible() for _s, label in acc.legend.items))
-    boxes = [label.sceneBoundingRect() for _s, label in acc.legend.items]
-    texts = [label.text for _s, label in acc.legend.items]
-    assert texts[:1] == ["test"] and texts[-1].startswith("SVM")  # runs first
-    for i, a in enumerate(boxes):
-        assert all(not a.intersects(b) for b in boxes[i + 1 :]), texts[i]
-    data_area = acc.plot.getPlotItem().getViewBox().sceneBoundingRect()
-    assert all(not b.intersects(data_area) for b in boxes)
-    # distinct colours for distinct baselines
+    # no text on the plot: the lines are named in a wrapping line of text above it
+    items = acc.plot.getPlotItem().items
+    lines = [i for i in items if isinstance(i, pg.InfiniteLine) and i.angle == 0]
+    assert len(lines) == 4
+    assert not any(isinstance(c, pg.InfLineLabel) for i in lines for c in i.childItems())
+    text = acc.reference_label.text()
+    for name in labels.values():
+        assert name.replace("&", "&amp;") in text
+    label_box = acc.reference_label.geometry()
+    assert label_box.bottom() < acc.plot.geometry().top()
+    # long names wrap within the plot's width; the plot is not pushed past its widget
+    acc.resize(420, 400)
+    qtbot.waitUntil(lambda: acc.reference_label.width() <= 420)
+    assert acc.plot.width() <= 420
+    vb = acc.plot.getPlotItem().getViewBox()
+    assert vb.sceneBoundingRect().right() <= acc.plot.width()
+    # distinct colours for distinct baselines, runs alone in the legend row
     colours = {acc.baselines[k].pen.color().name() for k in acc.baselines}
-    assert len(colours) == len(acc.baselines) == 2
-    # a new run (the plots cleared, a run added) keeps the runs first, with no holes
+    assert len(colours) == len(acc.baselines) == 3
+    assert [label.text for _s, label in acc.legend.items] == ["test"]
     plots.clear()
     acc.add_run("")
     plots.extend([epoch_record(e, 9000, 8900) for e in range(3)])
-    texts = [label.text for _s, label in acc.legend.items]
-    assert texts[:3] == ["test", "validation", "chance 10% (random guess 9.55%)"]
-    qtbot.waitUntil(lambda: all(label.isVisible() for _s, label in acc.legend.items))
-    xs = [label.sceneBoundingRect().left() for _s, label in acc.legend.items[:3]]
-    assert xs == sorted(xs)  # left to right in that order, as the first row
+    assert [label.text for _s, label in acc.legend.items] == ["test", "validation"]
+    acc.clear_baselines()
+    assert set(acc.reference_labels()) == {"chance"}
 
 
 def test_accuracy_plot_named_runs_and_csv(qtbot, tmp_path):
@@ -240,10 +244,9 @@ def test_test_and_validation_differ_in_colour_and_style(qtbot):
         return [label.text for _sample, label in plot.legend.items]
 
     plot.add_progress(epoch_record(0, 9000))
-    # no validation numbers: no validation entry; reference lines after the runs
-    assert legend_names() == ["test", "chance 10%"]
+    assert legend_names() == ["test"]  # no validation numbers: no validation entry
     plot.add_progress(epoch_record(1, 9000, 9100))
-    assert legend_names() == ["test", "validation", "chance 10%"]
+    assert legend_names() == ["test", "validation"]
     r = plot.runs[""]
     (tc, ts), (vc, vs) = _pen_colour(r.test_curve), _pen_colour(r.validation_curve)
     assert tc != vc and ts != vs
