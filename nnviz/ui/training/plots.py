@@ -17,7 +17,15 @@ from collections.abc import Iterable
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
 from nnviz.core.learning.snapshot import CHUNK, DIVERGED, EPOCH
 from nnviz.ui.training.plot_parts import (
@@ -40,9 +48,9 @@ MARKED_EPOCHS = 100  # accuracy curves show a marker per epoch up to this many e
 CHANCE_COLOUR = "#777777"
 # How each dash style is shown in the text that names the reference lines.
 DASH_SAMPLES = {
-    Qt.PenStyle.DashLine: "\u2013 \u2013",
+    Qt.PenStyle.DashLine: "\u2013\u00a0\u2013",
     Qt.PenStyle.DashDotLine: "\u2013\u00b7\u2013",
-    Qt.PenStyle.DotLine: "\u00b7\u00b7\u00b7",
+    Qt.PenStyle.DotLine: "\u00b7\u00a0\u00b7\u00a0\u00b7",
     Qt.PenStyle.DashDotDotLine: "\u2013\u00b7\u00b7",
 }
 # Baselines in Okabe-Ito colours, each with its own dash pattern.
@@ -338,6 +346,8 @@ class AccuracyPlot(QWidget):
         self.reference_label = QLabel()
         self.reference_label.setWordWrap(True)
         self.reference_label.setTextFormat(Qt.TextFormat.RichText)
+        # it wraps to the plot's width and never widens the plot
+        self.reference_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self._random_note = ""  # a random guess near chance is named beside it
         self.chance_line = self._reference_line("chance", 10.0, "chance 10%", CHANCE_COLOUR)
         self._chance_label = "chance 10%"
@@ -472,12 +482,12 @@ class AccuracyPlot(QWidget):
         parts = []
         for line, colour, style, label in self.references.values():
             if line.isVisible():
-                dash = DASH_SAMPLES.get(style, "\u2013 \u2013")
-                parts.append(
-                    f'<span style="white-space:nowrap"><b style="color:{colour}">{dash}</b>'
-                    f"&nbsp;{html.escape(label)}</span>"
-                )
-        self.reference_label.setText(" &nbsp;&nbsp; ".join(parts))
+                # One unbreakable entry each (no-break spaces): lines wrap between entries,
+                # never between a dash and its name.
+                dash = DASH_SAMPLES.get(style, "\u2013\u00a0\u2013")
+                name = html.escape(label).replace(" ", "\u00a0")
+                parts.append(f'<b style="color:{colour}">{dash}</b>\u00a0{name}')
+        self.reference_label.setText("\u2003 ".join(parts))
         self.reference_label.setVisible(bool(parts))
 
     def _relist_references(self) -> None:

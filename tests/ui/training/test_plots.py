@@ -160,9 +160,9 @@ def test_baselines_are_named_above_the_plot_apart_from_each_other_and_the_curves
     lines = [i for i in items if isinstance(i, pg.InfiniteLine) and i.angle == 0]
     assert len(lines) == 4
     assert not any(isinstance(c, pg.InfLineLabel) for i in lines for c in i.childItems())
-    text = acc.reference_label.text()
+    text = acc.reference_label.text().replace("\u00a0", " ")
     for name in labels.values():
-        assert name.replace("&", "&amp;") in text
+        assert name in text
     label_box = acc.reference_label.geometry()
     assert label_box.bottom() < acc.plot.geometry().top()
     # long names wrap within the plot's width; the plot is not pushed past its widget
