@@ -47,11 +47,11 @@ from nnviz.ui.training.plot_parts import (
 MARKED_EPOCHS = 100  # accuracy curves show a marker per epoch up to this many epochs
 CHANCE_COLOUR = "#777777"
 # How each dash style is shown in the text that names the reference lines.
-DASH_SAMPLES = {
-    Qt.PenStyle.DashLine: "\u2013\u00a0\u2013",
-    Qt.PenStyle.DashDotLine: "\u2013\u00b7\u2013",
+DASH_SAMPLES = {  # box-drawing strokes: unlike en dashes, no line may break after them
+    Qt.PenStyle.DashLine: "\u2500\u00a0\u2500",
+    Qt.PenStyle.DashDotLine: "\u2500\u00b7\u2500",
     Qt.PenStyle.DotLine: "\u00b7\u00a0\u00b7\u00a0\u00b7",
-    Qt.PenStyle.DashDotDotLine: "\u2013\u00b7\u00b7",
+    Qt.PenStyle.DashDotDotLine: "\u2500\u00b7\u00b7",
 }
 # Baselines in Okabe-Ito colours, each with its own dash pattern.
 BASELINE_STYLES = (
@@ -484,7 +484,7 @@ class AccuracyPlot(QWidget):
             if line.isVisible():
                 # One unbreakable entry each (no-break spaces): lines wrap between entries,
                 # never between a dash and its name.
-                dash = DASH_SAMPLES.get(style, "\u2013\u00a0\u2013")
+                dash = DASH_SAMPLES.get(style, "\u2500\u00a0\u2500")
                 name = html.escape(label).replace(" ", "\u00a0")
                 parts.append(f'<b style="color:{colour}">{dash}</b>\u00a0{name}')
         self.reference_label.setText("\u2003 ".join(parts))

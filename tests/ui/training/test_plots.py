@@ -163,6 +163,22 @@ def test_baselines_are_named_above_the_plot_apart_from_each_other_and_the_curves
     text = acc.reference_label.text().replace("\u00a0", " ")
     for name in labels.values():
         assert name in text
+    # at a narrow width the text wraps between entries, never between a dash and its name
+    from PySide6.QtGui import QTextDocument
+
+    from nnviz.ui.training.plots import DASH_SAMPLES
+
+    doc = QTextDocument()
+    doc.setHtml(acc.reference_label.text())
+    doc.setTextWidth(300)
+    doc.size()  # lays the text out
+    block = doc.begin()
+    layout = block.layout()
+    rows = [
+        block.text()[line.textStart() : line.textStart() + line.textLength()]
+        for line in (layout.lineAt(i) for i in range(layout.lineCount()))
+    ]
+    assert len(rows) >= 3 and all(r.startswith(tuple(DASH_SAMPLES.values())) for r in rows)
     label_box = acc.reference_label.geometry()
     assert label_box.bottom() < acc.plot.geometry().top()
     # long names wrap within the plot's width; the plot is not pushed past its widget
