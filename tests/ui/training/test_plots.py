@@ -170,7 +170,7 @@ def test_baselines_are_named_above_the_plot_apart_from_each_other_and_the_curves
 
     doc = QTextDocument()
     doc.setHtml(acc.reference_label.text())
-    doc.setTextWidth(300)
+    doc.setTextWidth(420)
     doc.size()  # lays the text out
     block = doc.begin()
     layout = block.layout()
