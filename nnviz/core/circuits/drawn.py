@@ -270,7 +270,7 @@ def _nands_for(part: Part) -> int:
 
 
 NODE_SIZE = {"input": (60, 40), "output": (60, 40), "nand": (80, 40)}  # as the canvas draws them
-GROUP_STEP = (100, 60)  # NANDs of one gate: this far apart, two to a row
+GROUP_STEP = (140, 80)  # NANDs of one gate: this far apart, two to a row (room for wires)
 
 
 class _Placer:

@@ -16,6 +16,8 @@ from PySide6.QtGui import QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
 
 from nnviz.core.circuits.model import Circuit, CircuitError
+from nnviz.core.circuits.wire_router import Wire as RouterWire
+from nnviz.core.circuits.wire_router import route_all
 from nnviz.ui.circuit.items import (
     GRID,
     BlockItem,
@@ -32,6 +34,9 @@ from nnviz.ui.style import Look, app_theme
 
 BASE_RECT = QRectF(-2000, -2000, 4000, 4000)  # the canvas's least extent
 BODY_MARGIN = 10.0  # wires route at least this far from other parts' bodies
+# Up to this many wires, all are routed together with the router's guarantees; beyond, each
+# wire finds its own way (a 2,000-gate circuit would take seconds to route together).
+ROUTED_WIRES = 600
 LOOP_SHOWN_MS = 6000  # how long a refused loop stays outlined
 
 
@@ -44,6 +49,17 @@ def _touches(p, points) -> bool:
         if y1 == y2 == y and min(x1, x2) <= x <= max(x1, x2):
             return True
     return False
+
+
+def _outward(port) -> tuple[int, int]:
+    """The unit grid step pointing out of a port's part, in scene coordinates (outputs face
+    right and inputs left before the part is turned or mirrored)."""
+    node = port.parentItem()
+    local = port.pos()
+    step = QPointF(10.0, 0.0) if port.is_output else QPointF(-10.0, 0.0)
+    d = node.mapToScene(local + step) - node.mapToScene(local)
+    dx, dy = round(d.x() / 10.0), round(d.y() / 10.0)
+    return (dx, dy) if abs(dx) + abs(dy) == 1 else ((1, 0) if port.is_output else (-1, 0))
 
 
 class CircuitDrawing(QGraphicsScene):
@@ -74,6 +90,10 @@ class CircuitDrawing(QGraphicsScene):
         self._loop_items: list[NodeItem] = []
         self._loop_token = 0
         self._bodies_cache: dict[int, tuple[float, float, float, float]] | None = None
+        # The whole circuit's routes from the last reroute (wire id -> its two ends and its
+        # corner points); a wire whose ends have moved since (a drag) routes on its own.
+        self._routes: dict[int, tuple[tuple[float, float], tuple[float, float], list]] = {}
+        self.unrouted: list[int] = []  # wires the router could not give its guarantees
         app_theme().changed.connect(self._on_theme)
         self.setSceneRect(BASE_RECT)
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
@@ -290,11 +310,44 @@ class CircuitDrawing(QGraphicsScene):
         self.reroute()
 
     def reroute(self) -> None:
-        """Route every wire again (after parts moved, turned, or came and went)."""
+        """Route every wire again (after parts moved, turned, or came and went): together,
+        so that different nets never share a run (nnviz.core.circuits.wire_router)."""
+        self._route_all()
         for w in self.wire_items.values():
             w.update_path()
         self._update_dots()
         self.grow_to_fit()
+
+    def _route_all(self) -> None:
+        self._routes, self.unrouted = {}, []
+        if self.wire_style != "orthogonal" or not 0 < len(self.wire_items) <= ROUTED_WIRES:
+            return  # huge circuits: each wire on its own (fast, without the guarantees)
+        wires, ends = [], {}
+        for wid, item in self.wire_items.items():
+            w = self.circuit.wires.get(wid)
+            if w is None or w.bend is not None:
+                continue  # a wire the user bent keeps the user's route
+            a, b = item.source.scene_center(), item.target.scene_center()
+            start, end = (a.x(), a.y()), (b.x(), b.y())
+            leave = _outward(item.source)
+            inward = _outward(item.target)
+            wires.append(
+                RouterWire(wid, (w.src, w.src_port), start, leave, end, (-inward[0], -inward[1]))
+            )
+            ends[wid] = (start, end)
+        bodies = []
+        pins = []
+        for node in self.node_items.values():
+            r = node.mapRectToScene(QRectF(0, 0, node.width, node.height))
+            bodies.append((r.left(), r.top(), r.right(), r.bottom()))
+            for port in (*node.inputs, *node.outputs):
+                c = port.scene_center()
+                pins.append((c.x(), c.y()))
+        result = route_all(wires, bodies, pins, margin=BODY_MARGIN)
+        self.unrouted = [k for k in result.unrouted if isinstance(k, int)]
+        for key, pts in result.routes.items():
+            if isinstance(key, int) and key not in self.unrouted:
+                self._routes[key] = (*ends[key], pts)
 
     def grow_to_fit(self) -> None:
         """The canvas reaches past the circuit on every side (a file may place parts far out),
@@ -319,6 +372,13 @@ class CircuitDrawing(QGraphicsScene):
         if bend is None:
             w = self.circuit.wires.get(wire.wire_id)
             bend = w.bend if w is not None else None
+        known = self._routes.get(wire.wire_id)
+        if bend is None and known is not None and known[:2] == ((a.x(), a.y()), (b.x(), b.y())):
+            pts = list(known[2])
+            path = QPainterPath(QPointF(*pts[0]))
+            for p in pts[1:]:
+                path.lineTo(QPointF(*p))
+            return path, pts
         if self._bodies_cache is None:
             self._bodies_cache = self._bodies()
         ends = (wire.source.node.node_id, wire.target.node.node_id)

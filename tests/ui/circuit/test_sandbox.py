@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import time
@@ -876,3 +877,57 @@ def test_starting_a_level_is_one_undo_step_with_every_switch_at_0(sandbox, tmp_p
     assert sandbox.circuit.to_dict() == mine  # Edit > Undo brings the half adder back
     sandbox.undo_stack.redo()
     assert sandbox.circuit.input_names() == get_level("and").starter().input_names()
+
+
+def _drawn_routes(scene):
+    """(net, corner points) of every wire as drawn."""
+    out = []
+    for wid, item in scene.wire_items.items():
+        w = scene.circuit.wire(wid)
+        out.append(((w.src, w.src_port), wid, list(item.points)))
+    return out
+
+
+def _assert_no_shared_runs(scene):
+    """Different nets never share a run and meet only where both pass straight through at
+    a right angle; no wire crosses a part's body."""
+    from nnviz.core.circuits.wire_router import _cells
+
+    routes = _drawn_routes(scene)
+    cells = {wid: _cells(pts) for _n, wid, pts in routes}
+    bodies = []
+    for node in scene.node_items.values():
+        r = node.mapRectToScene(node.boundingRect().adjusted(4, 4, -4, -24))
+        bodies.append((r.left(), r.top(), r.right(), r.bottom()))
+    for _n, wid, _pts in routes:
+        for x, y in cells[wid][1:-1]:
+            px, py = x * 10.0, y * 10.0
+            assert not any(x0 < px < x1 and y0 < py < y1 for x0, y0, x1, y1 in bodies), wid
+    for (nv, v, _), (nw, w, _) in itertools.combinations(routes, 2):
+        if nv == nw:
+            continue
+        cv, cw = cells[v], cells[w]
+        assert not (
+            {frozenset(e) for e in zip(cv, cv[1:])} & {frozenset(e) for e in zip(cw, cw[1:])}
+        )
+        for p in set(cv) & set(cw):
+            i, j = cv.index(p), cw.index(p)
+            assert 0 < i < len(cv) - 1 and 0 < j < len(cw) - 1, (v, w, p)
+            hv = cv[i - 1][1] == cv[i + 1][1]
+            hw = cw[j - 1][1] == cw[j + 1][1]
+            assert hv != hw and (hv or cv[i - 1][0] == cv[i + 1][0])
+            assert hw or cw[j - 1][0] == cw[j + 1][0]
+
+
+@pytest.mark.parametrize("name", ["half_adder", "full_adder", "adder2", "adder4"])
+def test_shipped_circuits_are_drawn_without_shared_runs(sandbox, name):
+    assert sandbox.files.load_file(examples_dir() / f"{name}.json", as_copy=True)
+    assert sandbox.scene.unrouted == []
+    _assert_no_shared_runs(sandbox.scene)
+
+
+def test_an_imported_digital_circuit_is_drawn_without_shared_runs(sandbox):
+    path = Path(__file__).parents[2] / "core" / "circuits" / "dig" / "half_adder.dig"
+    assert sandbox.files.load_file(path, as_copy=True)
+    assert sandbox.scene.unrouted == []
+    _assert_no_shared_runs(sandbox.scene)
