@@ -131,6 +131,90 @@ class _Router:
         return runs
 
 
+# Where each part's body lies around its position (Digital's shapes, a little generous), for
+# the router: In and Const to the left of their pin, Out to the right, NAnd between its pins.
+BODIES = {
+    "input": (-2 * SIZE - 10, -SIZE, -10, SIZE),
+    "const": (-SIZE - 10, -SIZE // 2, -10, SIZE // 2),
+    "output": (10, -SIZE, 2 * SIZE + 10, SIZE),
+    "nand": (1, -SIZE // 2, 4 * SIZE - 1, 2 * SIZE + SIZE // 2),
+}
+ROUTED_WIRES = 600  # up to this many wires, all routed together with the router's rules
+
+
+def _wire_runs(
+    flat: Circuit,
+    pins: dict[tuple[int, bool, int], tuple[int, int]],
+    taken: set[tuple[int, int]],
+    constant: set[int],
+) -> list[tuple[Point, Point]]:
+    """The wires' runs: the router's routes (nnviz.core.circuits.wire_router, as the editor
+    draws them) merged per net, so Digital joins exactly what belongs together. The router
+    works on a 10-unit grid: Digital's 20-unit coordinates are halved for it and doubled back.
+    A circuit too big to route together, or a wire the router cannot place, takes the
+    simple runs of :class:`_Router` (still correct: it only takes runs that touch no other
+    net)."""
+    from nnviz.core.circuits.wire_router import Wire, net_segments, route_all
+
+    order = sorted(flat.wires)
+    if len(order) > ROUTED_WIRES:
+        return _simple_runs(flat, pins, taken, order)
+    half = 2
+    bodies = []
+    for nid in flat.nodes:
+        kind = "const" if nid in constant else flat.node(nid).kind
+        ox, oy = next(
+            (xy for (n, out, _i), xy in pins.items() if n == nid and (out or kind == "output")),
+            (0, 0),
+        )
+        if kind == "nand":  # the position is the upper input pin's
+            ox, oy = pins[(nid, False, 0)]
+        x0, y0, x1, y1 = BODIES[kind]
+        bodies.append(((ox + x0) / half, (oy + y0) / half, (ox + x1) / half, (oy + y1) / half))
+    routed = []
+    for wid in order:
+        w = flat.wire(wid)
+        a, b = pins[(w.src, True, w.src_port)], pins[(w.dst, False, w.dst_port)]
+        routed.append(
+            Wire(
+                wid,
+                (w.src, w.src_port),
+                (a[0] / half, a[1] / half),
+                (1, 0),
+                (b[0] / half, b[1] / half),
+                (1, 0),
+            )
+        )
+    result = route_all(routed, bodies, [(x / half, y / half) for x, y in taken], margin=5.0)
+    if result.unrouted:
+        return _simple_runs(flat, pins, taken, order)
+    by_net: dict[object, list[list[tuple[float, float]]]] = {}
+    for wire in routed:
+        by_net.setdefault(wire.net, []).append(result.routes[wire.key])
+    runs = []
+    for routes in by_net.values():
+        for p, q in net_segments(routes):
+            runs.append(
+                ((round(p[0] * half), round(p[1] * half)), (round(q[0] * half), round(q[1] * half)))
+            )
+    return runs
+
+
+def _simple_runs(
+    flat: Circuit,
+    pins: dict[tuple[int, bool, int], tuple[int, int]],
+    taken: set[tuple[int, int]],
+    order: list[int],
+) -> list[tuple[Point, Point]]:
+    router = _Router(taken)
+    runs = []
+    for wid in order:
+        w = flat.wire(wid)
+        a, b = pins[(w.src, True, w.src_port)], pins[(w.dst, False, w.dst_port)]
+        runs += router.route(a, b, net=(w.src, w.src_port))
+    return runs
+
+
 def to_dig_text(circuit: Circuit) -> str:
     flat = flattened(circuit)
     root = ET.Element("circuit")
@@ -186,14 +270,10 @@ def to_dig_text(circuit: Circuit) -> str:
             ET.SubElement(entry, "string").text = "Label"
             ET.SubElement(entry, "string").text = label
         ET.SubElement(e, "pos", x=str(x), y=str(y))
-    router = _Router(taken)
-    for wid in sorted(flat.wires):
-        w = flat.wire(wid)
-        a, b = pins[(w.src, True, w.src_port)], pins[(w.dst, False, w.dst_port)]
-        for p, q in router.route(a, b, net=(w.src, w.src_port)):
-            el = ET.SubElement(wires, "wire")
-            ET.SubElement(el, "p1", x=str(p[0]), y=str(p[1]))
-            ET.SubElement(el, "p2", x=str(q[0]), y=str(q[1]))
+    for p, q in _wire_runs(flat, pins, taken, constant):
+        el = ET.SubElement(wires, "wire")
+        ET.SubElement(el, "p1", x=str(p[0]), y=str(p[1]))
+        ET.SubElement(el, "p2", x=str(q[0]), y=str(q[1]))
     # nnviz reads an unconnected input as 0; Digital refuses one, so it gets a Const 0.
     for nid, port in flat.unconnected_inputs():
         if nid in constant:

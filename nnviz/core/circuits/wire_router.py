@@ -372,3 +372,29 @@ def junction_points(routes: Sequence[list[Point]]) -> list[Point]:
             ways.setdefault(_point(p), set()).add(d)
             ways.setdefault(_point(q), set()).add((-d[0], -d[1]))
     return sorted(p for p, w in ways.items() if len(w) >= 3)
+
+
+def net_segments(routes: Sequence[list[Point]]) -> list[tuple[Point, Point]]:
+    """One net's routes as the fewest straight segments that draw them: the edges they
+    cover once each, joined along straight stretches and split wherever the net branches
+    (so every T has a segment end, which is how Digital connects wires)."""
+    ways: dict[Cell, set[Direction]] = {}
+    for r in routes:
+        cells = _cells(r)
+        for p, q in zip(cells, cells[1:]):
+            d = (q[0] - p[0], q[1] - p[1])
+            ways.setdefault(p, set()).add(d)
+            ways.setdefault(q, set()).add((-d[0], -d[1]))
+    out: list[tuple[Point, Point]] = []
+    for p in sorted(ways):
+        for d in ((1, 0), (0, 1)):
+            if d not in ways[p]:
+                continue
+            back = (-d[0], -d[1])
+            if back in ways[p] and len(ways[p]) == 2:
+                continue  # p is inside a straight stretch that starts further back
+            q = (p[0] + d[0], p[1] + d[1])
+            while d in ways.get(q, set()) and len(ways[q]) == 2:
+                q = (q[0] + d[0], q[1] + d[1])
+            out.append((_point(p), _point(q)))
+    return out
