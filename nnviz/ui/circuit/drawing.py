@@ -51,6 +51,64 @@ def _touches(p, points) -> bool:
     return False
 
 
+def _share_strokes(group) -> None:
+    """Give each wire of one net the parts of its route that no earlier wire of the net
+    draws (``own_path``): a trunk that a thousand branches share is stroked once, not a
+    thousand times. The whole route stays the wire's shape, for clicking and selecting."""
+    covered: dict[tuple[str, float], list[list[float]]] = {}  # line -> merged intervals
+    for w in group:
+        if len(w.points) < 2:
+            w.own_path = None  # a curved wire: drawn whole
+            continue
+        pieces = []
+        for a, b in zip(w.points, w.points[1:]):
+            if a[1] == b[1]:
+                key, lo, hi, fixed = ("h", a[1]), min(a[0], b[0]), max(a[0], b[0]), a[1]
+            elif a[0] == b[0]:
+                key, lo, hi, fixed = ("v", a[0]), min(a[1], b[1]), max(a[1], b[1]), a[0]
+            else:
+                pieces.append((a, b))
+                continue
+            spans = covered.setdefault(key, [])
+            for u, v in _subtract(lo, hi, spans):
+                pieces.append(
+                    ((u, fixed), (v, fixed)) if key[0] == "h" else ((fixed, u), (fixed, v))
+                )
+            _merge(spans, lo, hi)
+        if len(pieces) == len(w.points) - 1:
+            w.own_path = None  # nothing shared: the whole route
+        else:
+            path = QPainterPath()
+            for p, q in pieces:
+                path.moveTo(QPointF(*p))
+                path.lineTo(QPointF(*q))
+            w.own_path = path
+
+
+def _subtract(lo: float, hi: float, spans: list[list[float]]) -> list[tuple[float, float]]:
+    """The parts of [lo, hi] outside the sorted, disjoint ``spans``."""
+    out, at = [], lo
+    for s0, s1 in spans:
+        if s1 <= at:
+            continue
+        if s0 >= hi:
+            break
+        if s0 > at:
+            out.append((at, s0))
+        at = max(at, s1)
+    if at < hi:
+        out.append((at, hi))
+    return out
+
+
+def _merge(spans: list[list[float]], lo: float, hi: float) -> None:
+    """Add [lo, hi] to the sorted, disjoint ``spans`` in place."""
+    keep = [s for s in spans if s[1] < lo or s[0] > hi]
+    joined = [s for s in spans if not (s[1] < lo or s[0] > hi)]
+    new = [min([lo, *(s[0] for s in joined)]), max([hi, *(s[1] for s in joined)])]
+    spans[:] = sorted([*keep, new])
+
+
 def _outward(port) -> tuple[int, int]:
     """The unit grid step pointing out of a port's part, in scene coordinates (outputs face
     right and inputs left before the part is turned or mirrored)."""
@@ -402,6 +460,9 @@ class CircuitDrawing(QGraphicsScene):
             for d in dots:
                 on_x.setdefault(d[0], []).append(d)
                 on_y.setdefault(d[1], []).append(d)
+            if len(group) > 1:
+                _share_strokes(group)
+            drawn: set = set()  # each dot is drawn by one wire only (a trunk is shared)
             for w in group:
                 if w.dots or dots:
                     near = {
@@ -409,7 +470,9 @@ class CircuitDrawing(QGraphicsScene):
                         for a, b in zip(w.points, w.points[1:])
                         for d in (on_x.get(a[0], []) if a[0] == b[0] else on_y.get(a[1], []))
                     }
-                    w.dots = [d for d in dots if d in near and _touches(d, w.points)]
+                    mine = [d for d in near - drawn if _touches(d, w.points)]
+                    drawn.update(mine)
+                    w.dots = sorted(mine)
                     w.update()
 
     def input_row(self) -> dict[str, int]:

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 GRID = 20.0  # snapping step, also the spacing of the background dots
+FAR = 0.4  # below this zoom, parts and ports draw without their finer details
 
 # Colours of signal values. A 1 is bright so a lit path stands out; a 0 is a quiet grey.
 ON = QColor("#16a34a")
@@ -145,6 +146,8 @@ class PortItem(QGraphicsItem):
         self.update()
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
+        if option.levelOfDetailFromTransform(painter.worldTransform()) < FAR and not self.legal:
+            return  # zoomed far out: a port would be a speck (the wire's end shows it)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         if self.missing:
             color = MISSING
@@ -341,8 +344,14 @@ class NandItem(NodeItem):
         return path
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         pen = self._outline_pen()
+        if option.levelOfDetailFromTransform(painter.worldTransform()) < FAR:
+            # zoomed far out: the body's outline alone (text and stubs would be specks)
+            painter.setPen(pen)
+            painter.setBrush(QBrush(BODY))
+            painter.drawPath(self.body_path())
+            return
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         # Stubs coloured by the signal they carry, like short wires.
         for p in self.inputs:
             painter.setPen(

@@ -6,8 +6,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QCursor, QFont, QImage, QPainter, QWheelEvent
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer
+from PySide6.QtGui import QColor, QCursor, QFont, QImage, QPainter, QPixmap, QWheelEvent
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsView
 
@@ -15,6 +15,12 @@ from nnviz.ui.circuit.scene import CircuitScene
 
 MIN_ZOOM = 0.2
 MAX_ZOOM = 4.0
+# A circuit with more items than this is shown, while it is zoomed or panned, as a picture
+# taken when the motion began (each frame would otherwise paint thousands of Python items);
+# it is drawn in full again once the view has been still for SETTLE_MS.
+PICTURE_ITEMS = 3000
+SETTLE_MS = 180
+PICTURE_PIXELS = 3000  # the picture's longer side, at most
 
 
 class CircuitView(QGraphicsView):
@@ -31,6 +37,72 @@ class CircuitView(QGraphicsView):
         self.setAcceptDrops(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self._pan_from: QPointF | None = None
+        # The picture shown while a big circuit moves: (pixmap, the scene rect it shows).
+        self._picture: tuple[QPixmap, QRectF] | None = None
+        self.moving = False
+        self._settle = QTimer(self)
+        self._settle.setSingleShot(True)
+        self._settle.setInterval(SETTLE_MS)
+        self._settle.timeout.connect(self._end_motion)
+        scene.changed.connect(self._forget_picture)
+
+    # -- a picture while moving --------------------------------------------------------
+    def _forget_picture(self, *_args) -> None:
+        if not self.moving:
+            self._picture = None
+
+    def _begin_motion(self) -> None:
+        """Called before every zoom or pan step; takes the picture at the first."""
+        scene = self.scene()
+        if scene is None or len(scene.items()) < PICTURE_ITEMS:
+            return
+        if not self.moving:
+            self._picture = self._take_picture()
+            self.moving = self._picture is not None
+        self._settle.start()
+
+    def _take_picture(self) -> tuple[QPixmap, QRectF] | None:
+        """The part of the scene around what is in view (three times the view each way,
+        within the circuit), drawn once at about the view's resolution."""
+        scene = self.scene()
+        seen = self.mapToScene(self.viewport().rect()).boundingRect()
+        whole = scene.items_rect() if isinstance(scene, CircuitScene) else scene.itemsBoundingRect()
+        around = seen.adjusted(-seen.width(), -seen.height(), seen.width(), seen.height())
+        region = around.intersected(whole.adjusted(-200, -200, 200, 200)).united(seen)
+        if region.isEmpty():
+            return None
+        scale = min(self.zoom(), PICTURE_PIXELS / max(region.width(), region.height()))
+        size = QSize(max(1, int(region.width() * scale)), max(1, int(region.height() * scale)))
+        pixmap = QPixmap(size)
+        pixmap.fill(
+            self.backgroundBrush().color() if self.backgroundBrush().style() else QColor("white")
+        )
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        scene.render(painter, QRectF(0, 0, size.width(), size.height()), region)
+        painter.end()
+        return pixmap, region
+
+    def _end_motion(self) -> None:
+        self.moving = False
+        self._picture = None
+        self.viewport().update()
+
+    def paintEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        if self.moving and self._picture is not None:
+            pixmap, region = self._picture
+            painter = QPainter(self.viewport())
+            painter.fillRect(self.viewport().rect(), self.palette().base())
+            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+            target = self.mapFromScene(region).boundingRect()
+            painter.drawPixmap(target, pixmap)
+            painter.end()
+            return
+        super().paintEvent(event)
+
+    def scrollContentsBy(self, dx: int, dy: int) -> None:  # noqa: N802 (Qt name)
+        self._begin_motion()
+        super().scrollContentsBy(dx, dy)
 
     def zoom(self) -> float:
         """Current scale factor (1.0 = 100%)."""
@@ -43,6 +115,7 @@ class CircuitView(QGraphicsView):
         new = min(MAX_ZOOM, max(low, self.zoom() * factor))
         f = new / self.zoom()
         if abs(f - 1.0) > 1e-9:
+            self._begin_motion()
             self.scale(f, f)
 
     def zoom_in(self) -> None:

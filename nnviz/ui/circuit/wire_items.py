@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
     QStyleOptionGraphicsItem,
 )
 
-from nnviz.ui.circuit.items import GRID, ON_GLOW, SELECTED, PortItem, look_of, value_color
+from nnviz.ui.circuit.items import FAR, GRID, ON_GLOW, SELECTED, PortItem, look_of, value_color
 
 
 class WireItem(QGraphicsPathItem):
@@ -32,6 +32,9 @@ class WireItem(QGraphicsPathItem):
         self.value: int | None = None
         self.points: list[tuple[float, float]] = []  # corners of the orthogonal route
         self.dots: list[tuple[float, float]] = []  # junctions drawn on this wire
+        # The part of the route this wire strokes (None: all of it): runs another wire of
+        # the same net already draws are left out (the scene's _share_strokes sets it).
+        self.own_path: QPainterPath | None = None
         self._drag_bend: float | None = None
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, True)
         self.setZValue(0)
@@ -50,6 +53,7 @@ class WireItem(QGraphicsPathItem):
     def update_path(self, bend: float | None = None) -> None:
         """Follow the ports after a node moved (``bend``: a vertical run being dragged)."""
         scene = self.scene()
+        self.own_path = None  # until the scene shares the net's strokes out again
         a, b = self.source.scene_center(), self.target.scene_center()
         if scene is not None and hasattr(scene, "wire_path"):
             path, self.points = scene.wire_path(self, a, b, bend)
@@ -111,6 +115,12 @@ class WireItem(QGraphicsPathItem):
         return stroker.createStroke(self.path())
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
+        detail = option.levelOfDetailFromTransform(painter.worldTransform())
+        if detail < FAR and not self.isSelected():
+            # zoomed far out: the line alone, without smoothing or glow
+            painter.setPen(self.pen())
+            painter.drawPath(self.own_path if self.own_path is not None else self.path())
+            return
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         if self.isSelected():
             painter.setPen(
@@ -119,10 +129,10 @@ class WireItem(QGraphicsPathItem):
             painter.drawPath(self.path())
         elif self.value:
             painter.setPen(QPen(ON_GLOW, 7, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
-            painter.drawPath(self.path())
+            painter.drawPath(self.own_path if self.own_path is not None else self.path())
         painter.setPen(self.pen())
         painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.drawPath(self.path())
+        painter.drawPath(self.own_path if self.own_path is not None else self.path())
         if self.dots:
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(QBrush(self.pen().color()))
