@@ -36,7 +36,7 @@ BEND_COST = 6.0  # a bend costs as much as six grid steps (60 px) of length
 CROSS_COST = 1.0  # crossing another net costs a step: crossings only where they help
 SHARE_COST = 0.1  # running on the own net's edges is almost free: branches share a trunk
 MARGIN_STEPS = 6  # the search may go this many grid steps beyond every part and pin
-MAX_EXPANSIONS = 40000  # per wire: past this the plain route is taken (and reported)
+MAX_EXPANSIONS = 6000  # per wire: past this the plain route is taken (and reported)
 
 
 @dataclass(frozen=True)
@@ -314,7 +314,7 @@ def route_all(
     pins: Iterable[Point],
     margin: float = 10.0,
     fallback: Callable[[Wire], list[Point]] | None = None,
-    attempts: int = 4,
+    attempts: int = 2,
 ) -> Routing:
     """Route ``wires``, short ones first so long ones go around them. Greedy routing can box
     a wire in with earlier ones: then the whole circuit is routed again with the wires that

@@ -36,7 +36,7 @@ BASE_RECT = QRectF(-2000, -2000, 4000, 4000)  # the canvas's least extent
 BODY_MARGIN = 10.0  # wires route at least this far from other parts' bodies
 # Up to this many wires, all are routed together with the router's guarantees; beyond, each
 # wire finds its own way (a 2,000-gate circuit would take seconds to route together).
-ROUTED_WIRES = 600
+ROUTED_WIRES = 200
 LOOP_SHOWN_MS = 6000  # how long a refused loop stays outlined
 
 
@@ -378,8 +378,12 @@ class CircuitDrawing(QGraphicsScene):
 
     def _route_all(self) -> None:
         self._routes, self.unrouted = {}, []
-        if self.wire_style != "orthogonal" or not 0 < len(self.wire_items) <= ROUTED_WIRES:
-            return  # huge circuits: each wire on its own (fast, without the guarantees)
+        if self.wire_style != "orthogonal" or not self.wire_items:
+            return
+        if len(self.wire_items) > ROUTED_WIRES:
+            # huge circuits: each wire on its own (fast, without the guarantees)
+            self.unrouted = sorted(self.wire_items)
+            return
         wires, ends = [], {}
         for wid, item in self.wire_items.items():
             w = self.circuit.wires.get(wid)
