@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QMimeData, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QMimeData, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -21,7 +21,8 @@ from nnviz.ui.circuit.scene import PART_MIME
 
 ICON_SIZE = QSize(64, 40)
 PART_ROLE = Qt.ItemDataRole.UserRole + 1
-EMPTY_BLOCKS = "No blocks yet. Pass a level,\nor use File › Save as block."
+EMPTY_BLOCKS = "No blocks yet. Pass a level, or use File › Save as block."
+MAX_WIDTH = 340  # the palette never takes more of the canvas's width than this
 
 _BASIC_PARTS = (
     ("input", "Input switch", "A 0/1 switch: click it on the canvas to flip it"),
@@ -94,6 +95,9 @@ class PartList(QListWidget):
         self.setSpacing(2)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setUniformItemSizes(False)
+        # Never sideways: long names wrap, and the palette widens to its entries (Palette).
+        self.setWordWrap(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
     def mimeData(self, items) -> QMimeData:  # noqa: N802 (Qt name)
         mime = QMimeData()
@@ -146,8 +150,24 @@ class Palette(QWidget):
         self.blocks.itemClicked.connect(self._on_clicked)
         self.blocks.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.blocks.customContextMenuRequested.connect(self._on_block_menu)
-        self.setMinimumWidth(190)
-        self.setMaximumWidth(260)
+        self._fit_width()
+
+    def _fit_width(self) -> None:
+        """Wide enough for the parts' icons and names in the current font (presenter mode
+        enlarges it), at least 190 px, at most MAX_WIDTH."""
+        need = self.parts.sizeHintForColumn(0) + 2 * self.parts.frameWidth() + 8 + 12
+        width = max(190, min(need, MAX_WIDTH))
+        self.setMinimumWidth(width)
+        self.setMaximumWidth(max(260, width))
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._fit_width()
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().showEvent(event)
+        self._fit_width()
 
     def _on_clicked(self, item: QListWidgetItem) -> None:
         part = item.data(PART_ROLE)

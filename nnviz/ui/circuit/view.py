@@ -37,6 +37,8 @@ class CircuitView(QGraphicsView):
         self.setAcceptDrops(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self._pan_from: QPointF | None = None
+        self.fitted = False  # the whole circuit is in view and the user has not moved it
+        self._fitting = False
         # The picture shown while a big circuit moves: (pixmap, the scene rect it shows).
         self._picture: tuple[QPixmap, QRectF] | None = None
         self.moving = False
@@ -101,7 +103,8 @@ class CircuitView(QGraphicsView):
         super().paintEvent(event)
 
     def scrollContentsBy(self, dx: int, dy: int) -> None:  # noqa: N802 (Qt name)
-        self._begin_motion()
+        if not self._fitting:
+            self._begin_motion()
         super().scrollContentsBy(dx, dy)
 
     def zoom(self) -> float:
@@ -115,7 +118,9 @@ class CircuitView(QGraphicsView):
         new = min(MAX_ZOOM, max(low, self.zoom() * factor))
         f = new / self.zoom()
         if abs(f - 1.0) > 1e-9:
-            self._begin_motion()
+            if not self._fitting:
+                self.fitted = False  # the user chose a zoom: keep it
+                self._begin_motion()
             self.scale(f, f)
 
     def zoom_in(self) -> None:
@@ -137,13 +142,26 @@ class CircuitView(QGraphicsView):
         return min(vp.width() / rect.width(), vp.height() / rect.height())
 
     def fit(self) -> None:
-        """Show the whole circuit, however big (never magnified past 150%)."""
+        """Show the whole circuit, however big (never magnified past 150%). Until the user
+        zooms or pans, the view fits again whenever it changes size (presenter mode, a
+        smaller window)."""
         scene = self.scene()
         rect = scene.items_rect() if isinstance(scene, CircuitScene) else scene.itemsBoundingRect()
-        self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
-        if self.zoom() > 1.5:
-            self.zoom_by(1.5 / self.zoom())
-        self.centerOn(rect.center())
+        self._fitting = True
+        try:
+            self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
+            if self.zoom() > 1.5:
+                self.zoom_by(1.5 / self.zoom())
+            self.centerOn(rect.center())
+        finally:
+            self._fitting = False
+        self.fitted = True
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        fitted = self.fitted
+        super().resizeEvent(event)
+        if fitted:
+            self.fit()
 
     def cursor_scene_pos(self) -> QPointF | None:
         """Where the mouse is on the canvas, or None when it is elsewhere."""
@@ -201,6 +219,7 @@ class CircuitView(QGraphicsView):
         if self._pan_from is not None:
             d = event.position() - self._pan_from
             self._pan_from = event.position()
+            self.fitted = False  # the user moved the view: keep it where they put it
             self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() - int(d.x()))
             self.verticalScrollBar().setValue(self.verticalScrollBar().value() - int(d.y()))
             event.accept()

@@ -49,3 +49,49 @@ def test_a_big_circuit_moves_as_a_picture_and_settles_sharp(qtbot, tmp_path):
     assert sandbox.files.load_file(small, as_copy=True)
     view.zoom_by(1.25)
     assert not view.moving
+
+
+def test_a_fitted_circuit_stays_whole_when_the_view_shrinks_until_the_user_zooms(qtbot):
+    from nnviz.ui.circuit.sandbox_menus import examples_dir
+
+    sandbox = CircuitSandbox()
+    qtbot.addWidget(sandbox)
+    sandbox.resize(1400, 800)
+    sandbox.show()
+    qtbot.waitExposed(sandbox)
+    assert sandbox.files.load_file(examples_dir() / "full_adder.json", as_copy=True)
+    view = sandbox.view
+    view.fit()
+
+    def whole_in_view() -> bool:
+        seen = view.mapToScene(view.viewport().rect()).boundingRect()
+        return seen.contains(view.scene().items_rect())
+
+    assert view.fitted and whole_in_view()
+    sandbox.resize(900, 600)  # as presenter mode's larger type leaves the canvas less room
+    qtbot.waitUntil(lambda: view.width() < 700)
+    qtbot.waitUntil(whole_in_view)
+    view.zoom_by(1.25)  # the user's own zoom is kept
+    assert not view.fitted
+    zoom, width = view.zoom(), view.width()
+    sandbox.resize(1100, 650)
+    qtbot.waitUntil(lambda: view.width() != width)
+    assert view.zoom() == zoom
+
+
+def test_the_palette_widens_to_its_entries_in_a_larger_font(qtbot):
+    from PySide6.QtGui import QFont
+
+    from nnviz.ui.circuit.palette import Palette
+
+    palette = Palette()
+    qtbot.addWidget(palette)
+    palette.show()
+    big = QFont(palette.font())
+    big.setPointSizeF(palette.font().pointSizeF() * 1.6)
+    palette.setFont(big)
+    need = palette.parts.sizeHintForColumn(0)
+    assert palette.minimumWidth() >= need
+    assert palette.parts.horizontalScrollBar().maximum() == 0 or not (
+        palette.parts.horizontalScrollBar().isVisible()
+    )
