@@ -71,12 +71,14 @@ class LevelsPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.list)
+        # Start and Check right under the list, where they stay whatever the level says
+        # (below its description they moved with every level, and clicks landed on nothing).
+        layout.addLayout(buttons)
+        layout.addWidget(self.result)
         layout.addWidget(self.title)
         layout.addWidget(self.description)
         layout.addWidget(self.terminals)
         layout.addWidget(self.count)
-        layout.addLayout(buttons)
-        layout.addWidget(self.result)
         layout.addStretch(1)
         self.list.currentRowChanged.connect(self._on_level_changed)
         self._refresh_marks()

@@ -931,3 +931,20 @@ def test_an_imported_digital_circuit_is_drawn_without_shared_runs(sandbox):
     assert sandbox.files.load_file(path, as_copy=True)
     assert sandbox.scene.unrouted == []
     _assert_no_shared_runs(sandbox.scene)
+
+
+def test_start_and_check_stay_put_whatever_the_level_says(sandbox, qtbot):
+    from nnviz.core.circuits.levels import LEVELS
+
+    panel = sandbox.levels_panel
+    sandbox.show()
+    panel.show()
+    qtbot.waitExposed(panel)
+    places = set()
+    lengths = set()
+    for lv in LEVELS:
+        panel.select(lv.key)
+        QApplication.processEvents()
+        places.add((panel.start_button.mapTo(panel, QPoint(0, 0)).y(), panel.check_button.y()))
+        lengths.add(len(lv.description))
+    assert len(lengths) > 1 and len(places) == 1
