@@ -4,7 +4,7 @@ least size: the pages that may not fit a 1280x720 projector sit in one."""
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QTimer
-from PySide6.QtWidgets import QFrame, QScrollArea, QWidget
+from PySide6.QtWidgets import QFrame, QScrollArea, QSizePolicy, QTabWidget, QWidget
 
 
 class FitScrollArea(QScrollArea):
@@ -48,3 +48,31 @@ class FitScrollArea(QScrollArea):
     def showEvent(self, event) -> None:  # noqa: N802 - Qt name
         super().showEvent(event)
         self._fit()
+
+
+def size_to_current_tab(tabs: QTabWidget) -> QTabWidget:
+    """Let ``tabs`` ask only for the room its shown tab needs.
+
+    A tab widget's least size is otherwise the largest over all its tabs, so one dense
+    hidden view forces a page to scroll (or a window past the screen) while the view shown
+    would fit. Hidden tabs get the Ignored size policy, which the stack leaves out.
+    """
+
+    def follow(current: int) -> None:
+        for i in range(tabs.count()):
+            page = tabs.widget(i)
+            if page is None:
+                continue
+            kept = page.property("own_size_policy")
+            if kept is None:
+                kept = page.sizePolicy()
+                page.setProperty("own_size_policy", kept)
+            if i == current:
+                page.setSizePolicy(kept)
+            else:
+                page.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        tabs.updateGeometry()
+
+    tabs.currentChanged.connect(follow)
+    follow(tabs.currentIndex())
+    return tabs

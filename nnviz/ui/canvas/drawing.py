@@ -223,7 +223,7 @@ class NetworkDrawing(QGraphicsView):
                 units = grid_item
             else:
                 units = NeuronLayerItem(l, lay, title, self.unit_names[l], side)
-                units.set_text_scale(self._text_scale)
+                units.set_text_scale(self._label_scale())
             if self._dark:
                 units.text_colour = QColor(TEXT_DARK)
             units.setZValue(1)
@@ -316,6 +316,11 @@ class NetworkDrawing(QGraphicsView):
         self._legend_visible = bool(visible)
         self.viewport().update()
 
+    def _label_scale(self) -> float:
+        """The presenter scale, less where the layout made labels smaller so that ten
+        output labels fit a short column without running into each other."""
+        return min(self._text_scale, self._geometry["label_px"] / LABEL_PX)
+
     def set_presentation(self, scale: float, dark: bool = False) -> None:
         """Presenter mode: labels, titles and the colour key grow by ``scale`` (1 to 3)."""
         self._text_scale = float(scale)
@@ -323,7 +328,7 @@ class NetworkDrawing(QGraphicsView):
         self.setBackgroundBrush(QColor(CANVAS_DARK if dark else "#ffffff"))
         for item in self.neuron_items:
             if hasattr(item, "set_text_scale"):  # the 28x28 input grid has no labels
-                item.set_text_scale(self._text_scale)
+                item.set_text_scale(self._label_scale())
             item.text_colour = QColor(TEXT_DARK) if dark else TEXT
             item.update()
         self._update_scene_rect()
@@ -365,8 +370,14 @@ class NetworkDrawing(QGraphicsView):
         the canvas is too small for it (then the whole network matters more than the key)."""
         if not self._legend_visible:
             return 0.0
-        reserve = legend_size()[1] * self._legend_scale() + 12
+        reserve = legend_size(self._legend_wide())[1] * self._legend_scale() + 12
         return 0.0 if height < 3 * reserve else reserve
+
+    def _legend_wide(self) -> bool:
+        """The key as one strip when the canvas is wide enough: the box would take the
+        height of four text lines from a short canvas's network."""
+        k = max(1.0, min(self._text_scale, self.contentsRect().height() / 400.0))
+        return self.contentsRect().width() >= legend_size(True)[0] * k + 16
 
     def fit(self) -> None:
         """Show the whole network, keeping its aspect ratio (laid out anew for the view's
@@ -453,9 +464,12 @@ class NetworkDrawing(QGraphicsView):
             return
         painter.save()
         painter.resetTransform()  # the legend stays put in screen pixels while you zoom
-        h = legend_size()[1]
+        wide = self._legend_wide()
+        h = legend_size(wide)[1]
         k = self._legend_scale()
-        pix = QPixmap(legend_pixmap(self.devicePixelRatioF() * k))  # a copy: the cache keeps its
+        pix = QPixmap(
+            legend_pixmap(self.devicePixelRatioF() * k, wide)
+        )  # a copy: the cache keeps its
         pix.setDevicePixelRatio(self.devicePixelRatioF())
         painter.drawPixmap(QPointF(7, self.viewport().height() - h * k - 9), pix)
         painter.restore()

@@ -36,7 +36,13 @@ def fill_geometry(
     reserve = legend_room(h)  # kept free below the network for the colour key
     top = 2.6 * TITLE_PX * k + 26 * k + 8  # two lines of layer title above the columns
     column = max(4 * label, h - reserve - top - label - 20)
-    # Ten rows at least: the ten digits of an output layer are never elided.
+    # Ten rows at least: the ten digits of an output layer are never elided. A column too
+    # short for ten labels of this size gets smaller labels rather than labels over labels.
+    # (A digit's ink is about 70% of its font's pixel size, so ten rows of ``column / 10``
+    # take a font a little taller than that; judged on the view's own height, as a shrunk
+    # layout is drawn enlarged again.)
+    # Rows and margins keep the full size: only the font shrinks.
+    fitted_label = min(label, max(6.0, column / shrink / 9.0))
     rows = max(10, int(column / (1.1 * label)) + 1)
     dots = max(rows, int(column / (0.85 * label)) + 1)  # unlabelled layers: closer rows
     per_layer = [rows if names else dots for names in unit_names]
@@ -55,6 +61,6 @@ def fill_geometry(
             "max_spacing": max(34.0, 3.2 * label),
             "max_radius": max(12.0, label),
         },
-        "label_px": label,
+        "label_px": fitted_label,
         "image_side": image_side,
     }

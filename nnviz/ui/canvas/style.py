@@ -84,13 +84,33 @@ def bias_pen(b: float | None, scale: float, size: float = 1.0) -> QPen:
     return QPen(c, (0.8 + 3.6 * f) * size)
 
 
-def legend_size() -> tuple[float, float]:
-    return 236.0, 104.0
+def legend_size(wide: bool = False) -> tuple[float, float]:
+    """The colour key's size in pixels: a box of four lines, or (``wide``) one strip."""
+    return (640.0, 24.0) if wide else (236.0, 104.0)
 
 
-def paint_legend(painter: QPainter, origin: QPointF) -> None:
-    """Draw the colour key with its top-left corner at ``origin`` (device pixels)."""
-    w, h = legend_size()
+def _weight_sample(painter: QPainter, x: float, y: float, positive: bool) -> None:
+    """Three lines of growing weight, 30 px long, centred on height ``y``."""
+    for i, level in enumerate((1, 4, 7)):
+        painter.setPen(edge_pen(positive, level))
+        yy = y - 4 + i * 4
+        painter.drawLine(QPointF(x, yy), QPointF(x + 30, yy))
+
+
+def _activation_sample(painter: QPainter, x: float, y: float) -> None:
+    """A 60 px bar from activation 0 to 1, its top at ``y``."""
+    grad = QLinearGradient(x, 0, x + 60, 0)
+    grad.setColorAt(0.0, activation_color(0.0))
+    grad.setColorAt(1.0, activation_color(1.0))
+    painter.setPen(QPen(OUTLINE, 0.8))
+    painter.setBrush(grad)
+    painter.drawRect(QRectF(x, y, 60, 10))
+
+
+def paint_legend(painter: QPainter, origin: QPointF, wide: bool = False) -> None:
+    """Draw the colour key with its top-left corner at ``origin`` (device pixels): a box,
+    or (``wide``) one strip that leaves a short canvas its height for the network."""
+    w, h = legend_size(wide)
     painter.save()
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     box = QRectF(origin.x(), origin.y(), w, h)
@@ -100,42 +120,50 @@ def paint_legend(painter: QPainter, origin: QPointF) -> None:
     font = QFont()
     font.setPointSizeF(8.5)
     painter.setFont(font)
+    metrics = painter.fontMetrics()
+    if wide:
+        x, y = origin.x() + 8, origin.y() + h / 2
+        for positive, text in ((True, "positive"), (False, "negative")):
+            _weight_sample(painter, x, y, positive)
+            painter.setPen(TEXT)
+            painter.drawText(QPointF(x + 36, y + 4), text)
+            x += 36 + metrics.horizontalAdvance(text) + 14
+        text = "wider, darker = larger |w|; ring = bias"
+        painter.drawText(QPointF(x, y + 4), text)
+        x += metrics.horizontalAdvance(text) + 14
+        _activation_sample(painter, x, y - 5)
+        painter.setPen(TEXT)
+        painter.drawText(QPointF(x + 68, y + 4), "activation 0 → 1")
+        painter.restore()
+        return
     x0, y = origin.x() + 10, origin.y() + 16
     for positive, text in ((True, "positive weight / bias"), (False, "negative weight / bias")):
-        for i, level in enumerate((1, 4, 7)):
-            painter.setPen(edge_pen(positive, level))
-            yy = y - 4 + i * 4
-            painter.drawLine(QPointF(x0, yy), QPointF(x0 + 30, yy))
+        _weight_sample(painter, x0, y, positive)
         painter.setPen(TEXT)
         painter.drawText(QPointF(x0 + 40, y + 4), text)
         y += 22
     painter.setPen(TEXT)
     painter.drawText(QPointF(x0, y + 4), "wider, darker = larger |w|; ring = bias")
     y += 16
-    grad = QLinearGradient(x0, 0, x0 + 60, 0)
-    grad.setColorAt(0.0, activation_color(0.0))
-    grad.setColorAt(1.0, activation_color(1.0))
-    painter.setPen(QPen(OUTLINE, 0.8))
-    painter.setBrush(grad)
-    painter.drawRect(QRectF(x0, y - 4, 60, 10))
+    _activation_sample(painter, x0, y - 4)
     painter.setPen(TEXT)
     painter.drawText(QPointF(x0 + 68, y + 5), "activation 0 → 1")
     painter.restore()
 
 
-_legend_cache: dict[float, QPixmap] = {}
+_legend_cache: dict[tuple[float, bool], QPixmap] = {}
 
 
-def legend_pixmap(device_pixel_ratio: float = 1.0) -> QPixmap:
+def legend_pixmap(device_pixel_ratio: float = 1.0, wide: bool = False) -> QPixmap:
     """The legend rendered once (per pixel ratio): blitting it is far cheaper than text."""
-    pix = _legend_cache.get(device_pixel_ratio)
+    pix = _legend_cache.get((device_pixel_ratio, wide))
     if pix is None:
-        w, h = legend_size()
+        w, h = legend_size(wide)
         pix = QPixmap(int((w + 2) * device_pixel_ratio), int((h + 2) * device_pixel_ratio))
         pix.setDevicePixelRatio(device_pixel_ratio)
         pix.fill(QColor(0, 0, 0, 0))
         painter = QPainter(pix)
-        paint_legend(painter, QPointF(1, 1))
+        paint_legend(painter, QPointF(1, 1), wide)
         painter.end()
-        _legend_cache[device_pixel_ratio] = pix
+        _legend_cache[(device_pixel_ratio, wide)] = pix
     return pix

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -42,6 +42,7 @@ from nnviz.core.circuits.perceptrons import (
     to_perceptron_network,
 )
 from nnviz.ui.circuit.items import ON, OUTLINE, circuit_look
+from nnviz.ui.fit_scroll import size_to_current_tab
 from nnviz.ui.style import app_theme, set_cell_colour
 
 MAX_TABLE_INPUTS = 10
@@ -106,11 +107,19 @@ class PerceptronDiagram(QGraphicsView):
         self.positions: list[QPointF] = []
         self.unit_items: list[QGraphicsEllipseItem] = []
         self.weight_labels: list[str] = []
+        self.text_scale = 1.0  # presenter mode draws the numbers larger
+        self._circuit: Circuit | None = None
+
+    def set_text_scale(self, scale: float) -> None:
+        """Draw the weights, biases and names ``scale`` times their normal size."""
+        self.text_scale = scale
+        if self.net is not None and self._circuit is not None:
+            self.set_network(self.net, self._circuit)
 
     def set_network(self, net: PerceptronNet, circuit: Circuit) -> None:
         """Draw ``net``; units of top-level gates sit where the gates sit in ``circuit``."""
         self._scene.clear()
-        self.net = net
+        self.net, self._circuit = net, circuit
         self.positions = self._layout(net, circuit)
         self.unit_items = []
         self.weight_labels = []
@@ -209,7 +218,7 @@ class PerceptronDiagram(QGraphicsView):
         self.weight_labels.append(text)
         label = QGraphicsSimpleTextItem(text)
         f = QFont()
-        f.setPointSizeF(8.5)
+        f.setPointSizeF(8.5 * self.text_scale)
         f.setBold(True)
         label.setFont(f)
         label.setBrush(QBrush(QColor("#b91c1c") if weight < 0 else QColor("#1d4ed8")))
@@ -238,7 +247,7 @@ class PerceptronDiagram(QGraphicsView):
         text = u.label if u.kind == "input" else f"{u.bias:g}"
         label = QGraphicsSimpleTextItem(text)
         f = QFont()
-        f.setPointSizeF(8)
+        f.setPointSizeF(8 * self.text_scale)
         label.setFont(f)
         br = label.boundingRect()
         if u.kind == "input":
@@ -258,7 +267,7 @@ class PerceptronDiagram(QGraphicsView):
         line.setZValue(1)
         label = QGraphicsSimpleTextItem(name)
         f = QFont()
-        f.setPointSizeF(9)
+        f.setPointSizeF(9 * self.text_scale)
         f.setBold(True)
         label.setFont(f)
         label.setBrush(QBrush(circuit_look(app_theme().look.dark).label))
@@ -284,6 +293,7 @@ class PerceptronView(QWidget):
         self.input_bits: tuple[int, ...] = ()
         self.circuit_table = None
         self.perceptron_table = None
+        self._compact = False
         self._dirty = True
         self.current_row: int | None = None
 
@@ -326,14 +336,15 @@ class PerceptronView(QWidget):
         self.drawings = QTabWidget()
         self.drawings.addTab(self.diagram, "Perceptron network")
         self.drawings.addTab(layered_page, "Layered network")
+        size_to_current_tab(self.drawings)
 
         self.table = QTableWidget()
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setSelectionMode(QTableWidget.SelectionMode.NoSelection)
-        self.table.verticalHeader().setDefaultSectionSize(22)
+        self._fit_rows()
 
-        split = QSplitter(Qt.Orientation.Vertical)
+        split = self.split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.drawings)
         split.addWidget(self.table)
         split.setStretchFactor(0, 3)
@@ -346,6 +357,38 @@ class PerceptronView(QWidget):
         layout.addWidget(self.legend)
         layout.addWidget(split, 1)
         self._on_c_changed(self.c_slider.value())
+
+    def set_compact(self, on: bool) -> None:
+        """Presenter mode: the drawing's legend gives its room to the drawing (its words are
+        in the tooltip), and the table stands beside the drawing rather than under it, which
+        leaves the drawing the page's height (on a 1280x720 projector, three times as much)."""
+        self.legend.setVisible(not on)
+        self.split.setOrientation(Qt.Orientation.Horizontal if on else Qt.Orientation.Vertical)
+        self.diagram.set_text_scale(1.8 if on else 1.0)
+        self._compact = on
+        self._fit_rows()
+        self.diagram.setToolTip(self.legend.text() if on else "")
+
+    def _fit_rows(self) -> None:
+        """Rows as tall as the type needs; a table of up to 8 rows shows them all."""
+        row_h = max(22, self.table.fontMetrics().height() + 6)
+        self.table.verticalHeader().setDefaultSectionSize(row_h)
+        rows = self.table.rowCount()
+        if 0 < rows <= 8:
+            header = self.table.horizontalHeader().sizeHint().height()
+            bar = self.table.horizontalScrollBar().sizeHint().height()
+            self.table.setMinimumHeight(header + rows * row_h + 2 * self.table.frameWidth() + bar)
+        else:
+            self.table.setMinimumHeight(0)
+        # Beside the drawing (presenter mode), the table is as wide as its columns.
+        t = self.table
+        wide = t.horizontalHeader().length() + 2 * t.frameWidth() + 2
+        t.setMinimumWidth(wide if self._compact and t.columnCount() else 0)
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._fit_rows()
 
     # -- updates --------------------------------------------------------------------------
     @property
@@ -450,8 +493,9 @@ class PerceptronView(QWidget):
             return
         ins = list(self.circuit_table.input_names)
         outs = list(self.circuit_table.output_names)
-        headers = ins + [f"circuit {o}" for o in outs] + [f"perceptrons {o}" for o in outs]
-        headers += [f"σ {o} (c={self.c:.3g})" for o in outs] + ["σ rounds right"]
+        # Two-line headers: the nine columns of a half adder fit a projector's width.
+        headers = ins + [f"circuit\n{o}" for o in outs] + [f"perceptrons\n{o}" for o in outs]
+        headers += [f"σ {o}\n(c={self.c:.3g})" for o in outs] + ["σ rounds\nright"]
         t.setColumnCount(len(headers))
         t.setHorizontalHeaderLabels(headers)
         t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
@@ -491,6 +535,8 @@ class PerceptronView(QWidget):
                     "✔" if agree else "✘", color=QColor("#15803d") if agree else QColor("#b91c1c")
                 ),
             )
+        t.resizeColumnsToContents()
+        self._fit_rows()
 
     def tables_agree(self) -> bool:
         """True when the perceptrons compute the circuit's table on every row."""

@@ -39,6 +39,7 @@ from nnviz.ui.circuit.scene import CircuitScene
 from nnviz.ui.circuit.tests_panel import TestsPanel
 from nnviz.ui.circuit.truth_table_panel import MAX_SHOWN_INPUTS, TruthTablePanel
 from nnviz.ui.circuit.view import CircuitView
+from nnviz.ui.fit_scroll import size_to_current_tab
 from nnviz.ui.pages import ViewTabs, restore_tabs, tab_states
 
 AUTOSAVE_MS = 30_000
@@ -95,6 +96,10 @@ class CircuitSandbox(QWidget):
         self.side.addTab(self.levels_panel, "Levels")
         self.tests_panel = TestsPanel(self.circuit)
         self.side.addTab(self.tests_panel, "Tests")
+        size_to_current_tab(self.pages)
+        self._compact = False  # presenter mode (set_compact)
+        self.pages.currentChanged.connect(lambda _i: self._fit_side())
+        size_to_current_tab(self.side)
         self.view_tabs = [
             ViewTabs(self.pages, ["gates", "perceptrons", "learned"]),
             ViewTabs(self.side, ["truth", "levels", "tests"]),
@@ -325,6 +330,19 @@ class CircuitSandbox(QWidget):
         restore_tabs(self, state.get("tabs"))
 
     # -- files ----------------------------------------------------------------------------------
+
+    def set_compact(self, on: bool) -> None:
+        """Presenter mode: a lecture watches and clicks switches rather than building, so
+        the parts palette gives its room to the circuit; beside the perceptron network the
+        comparison table stands in for the truth table."""
+        self._compact = bool(on)
+        self.parts_palette.setVisible(not on)
+        self.perceptron_view.set_compact(on)
+        self._fit_side()
+
+    def _fit_side(self) -> None:
+        perceptrons = self.pages.currentWidget() is self.perceptron_view
+        self.side.setVisible(not (self._compact and perceptrons))
 
     def set_presentation(self, scale: float, dark: bool = False) -> None:
         """The theme reaches the circuit drawing and the network drawings beside it."""

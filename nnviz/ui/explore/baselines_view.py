@@ -251,8 +251,12 @@ class BaselinesView(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        self.table.setColumnWidth(0, 290)
-        self.table.setColumnWidth(1, 120)
+        # The method and its accuracy as wide as their text in the current type (presenter
+        # mode's too); the details take the rest.
+        for column in (0, 1):
+            self.table.horizontalHeader().setSectionResizeMode(
+                column, QHeaderView.ResizeMode.ResizeToContents
+            )
         for r, (_, title) in enumerate(ROWS):
             self.table.setItem(r, 0, QTableWidgetItem(title))
         self.table.setFixedHeight(

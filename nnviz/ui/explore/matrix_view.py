@@ -113,6 +113,7 @@ class MatrixView(QWidget):
             f"{symbol('w', 'l')} holds the weights into neuron j."
         )
         legend.setWordWrap(True)
+        self.legend = legend
 
         # -- Hadamard and delta^L --
         s, t = np.array([1, 2]), np.array([3, 4])
@@ -159,6 +160,16 @@ class MatrixView(QWidget):
         self._show_hint("Train or load a network to see its layers as matrices.")
 
     # -- public API ---------------------------------------------------------------------------
+    def set_compact(self, on: bool) -> None:
+        """Presenter mode: the slide is the forward pass, a' = σ(wa + b), drawn as large as
+        the page allows. The colour legend becomes the drawing's tooltip, and the Hadamard
+        product with the BP1 table (the start of chapter 2, ten rows) waits for normal mode:
+        on a 1280x720 projector they would cover the matrices' labels."""
+        self.legend.setVisible(not on)
+        self.graphics.setToolTip(self.legend.text() if on else "")
+        self.hadamard_label.setVisible(not on)
+        self.delta_table.setVisible(not on)
+
     def set_network(self, network: Network | None, dataset: Dataset | None) -> None:
         """Show ``network`` on ``dataset``'s test inputs; None for either shows a hint."""
         if network is None or dataset is None:

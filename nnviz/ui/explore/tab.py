@@ -14,7 +14,7 @@ from nnviz.core.datasets.dataset import Dataset
 from nnviz.core.learning.network import Network
 from nnviz.core.learning.snapshot import CHUNK, Snapshot
 from nnviz.ui.canvas.view import NetworkCanvas
-from nnviz.ui.fit_scroll import FitScrollArea
+from nnviz.ui.fit_scroll import FitScrollArea, size_to_current_tab
 from nnviz.ui.pages import ViewTabs, restore_tabs, tab_states
 from nnviz.ui.style import current_look, theme_plots
 
@@ -64,6 +64,7 @@ class ExploreTab(QWidget):
             QVBoxLayout(page).setContentsMargins(0, 0, 0, 0)
             self._pages[view_id] = page
             self.tabs.addTab(page, title)
+        size_to_current_tab(self.tabs)
         self.view_tabs = [ViewTabs(self.tabs, [v[0] for v in VIEWS])]
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -74,6 +75,7 @@ class ExploreTab(QWidget):
         self._given: dict[int, tuple] = {}  # id(view) -> (snapshot, dataset) it last received
         self._batch_size: int | None = None  # what views built later are told
         self._example: int | None = None
+        self._compact = False  # presenter mode (set_compact)
         self.tabs.currentChanged.connect(lambda _i: self.refresh())
 
     def set_presentation(self, scale: float, dark: bool = False) -> None:
@@ -84,6 +86,15 @@ class ExploreTab(QWidget):
         canvas = getattr(self, "matrix_canvas", None)
         if canvas is not None:
             canvas.set_presentation(scale, dark)
+
+    def set_compact(self, on: bool) -> None:
+        """Presenter mode: views that have a slide-sized arrangement take it (now, and when
+        they are built)."""
+        self._compact = bool(on)
+        for view in list(self.views.values()):
+            hook = getattr(view, "set_compact", None)
+            if hook is not None:
+                hook(self._compact)
 
     # -- the page's state (sessions and deck steps; nnviz.ui.pages) ------------------------------
     def state(self) -> dict:
@@ -126,6 +137,8 @@ class ExploreTab(QWidget):
             view.baseline_computed.connect(self.baseline_computed)
         if hasattr(view, "weight_hovered"):
             view.weight_hovered.connect(self.weight_hovered)
+        if self._compact and hasattr(view, "set_compact"):
+            view.set_compact(True)
         if self._batch_size is not None and hasattr(view, "set_batch_size"):
             view.set_batch_size(self._batch_size)
         if self._example is not None and hasattr(view, "set_example"):

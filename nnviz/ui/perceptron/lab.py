@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QSizePolicy,
     QWidget,
@@ -29,6 +30,7 @@ from nnviz.core.perceptron import (
     sigmoid_output,
     slice_2d,
 )
+from nnviz.ui.pages import ViewTabs, restore_tabs, tab_states
 from nnviz.ui.perceptron.lab_layout import (
     START_BIAS,
     START_C,
@@ -60,7 +62,6 @@ class PerceptronLab(QWidget):
     """A perceptron or sigmoid neuron with 1 to 5 inputs, its truth table and its plots."""
 
     page_id = "perceptrons"
-    view_tabs: list = []  # one view: no sub-tabs
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -79,7 +80,12 @@ class PerceptronLab(QWidget):
         self._checked_once = False  # show a challenge's verdict only after the first Check
         self.last_check: CheckResult | None = None
 
+        self._compact = False  # presenter mode: only what a slide needs (set_compact)
         build_layout(self)
+        self.view_tabs = [
+            ViewTabs(self.plots_tabs, ["plane", "sigma"]),
+            ViewTabs(self.extras_tabs, ["small_changes", "scaling"]),
+        ]
         self._connect()
 
         self._apply_mode()
@@ -108,9 +114,29 @@ class PerceptronLab(QWidget):
         self.delta_spin.valueChanged.connect(lambda _v: self._refresh())
 
     def resizeEvent(self, event) -> None:
-        # The settings column grows a little on wide windows so the written-out sum fits.
-        self.settings_scroll.setFixedWidth(max(400, min(480, round(self.width() * 0.33))))
+        self._fit_settings()
         super().resizeEvent(event)
+
+    def _fit_settings(self) -> None:
+        """The settings column is as wide as its widest row needs in the current type (it
+        never cuts a button), and a little wider on wide windows so the sum fits."""
+        scroll = self.settings_scroll
+        need = (
+            scroll.widget().minimumSizeHint().width()
+            + scroll.verticalScrollBar().sizeHint().width()
+        )
+        scroll.setFixedWidth(max(need, min(480, round(self.width() * 0.33))))
+
+    def set_presentation(self, scale: float, dark: bool = False) -> None:
+        """New type: the settings column follows its rows' new widths."""
+        QTimer.singleShot(0, self, self._fit_settings)  # once the new fonts are laid out
+
+    def set_compact(self, on: bool) -> None:
+        """Presenter mode: the challenge, the preset's description (the lecture says it; the
+        preset's tooltip keeps it) and a sigmoid's output box make room for the lesson's
+        plots (the truth table shows the output of every input)."""
+        self._compact = bool(on)
+        self._apply_mode()
 
     # --- model access (also used by tests and other tabs) -------------------------------
 
@@ -228,6 +254,7 @@ class PerceptronLab(QWidget):
             )
         )
         self.preset_label.setText(preset.explanation)
+        self.preset_combo.setToolTip(preset.explanation)  # where compact mode shows it
 
     # -- the page's state (sessions and deck steps; nnviz.ui.pages) ------------------------------
     def state(self) -> dict:
@@ -236,10 +263,12 @@ class PerceptronLab(QWidget):
         if key:
             state["perceptron"] = str(key)
         state["c"] = float(self._c)
+        state["tabs"] = tab_states(self)
         return state
 
     def restore(self, state: dict) -> None:
-        """The kind of neuron (``neuron``), a preset (``perceptron``) and the scale ``c``."""
+        """The kind of neuron (``neuron``), a preset (``perceptron``), the scale ``c`` and the
+        plots shown (``tabs``)."""
         if "neuron" in state:
             sigmoid = state["neuron"] == "sigmoid"
             (self.sigmoid_radio if sigmoid else self.perceptron_radio).setChecked(True)
@@ -251,6 +280,7 @@ class PerceptronLab(QWidget):
         if "c" in state:
             self.c_row.setValue(float(state["c"]))
             self._on_c(float(state["c"]))  # setValue is silent: apply it here
+        restore_tabs(self, state.get("tabs"))
 
     def shutdown(self) -> None:
         """Nothing runs in the background here."""
@@ -337,10 +367,13 @@ class PerceptronLab(QWidget):
             )
             self.input_stack.widget(i).setSizePolicy(policy, policy)
         self.c_row.setVisible(sigmoid_on)
-        self.sigma_box.setVisible(sigmoid_on)
-        self.scale_box.setVisible(sigmoid_on)
-        self.small_box.setVisible(sigmoid_on)
-        self.challenge_box.setVisible(not sigmoid_on)
+        self.plots_tabs.setTabVisible(1, sigmoid_on)  # σ(z) beside the plane
+        if not sigmoid_on:
+            self.plots_tabs.setCurrentIndex(0)
+        self.extras_tabs.setVisible(sigmoid_on)
+        self.challenge_box.setVisible(not sigmoid_on and not self._compact)
+        self.preset_label.setVisible(not self._compact)
+        self.output_box.setVisible(not (sigmoid_on and self._compact))
         self.threshold_radio.setEnabled(not sigmoid_on)
         if sigmoid_on and self._form == "threshold":
             self.bias_radio.setChecked(True)  # sigma(w.x + b) is written with the bias

@@ -23,11 +23,13 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QSpinBox,
     QStackedWidget,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from nnviz.core.perceptron import CHALLENGES, MAX_INPUTS, PRESETS
+from nnviz.ui.fit_scroll import size_to_current_tab
 from nnviz.ui.perceptron.lab_table import TruthTableBox
 from nnviz.ui.perceptron.plots import DecisionPlane, ScalePlot, SigmoidPlot, SquareHolder
 from nnviz.ui.perceptron.widgets import Lamp, ParamRow
@@ -44,12 +46,16 @@ START_C = 1.0
 
 
 def build_layout(lab) -> None:
-    """Make the page's widgets as attributes of ``lab`` and lay them out."""
+    """Make the page's widgets as attributes of ``lab`` and lay them out.
+
+    The σ(z) plot shares the right column with the decision plane, and the two sigmoid
+    experiments share a place in the middle, as tabs: on a 1280x720 projector with large
+    type the page has room for one of each (a lecture deck picks which, by view id).
+    """
     left = QVBoxLayout()
     left.addWidget(build_neuron_box(lab))
     left.addWidget(build_params_box(lab))
     left.addWidget(build_inputs_box(lab))
-    left.addWidget(build_output_box(lab))
     left.addStretch(1)
     left_widget = QWidget()
     left_widget.setLayout(left)
@@ -60,20 +66,36 @@ def build_layout(lab) -> None:
     scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     scroll.setMinimumWidth(400)
 
+    lab.extras_tabs = size_to_current_tab(
+        _tabs(
+            (build_small_change_box(lab), "Small changes"), (build_scale_box(lab), "Scaling by c")
+        )
+    )
     middle = QVBoxLayout()
-    middle.addWidget(build_table_box(lab), 1)
+    middle.addWidget(build_table_box(lab), 0)
+    middle.addWidget(build_output_box(lab), 0)
     middle.addWidget(build_challenge_box(lab), 0)
-    middle.addWidget(build_small_change_box(lab), 0)
-    middle.addWidget(build_scale_box(lab), 1)
+    middle.addWidget(lab.extras_tabs, 1)
 
-    right = QVBoxLayout()
-    right.addWidget(build_plane_box(lab), 1)
-    right.addWidget(build_sigma_box(lab), 1)
+    lab.plots_tabs = size_to_current_tab(
+        _tabs((build_plane_box(lab), "Decision plane"), (build_sigma_box(lab), "σ(z) and the step"))
+    )
 
     outer = QHBoxLayout(lab)
     outer.addWidget(scroll, 0)
-    outer.addLayout(middle, 3)
-    outer.addLayout(right, 4)
+    outer.addLayout(middle, 4)
+    outer.addWidget(lab.plots_tabs, 3)
+
+
+def _tabs(*boxes: tuple[QGroupBox, str]) -> QTabWidget:
+    """``boxes`` as tabs with short names (the boxes' longer titles become tooltips)."""
+    tabs = QTabWidget()
+    for i, (box, name) in enumerate(boxes):
+        tabs.addTab(box, name)
+        tabs.setTabToolTip(i, box.title())
+        box.setTitle("")
+        box.setFlat(True)
+    return tabs
 
 
 def _choice(form: QFormLayout, title: str, first: QRadioButton, second: QRadioButton):
@@ -186,7 +208,7 @@ def build_inputs_box(lab) -> QGroupBox:
 
 
 def build_output_box(lab) -> QGroupBox:
-    box = QGroupBox("Output")
+    box = lab.output_box = QGroupBox("Output")
     layout = QHBoxLayout(box)
     lab.lamp = Lamp()
     lab.lamp.setFixedSize(76, 76)
@@ -272,7 +294,7 @@ def build_small_change_box(lab) -> QGroupBox:
 
 
 def build_plane_box(lab) -> QGroupBox:
-    box = QGroupBox("Decision plane")
+    box = lab.plane_box = QGroupBox("Decision plane")
     layout = QVBoxLayout(box)
     lab.plane_stack = QStackedWidget()
     lab.plane = DecisionPlane()

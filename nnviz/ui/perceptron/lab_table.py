@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -37,6 +37,7 @@ class TruthTableBox(QGroupBox):
         self.table.setToolTip("Click a row to set the inputs to it")
         layout.addWidget(self.table)
         self._headers: list[str] = []
+        self._n = 0  # input columns (they stretch; the value columns keep their width)
 
     def show_neuron(
         self,
@@ -100,34 +101,45 @@ class TruthTableBox(QGroupBox):
 
     def _rebuild(self, headers: list[str], n_rows: int, n: int) -> None:
         """New columns or rows: make the items once and size the columns."""
-        self._headers = headers
-        self._fit_height(n_rows)
+        self._headers, self._n = headers, n
         self.table.clear()
         self.table.setColumnCount(len(headers))
         self.table.setRowCount(n_rows)
         self.table.setHorizontalHeaderLabels(headers)
-        header = self.table.horizontalHeader()
-        metrics = self.table.fontMetrics()
-        for c, name in enumerate(headers):
-            if c < n:
-                header.setSectionResizeMode(c, QHeaderView.ResizeMode.Stretch)
-            else:  # wide enough for the header and for values like "-12.25" or "0.9975"
-                header.setSectionResizeMode(c, QHeaderView.ResizeMode.Fixed)
-                width = max(metrics.horizontalAdvance(name), metrics.horizontalAdvance("-00.00"))
-                header.resizeSection(c, width + 18)
+        self._fit_type()
         for r in range(n_rows):
             for c in range(len(headers)):
                 item = QTableWidgetItem("")
                 item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                 self.table.setItem(r, c, item)
 
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt name
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange and self._headers:
+            self._fit_type()  # presenter mode's larger type: taller rows, wider columns
+
+    def _fit_type(self) -> None:
+        """Rows and the value columns sized for the current type."""
+        metrics = self.table.fontMetrics()
+        self.table.verticalHeader().setDefaultSectionSize(max(22, metrics.height() + 6))
+        header = self.table.horizontalHeader()
+        for c, name in enumerate(self._headers):
+            if c < self._n:
+                header.setSectionResizeMode(c, QHeaderView.ResizeMode.Stretch)
+            else:  # wide enough for the header and for values like "-12.25" or "0.9975"
+                header.setSectionResizeMode(c, QHeaderView.ResizeMode.Fixed)
+                width = max(metrics.horizontalAdvance(name), metrics.horizontalAdvance("-00.00"))
+                header.resizeSection(c, width + 18)
+        self._fit_height(self.table.rowCount())
+
     def _fit_height(self, n_rows: int) -> None:
-        # As tall as its rows (no empty white box); with 16 or 32 rows it may shrink and scroll.
+        # As tall as its rows (no empty white box); up to 8 rows all show, with 16 or 32 it
+        # may shrink and scroll.
         row_h = self.table.verticalHeader().defaultSectionSize()
         header_h = self.table.horizontalHeader().sizeHint().height()
         full = header_h + n_rows * row_h + 2 * self.table.frameWidth() + 2
         self.table.setMaximumHeight(full)
-        self.table.setMinimumHeight(min(full, header_h + 6 * row_h + 4))
+        self.table.setMinimumHeight(full if n_rows <= 8 else min(full, header_h + 6 * row_h + 4))
         # the box no taller than the table plus its title and margins, so no empty band
         lm, bm = self._layout.contentsMargins(), self.contentsMargins()
         chrome = lm.top() + lm.bottom() + bm.top() + bm.bottom()

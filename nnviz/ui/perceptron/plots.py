@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QWidget
 
@@ -135,7 +135,15 @@ class DecisionPlane(pg.PlotWidget):
         return np.array([]), np.array([])  # no weights: the output is the same everywhere
 
 
-class SigmoidPlot(pg.PlotWidget):
+class _SmallPlot(pg.PlotWidget):
+    """A plot that asks for modest room (pyqtgraph asks for 640x480): the page's columns
+    share out the space, and a tall wish would make it scroll on a projector."""
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt name
+        return QSize(300, 180)
+
+
+class SigmoidPlot(_SmallPlot):
     """sigma(z) with the step function overlaid and the current z marked."""
 
     def __init__(self, parent=None):
@@ -168,7 +176,7 @@ class SigmoidPlot(pg.PlotWidget):
         self.setXRange(-half, half, padding=0.02)
 
 
-class ScalePlot(pg.PlotWidget):
+class ScalePlot(_SmallPlot):
     """Output sigma(c z) as the scale c grows (log axis), with the perceptron's output as a guide.
 
     As c grows the curve approaches the perceptron's 0 or 1, unless z = 0: then it stays 0.5.

@@ -123,7 +123,18 @@ class DeckPlayer(QObject):
         step = self.deck.steps[i]
         self.apply(step)
         self.bar.show_step(i + 1, len(self.deck.steps), step)
+        self._keep_focus()
         self.changed.emit()
+
+    def _keep_focus(self) -> None:
+        """The next PgDown must reach the deck: when the step's page change took the focus
+        away with the widget that had it, the page's tab bar takes it (the clicker's keys
+        otherwise go nowhere until the lecturer clicks into the window)."""
+        from PySide6.QtWidgets import QApplication
+
+        focus = QApplication.focusWidget()
+        if focus is None or not focus.isVisible():
+            self.window.tabs.tabBar().setFocus()
 
     def apply(self, step: Step) -> None:
         """Put the window on ``step``'s page, restore the pages' states it keeps and show its

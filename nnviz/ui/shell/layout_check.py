@@ -13,8 +13,11 @@ from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractScrollArea,
     QComboBox,
+    QGraphicsView,
     QLabel,
     QScrollArea,
+    QStackedWidget,
+    QTabBar,
     QTableView,
     QTabWidget,
     QToolButton,
@@ -31,12 +34,13 @@ def _scrolls(widget: QWidget) -> bool:
     return isinstance(parent, QAbstractScrollArea) and parent.viewport() is widget
 
 
-def _inside(widget: QWidget) -> str | None:
-    """Why ``widget`` is not fully visible inside its ancestors, or None."""
+def _inside(widget: QWidget, strict: bool = False) -> str | None:
+    """Why ``widget`` is not fully visible inside its ancestors, or None (a widget the user
+    can scroll to counts as visible unless ``strict``)."""
     rect = QRect(widget.mapTo(widget.window(), widget.rect().topLeft()), widget.size())
     parent = widget.parentWidget()
     while parent is not None and parent is not widget.window():
-        if _scrolls(parent) and isinstance(parent.parentWidget(), QScrollArea):
+        if not strict and _scrolls(parent) and isinstance(parent.parentWidget(), QScrollArea):
             return None  # the user can scroll to it
         prect = QRect(parent.mapTo(parent.window(), parent.rect().topLeft()), parent.size())
         if not prect.adjusted(-1, -1, 1, 1).contains(rect):
@@ -58,8 +62,75 @@ def _name(widget: QWidget) -> str:
     return f"{type(widget).__name__}({text[:30]!r})" if text else type(widget).__name__
 
 
-def problems(root: QWidget) -> list[str]:
-    """Everything cut off or too small among the visible widgets under ``root``."""
+def _scroll_range(area: QAbstractScrollArea) -> str | None:
+    """Which way ``area`` scrolls ("sideways", "down" or None): a shown bar with a range."""
+    for bar, way in ((area.horizontalScrollBar(), "sideways"), (area.verticalScrollBar(), "down")):
+        if bar.isVisible() and bar.maximum() > bar.minimum():
+            return way
+    return None
+
+
+def _overlaps(w: QWidget) -> list[str]:
+    """Children that a layout of ``w`` has placed over each other (it does so when the space
+    is below the layout's least size): text over text."""
+    lay = w.layout()
+    if lay is None or isinstance(w, QStackedWidget):
+        return []
+    kids: list[QWidget] = []
+    for i in range(lay.count()):
+        item = lay.itemAt(i)
+        kid = item.widget() if item is not None else None
+        if kid is not None and kid.isVisible():
+            kids.append(kid)
+    found = []
+    for i, a in enumerate(kids):
+        for b in kids[i + 1 :]:
+            both = a.geometry().intersected(b.geometry())
+            if both.width() > 2 and both.height() > 2:
+                found.append(f"{_name(a)} and {_name(b)} overlap by {both.width()}x{both.height()}")
+    return found
+
+
+def _graphics_cut(view: QGraphicsView) -> str | None:
+    """Why the items of ``view`` are not all in sight, or None."""
+    scene = view.scene()
+    if scene is None or not scene.items():
+        return None
+    shown = view.mapToScene(view.viewport().rect()).boundingRect()
+    items = scene.itemsBoundingRect()
+    if shown.adjusted(-2, -2, 2, 2).contains(items):
+        return None
+    return f"{_name(view)} shows {shown.getRect()} of its drawing {items.getRect()}"
+
+
+def strict_problems(root: QWidget) -> list[str]:
+    """:func:`problems`, plus what a slide may not have: a page, panel or table that scrolls,
+    a drawing cut at the view's edge, widgets laid over each other, and anything hidden
+    inside a scroll area (there is no scrolling on a slide)."""
+    found = problems(root, strict=True)
+    for w in root.findChildren(QWidget):
+        if not w.isVisibleTo(root) or not w.isVisible() or w.width() <= 0:
+            continue
+        found += _overlaps(w)
+        if isinstance(w, QScrollArea | QTableView):
+            rows = w.model().rowCount() if isinstance(w, QTableView) and w.model() else 0
+            way = _scroll_range(w)
+            if way and rows <= MAX_TABLE_ROWS:
+                found.append(f"{_name(w)} scrolls {way}")
+        if isinstance(w, QTabBar) and w.currentIndex() >= 0:
+            tab = w.tabRect(w.currentIndex())
+            if not w.rect().adjusted(-1, -1, 1, 1).contains(tab):
+                found.append(f"the shown tab {w.tabText(w.currentIndex())!r} is cut by its bar")
+        if isinstance(w, QGraphicsView) and w.property("shows_all"):
+            why = _graphics_cut(w)
+            if why:
+                found.append(why)
+    return found
+
+
+def problems(root: QWidget, strict: bool = False) -> list[str]:
+    """Everything cut off or too small among the visible widgets under ``root`` (with
+    ``strict``, also what the user would have to scroll to)."""
     import pyqtgraph as pg
 
     found = []
@@ -67,7 +138,7 @@ def problems(root: QWidget) -> list[str]:
         if not w.isVisibleTo(root) or not w.isVisible() or w.width() <= 0:
             continue
         if isinstance(w, QAbstractButton | QLabel | QComboBox | pg.PlotWidget | QTableView):
-            why = _inside(w)
+            why = _inside(w, strict)
             if why:
                 found.append(f"{_name(w)} is cut off: {why}")
         icon_only = isinstance(w, QToolButton) and (

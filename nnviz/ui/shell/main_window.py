@@ -29,7 +29,7 @@ from nnviz.paths import RESOURCES
 from nnviz.ui.actions import connect_triggered
 from nnviz.ui.explore.tab import ExploreTab
 from nnviz.ui.file_dialogs import open_file, remember
-from nnviz.ui.fit_scroll import FitScrollArea
+from nnviz.ui.fit_scroll import FitScrollArea, size_to_current_tab
 from nnviz.ui.focus_keys import install_focus_keys
 from nnviz.ui.shell.deck_menu import DeckMenu
 from nnviz.ui.shell.exports import Exporter
@@ -82,6 +82,7 @@ class MainWindow(QMainWindow):
                 page = view
                 self._pages.append((page, view))
             self.tabs.addTab(page, title)
+        size_to_current_tab(self.tabs)
         # Under the tabs: a lecture deck's caption bar (hidden unless a deck is open).
         from nnviz.ui.shell.deck_player import CaptionBar, DeckPlayer
 
@@ -111,6 +112,7 @@ class MainWindow(QMainWindow):
             theme_plots(view, force=True)
         self.presenter = False
         self.presenter_scale = 1.5
+        self._toolbar_shown = True  # the toolbar's own visibility, kept over presenter mode
         self.sessions = SessionController(self)
         self.exports = Exporter(self)
         self.deck_menu = DeckMenu(self)
@@ -177,6 +179,9 @@ class MainWindow(QMainWindow):
         if hook is not None and look != Look():
             hook(look.scale, look.dark)
         theme_plots(view, look.theme, look.scale, force=True)
+        compact = getattr(view, "set_compact", None)
+        if compact is not None and self.presenter:
+            compact(True)
         return view
 
     _PAGE_ATTRS = {
@@ -284,16 +289,20 @@ class MainWindow(QMainWindow):
             self.theme.set(scale=1.0)
             self.showNormal()
         self.studio.set_secondary_visible(not self.presenter)
+        for view in self.built_views():
+            hook = getattr(view, "set_compact", None)
+            if hook is not None:
+                hook(self.presenter)
         self.caption_bar.set_scale(self.presenter_scale if self.presenter else 1.0)
-        # Icons only: with large type, labelled buttons would make the window wider than a
-        # 1280-pixel projector (tooltips still name them). Icons grow with the type.
+        # The toolbar moves into the tab bar's row, as icons (tooltips still name them) that
+        # grow with the type: a row of its own would take a slide's lines on a 1280x720
+        # projector, and labelled buttons would make the window wider than it.
         side = int(24 * (self.presenter_scale if self.presenter else 1.0))
-        self.toolbar.setIconSize(QSize(side, side))
-        self.toolbar.setToolButtonStyle(
-            Qt.ToolButtonStyle.ToolButtonIconOnly
-            if self.presenter
-            else Qt.ToolButtonStyle.ToolButtonTextBesideIcon
-        )
+        self.corner_toolbar.setIconSize(QSize(side, side))
+        if self.presenter and self.corner_toolbar.isHidden():
+            self._toolbar_shown = self.toolbar.isVisibleTo(self)
+        self.corner_toolbar.setVisible(self.presenter)
+        self.toolbar.setVisible(not self.presenter and self._toolbar_shown)
 
     def set_presenter_scale(self, scale: float) -> None:
         self.presenter_scale = scale

@@ -241,3 +241,10 @@ def build_toolbar(w) -> None:
         tb.addAction(a)
     w.addToolBar(tb)
     w.toolbar = tb
+    # Presenter mode's copy of it, in the tab bar's row (see MainWindow.set_presenter).
+    corner = QToolBar("Training (presenter)")
+    corner.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
+    corner.addActions(tb.actions())
+    corner.hide()
+    w.tabs.setCornerWidget(corner, Qt.Corner.TopRightCorner)
+    w.corner_toolbar = corner

@@ -43,7 +43,9 @@ class MultiCostPlot(QWidget):
         self.plot = pg.PlotWidget(background="w")
         item = self.plot.getPlotItem()
         item.setLabel("bottom", "epochs trained", color="#222")
-        item.setLabel("left", "cost C (smoothed)", color="#222")
+        # Short: a longer axis title is cut on a short plot (presenter mode at 1280x720).
+        item.setLabel("left", "cost C", color="#222")
+        self.plot.setToolTip("Each run's cost C, smoothed over its recent mini-batches")
         item.showGrid(x=True, y=True, alpha=0.25)
         item.setMenuEnabled(False)
         for name in ("left", "bottom"):

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from nnviz.ui.canvas.example import ExampleView
 from nnviz.ui.canvas.view import NetworkCanvas
 from nnviz.ui.canvas.weights import WeightHeatmap
+from nnviz.ui.fit_scroll import size_to_current_tab
 from nnviz.ui.pages import ViewTabs
 from nnviz.ui.style import set_role
 from nnviz.ui.training.controls import TrainingControls
@@ -101,7 +102,7 @@ def build_layout(studio) -> None:
     side = QTabWidget()
     side.addTab(example_page, "Test example")
     side.addTab(weights_page, "Weights into a neuron")
-    studio.side_tabs = side
+    studio.side_tabs = size_to_current_tab(side)
 
     middle = QSplitter(Qt.Orientation.Horizontal)
     middle.addWidget(studio.canvas)
@@ -126,7 +127,7 @@ def build_layout(studio) -> None:
     bottom.addTab(studio.log, "Log")
     # The plots' option boxes sit beside these tabs rather than in rows of their own.
     bottom.setCornerWidget(studio.plots.take_options(), Qt.Corner.TopRightCorner)
-    studio.bottom_tabs = bottom
+    studio.bottom_tabs = size_to_current_tab(bottom)
     studio.view_tabs = [
         ViewTabs(side, ["example", "weights"]),
         ViewTabs(bottom, ["plots", "log"]),
@@ -166,7 +167,7 @@ def split_centre(studio) -> None:
     middle, centre = studio.inner_splitters
     total = max(1, centre.height())
     presenting = not studio.splitter.widget(0).isVisible()
-    share = 0.58 if presenting else 0.6
+    share = 0.62 if presenting else 0.6
     centre.setSizes([int(total * share), total - int(total * share)])
     if presenting:  # the network is the heart of a lecture: it gets most of the width
         width = max(1, middle.width())

@@ -168,7 +168,7 @@ def test_edge_at_midpoint_hits_that_edge(qtbot):
         a, b = canvas.neuron_center(l, k), canvas.neuron_center(l + 1, j)
         assert mid is not None
         # Along the edge (edges cross in a regular drawing, so not at every point).
-        hits = [canvas.edge_at(a + (b - a) * t, pixels=0.5) for t in np.linspace(0.2, 0.8, 7)]
+        hits = [canvas.edge_at(a + (b - a) * t, pixels=0.5) for t in np.linspace(0.2, 0.8, 25)]
         assert (l, j, k) in hits, hits
     assert canvas.edge_midpoint(0, 0, 400) is None  # an elided input has no edge drawn
 
@@ -486,3 +486,22 @@ def test_a_single_output_reports_its_bit(qtbot):
     assert "network says out = 1" in view.verdict.text()
     view.set_example(None, None, np.array([0.08]))
     assert "network says out = 0" in view.verdict.text()
+
+
+def test_colour_key_is_one_strip_on_a_wide_canvas_so_the_network_keeps_its_height(qtbot):
+    from nnviz.ui.canvas.style import legend_size
+
+    canvas, _ = make_canvas(qtbot, [784, 30, 10])
+    canvas.show()
+    qtbot.waitExposed(canvas)
+    canvas.resize(900, 420)
+    qtbot.waitUntil(lambda: canvas.contentsRect().width() >= 890)
+    assert canvas._legend_wide()
+    strip_room = canvas._legend_room(canvas.contentsRect().height())
+    assert 0 < strip_room < legend_size()[1]  # the box would take more than the strip
+    tall = canvas.mapFromScene(canvas.content_rect()).boundingRect().height()
+    canvas.resize(560, 420)  # too narrow for the strip: the box, and a shorter network
+    qtbot.waitUntil(lambda: not canvas._legend_wide())
+    assert canvas._legend_room(canvas.contentsRect().height()) > strip_room
+    short = canvas.mapFromScene(canvas.content_rect()).boundingRect().height()
+    assert short < tall

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
+from nnviz.ui.pages import show_sub_view
 from nnviz.ui.perceptron.lab import PerceptronLab
 
 
@@ -215,6 +216,10 @@ def test_sigmoid_mode_shows_sigma_and_scale(lab, qtbot):
     lab.load_preset("nand")
     click(qtbot, lab.sigmoid_radio)
     assert lab.input_stack.currentIndex() == 1
+    # σ(z) is a tab beside the plane, the scaling plot one beside the small changes.
+    assert lab.plots_tabs.isTabVisible(1) and lab.extras_tabs.isVisible()
+    for view in ("sigma", "scaling"):
+        assert show_sub_view(lab, view)
     assert lab.sigma_box.isVisible() and lab.scale_box.isVisible()
     assert not lab.challenge_box.isVisible()
     lab.input_sliders[0].spin.setValue(0.8)
@@ -270,6 +275,7 @@ def test_switching_back_to_perceptron_restores_binary_view(lab, qtbot):
     click(qtbot, lab.perceptron_radio)
     assert lab.input_stack.currentIndex() == 0
     assert lab.challenge_box.isVisible() and not lab.sigma_box.isVisible()
+    assert not lab.plots_tabs.isTabVisible(1) and not lab.extras_tabs.isVisible()
     assert lab.lamp.text() in {"0", "1"}
     assert "σ(c·z)" not in [
         lab.table.horizontalHeaderItem(c).text() for c in range(lab.table.columnCount())

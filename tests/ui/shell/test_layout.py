@@ -111,3 +111,54 @@ def test_theme_and_scale_menus_are_not_elided(qtbot, window):
             assert "\u2026st" not in act.text() and act.text() != "\u2026"
     titles = [a.text() for m in window.findChildren(QMenu) for a in m.actions()]
     assert "High-contrast light" in titles and "1.5\u00d7" in titles
+
+
+def test_presenter_mode_arranges_pages_for_a_slide_and_gives_everything_back(
+    qtbot, window, monkeypatch
+):
+    """Presenter mode hides what a slide does not need (the parts palette, the challenge, the
+    preset's description, the BP1 table) and moves the toolbar into the tab row; leaving it
+    brings each back where it was."""
+    from PySide6.QtCore import Qt
+
+    window.build_all_pages()
+    lab, sandbox = window.perceptron_lab, window.circuit_sandbox
+    matrix = window.explore.views["matrix"]
+    window.show_page("circuits")
+    qtbot.settle()
+
+    def shown():
+        window.show_page("perceptrons")
+        qtbot.settle()
+        lab_parts = (lab.challenge_box.isVisible(), lab.preset_label.isVisible())
+        window.show_page("circuits")
+        qtbot.settle()
+        return (
+            lab_parts,
+            sandbox.parts_palette.isVisible(),
+            sandbox.perceptron_view.split.orientation(),
+            not matrix.delta_table.isHidden(),
+            window.toolbar.isVisible(),
+            window.corner_toolbar.isVisible(),
+        )
+
+    before = shown()
+    assert before == (
+        (True, True),
+        True,
+        Qt.Orientation.Vertical,
+        True,
+        True,
+        False,
+    )
+    _present(window, monkeypatch, 1280, 720)
+    assert shown() == (
+        (False, False),
+        False,
+        Qt.Orientation.Horizontal,
+        False,
+        False,
+        True,
+    )
+    window.set_presenter(False)
+    assert shown() == before
