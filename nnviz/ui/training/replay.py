@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSlider,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -274,7 +275,7 @@ class ReplayBar(QWidget):
         )
         self.speed_box.currentIndexChanged.connect(self._on_speed_changed)
         self.epoch_label = QLabel("no recording")
-        self.epoch_label.setMinimumWidth(300)
+        self.epoch_label.setWordWrap(True)  # on a narrow window it wraps, never widens it
         self.frame_label = QLabel("")
         self.frame_label.setStyleSheet("color:#555;")
         self.damage_label = QLabel("")
@@ -284,15 +285,22 @@ class ReplayBar(QWidget):
         self.live_button.setToolTip("Leave the replay and return to the network you are training")
         self.live_button.clicked.connect(self._on_live_clicked)
 
-        row = QHBoxLayout(self)
-        row.setContentsMargins(4, 2, 4, 2)
+        # Two rows: the controls, then where the replay is. In one row the words pushed the
+        # window past a 1280-pixel screen and ran into each other in presenter mode.
+        rows = QVBoxLayout(self)
+        rows.setContentsMargins(4, 2, 4, 2)
+        rows.setSpacing(2)
+        row = QHBoxLayout()
         row.addWidget(self.play_button)
         row.addWidget(self.slider, 1)
-        row.addWidget(self.epoch_label)
-        row.addWidget(self.frame_label)
         row.addWidget(self.speed_box)
-        row.addWidget(self.damage_label)
         row.addWidget(self.live_button)
+        rows.addLayout(row)
+        where = QHBoxLayout()
+        where.addWidget(self.epoch_label, 1)
+        where.addWidget(self.frame_label)
+        where.addWidget(self.damage_label)
+        rows.addLayout(where)
         self.set_controller(controller)
 
     def set_controller(self, controller: ReplayController | None) -> None:

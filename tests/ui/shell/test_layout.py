@@ -162,3 +162,28 @@ def test_presenter_mode_arranges_pages_for_a_slide_and_gives_everything_back(
     )
     window.set_presenter(False)
     assert shown() == before
+
+
+@pytest.mark.parametrize("presenter", [False, True], ids=["normal", "presenter"])
+def test_a_replay_keeps_the_window_on_the_screen_and_the_canvas_tall(
+    qtbot, window, monkeypatch, tmp_path, presenter
+):
+    """Opening a recording at 1280x720 never widens the window (the replay bar's words did,
+    to 1377 px), and the replay canvas keeps at least 60% of the live canvas's height."""
+    from tests.ui.training.test_compare import record_run
+
+    path = tmp_path / "run.nnrec"
+    record_run(path, eta=3.0, epochs=2)
+    window.resize(1280, 720)
+    if presenter:
+        _present(window, monkeypatch, 1280, 720)
+    window.show_view(window.studio)
+    _settle(qtbot, window)
+    live = window.studio.canvas.height()
+    assert window.sessions.open_recording(str(path))
+    _settle(qtbot, window)
+    assert window.studio.replay_bar.isVisible()
+    assert (window.width(), window.height()) == (1280, 720)
+    assert window.studio.canvas.height() >= 0.6 * live
+    assert problems(window) == []
+    window.set_presenter(False)
