@@ -1,7 +1,10 @@
 """Rendering a recording's replay to video, offscreen, with the studio's own views.
 
 A :class:`ReplayFilm` is the network canvas, the cost and accuracy plots, or both (as the
-studio lays them out), under a line saying which epoch is shown. :func:`render_video` steps
+studio lays them out), under a line saying which epoch is shown. As in the studio, the canvas
+shows the first test example of the run's data set going through the network: its image
+beside the input layer and every neuron filled by its activation (when the data set can be
+loaded here). The type is scaled to the video's size, so a small video is not cut. :func:`render_video` steps
 it through the recording on a fixed clock (``seconds`` for the whole run, ``fps`` frames a
 second), grabs each frame and hands it to :class:`~nnviz.core.files.video.VideoWriter`.
 Both ``nnviz video`` and File > Export Replay as Video use it (the app runs ``nnviz video``
@@ -27,6 +30,32 @@ from nnviz.ui.training.plots import TrainingPlots
 from nnviz.ui.training.replay import epoch_text
 
 VIEWS = ("canvas", "plots", "studio")
+BASE_SIZE = (1280, 720)  # the size the requested type scale is meant for
+
+
+def film_scale(scale: float, size: tuple[int, int]) -> float:
+    """The type scale for a video of ``size``: ``scale`` at 1280x720 and above, smaller in
+    proportion below it (0.75 at least), so titles and legends fit a 640x360 video."""
+    shrink = min(1.0, size[0] / BASE_SIZE[0], size[1] / BASE_SIZE[1])
+    return max(0.75, scale * shrink)
+
+
+def first_example(recording: Recording) -> tuple[np.ndarray, np.ndarray | None] | None:
+    """The network input and image of the first test example of the recording's data set,
+    or None when the data set cannot be loaded here (MNIST not downloaded, say)."""
+    from nnviz.core.datasets.catalog import load_dataset
+    from nnviz.core.errors import DataError
+
+    name = str(recording.header.get("dataset") or "")
+    try:
+        ds = load_dataset(name)
+    except (DataError, OSError, ValueError):
+        return None
+    if ds.n_inputs != recording.frames[0].sizes[0] or len(ds.test.x) == 0:
+        return None
+    x = ds.test.x[0].astype(np.float64) * ds.scale
+    image = None if ds.image_shape is None else x.reshape(ds.image_shape)
+    return x, image
 
 
 def frame_schedule(n_frames: int, fps: float, seconds: float) -> np.ndarray:
@@ -67,7 +96,9 @@ class ReplayFilm(QWidget):
         font.setBold(True)
         self.header.setFont(font)
         self.header.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.header.setWordWrap(True)  # two lines rather than cut at a small size
         lay.addWidget(self.header)
+        self.example = first_example(recording) if view in ("canvas", "studio") else None
         self.canvas = self.plots = None
         if view in ("canvas", "studio"):
             self.canvas = NetworkCanvas()
@@ -75,6 +106,8 @@ class ReplayFilm(QWidget):
             self.canvas.set_presentation(scale, dark)
             first = recording.frames[0]
             self.canvas.set_network(first.sizes, first.weights, first.biases)
+            if self.example is not None and self.example[1] is not None:
+                self.canvas.set_input_image(self.example[1])
             lay.addWidget(self.canvas, 3)
         if view in ("plots", "studio"):
             self.plots = TrainingPlots()
@@ -98,6 +131,8 @@ class ReplayFilm(QWidget):
         if self.canvas is not None:
             self.canvas.set_snapshot(snap)
             self.canvas.flush()
+            if self.example is not None:
+                self.canvas.set_activations(snap.activations(self.example[0]))
         upto = self._frame_record[i] + 1
         if self.plots is not None and upto > self._plotted:
             self.plots.extend(r for r in self._records[self._plotted : upto] if r.examples_seen)
@@ -131,6 +166,7 @@ def render_video(
     """
     check_target(target)
     app = QApplication.instance()
+    scale = film_scale(scale, size)
     film = ReplayFilm(recording, view, scale, dark)
     width, height = size
     if Path(target).suffix.lower() == ".mp4":

@@ -9,7 +9,7 @@ import pytest
 from nnviz.cli import main
 from nnviz.core.files.recording import read_recording
 from nnviz.core.files.video import VideoError, check_target
-from nnviz.ui.training.video import ReplayFilm, frame_schedule, render_video
+from nnviz.ui.training.video import ReplayFilm, film_scale, frame_schedule, render_video
 from tests.ui.training.test_compare import record_run
 
 imageio_ffmpeg = pytest.importorskip("imageio_ffmpeg", reason="the test decoder is missing")
@@ -49,7 +49,7 @@ def test_mp4_frames_decode_to_what_the_studio_draws(qtbot, recording_path, tmp_p
     assert len(frames) == 20
     assert np.abs(frames[0].astype(int) - frames[-1].astype(int)).mean() > 1  # it moves
     # The last frame matches a fresh render of the recording's last frame (H.264 is lossy).
-    film = ReplayFilm(rec, "studio", 1.5)
+    film = ReplayFilm(rec, "studio", film_scale(1.5, (480, 270)))
     qtbot.addWidget(film)
     film.setFixedSize(480, 270)
     film.show()
@@ -141,3 +141,29 @@ def test_cli_writes_a_video_with_progress(tmp_path, capsys, recording_path):
     text = capsys.readouterr().out
     assert "progress 10 10" in text and f"wrote {out}" in text
     assert len(decode(out)[1]) == 10
+
+
+def test_a_small_video_shows_the_example_in_the_network_and_cuts_no_title(qtbot, recording_path):
+    """At 640x360 the type shrinks with the frame (the title was cut at both ends), and the
+    canvas shows the first test digit and every neuron's activation, as the studio does."""
+    from nnviz.core.datasets.builtin import load_digits
+
+    assert film_scale(1.5, (1920, 1080)) == 1.5 and film_scale(1.5, (640, 360)) == 0.75
+    rec = read_recording(recording_path)
+    film = ReplayFilm(rec, "studio", film_scale(1.5, (640, 360)))
+    qtbot.addWidget(film)
+    film.setFixedSize(640, 360)
+    film.show()
+    last = len(rec.frames) - 1
+    film.show_frame(last)
+    qtbot.settle()
+    header = film.header
+    assert header.heightForWidth(header.width()) <= header.height()  # wrapped, never cut
+    ds = load_digits()
+    x = ds.test.x[0].astype(np.float64) * ds.scale
+    expected = rec.frames[last].activations(x)
+    shown = film.canvas.activations
+    assert shown is not None and len(shown) == len(expected)
+    for a, b in zip(shown, expected, strict=True):
+        np.testing.assert_allclose(np.asarray(a).ravel(), b)
+    assert film.canvas._input_image is not None  # the digit beside the input layer
