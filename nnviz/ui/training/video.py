@@ -4,11 +4,12 @@ A :class:`ReplayFilm` is the network canvas, the cost and accuracy plots, or bot
 studio lays them out), under a line saying which epoch is shown. As in the studio, the canvas
 shows the first test example of the run's data set going through the network: its image
 beside the input layer and every neuron filled by its activation (when the data set can be
-loaded here). The type is scaled to the video's size, so a small video is not cut. :func:`render_video` steps
-it through the recording on a fixed clock (``seconds`` for the whole run, ``fps`` frames a
-second), grabs each frame and hands it to :class:`~nnviz.core.files.video.VideoWriter`.
-Both ``nnviz video`` and File > Export Replay as Video use it (the app runs ``nnviz video``
-in a child process, so rendering never blocks the window).
+loaded here). The type is scaled to the video's size, so a small video is not cut.
+:func:`render_video` steps it through the recording on a fixed clock (``seconds`` for the
+whole run, ``fps`` frames a second), grabs each frame and hands it to
+:class:`~nnviz.core.files.video.VideoWriter`. Both ``nnviz video`` and File > Export Replay
+as Video use it (the app runs ``nnviz video`` in a child process, so rendering never blocks
+the window).
 """
 
 from __future__ import annotations
