@@ -304,6 +304,13 @@ class MainWindow(QMainWindow):
         self.corner_toolbar.setVisible(self.presenter)
         self.toolbar.setVisible(not self.presenter and self._toolbar_shown)
 
+    def set_readout_visible(self, visible: bool) -> None:
+        """Show or hide the Training page's big readout (View > Big Readout)."""
+        self.act_readout.setChecked(visible)
+        readout = self.studio.plots.readout
+        if readout is not None:
+            readout.setVisible(visible)
+
     def set_presenter_scale(self, scale: float) -> None:
         self.presenter_scale = scale
         for act in self.scale_menu.actions():

@@ -128,6 +128,13 @@ def build_actions(w) -> None:
         tip="Full screen, large type, projector colours",
     )
     w.act_presenter.setCheckable(True)
+    w.act_readout = w.action(
+        "Big &Readout",
+        w.set_readout_visible,
+        tip="Epochs, test accuracy and cost in large type beside the training plots",
+    )
+    w.act_readout.setCheckable(True)
+    w.act_readout.setChecked(True)
     w.act_about = w.action("&About nnviz", lambda: show_about(w))
     w.act_book = w.action("About the &Book", lambda: show_about_book(w))
     # Shortcuts that move between examples, on the Training tab only.
@@ -185,6 +192,7 @@ def build_menus(w) -> None:
     w.deck_menu.build_menu(mb)
     w.view_menu = mb.addMenu("&View")
     w.view_menu.addAction(w.act_fit)
+    w.view_menu.addAction(w.act_readout)
     w.view_menu.addSeparator()
     w.view_menu.addAction(w.act_presenter)
     scale_menu = w.view_menu.addMenu("Presenter &Scale")

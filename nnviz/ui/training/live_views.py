@@ -114,10 +114,10 @@ class LiveViews(QObject):
         """Hand queued records to the cost plot, the accuracy plot, or both."""
         if which in ("both", "cost") and self._pending_cost:
             records, self._pending_cost = self._pending_cost, []
-            self.studio.plots.cost_plot.extend(records)
+            self.studio.plots.extend_cost(records)
         if which in ("both", "accuracy") and self._pending_epochs:
             records, self._pending_epochs = self._pending_epochs, []
-            self.studio.plots.accuracy_plot.extend(records)
+            self.studio.plots.extend_accuracy(records)
 
     def _flush_example(self) -> None:
         snap, self._views_snapshot = self._views_snapshot, None

@@ -43,6 +43,7 @@ from nnviz.ui.training.plot_parts import (
     symbol_for_legend,
     tint,
 )
+from nnviz.ui.training.readout import BigReadout
 
 MARKED_EPOCHS = 100  # accuracy curves show a marker per epoch up to this many epochs
 CHANCE_COLOUR = "#777777"
@@ -605,18 +606,24 @@ class CompareAccuracyPlot(AccuracyPlot):
 
 
 class TrainingPlots(QWidget):
-    """Cost above accuracy; ``add_progress`` feeds both."""
+    """Cost above accuracy; ``add_progress`` feeds both. With ``readout``, the run's numbers
+    in large type beside them (:class:`~nnviz.ui.training.readout.BigReadout`), fed by the
+    same records (live, replayed or restored)."""
 
-    def __init__(self, parent=None) -> None:
+    def __init__(self, parent=None, readout: bool = False) -> None:
         super().__init__(parent)
         self.cost_plot = CostPlot()
         self.accuracy_plot = AccuracyPlot()
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.cost_plot)
         splitter.addWidget(self.accuracy_plot)
-        layout = QVBoxLayout(self)
+        layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(splitter)
+        layout.addWidget(splitter, 1)
+        self.readout: BigReadout | None = None
+        if readout:
+            self.readout = BigReadout()
+            layout.addWidget(self.readout)
 
     def take_options(self) -> QWidget:
         """Move the plots' option boxes (log scale, zoom to data) out of their own rows into
@@ -637,16 +644,38 @@ class TrainingPlots(QWidget):
     def add_progress(self, progress, run: str = "") -> None:
         self.cost_plot.add_progress(progress)
         self.accuracy_plot.add_progress(progress, run)
+        if self.readout is not None:
+            self.readout.show_progress(progress)
 
     def extend(self, records: Iterable, run: str = "") -> None:
         """Add a batch of records, redrawing each plot at most once."""
         records = list(records)
+        self.extend_cost(records)
+        self.extend_accuracy(records, run)
+
+    def extend_cost(self, records: list) -> None:
+        """Records for the cost plot only (the live view feeds the plots in turns)."""
         self.cost_plot.extend(records)
+        self._read_out(records)
+
+    def extend_accuracy(self, records: list, run: str = "") -> None:
+        """Records for the accuracy plot only."""
         self.accuracy_plot.extend(records, run)
+        self._read_out(records)
+
+    def _read_out(self, records: list) -> None:
+        if self.readout is None or not records:
+            return
+        for r in records:  # every test accuracy, in order; then the newest of all
+            if r.test_accuracy is not None:
+                self.readout.show_progress(r)
+        self.readout.show_progress(records[-1])
 
     def clear(self) -> None:
         self.cost_plot.clear()
         self.accuracy_plot.clear()
+        if self.readout is not None:
+            self.readout.show_progress(None)
 
     def export_csv(self, path: str) -> None:
         """Two files: ``<path>`` for the cost, ``<stem>-accuracy.csv`` beside it."""

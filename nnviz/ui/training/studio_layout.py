@@ -111,7 +111,7 @@ def build_layout(studio) -> None:
     middle.setStretchFactor(1, 2)
     middle.setSizes([640, 420])
 
-    studio.plots = TrainingPlots()
+    studio.plots = TrainingPlots(readout=True)
     studio.plots.cost_plot.setAccessibleName("Cost plot: the cost C against epochs trained")
     studio.plots.accuracy_plot.setAccessibleName("Accuracy plot: test accuracy against epochs")
     plots_split = studio.plots.findChild(QSplitter)

@@ -438,3 +438,15 @@ def test_the_training_status_shows_on_the_training_page_only(window, qtbot):
     assert window.status_label.text() == ""
     window.show_view(window.studio)
     assert window.status_label.text() == "Epoch 4 \u00b7 paused"
+
+
+def test_view_menu_hides_and_shows_the_big_readout(window, qtbot):
+    window.show_view(window.studio)
+    qtbot.settle()
+    readout = window.studio.plots.readout
+    assert readout.isVisible() and window.act_readout.isChecked()
+    assert window.act_readout in window.view_menu.actions()
+    window.act_readout.trigger()
+    assert not readout.isVisible() and not window.act_readout.isChecked()
+    window.act_readout.trigger()
+    assert readout.isVisible()

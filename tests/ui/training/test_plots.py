@@ -485,3 +485,28 @@ def test_thousands_of_epochs_are_drawn_once_per_batch_and_thinly_marked(qtbot, m
     plots.extend(records[:30])
     assert plots.accuracy_plot.runs[""].test_curve.opts["symbol"] == "o"
     assert len(plots.cost_plot.epoch_curve.getOriginalDataset()[0]) == 30
+
+
+def test_readout_counts_epochs_and_keeps_the_latest_accuracy(qtbot):
+    from nnviz.ui.training.readout import readout_values
+
+    plots = TrainingPlots(readout=True)
+    qtbot.addWidget(plots)
+    readout = plots.readout
+    assert readout.text() == "epochs \u2013  accuracy \u2013  cost \u2013"
+    plots.extend_cost([chunk(0, 2500, 0.3, seen=25000)])  # halfway through the first epoch
+    assert readout_values(chunk(0, 2500, 0.3), None) == ("0.5", "\u2013", "0.5000")
+    assert readout.values["epochs"].text() == "0.5"
+    plots.extend_accuracy([epoch_record(0, 9123)])  # the first epoch's test accuracy
+    assert readout.values["epochs"].text() == "1"
+    assert readout.values["accuracy"].text() == "91.23%"
+    # The cost plot is fed in turns with the accuracy plot: an older record later on
+    # keeps the newer count, and a chunk without a test keeps the last accuracy.
+    plots.extend_cost([chunk(1, 1000, 0.2, seen=60000)])
+    plots.extend_accuracy([epoch_record(0, 9123)])
+    assert readout.values["epochs"].text() == "1.2"
+    assert readout.values["accuracy"].text() == "91.23%"
+    plots.clear()
+    assert readout.values["accuracy"].text() == "\u2013"
+    # Its numbers are drawn larger than the page's type.
+    assert readout.values["cost"].font().pointSizeF() > 1.5 * plots.font().pointSizeF()

@@ -481,3 +481,22 @@ def test_weight_and_bias_edits_undo_and_redo_by_keyboard_and_are_logged(studio, 
     # training moves every parameter: the history ends there
     studio.step()
     assert not undo.isEnabled() and not studio.edits.redo_action.isEnabled()
+
+
+def test_big_readout_shows_the_finished_runs_numbers(studio, qtbot):
+    studio.controls.epochs_spin.setValue(2)
+    qtbot.waitUntil(lambda: studio.settings.epochs == 2, timeout=5000)
+    ready(studio, qtbot)
+    studio.play()
+    qtbot.waitUntil(lambda: studio.worker.finished_run, timeout=30000)
+    readout = studio.plots.readout
+
+    def shows_the_last_epoch() -> bool:
+        # The run's records may still be arriving when the worker reports it finished.
+        tested = [r for r in studio.run.records if r.test_accuracy is not None]
+        if not tested or tested[-1].epoch != 1:
+            return False
+        want = f"{100 * tested[-1].test_accuracy:.2f}%"
+        return readout.values["accuracy"].text() == want and readout.values["epochs"].text() == "2"
+
+    qtbot.waitUntil(shows_the_last_epoch)
