@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
 )
 
 from nnviz.ui.canvas.geometry import IMAGE_PX, fill_geometry
-from nnviz.ui.canvas.grid import GridEdgeItem, InputGridItem
-from nnviz.ui.canvas.items import LABEL_PX, TEXT, EdgeLayerItem, NeuronLayerItem
+from nnviz.ui.canvas.grid import GRID_SIDE, GridEdgeItem, InputGridItem
+from nnviz.ui.canvas.items import LABEL_PX, TEXT, TITLE_PX, EdgeLayerItem, NeuronLayerItem
 from nnviz.ui.canvas.layout import LayerLayout, layout_layers
 from nnviz.ui.canvas.readout_text import Shown, edge_info, neuron_info, unit_label
 from nnviz.ui.canvas.style import legend_pixmap, legend_size
@@ -199,7 +199,13 @@ class NetworkDrawing(QGraphicsView):
         self.layouts = layout_layers(sizes, **geometry["layout"])
         grid = self._grid_shape()
         if grid is not None:
-            grid_item = InputGridItem(grid, names[0] if names else "")
+            k = self._label_scale()
+            grid_item = InputGridItem(
+                grid,
+                names[0] if names else "",
+                side=min(GRID_SIDE, geometry["layout"]["column"]),
+                text_px=(LABEL_PX * k, TITLE_PX * k),
+            )
             self.layouts[0] = grid_item.layout
         self.edge_items = []
         for l in range(n_layers - 1):

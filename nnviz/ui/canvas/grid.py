@@ -55,10 +55,11 @@ def _rgb_image(rgb: np.ndarray) -> QImage:
     return QImage(argb.tobytes(), w, h, 4 * w, QImage.Format.Format_RGB32).copy()
 
 
-def grid_layout(shape: tuple[int, int]) -> LayerLayout:
-    """A LayerLayout for the grid: every unit shown, ``ys`` the pixel rows' centres."""
+def grid_layout(shape: tuple[int, int], side: float = GRID_SIDE) -> LayerLayout:
+    """A LayerLayout for the grid (``side`` its larger side): every unit shown, ``ys`` the
+    pixel rows' centres."""
     rows, cols = shape
-    cell = GRID_SIDE / max(rows, cols)
+    cell = side / max(rows, cols)
     idx = np.arange(rows * cols)
     ys = (idx // cols + 0.5) * cell - rows * cell / 2
     return LayerLayout(rows * cols, 0.0, cell / 2, idx, ys, None)
@@ -73,14 +74,24 @@ class InputGridItem(QGraphicsItem):
 
     text_colour: QColor = QColor(40, 40, 40)  # the caption (the canvas sets its theme's)
 
-    def __init__(self, shape: tuple[int, int], title: str) -> None:
+    def __init__(
+        self,
+        shape: tuple[int, int],
+        title: str,
+        side: float = GRID_SIDE,
+        text_px: tuple[float, float] | None = None,
+    ) -> None:
+        """``side``: the grid's larger side in scene units (the canvas passes what its
+        columns' height leaves, so the grid never shrinks the whole drawing); ``text_px``:
+        the caption's and title's pixel heights (the canvas's, so presenter mode enlarges
+        them), or the default point sizes."""
         super().__init__()
         self.layer = 0
         # Not "shape": that would hide QGraphicsItem.shape(), which Qt calls for hit-testing.
         self.grid_shape = (int(shape[0]), int(shape[1]))
         rows, cols = self.grid_shape
-        self.cell = GRID_SIDE / max(rows, cols)
-        self.layout = grid_layout(self.grid_shape)
+        self.cell = side / max(rows, cols)
+        self.layout = grid_layout(self.grid_shape, side)
         w, h = cols * self.cell, rows * self.cell
         self.rect = QRectF(-w, -h / 2, w, h)
         self.title = title
@@ -92,9 +103,13 @@ class InputGridItem(QGraphicsItem):
         self._overlay: QImage | None = None
         self._caption = "input pixels"
         self._font = QFont()
-        self._font.setPointSizeF(10.0)
         self._title_font = QFont()
-        self._title_font.setPointSizeF(11.0)
+        if text_px is None:
+            self._font.setPointSizeF(10.0)
+            self._title_font.setPointSizeF(11.0)
+        else:
+            self._font.setPixelSize(max(6, round(text_px[0])))
+            self._title_font.setPixelSize(max(7, round(text_px[1])))
 
     # -- NeuronLayerItem interface --------------------------------------------------------
     def set_activations(self, a: np.ndarray | None) -> None:

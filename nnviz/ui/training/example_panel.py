@@ -83,12 +83,22 @@ class ExamplePanel(QObject):
     @Slot(bool)
     def on_grid_toggled(self, on: bool) -> None:
         st = self.studio
-        if st.dataset is not None and st.dataset.image_shape is None and on:
-            st.grid_box.setChecked(False)  # truth tables have no image to draw
-            return
+        if st.dataset is not None and st.dataset.image_shape is None:
+            if on:
+                st.grid_box.setChecked(False)  # truth tables have no image to draw
+                return
+        else:
+            st.grid_wanted = on  # the user's choice, for the next image data set too
         st.canvas.set_input_mode("grid" if on else "column")
         self.image_shown = None
         self.update()
+
+    @Slot(object)
+    def on_dataset_changed(self, dataset) -> None:
+        """Images are drawn as images (unless the user chose the column); other inputs as a
+        column."""
+        st = self.studio
+        st.grid_box.setChecked(st.grid_wanted and dataset.image_shape is not None)
 
     @Slot(int, int)
     def on_neuron_clicked(self, layer: int, index: int) -> None:

@@ -73,6 +73,7 @@ class TrainingStudio(QWidget):
         self._build()
         self.replay_mode = ReplayMode(self.canvas, self.plots, self.replay_bar, self)
         self.replay_mode.frame_shown.connect(self._on_replay_frame)
+        self.grid_box.setChecked(True)  # (no network yet: nothing to redraw)
         # Pick the first experiment (and load its data) once the window is on screen, so it
         # shows at once.
         QTimer.singleShot(0, self, self._start_when_shown)
@@ -88,7 +89,12 @@ class TrainingStudio(QWidget):
         c = self.controls
         self.messages = RunBanner(self.banner, [self.banner_button, self.banner_button2], self)
         self.messages.action.connect(self._on_banner_button)
+        # An image's inputs are drawn as the image, by default: its first-layer lines move as
+        # the network learns, while a column shows x1..x10 and x775..x784, border pixels
+        # that are 0 in every MNIST digit, whose weights never change.
+        self.grid_wanted = True
         self.grid_box.toggled.connect(self.examples.on_grid_toggled)
+        self.dataset_changed.connect(self.examples.on_dataset_changed)
         self.replay_bar.back_to_live.connect(self.leave_replay)
         c.play_toggled.connect(self.toggle_play)
         c.step_clicked.connect(self.step)

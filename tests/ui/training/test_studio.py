@@ -500,3 +500,28 @@ def test_big_readout_shows_the_finished_runs_numbers(studio, qtbot):
         return readout.values["accuracy"].text() == want and readout.values["epochs"].text() == "2"
 
     qtbot.waitUntil(shows_the_last_epoch)
+
+
+def test_an_image_input_is_drawn_as_the_image_and_its_lines_move_as_the_network_learns(
+    studio, qtbot
+):
+    """The default input view is the digit's grid, whose first-layer lines carry w·x for the
+    example shown (the column showed x1..x10, border pixels whose weights never change)."""
+    import numpy as np
+
+    ready(studio, qtbot)
+    assert studio.grid_box.isChecked() and studio.canvas.is_grid()
+    studio.examples.update()
+    edges = studio.canvas.edge_items[0]
+    qtbot.waitUntil(lambda: edges.net_inputs is not None)
+    before = np.array(edges.net_inputs)
+    x = studio.examples.example_input()
+    shown = studio.canvas.layouts[1].shown  # the hidden neurons drawn
+    np.testing.assert_allclose(before, studio.snapshot.weights[0][shown] @ x, rtol=1e-4, atol=1e-6)
+    studio.step_epoch()
+    qtbot.waitUntil(lambda: studio.snapshot.progress.examples_seen > 0)
+    studio.examples.update()
+    qtbot.waitUntil(lambda: not np.allclose(edges.net_inputs, before))
+    # The user's choice of the column holds.
+    studio.grid_box.setChecked(False)
+    assert not studio.canvas.is_grid() and not studio.grid_wanted
