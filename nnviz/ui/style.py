@@ -37,6 +37,7 @@ THEME_QSS = {
     "light": "",
     "contrast": """
         QWidget { color: #000000; }
+        QWidget:disabled { color: #8a8a8a; }
         QGroupBox { font-weight: bold; border: 2px solid #000000; margin-top: 1.2em; }
         QGroupBox::title { subcontrol-origin: margin; left: 8px; padding: 0 4px; }
         QPushButton { border: 2px solid #000000; padding: 4px 10px; background: #ffffff; }

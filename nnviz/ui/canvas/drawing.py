@@ -232,6 +232,7 @@ class NetworkDrawing(QGraphicsView):
                 units.set_text_scale(self._label_scale())
             if self._dark:
                 units.text_colour = QColor(TEXT_DARK)
+                units.set_dark(True)
             units.setZValue(1)
             self._scene.addItem(units)
             self.neuron_items.append(units)
@@ -336,6 +337,7 @@ class NetworkDrawing(QGraphicsView):
             if hasattr(item, "set_text_scale"):  # the 28x28 input grid has no labels
                 item.set_text_scale(self._label_scale())
             item.text_colour = QColor(TEXT_DARK) if dark else TEXT
+            item.set_dark(self._dark)
             item.update()
         self._update_scene_rect()
         self.fit()
@@ -474,7 +476,7 @@ class NetworkDrawing(QGraphicsView):
         h = legend_size(wide)[1]
         k = self._legend_scale()
         pix = QPixmap(
-            legend_pixmap(self.devicePixelRatioF() * k, wide)
+            legend_pixmap(self.devicePixelRatioF() * k, wide, self._dark)
         )  # a copy: the cache keeps its
         pix.setDevicePixelRatio(self.devicePixelRatioF())
         painter.drawPixmap(QPointF(7, self.viewport().height() - h * k - 9), pix)

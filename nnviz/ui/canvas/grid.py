@@ -19,7 +19,6 @@ from nnviz.ui.canvas.style import (
     NEGATIVE,
     OUTLINE,
     POSITIVE,
-    TEXT,
     activation_color,
     mix_with_white,
     robust_max,
@@ -28,9 +27,10 @@ from nnviz.ui.canvas.style import (
 GRID_SIDE = 300.0  # the grid's larger side, scene units
 
 
-def _ink_image(values: np.ndarray) -> QImage:
-    """(rows, cols) ink values 0..1 -> RGB32 image, paper to ink."""
-    paper, ink = activation_color(0.0), activation_color(1.0)
+def _ink_image(values: np.ndarray, dark: bool = False) -> QImage:
+    """(rows, cols) ink values 0..1 -> RGB32 image, paper to ink (on the dark canvas, dark
+    to bright, as the neurons)."""
+    paper, ink = activation_color(0.0, dark), activation_color(1.0, dark)
     v = np.clip(np.nan_to_num(values), 0.0, 1.0)[..., None]
     p = np.array([paper.red(), paper.green(), paper.blue()], dtype=float)
     i = np.array([ink.red(), ink.green(), ink.blue()], dtype=float)
@@ -99,6 +99,7 @@ class InputGridItem(QGraphicsItem):
         self.highlighted: int | None = None
         self.selected: int | None = None
         self._activations: np.ndarray | None = None
+        self.dark = False  # the dark canvas's ramp (set_dark)
         self._image = _ink_image(np.zeros(self.grid_shape))
         self._overlay: QImage | None = None
         self._caption = "input pixels"
@@ -116,8 +117,14 @@ class InputGridItem(QGraphicsItem):
         self._activations = None if a is None else np.asarray(a, dtype=float).ravel()
         shape = self.grid_shape
         values = np.zeros(shape) if a is None else self._activations.reshape(shape)
-        self._image = _ink_image(values)
+        self._image = _ink_image(values, self.dark)
         self.update()
+
+    def set_dark(self, dark: bool) -> None:
+        """Draw the pixels by the dark canvas's ramp (ink bright) or the light one's."""
+        if dark != self.dark:
+            self.dark = dark
+            self.set_activations(self._activations)
 
     def set_biases(self, b) -> None:
         """Inputs have no bias."""
@@ -170,7 +177,7 @@ class InputGridItem(QGraphicsItem):
                 painter.setPen(QPen(HIGHLIGHT, width))
                 h = self.cell / 2 + 1
                 painter.drawRect(QRectF(p.x() - h, p.y() - h, 2 * h, 2 * h))
-        painter.setPen(TEXT)
+        painter.setPen(self.text_colour)  # the theme's (a fixed colour vanished on dark)
         painter.setFont(self._font)
         painter.drawStaticText(
             QPointF(self.rect.left(), self.rect.bottom() + 6), QStaticText(self._caption)

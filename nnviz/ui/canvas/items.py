@@ -196,6 +196,8 @@ class NeuronLayerItem(QGraphicsItem):
         self.labels = list(labels) if labels is not None else None  # one per *unit*
         self.label_side = label_side  # "left", "right" or "above"
         n = layout.shown.size
+        self.dark = False  # the dark canvas's activation ramp (set_dark)
+        self._acts: np.ndarray | None = None
         self._fills = [activation_color(None)] * n
         self._rings = [bias_pen(None, 1.0)] * n
         self.highlighted: int | None = None  # a unit index
@@ -229,12 +231,19 @@ class NeuronLayerItem(QGraphicsItem):
 
     def set_activations(self, a: np.ndarray | None) -> None:
         """Fill neurons by activation (1-D, one per unit of the layer) or clear with None."""
-        if a is None:
-            self._fills = [activation_color(None)] * self.layout.shown.size
+        self._acts = None if a is None else np.asarray(a, dtype=float).ravel()
+        if self._acts is None:
+            self._fills = [activation_color(None, self.dark)] * self.layout.shown.size
         else:
-            vals = np.asarray(a, dtype=float).ravel()[self.layout.shown]
-            self._fills = [activation_color(v) for v in vals.tolist()]
+            vals = self._acts[self.layout.shown]
+            self._fills = [activation_color(v, self.dark) for v in vals.tolist()]
         self.update()
+
+    def set_dark(self, dark: bool) -> None:
+        """Fill by the dark canvas's ramp (a = 1 brightest) or the light one's."""
+        if dark != self.dark:
+            self.dark = dark
+            self.set_activations(self._acts)
 
     def set_biases(self, b: np.ndarray | None) -> None:
         """Ring each neuron by its bias (shape (n, 1) or (n,)); None for the input layer."""

@@ -39,14 +39,24 @@ def magnitude_levels(values: np.ndarray, scale: float, n_levels: int = N_LEVELS)
     return np.minimum((v * n_levels).astype(np.int64), n_levels - 1)
 
 
-def activation_color(a: float | None) -> QColor:
-    """Fill for a neuron with activation ``a`` in [0, 1] (None: no input chosen)."""
+# On the dark canvas the ramp runs the other way: a = 1 is the brightest thing drawn (the
+# network's answer must not be the one neuron you cannot see), a = 0 a grey a little lighter
+# than the background, so an idle neuron still shows its disc.
+DARK_ZERO = QColor(58, 62, 70)
+DARK_ONE = QColor(255, 255, 255)
+NO_ACTIVATION_DARK = QColor(44, 48, 56)
+
+
+def activation_color(a: float | None, dark: bool = False) -> QColor:
+    """Fill for a neuron with activation ``a`` in [0, 1] (None: no input chosen): paper to
+    ink on the light canvas, dark grey to white on the dark one."""
     if a is None or not np.isfinite(a):
-        return NO_ACTIVATION
+        return NO_ACTIVATION_DARK if dark else NO_ACTIVATION
     a = min(max(float(a), 0.0), 1.0)
-    r = PAPER.red() + (INK.red() - PAPER.red()) * a
-    g = PAPER.green() + (INK.green() - PAPER.green()) * a
-    b = PAPER.blue() + (INK.blue() - PAPER.blue()) * a
+    zero, one = (DARK_ZERO, DARK_ONE) if dark else (PAPER, INK)
+    r = zero.red() + (one.red() - zero.red()) * a
+    g = zero.green() + (one.green() - zero.green()) * a
+    b = zero.blue() + (one.blue() - zero.blue()) * a
     return QColor(int(r), int(g), int(b))
 
 
@@ -97,25 +107,29 @@ def _weight_sample(painter: QPainter, x: float, y: float, positive: bool) -> Non
         painter.drawLine(QPointF(x, yy), QPointF(x + 30, yy))
 
 
-def _activation_sample(painter: QPainter, x: float, y: float) -> None:
+def _activation_sample(painter: QPainter, x: float, y: float, dark: bool = False) -> None:
     """A 60 px bar from activation 0 to 1, its top at ``y``."""
     grad = QLinearGradient(x, 0, x + 60, 0)
-    grad.setColorAt(0.0, activation_color(0.0))
-    grad.setColorAt(1.0, activation_color(1.0))
+    grad.setColorAt(0.0, activation_color(0.0, dark))
+    grad.setColorAt(1.0, activation_color(1.0, dark))
     painter.setPen(QPen(OUTLINE, 0.8))
     painter.setBrush(grad)
     painter.drawRect(QRectF(x, y, 60, 10))
 
 
-def paint_legend(painter: QPainter, origin: QPointF, wide: bool = False) -> None:
+def paint_legend(
+    painter: QPainter, origin: QPointF, wide: bool = False, dark: bool = False
+) -> None:
     """Draw the colour key with its top-left corner at ``origin`` (device pixels): a box,
-    or (``wide``) one strip that leaves a short canvas its height for the network."""
+    or (``wide``) one strip that leaves a short canvas its height for the network; ``dark``
+    on the dark canvas, with its activation ramp."""
     w, h = legend_size(wide)
+    ink = QColor(230, 232, 236) if dark else TEXT
     painter.save()
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     box = QRectF(origin.x(), origin.y(), w, h)
-    painter.setPen(QPen(QColor(200, 200, 200), 1))
-    painter.setBrush(QColor(255, 255, 255))
+    painter.setPen(QPen(QColor(90, 96, 106) if dark else QColor(200, 200, 200), 1))
+    painter.setBrush(QColor(36, 40, 47) if dark else QColor(255, 255, 255))
     painter.drawRoundedRect(box, 5, 5)
     font = QFont()
     font.setPointSizeF(8.5)
@@ -125,45 +139,47 @@ def paint_legend(painter: QPainter, origin: QPointF, wide: bool = False) -> None
         x, y = origin.x() + 8, origin.y() + h / 2
         for positive, text in ((True, "positive"), (False, "negative")):
             _weight_sample(painter, x, y, positive)
-            painter.setPen(TEXT)
+            painter.setPen(ink)
             painter.drawText(QPointF(x + 36, y + 4), text)
             x += 36 + metrics.horizontalAdvance(text) + 14
-        text = "wider, darker = larger |w|; ring = bias"
-        painter.drawText(QPointF(x, y + 4), text)
-        x += metrics.horizontalAdvance(text) + 14
-        _activation_sample(painter, x, y - 5)
-        painter.setPen(TEXT)
+        words = "wider, darker = larger |w|; ring = bias"
+        painter.drawText(QPointF(x, y + 4), words)
+        x += metrics.horizontalAdvance(words) + 14
+        _activation_sample(painter, x, y - 5, dark)
+        painter.setPen(ink)
         painter.drawText(QPointF(x + 68, y + 4), "activation 0 → 1")
         painter.restore()
         return
     x0, y = origin.x() + 10, origin.y() + 16
     for positive, text in ((True, "positive weight / bias"), (False, "negative weight / bias")):
         _weight_sample(painter, x0, y, positive)
-        painter.setPen(TEXT)
+        painter.setPen(ink)
         painter.drawText(QPointF(x0 + 40, y + 4), text)
         y += 22
-    painter.setPen(TEXT)
+    painter.setPen(ink)
     painter.drawText(QPointF(x0, y + 4), "wider, darker = larger |w|; ring = bias")
     y += 16
-    _activation_sample(painter, x0, y - 4)
-    painter.setPen(TEXT)
+    _activation_sample(painter, x0, y - 4, dark)
+    painter.setPen(ink)
     painter.drawText(QPointF(x0 + 68, y + 5), "activation 0 → 1")
     painter.restore()
 
 
-_legend_cache: dict[tuple[float, bool], QPixmap] = {}
+_legend_cache: dict[tuple[float, bool, bool], QPixmap] = {}
 
 
-def legend_pixmap(device_pixel_ratio: float = 1.0, wide: bool = False) -> QPixmap:
+def legend_pixmap(
+    device_pixel_ratio: float = 1.0, wide: bool = False, dark: bool = False
+) -> QPixmap:
     """The legend rendered once (per pixel ratio): blitting it is far cheaper than text."""
-    pix = _legend_cache.get((device_pixel_ratio, wide))
+    pix = _legend_cache.get((device_pixel_ratio, wide, dark))
     if pix is None:
         w, h = legend_size(wide)
         pix = QPixmap(int((w + 2) * device_pixel_ratio), int((h + 2) * device_pixel_ratio))
         pix.setDevicePixelRatio(device_pixel_ratio)
         pix.fill(QColor(0, 0, 0, 0))
         painter = QPainter(pix)
-        paint_legend(painter, QPointF(1, 1), wide)
+        paint_legend(painter, QPointF(1, 1), wide, dark)
         painter.end()
-        _legend_cache[(device_pixel_ratio, wide)] = pix
+        _legend_cache[(device_pixel_ratio, wide, dark)] = pix
     return pix
