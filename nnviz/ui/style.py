@@ -106,6 +106,7 @@ class Theme(QObject):
 
     def set(self, theme: str | None = None, scale: float | None = None) -> None:
         """Use ``theme`` and/or ``scale`` (the other stays); ValueError for an unknown theme."""
+        from PySide6.QtCore import Qt
         from PySide6.QtGui import QFont
         from PySide6.QtWidgets import QApplication
 
@@ -117,6 +118,7 @@ class Theme(QObject):
         look = Look(theme, scale)
         if look == self._look:
             return
+        old_scale = self._look.scale
         app = QApplication.instance()
         if self._base_font is None:
             self._base_font = QFont(app.font())
@@ -129,6 +131,15 @@ class Theme(QObject):
         self._look = look
         for widget in list(self._roles):
             self._style_role(widget)
+        if scale != old_scale:
+            # A widget with a style sheet of its own keeps the font it had when the sheet
+            # was applied (the perceptron's input toggles stayed 12 px in presenter mode):
+            # apply each such sheet again, with the new application font.
+            for widget in app.allWidgets():
+                own = widget.styleSheet()
+                if own and not widget.testAttribute(Qt.WidgetAttribute.WA_SetFont):
+                    widget.setStyleSheet("")
+                    widget.setStyleSheet(own)
         import pyqtgraph as pg
 
         # Text and axes pyqtgraph makes from now on (new legend rows, labels) take the theme.

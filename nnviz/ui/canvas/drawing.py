@@ -344,8 +344,11 @@ class NetworkDrawing(QGraphicsView):
         self.viewport().update()
 
     def _legend_scale(self) -> float:
-        """The colour key grows with the presenter scale, as far as the canvas has room."""
+        """The colour key grows with the presenter scale: as a strip always, as a box as far
+        as the canvas has room."""
         k = self._text_scale
+        if self._legend_mode() != "box":
+            return k
         return max(1.0, min(k, self.contentsRect().height() / 400.0))
 
     @staticmethod
@@ -378,14 +381,18 @@ class NetworkDrawing(QGraphicsView):
         the canvas is too small for it (then the whole network matters more than the key)."""
         if not self._legend_visible:
             return 0.0
-        reserve = legend_size(self._legend_wide())[1] * self._legend_scale() + 12
+        reserve = legend_size(self._legend_mode())[1] * self._legend_scale() + 12
         return 0.0 if height < 3 * reserve else reserve
 
-    def _legend_wide(self) -> bool:
-        """The key as one strip when the canvas is wide enough: the box would take the
-        height of four text lines from a short canvas's network."""
-        k = max(1.0, min(self._text_scale, self.contentsRect().height() / 400.0))
-        return self.contentsRect().width() >= legend_size(True)[0] * k + 16
+    def _legend_mode(self) -> str:
+        """The key as one strip when the canvas is wide enough for it in the presenter's
+        type, a short strip when only that fits, else the box (which takes the height of
+        four text lines from a short canvas's network)."""
+        width, k = self.contentsRect().width(), self._text_scale
+        for mode in ("strip", "short"):
+            if width >= legend_size(mode)[0] * k + 16:
+                return mode
+        return "box"
 
     def fit(self) -> None:
         """Show the whole network, keeping its aspect ratio (laid out anew for the view's
@@ -472,11 +479,11 @@ class NetworkDrawing(QGraphicsView):
             return
         painter.save()
         painter.resetTransform()  # the legend stays put in screen pixels while you zoom
-        wide = self._legend_wide()
-        h = legend_size(wide)[1]
+        mode = self._legend_mode()
+        h = legend_size(mode)[1]
         k = self._legend_scale()
         pix = QPixmap(
-            legend_pixmap(self.devicePixelRatioF() * k, wide, self._dark)
+            legend_pixmap(self.devicePixelRatioF() * k, mode, self._dark)
         )  # a copy: the cache keeps its
         pix.setDevicePixelRatio(self.devicePixelRatioF())
         painter.drawPixmap(QPointF(7, self.viewport().height() - h * k - 9), pix)

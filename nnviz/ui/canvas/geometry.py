@@ -39,10 +39,10 @@ def fill_geometry(
     # Ten rows at least: the ten digits of an output layer are never elided. A column too
     # short for ten labels of this size gets smaller labels rather than labels over labels.
     # (A digit's ink is about 70% of its font's pixel size, so rows ``column / 10`` apart
-    # take a font of ``column / 7.5`` with room between the digits; judged on the view's
-    # own height, as a shrunk layout is drawn enlarged again. Rows and margins keep the
-    # full size: only the font shrinks.)
-    fitted_label = min(label, max(6.0, column / shrink / 7.5))
+    # take a font of ``column / 7`` before the digits touch; judged on the view's own
+    # height, as a shrunk layout is drawn enlarged again. Rows and margins keep the full
+    # size: only the font shrinks.)
+    fitted_label = min(label, max(6.0, column / shrink / 7.0))
     rows = max(10, int(column / (1.1 * label)) + 1)
     dots = max(rows, int(column / (0.85 * label)) + 1)  # unlabelled layers: closer rows
     per_layer = [rows if names else dots for names in unit_names]

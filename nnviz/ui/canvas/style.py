@@ -94,9 +94,13 @@ def bias_pen(b: float | None, scale: float, size: float = 1.0) -> QPen:
     return QPen(c, (0.8 + 3.6 * f) * size)
 
 
-def legend_size(wide: bool = False) -> tuple[float, float]:
-    """The colour key's size in pixels: a box of four lines, or (``wide``) one strip."""
-    return (640.0, 24.0) if wide else (236.0, 104.0)
+LEGEND_SIZES = {"box": (236.0, 104.0), "strip": (640.0, 24.0), "short": (400.0, 24.0)}
+
+
+def legend_size(mode: str = "box") -> tuple[float, float]:
+    """The colour key's size in pixels at scale 1: a box of four lines, one strip, or a
+    short strip (without the words on widths and rings, which the canvas's tooltip has)."""
+    return LEGEND_SIZES[mode]
 
 
 def _weight_sample(painter: QPainter, x: float, y: float, positive: bool) -> None:
@@ -117,13 +121,11 @@ def _activation_sample(painter: QPainter, x: float, y: float, dark: bool = False
     painter.drawRect(QRectF(x, y, 60, 10))
 
 
-def paint_legend(
-    painter: QPainter, origin: QPointF, wide: bool = False, dark: bool = False
-) -> None:
+def paint_legend(painter: QPainter, origin: QPointF, mode: str = "box", dark: bool = False) -> None:
     """Draw the colour key with its top-left corner at ``origin`` (device pixels): a box,
-    or (``wide``) one strip that leaves a short canvas its height for the network; ``dark``
-    on the dark canvas, with its activation ramp."""
-    w, h = legend_size(wide)
+    or a strip (``mode``, see :func:`legend_size`) that leaves a short canvas its height for
+    the network; ``dark`` on the dark canvas, with its activation ramp."""
+    w, h = legend_size(mode)
     ink = QColor(230, 232, 236) if dark else TEXT
     painter.save()
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
@@ -135,16 +137,17 @@ def paint_legend(
     font.setPointSizeF(8.5)
     painter.setFont(font)
     metrics = painter.fontMetrics()
-    if wide:
+    if mode != "box":
         x, y = origin.x() + 8, origin.y() + h / 2
         for positive, text in ((True, "positive"), (False, "negative")):
             _weight_sample(painter, x, y, positive)
             painter.setPen(ink)
             painter.drawText(QPointF(x + 36, y + 4), text)
             x += 36 + metrics.horizontalAdvance(text) + 14
-        words = "wider, darker = larger |w|; ring = bias"
-        painter.drawText(QPointF(x, y + 4), words)
-        x += metrics.horizontalAdvance(words) + 14
+        if mode == "strip":
+            words = "wider, darker = larger |w|; ring = bias"
+            painter.drawText(QPointF(x, y + 4), words)
+            x += metrics.horizontalAdvance(words) + 14
         _activation_sample(painter, x, y - 5, dark)
         painter.setPen(ink)
         painter.drawText(QPointF(x + 68, y + 4), "activation 0 → 1")
@@ -165,21 +168,21 @@ def paint_legend(
     painter.restore()
 
 
-_legend_cache: dict[tuple[float, bool, bool], QPixmap] = {}
+_legend_cache: dict[tuple[float, str, bool], QPixmap] = {}
 
 
 def legend_pixmap(
-    device_pixel_ratio: float = 1.0, wide: bool = False, dark: bool = False
+    device_pixel_ratio: float = 1.0, mode: str = "box", dark: bool = False
 ) -> QPixmap:
     """The legend rendered once (per pixel ratio): blitting it is far cheaper than text."""
-    pix = _legend_cache.get((device_pixel_ratio, wide, dark))
+    pix = _legend_cache.get((device_pixel_ratio, mode, dark))
     if pix is None:
-        w, h = legend_size(wide)
+        w, h = legend_size(mode)
         pix = QPixmap(int((w + 2) * device_pixel_ratio), int((h + 2) * device_pixel_ratio))
         pix.setDevicePixelRatio(device_pixel_ratio)
         pix.fill(QColor(0, 0, 0, 0))
         painter = QPainter(pix)
-        paint_legend(painter, QPointF(1, 1), wide, dark)
+        paint_legend(painter, QPointF(1, 1), mode, dark)
         painter.end()
-        _legend_cache[(device_pixel_ratio, wide, dark)] = pix
+        _legend_cache[(device_pixel_ratio, mode, dark)] = pix
     return pix

@@ -91,6 +91,7 @@ class MatrixView(QWidget):
         controls.addWidget(self.layer_box)
 
         # -- equation row --
+        self._scale = 1.0  # presenter mode's type scale (set_presentation)
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setBackground("w")
         self.graphics.setMinimumHeight(320)
@@ -160,6 +161,20 @@ class MatrixView(QWidget):
         self._show_hint("Train or load a network to see its layers as matrices.")
 
     # -- public API ---------------------------------------------------------------------------
+    def _pt(self, points: float) -> str:
+        """A label size in the presenter's scale (points at scale 1)."""
+        return f"{points * self._scale:.1f}pt"
+
+    def set_presentation(self, scale: float, dark: bool = False) -> None:
+        """Presenter mode: the matrices' names, shapes and operators grow with the type (a
+        caption of 9 points stayed 12 px high on a projector)."""
+        self._scale = scale
+        for label, points, colour in self._static_labels:
+            label.setText(label.text, size=self._pt(points), color=colour)
+        for label in (*self.titles.values(), *self.captions.values(), self.input_caption):
+            if label.text:
+                label.setText(label.text, size=self._pt(13 if label in self.titles.values() else 9))
+
     def set_compact(self, on: bool) -> None:
         """Presenter mode: the slide is the forward pass, a' = σ(wa + b), drawn as large as
         the page allows. The colour legend becomes the drawing's tooltip, and the Hadamard
@@ -276,7 +291,9 @@ class MatrixView(QWidget):
             "a": "a",
         }
         # The input picture first: context for which image a^1 came from (not part of the sum).
-        g.addLabel("input image", row=0, col=0, size="10pt", color="#555")
+        self._static_labels = [
+            (g.addLabel("input image", row=0, col=0, size="10pt", color="#555"), 10, "#555")
+        ]
         self.input_view = g.addViewBox(row=1, col=0, lockAspect=True, enableMouse=False)
         self.input_view.invertY(True)
         self.input_view.setMenuEnabled(False)
@@ -285,7 +302,9 @@ class MatrixView(QWidget):
         self.input_view.addItem(self.input_image)
         self.input_caption = g.addLabel("", row=2, col=0, size="9pt")
         gl.setColumnStretchFactor(0, 2)
-        g.addLabel("⋯", row=1, col=1, size="14pt", color="#999")
+        self._static_labels.append(
+            (g.addLabel("⋯", row=1, col=1, size="14pt", color="#999"), 14, "#999")
+        )
         col = 2
         between = {"a_prev": "+", "b": "=", "z": "→ σ →"}
         for name, (_diverging, stretch) in PANELS.items():
@@ -308,7 +327,9 @@ class MatrixView(QWidget):
             gl.setColumnStretchFactor(col, stretch)
             col += 1
             if name in between:
-                g.addLabel(between[name], row=1, col=col, size="14pt")
+                self._static_labels.append(
+                    (g.addLabel(between[name], row=1, col=col, size="14pt"), 14, "#000")
+                )
                 gl.setColumnStretchFactor(col, 0)
                 col += 1
 
@@ -356,9 +377,9 @@ class MatrixView(QWidget):
             self.views[name].setRange(
                 QRectF(0, 0, arr.shape[1], arr.shape[0]), padding=0.0, disableAutoRange=True
             )
-            self.titles[name].setText(sup[name], size="13pt", color="k")
+            self.titles[name].setText(sup[name], size=self._pt(13), color="k")
             self.captions[name].setText(
-                f"{plain[name]} ({arr.shape[0]} × {arr.shape[1]})", size="9pt", color="#333"
+                f"{plain[name]} ({arr.shape[0]} × {arr.shape[1]})", size=self._pt(9), color="#333"
             )
             self.marks[name].setVisible(False)
         shape = ds.image_shape
@@ -368,7 +389,7 @@ class MatrixView(QWidget):
             self.input_image.setImage(x.reshape(shape), levels=(0.0, 1.0))
             self.input_view.setRange(QRectF(0, 0, shape[1], shape[0]), padding=0.02)
             self.input_caption.setText(
-                f"x as {shape[0]} × {shape[1]} pixels", size="9pt", color="#333"
+                f"x as {shape[0]} × {shape[1]} pixels", size=self._pt(9), color="#333"
             )
         truth = int(ds.test.labels[i]) if ds.test.labels is not None else None
         guess = int(np.argmax(net.feedforward(x[:, None])[:, 0]))

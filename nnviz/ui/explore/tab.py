@@ -83,6 +83,9 @@ class ExploreTab(QWidget):
         when they are built) and the network drawing beside the matrices."""
         for view in list(self.views.values()):
             theme_plots(view)
+            hook = getattr(view, "set_presentation", None)
+            if hook is not None:
+                hook(scale, dark)
         canvas = getattr(self, "matrix_canvas", None)
         if canvas is not None:
             canvas.set_presentation(scale, dark)
@@ -137,6 +140,8 @@ class ExploreTab(QWidget):
             view.baseline_computed.connect(self.baseline_computed)
         if hasattr(view, "weight_hovered"):
             view.weight_hovered.connect(self.weight_hovered)
+        if hasattr(view, "set_presentation"):
+            view.set_presentation(scale, theme == "dark")
         if self._compact and hasattr(view, "set_compact"):
             view.set_compact(True)
         if self._batch_size is not None and hasattr(view, "set_batch_size"):

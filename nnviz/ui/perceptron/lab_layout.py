@@ -185,10 +185,12 @@ def build_inputs_box(lab) -> QGroupBox:
         b.setCheckable(True)
         b.setMinimumHeight(30)
         # a lit toggle reads as "1" at a glance, in the lamp's colour
+        # (No font rule here: a style sheet's font is fixed when it is applied, and the
+        # buttons then kept 12 px type in presenter mode.)
         b.setStyleSheet(
             "QPushButton { padding: 4px 8px; }"
             "QPushButton:checked { background: #f3c35a; border: 1px solid #a87400;"
-            " border-radius: 3px; font-weight: bold; }"
+            " border-radius: 3px; color: #111827; }"
         )
         grid.addWidget(b, j // 2, j % 2)
         lab.input_buttons.append(b)
@@ -305,10 +307,11 @@ def build_plane_box(lab) -> QGroupBox:
     lab.plane_holder.setMinimumSize(240, 280)
     lab.plane_stack.addWidget(lab.plane_holder)
     lab.plane_hint = QLabel(
-        "With one input there is no plane: the neuron fires when w1·x1 + b > 0,\n"
-        "i.e. on one side of the single point x1 = -b / w1.\n"
+        "With one input there is no plane: the neuron fires when w1·x1 + b > 0, "
+        "i.e. on one side of the single point x1 = -b / w1. "
         "Set Inputs to 2 or more to see the decision plane."
     )
+    lab.plane_hint.setWordWrap(True)  # unwrapped, its lines made the page too wide
     lab.plane_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
     lab.plane_hint.setStyleSheet("color: #555;")
     lab.plane_stack.addWidget(lab.plane_hint)

@@ -201,3 +201,54 @@ def pages(window) -> Iterator[str]:
                 QApplication.processEvents()
                 yield f"{top} / {sub.tabText(k)}"
             sub.setCurrentIndex(first)
+
+
+def _points_to_px(size: object) -> float | None:
+    """A pyqtgraph size such as ``"13.5pt"`` or ``"18px"`` in pixels (96 per inch)."""
+    text = str(size or "").strip()
+    try:
+        if text.endswith("pt"):
+            return float(text[:-2]) * 96 / 72
+        if text.endswith("px"):
+            return float(text[:-2])
+    except ValueError:
+        return None
+    return None
+
+
+def small_text(root: QWidget, least_px: float = 18) -> list[str]:
+    """Text shown under ``root`` smaller than ``least_px`` pixels (a font's pixel size): the
+    words of widgets, plot ticks, axis titles and legends, and pyqtgraph labels."""
+    import pyqtgraph as pg
+    from PySide6.QtGui import QFontInfo
+    from PySide6.QtWidgets import QAbstractSpinBox, QGroupBox, QLineEdit
+
+    found = []
+    worded = (QLabel, QAbstractButton, QComboBox, QLineEdit, QAbstractSpinBox, QGroupBox)
+    for w in root.findChildren(QWidget):
+        if not w.isVisible():
+            continue
+        if isinstance(w, worded) and not (isinstance(w, QLabel) and not w.text()):
+            px = QFontInfo(w.font()).pixelSize()
+            if px < least_px:
+                found.append(f"{_name(w)}: {px} px")
+        if isinstance(w, pg.PlotWidget):
+            item = w.getPlotItem()
+            for side in ("left", "bottom"):
+                axis = item.getAxis(side)
+                if not axis.isVisible():
+                    continue
+                tick = axis.style.get("tickFont")
+                px = QFontInfo(tick).pixelSize() if tick is not None else 0
+                if px < least_px:
+                    found.append(f"{type(w).__name__} {side} ticks: {px} px")
+                title = _points_to_px(axis.labelStyle.get("font-size"))
+                if axis.labelText and (title is None or title < least_px):
+                    found.append(f"{type(w).__name__} {side} title {axis.labelText!r}: {title}")
+        if isinstance(w, pg.GraphicsView) and w.scene() is not None:
+            for it in w.scene().items():
+                if isinstance(it, pg.LabelItem) and it.isVisible() and it.text.strip():
+                    label_px = _points_to_px(it.opts.get("size"))
+                    if label_px is not None and label_px < least_px:
+                        found.append(f"label {it.text[:20]!r}: {label_px:.0f} px")
+    return found

@@ -620,10 +620,16 @@ class TrainingPlots(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter, 1)
+        self._side = QVBoxLayout()  # the readout, and the option boxes when docked here
+        layout.addLayout(self._side)
         self.readout: BigReadout | None = None
         if readout:
             self.readout = BigReadout()
-            layout.addWidget(self.readout)
+            self._side.addWidget(self.readout, 1)
+
+    def dock_options(self, options: QWidget) -> None:
+        """Put the option boxes (from :meth:`take_options`) beside the plots."""
+        self._side.addWidget(options, 0, Qt.AlignmentFlag.AlignRight)
 
     def take_options(self) -> QWidget:
         """Move the plots' option boxes (log scale, zoom to data) out of their own rows into

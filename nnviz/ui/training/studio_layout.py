@@ -126,7 +126,8 @@ def build_layout(studio) -> None:
     bottom.addTab(studio.plots, "Cost and accuracy")
     bottom.addTab(studio.log, "Log")
     # The plots' option boxes sit beside these tabs rather than in rows of their own.
-    bottom.setCornerWidget(studio.plots.take_options(), Qt.Corner.TopRightCorner)
+    studio.plot_options = studio.plots.take_options()
+    bottom.setCornerWidget(studio.plot_options, Qt.Corner.TopRightCorner)
     studio.bottom_tabs = size_to_current_tab(bottom)
     studio.view_tabs = [
         ViewTabs(side, ["example", "weights"]),
@@ -179,6 +180,16 @@ def show_secondary(studio, visible: bool) -> None:
     the log, the weight heatmap) and gives the canvas, example and plots the room."""
     studio.splitter.widget(0).setVisible(visible)
     studio.bottom_tabs.tabBar().setVisible(visible)
+    # The option boxes (log scale, zoom to data) sit in the tab row, which presenting
+    # hides: they move beside the plots, under the readout, so a lecturer keeps them.
+    options = studio.plot_options
+    if visible:
+        studio.bottom_tabs.setCornerWidget(options, Qt.Corner.TopRightCorner)
+    else:
+        # (Taken from the tab widget first: it hides its corner widgets with its tab bar.)
+        studio.bottom_tabs.setCornerWidget(None, Qt.Corner.TopRightCorner)
+        studio.plots.dock_options(options)
+    options.show()
     if not visible:
         studio.bottom_tabs.setCurrentWidget(studio.plots)
     studio.side_tabs.tabBar().setVisible(visible)

@@ -496,12 +496,12 @@ def test_colour_key_is_one_strip_on_a_wide_canvas_so_the_network_keeps_its_heigh
     qtbot.waitExposed(canvas)
     canvas.resize(900, 420)
     qtbot.waitUntil(lambda: canvas.contentsRect().width() >= 890)
-    assert canvas._legend_wide()
+    assert canvas._legend_mode() == "strip"
     strip_room = canvas._legend_room(canvas.contentsRect().height())
     assert 0 < strip_room < legend_size()[1]  # the box would take more than the strip
     tall = canvas.mapFromScene(canvas.content_rect()).boundingRect().height()
-    canvas.resize(560, 420)  # too narrow for the strip: the box, and a shorter network
-    qtbot.waitUntil(lambda: not canvas._legend_wide())
+    canvas.resize(380, 420)  # too narrow for a strip: the box, and a shorter network
+    qtbot.waitUntil(lambda: canvas._legend_mode() == "box")
     assert canvas._legend_room(canvas.contentsRect().height()) > strip_room
     short = canvas.mapFromScene(canvas.content_rect()).boundingRect().height()
     assert short < tall

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pyqtgraph as pg
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
 from nnviz.ui.shell.guide import GuideCard
@@ -119,8 +120,6 @@ def test_presenter_mode_arranges_pages_for_a_slide_and_gives_everything_back(
     """Presenter mode hides what a slide does not need (the parts palette, the challenge, the
     preset's description, the BP1 table) and moves the toolbar into the tab row; leaving it
     brings each back where it was."""
-    from PySide6.QtCore import Qt
-
     window.build_all_pages()
     lab, sandbox = window.perceptron_lab, window.circuit_sandbox
     matrix = window.explore.views["matrix"]
@@ -187,3 +186,21 @@ def test_a_replay_keeps_the_window_on_the_screen_and_the_canvas_tall(
     assert window.studio.canvas.height() >= 0.6 * live
     assert problems(window) == []
     window.set_presenter(False)
+
+
+def test_presenter_mode_keeps_the_colour_key_and_the_zoom_box(qtbot, window, monkeypatch):
+    """Both used to vanish on the projector: the key under the network, the plots' option
+    boxes with the tab row they sat in."""
+    window.resize(1280, 720)
+    _present(window, monkeypatch, 1280, 720)
+    window.show_view(window.studio)
+    _settle(qtbot, window)
+    studio = window.studio
+    assert studio.plots.accuracy_plot.zoom_box.isVisible()
+    assert studio.plots.cost_plot.log_box.isVisible()
+    canvas = studio.canvas
+    assert canvas.legend_visible() and canvas._legend_room(canvas.viewport().height()) > 0
+    window.set_presenter(False)
+    _settle(qtbot, window)
+    assert studio.bottom_tabs.cornerWidget(Qt.Corner.TopRightCorner) is studio.plot_options
+    assert studio.plots.accuracy_plot.zoom_box.isVisible()
