@@ -60,12 +60,11 @@ class InputPicture(QGraphicsRectItem):
         pix = QGraphicsPixmapItem(QPixmap.fromImage(image_to_qimage(image)), self)
         pix.setTransformationMode(Qt.TransformationMode.FastTransformation)
         pix.setScale(s)
-        caption = QGraphicsSimpleTextItem("input", self)
+        caption = self.caption = QGraphicsSimpleTextItem("input", self)
         font = caption.font()
         font.setPixelSize(round(label_px))
         caption.setFont(font)
-        if dark:
-            caption.setBrush(QColor(TEXT_DARK))
+        caption.setBrush(QColor(TEXT_DARK) if dark else QColor(TEXT))
         caption.setPos((w - caption.boundingRect().width()) / 2, h + 4)
 
 
@@ -339,6 +338,8 @@ class NetworkDrawing(QGraphicsView):
             item.text_colour = QColor(TEXT_DARK) if dark else TEXT
             item.set_dark(self._dark)
             item.update()
+        if self._input_image is not None:  # its caption in the new theme's ink
+            self.set_input_image(self._input_image)
         self._update_scene_rect()
         self.fit()
         self.viewport().update()

@@ -88,6 +88,8 @@ def test_every_page_follows_each_switch_and_keeps_its_meaning(window, qtbot):
     from nnviz.ui.canvas.view import NetworkCanvas
 
     window.build_all_pages()
+    window.studio.grid_box.setChecked(False)  # the column view, with its "input" caption
+    qtbot.waitUntil(lambda: window.studio.canvas._image_item is not None)
     canvases = [
         c for page_id in window.page_ids for c in window.page(page_id).findChildren(NetworkCanvas)
     ]
@@ -112,6 +114,10 @@ def test_every_page_follows_each_switch_and_keeps_its_meaning(window, qtbot):
                 if isinstance(item, NeuronLayerItem | InputGridItem):
                     assert abs(QColor(item.text_colour).lightness() - paper) > 120, (theme, item)
                     assert item.dark == dark
+            picture = canvas._image_item  # the column view's input picture, if shown
+            if picture is not None:
+                ink = picture.caption.brush().color().lightness()
+                assert abs(ink - paper) > 120, (theme, "input caption")
         zero, one = activation_color(0.0, dark), activation_color(1.0, dark)
         assert (one.lightness() > zero.lightness()) == dark
         studio = window.studio.canvas
