@@ -94,7 +94,8 @@ def bias_pen(b: float | None, scale: float, size: float = 1.0) -> QPen:
     return QPen(c, (0.8 + 3.6 * f) * size)
 
 
-LEGEND_SIZES = {"box": (236.0, 104.0), "strip": (640.0, 24.0), "short": (400.0, 24.0)}
+LEGEND_POINTS = 9.0  # the key's type at scale 1: 18 px at the presenter's 1.5
+LEGEND_SIZES = {"box": (250.0, 106.0), "strip": (680.0, 24.0), "short": (420.0, 24.0)}
 
 
 def legend_size(mode: str = "box") -> tuple[float, float]:
@@ -134,7 +135,7 @@ def paint_legend(painter: QPainter, origin: QPointF, mode: str = "box", dark: bo
     painter.setBrush(QColor(36, 40, 47) if dark else QColor(255, 255, 255))
     painter.drawRoundedRect(box, 5, 5)
     font = QFont()
-    font.setPointSizeF(8.5)
+    font.setPointSizeF(LEGEND_POINTS)
     painter.setFont(font)
     metrics = painter.fontMetrics()
     if mode != "box":

@@ -200,6 +200,9 @@ def test_presenter_mode_keeps_the_colour_key_and_the_zoom_box(qtbot, window, mon
     assert studio.plots.cost_plot.log_box.isVisible()
     canvas = studio.canvas
     assert canvas.legend_visible() and canvas._legend_room(canvas.viewport().height()) > 0
+    from nnviz.ui.canvas.style import LEGEND_POINTS
+
+    assert LEGEND_POINTS * canvas._legend_scale() * 96 / 72 >= 18  # its words, in pixels
     window.set_presenter(False)
     _settle(qtbot, window)
     assert studio.bottom_tabs.cornerWidget(Qt.Corner.TopRightCorner) is studio.plot_options
