@@ -92,6 +92,7 @@ class MatrixView(QWidget):
 
         # -- equation row --
         self._scale = 1.0  # presenter mode's type scale (set_presentation)
+        self._compact = False  # presenter mode's arrangement (set_compact)
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setBackground("w")
         self.graphics.setMinimumHeight(320)
@@ -161,6 +162,11 @@ class MatrixView(QWidget):
         self._show_hint("Train or load a network to see its layers as matrices.")
 
     # -- public API ---------------------------------------------------------------------------
+    def _gap(self) -> str:
+        """Between a caption's name and its shape: a space, or in presenter mode a line
+        break (in one line the captions of large type ran past the last matrix)."""
+        return "<br>" if self._compact else " "
+
     def _pt(self, points: float) -> str:
         """A label size in the presenter's scale (points at scale 1)."""
         return f"{points * self._scale:.1f}pt"
@@ -184,6 +190,9 @@ class MatrixView(QWidget):
         self.graphics.setToolTip(self.legend.text() if on else "")
         self.hadamard_label.setVisible(not on)
         self.delta_table.setVisible(not on)
+        self._compact = bool(on)
+        if self.network is not None:
+            self._refresh()
 
     def set_network(self, network: Network | None, dataset: Dataset | None) -> None:
         """Show ``network`` on ``dataset``'s test inputs; None for either shows a hint."""
@@ -379,7 +388,9 @@ class MatrixView(QWidget):
             )
             self.titles[name].setText(sup[name], size=self._pt(13), color="k")
             self.captions[name].setText(
-                f"{plain[name]} ({arr.shape[0]} × {arr.shape[1]})", size=self._pt(9), color="#333"
+                f"{plain[name]}{self._gap()}({arr.shape[0]} × {arr.shape[1]})",
+                size=self._pt(9),
+                color="#333",
             )
             self.marks[name].setVisible(False)
         shape = ds.image_shape
@@ -389,7 +400,7 @@ class MatrixView(QWidget):
             self.input_image.setImage(x.reshape(shape), levels=(0.0, 1.0))
             self.input_view.setRange(QRectF(0, 0, shape[1], shape[0]), padding=0.02)
             self.input_caption.setText(
-                f"x as {shape[0]} × {shape[1]} pixels", size=self._pt(9), color="#333"
+                f"x as {shape[0]} × {shape[1]}{self._gap()}pixels", size=self._pt(9), color="#333"
             )
         truth = int(ds.test.labels[i]) if ds.test.labels is not None else None
         guess = int(np.argmax(net.feedforward(x[:, None])[:, 0]))

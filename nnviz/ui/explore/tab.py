@@ -34,6 +34,20 @@ VIEWS = [  # (stable id, sub-tab title, module, class)
     ("cost_slice", "Cost slice", "cost_slice", "CostSliceView"),
     ("matrix", "Matrix form", "matrix_view", "MatrixView"),
 ]
+# Presenter mode's titles: the nine full ones do not fit a 1280-pixel projector at 18 px, and
+# a tab bar that scrolls hides its first tabs behind its arrows (the full title stays in the
+# tab's tooltip).
+SHORT_TITLES = {
+    "draw": "Draw",
+    "mistakes": "Mistakes",
+    "baselines": "Baselines",
+    "binary": "Binary",
+    "descent": "Descent",
+    "estimates": "Estimates",
+    "cost_terms": "Per example",
+    "cost_slice": "Slice",
+    "matrix": "Matrices",
+}
 
 
 class _Views(dict):
@@ -94,6 +108,9 @@ class ExploreTab(QWidget):
         """Presenter mode: views that have a slide-sized arrangement take it (now, and when
         they are built)."""
         self._compact = bool(on)
+        for i, (view_id, title, _module, _cls) in enumerate(VIEWS):
+            self.tabs.setTabText(i, SHORT_TITLES[view_id] if on else title)
+            self.tabs.setTabToolTip(i, title)
         for view in list(self.views.values()):
             hook = getattr(view, "set_compact", None)
             if hook is not None:

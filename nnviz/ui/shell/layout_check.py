@@ -103,10 +103,27 @@ def _graphics_cut(view: QGraphicsView) -> str | None:
     return f"{_name(view)} shows {shown.getRect()} of its drawing {items.getRect()}"
 
 
+def _labels_cut(view) -> list[str]:
+    """pyqtgraph labels of ``view`` drawn past its edge (a layout of large type wider than
+    the view: Matrix form's last caption was cut)."""
+    import pyqtgraph as pg
+
+    shown = view.viewport().rect().adjusted(-2, -2, 2, 2)
+    found = []
+    for it in view.scene().items():
+        if isinstance(it, pg.LabelItem) and it.isVisible() and it.text.strip():
+            rect = view.mapFromScene(it.item.sceneBoundingRect()).boundingRect()
+            if not shown.contains(rect):
+                found.append(f"label {it.text[:20]!r} is cut at {rect.getRect()}")
+    return found
+
+
 def strict_problems(root: QWidget) -> list[str]:
     """:func:`problems`, plus what a slide may not have: a page, panel or table that scrolls,
     a drawing cut at the view's edge, widgets laid over each other, and anything hidden
     inside a scroll area (there is no scrolling on a slide)."""
+    import pyqtgraph as pg
+
     found = problems(root, strict=True)
     for w in root.findChildren(QWidget):
         if not w.isVisibleTo(root) or not w.isVisible() or w.width() <= 0:
@@ -121,6 +138,12 @@ def strict_problems(root: QWidget) -> list[str]:
             tab = w.tabRect(w.currentIndex())
             if not w.rect().adjusted(-1, -1, 1, 1).contains(tab):
                 found.append(f"the shown tab {w.tabText(w.currentIndex())!r} is cut by its bar")
+            elif w.count() > 1 and (
+                w.tabRect(0).left() < 0 or w.tabRect(w.count() - 1).right() > w.width()
+            ):
+                found.append(f"the tab bar of {w.tabText(w.currentIndex())!r} scrolls")
+        if isinstance(w, pg.GraphicsView) and w.scene() is not None:
+            found += _labels_cut(w)
         if isinstance(w, QGraphicsView) and w.property("shows_all"):
             why = _graphics_cut(w)
             if why:
