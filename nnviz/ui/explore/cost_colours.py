@@ -36,8 +36,8 @@ def cost_colour_bar(plot: pg.PlotWidget, image: pg.ImageItem) -> pg.ColorBarItem
 
 
 def label_cost_bar(bar: pg.ColorBarItem, low: float, top: float) -> None:
-    """Ticks in C: the bar runs over sqrt(C - low) from 0 to ``top``; the numbers and the
-    title take the type's scale (presenter mode)."""
+    """Ticks in C: the bar runs over sqrt(C - low) from 0 to ``top``; the numbers take the
+    type's scale (presenter mode)."""
     from PySide6.QtGui import QFont
 
     from nnviz.ui.style import current_look
@@ -49,4 +49,3 @@ def label_cost_bar(bar: pg.ColorBarItem, low: float, top: float) -> None:
     font = QFont()
     font.setPointSizeF(9.0 * scale)
     bar.axis.setStyle(tickFont=font)
-    bar.axis.setLabel("cost C", **{"font-size": f"{11 * scale:.0f}pt"})
