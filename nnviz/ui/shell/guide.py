@@ -8,7 +8,7 @@ by itself once; Help > What Am I Looking At? brings back the current tab's card.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -108,6 +108,10 @@ class GuideCard(QFrame):
         # No keyboard focus: Space must keep playing and pausing the training.
         self.ok_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.ok_button.clicked.connect(self.dismiss)
+        # Escape dismisses the card while it shows (a shortcut of a hidden widget is off).
+        self.escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
+        self.escape.setContext(Qt.ShortcutContext.WindowShortcut)
+        self.escape.activated.connect(self.dismiss)
         hint = QLabel("Help \u203a What Am I Looking At? shows this again.")
         hint.setStyleSheet("color: #6b6b6b;")
         hint.setWordWrap(True)

@@ -99,14 +99,28 @@ def build_actions(w) -> None:
     w.act_next_session = w.action(
         "&Next Session",
         lambda: w.sessions.step_session(1),
-        "Ctrl+PgDown",
+        "Ctrl+Alt+PgDown",  # Ctrl+PgDown switches tabs, as in every tabbed Qt application
         tip="Open the next session file in the same folder (a prepared lecture)",
     )
     w.act_prev_session = w.action(
         "Previo&us Session",
         lambda: w.sessions.step_session(-1),
-        "Ctrl+PgUp",
+        "Ctrl+Alt+PgUp",
         tip="Open the previous session file in the same folder",
+    )
+    # Ctrl+PgDown / Ctrl+PgUp step through the tabs wherever the focus is, as in every tabbed
+    # Qt application (a focused spin box took them for its own steps).
+    w.act_next_tab = w.action(
+        "Next Tab",
+        lambda: w.tabs.setCurrentIndex((w.tabs.currentIndex() + 1) % w.tabs.count()),
+        "Ctrl+PgDown",
+        tip="Show the next tab",
+    )
+    w.act_prev_tab = w.action(
+        "Previous Tab",
+        lambda: w.tabs.setCurrentIndex((w.tabs.currentIndex() - 1) % w.tabs.count()),
+        "Ctrl+PgUp",
+        tip="Show the previous tab",
     )
     w.act_export_view_png = w.action(
         "Export Current View as PNG\u2026", lambda: w.exports.export_view_dialog("png")
@@ -193,6 +207,8 @@ def build_menus(w) -> None:
     w.view_menu = mb.addMenu("&View")
     w.view_menu.addAction(w.act_fit)
     w.view_menu.addAction(w.act_readout)
+    w.view_menu.addAction(w.act_next_tab)
+    w.view_menu.addAction(w.act_prev_tab)
     w.view_menu.addSeparator()
     w.view_menu.addAction(w.act_presenter)
     scale_menu = w.view_menu.addMenu("Presenter &Scale")

@@ -60,3 +60,28 @@ def test_the_card_leaves_a_pages_sub_tabs_uncovered(window, qtbot):
     top_left = bar.mapTo(card.parentWidget(), bar.rect().topLeft())
     bar_rect = bar.rect().translated(top_left)
     assert not bar_rect.intersects(card.geometry())
+
+
+def test_escape_dismisses_the_card_and_ctrl_pgdown_switches_tabs(window, qtbot):
+    """A keyboard user can close the card (its button takes no focus, for Space's sake) and
+    move between tabs with Ctrl+PgDown and Ctrl+PgUp, as in every tabbed Qt application
+    (Next Session had taken Ctrl+PgDown; it moved to Ctrl+Alt+PgDown)."""
+    from PySide6.QtGui import QKeySequence
+
+    qtbot.waitUntil(lambda: window.guides.visible_card() is not None, timeout=3000)
+    card = window.guides.visible_card()
+    window.activateWindow()
+    qtbot.waitUntil(lambda: window.isActiveWindow())
+    qtbot.keyClick(window, Qt.Key.Key_Escape)
+    assert not card.isVisible()
+    assert window.act_next_session.shortcut() == QKeySequence("Ctrl+Alt+PgDown")
+    window.studio.controls.eta_spin.setFocus()
+    qtbot.waitUntil(lambda: window.studio.controls.eta_spin.hasFocus())
+    qtbot.keyClick(
+        window.studio.controls.eta_spin, Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier
+    )
+    assert window.tabs.currentIndex() == 1
+    qtbot.keyClick(
+        window.focusWidget() or window, Qt.Key.Key_PageUp, Qt.KeyboardModifier.ControlModifier
+    )
+    assert window.tabs.currentIndex() == 0
