@@ -29,22 +29,12 @@ if not os.environ.get("DISPLAY"):
 os.environ["NNVIZ_SETTINGS_PATH"] = os.path.join(tempfile.mkdtemp(), "settings.ini")
 os.environ.setdefault("NNVIZ_TESTING", "1")
 
-from nnviz.core.circuits.model import Circuit  # noqa: E402
+from nnviz.core.circuits.model import Circuit, nand_chain  # noqa: E402
 
 
 def chain(n: int) -> Circuit:
     """n NAND gates in a chain, every gate's second input fed by the one input."""
-    c = Circuit(name=f"chain of {n}")
-    a = c.add_node("input", (0, 0), name="a")
-    prev = a
-    for k in range(n):
-        g = c.add_node("nand", (100 + 120 * (k % 100), 80 * (k // 100)))
-        c.add_wire(prev, 0, g, 0)
-        c.add_wire(a, 0, g, 1)
-        prev = g
-    out = c.add_node("output", (100 + 120 * 100, 0), name="y")
-    c.add_wire(prev, 0, out, 0)
-    return c
+    return nand_chain(n, name=f"chain of {n}")
 
 
 def median_time(fn, repeats: int = 3) -> float:

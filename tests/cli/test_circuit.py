@@ -130,16 +130,9 @@ def test_real_entry_point_exit_code_and_no_traceback(tmp_path):
 def test_info_on_a_ten_thousand_gate_chain_summarises_its_layers(tmp_path, capsys):
     """Every gate is named once (naming them one by one made this quadratic: 45 s), and the
     layer sizes come as runs, not ten thousand numbers."""
-    from nnviz.core.circuits.model import Circuit
+    from nnviz.core.circuits.model import nand_chain
 
-    c = Circuit(name="chain")
-    a = prev = c.add_node("input", (0, 0), name="a")
-    for k in range(10_000):
-        g = c.add_node("nand", (100 + 100 * (k % 100), 60 * (k // 100)))
-        c.add_wire(prev, 0, g, 0)
-        c.add_wire(a, 0, g, 1)
-        prev = g
-    c.add_wire(prev, 0, c.add_node("output", (10_200, 0), name="y"), 0)
+    c = nand_chain(10_000)
     numbers = c.gate_numbers()
     assert len(numbers) == 10_000
     assert all(numbers[nid] == c.gate_number(nid) for nid in (2, 3, 5_000, 10_001))

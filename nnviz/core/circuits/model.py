@@ -294,6 +294,21 @@ def make_block_definition(circuit: Circuit, name: str) -> Circuit:
     return definition
 
 
+def nand_chain(n: int, per_row: int = 100, name: str = "chain") -> Circuit:
+    """``n`` NAND gates in a chain, each fed by the one before it and by a shared input
+    ``a``, laid out ``per_row`` to a row, with an output ``y``: the circuit that benchmarks
+    and tests scale on (its layered network has ``n - 1`` relay layers)."""
+    c = Circuit(name=name)
+    a = prev = c.add_node("input", (0, 0), name="a")
+    for k in range(n):
+        g = c.add_node("nand", (100 + 120 * (k % per_row), 80 * (k // per_row)))
+        c.add_wire(prev, 0, g, 0)
+        c.add_wire(a, 0, g, 1)
+        prev = g
+    c.add_wire(prev, 0, c.add_node("output", (100 + 120 * per_row, 0), name="y"), 0)
+    return c
+
+
 Source = str | int | None
 
 

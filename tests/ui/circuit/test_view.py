@@ -3,22 +3,13 @@ when the motion began, and draws everything again once the motion stops."""
 
 from __future__ import annotations
 
-from nnviz.core.circuits.model import Circuit
+from nnviz.core.circuits.model import Circuit, nand_chain
 from nnviz.ui.circuit.sandbox import CircuitSandbox
 from nnviz.ui.circuit.view import PICTURE_ITEMS
 
 
 def chain(n: int) -> Circuit:
-    c = Circuit(name="chain")
-    a = c.add_node("input", (0, 0), name="a")
-    prev = a
-    for k in range(n):
-        g = c.add_node("nand", (100 + 120 * (k % 50), 80 * (k // 50)))
-        c.add_wire(prev, 0, g, 0)
-        c.add_wire(a, 0, g, 1)
-        prev = g
-    c.add_wire(prev, 0, c.add_node("output", (6200, 0), name="y"), 0)
-    return c
+    return nand_chain(n, per_row=50)
 
 
 def test_a_big_circuit_moves_as_a_picture_and_settles_sharp(qtbot, tmp_path):
@@ -54,11 +45,7 @@ def test_a_big_circuit_moves_as_a_picture_and_settles_sharp(qtbot, tmp_path):
 def test_a_fitted_circuit_stays_whole_when_the_view_shrinks_until_the_user_zooms(qtbot):
     from nnviz.ui.circuit.sandbox_menus import examples_dir
 
-    sandbox = CircuitSandbox()
-    qtbot.addWidget(sandbox)
-    sandbox.resize(1400, 800)
-    sandbox.show()
-    qtbot.waitExposed(sandbox)
+    sandbox = qtbot.show_at(CircuitSandbox(), 1400, 800)
     assert sandbox.files.load_file(examples_dir() / "full_adder.json", as_copy=True)
     view = sandbox.view
     view.fit()
