@@ -127,6 +127,15 @@ def qtbot(qapp, request):
                 timeout = max(int(timeout), WAIT_CEILING_MS)
             return super().waitSignals(signals, timeout=timeout, raising=raising, **kw)
 
+        def show_at(self, widget, width: int, height: int):
+            """Own ``widget`` (closed after the test), show it at ``width`` x ``height``
+            and wait until it is on screen; returns it."""
+            self.addWidget(widget)
+            widget.resize(width, height)
+            widget.show()
+            self.waitExposed(widget)
+            return widget
+
         def settle(self) -> None:
             """Deliver every event already posted (layout requests, repaints, deferred
             calls), so the widgets show their current state; waits for no time."""

@@ -43,11 +43,7 @@ HALF_ADDER_WIRES = [
 
 @pytest.fixture
 def sandbox(qtbot):
-    w = CircuitSandbox()
-    qtbot.addWidget(w)
-    w.resize(1300, 800)
-    w.show()
-    qtbot.waitExposed(w)
+    w = qtbot.show_at(CircuitSandbox(), 1300, 800)
     yield w
     w.shutdown()
 

@@ -23,6 +23,19 @@ def trained():
     return net, digits
 
 
+@pytest.fixture
+def cost_view(qtbot, trained):
+    """The cost-per-example view on the trained network, with the test inputs and targets
+    as columns (float64) and the cost of each test example."""
+    net, digits = trained
+    view = CostTermsView()
+    qtbot.addWidget(view)
+    view.set_network(net, digits)
+    x = digits.inputs(digits.test, np.float64)
+    y = digits.test.y.T.astype(np.float64)
+    return view, net, x, y, per_example_costs(net, x, y)
+
+
 def test_gradient_view_computes_cloud_error_and_cosine(qtbot, trained):
     net, digits = trained
     view = GradientNoiseView()
@@ -77,14 +90,8 @@ def test_gradient_view_cancel_stops_the_job(qtbot, trained):
     view.shutdown()
 
 
-def test_cost_view_terms_sum_to_c_x_and_the_means_agree(qtbot, trained):
-    net, digits = trained
-    view = CostTermsView()
-    qtbot.addWidget(view)
-    view.set_network(net, digits)
-    x = digits.inputs(digits.test, np.float64)
-    y = digits.test.y.T.astype(np.float64)
-    costs = per_example_costs(net, x, y)
+def test_cost_view_terms_sum_to_c_x_and_the_means_agree(cost_view):
+    view, net, x, y, costs = cost_view
     for i in (0, 7):
         view.set_example(i)
         assert view.terms.sum() == pytest.approx(costs[i], abs=1e-12)
@@ -109,16 +116,11 @@ def test_explore_tab_passes_batch_size_and_example(qtbot, trained):
     tab.shutdown()
 
 
-def test_tiny_cost_terms_are_drawn_tiny(qtbot, trained):
+def test_tiny_cost_terms_are_drawn_tiny(cost_view):
     # A well-learnt example: every term is far below 0.05; the axis must not zoom in on
     # them (a 1e-10 term would fill the plot and look like most of the cost).
-    net, digits = trained
-    view = CostTermsView()
-    qtbot.addWidget(view)
-    view.set_network(net, digits)
-    x = digits.inputs(digits.test, np.float64)
-    y = digits.test.y.T.astype(np.float64)
-    best = int(np.argmin(per_example_costs(net, x, y)))
+    view, _net, _x, _y, costs = cost_view
+    best = int(np.argmin(costs))
     view.set_example(best)
     assert view.terms.max() < 0.05
     top = view.term_plot.getPlotItem().getViewBox().viewRange()[1][1]

@@ -19,12 +19,7 @@ def digits():
 
 @pytest.fixture
 def view(qtbot):
-    w = MatrixView()
-    qtbot.addWidget(w)
-    w.resize(1000, 800)
-    w.show()
-    qtbot.waitExposed(w)
-    return w
+    return qtbot.show_at(MatrixView(), 1000, 800)
 
 
 def _x(ds, i):

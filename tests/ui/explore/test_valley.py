@@ -24,12 +24,7 @@ from nnviz.ui.explore.valley_view import (
 
 @pytest.fixture
 def view(qtbot):
-    w = ValleyView()
-    qtbot.addWidget(w)
-    w.resize(700, 700)
-    w.show()
-    qtbot.waitExposed(w)
-    return w
+    return qtbot.show_at(ValleyView(), 700, 700)
 
 
 def _table_texts(view):

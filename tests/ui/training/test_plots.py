@@ -141,11 +141,7 @@ def test_accuracy_plot_baselines_and_chance(qtbot):
 
 
 def test_baselines_are_named_above_the_plot_apart_from_each_other_and_the_curves(qtbot):
-    plots = TrainingPlots()
-    qtbot.addWidget(plots)
-    plots.resize(900, 600)
-    plots.show()
-    qtbot.waitExposed(plots)
+    plots = qtbot.show_at(TrainingPlots(), 900, 600)
     plots.extend([epoch_record(e, 9000 + 10 * e) for e in range(30)])
     acc = plots.accuracy_plot
     acc.set_baseline("random", 9.55, "random guess")  # beside chance, not a second line
