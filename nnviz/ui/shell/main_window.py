@@ -288,8 +288,7 @@ class MainWindow(QMainWindow):
         else:
             self.theme.set(scale=1.0)
             self.showNormal()
-        self.studio.set_secondary_visible(not self.presenter)
-        for view in self.built_views():
+        for view in self.built_views():  # the studio among them
             hook = getattr(view, "set_compact", None)
             if hook is not None:
                 hook(self.presenter)

@@ -390,9 +390,10 @@ class TrainingStudio(QWidget):
         """The settings remembered from last time, or None (also for a damaged entry)."""
         return saved_run()
 
-    def set_secondary_visible(self, visible: bool) -> None:
-        """Presenter mode hides the settings panel, the log and the weight heatmap."""
-        show_secondary(self, visible)
+    def set_compact(self, on: bool) -> None:
+        """Presenter mode (the page hook every page may have): the settings panel, the log
+        and the weight heatmap give their room to the canvas and the plots."""
+        show_secondary(self, not on)
 
     def apply_session(self, session) -> None:
         """Restore a session's settings, network and chosen example."""
