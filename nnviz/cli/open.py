@@ -137,17 +137,27 @@ def check_file(path: str | Path) -> tuple[str, str | None]:
         return summary, ("; ".join(notes) if notes else None)
     if kind == "circuit":
         from nnviz.core.circuits.formats import load_circuit
-        from nnviz.core.circuits.model import CircuitError
+        from nnviz.core.circuits.model import CircuitError, canvas_problem
 
         try:
             c = load_circuit(path)
         except (CircuitError, OSError) as exc:
             raise UsageError(str(exc)) from None
+        too_big = canvas_problem(c)  # the app's own check, so the two agree
+        if too_big:
+            raise UsageError(f"{path.name}: {too_big}")
         return (
-            f"circuit {c.name!r}: inputs {', '.join(c.input_names()) or '-'}, outputs "
-            f"{', '.join(c.output_names()) or '-'}, {c.nand_count()} NAND gates"
+            f"circuit {c.name!r}: inputs {_names(c.input_names())}, outputs "
+            f"{_names(c.output_names())}, {c.nand_count()} NAND gates"
         ), None
     raise UsageError(f"{path.name}: not a file nnviz can open; it opens {KINDS}")
+
+
+def _names(names: list[str], shown: int = 12) -> str:
+    """Terminal names for one line: the first ``shown`` and how many more."""
+    if len(names) <= shown:
+        return ", ".join(names) or "-"
+    return f"{', '.join(names[:shown])} and {len(names) - shown:,} more"
 
 
 def _session_recording_problem(session) -> str | None:

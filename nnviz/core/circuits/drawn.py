@@ -9,6 +9,7 @@ the NAND gates, keeping the author's layout (see :func:`_compile`).
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
@@ -121,11 +122,12 @@ def circuit_from_parts(
 
     checked = parts
     if floating_ok:  # only what feeds an output: a loose gate elsewhere changes no result
-        checked, todo = [], [p for p in parts if p.kind == "Out"]
+        checked, todo, seen = [], [p for p in parts if p.kind == "Out"], set()
         while todo:
             part = todo.pop()
-            if any(part is q for q in checked):
+            if id(part) in seen:
                 continue
+            seen.add(id(part))
             checked.append(part)
             todo.extend(s for s in map(source, part.inputs) if s is not None)
     for part in checked:
@@ -141,9 +143,9 @@ def circuit_from_parts(
                             else f"; {tool} does not run such a circuit either"
                         )
                     )
-    _refuse_loops(parts, source)
+    order = [p for p in _feed_order(parts, source) if p.kind not in DRAWING]
     names: dict[str, str] = {}
-    circuit = _compile([p for p in parts if p.kind not in DRAWING], source, name, names)
+    circuit = _compile([p for p in parts if p.kind not in DRAWING], order, name, names, source)
     circuit.description = f"imported from {tool}"
     for part in parts:
         if part.kind == "Text" and part.label:
@@ -157,39 +159,48 @@ def circuit_from_parts(
     return DigitalFile(circuit, tests, names, defaults)
 
 
-def _refuse_loops(parts: list[Part], source: Source) -> None:
+def _feed_order(parts: list[Part], source: Source) -> list[Part]:
+    """The parts with each after the parts feeding it (file order otherwise), found by one
+    depth-first walk without recursion, so a file's length never meets Python's stack limit
+    and the time is linear in parts and wires. A loop is refused naming its parts."""
     feeds = {id(p): [s for s in (source(q) for q in p.inputs) if s is not None] for p in parts}
-    state: dict[int, int] = {}
-    stack: list[Part] = []
-
-    def visit(p: Part) -> list[Part] | None:
-        state[id(p)] = 1
-        stack.append(p)
-        for s in feeds[id(p)]:
-            if state.get(id(s)) == 1:
-                return stack[stack.index(s) :] + [s]
-            if id(s) not in state:
-                found = visit(s)
-                if found:
-                    return found
-        stack.pop()
-        state[id(p)] = 2
-        return None
-
-    for p in parts:
-        if id(p) not in state:
-            loop = visit(p)
-            if loop:
-                names = " <- ".join(q.describe() for q in loop)
+    state: dict[int, int] = {}  # 1: on the current path, 2: done
+    order: list[Part] = []
+    for first in parts:
+        if id(first) in state:
+            continue
+        path = [first]
+        todo = [iter(feeds[id(first)])]
+        state[id(first)] = 1
+        while path:
+            s = next(todo[-1], None)
+            if s is None:
+                done = path.pop()
+                todo.pop()
+                state[id(done)] = 2
+                order.append(done)
+            elif state.get(id(s)) == 1:
+                loop = path[[id(q) for q in path].index(id(s)) :] + [s]
+                named = [q.describe() for q in (loop if len(loop) <= 8 else loop[:6])]
+                if len(loop) > 8:  # one line, however long the loop
+                    named += [f"... ({len(loop) - 8:,} more)", loop[-2].describe(), s.describe()]
+                names = " <- ".join(named)
                 raise CircuitError(
                     f"it has a feedback loop (a latch or flip-flop?): {names}; nnviz circuits "
                     "are combinational, every wire runs forward"
                 )
+            elif id(s) not in state:
+                state[id(s)] = 1
+                path.append(s)
+                todo.append(iter(feeds[id(s)]))
+    return order
 
 
-def _compile(parts: list[Part], source: Source, name: str, names: dict[str, str]) -> Circuit:
-    """Build the NAND circuit: terminals for In and Out, NAND networks for gates; ``names``
-    learns each labelled terminal's nnviz name.
+def _compile(
+    parts: list[Part], order: list[Part], name: str, names: dict[str, str], source: Source
+) -> Circuit:
+    """Build the NAND circuit: terminals for In and Out, NAND networks for gates (in ``order``,
+    each after its sources); ``names`` learns each labelled terminal's nnviz name.
 
     Positions are Digital's, one grid step to one: terminals and the gates that are one NAND
     (a two-input NAnd, a Not, a Const 1) sit where the file has them, so a file nnviz wrote
@@ -198,7 +209,6 @@ def _compile(parts: list[Part], source: Source, name: str, names: dict[str, str]
     """
     c = Circuit(name=_safe_name(name) or "circuit", description="imported from Digital")
     out_of: dict[int, int | None] = {}  # id(part) -> nnviz node id of its output
-    order = _topological(parts, source)
     used: set[str] = set()
     placer = _Placer()
     groups: dict[int, list[tuple[int, int]]] = {}
@@ -357,25 +367,6 @@ def _gate(kind: str, ins: list[Node], nand: Nand, at: At) -> int:
     return parity if kind == "XOr" else not_(parity)
 
 
-def _topological(parts: list[Part], source: Source) -> list[Part]:
-    done: set[int] = set()
-    out: list[Part] = []
-
-    def visit(p: Part) -> None:
-        if id(p) in done:
-            return
-        done.add(id(p))
-        for pin in p.inputs:
-            s = source(pin)
-            if s is not None:
-                visit(s)
-        out.append(p)
-
-    for p in parts:
-        visit(p)
-    return out
-
-
 # How signs in Digital's labels read in a terminal name (letters, digits and _ only), so that
 # P<Q, P=Q and P>Q stay three names a reader tells apart: P_lt_Q, P_eq_Q, P_gt_Q.
 SIGN_WORDS = {
@@ -410,17 +401,17 @@ def _terminal(part: Part, used: set[str], prefix: str, names: dict[str, str]) ->
     base = _safe_name(part.label)
     if base and not (base[0].isalpha() or base[0] == "_"):
         base = f"_{base}"[:32]
-    candidates = [base] if base else []
-    candidates += [f"{base}_{k}"[:32] for k in range(2, 100)] if base else []
-    candidates += [f"{prefix}{k}" for k in range(1, 10_000)]
-    for name in candidates:
+    labelled = itertools.chain([base], (f"{base}_{k}"[:32] for k in range(2, 100)))
+    numbered = (f"{prefix}{k}" for k in range(1, 10_000))  # made as needed: one name each
+    for name in itertools.chain(labelled if base else (), numbered):
+        if name in used:
+            continue
         try:
             validate_terminal_name(name)
         except CircuitError:
             continue
-        if name not in used:
-            used.add(name)
-            if part.label:
-                names[part.label] = name
-            return name
+        used.add(name)
+        if part.label:
+            names[part.label] = name
+        return name
     raise CircuitError("too many terminals")

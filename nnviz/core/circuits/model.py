@@ -43,11 +43,13 @@ from nnviz.core.circuits.parts import (
     KINDS,
     MAX_BLOCK_DEPTH,
     MAX_COORD,
+    MAX_DRAWN_PARTS,
     MAX_EXPANDED_GATES,
     MAX_FILE_BYTES,
     MAX_LABEL,
     MAX_NOTE,
     MAX_NOTES,
+    MAX_PERCEPTRON_GATES,
     MAX_TABLE_INPUTS,
     VERSION,
     CircuitError,
@@ -85,11 +87,13 @@ __all__ = [
     "KINDS",
     "MAX_BLOCK_DEPTH",
     "MAX_COORD",
+    "MAX_DRAWN_PARTS",
     "MAX_EXPANDED_GATES",
     "MAX_FILE_BYTES",
     "MAX_LABEL",
     "MAX_NOTE",
     "MAX_NOTES",
+    "MAX_PERCEPTRON_GATES",
     "MAX_TABLE_INPUTS",
     "VERSION",
     "Circuit",
@@ -282,6 +286,29 @@ class Circuit(EditableCircuit):
             return cls.from_dict(data, where=str(checked))
         except RecursionError:
             raise CircuitError(f"{checked}: blocks are nested too deeply") from None
+
+
+def canvas_problem(circuit: Circuit) -> str | None:
+    """Why the app's circuit canvas will not open ``circuit`` (too many parts to draw), or
+    None. The app and ``nnviz open --check`` both ask, so they agree."""
+    n = len(circuit.nodes)
+    if n <= MAX_DRAWN_PARTS:
+        return None
+    return (
+        f"it has {n:,} parts; the circuit canvas draws circuits of up to {MAX_DRAWN_PARTS:,} "
+        "(nnviz circuit info and nnviz circuit table read it from the command line)"
+    )
+
+
+def perceptron_problem(circuit: Circuit) -> str | None:
+    """Why the perceptron views will not draw ``circuit`` (it expands to too many gates)."""
+    n = circuit.nand_count()
+    if n <= MAX_PERCEPTRON_GATES:
+        return None
+    return (
+        f"This circuit expands to {n:,} NAND gates; the perceptron views draw circuits of up "
+        f"to {MAX_PERCEPTRON_GATES:,}. The Gates page and its truth table work on it all."
+    )
 
 
 def make_block_definition(circuit: Circuit, name: str) -> Circuit:

@@ -26,7 +26,16 @@ MAX_COORD = 1e6  # canvas coordinates, in scene units (a grid step is 20)
 MAX_FILE_BYTES = 50_000_000
 
 
-MAX_EXPANDED_GATES = 1_000_000  # NAND gates with every block instance expanded
+# NAND gates with every block instance expanded. Each flip of a switch evaluates all of them
+# (about 30 us a gate here), so this bounds a flip to about half a second. Digital's own
+# example circuits expand to at most 182.
+MAX_EXPANDED_GATES = 20_000
+
+# What the app's views draw, checked by the app and by nnviz open --check alike: parts on the
+# circuit canvas (3,000 open in about 3 s here) and expanded gates in the perceptron views (which
+# draw every gate as a unit and relay units for every layer a wire skips: 400 take 3 s).
+MAX_DRAWN_PARTS = 3_000
+MAX_PERCEPTRON_GATES = 250
 
 
 KINDS = ("input", "output", "nand", "block")

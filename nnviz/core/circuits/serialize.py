@@ -194,8 +194,8 @@ def circuit_from_dict(cls: type[E], data: object, where: str = "circuit", depth:
     )
     if depth == 0 and c.nand_count() > MAX_EXPANDED_GATES:
         raise CircuitError(
-            f"{where}: its blocks expand to {c.nand_count():,} NAND gates, more than nnviz "
-            f"simulates ({MAX_EXPANDED_GATES:,})"
+            f"{where}: it {'expands' if c.blocks else 'comes'} to {c.nand_count():,} NAND "
+            f"gates, more than nnviz simulates ({MAX_EXPANDED_GATES:,})"
         )
     notes = data.get("notes", [])
     if not isinstance(notes, list):

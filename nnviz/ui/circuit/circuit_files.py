@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QMessageBox
 from nnviz import paths
 from nnviz.core.circuits.digital import read_dig_file
 from nnviz.core.circuits.formats import load_circuit, save_circuit
-from nnviz.core.circuits.model import Circuit, CircuitError
+from nnviz.core.circuits.model import Circuit, CircuitError, canvas_problem
 from nnviz.core.io.atomic import atomic_write
 from nnviz.ui.circuit.view import export_png, export_svg
 from nnviz.ui.file_dialogs import open_file, save_file
@@ -64,6 +64,9 @@ class CircuitFiles:
                 loaded, tests = dig.circuit, (dig.tests, dig.names, dig.defaults)
             else:
                 loaded, tests = load_circuit(path), ((), {}, {})
+            too_big = canvas_problem(loaded)
+            if too_big:
+                raise CircuitError(f"{path.name}: {too_big}")
         except CircuitError as exc:
             QMessageBox.warning(
                 sb,

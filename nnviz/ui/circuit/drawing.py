@@ -28,12 +28,15 @@ from nnviz.ui.circuit.items import (
     OutputItem,
     circuit_look,
 )
-from nnviz.ui.circuit.routing import junctions, route
+from nnviz.ui.circuit.routing import STUB, BodyIndex, junctions, route
 from nnviz.ui.circuit.wire_items import NoteItem, WireItem
 from nnviz.ui.style import Look, app_theme
 
 BASE_RECT = QRectF(-2000, -2000, 4000, 4000)  # the canvas's least extent
 BODY_MARGIN = 10.0  # wires route at least this far from other parts' bodies
+PLAIN_PARTS = 3000  # past this many parts wires take plain routes (not around the parts)
+NEAR_ROWS = 400.0  # in a big circuit a wire routes around the bodies this near its ends
+MAX_GRID_DOTS = 40_000  # background dots in one paint; sparser grids past this
 # Up to this many wires, all are routed together with the router's guarantees; beyond, each
 # wire finds its own way (a 2,000-gate circuit would take seconds to route together).
 ROUTED_WIRES = 200
@@ -148,6 +151,7 @@ class CircuitDrawing(QGraphicsScene):
         self._loop_items: list[NodeItem] = []
         self._loop_token = 0
         self._bodies_cache: dict[int, tuple[float, float, float, float]] | None = None
+        self._body_index: BodyIndex | None = None
         # The whole circuit's routes from the last reroute (wire id -> its two ends and its
         # corner points); a wire whose ends have moved since (a drag) routes on its own.
         self._routes: dict[int, tuple[tuple[float, float], tuple[float, float], list]] = {}
@@ -443,8 +447,20 @@ class CircuitDrawing(QGraphicsScene):
             return path, pts
         if self._bodies_cache is None:
             self._bodies_cache = self._bodies()
+            self._body_index = None
         ends = (wire.source.node.node_id, wire.target.node.node_id)
-        others = [r for nid, r in self._bodies_cache.items() if nid not in ends]
+        if len(self._bodies_cache) > PLAIN_PARTS:
+            others = []  # a very big circuit: plain routes, drawn in seconds, not minutes
+        elif len(self._bodies_cache) > ROUTED_WIRES:
+            # A big circuit: only the bodies near the wire (a detour goes a few rows out).
+            if self._body_index is None:
+                self._body_index = BodyIndex(self._bodies_cache)
+            x0, x1 = sorted((a.x(), b.x()))
+            y0, y1 = sorted((a.y(), b.y()))
+            box = (x0 - 2 * STUB, y0 - NEAR_ROWS, x1 + 2 * STUB, y1 + NEAR_ROWS)
+            others = self._body_index.near(box, ends)
+        else:
+            others = [r for nid, r in self._bodies_cache.items() if nid not in ends]
         pts = route((a.x(), a.y()), (b.x(), b.y()), others, bend)
         path = QPainterPath(QPointF(*pts[0]))
         for p in pts[1:]:
@@ -558,21 +574,18 @@ class CircuitDrawing(QGraphicsScene):
         # Dots on the grid, fewer when zoomed out so the canvas does not turn grey.
         scale = painter.worldTransform().m11() or 1.0
         step = GRID if scale >= 0.6 else GRID * 4
+        # Counted before any point is made: a big circuit zoomed out to fit would otherwise
+        # ask for millions of them (gigabytes, seconds a paint).
+        while (rect.width() / step + 1) * (rect.height() / step + 1) > MAX_GRID_DOTS:
+            step *= 2
         left = int(rect.left() // step) * step
         top = int(rect.top() // step) * step
         pen = QPen(self.look.dot, 1.6 / scale)
         pen.setCapStyle(Qt.PenCapStyle.RoundCap)
         painter.setPen(pen)
-        points = []
-        y = top
-        while y < rect.bottom():
-            x = left
-            while x < rect.right():
-                points.append(QPointF(x, y))
-                x += step
-            y += step
-        if len(points) < 40000:
-            painter.drawPoints(points)
+        xs = [left + k * step for k in range(int((rect.right() - left) // step) + 1)]
+        ys = [top + k * step for k in range(int((rect.bottom() - top) // step) + 1)]
+        painter.drawPoints([QPointF(x, y) for y in ys for x in xs])
 
     def items_rect(self) -> QRectF:
         """Bounding box of the circuit's items with a margin (for fit and export)."""

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnviz.core.circuits.model import Circuit, CircuitError, TruthTable
+from nnviz.core.circuits.model import Circuit, CircuitError, TruthTable, perceptron_problem
 from nnviz.core.circuits.perceptrons import to_layered_network
 from nnviz.core.datasets.dataset import Dataset, Split
 from nnviz.core.learning.network import Network
@@ -170,6 +170,9 @@ class LearnedView(QWidget):
     def _fill_hand_built(self) -> None:
         labels = self.compare_labels
         try:
+            too_big = perceptron_problem(self.circuit)
+            if too_big:
+                raise CircuitError(too_big)
             layered = to_layered_network(self.circuit)
         except CircuitError as exc:
             self.hand_built = None

@@ -33,7 +33,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnviz.core.circuits.model import Circuit, CircuitError, all_input_rows
+from nnviz.core.circuits.model import (
+    Circuit,
+    CircuitError,
+    all_input_rows,
+    perceptron_problem,
+)
 from nnviz.core.circuits.perceptrons import (
     LayeredNetwork,
     PerceptronNet,
@@ -115,6 +120,12 @@ class PerceptronDiagram(QGraphicsView):
         self.text_scale = scale
         if self.net is not None and self._circuit is not None:
             self.set_network(self.net, self._circuit)
+
+    def clear(self) -> None:
+        """Draw nothing (a circuit too big for this view)."""
+        self._scene.clear()
+        self.net = None
+        self.unit_items, self.weight_labels = [], []
 
     def set_network(self, net: PerceptronNet, circuit: Circuit) -> None:
         """Draw ``net``; units of top-level gates sit where the gates sit in ``circuit``."""
@@ -413,6 +424,17 @@ class PerceptronView(QWidget):
     def refresh(self) -> None:
         """Rebuild the network, the drawings and the tables from the circuit."""
         self._dirty = False
+        too_big = perceptron_problem(self.circuit)
+        if too_big:  # a note, not minutes of drawing
+            self.net = self.layered = None
+            self.circuit_table = self.perceptron_table = None
+            self.diagram.clear()
+            self.canvas.setVisible(False)
+            self.layered_note.setText(too_big)
+            self.summary.setText(too_big)
+            self._fill_table()
+            return
+        self.canvas.setVisible(True)
         base = to_perceptron_network(self.circuit)
         self.net = merged(base) if self.merge_box.isChecked() else base
         self.diagram.set_network(self.net, self.circuit)

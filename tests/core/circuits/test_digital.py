@@ -352,3 +352,36 @@ def test_labels_with_signs_stay_distinct_readable_names_and_tests_still_find_the
     c = read_dig(path)
     assert sorted(c.output_names()) == ["P_eq_Q", "P_prime"]
     assert main(["circuit", "test", str(path)]) == 0
+
+
+def not_chain(n: int, output_first: bool) -> tuple[list[str], list[str]]:
+    """``n`` Not gates in a row from In a to Out y (a Not's input at its place, output 40
+    right of it), optionally listed output first, as no editor writes them but a file may."""
+    parts, wires = [part("In", 0, 0, Label="a")], []
+    for k in range(n):
+        parts.append(part("Not", 80 * k + 40, 0))
+        wires.append(wire((80 * k, 0), (80 * k + 40, 0)))
+    parts.append(part("Out", 80 * n + 40, 0, Label="y"))
+    wires.append(wire((80 * n, 0), (80 * n + 40, 0)))
+    return (parts[::-1] if output_first else parts), wires
+
+
+@pytest.mark.parametrize("n", [2999, 3000])
+def test_a_long_chain_listed_output_first_compiles_without_recursion(tmp_path, n):
+    # The order was found by recursion, one level per gate: RecursionError past about 1,000.
+    c = read_dig(dig(tmp_path, *not_chain(n, output_first=True)))
+    assert c.nand_count() == n
+    assert c.evaluate({"a": 1}) == {"y": (1 + n) % 2}
+    assert c.evaluate({"a": 0}) == {"y": n % 2}
+
+
+def test_a_loop_deep_in_a_long_chain_is_named(tmp_path):
+    parts, wires = not_chain(1500, output_first=True)
+    # The last Not's output also drives the first Not's input: the whole chain is one loop.
+    wires = [w for w in wires if 'x="0" y="0"/><p2 x="40"' not in w]
+    wires.append(wire((1500 * 80, 0), (40, 0)))
+    parts = [p for p in parts if "<string>In</string>" not in p]
+    with pytest.raises(CircuitError, match="feedback loop") as err:
+        read_dig(dig(tmp_path, parts, wires))
+    message = str(err.value)
+    assert "more)" in message and len(message) < 500  # named in one line, not 1,500 parts

@@ -39,3 +39,69 @@ def test_fanned_out_wires_get_dots_where_they_part():
     assert junctions([a, b]) == [(100, 0)]  # up and down from one corner: a T
     assert junctions([a, c]) == [(100, 0)]  # one turns off the other's straight run
     assert junctions([a]) == []
+
+
+# --- big circuits: the quick lookups answer as the plain scans do -----------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from nnviz.ui.circuit.routing import BodyIndex  # noqa: E402
+
+coord = st.integers(-2000, 2000).map(lambda v: v * 10.0)
+
+
+def junctions_by_scan(routes):
+    """Every corner against every run: the definition the quick version must agree with."""
+    corners = {p for r in routes for p in r[1:-1]}
+    dots = []
+    for x, y in sorted(corners):
+        ways = set()
+        for r in routes:
+            for (x1, y1), (x2, y2) in zip(r, r[1:]):
+                if x1 == x2 == x and min(y1, y2) <= y <= max(y1, y2):
+                    ways |= {(0, 1)} if max(y1, y2) > y else set()
+                    ways |= {(0, -1)} if min(y1, y2) < y else set()
+                if y1 == y2 == y and min(x1, x2) <= x <= max(x1, x2):
+                    ways |= {(1, 0)} if max(x1, x2) > x else set()
+                    ways |= {(-1, 0)} if min(x1, x2) < x else set()
+        if len(ways) >= 3:
+            dots.append((x, y))
+    return dots
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 30), st.integers(-6, 6)), min_size=1, max_size=40))
+def test_junctions_agree_with_a_scan_of_every_run(ends):
+    # Wires of one net from (0, 0) to ends on a coarse grid, so runs overlap and cross often.
+    routes = [route((0.0, 0.0), (x * 20.0, y * 20.0)) for x, y in ends]
+    assert junctions(routes) == junctions_by_scan(routes)
+
+
+def test_a_net_of_thousands_of_wires_gets_its_dots():
+    routes = [route((0.0, 0.0), (200.0, 40.0 * k)) for k in range(-1500, 1500)]
+    dots = junctions(routes)
+    assert (100.0, 0.0) in dots and len(dots) == len(set(dots)) > 1000
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.tuples(coord, coord, st.integers(1, 60), st.integers(1, 60)), max_size=60),
+    st.tuples(coord, coord, st.integers(0, 200), st.integers(0, 200)),
+)
+def test_body_index_finds_what_a_scan_finds(rects, box):
+    bodies = {k: (x, y, x + 10.0 * w, y + 10.0 * h) for k, (x, y, w, h) in enumerate(rects)}
+    x, y, w, h = box
+    query = (x, y, x + 10.0 * w, y + 10.0 * h)
+    leave_out = (0, 3)
+    found = BodyIndex(bodies).near(query, leave_out)
+    expected = [
+        r
+        for k, r in bodies.items()
+        if k not in leave_out
+        and r[0] < query[2]
+        and r[2] > query[0]
+        and r[1] < query[3]
+        and r[3] > query[1]
+    ]
+    assert sorted(found) == sorted(expected)

@@ -944,3 +944,54 @@ def test_start_and_check_stay_put_whatever_the_level_says(sandbox, qtbot):
         places.add((panel.start_button.mapTo(panel, QPoint(0, 0)).y(), panel.check_button.y()))
         lengths.add(len(lv.description))
     assert len(lengths) > 1 and len(places) == 1
+
+
+# -- circuits too big to draw ----------------------------------------------------------------
+
+
+def test_a_circuit_past_the_canvas_limit_is_refused_as_open_check_refuses_it(
+    sandbox, tmp_path, monkeypatch
+):
+    from nnviz.cli.open import check_file
+    from nnviz.core.circuits.model import MAX_DRAWN_PARTS, nand_chain
+    from nnviz.core.errors import UsageError
+
+    build_half_adder(sandbox)
+    before = sandbox.circuit.to_dict()
+    warnings = []
+    monkeypatch.setattr(
+        QMessageBox,
+        "warning",
+        staticmethod(lambda *a, **k: warnings.append(a[2]) or QMessageBox.StandardButton.Ok),
+    )
+    big = tmp_path / "big.json"
+    nand_chain(MAX_DRAWN_PARTS - 1).save(big)  # with its input and output: one part too many
+    assert not sandbox.files.load_file(big)
+    assert f"{MAX_DRAWN_PARTS + 1:,} parts" in warnings[0] and "not changed" in warnings[0]
+    assert sandbox.circuit.to_dict() == before
+    with pytest.raises(UsageError) as refused:
+        check_file(big)
+    assert str(refused.value) in warnings[0]  # one check, the same words
+    fits = tmp_path / "fits.json"
+    nand_chain(MAX_DRAWN_PARTS - 2).save(fits)
+    assert "NAND gates" in check_file(fits)[0]
+
+
+def test_the_perceptron_views_say_when_a_circuit_is_too_big_for_them(sandbox, monkeypatch):
+    from nnviz.core.circuits import model
+
+    monkeypatch.setattr(model, "MAX_PERCEPTRON_GATES", 4)  # the half adder has 5
+    build_half_adder(sandbox)
+    pv, lv = sandbox.perceptron_view, sandbox.learned_view
+    sandbox.pages.setCurrentWidget(pv)
+    assert pv.net is None and pv.layered is None
+    assert "expands to 5 NAND gates" in pv.summary.text()
+    assert "up to 4" in pv.layered_note.text() and pv.canvas.isHidden()
+    assert not pv.diagram.scene().items()
+    sandbox.pages.setCurrentWidget(sandbox.pages.widget(sandbox.pages.indexOf(pv) + 1))
+    assert lv.hand_built is None
+    assert "expands to 5" in lv.compare_labels[("hand", "sizes")].text()
+    monkeypatch.setattr(model, "MAX_PERCEPTRON_GATES", 250)
+    sandbox.pages.setCurrentWidget(pv)
+    pv.refresh()
+    assert pv.net is not None and pv.net.perceptron_count == 5 and not pv.canvas.isHidden()

@@ -82,3 +82,31 @@ def test_the_palette_widens_to_its_entries_in_a_larger_font(qtbot):
     assert palette.parts.horizontalScrollBar().maximum() == 0 or not (
         palette.parts.horizontalScrollBar().isVisible()
     )
+
+
+def test_the_background_grid_never_asks_for_millions_of_dots(qtbot):
+    """Zoomed out over a big circuit the visible area can hold millions of grid points; they
+    were all made (gigabytes) and then not drawn. Now the grid thins out and is drawn."""
+    from PySide6.QtCore import QRectF
+    from PySide6.QtGui import QImage, QPainter
+
+    from nnviz.ui.circuit.drawing import MAX_GRID_DOTS
+    from nnviz.ui.circuit.scene import CircuitScene
+
+    drawn = []
+
+    class Counting(QPainter):
+        def drawPoints(self, points):  # noqa: N802 (Qt name)
+            drawn.append(len(points))
+            super().drawPoints(points)
+
+    scene = CircuitScene(Circuit(name="empty"))
+    image = QImage(200, 200, QImage.Format.Format_ARGB32)
+    painter = Counting(image)
+    painter.scale(0.001, 0.001)  # a 200,000 unit square on 200 pixels
+    scene.drawBackground(painter, QRectF(0, 0, 200_000, 200_000))
+    painter.scale(1000, 1000)
+    scene.drawBackground(painter, QRectF(0, 0, 400, 400))  # at 100%: every grid step
+    painter.end()
+    assert 0 < drawn[0] <= MAX_GRID_DOTS
+    assert drawn[1] == 21 * 21
