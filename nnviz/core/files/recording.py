@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import json
 import math
+import mmap
 import os
 import struct
 import zlib
@@ -325,10 +326,12 @@ def read_recording(path: str | os.PathLike[str], run_id: int = 0) -> Recording:
     try:
         with open(path, "rb") as fh:
             head = fh.read(len(MAGIC))
-            if head and head != MAGIC[: len(head)]:
-                raw = head  # not ours: don't read a big foreign file into memory
+            if not head or head != MAGIC[: len(head)] or len(head) < len(MAGIC):
+                raw: bytes | mmap.mmap = head  # empty, short or not ours: no more is read
             else:
-                raw = head + fh.read()
+                # Mapped, not read: frames are paged in as they are looked at, so memory
+                # never follows the file's size (a sparse 20 GiB file cost its 20 GiB).
+                raw = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
     except FileNotFoundError:
         raise RecordingError(f"{path}: no such file; {HINT}") from None
     except IsADirectoryError:
@@ -340,6 +343,7 @@ def read_recording(path: str | os.PathLike[str], run_id: int = 0) -> Recording:
     sizes = tuple(header["sizes"])
     param_dtype = header.get("param_dtype", "float16")
     params_len = _params_nbytes(sizes, param_dtype)
+    max_frame = min(MAX_FRAME, params_len + MAX_HEADER)  # parameters and a record's JSON
     frames = _Frames(sizes, param_dtype, run_id)
     records: list[Progress] = []
     frame_records: list[int] = []
@@ -352,7 +356,7 @@ def read_recording(path: str | os.PathLike[str], run_id: int = 0) -> Recording:
             problem = "cut off"
         else:
             length, crc = FRAME_HEAD.unpack_from(data, pos)
-            if length > MAX_FRAME or pos + FRAME_HEAD.size + length > end:
+            if length > max_frame or pos + FRAME_HEAD.size + length > end:
                 problem = "cut off"
             else:
                 payload = data[pos + FRAME_HEAD.size : pos + FRAME_HEAD.size + length]
