@@ -194,7 +194,7 @@ def test_missing_image(tmp_path, small_model, capsys):
     _one_line_error(
         capsys,
         ["classify", str(tmp_path / "nope.png"), "--model", str(small_model)],
-        "does not exist",
+        "no such file",
     )
 
 
