@@ -40,60 +40,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def file_kind(path: Path) -> str:
-    """ "session", "recording", "network" or "circuit", from the extension or the contents."""
-    suffix = path.suffix.lower()
-    if suffix == ".nnviz":
-        return "session"
-    if suffix == ".nnvizdeck":
-        return "deck"
-    if suffix == ".json":  # circuits are .json files too: their "format" tells them apart
-        fmt = _json_format(path)
-        return {"nnviz-circuit": "circuit", "nnviz-deck": "deck"}.get(fmt, "session")
-    if suffix == ".nnrec":
-        return "recording"
-    if suffix == ".npz":
-        return "network"
-    if suffix in (".dig", ".circ"):
-        return "circuit"
-    from nnviz.core.files.recording import MAGIC
-
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(len(MAGIC))
-    except OSError:
-        head = b""
-    if head == MAGIC:
-        return "recording"
-    if head.startswith(b"PK"):
-        return "network"
-    if head.lstrip()[:1] == b"{":
-        fmt = _json_format(path)
-        return {"nnviz-circuit": "circuit", "nnviz-deck": "deck"}.get(fmt, "session")
-    return "unknown"
-
-
-def _json_format(path: Path) -> object:
-    import json
-
-    from nnviz.core.io.guard import json_depth_ok
-
-    try:
-        if path.stat().st_size > 50_000_000:
-            return None
-        text = path.read_text(encoding="utf-8")
-        data = json.loads(text) if json_depth_ok(text) else None
-    except (OSError, ValueError, RecursionError):
-        return None
-    return data.get("format") if isinstance(data, dict) else None
-
-
 def check_file(path: str | Path) -> tuple[str, str | None]:
     """Read ``path`` fully; return (one-line summary, damage warning or None).
 
     Raises UsageError (one clear line) when the file cannot be opened at all.
     """
     from nnviz.core.errors import UsageError
+    from nnviz.core.files.kinds import file_kind
     from nnviz.core.io.guard import check_regular_file
 
     # Before anything opens it: a FIFO would block forever, a device never end.

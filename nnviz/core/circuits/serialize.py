@@ -26,7 +26,13 @@ from nnviz.core.circuits.parts import (
     validate_block_name,
 )
 from nnviz.core.io.atomic import atomic_write
-from nnviz.core.io.guard import JSON_HOOKS, check_regular_file, json_depth_ok
+from nnviz.core.io.guard import (
+    JSON_HOOKS,
+    MAX_JSON_VALUES,
+    check_regular_file,
+    json_depth_ok,
+    json_too_big,
+)
 
 E = TypeVar("E", bound=EditableCircuit)
 
@@ -241,6 +247,10 @@ def read_circuit_json(path: str | os.PathLike[str]) -> tuple[Path, object]:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise CircuitError(f"{path}: cannot read it ({exc})") from None
+    if json_too_big(text):
+        raise CircuitError(
+            f"{path}: it holds more values than any circuit nnviz opens ({MAX_JSON_VALUES:,})"
+        )
     if not json_depth_ok(text, 4 * MAX_BLOCK_DEPTH + 16):
         raise CircuitError(
             f"{path}: blocks are nested more than {MAX_BLOCK_DEPTH} deep, more than nnviz opens"

@@ -57,7 +57,13 @@ from typing import Any
 from nnviz.core.files.deck import page_id_of, state_problem, view_id_of
 from nnviz.core.files.network import NetworkFileError, load_network, save_network
 from nnviz.core.io.atomic import atomic_write
-from nnviz.core.io.guard import JSON_HOOKS, check_regular_file, json_depth_ok
+from nnviz.core.io.guard import (
+    JSON_HOOKS,
+    MAX_JSON_VALUES,
+    check_regular_file,
+    json_depth_ok,
+    json_too_big,
+)
 from nnviz.core.learning.network import Network
 from nnviz.core.learning.run import RunSpec, RunSpecError
 from nnviz.core.learning.snapshot import EPOCH, Progress
@@ -242,6 +248,11 @@ def load_session(path: str | os.PathLike[str]) -> Session:
         raise SessionError(f"{name} is not a session file (it is not text); {_HINT}") from None
     except OSError as exc:
         raise SessionError(f"{path} could not be read ({exc.strerror or exc})") from None
+    if json_too_big(text):
+        raise SessionError(
+            f"{name} is damaged: it holds more values than any nnviz session "
+            f"({MAX_JSON_VALUES:,}); {_HINT}"
+        )
     if not json_depth_ok(text):
         raise SessionError(f"{name} is damaged: it nests deeper than any nnviz session; {_HINT}")
     try:

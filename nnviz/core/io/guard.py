@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 from pathlib import Path
 
@@ -48,23 +49,30 @@ def read_text_limited(path: Path, limit: int, error: type[Exception], hint: str)
         raise error(f"{path} could not be read ({exc.strerror or exc}); {hint}") from None
 
 
+# A JSON value costs Python 30 to 60 bytes however short it is in the file (``{}`` is 2 bytes
+# there, 64 in memory), so a file is bounded by its number of values as well as its size. The
+# biggest nnviz files hold far fewer: a session's 6,000 history records are about 100,000.
+MAX_JSON_VALUES = 3_000_000
+_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')  # strings (skipped whole) and brackets
+
+
+def json_too_big(text: str) -> bool:
+    """True when ``text`` may hold more than MAX_JSON_VALUES values (counted from above, in C:
+    every comma and opening bracket, in strings too)."""
+    return text.count(",") + text.count("{") + text.count("[") > MAX_JSON_VALUES
+
+
 def json_depth_ok(text: str, limit: int = MAX_JSON_DEPTH) -> bool:
     """False if brackets nest deeper than ``limit`` (checked without parsing, so no recursion).
 
-    Brackets inside strings are skipped; escaped quotes are honoured.
-    """
-    depth, in_string, escaped = 0, False, False
-    for ch in text:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif ch == "\\":
-                escaped = True
-            elif ch == '"':
-                in_string = False
-        elif ch == '"':
-            in_string = True
-        elif ch in "[{":
+    Brackets inside strings are skipped; escaped quotes are honoured. The regular expression
+    steps over each string in C, so a long one (a network's base64) costs no Python loop."""
+    if text.count("{") + text.count("[") <= limit:
+        return True
+    depth = 0
+    for match in _TOKENS.finditer(text):
+        ch = match.group()
+        if ch in "[{":
             depth += 1
             if depth > limit:
                 return False
@@ -73,10 +81,15 @@ def json_depth_ok(text: str, limit: int = MAX_JSON_DEPTH) -> bool:
     return True
 
 
-def loads_bounded(text: str, error: type[Exception], what: str):
-    """json.loads that refuses deep nesting and huge numbers with ``error`` (one line)."""
-    if not json_depth_ok(text):
-        raise error(f"{what} nests deeper than {MAX_JSON_DEPTH} levels; it is damaged")
+def loads_bounded(text: str, error: type[Exception], what: str, depth: int = MAX_JSON_DEPTH):
+    """json.loads that refuses deep nesting, too many values and huge numbers with ``error``
+    (one line)."""
+    if json_too_big(text):
+        raise error(
+            f"{what} holds more values than any nnviz file ({MAX_JSON_VALUES:,}); it is damaged"
+        )
+    if not json_depth_ok(text, depth):
+        raise error(f"{what} nests deeper than {depth} levels; it is damaged")
     try:
         return json.loads(text, **JSON_HOOKS)
     except json.JSONDecodeError as exc:

@@ -388,16 +388,17 @@ class MainWindow(QMainWindow):
     def open_path(self, path: str) -> bool:
         """Open any nnviz file: a network (.npz), a recording (.nnrec), a session (.nnviz)
         or a circuit (.json, Digital's .dig or logisim-evolution's .circ)."""
+        from nnviz.core.files.kinds import file_kind
         from nnviz.core.files.network import NetworkFileError
 
-        suffix = Path(path).suffix.lower()
-        if suffix == ".nnrec":
+        kind = file_kind(path)  # as nnviz open --check decides it
+        if kind == "recording":
             return self.sessions.open_recording(path)
-        if suffix == ".nnvizdeck":
+        if kind == "deck":
             return self.deck_menu.open_deck(path, present=True)  # a deck is for presenting
-        if suffix == ".nnviz":
+        if kind == "session":
             return self.sessions.open_session(path)
-        if suffix in (".json", ".dig", ".circ"):
+        if kind == "circuit":
             self.show_view(self.circuit_sandbox)
             return self.circuit_sandbox.files.load_file(path)
         try:
