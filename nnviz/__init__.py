@@ -6,8 +6,11 @@
 
 from __future__ import annotations
 
-import os
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # nothing else is imported: the command line starts here, and a Ctrl-C
+    import os  # in an import before its handler would print a traceback
+    from typing import Any
 
 
 def watch(

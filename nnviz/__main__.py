@@ -1,4 +1,4 @@
-from nnviz.cli import main
+from nnviz.cli import entry
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    entry()

@@ -7,14 +7,32 @@ returning an exit code. With no subcommand the GUI opens.
 
 from __future__ import annotations
 
-import argparse
-import importlib
-import os
-import pkgutil
+import signal
 import sys
 
-import nnviz
-from nnviz.core.errors import UsageError
+
+def _interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+# First, before any other import: SIGTERM ends a command as Ctrl-C does (its outputs are
+# dropped or kept whole), and an interrupt during the imports below is caught by main().
+try:
+    signal.signal(signal.SIGTERM, _interrupt)
+except ValueError:  # not the main thread (imported by a test's worker thread)
+    pass
+
+try:
+    import argparse
+    import importlib
+    import os
+    import pkgutil
+
+    import nnviz
+    from nnviz.core.errors import UsageError
+except KeyboardInterrupt:  # before main() could catch it
+    sys.stderr.write("interrupted\n")
+    raise SystemExit(130) from None
 
 
 class _HelpFormatter(argparse.HelpFormatter):
@@ -72,7 +90,26 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def entry() -> None:
+    """The ``nnviz`` console script: main(), then exit with its status. Once the work is done a
+    late Ctrl-C changes nothing (it used to end Python by SIGINT after the files were written)."""
+    code = main()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, signal.SIG_IGN)
+    sys.exit(code)
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run a command; Ctrl-C or SIGTERM at any moment (imports included) ends it with one
+    line and status 130, never a traceback."""
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted\n")
+        return 130
+
+
+def _main(argv: list[str] | None) -> int:
     if not (sys.argv[1:] if argv is None else argv):
         # Plain `nnviz` opens the app at once: building the whole parser imports every
         # command's module (a sixth of a second the window would wait for).

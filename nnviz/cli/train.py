@@ -197,13 +197,22 @@ def run(args: argparse.Namespace) -> int:
         interrupted = True
     finally:
         signal.signal(signal.SIGTERM, previous)
-        if recorder is not None:  # also on Ctrl-C: keep what was recorded so far
+        if recorder is not None and last_epoch is None and interrupted:
+            recorder.abort()  # not one epoch: an existing recording stays as it was
+            print("# not recorded: stopped before the first epoch ended", file=sys.stderr)
+        elif recorder is not None:  # also on Ctrl-C: keep what was recorded so far
             print(f"# recording saved to {recorder.close()}", file=sys.stderr)
     if last_epoch is not None:  # what the studio's banner would say of this run
         found = diagnose_run(net.weights, net.biases, dataset, kept)
         said = "none" if found is None else f"{found.kind}: {found.message}"
         print(f"# diagnosis: {said}", file=out, flush=True)
-    if args.save:
+    if interrupted and last_epoch is None and args.save:
+        # Nothing was trained: an existing network stays as it was.
+        print(
+            f"# not saved: stopped before the first epoch ended ({args.save} unchanged)",
+            file=sys.stderr,
+        )
+    elif args.save:
         meta = {
             **spec.to_dict(),
             "epoch": None if last_epoch is None else last_epoch.epoch,

@@ -83,9 +83,17 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
     if recording.damaged:
         print(f"warning: {recording.damaged}", file=sys.stderr)
-    # Rendering never needs a screen; a Cancel from the app arrives as SIGTERM.
+    # Rendering never needs a screen; a Cancel from the app arrives as SIGTERM. Ctrl-C and
+    # SIGTERM only raise a flag, which the frame loop reads between frames: an exception
+    # raised inside Qt's or FFmpeg's code (where a signal lands) crashed the process.
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    stop = []
+
+    def request_stop(_signum, _frame) -> None:
+        stop.append(True)
+
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
     from nnviz.ui.shell.app import make_app
     from nnviz.ui.training.video import render_video
 
@@ -132,6 +140,7 @@ def run(args: argparse.Namespace) -> int:
             scale=args.scale,
             dark=args.theme == "dark",
             progress=progress,
+            cancelled=lambda: bool(stop),
         )
     except KeyboardInterrupt:
         sys.stderr.write("\ncancelled: no video was written\n")

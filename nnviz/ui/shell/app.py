@@ -64,6 +64,7 @@ def run_app(args=None) -> int:
     from nnviz.ui.shell.main_window import MainWindow
 
     window = MainWindow()
+    _close_on_signals(window)
     window.show()
     if args is not None and getattr(args, "present", False) and hasattr(window, "set_presenter"):
         window.set_presenter(True)
@@ -85,6 +86,24 @@ def run_app(args=None) -> int:
     if mime is not None and any(f.startswith("application/x-nnviz") for f in mime.formats()):
         app.clipboard().clear()
     return code
+
+
+def _close_on_signals(window) -> None:
+    """Ctrl-C and SIGTERM close the window as a close without questions does. Python runs a
+    signal handler only when it gets control, which Qt's event loop never gives it: a timer
+    hands it over four times a second (Ctrl-C and SIGTERM were ignored until then)."""
+    import signal
+
+    from PySide6.QtCore import QTimer
+
+    def handler(_signum, _frame) -> None:
+        QTimer.singleShot(0, window.close_unasked)
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, handler)
+    wake = QTimer(window)  # ends with the window
+    wake.timeout.connect(lambda: None)
+    wake.start(250)
 
 
 def _report_when_shown(window) -> None:

@@ -456,12 +456,21 @@ class MainWindow(QMainWindow):
             self._fitted = True
             fit_to_screen(self)
 
+    def close_unasked(self) -> None:
+        """Close without questions (Ctrl-C in the terminal, SIGTERM at log-out): an unsaved
+        circuit goes to the autosave, offered back at the next start, as after a crash."""
+        self._unasked = True
+        self.close()
+
     def closeEvent(self, event: QCloseEvent) -> None:
-        if not self.deck_menu.deck_saved_or_discarded():
+        sandbox = self._built.get("circuit_sandbox")  # never built: nothing to save
+        if getattr(self, "_unasked", False):
+            if sandbox is not None:
+                sandbox.autosave.save_now()
+        elif not self.deck_menu.deck_saved_or_discarded():
             event.ignore()
             return
-        sandbox = self._built.get("circuit_sandbox")  # never built: nothing to save
-        if sandbox is not None and not sandbox.files.maybe_save():
+        elif sandbox is not None and not sandbox.files.maybe_save():
             event.ignore()
             return
         save_window(self)

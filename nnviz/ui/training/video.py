@@ -159,12 +159,19 @@ def render_video(
     scale: float = 1.5,
     dark: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
 ) -> Path:
     """Write ``recording``'s replay to ``target`` (.mp4 or .gif); returns the file written.
 
-    ``progress(done, total)`` is called after each frame. A KeyboardInterrupt (Ctrl-C, or
-    Cancel in the app) removes the partial file and propagates.
+    ``progress(done, total)`` is called after each frame. ``cancelled()`` is asked between
+    frames and before the file is put in place: when it says so (Ctrl-C, or Cancel in the
+    app), or on a KeyboardInterrupt, the partial file is removed and KeyboardInterrupt raised.
     """
+
+    def check() -> None:
+        if cancelled is not None and cancelled():
+            raise KeyboardInterrupt
+
     check_target(target)
     app = QApplication.instance()
     scale = film_scale(scale, size)
@@ -201,6 +208,8 @@ def render_video(
             writer.write(rgb)
             if progress is not None:
                 progress(n + 1, len(schedule))
+            check()
+        check()  # the last moment a cancel can still keep the old file
         return writer.close()
     except BaseException:
         writer.abort()

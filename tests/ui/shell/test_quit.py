@@ -56,3 +56,30 @@ def test_the_app_quits_cleanly_at_any_moment_on_a_busy_machine(tmp_path):
             proc.stderr.close()
     failed = {ms: r for ms, r in results.items() if r[0] != 0}
     assert len(results) == 20 and failed == {}
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+@pytest.mark.parametrize("sig", ["SIGINT", "SIGTERM"])
+def test_ctrl_c_or_sigterm_closes_the_window_without_questions(window, qtbot, sig):
+    """Qt's event loop never let Python run its handlers, so both were ignored. Now the window
+    closes as if asked, no dialog waits for an answer, and an unsaved circuit is autosaved."""
+    import signal
+
+    from nnviz.core.circuits.model import nand_chain
+    from nnviz.ui.circuit.commands import AddNodeCommand
+    from nnviz.ui.shell.app import _close_on_signals
+
+    sandbox = window.circuit_sandbox
+    sandbox.files.replace(nand_chain(2), None)
+    sandbox.undo_stack.push(AddNodeCommand(sandbox.circuit, "nand", (400, 0)))
+    autosave = sandbox.autosave.path()
+    assert not autosave.exists()
+    before = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        _close_on_signals(window)
+        os.kill(os.getpid(), getattr(signal, sig))
+        qtbot.waitUntil(lambda: not window.isVisible(), timeout=10_000)
+    finally:
+        for s, handler in before.items():
+            signal.signal(s, handler)
+    assert autosave.exists() and "nand" in autosave.read_text()
