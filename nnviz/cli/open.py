@@ -85,7 +85,8 @@ def check_file(path: str | Path) -> tuple[str, str | None]:
             raise UsageError(str(exc)) from None
         trained = f", trained on {meta['dataset']}" if meta.get("dataset") else ""
         if meta.get("epoch") is not None:
-            trained += f" for {meta['epoch'] + 1} epochs"
+            n = meta["epoch"] + 1
+            trained += f" for {n} epoch{'s' if n != 1 else ''}"
         summary = f"network: {list(net.sizes)}, {net.dtype.name}{trained}"
         return summary, ("; ".join(notes) if notes else None)
     if kind == "circuit":

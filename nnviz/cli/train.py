@@ -159,10 +159,11 @@ def run(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     # Before the first epoch, so a bad target never costs the trained network.
+    params = sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:]))
     if args.save:
-        _check_writable(args.save, "--save")
-    if args.record:
-        _check_writable(args.record, "--record")
+        _check_writable(args.save, "--save", params * (8 if args.dtype == "float64" else 4))
+    if args.record:  # float16 weights; at most about 21 snapshots an epoch
+        _check_writable(args.record, "--record", params * 2 * 21 * config.epochs)
     recorder = _start_recording(args, spec, net, n_train) if args.record else None
     control = TrainControl(config.eta)
     if recorder is not None:  # records then land on the evenly spaced snapshot points
@@ -240,40 +241,31 @@ def _sigterm_as_interrupt():
         return signal.getsignal(signal.SIGTERM)
 
 
-def _check_writable(target: str, option: str) -> None:
-    """UsageError now, not after training, if ``target`` cannot be written.
+def _check_writable(target: str, option: str, need_bytes: int) -> None:
+    """UsageError now, not after training, if ``target`` cannot be written: a folder, a device
+    or a FIFO, a name too long, a folder not writable or without room for ``need_bytes``.
 
-    Missing folders are fine (they are made when the file is written) as long as the nearest
-    existing one is a folder nnviz can write in.
+    Missing folders are fine (they are made when the file is written).
     """
-    import tempfile
     from pathlib import Path
 
     from nnviz.core.errors import UsageError
+    from nnviz.core.io.atomic import OutputError, check_output
 
     what = "the recording" if option == "--record" else "the network"
     path = Path(target).expanduser()
     if path.is_dir():
         example = "run.nnrec" if option == "--record" else "net.npz"
         raise UsageError(f"{option} {target} is a folder; give a file name like {example}")
-    folder = path.parent
-    if not folder.exists():
+    if not path.parent.exists():
         print(
-            f"# {option}: the folder {folder} does not exist yet; it will be created",
+            f"# {option}: the folder {path.parent} does not exist yet; it will be created",
             file=sys.stderr,
         )
-    while not folder.exists() and folder != folder.parent:
-        folder = folder.parent
-    if not folder.is_dir():
-        raise UsageError(f"cannot write {what} {target}: {folder} is a file, not a folder")
     try:
-        with tempfile.NamedTemporaryFile(dir=folder, prefix=".nnviz-check-", suffix=".part"):
-            pass
-    except OSError as exc:
-        raise UsageError(
-            f"cannot write {what} {target}: {folder} is not writable ({exc.strerror or exc}); "
-            "choose a folder you can write to"
-        ) from None
+        check_output(path, need_bytes)
+    except OutputError as exc:
+        raise UsageError(f"{option}: cannot write {what}: {exc}") from None
 
 
 def _start_recording(args, spec, net, n_train):

@@ -27,7 +27,7 @@ from nnviz.core.files.recording_format import (
     VERSION_FIELD,
     bias_dtype,
 )
-from nnviz.core.io.atomic import new_file_mode, remove_stale_parts
+from nnviz.core.io.atomic import new_file_mode, output_path, remove_stale_parts
 from nnviz.core.learning.run import RunSpec
 from nnviz.core.learning.snapshot import CHUNK, EPOCH, Progress, Snapshot
 
@@ -131,7 +131,7 @@ class RecordingWriter:
         self, path: str | os.PathLike[str], header: dict[str, Any], param_dtype: str = "float16"
     ) -> None:
         self.header, head = _encode_header(header, param_dtype)  # checks them first
-        self.path = Path(path)
+        self.path = output_path(path)  # a link's target; never a device or a FIFO
         self.param_dtype = param_dtype
         self.sizes = tuple(int(s) for s in header["sizes"])
         self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from nnviz.core.io.atomic import new_file_mode
+from nnviz.core.io.atomic import OutputError, new_file_mode, output_path
 
 FORMATS = {".mp4": "mp4", ".gif": "gif"}
 CRF = 23  # x264's default quality; diagrams compress to a few MB a minute at 1280x720
@@ -33,6 +33,10 @@ def check_target(path: str | os.PathLike[str]) -> tuple[Path, str]:
     """The target and its format ("mp4" or "gif"); VideoError for an unknown extension, a
     folder that does not exist or cannot be written, or a target that is not a file."""
     path = Path(path).expanduser()
+    try:
+        path = output_path(path)  # a link's target; a device, FIFO or folder is refused
+    except OutputError as exc:
+        raise VideoError(str(exc)) from None
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
         raise VideoError(

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
+import stat
 import tempfile
 import time
 from collections.abc import Iterator
@@ -28,8 +30,79 @@ def new_file_mode(path: Path) -> int:
 
 
 STALE_AFTER = 24 * 3600  # seconds: a temp file this old belongs to no running nnviz
-# Only nnviz's own temporary files: ".<target name>.<random>.part" for the kinds it writes.
-_OWN_PART = re.compile(r"^\.[^/]+\.(npz|nnrec|nnviz|json)\.[A-Za-z0-9_]+\.part$")
+# Only nnviz's own temporary files: ".<target name>.<random>.part" (videos add their suffix,
+# ".part.mp4") for every kind it writes, and the files that try whether a folder is writable.
+_OWN_PART = re.compile(
+    r"^\.[^/]+\.(npz|nnrec|nnviz|nnvizdeck|json|dig|gz|png|svg|csv|md|mp4|gif)"
+    r"\.[A-Za-z0-9_]+\.part(\.mp4|\.gif)?$"
+    r"|^\.nnviz-(check|write-test)-[A-Za-z0-9_]+(\.part)?$"
+    r"|^nnviz-svm-[A-Za-z0-9_]+\.npz$"  # data handed to the SVM baseline's process (in /tmp)
+)
+
+
+class OutputError(OSError):
+    """A place nnviz will not write a file to; the message says why and what to do. An
+    OSError, so every caller that reports a failed write reports this one too."""
+
+
+def output_path(path: str | os.PathLike[str]) -> Path:
+    """Where writing ``path`` puts the file: a symbolic link's target (the link stays a link),
+    else ``path``. OutputError when something other than a regular file is there: a folder, a
+    device (as root, ``/dev/null`` would have been replaced by a file), a FIFO or a socket."""
+    path = Path(path).expanduser()
+    if path.is_symlink():
+        path = Path(os.path.realpath(path))
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return path  # a new name
+    except OSError as exc:
+        raise OutputError(f"cannot write {path} ({exc.strerror or exc})") from None
+    if stat.S_ISDIR(mode):
+        raise OutputError(f"{path} is a folder; give a file name inside it")
+    if not stat.S_ISREG(mode):
+        raise OutputError(f"{path} is not a regular file (a device or a pipe); give a file name")
+    return path
+
+
+def check_output(path: str | os.PathLike[str], need_bytes: int = 0) -> Path:
+    """``output_path(path)``, checked before any work: its name fits the file system (with the
+    temporary file's longer name), its folder (the nearest one that exists) is writable and has
+    room for ``need_bytes`` plus a margin. OutputError otherwise, in one line."""
+    path = output_path(path)
+    folder = path.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if not folder.is_dir():
+        raise OutputError(f"cannot write {path}: {folder} is a file, not a folder")
+    try:
+        name_max = os.pathconf(folder, "PC_NAME_MAX")
+    except (OSError, ValueError, AttributeError):
+        name_max = 255
+    if len(f".{path.name}.xxxxxxxx.part.mp4".encode()) > name_max:
+        raise OutputError(
+            f"the file name {path.name[:40]}... is too long for {folder.resolve()} "
+            f"(at most {name_max - 20} bytes here); choose a shorter name"
+        )
+    try:
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".nnviz-check-", suffix=".part"):
+            pass
+    except OSError as exc:
+        raise OutputError(
+            f"cannot write {path}: {folder} is not writable ({exc.strerror or exc}); "
+            "choose a folder you can write to"
+        ) from None
+    free = shutil.disk_usage(folder).free
+    if free < need_bytes + SPACE_MARGIN:
+        raise OutputError(
+            f"not enough room for {path.name} in {folder}: {free / 1e6:.0f} MB free, about "
+            f"{(need_bytes + SPACE_MARGIN) / 1e6:.0f} MB needed; free some space or choose "
+            "another folder"
+        )
+    return path
+
+
+SPACE_MARGIN = 10_000_000  # bytes kept free beyond what a file is expected to take
 
 
 def remove_stale_parts(folder: Path, older_than: float = STALE_AFTER) -> int:
@@ -58,9 +131,10 @@ def atomic_write(path: str | os.PathLike[str], binary: bool = False) -> Iterator
     """Yield a file open for writing; on success it replaces ``path`` in one rename.
 
     Any exception (including KeyboardInterrupt) removes the temporary file and leaves an
-    existing file at ``path`` untouched.
+    existing file at ``path`` untouched. A symbolic link at ``path`` stays: its target gets the
+    new contents. OutputError when ``path`` is a folder, a device or a FIFO.
     """
-    path = Path(path)
+    path = output_path(path)  # a link's target; never a device, a FIFO or a folder
     remove_stale_parts(path.parent)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     try:

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnviz.core.datasets.dataset import Dataset
+from nnviz.core.io.atomic import remove_stale_parts
 from nnviz.core.learning.network import Network
 
 ROWS = (
@@ -151,6 +152,7 @@ class BaselineThread(QThread):
     def _run_svm(self, name: str) -> int | None:
         ds = self.dataset
         self.progress.emit(name, "preparing the data for a worker process...")
+        remove_stale_parts(Path(tempfile.gettempdir()))  # left by a process killed mid-run
         fd, path = tempfile.mkstemp(prefix="nnviz-svm-", suffix=".npz")
         proc = None
         try:
