@@ -21,14 +21,14 @@ def _size(text: str) -> tuple[int, int]:
     return w, h
 
 
-def _positive(kind):
+def _positive(kind, most: float):
     def parse(text: str):
         try:
             value = kind(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-        if not value > 0:
-            raise argparse.ArgumentTypeError(f"must be positive, got {text}")
+        if not 0 < value <= most:
+            raise argparse.ArgumentTypeError(f"must be above 0 and at most {most:g}, got {text}")
         return value
 
     return parse
@@ -45,9 +45,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("recording", metavar="RUN.nnrec", help="a recording saved by nnviz")
     p.add_argument("-o", "--output", required=True, metavar="OUT", help="OUT.mp4 or OUT.gif")
     p.add_argument("--size", type=_size, default=(1280, 720), help="WIDTHxHEIGHT (1280x720)")
-    p.add_argument("--fps", type=_positive(float), default=30.0, help="frames a second (30)")
+    p.add_argument("--fps", type=_positive(float, 120), default=30.0, help="frames a second (30)")
     p.add_argument(
-        "--seconds", type=_positive(float), default=30.0, help="length of the video (30)"
+        "--seconds", type=_positive(float, 3600), default=30.0, help="length of the video (30)"
     )
     p.add_argument(
         "--view",
@@ -56,7 +56,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="the network canvas, the cost and accuracy plots, or both as the studio shows "
         "them (studio)",
     )
-    p.add_argument("--scale", type=_positive(float), default=1.5, help="type size (1.5)")
+    p.add_argument("--scale", type=_positive(float, 4), default=1.5, help="type size (1.5)")
     p.add_argument("--theme", choices=("light", "dark"), default="light", help="colours (light)")
     p.add_argument(
         "--progress-lines", action="store_true", help="report progress as 'progress N TOTAL' lines"

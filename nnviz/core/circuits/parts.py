@@ -45,7 +45,7 @@ KINDS = ("input", "output", "nand", "block")
 MAX_TABLE_INPUTS = 16
 
 
-_TERMINAL_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-]{0,31}$")
+_TERMINAL_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]{0,31}")  # fullmatch: "$" let "x2\n" in
 
 
 class CircuitError(ValueError):
@@ -124,7 +124,7 @@ Listener = Callable[[str, Any], None]
 
 def validate_terminal_name(name: object) -> str:
     """Return ``name`` if it can name an input or output, else raise CircuitError."""
-    if not isinstance(name, str) or not _TERMINAL_NAME.match(name):
+    if not isinstance(name, str) or not _TERMINAL_NAME.fullmatch(name):
         raise CircuitError(
             f"{name!r} is not a valid terminal name: use 1-32 letters, digits, '_' or '-', "
             "starting with a letter or '_' (for example x1, sum, cin)"
@@ -188,5 +188,12 @@ def as_pos(pos: object) -> tuple[float, float]:
     except (TypeError, ValueError):
         raise CircuitError(f"a position must be two numbers (x, y), got {pos!r}") from None
     if not (np.isfinite(x) and np.isfinite(y)):
-        raise CircuitError(f"a position must be finite, got {pos!r}")
+        raise CircuitError(f"a position must be finite, got {pos!r}"[:200])
+    if not (-MAX_COORD <= x <= MAX_COORD and -MAX_COORD <= y <= MAX_COORD):
+        # Checked here, where every part is placed (files, imports, edits), so a circuit
+        # nnviz open --check accepts is one the canvas can show.
+        raise CircuitError(
+            f"a part at ({x:,.0f}, {y:,.0f}) is off the canvas (x and y within "
+            f"±{MAX_COORD:,.0f}); move the circuit nearer the origin in the program that made it"
+        )
     return (x, y)

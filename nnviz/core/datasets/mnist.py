@@ -231,8 +231,10 @@ def _verified_file() -> Path:
 
 
 def _file_key(path: Path) -> str:
+    # The change time and the inode too: a byte changed and the old mtime put back (touch -d)
+    # kept size and mtime, and the damaged file was trained on. No program can set ctime.
     st = path.stat()
-    return f"{path.resolve()}|{st.st_size}|{st.st_mtime_ns}"
+    return f"{path.resolve()}|{st.st_size}|{st.st_mtime_ns}|{st.st_ctime_ns}|{st.st_ino}"
 
 
 def _known_good(path: Path) -> bool:
@@ -243,7 +245,7 @@ def _known_good(path: Path) -> bool:
 
 
 def _remember_good(path: Path) -> None:
-    """Keep a file's verified checksum by path, size and mtime (best effort: a read-only
+    """Keep a file's verified checksum by path, size and times (best effort: a read-only
     cache only means hashing again next time)."""
     target = _verified_file()
     try:

@@ -455,6 +455,8 @@ def _read_recording_entry(value: object, folder: Path, r: _Reader) -> Path | Non
         isinstance(value.get(k), str) for k in ("relative", "absolute")
     ):
         r.fail('"recording" must hold a "relative" or "absolute" path')
+    if any("\x00" in v for v in value.values() if isinstance(v, str)):
+        r.fail('"recording" holds a path no file can have (a NUL character)')
     candidates = []
     if isinstance(value.get("relative"), str):
         candidates.append((folder / value["relative"]).resolve())

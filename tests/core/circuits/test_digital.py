@@ -385,3 +385,20 @@ def test_a_loop_deep_in_a_long_chain_is_named(tmp_path):
         read_dig(dig(tmp_path, parts, wires))
     message = str(err.value)
     assert "more)" in message and len(message) < 500  # named in one line, not 1,500 parts
+
+
+def test_a_part_off_the_canvas_is_refused_by_the_reader_as_by_the_canvas(tmp_path):
+    # --check accepted it and the app then failed to place it (one check now, where parts
+    # are placed)
+    far = 2_000_000
+    parts = [part("In", far, 0, Label="a"), part("Out", far + 100, 0, Label="y")]
+    with pytest.raises(CircuitError, match=r"\(2,000,000, 0\) is off the canvas"):
+        read_dig(dig(tmp_path, parts, [wire((far, 0), (far + 100, 0))]))
+
+
+def test_a_terminal_name_ending_in_a_newline_is_refused():
+    # "$" matched before a final newline, so "x2\n" stood beside "x2" as another name
+    c = Circuit(name="c")
+    c.add_node("input", (0, 0), name="x2")
+    with pytest.raises(CircuitError, match="not a valid terminal name"):
+        c.add_node("input", (0, 60), name="x2\n")

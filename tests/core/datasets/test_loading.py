@@ -444,6 +444,31 @@ def test_corrupt_mnist_is_refused_with_verify_message(mnist_path, tmp_path, monk
 
 
 @pytest.mark.slow
+def test_a_byte_changed_under_the_old_mtime_is_hashed_again(mnist_path, tmp_path):
+    """A verified raw IDX file changed in place with its mtime put back (same size, same
+    mtime) was trusted and trained on; its change time gives it away."""
+    from nnviz.core.datasets import mnist as m
+
+    folder = tmp_path / "raw"
+    folder.mkdir()
+    for f in mnist_path.iterdir():
+        if f.name.endswith(".gz"):
+            (folder / f.name[:-3]).write_bytes(gzip.decompress(f.read_bytes()))
+    m.read_mnist_idx(folder)  # verified and remembered
+    target = folder / "t10k-images-idx3-ubyte"
+    st = target.stat()
+    with open(target, "r+b") as fh:
+        fh.seek(16 + 784 * 5 + 300)
+        byte = fh.read(1)[0]
+        fh.seek(-1, os.SEEK_CUR)
+        fh.write(bytes([byte ^ 0x10]))
+    os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert (target.stat().st_size, target.stat().st_mtime_ns) == (st.st_size, st.st_mtime_ns)
+    with pytest.raises(DataError, match="does not match"):
+        m.read_mnist_idx(folder)
+
+
+@pytest.mark.slow
 def test_other_data_in_mnist_format_is_allowed_with_a_note(mnist_path, tmp_path):
     """Every file differs from MNIST's (say, Fashion-MNIST, same names and sizes): not
     damage but the user's own data, so it trains, with a note; one file off is damage."""

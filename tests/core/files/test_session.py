@@ -439,3 +439,13 @@ def test_damaged_history_is_refused_in_one_line(tmp_path, history, words):
     with pytest.raises(SessionError) as err:
         load_session(bad)
     assert words in str(err.value) and "\n" not in str(err.value)
+
+
+@pytest.mark.parametrize("key", ["relative", "absolute"])
+def test_a_nul_in_the_recording_path_is_one_clear_line(tmp_path, key):
+    path = save_session(tmp_path / "plain", Session())
+    data = json.loads(path.read_text())
+    data["recording"] = {key: "runs/a\u0000b.nnrec"}
+    path.write_text(json.dumps(data))
+    with pytest.raises(SessionError, match="a path no file can have"):
+        load_session(path)
