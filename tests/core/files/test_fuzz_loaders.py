@@ -311,6 +311,66 @@ def test_mnist_pickle_loader(tmp_path, ops):
         assert ds.train.x.dtype == np.uint8 and ds.test.x.shape == (3, 784)
 
 
+SHAPE_DIM = st.one_of(
+    st.integers(-3, 12),  # negative, zero, small
+    st.sampled_from([2**31, 2**32 + 1, 2**62, 2**63 - 1, -(2**63)]),  # overflowing products
+)
+
+
+@FUZZ
+@given(
+    member=st.sampled_from(["sizes", "w0", "b0", "w1", "b1"]),
+    shape=st.lists(SHAPE_DIM, min_size=0, max_size=3).map(tuple),
+    descr=st.sampled_from(["<f8", "<f4", "<i8", "|u1", "<c16", "|O"]),
+    extra=st.integers(0, 4096),
+)
+def test_network_members_declaring_any_shape(valid, tmp_path, member, shape, descr, extra):
+    """A member's .npy header may declare any shape and type; only its bytes are real. The
+    header is judged against the bytes present before anything is allocated."""
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(valid["network"]) as zf:
+        members = {n: zf.read(n) for n in zf.namelist()}
+    header = io.BytesIO()
+    np.lib.format.write_array_header_1_0(
+        header, {"descr": descr, "fortran_order": False, "shape": shape}
+    )
+    members[f"{member}.npy"] = header.getvalue() + bytes(extra)
+    path = tmp_path / "shaped.npz"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for n, data in members.items():
+            zf.writestr(n, data)
+    result = bounded("network shapes", load_network, path, (NetworkFileError,))
+    if result is not None:
+        assert result[0].params_finite()
+
+
+@FUZZ
+@given(ops=mutations(20000))
+def test_recording_read_as_a_stream(valid, ops):
+    """The reader nnviz.watch's window uses on its pipe: the same bytes, mutated, give records
+    or a RecordingError, never another error, in bounded memory."""
+    import io
+
+    from nnviz.core.files.recording import read_stream
+
+    data = mutate_bytes(valid["recording"].read_bytes(), ops)
+    counts = TRIED.setdefault("recording stream", [0, 0])
+    counts[0] += 1
+    tracemalloc.start()
+    try:
+        for item in read_stream(io.BytesIO(data), "the pipe"):
+            assert isinstance(item, dict | tuple)
+    except RecordingError as exc:
+        assert str(exc) and "\n" not in str(exc)
+    finally:
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    assert peak < MEMORY_LIMIT
+    counts[1] += 1
+
+
 def test_report_counts():
     """Not a check: prints how many mutated files each loader was given and handled."""
     for name, (tried, clean) in sorted(TRIED.items()):
