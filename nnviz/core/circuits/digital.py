@@ -59,6 +59,7 @@ __all__ = [
 CONSTANTS = {"Ground": 0, "VDD": 1}  # the supply rails, as constants
 PARTS = GATES | {"In", "Out", "Const", "Tunnel", "LED"} | DRAWING | set(CONSTANTS)
 MAX_PARTS = 5000
+MAX_COPIED_ELEMENTS = 200_000  # Digital's own examples copy at most a few thousand
 HINT = "choose a Digital .dig file of In, Out, gates, Const and Tunnel parts"
 
 
@@ -213,6 +214,7 @@ def _resolve_references(root: ET.Element) -> None:
     as ``reference="../../visualElement[3]/elementAttributes/entry/rotation"``: a path from
     the referring element to the first copy. Each such element gets the copy's content."""
     parent = {child: node for node in root.iter() for child in node}
+    copied = 0  # elements made by copying: a small file can refer to a big value many times
     for element in list(root.iter()):
         path = element.get("reference")
         if path is None:
@@ -230,6 +232,12 @@ def _resolve_references(root: ET.Element) -> None:
             node = matches[k] if 0 <= k < len(matches) else None
         if node is None or node is element or node.get("reference") is not None:
             raise CircuitError(f"a value refers to '{path}', which the file does not hold")
+        copied += sum(1 for _ in node.iter())
+        if copied > MAX_COPIED_ELEMENTS:
+            raise CircuitError(
+                f"its repeated values expand to more than {MAX_COPIED_ELEMENTS:,} XML elements, "
+                "more than any circuit nnviz reads holds"
+            )
         del element.attrib["reference"]
         element.attrib.update(node.attrib)
         element.text = node.text

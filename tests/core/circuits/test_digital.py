@@ -402,3 +402,29 @@ def test_a_terminal_name_ending_in_a_newline_is_refused():
     c.add_node("input", (0, 0), name="x2")
     with pytest.raises(CircuitError, match="not a valid terminal name"):
         c.add_node("input", (0, 60), name="x2\n")
+
+
+def test_a_value_referred_to_thousands_of_times_is_not_copied_without_end(tmp_path):
+    """Digital writes a repeated value once and refers to it; 5,000 references to one big
+    value in a 1.9 MB file made 8.5 GB of copies. The copies are counted as they are made."""
+    from nnviz.core.circuits import digital
+
+    entries = "".join(f"<entry><string>k{i}</string><string>v</string></entry>" for i in range(300))
+    first = (
+        "<visualElement><elementName>Text</elementName>"
+        f'<elementAttributes>{entries}</elementAttributes><pos x="0" y="0"/></visualElement>'
+    )
+    refs = "".join(
+        "<visualElement><elementName>Text</elementName>"
+        '<elementAttributes reference="../../visualElement/elementAttributes"/>'
+        f'<pos x="{20 * i}" y="100"/></visualElement>'
+        for i in range(1, 1000)
+    )
+    path = tmp_path / "repeats.dig"
+    path.write_text(
+        '<?xml version="1.0"?><circuit><version>2</version><attributes/>'
+        f"<visualElements>{first}{refs}</visualElements><wires/></circuit>"
+    )
+    with pytest.raises(CircuitError, match="repeated values expand to more than 200,000"):
+        read_dig(path)  # 999 copies of 901 elements each
+    assert digital.MAX_COPIED_ELEMENTS == 200_000
