@@ -34,7 +34,7 @@ from nnviz.ui.style import Look, app_theme
 
 BASE_RECT = QRectF(-2000, -2000, 4000, 4000)  # the canvas's least extent
 BODY_MARGIN = 10.0  # wires route at least this far from other parts' bodies
-PLAIN_PARTS = 3000  # past this many parts wires take plain routes (not around the parts)
+PLAIN_PARTS = 1000  # past this many parts wires take plain routes (not around the parts)
 NEAR_ROWS = 400.0  # in a big circuit a wire routes around the bodies this near its ends
 MAX_GRID_DOTS = 40_000  # background dots in one paint; sparser grids past this
 # Up to this many wires, all are routed together with the router's guarantees; beyond, each
