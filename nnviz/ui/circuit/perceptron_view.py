@@ -121,11 +121,15 @@ class PerceptronDiagram(QGraphicsView):
         if self.net is not None and self._circuit is not None:
             self.set_network(self.net, self._circuit)
 
-    def clear(self) -> None:
-        """Draw nothing (a circuit too big for this view)."""
+    def clear(self, message: str = "") -> None:
+        """Draw only ``message`` (why nothing is drawn: a circuit too big for this view)."""
         self._scene.clear()
         self.net = None
         self.unit_items, self.weight_labels = [], []
+        if message:
+            text = self._scene.addText(message)
+            text.setTextWidth(420)
+            text.setDefaultTextColor(QColor("#374151"))
 
     def set_network(self, net: PerceptronNet, circuit: Circuit) -> None:
         """Draw ``net``; units of top-level gates sit where the gates sit in ``circuit``."""
@@ -428,13 +432,17 @@ class PerceptronView(QWidget):
         if too_big:  # a note, not minutes of drawing
             self.net = self.layered = None
             self.circuit_table = self.perceptron_table = None
-            self.diagram.clear()
+            self.diagram.clear(too_big)
             self.canvas.setVisible(False)
+            self.merge_box.setEnabled(False)
+            self.c_slider.setEnabled(False)
             self.layered_note.setText(too_big)
             self.summary.setText(too_big)
             self._fill_table()
             return
         self.canvas.setVisible(True)
+        self.merge_box.setEnabled(True)
+        self.c_slider.setEnabled(True)
         base = to_perceptron_network(self.circuit)
         self.net = merged(base) if self.merge_box.isChecked() else base
         self.diagram.set_network(self.net, self.circuit)

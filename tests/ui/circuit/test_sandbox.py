@@ -987,7 +987,9 @@ def test_the_perceptron_views_say_when_a_circuit_is_too_big_for_them(sandbox, mo
     assert pv.net is None and pv.layered is None
     assert "expands to 5 NAND gates" in pv.summary.text()
     assert "up to 4" in pv.layered_note.text() and pv.canvas.isHidden()
-    assert not pv.diagram.scene().items()
+    shown = pv.diagram.scene().items()  # the note alone, and nothing to adjust
+    assert len(shown) == 1 and "up to 4" in shown[0].toPlainText()
+    assert not pv.merge_box.isEnabled() and not pv.c_slider.isEnabled()
     sandbox.pages.setCurrentWidget(sandbox.pages.widget(sandbox.pages.indexOf(pv) + 1))
     assert lv.hand_built is None
     assert "expands to 5" in lv.compare_labels[("hand", "sizes")].text()
@@ -995,3 +997,4 @@ def test_the_perceptron_views_say_when_a_circuit_is_too_big_for_them(sandbox, mo
     sandbox.pages.setCurrentWidget(pv)
     pv.refresh()
     assert pv.net is not None and pv.net.perceptron_count == 5 and not pv.canvas.isHidden()
+    assert pv.merge_box.isEnabled() and pv.c_slider.isEnabled()
