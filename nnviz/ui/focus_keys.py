@@ -31,7 +31,12 @@ TYPING = (QLineEdit, QAbstractSpinBox, QTextEdit, QPlainTextEdit, QComboBox)
 
 
 def control_wants(widget: object, key: int, text: str) -> bool:
-    """Whether the focused ``widget`` uses the plain key ``key`` itself."""
+    """Whether the focused ``widget`` uses the plain key ``key`` itself. A widget of our own
+    says so through a ``wants_key(key, text)`` method (the circuit canvas: Space flips the
+    selected switch there, it does not play the training)."""
+    own = getattr(widget, "wants_key", None)
+    if callable(own):
+        return bool(own(key, text))
     if isinstance(widget, TYPING):
         editable = not isinstance(widget, QComboBox) or widget.isEditable()
         return key in ARROWS or (editable and bool(text) and text.isprintable())

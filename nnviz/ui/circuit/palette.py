@@ -85,7 +85,19 @@ def _icon_for(part: str, definition: Circuit | None = None) -> QIcon:
 
 
 class PartList(QListWidget):
-    """A list whose items drag out as palette parts."""
+    """A list whose items drag out as palette parts; Enter or Space on the current entry
+    chooses it (``chosen``), as a click does, so the palette works without a mouse."""
+
+    chosen = Signal(QListWidgetItem)
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        keys = (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space)
+        item = self.currentItem()
+        if event.key() in keys and item is not None and item.flags() & Qt.ItemFlag.ItemIsEnabled:
+            self.chosen.emit(item)
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -146,8 +158,9 @@ class Palette(QWidget):
         self.empty_blocks = QListWidgetItem(EMPTY_BLOCKS)
         self.empty_blocks.setFlags(Qt.ItemFlag.NoItemFlags)
         self.blocks.addItem(self.empty_blocks)
-        self.parts.itemClicked.connect(self._on_clicked)
-        self.blocks.itemClicked.connect(self._on_clicked)
+        for parts in (self.parts, self.blocks):
+            parts.itemClicked.connect(self._on_clicked)
+            parts.chosen.connect(self._on_clicked)
         self.blocks.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.blocks.customContextMenuRequested.connect(self._on_block_menu)
         self._fit_width()

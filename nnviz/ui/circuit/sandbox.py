@@ -159,6 +159,7 @@ class CircuitSandbox(QWidget):
         self.scene.message.connect(self.show_message)
         self.scene.values_changed.connect(self._on_values_changed)
         self.scene.open_block.connect(self.blocks.open)
+        self.scene.place_requested.connect(self.place_from_palette)
         self.parts_palette.part_chosen.connect(self.place_from_palette)
         self.parts_palette.open_block.connect(self.blocks.open)
         self.parts_palette.remove_block.connect(self.blocks.remove)
@@ -268,7 +269,13 @@ class CircuitSandbox(QWidget):
         """Place a clicked palette part near the middle of the visible canvas."""
         self.pages.setCurrentWidget(self.view)
         pos = self.scene.free_spot(self.view.visible_center() - QPointF(40, 20))
-        return self.scene.place_part(part, pos)
+        nid = self.scene.place_part(part, pos)
+        item = self.scene.node_items.get(nid) if nid is not None and part != "note" else None
+        if item is not None:  # selected, and the canvas has the keys: arrows move it, W wires
+            self.scene.clearSelection()
+            item.setSelected(True)
+            self.view.setFocus(Qt.FocusReason.OtherFocusReason)
+        return nid
 
     # -- levels ---------------------------------------------------------------------------------
     def start_level(self, level: Level) -> bool:

@@ -9,7 +9,7 @@ move and nudge parts, flip switches, rename by double-click, context menus and p
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QKeySequence, QTransform, QUndoStack
 from PySide6.QtWidgets import (
     QGraphicsItem,
@@ -45,15 +45,21 @@ ARROW_STEPS = {
     Qt.Key.Key_Down: (0, 1),
 }
 SNAP_PIXELS = 20.0  # a dragged wire snaps to a legal port this close on screen
+# Keys on the canvas that place a part, as the palette's entries do (I, N, O).
+PLACE_KEYS = {Qt.Key.Key_I: "input", Qt.Key.Key_N: "nand", Qt.Key.Key_O: "output"}
 
 
 class CircuitScene(EditableScene):
     """Items for every node and wire of ``circuit``; edits go to ``undo_stack`` as commands.
 
+    ``place_requested(part)``: a key asked for a palette part (the sandbox places it).
+
     Signals (from :class:`CircuitDrawing`): ``message(str, bool)`` a status line (True: it
     reports a refused edit); ``values_changed()`` switch values or the circuit's signals
     changed; ``open_block(str)`` the user asked to look inside a block.
     """
+
+    place_requested = Signal(str)
 
     def __init__(
         self,
@@ -179,12 +185,128 @@ class CircuitScene(EditableScene):
             self.message.emit("Wire cancelled.", False)
             event.accept()
             return
+        if self._keyboard_wiring(event):
+            event.accept()
+            return
         step = ARROW_STEPS.get(event.key())
         if step is not None and not self.read_only and self.focusItem() is None:
             if self.nudge_selection(*step):
                 event.accept()
                 return
         super().keyPressEvent(event)
+
+    # -- the keyboard: placing, selecting, wiring and switches without a mouse -----------------
+    def _keyboard_wiring(self, event) -> bool:
+        """W starts a wire at the selected part's output (Shift+W: at its first free input),
+        Tab and Shift+Tab step through the ports it may end on, nearest first, Enter connects
+        and Escape cancels; Space flips a selected switch. True when the key was used."""
+        key, mods = event.key(), event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if self._wiring is not None:
+            start, wire = self._wiring
+            if key in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab) and self._targets:
+                ports = self._targets
+                now = ports.index(self._hover_port) if self._hover_port in ports else -1
+                back = key == Qt.Key.Key_Backtab or bool(mods & Qt.KeyboardModifier.ShiftModifier)
+                port = ports[(now + (-1 if back else 1)) % len(ports)]
+                self._set_hover_port(port)
+                wire.follow(port.scene_center(), reverse=not start.is_output)
+                self.message.emit(f"Wire to {self._port_name(port)}: Enter connects.", False)
+                return True
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                target = self._hover_port
+                self._cancel_wiring()
+                self.finish_wire(start, target)
+                return True
+            return key in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab)  # no targets: stay in the wire
+        if self.read_only or mods & ~Qt.KeyboardModifier.ShiftModifier:
+            return False
+        if self.focusItem() is not None:
+            return False  # a note's text is being edited: every key is typing
+        if not mods and key in PLACE_KEYS:
+            self.place_requested.emit(PLACE_KEYS[key])
+            return True
+        chosen = [i for i in self.selectedItems() if isinstance(i, NodeItem)]
+        if key in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab) and chosen:
+            # With a part selected, Tab selects the next part (left to right, top to bottom);
+            # Escape clears the selection, and then Tab leaves the canvas as usual.
+            order = sorted(self.node_items.values(), key=lambda i: (i.x(), i.y(), i.node_id))
+            now = order.index(chosen[0]) if chosen[0] in order else -1
+            back = key == Qt.Key.Key_Backtab or bool(mods & Qt.KeyboardModifier.ShiftModifier)
+            nxt = order[(now + (-1 if back else 1)) % len(order)]
+            self.clearSelection()
+            nxt.setSelected(True)
+            for view in self.views():
+                view.ensureVisible(nxt)
+            self.message.emit(f"Selected {self.circuit.describe(nxt.node_id)}.", False)
+            return True
+        if key == Qt.Key.Key_Escape and self.selectedItems() and not mods:
+            self.clearSelection()
+            return True
+        if len(chosen) != 1:
+            return False
+        item = chosen[0]
+        if key == Qt.Key.Key_Space and isinstance(item, InputItem) and not mods:
+            self.toggle_input(item.node_id)
+            return True
+        if key != Qt.Key.Key_W:
+            return False
+        if mods & Qt.KeyboardModifier.ShiftModifier or not item.outputs:
+            free = [p for p in item.inputs if self.circuit.wire_into(item.node_id, p.index) is None]
+            ports = free or item.inputs
+            if not ports:
+                return False
+            port = ports[0]
+        else:
+            port = item.outputs[0]
+        here = port.scene_center()
+        targets = sorted(
+            self.legal_targets(port),
+            key=lambda p: (p.scene_center() - here).manhattanLength(),
+        )
+        wire = RubberWire(here)
+        self.addItem(wire)
+        self._wiring = (port, wire)
+        self._mark_targets(targets)
+        self.message.emit(
+            f"Wiring from {self._port_name(port)}: Tab picks the other end "
+            f"({len(targets)} possible), Enter connects, Escape cancels.",
+            False,
+        )
+        return True
+
+    def takes_tab(self) -> bool:
+        """Tab steps through ports while wiring, through parts while a part is selected;
+        otherwise it moves the focus on (Escape clears the selection first)."""
+        if self.read_only or (self._wiring is None and self.focusItem() is not None):
+            return False
+        return self._wiring is not None or any(
+            isinstance(i, NodeItem) for i in self.selectedItems()
+        )
+
+    def wants_key(self, key: int) -> bool:
+        """Whether a plain ``key`` means something here now (the view asks, so that a
+        window-wide shortcut does not take it)."""
+        if self.read_only:
+            return False
+        if self._wiring is not None:
+            return key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Escape)
+        if self.focusItem() is not None:
+            return True  # typing into a note: its editor takes every key
+        if key in PLACE_KEYS:
+            return True
+        chosen = [i for i in self.selectedItems() if isinstance(i, NodeItem)]
+        if key == Qt.Key.Key_Space:
+            return len(chosen) == 1 and isinstance(chosen[0], InputItem)
+        return bool(self.selectedItems()) and (
+            key in ARROW_STEPS or key in (Qt.Key.Key_W, Qt.Key.Key_Escape)
+        )
+
+    def _port_name(self, port: PortItem) -> str:
+        where = self.circuit.describe(port.node.node_id)
+        if len(port.node.inputs) + len(port.node.outputs) <= 1:
+            return where
+        side = "output" if port.is_output else "input"
+        return f"{where}, {side} {port.index + 1}"
 
     def mouseDoubleClickEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802
         item = self.itemAt(event.scenePos(), self._view_transform())

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer
+from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import QColor, QCursor, QFont, QImage, QPainter, QPixmap, QWheelEvent
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsView
@@ -26,6 +26,27 @@ PICTURE_PIXELS = 3000  # the picture's longer side, at most
 class CircuitView(QGraphicsView):
     """Rubber-band selection with the left button, wheel zoom around the cursor,
     middle-button panning."""
+
+    def event(self, event) -> bool:  # noqa: A003 (Qt name)
+        # Tab moves the focus on before any key handler sees it; while a part is selected or
+        # a wire is being made it steps through parts or ports instead (the scene's keys).
+        if event.type() == QEvent.Type.KeyPress and event.key() in (
+            Qt.Key.Key_Tab,
+            Qt.Key.Key_Backtab,
+        ):
+            scene = self.scene()
+            takes = getattr(scene, "takes_tab", None)
+            if callable(takes) and takes():
+                scene.keyPressEvent(event)
+                return True
+        return super().event(event)
+
+    def wants_key(self, key: int, text: str) -> bool:
+        """Keys the canvas uses itself, before any window-wide shortcut (nnviz.ui.focus_keys):
+        the window's Space plays the training, its arrows step it."""
+        scene = self.scene()
+        wants = getattr(scene, "wants_key", None)
+        return bool(wants(key)) if callable(wants) else False
 
     def __init__(self, scene: QGraphicsScene, parent=None) -> None:
         super().__init__(scene, parent)

@@ -1,0 +1,109 @@
+"""The circuit sandbox without a mouse: a half adder placed, wired and checked with keys
+alone, in the whole window (so no window-wide shortcut takes a key the canvas needs)."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+
+HALF_ADDER_WIRES = [  # (from, to, input port): NAND gates g1..g5 as in the book's figure
+    ("x1", "g1", 0),
+    ("x2", "g1", 1),
+    ("x1", "g2", 0),
+    ("g1", "g2", 1),
+    ("g1", "g3", 0),
+    ("x2", "g3", 1),
+    ("g2", "g4", 0),
+    ("g3", "g4", 1),
+    ("g1", "g5", 0),
+    ("g1", "g5", 1),
+    ("g4", "sum", 0),
+    ("g5", "carry", 0),
+]
+
+
+class Keys:
+    """Presses keys on whatever has the focus, as a keyboard does, and counts them."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def press(self, key, modifier=Qt.KeyboardModifier.NoModifier) -> None:
+        focus = QApplication.focusWidget()
+        assert focus is not None, "nothing has the keyboard focus"
+        QTest.keyClick(focus, key, modifier)
+        self.count += 1
+        # No key meant for the circuit reached a window-wide shortcut (Space plays training)
+        window = next(w for w in QApplication.topLevelWidgets() if hasattr(w, "studio"))
+        assert not window.studio.playing, f"{key!r} on {type(focus).__name__} played training"
+
+    def until(self, key, done, most: int) -> None:
+        """Press ``key`` until ``done()``, at most ``most`` times."""
+        for _ in range(most):
+            if done():
+                return
+            self.press(key)
+        assert done(), f"{most} presses did not get there"
+
+
+@pytest.fixture
+def sandbox(window):
+    """The window's circuit sandbox; left saved, so closing the window asks nothing."""
+    window.show_view(window.circuit_sandbox)
+    yield window.circuit_sandbox
+    window.circuit_sandbox.undo_stack.setClean()
+
+
+def test_a_half_adder_built_and_checked_with_the_keyboard_alone(window, sandbox, qtbot):
+    scene = sandbox.scene
+    qtbot.waitUntil(sandbox.view.isVisible)
+    keys = Keys()
+    # From the page's tab bar to the parts list, then Enter places the current part.
+    window.tabs.tabBar().setFocus()
+    keys.until(
+        Qt.Key.Key_Tab, lambda: QApplication.focusWidget() is sandbox.parts_palette.parts, 30
+    )
+    keys.press(Qt.Key.Key_Return)  # the first entry: an input switch, placed and selected
+    assert QApplication.focusWidget() is sandbox.view and len(scene.selectedItems()) == 1
+    for key in [Qt.Key.Key_I] + [Qt.Key.Key_N] * 5 + [Qt.Key.Key_O] * 2:
+        keys.press(key)  # I, N, O on the canvas place parts as the palette does
+    c = sandbox.circuit
+    inputs, outputs = c.input_ids(), c.output_ids()
+    gates = sorted(n for n in c.nodes if c.node(n).kind == "nand")
+    assert len(inputs) == 2 and len(gates) == 5 and len(outputs) == 2
+    ids = dict(zip(["x1", "x2"], inputs)) | dict(zip(["sum", "carry"], outputs))
+    ids |= {f"g{k + 1}": g for k, g in enumerate(gates)}
+    items = scene.node_items
+
+    def selected(nid):
+        return lambda: scene.selectedItems() == [items[nid]]
+
+    def hovering(port):
+        return lambda: scene._hover_port is port
+
+    for src, dst, port in HALF_ADDER_WIRES:
+        keys.until(Qt.Key.Key_Tab, selected(ids[src]), len(items) + 1)
+        keys.press(Qt.Key.Key_W)  # a wire from the selected part's output
+        keys.until(Qt.Key.Key_Tab, hovering(items[ids[dst]].inputs[port]), 30)
+        keys.press(Qt.Key.Key_Return)
+        assert c.wire_into(ids[dst], port) is not None
+    # Checked with the switches: Space flips the selected one
+    rows = {}
+    for a in (0, 1):
+        for b in (0, 1):
+            for name, want in (("x1", a), ("x2", b)):
+                keys.until(Qt.Key.Key_Tab, selected(ids[name]), len(items) + 1)
+                if scene.input_values[ids[name]] != want:
+                    keys.press(Qt.Key.Key_Space)
+            lamps = c.evaluate({c.node(ids["x1"]).name: a, c.node(ids["x2"]).name: b})
+            rows[(a, b)] = (items[ids["sum"]].lit, items[ids["carry"]].lit)  # the lamps drawn
+            assert rows[(a, b)] == tuple(lamps[c.node(ids[k]).name] for k in ("sum", "carry"))
+    assert rows == {(0, 0): (0, 0), (0, 1): (1, 0), (1, 0): (1, 0), (1, 1): (0, 1)}
+    print(f"half adder by keyboard: {keys.count} keys")
+    # Escape clears the selection, and then Tab leaves the canvas: no trap
+    keys.press(Qt.Key.Key_Escape)
+    assert scene.selectedItems() == []
+    keys.press(Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is not sandbox.view
