@@ -85,9 +85,12 @@ def test_train_keeps_old_outputs_or_writes_whole_new_ones(tmp_path, earlier, mom
         wait_for_line(proc.stderr, "# digits")
     elif moment == "epoch":
         wait_for_line(proc.stdout, "Epoch 0")
-    code, err = interrupt(proc, sig)
-    assert_clean(code, err, tmp_path, sig)
-    if moment != "epoch":  # nothing trained yet: the earlier files stay as they were
+    code, printed = interrupt(proc, sig)
+    assert_clean(code, printed, tmp_path, sig)
+    # On a busy machine the first epoch (a twentieth of a second) may end before the signal
+    # is handled: what the command printed says which case this is.
+    trained = moment == "epoch" or "Epoch 0" in printed
+    if not trained:  # nothing trained yet: the earlier files stay as they were
         assert net.read_bytes() == old_net and rec.read_bytes() == old_rec
     else:  # the network and the run so far, each whole
         _, meta, _ = read_network(net)
