@@ -6,6 +6,7 @@ Up in the mini-batch box moved the test example and Right on a focused tab bar s
 training. This filter answers Qt's ShortcutOverride for those keys when the focused widget
 uses them itself (text fields, spin and combo boxes, sliders, lists and tables, tab bars,
 buttons for Space), so the key reaches the control; elsewhere the shortcuts work as before.
+It also makes Tab leave every table and list, as it leaves any other control.
 """
 
 from __future__ import annotations
@@ -51,6 +52,10 @@ class FocusedKeysFirst(QObject):
     """Install on the application: ``app.installEventFilter(FocusedKeysFirst(app))``."""
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt name
+        if event.type() == QEvent.Type.Polish and isinstance(obj, QAbstractItemView):
+            # Tab leaves a table or list (arrows move inside it): Qt's default walks the
+            # cells with Tab, and 30 presses of Tab never left the Perceptrons truth table.
+            obj.setTabKeyNavigation(False)
         if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
             plain = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
             focus = QApplication.focusWidget()

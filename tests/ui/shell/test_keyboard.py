@@ -107,3 +107,22 @@ def test_a_half_adder_built_and_checked_with_the_keyboard_alone(window, sandbox,
     assert scene.selectedItems() == []
     keys.press(Qt.Key.Key_Tab)
     assert QApplication.focusWidget() is not sandbox.view
+
+
+def test_tab_leaves_every_table_and_list(window, qtbot):
+    """30 presses of Tab never left the Perceptrons truth table (Qt walks cells with Tab)."""
+    from PySide6.QtWidgets import QAbstractItemView
+
+    window.show_view(window.perceptron_lab)
+    lab = window.perceptron_lab
+    table = lab.table
+    qtbot.waitUntil(table.isVisible)
+    table.setFocus()
+    keys = Keys()
+    keys.press(Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is not table
+    table.setFocus()
+    keys.press(Qt.Key.Key_Backtab)
+    assert QApplication.focusWidget() is not table
+    for view in window.findChildren(QAbstractItemView):  # every built page's tables and lists
+        assert not view.tabKeyNavigation(), type(view).__name__
