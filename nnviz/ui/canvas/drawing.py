@@ -31,6 +31,7 @@ from nnviz.ui.canvas.layout import LayerLayout, layout_layers
 from nnviz.ui.canvas.readout_text import Shown, edge_info, neuron_info, unit_label
 from nnviz.ui.canvas.style import legend_pixmap, legend_size
 from nnviz.ui.canvas.weights import guess_image_shape
+from nnviz.ui.style import app_theme
 
 CANVAS_DARK = "#1e2127"  # the canvas in the dark theme, as the plots
 TEXT_DARK = "#e6e9ef"
@@ -88,6 +89,9 @@ class NetworkDrawing(QGraphicsView):
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setBackgroundBrush(Qt.GlobalColor.white)
         self.setMinimumSize(320, 240)
+        theme = app_theme()
+        self.sign_dashes = sign_dashes_wanted(theme.look.theme)
+        theme.changed.connect(self._on_theme)
         self.sizes: tuple[int, ...] = ()
         self.weights: tuple[np.ndarray, ...] = ()
         self.biases: tuple[np.ndarray, ...] = ()
@@ -213,6 +217,7 @@ class NetworkDrawing(QGraphicsView):
                 edges = GridEdgeItem(grid_item, self.layouts[1])
             else:
                 edges = EdgeLayerItem(l, self.layouts[l], self.layouts[l + 1])
+                edges.dashes = self.sign_dashes
             edges.setZValue(0)
             self._scene.addItem(edges)
             self.edge_items.append(edges)
@@ -342,6 +347,22 @@ class NetworkDrawing(QGraphicsView):
             self.set_input_image(self._input_image)
         self._update_scene_rect()
         self.fit()
+        self.viewport().update()
+
+    def _on_theme(self, look) -> None:
+        try:
+            self.set_sign_dashes(sign_dashes_wanted(look.theme))
+        except RuntimeError:  # the theme outlived this view's C++ side
+            pass
+
+    def set_sign_dashes(self, on: bool) -> None:
+        """Negative weights drawn dashed as well as orange: a cue that needs no colour
+        vision (View > Dashed Negative Weights; on by default in the high-contrast theme)."""
+        self.sign_dashes = bool(on)
+        for item in self.scene().items():
+            if isinstance(item, EdgeLayerItem):
+                item.dashes = self.sign_dashes
+                item.update()
         self.viewport().update()
 
     def _legend_scale(self) -> float:
@@ -484,7 +505,7 @@ class NetworkDrawing(QGraphicsView):
         h = legend_size(mode)[1]
         k = self._legend_scale()
         pix = QPixmap(
-            legend_pixmap(self.devicePixelRatioF() * k, mode, self._dark)
+            legend_pixmap(self.devicePixelRatioF() * k, mode, self._dark, self.sign_dashes)
         )  # a copy: the cache keeps its
         pix.setDevicePixelRatio(self.devicePixelRatioF())
         painter.drawPixmap(QPointF(7, self.viewport().height() - h * k - 9), pix)
@@ -495,6 +516,19 @@ class NetworkDrawing(QGraphicsView):
         if self._auto_fit:
             self.fit()
             self._auto_fit = True
+
+
+SIGN_DASHES_KEY = "view/dashed_negative_weights"  # "on", "off", or unset: as the theme says
+
+
+def sign_dashes_wanted(theme: str) -> bool:
+    """Whether negative weights are dashed: the user's choice, else on in high contrast."""
+    from nnviz.ui.settings import settings
+
+    chosen = settings().value(SIGN_DASHES_KEY)
+    if chosen in ("on", "off"):
+        return chosen == "on"
+    return theme == "contrast"
 
 
 def _default_layer_names(sizes: Sequence[int]) -> list[str]:

@@ -31,6 +31,7 @@ from nnviz.ui.canvas.style import (
     TEXT,
     activation_color,
     bias_pen,
+    dashed_for_negative,
     edge_pen,
     magnitude_levels,
     robust_max,
@@ -50,6 +51,12 @@ for _key in range(2 * N_LEVELS):
     _pen = QPen(POSITIVE if _key >= N_LEVELS else NEGATIVE, 1.2 + 2.6 * _f)
     _pen.setCapStyle(Qt.PenCapStyle.FlatCap)
     _FOCUS_PENS.append(_pen)
+# The same three sets with negative weights dashed: the sign's second cue besides colour.
+_DASHED = {
+    id(pen): dashed_for_negative(pen, key >= N_LEVELS)
+    for pens in (_PENS, _FADED_PENS, _FOCUS_PENS)
+    for key, pen in enumerate(pens)
+}
 # Draw weak edges first so the strong ones end up on top, alternating signs per level.
 _DRAW_ORDER = [s * N_LEVELS + lv for lv in range(N_LEVELS) for s in (0, 1)]
 
@@ -93,6 +100,7 @@ class EdgeLayerItem(QGraphicsItem):
         # Antialiased lines cost ~5x in Qt's raster engine; the canvas turns it off for big
         # layers so live training keeps its frame rate (see benchmarks/canvas_fps.py).
         self.antialias = True
+        self.dashes = False  # negative weights dashed (NetworkDrawing.set_sign_dashes)
 
     # -- data -----------------------------------------------------------------------------
     def set_weights(self, w: np.ndarray) -> None:
@@ -166,12 +174,12 @@ class EdgeLayerItem(QGraphicsItem):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, self.antialias and aa)
         pens = _FADED_PENS if self.faded else _PENS
         for key, lines in self._buckets:
-            painter.setPen(pens[key])
+            painter.setPen(_DASHED[id(pens[key])] if self.dashes else pens[key])
             painter.drawLines(lines)
         if self._focus_lines:
             painter.setRenderHint(QPainter.RenderHint.Antialiasing, aa)
             for pen, line in self._focus_lines:
-                painter.setPen(pen)
+                painter.setPen(_DASHED[id(pen)] if self.dashes else pen)
                 painter.drawLine(line)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, aa)
 

@@ -104,10 +104,24 @@ def legend_size(mode: str = "box") -> tuple[float, float]:
     return LEGEND_SIZES[mode]
 
 
-def _weight_sample(painter: QPainter, x: float, y: float, positive: bool) -> None:
+def dashed_for_negative(pen: QPen, positive: bool) -> QPen:
+    """``pen`` with a second cue for the sign besides its colour: negative weights dashed
+    (on by default in the high-contrast theme; View > Dashed Negative Weights)."""
+    if positive:
+        return pen
+    dashed = QPen(pen)
+    dashed.setStyle(Qt.PenStyle.CustomDashLine)
+    dashed.setDashPattern([3.0, 2.0])  # in pen widths: short dashes even on thin edges
+    return dashed
+
+
+def _weight_sample(
+    painter: QPainter, x: float, y: float, positive: bool, dashes: bool = False
+) -> None:
     """Three lines of growing weight, 30 px long, centred on height ``y``."""
     for i, level in enumerate((1, 4, 7)):
-        painter.setPen(edge_pen(positive, level))
+        pen = edge_pen(positive, level)
+        painter.setPen(dashed_for_negative(pen, positive) if dashes else pen)
         yy = y - 4 + i * 4
         painter.drawLine(QPointF(x, yy), QPointF(x + 30, yy))
 
@@ -122,10 +136,17 @@ def _activation_sample(painter: QPainter, x: float, y: float, dark: bool = False
     painter.drawRect(QRectF(x, y, 60, 10))
 
 
-def paint_legend(painter: QPainter, origin: QPointF, mode: str = "box", dark: bool = False) -> None:
+def paint_legend(
+    painter: QPainter,
+    origin: QPointF,
+    mode: str = "box",
+    dark: bool = False,
+    dashes: bool = False,
+) -> None:
     """Draw the colour key with its top-left corner at ``origin`` (device pixels): a box,
     or a strip (``mode``, see :func:`legend_size`) that leaves a short canvas its height for
-    the network; ``dark`` on the dark canvas, with its activation ramp."""
+    the network; ``dark`` on the dark canvas, with its activation ramp; ``dashes`` when
+    negative weights are dashed."""
     w, h = legend_size(mode)
     ink = QColor(230, 232, 236) if dark else TEXT
     painter.save()
@@ -141,7 +162,7 @@ def paint_legend(painter: QPainter, origin: QPointF, mode: str = "box", dark: bo
     if mode != "box":
         x, y = origin.x() + 8, origin.y() + h / 2
         for positive, text in ((True, "positive"), (False, "negative")):
-            _weight_sample(painter, x, y, positive)
+            _weight_sample(painter, x, y, positive, dashes)
             painter.setPen(ink)
             painter.drawText(QPointF(x + 36, y + 4), text)
             x += 36 + metrics.horizontalAdvance(text) + 14
@@ -156,7 +177,7 @@ def paint_legend(painter: QPainter, origin: QPointF, mode: str = "box", dark: bo
         return
     x0, y = origin.x() + 10, origin.y() + 16
     for positive, text in ((True, "positive weight / bias"), (False, "negative weight / bias")):
-        _weight_sample(painter, x0, y, positive)
+        _weight_sample(painter, x0, y, positive, dashes)
         painter.setPen(ink)
         painter.drawText(QPointF(x0 + 40, y + 4), text)
         y += 22
@@ -169,21 +190,22 @@ def paint_legend(painter: QPainter, origin: QPointF, mode: str = "box", dark: bo
     painter.restore()
 
 
-_legend_cache: dict[tuple[float, str, bool], QPixmap] = {}
+_legend_cache: dict[tuple[float, str, bool, bool], QPixmap] = {}
 
 
 def legend_pixmap(
-    device_pixel_ratio: float = 1.0, mode: str = "box", dark: bool = False
+    device_pixel_ratio: float = 1.0, mode: str = "box", dark: bool = False, dashes: bool = False
 ) -> QPixmap:
     """The legend rendered once (per pixel ratio): blitting it is far cheaper than text."""
-    pix = _legend_cache.get((device_pixel_ratio, mode, dark))
+    key = (device_pixel_ratio, mode, dark, dashes)
+    pix = _legend_cache.get(key)
     if pix is None:
         w, h = legend_size(mode)
         pix = QPixmap(int((w + 2) * device_pixel_ratio), int((h + 2) * device_pixel_ratio))
         pix.setDevicePixelRatio(device_pixel_ratio)
         pix.fill(QColor(0, 0, 0, 0))
         painter = QPainter(pix)
-        paint_legend(painter, QPointF(1, 1), mode, dark)
+        paint_legend(painter, QPointF(1, 1), mode, dark, dashes)
         painter.end()
-        _legend_cache[(device_pixel_ratio, mode, dark)] = pix
+        _legend_cache[key] = pix
     return pix

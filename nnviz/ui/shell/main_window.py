@@ -322,11 +322,24 @@ class MainWindow(QMainWindow):
         """Use ``theme`` (in presenter mode and out of it, until another is chosen)."""
         self.theme.set(theme=theme)
 
+    def set_sign_dashes(self, on: bool) -> None:
+        """Dash negative weights on every network drawing (kept as the user's choice)."""
+        from nnviz.ui.canvas.drawing import SIGN_DASHES_KEY, NetworkDrawing
+        from nnviz.ui.settings import settings
+
+        settings().setValue(SIGN_DASHES_KEY, "on" if on else "off")
+        for drawing in self.findChildren(NetworkDrawing):
+            drawing.set_sign_dashes(on)
+        self.act_sign_dashes.setChecked(on)
+
     def _on_look_changed(self, look: Look) -> None:
         """Every page built so far follows the theme and scale (pages built later get them
         as they are built)."""
+        from nnviz.ui.canvas.drawing import sign_dashes_wanted
+
         for act in self.theme_actions.actions():
             act.setChecked(act.data() == look.theme)
+        self.act_sign_dashes.setChecked(sign_dashes_wanted(look.theme))
         for view in self._views():
             hook = getattr(view, "set_presentation", None)
             if hook is not None:

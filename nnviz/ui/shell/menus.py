@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QStyle, QToolBar
 
+from nnviz.ui.canvas.drawing import sign_dashes_wanted
 from nnviz.ui.shell.window_state import show_about, show_about_book
 from nnviz.ui.style import PRESENTER_SCALES, THEME_TITLES, THEMES
 
@@ -229,6 +230,12 @@ def build_menus(w) -> None:
         act.triggered.connect(lambda _c=False, n=name: w.set_theme(n))
         w.theme_actions.addAction(act)
         theme_menu.addAction(act)
+    w.act_sign_dashes = QAction("Dashed &Negative Weights", w)
+    w.act_sign_dashes.setCheckable(True)
+    w.act_sign_dashes.setToolTip("Negative weights dashed as well as orange (a cue without colour)")
+    w.act_sign_dashes.setChecked(sign_dashes_wanted(w.theme.look.theme))
+    w.act_sign_dashes.triggered.connect(w.set_sign_dashes)
+    w.view_menu.addAction(w.act_sign_dashes)
     w.view_menu.addSeparator()
     for i in range(w.tabs.count()):
         act = QAction(f"Go to {w.tabs.tabText(i)}", w)

@@ -505,3 +505,40 @@ def test_colour_key_is_one_strip_on_a_wide_canvas_so_the_network_keeps_its_heigh
     assert canvas._legend_room(canvas.contentsRect().height()) > strip_room
     short = canvas.mapFromScene(canvas.content_rect()).boundingRect().height()
     assert short < tall
+
+
+def _edge_ink(canvas, weight: float) -> int:
+    """Pixels the single edge of a [1, 1] network inks, rendered offscreen."""
+    from PySide6.QtGui import QImage, QPainter
+
+    canvas.set_network([1, 1], [np.array([[weight]])], [np.zeros((1, 1))])
+    item = canvas.edge_items[0]
+    rect = item.boundingRect()
+    image = QImage(int(rect.width()) + 2, int(rect.height()) + 2, QImage.Format.Format_RGB32)
+    image.fill(0xFFFFFF)
+    painter = QPainter(image)
+    painter.translate(-rect.left() + 1, -rect.top() + 1)
+    item.paint(painter, None)
+    painter.end()
+    pixels = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), -1, 4)
+    return int((pixels[..., :3].min(axis=2) < 200).sum())
+
+
+def test_negative_weights_are_dashed_in_high_contrast_or_when_chosen(qtbot, monkeypatch):
+    """The weight's sign had colour alone (blue or orange) as its cue."""
+    from nnviz.ui.canvas.drawing import SIGN_DASHES_KEY, sign_dashes_wanted
+    from nnviz.ui.settings import settings
+
+    settings().remove(SIGN_DASHES_KEY)
+    assert sign_dashes_wanted("contrast") and not sign_dashes_wanted("light")
+    canvas, _ = make_canvas(qtbot, [1, 1])
+    canvas.set_sign_dashes(False)
+    solid_negative, solid_positive = _edge_ink(canvas, -1.0), _edge_ink(canvas, 1.0)
+    canvas.set_sign_dashes(True)
+    assert canvas.edge_items[0].dashes  # kept by items built after the switch
+    dashed_negative, dashed_positive = _edge_ink(canvas, -1.0), _edge_ink(canvas, 1.0)
+    assert dashed_positive == solid_positive  # positive weights keep their line
+    assert 0 < dashed_negative < 0.8 * solid_negative  # gaps in the negative one
+    settings().setValue(SIGN_DASHES_KEY, "off")
+    assert not sign_dashes_wanted("contrast")  # the user's choice beats the theme's
+    settings().remove(SIGN_DASHES_KEY)
