@@ -217,7 +217,7 @@ class NetworkDrawing(QGraphicsView):
                 edges = GridEdgeItem(grid_item, self.layouts[1])
             else:
                 edges = EdgeLayerItem(l, self.layouts[l], self.layouts[l + 1])
-                edges.dashes = self.sign_dashes
+            edges.dashes = self.sign_dashes
             edges.setZValue(0)
             self._scene.addItem(edges)
             self.edge_items.append(edges)
@@ -363,6 +363,9 @@ class NetworkDrawing(QGraphicsView):
             if isinstance(item, EdgeLayerItem):
                 item.dashes = self.sign_dashes
                 item.update()
+            elif isinstance(item, GridEdgeItem):
+                item.dashes = self.sign_dashes
+                item.recolour()
         self.viewport().update()
 
     def _legend_scale(self) -> float:

@@ -20,6 +20,7 @@ from nnviz.ui.canvas.style import (
     OUTLINE,
     POSITIVE,
     activation_color,
+    dashed_for_negative,
     mix_with_white,
     robust_max,
 )
@@ -206,6 +207,7 @@ class GridEdgeItem(QGraphicsItem):
         self.k = np.empty(0, dtype=np.int64)
         self.bucket_counts = np.zeros(0, dtype=np.int64)
         self.antialias = True
+        self.dashes = False  # negative net inputs dashed (NetworkDrawing.set_sign_dashes)
         self._dst = dst
         n = dst.shown.size
         top, h = grid.rect.top(), grid.rect.height()
@@ -223,13 +225,13 @@ class GridEdgeItem(QGraphicsItem):
 
     def set_weights(self, w: np.ndarray) -> None:
         self._weights = np.asarray(w)
-        self._recolour()
+        self.recolour()
 
     def set_inputs(self, x: np.ndarray | None) -> None:
         self._inputs = None if x is None else np.asarray(x, dtype=float).ravel()
-        self._recolour()
+        self.recolour()
 
-    def _recolour(self) -> None:
+    def recolour(self) -> None:
         n = self._dst.shown.size
         if self._weights is None or self._inputs is None:
             self.net_inputs = None
@@ -245,7 +247,7 @@ class GridEdgeItem(QGraphicsItem):
                     mix_with_white(POSITIVE if v >= 0 else NEGATIVE, 0.2 + 0.8 * f), 0.6 + 3.0 * f
                 )
                 pen.setCapStyle(Qt.PenCapStyle.FlatCap)
-                pens.append(pen)
+                pens.append(dashed_for_negative(pen, v >= 0) if self.dashes else pen)
             self._pens = pens
         self.update()
 
