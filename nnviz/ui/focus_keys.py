@@ -6,7 +6,8 @@ Up in the mini-batch box moved the test example and Right on a focused tab bar s
 training. This filter answers Qt's ShortcutOverride for those keys when the focused widget
 uses them itself (text fields, spin and combo boxes, sliders, lists and tables, tab bars,
 buttons for Space), so the key reaches the control; elsewhere the shortcuts work as before.
-It also makes Tab leave every table and list, as it leaves any other control.
+It also makes Tab leave every table and list, as it leaves any other control, and takes page
+scroll areas out of the Tab order.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QLineEdit,
     QPlainTextEdit,
+    QScrollArea,
     QTabBar,
     QTextEdit,
 )
@@ -56,6 +58,10 @@ class FocusedKeysFirst(QObject):
             # Tab leaves a table or list (arrows move inside it): Qt's default walks the
             # cells with Tab, and 30 presses of Tab never left the Perceptrons truth table.
             obj.setTabKeyNavigation(False)
+        elif event.type() == QEvent.Type.Polish and isinstance(obj, QScrollArea):
+            # A page's scroll area is a frame, not a control: the first Tab on a page landed
+            # on it (invisible, nameless). It still scrolls to the control that has focus.
+            obj.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
             plain = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
             focus = QApplication.focusWidget()

@@ -139,6 +139,11 @@ class Palette(QWidget):
         self.blocks = PartList()
         self.blocks.setToolTip("Saved circuits and passed levels: place one inside a circuit")
         for title, widget in (("Parts", self.parts), ("Blocks", self.blocks)):
+            widget.setAccessibleName(
+                f"{title}: Enter places the chosen one"
+                if title == "Parts"
+                else "Blocks: saved circuits and passed levels; Enter places the chosen one"
+            )
             label = QLabel(title)
             f = QFont(label.font())
             f.setBold(True)

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from nnviz.core.circuits.levels import LEVELS, Level
 from nnviz.core.circuits.model import Circuit
+from nnviz.ui.accessibility import describe, set_name
 from nnviz.ui.circuit.block_library import BlockLibrary
 from nnviz.ui.circuit.circuit_files import CircuitAutosave, CircuitFiles
 from nnviz.ui.circuit.commands import ReplaceContentsCommand
@@ -75,6 +76,12 @@ class CircuitSandbox(QWidget):
 
         self.scene = CircuitScene(self.circuit, self.undo_stack, parent=self)
         self.view = CircuitView(self.scene)
+        set_name(
+            self.view,
+            "Circuit canvas: I, N and O place parts; with a part selected Tab selects the "
+            "next, W wires it, Space flips a switch",
+        )
+        self.scene.selectionChanged.connect(self._describe_canvas)
         self.parts_palette = Palette()
         self.truth_panel = TruthTablePanel()
         self.levels_panel = LevelsPanel(self.circuit, passed=self._load_passed())
@@ -243,8 +250,26 @@ class CircuitSandbox(QWidget):
         self.perceptron_view.mark_dirty()
         self.learned_view.mark_dirty()
         self.problems.setText(self.scene.unconnected_message())
+        self._describe_canvas()
         if self._status_is_error:
             self.show_message("")  # a refusal is stale once the circuit has moved on
+
+    def _describe_canvas(self) -> None:
+        """The canvas in words, for a screen reader: what it holds and what is selected."""
+        c = self.circuit
+        picked = [
+            c.describe(i.node_id)
+            for i in self.scene.selectedItems()
+            if hasattr(i, "node_id") and i.node_id in c.nodes
+        ]
+        text = (
+            f"circuit {c.name}: {len(c.nodes)} parts, {len(c.wires)} wires, "
+            f"inputs {', '.join(c.input_names()) or 'none'}, "
+            f"outputs {', '.join(c.output_names()) or 'none'}"
+        )
+        if picked:
+            text += f"; selected: {', '.join(picked[:5])}"
+        describe(self.view, text)
 
     def current_row_index(self) -> int | None:
         """Index in the truth table of the switches' current combination."""

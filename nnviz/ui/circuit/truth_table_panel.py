@@ -119,6 +119,7 @@ class TruthTablePanel(QWidget):
         super().__init__(parent)
         self.model = TruthTableModel(self)
         self.view = QTableView()
+        self.view.setAccessibleName("Truth table: every input row and the circuit's outputs")
         self.view.setModel(self.model)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnviz.core.perceptron import CHALLENGES, MAX_INPUTS, PRESETS
+from nnviz.ui.accessibility import set_name
 from nnviz.ui.fit_scroll import size_to_current_tab
 from nnviz.ui.perceptron.lab_table import TruthTableBox
 from nnviz.ui.perceptron.plots import DecisionPlane, ScalePlot, SigmoidPlot, SquareHolder
@@ -300,6 +301,7 @@ def build_plane_box(lab) -> QGroupBox:
     layout = QVBoxLayout(box)
     lab.plane_stack = QStackedWidget()
     lab.plane = DecisionPlane()
+    set_name(lab.plane, "Decision plane: the inputs the perceptron sends to 1 and to 0")
     lab.plane_caption = QLabel()
     lab.plane_caption.setWordWrap(True)
     set_role(lab.plane_caption, "hint")  # themed (dark grey, or light grey when dark)

@@ -75,7 +75,19 @@ class ParamRow(QWidget):
         layout.addWidget(self.spin)
         self.slider.valueChanged.connect(self._on_slider)
         self.spin.valueChanged.connect(self._on_spin)
+        self._name_controls(label)
         self.setValue(value)
+
+    def _name_controls(self, label: str) -> None:
+        # The label names the box (its buddy) and the slider, for a screen reader.
+        self.label.setBuddy(self.spin)
+        plain = label.rstrip(": ").replace("&", "") or "value"
+        if plain[:1] in "wx" and plain[1:].isdigit():  # w1 is a weight, x1 an input
+            plain = f"{'weight' if plain[0] == 'w' else 'input'} {plain}"
+        elif plain in ("b", "scale c"):
+            plain = {"b": "bias b", "scale c": "sigmoid scale c"}[plain]
+        self.slider.setAccessibleName(f"{plain} slider")
+        self.spin.setAccessibleName(plain)
 
     def value(self) -> float:
         return self.spin.value()
@@ -89,6 +101,7 @@ class ParamRow(QWidget):
 
     def setLabel(self, text: str) -> None:
         self.label.setText(text)
+        self._name_controls(text)
 
     def _slider_pos(self, value: float) -> int:
         if self._log:

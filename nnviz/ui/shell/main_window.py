@@ -50,6 +50,9 @@ from nnviz.ui.training.studio import TrainingStudio
 class MainWindow(QMainWindow):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
+        # First, so every page's widgets are polished with it: a focused control's own keys
+        # win over single-key shortcuts, Tab leaves tables, scroll areas are not Tab stops.
+        install_focus_keys()
         # Qt appends the application display name: "How neural networks learn — nnviz".
         self.setWindowTitle(TITLE)
         self.setWindowIcon(QIcon(str(RESOURCES / "icons" / "nnviz.svg")))
@@ -116,7 +119,6 @@ class MainWindow(QMainWindow):
         self.sessions = SessionController(self)
         self.exports = Exporter(self)
         self.deck_menu = DeckMenu(self)
-        install_focus_keys()  # a focused control's own keys win over the single-key shortcuts
         build_actions(self)
         build_menus(self)
         build_toolbar(self)

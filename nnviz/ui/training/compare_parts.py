@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnviz.core.learning.snapshot import CHUNK, EPOCH, Progress
+from nnviz.ui.accessibility import set_name
 from nnviz.ui.style import set_role
 from nnviz.ui.training.plot_parts import (
     AutoRange,
@@ -121,6 +122,8 @@ def build_layout(view, etas: tuple[float, ...]) -> None:
         edit.setPlaceholderText("off")
         edit.setMaximumWidth(80)
         edit.setToolTip("Learning rate of this run; leave empty for no run")
+    for k, edit in enumerate(view.eta_edits):
+        edit.setAccessibleName(f"Learning rate of run {k + 1} (empty: no run)")
     view.start_button = QPushButton("Start")
     view.start_button.setToolTip("Train all runs together from the same starting network")
     view.stop_button = QPushButton("Stop")
@@ -139,6 +142,8 @@ def build_layout(view, etas: tuple[float, ...]) -> None:
 
     view.accuracy = AccuracyPlot()
     view.cost = MultiCostPlot()
+    set_name(view.accuracy, "Test accuracy of every run against epochs")
+    set_name(view.cost, "Cost C of every run against epochs")
 
     hint = QLabel(
         "Every run starts from the same weights and sees the examples in the "

@@ -11,6 +11,7 @@ from PySide6.QtCore import QObject, QTimer, Slot
 
 from nnviz.core.learning.diagnosis import diagnose_run
 from nnviz.core.learning.snapshot import DIVERGED, DONE, EPOCH, Progress, Snapshot
+from nnviz.ui.accessibility import describe
 from nnviz.ui.training.worker import EDIT
 
 SLOW_VIEWS_MS = 200  # while training at full speed, cost plot, accuracy plot and example +
@@ -165,6 +166,26 @@ class LiveViews(QObject):
         if p.test_accuracy is not None:
             text += f"  \u00b7  test accuracy {100 * p.test_accuracy:.2f}%"
         st.status_changed.emit(text)
+        self._describe_views(p)
+
+    def _describe_views(self, p: Progress) -> None:
+        """What the canvas and the plots show, in words, for a screen reader."""
+        st = self.studio
+        sizes = "-".join(str(n) for n in st.canvas.sizes) if st.canvas.sizes else "none"
+        accuracy = (
+            f", test accuracy {100 * p.test_accuracy:.1f}%" if p.test_accuracy is not None else ""
+        )
+        describe(
+            st.canvas,
+            f"network {sizes}, epoch {p.epoch}, {p.examples_seen:,} examples seen{accuracy}",
+        )
+        cost = f"cost C {p.cost:.4f}" if p.cost == p.cost else "no cost yet"
+        describe(st.plots.cost_plot, f"{cost} in epoch {p.epoch}")
+        if p.test_accuracy is not None:
+            describe(
+                st.plots.accuracy_plot,
+                f"test accuracy {100 * p.test_accuracy:.1f}% after epoch {p.epoch}",
+            )
 
     def _measure_speed(self, p: Progress) -> str:
         """Examples a second by the wall clock over the last second or so of playing, so a

@@ -344,7 +344,9 @@ class AccuracyPlot(QWidget):
         # plot, where their labels ran into each other ("random 9.55%" over "chance 10%")
         # and into the curves: key -> (line, colour, dash style, name).
         self.references: dict[str, tuple[pg.InfiniteLine, str, Qt.PenStyle, str]] = {}
-        self.reference_label = QLabel()
+        # Parented at once: shown before it joins the layout, a parentless label became a
+        # window of its own for a moment and took the focus from the app (Compare runs).
+        self.reference_label = QLabel(self)
         self.reference_label.setWordWrap(True)
         self.reference_label.setTextFormat(Qt.TextFormat.RichText)
         # it wraps to the plot's width and never widens the plot

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nnviz.ui.accessibility import set_name
 from nnviz.ui.canvas.example import ExampleView
 from nnviz.ui.canvas.view import NetworkCanvas
 from nnviz.ui.canvas.weights import WeightHeatmap
@@ -54,12 +55,14 @@ def build_layout(studio) -> None:
     studio.banner_button2.hide()
 
     studio.canvas = NetworkCanvas()
-    studio.canvas.setAccessibleName("Network diagram: neurons and weighted connections")
+    set_name(studio.canvas, "Network diagram: neurons and weighted connections")
     # The cap sits above the snapshot rate, so each snapshot is drawn as it arrives: at
     # the same cap, arrival jitter against the throttle's timer dropped one in six.
     studio.canvas.set_max_fps(1.25 * LIVE_RATE)
     studio.example = ExampleView()
     studio.example.setAccessibleName("Test example and the network's output activations")
+    set_name(studio.example.image_view, "Test example image")
+    set_name(studio.example.bars, "Output activations: one bar per output neuron")
     browse = QHBoxLayout()
     studio.prev_button = QPushButton("\u25c0")
     studio.next_button = QPushButton("\u25b6")
@@ -67,6 +70,7 @@ def build_layout(studio) -> None:
     studio.next_button.setAccessibleName("Next test example")
     studio.example_spin = QSpinBox()
     studio.example_spin.setPrefix("test example ")
+    studio.example_spin.setAccessibleName("Test example number")
     studio.prev_button.setToolTip("Previous test example")
     studio.next_button.setToolTip("Next test example")
     for b in (studio.prev_button, studio.next_button):
@@ -112,8 +116,8 @@ def build_layout(studio) -> None:
     middle.setSizes([640, 420])
 
     studio.plots = TrainingPlots(readout=True)
-    studio.plots.cost_plot.setAccessibleName("Cost plot: the cost C against epochs trained")
-    studio.plots.accuracy_plot.setAccessibleName("Accuracy plot: test accuracy against epochs")
+    set_name(studio.plots.cost_plot, "Cost plot: the cost C against epochs trained")
+    set_name(studio.plots.accuracy_plot, "Accuracy plot: test accuracy against epochs")
     plots_split = studio.plots.findChild(QSplitter)
     if plots_split is not None:  # side by side suits the wide bottom strip
         plots_split.setOrientation(Qt.Orientation.Horizontal)

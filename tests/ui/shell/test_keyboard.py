@@ -126,3 +126,38 @@ def test_tab_leaves_every_table_and_list(window, qtbot):
     assert QApplication.focusWidget() is not table
     for view in window.findChildren(QAbstractItemView):  # every built page's tables and lists
         assert not view.tabKeyNavigation(), type(view).__name__
+
+
+def accessible_name(widget) -> str:
+    """The name a screen reader reads (set, or derived by Qt from text or a buddy label)."""
+    from PySide6.QtGui import QAccessible
+
+    iface = QAccessible.queryAccessibleInterface(widget)
+    return iface.text(QAccessible.Text.Name) if iface is not None else ""
+
+
+def test_every_page_walks_by_keyboard_without_trap_and_every_stop_is_named(window, qtbot):
+    """Tab from a page's tab bar comes back to it (no trap); every stop on the way has a
+    name; no stop is a scroll area (the first Tab on a page landed on an invisible one)."""
+    from PySide6.QtWidgets import QScrollArea
+
+    bar = window.tabs.tabBar()
+    for i in range(window.tabs.count()):
+        window.tabs.setCurrentIndex(i)
+        qtbot.waitUntil(lambda: window.tabs.currentWidget().isVisible())
+        bar.setFocus()
+        qtbot.waitUntil(bar.hasFocus)
+        QApplication.processEvents()  # a page built just now joins the focus chain
+        keys, stops = Keys(), [bar]
+        for _ in range(150):  # until the focus is back on the tab bar
+            keys.press(Qt.Key.Key_Tab)
+            stops.append(QApplication.focusWidget())
+            if stops[-1] is bar:
+                break
+        assert stops[-1] is bar, f"{window.tabs.tabText(i)}: 150 presses of Tab never came back"
+        page = window.tabs.tabText(i)
+        inside = [w for w in stops[1:-1] if w is not bar]
+        assert inside, f"{page}: Tab reaches nothing on the page"
+        assert not [w for w in inside if isinstance(w, QScrollArea)], page
+        nameless = [type(w).__name__ for w in inside if not accessible_name(w).strip()]
+        assert nameless == [], f"{page}: unnamed stops {nameless}"
