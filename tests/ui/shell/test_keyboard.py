@@ -161,3 +161,23 @@ def test_every_page_walks_by_keyboard_without_trap_and_every_stop_is_named(windo
         assert not [w for w in inside if isinstance(w, QScrollArea)], page
         nameless = [type(w).__name__ for w in inside if not accessible_name(w).strip()]
         assert nameless == [], f"{page}: unnamed stops {nameless}"
+
+
+def test_the_canvases_describe_what_they_show(window, sandbox, qtbot):
+    """A screen reader hears what a canvas shows now, not only what it is."""
+    view = sandbox.view
+    view.setFocus()
+    qtbot.waitUntil(view.hasFocus)
+    keys = Keys()
+    keys.press(Qt.Key.Key_N)  # a NAND gate, selected
+    text = view.accessibleDescription()
+    assert "1 parts, 0 wires" in text and "selected: NAND 1" in text, text
+    keys.press(Qt.Key.Key_Escape)
+    assert "selected" not in view.accessibleDescription()
+    studio = window.studio
+    window.show_view(studio)
+    studio.step()  # one mini-batch: the status, and with it the descriptions, follow
+    qtbot.waitUntil(lambda: "examples seen" in studio.canvas.accessibleDescription())
+    sizes = "-".join(map(str, studio.canvas.sizes))
+    assert studio.canvas.accessibleDescription().startswith(f"network {sizes}, epoch 0")
+    assert "in epoch 0" in studio.plots.cost_plot.accessibleDescription()
