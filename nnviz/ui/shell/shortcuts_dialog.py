@@ -16,6 +16,17 @@ from PySide6.QtWidgets import (
 )
 
 EVERYWHERE = "Whole window"
+# Keys the circuit canvas answers itself (not actions): placing and wiring without a mouse.
+CANVAS = "Circuits (canvas)"
+CANVAS_KEYS = [
+    ("I, N, O", "Place an input switch, a NAND gate, an output lamp"),
+    ("Tab, Shift+Tab", "With a part selected: select the next or previous part"),
+    ("W, Shift+W", "Start a wire at the selected part's output (Shift: its first free input)"),
+    ("Tab, Enter, Esc", "While wiring: the next legal end, connect, cancel"),
+    ("Space", "Flip the selected input switch"),
+    ("Arrows", "Move the selected parts"),
+    ("Esc", "Clear the selection (then Tab leaves the canvas)"),
+]
 
 
 def collect_shortcuts(window) -> list[tuple[str, str, str]]:
@@ -35,6 +46,7 @@ def collect_shortcuts(window) -> list[tuple[str, str, str]]:
             continue
         name = action.text().replace("&&", "\0").replace("&", "").replace("\0", "&")
         rows.add((", ".join(keys), name.rstrip("\u2026").strip(), _where(action, pages)))
+    rows.update((keys, what, CANVAS) for keys, what in CANVAS_KEYS)
     return sorted(rows, key=lambda r: (r[2] != EVERYWHERE, r[2], r[1].lower()))
 
 

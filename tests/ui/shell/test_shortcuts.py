@@ -63,7 +63,7 @@ def test_unique_keys_drops_a_platform_binding_listed_again():
 
 
 def test_help_lists_every_key_of_the_window(window, qtbot):
-    from nnviz.ui.shell.shortcuts_dialog import EVERYWHERE, ShortcutsDialog
+    from nnviz.ui.shell.shortcuts_dialog import CANVAS, EVERYWHERE, ShortcutsDialog
 
     window.show_shortcuts()
     dialog = window.shortcuts_dialog
@@ -80,7 +80,9 @@ def test_help_lists_every_key_of_the_window(window, qtbot):
             name = action.text().replace("&", "").rstrip("\u2026").strip()
             assert (keys, name) in listed, (keys, name)
     where = {name: w for _k, name, w in rows}
-    assert [w for k, _n, w in rows if k == "Space"] == [EVERYWHERE]  # Play / Pause
+    # Space plays everywhere, and flips a selected switch on the circuit canvas
+    assert sorted(w for k, _n, w in rows if k == "Space") == sorted([EVERYWHERE, CANVAS])
+    assert ("I, N, O", CANVAS) in {(k, w) for k, _n, w in rows}
     assert where["Redo"] == "Circuits" and any("Ctrl+Y" in k for k, n, _w in rows if n == "Redo")
     assert "Keyboard Shortcuts" in where
     dialog.close()
