@@ -31,6 +31,7 @@ from nnviz.ui.explore.tab import ExploreTab
 from nnviz.ui.file_dialogs import open_file, remember
 from nnviz.ui.fit_scroll import FitScrollArea, size_to_current_tab
 from nnviz.ui.focus_keys import install_focus_keys
+from nnviz.ui.focus_ring import install_focus_ring
 from nnviz.ui.shell.deck_menu import DeckMenu
 from nnviz.ui.shell.exports import Exporter
 from nnviz.ui.shell.menus import build_actions, build_menus, build_toolbar
@@ -53,6 +54,8 @@ class MainWindow(QMainWindow):
         # First, so every page's widgets are polished with it: a focused control's own keys
         # win over single-key shortcuts, Tab leaves tables, scroll areas are not Tab stops.
         install_focus_keys()
+        # A ring around whatever Tab moved to, in the colour of the theme in use
+        install_focus_ring(lambda: app_theme().look.theme)
         # Qt appends the application display name: "How neural networks learn — nnviz".
         self.setWindowTitle(TITLE)
         self.setWindowIcon(QIcon(str(RESOURCES / "icons" / "nnviz.svg")))

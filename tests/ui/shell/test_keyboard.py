@@ -181,3 +181,28 @@ def test_the_canvases_describe_what_they_show(window, sandbox, qtbot):
     sizes = "-".join(map(str, studio.canvas.sizes))
     assert studio.canvas.accessibleDescription().startswith(f"network {sizes}, epoch 0")
     assert "in epoch 0" in studio.plots.cost_plot.accessibleDescription()
+
+
+def test_a_ring_marks_where_tab_went_in_every_theme(window, qtbot):
+    """Canvases and plots showed no sign of having the focus; the ring follows Tab (not the
+    mouse), in the colour of the theme."""
+    from PySide6.QtCore import QPoint
+
+    from nnviz.ui.focus_ring import RING_COLOURS, FocusRingFilter
+
+    ring = QApplication.instance().findChild(FocusRingFilter).ring
+    window.tabs.tabBar().setFocus()
+    keys = Keys()
+    for theme in ("light", "contrast", "dark"):
+        window.set_theme(theme)
+        keys.press(Qt.Key.Key_Tab)
+        focused = QApplication.focusWidget()
+        qtbot.waitUntil(lambda f=focused: ring.isVisible() and ring.target is f)
+        corner = ring.mapTo(ring.window(), QPoint(0, 0))
+        expected = focused.mapTo(focused.window(), QPoint(0, 0))
+        assert corner == expected - QPoint(ring.WIDTH, ring.WIDTH)
+        assert ring.colour.name() == RING_COLOURS[theme]
+    QTest.mouseClick(window.studio.controls, Qt.MouseButton.LeftButton)  # no ring for a click
+    window.studio.example_spin.setFocus(Qt.FocusReason.MouseFocusReason)
+    qtbot.waitUntil(lambda: not ring.isVisible())
+    window.set_theme("light")
