@@ -452,22 +452,27 @@ def test_cli_train_record_unwritable_is_a_usage_error(tmp_path, capsys):
     assert len(err) >= 1 and "cannot write the recording" in err[-1]
 
 
+def read_measured(path):
+    """The recording at ``path`` and the peak of Python memory allocated reading it."""
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        rec = read_recording(path)
+        return rec, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
 def test_a_huge_sparse_recording_is_mapped_not_read(tmp_path):
     """A recording whose size is mostly a hole (4 KB on disk, 3 GiB long) costs no more
     memory than its frames: it was read whole, 10 GB for 5 GiB, MemoryError for 20 GiB."""
-    import tracemalloc
-
     path = tmp_path / "run.nnrec"
     record_digits_run(path, epochs=1, per_epoch=2)
     good = read_recording(path)
     with open(path, "r+b") as fh:
         fh.truncate(3 << 30)  # the end frame now leads into a hole of zeros
-    tracemalloc.start()
-    try:
-        rec = read_recording(path)
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
+    rec, peak = read_measured(path)
     assert peak < 20 << 20
     assert len(rec.frames) == len(good.frames) and rec.damaged is None  # it ends at the end frame
     np.testing.assert_array_equal(rec.frames[-1].weights[0], good.frames[-1].weights[0])
@@ -481,11 +486,6 @@ def test_a_huge_sparse_recording_is_mapped_not_read(tmp_path):
         (frame_len,) = struct.unpack("<I", fh.read(4))
         fh.truncate(first + 8 + frame_len)
         fh.truncate(3 << 30)
-    tracemalloc.start()
-    try:
-        rec = read_recording(path)
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
+    rec, peak = read_measured(path)
     assert peak < 20 << 20
     assert len(rec.progress_records) == 1 and "damaged after frame 1" in rec.damaged

@@ -48,6 +48,18 @@ def sandbox(qtbot):
     w.shutdown()
 
 
+@pytest.fixture
+def warnings(monkeypatch) -> list[str]:
+    """The texts of the warning boxes shown, each answered OK at once."""
+    shown: list[str] = []
+    monkeypatch.setattr(
+        QMessageBox,
+        "warning",
+        staticmethod(lambda *a, **k: shown.append(a[2]) or QMessageBox.StandardButton.Ok),
+    )
+    return shown
+
+
 def build_half_adder(sb: CircuitSandbox) -> dict[str, int]:
     """Place 2 inputs, 5 NANDs and 2 outputs and wire them, all through undo commands."""
     c, stack = sb.circuit, sb.undo_stack
@@ -300,16 +312,10 @@ def test_open_shipped_examples(sandbox, name):
     assert sandbox.path is None  # examples open as copies: Save asks where
 
 
-def test_malformed_file_changes_nothing(sandbox, tmp_path, monkeypatch):
+def test_malformed_file_changes_nothing(sandbox, tmp_path, warnings):
     build_half_adder(sandbox)
     before = sandbox.circuit.to_dict()
     depth = sandbox.undo_stack.count()
-    warnings = []
-    monkeypatch.setattr(
-        QMessageBox,
-        "warning",
-        staticmethod(lambda *a, **k: warnings.append(a[2]) or QMessageBox.StandardButton.Ok),
-    )
     bad = tmp_path / "bad.json"
     bad.write_text('{"format": "nnviz-circuit", "version": 1, "nodes": [{"id": 1}], ')
     assert not sandbox.files.load_file(bad)
@@ -950,7 +956,7 @@ def test_start_and_check_stay_put_whatever_the_level_says(sandbox, qtbot):
 
 
 def test_a_circuit_past_the_canvas_limit_is_refused_as_open_check_refuses_it(
-    sandbox, tmp_path, monkeypatch
+    sandbox, tmp_path, warnings
 ):
     from nnviz.cli.open import check_file
     from nnviz.core.circuits.model import MAX_DRAWN_PARTS, nand_chain
@@ -958,12 +964,6 @@ def test_a_circuit_past_the_canvas_limit_is_refused_as_open_check_refuses_it(
 
     build_half_adder(sandbox)
     before = sandbox.circuit.to_dict()
-    warnings = []
-    monkeypatch.setattr(
-        QMessageBox,
-        "warning",
-        staticmethod(lambda *a, **k: warnings.append(a[2]) or QMessageBox.StandardButton.Ok),
-    )
     big = tmp_path / "big.json"
     nand_chain(MAX_DRAWN_PARTS - 1).save(big)  # with its input and output: one part too many
     assert not sandbox.files.load_file(big)

@@ -8,20 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-HALF_ADDER_WIRES = [  # (from, to, input port): NAND gates g1..g5 as in the book's figure
-    ("x1", "g1", 0),
-    ("x2", "g1", 1),
-    ("x1", "g2", 0),
-    ("g1", "g2", 1),
-    ("g1", "g3", 0),
-    ("x2", "g3", 1),
-    ("g2", "g4", 0),
-    ("g3", "g4", 1),
-    ("g1", "g5", 0),
-    ("g1", "g5", 1),
-    ("g4", "sum", 0),
-    ("g5", "carry", 0),
-]
+from tests.ui.circuit.test_sandbox import HALF_ADDER_WIRES  # g1..g5 as in the book's figure
 
 
 class Keys:
