@@ -75,8 +75,9 @@ class LiveViews(QObject):
         st.canvas.set_snapshot(snap)
         self._views_snapshot = snap
         full_speed = st.playing and float(st.controls.speed_combo.currentData()) == 0
-        if not (full_speed or (st.replay is not None and st.replay.playing)):
-            self.flush()  # stepping, slowed down or paused: show every state
+        ended = live and st.worker is not None and st.worker.finished_run
+        if ended or not (full_speed or (st.replay is not None and st.replay.playing)):
+            self.flush()  # stepping, slowed down, paused or at the end: show every state
         p = snap.progress
         if p.kind == EPOCH and live:
             self.explain_epoch(snap)
