@@ -6,8 +6,8 @@ Up in the mini-batch box moved the test example and Right on a focused tab bar s
 training. This filter answers Qt's ShortcutOverride for those keys when the focused widget
 uses them itself (text fields, spin and combo boxes, sliders, lists and tables, tab bars,
 buttons for Space), so the key reaches the control; elsewhere the shortcuts work as before.
-It also makes Tab leave every table and list, as it leaves any other control, and takes page
-scroll areas out of the Tab order.
+It also makes Tab leave every table and list, as it leaves any other control, puts toolbar
+buttons in the Tab order and takes page scroll areas out of it.
 """
 
 from __future__ import annotations
@@ -26,6 +26,8 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QTabBar,
     QTextEdit,
+    QToolBar,
+    QToolButton,
 )
 
 K = Qt.Key
@@ -62,6 +64,15 @@ class FocusedKeysFirst(QObject):
             # A page's scroll area is a frame, not a control: the first Tab on a page landed
             # on it (invisible, nameless). It still scrolls to the control that has focus.
             obj.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        elif (
+            event.type() == QEvent.Type.Polish
+            and isinstance(obj, QToolButton)
+            and isinstance(obj.parentWidget(), QToolBar)
+        ):
+            # Qt leaves toolbar buttons out of the Tab order; the circuit toolbar's eleven
+            # (Open, Save, Copy, Zoom...) could not be reached without a mouse. A click still
+            # does not focus them.
+            obj.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
             plain = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
             focus = QApplication.focusWidget()

@@ -105,8 +105,8 @@ class GuideCard(QFrame):
         self.body = QLabel("\n".join(f"\u2022 {line}" for line in lines))
         self.body.setWordWrap(True)
         self.ok_button = QPushButton("Got it")
-        # No keyboard focus: Space must keep playing and pausing the training.
-        self.ok_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        # Tab reaches it; a click does not leave the focus on it (Space keeps playing).
+        self.ok_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.ok_button.clicked.connect(self.dismiss)
         # Escape dismisses the card while it shows (a shortcut of a hidden widget is off).
         self.escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)

@@ -148,7 +148,9 @@ class TrainingControls(QWidget):
         self.reset_button.setToolTip("New weights from the seed, with the settings above (R)")
         buttons = (self.play_button, self.step_button, self.epoch_button, self.reset_button)
         for i, b in enumerate(buttons):
-            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keep Space for the play shortcut
+            # Tab reaches them, a click does not focus them: after clicking Step, Space
+            # still plays (a focused button takes Space itself, see focus_keys).
+            b.setFocusPolicy(Qt.FocusPolicy.TabFocus)
             grid.addWidget(b, i // 2, i % 2)
         v.addLayout(grid)
         row = QHBoxLayout()

@@ -75,7 +75,7 @@ def build_layout(studio) -> None:
     studio.next_button.setToolTip("Next test example")
     for b in (studio.prev_button, studio.next_button):
         b.setFixedWidth(36)
-        b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        b.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # Tab reaches them; a click keeps the focus
     browse.addWidget(studio.prev_button)
     browse.addWidget(studio.example_spin, 1)
     browse.addWidget(studio.next_button)

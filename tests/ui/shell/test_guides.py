@@ -46,10 +46,32 @@ def test_each_card_shows_once_then_comes_back_from_help(window, qtbot):
 def test_the_card_keeps_space_for_play(window, qtbot):
     qtbot.waitUntil(lambda: window.guides.visible_card() is not None, timeout=3000)
     card = window.guides.visible_card()
-    assert card.ok_button.focusPolicy() == Qt.FocusPolicy.NoFocus
     # It follows the page's size.
     window.resize(900, 700)
     qtbot.waitUntil(lambda: window.tabs.currentWidget().rect().contains(card.geometry()))
+    # "Got it" clicked with the mouse leaves the focus where it was: Space still plays.
+    studio = window.studio
+    studio.canvas.setFocus()
+    qtbot.waitUntil(studio.canvas.hasFocus)
+    qtbot.mouseClick(card.ok_button, Qt.MouseButton.LeftButton)
+    assert not card.isVisible() and studio.canvas.hasFocus()
+    qtbot.keyClick(studio.canvas, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: studio.playing, timeout=5000)
+    studio.pause()
+
+
+def test_tab_reaches_got_it_and_space_dismisses_the_card(window, qtbot):
+    qtbot.waitUntil(lambda: window.guides.visible_card() is not None, timeout=3000)
+    card = window.guides.visible_card()
+    button = card.ok_button
+    window.tabs.tabBar().setFocus()
+    for _ in range(80):
+        if button.hasFocus():
+            break
+        qtbot.keyClick(window.focusWidget(), Qt.Key.Key_Tab)
+    assert button.hasFocus()
+    qtbot.keyClick(button, Qt.Key.Key_Space)
+    assert not card.isVisible() and not window.studio.playing
 
 
 def test_the_card_leaves_a_pages_sub_tabs_uncovered(window, qtbot):
@@ -63,7 +85,7 @@ def test_the_card_leaves_a_pages_sub_tabs_uncovered(window, qtbot):
 
 
 def test_escape_dismisses_the_card_and_ctrl_pgdown_switches_tabs(window, qtbot):
-    """A keyboard user can close the card (its button takes no focus, for Space's sake) and
+    """A keyboard user can close the card with Escape (or Tab to "Got it" and Space) and
     move between tabs with Ctrl+PgDown and Ctrl+PgUp, as in every tabbed Qt application
     (Next Session had taken Ctrl+PgDown; it moved to Ctrl+Alt+PgDown)."""
     from PySide6.QtGui import QKeySequence

@@ -148,6 +148,41 @@ def test_every_page_walks_by_keyboard_without_trap_and_every_stop_is_named(windo
         assert not [w for w in inside if isinstance(w, QScrollArea)], page
         nameless = [type(w).__name__ for w in inside if not accessible_name(w).strip()]
         assert nameless == [], f"{page}: unnamed stops {nameless}"
+        unreached = [
+            f"{type(c).__name__} {accessible_name(c)!r}"
+            for c in controls(window.tabs.currentWidget())
+            if not any(c is w for w in stops)
+        ]
+        assert unreached == [], f"{page}: Tab never reaches {unreached}"
+
+
+def controls(page):
+    """The visible, enabled controls on ``page`` a keyboard user must reach with Tab: buttons
+    (toolbar buttons and "Got it" too), sliders, spin and combo boxes, text fields, tab bars.
+    A group of radio buttons is one stop (arrows choose within it), so only the checked one."""
+    from PySide6.QtWidgets import (
+        QAbstractButton,
+        QAbstractSlider,
+        QAbstractSpinBox,
+        QComboBox,
+        QLineEdit,
+        QRadioButton,
+        QScrollBar,
+        QTabBar,
+        QWidget,
+    )
+
+    kinds = (QAbstractButton, QAbstractSlider, QAbstractSpinBox, QComboBox, QLineEdit, QTabBar)
+    for c in page.findChildren(QWidget):
+        if not isinstance(c, kinds) or isinstance(c, QScrollBar):
+            continue
+        if not (c.isVisible() and c.isEnabled()):
+            continue
+        if isinstance(c, QLineEdit) and isinstance(c.parent(), QAbstractSpinBox | QComboBox):
+            continue  # the editor inside a spin or combo box: the box is the stop
+        if isinstance(c, QRadioButton) and not c.isChecked() and c.autoExclusive():
+            continue
+        yield c
 
 
 def test_the_canvases_describe_what_they_show(window, sandbox, qtbot):
@@ -193,3 +228,29 @@ def test_a_ring_marks_where_tab_went_in_every_theme(window, qtbot):
     window.studio.example_spin.setFocus(Qt.FocusReason.MouseFocusReason)
     qtbot.waitUntil(lambda: not ring.isVisible())
     window.set_theme("light")
+
+
+def test_space_plays_after_a_click_on_step_and_clicks_a_button_tab_reached(window, qtbot):
+    """The Play/Step/Epoch/Reset buttons are Tab stops, but a mouse click leaves the focus
+    where it was, so Space still plays; on a button reached by Tab, Space clicks it."""
+    studio = window.studio
+    window.show_view(studio)
+    studio.canvas.setFocus()
+    qtbot.waitUntil(studio.canvas.hasFocus)
+    step = studio.controls.step_button
+    QTest.mouseClick(step, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: studio.snapshot.progress.examples_seen > 0, timeout=15000)
+    assert not step.hasFocus()
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: studio.playing, timeout=5000)
+    studio.pause()
+    qtbot.waitUntil(lambda: not studio.playing, timeout=5000)
+    reset = studio.controls.reset_button
+    reset.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(reset.hasFocus)
+    QTest.keyClick(reset, Qt.Key.Key_Space)  # Reset, not Play
+    qtbot.waitUntil(
+        lambda: studio.snapshot is not None and studio.snapshot.progress.examples_seen == 0,
+        timeout=15000,
+    )
+    assert not studio.playing
