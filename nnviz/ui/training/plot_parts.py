@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QObject, QPointF
+from PySide6.QtCore import QEvent, QObject, QPointF, Qt
 
 from nnviz.core.learning.snapshot import EPOCH
 from nnviz.ui.style import plot_colours
@@ -44,16 +44,71 @@ class ExampleSmoother:
         return self._num / self._den
 
 
-def legend_row(item: pg.PlotItem, columns: int = 3) -> pg.LegendItem:
+class WrappingLegend(pg.LegendItem):
+    """A legend of at most ``most_columns`` entries a row that takes fewer when the plot is
+    too narrow for them, so no entry is cut off: at 1.5x text the cost plot's third entry
+    ("epoch mean") ran past the plot's edge."""
+
+    def __init__(self, most_columns: int, **kwargs) -> None:
+        super().__init__(colCount=most_columns, **kwargs)
+        self.most_columns = self.columns = most_columns
+        self.room = math.inf  # the width it may take (set by the plot as it resizes)
+
+    def addItem(self, item, name) -> None:  # noqa: N802 - pyqtgraph's name
+        super().addItem(item, name)
+        self.fit(force=True)
+
+    def removeItem(self, item) -> None:  # noqa: N802 - pyqtgraph's name
+        super().removeItem(item)
+        self.fit(force=True)
+
+    def columns_for(self, room: float) -> int:
+        """The most entries a row (up to ``most_columns``) whose widest row fits ``room``."""
+        widths = [
+            s.boundingRect().width() + label.itemRect().width() + 8 for s, label in self.items
+        ]
+        for n in range(min(self.most_columns, max(1, len(widths))), 1, -1):
+            rows = [sum(widths[i : i + n]) for i in range(0, len(widths), n)]
+            if max(rows) <= room:
+                return n
+        return 1
+
+    def fit(self, room: float | None = None, force: bool = False) -> None:
+        """Lay the entries out again, ``n`` a row, if ``n`` changed (or ``force``)."""
+        if room is not None:
+            self.room = room
+        n = self.columns_for(self.room)
+        if n == self.columns and not force:
+            return
+        # pyqtgraph's own setColumnCount appends after the grid's old columns when it
+        # shrinks; place each entry at its row and column instead.
+        self.columns = self.columnCount = n
+        self.rowCount = max(1, math.ceil(len(self.items) / n))
+        for i in range(self.layout.count() - 1, -1, -1):
+            self.layout.removeAt(i)
+        for i, (sample, label) in enumerate(self.items):
+            row, col = divmod(i, n)
+            self.layout.addItem(sample, row, 2 * col, alignment=Qt.AlignmentFlag.AlignVCenter)
+            self.layout.addItem(label, row, 2 * col + 1)
+        self.updateSize()
+
+
+def legend_row(item: pg.PlotItem, columns: int = 3) -> WrappingLegend:
     """A legend in its own row above the plot area (where a title would go), so it never
-    covers data; ``item.plot(name=...)`` adds to it as to pyqtgraph's own legend."""
-    legend = pg.LegendItem(colCount=columns, labelTextColor="#222")
+    covers data; ``item.plot(name=...)`` adds to it as to pyqtgraph's own legend. Its rows
+    wrap to the plot's width."""
+    legend = WrappingLegend(columns, labelTextColor="#222")
     legend.layout.setContentsMargins(0, 0, 0, 0)
     legend.layout.setVerticalSpacing(0)
     item.layout.removeItem(item.titleLabel)
     item.titleLabel.setVisible(False)
     item.layout.addItem(legend, 0, 1)
     item.legend = legend
+
+    def refit() -> None:
+        legend.fit(max(40.0, item.width() - item.getAxis("left").width() - 10))
+
+    item.geometryChanged.connect(refit)
     return legend
 
 
@@ -224,6 +279,8 @@ def scale_plot(widget: pg.PlotWidget, legend, scale: float, dark: bool = False) 
         # presenter mode, not the size it grew to).
         legend.layout.invalidate()
         legend.updateSize()
+        if isinstance(legend, WrappingLegend):
+            legend.fit(force=True)  # the entries are wider or narrower now
     for curve in item.listDataItems():
         pen = curve.opts.get("pen")
         if pen is not None:

@@ -506,3 +506,33 @@ def test_readout_counts_epochs_and_keeps_the_latest_accuracy(qtbot):
     assert readout.values["accuracy"].text() == "\u2013"
     # Its numbers are drawn larger than the page's type.
     assert readout.values["cost"].font().pointSizeF() > 1.5 * plots.font().pointSizeF()
+
+
+@pytest.mark.parametrize("scale", [1.0, 1.5])
+def test_the_legend_wraps_instead_of_running_past_the_plot(qtbot, scale):
+    """At 1.5x text the cost legend's third entry ("epoch mean") was cut off at the edge."""
+    from nnviz.ui.training.plot_parts import scale_plot
+
+    plot = CostPlot()
+    qtbot.addWidget(plot)
+    scale_plot(plot.plot, plot.legend, scale)
+    item = plot.plot.getPlotItem()
+
+    def right_edges():
+        return [
+            label.mapRectToItem(item, label.boundingRect()).right()
+            for _sample, label in plot.legend.items
+        ]
+
+    plot.resize(900, 300)
+    plot.show()
+    qtbot.waitUntil(lambda: plot.legend.columns == 3)
+    rows = {round(label.pos().y()) for _s, label in plot.legend.items}
+    assert len(rows) == 1  # wide: one row
+    plot.resize(int(260 * scale), 300)
+    qtbot.waitUntil(lambda: plot.legend.columns < 3)
+    qtbot.waitUntil(lambda: max(right_edges()) <= item.width())
+    names = [label.text for _s, label in plot.legend.items]
+    assert names == ["per chunk", "smoothed", "epoch mean"]  # all of them, in order
+    plot.resize(900, 300)
+    qtbot.waitUntil(lambda: plot.legend.columns == 3)
