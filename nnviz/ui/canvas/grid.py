@@ -9,8 +9,8 @@ hovered or selected first-layer neuron's own weights are painted into the grid i
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen, QStaticText
+from PySide6.QtCore import QLineF, QPointF, QRectF, QSizeF, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPen, QStaticText
 from PySide6.QtWidgets import QGraphicsItem
 
 from nnviz.ui.canvas.layout import LayerLayout
@@ -112,6 +112,7 @@ class InputGridItem(QGraphicsItem):
         else:
             self._font.setPixelSize(max(6, round(text_px[0])))
             self._title_font.setPixelSize(max(7, round(text_px[1])))
+        self._text_rect = self._measure_text()
 
     # -- NeuronLayerItem interface --------------------------------------------------------
     def set_activations(self, a: np.ndarray | None) -> None:
@@ -139,6 +140,8 @@ class InputGridItem(QGraphicsItem):
             w = np.asarray(weights, dtype=float).reshape(self.grid_shape)
             self._overlay = _diverging_image(w, robust_max(w))
             self._caption = caption
+        self.prepareGeometryChange()
+        self._text_rect = self._measure_text()
         self.update()
 
     def has_overlay(self) -> bool:
@@ -164,8 +167,26 @@ class InputGridItem(QGraphicsItem):
         return r * self.grid_shape[1] + c
 
     # -- QGraphicsItem --------------------------------------------------------------------
+    def _title_pos(self, width: float) -> QPointF:
+        return QPointF(self.rect.center().x() - width / 2, self.rect.top() - 26)
+
+    def _measure_text(self) -> QRectF:
+        """Where the title and caption are drawn. The title is centred over the grid and
+        may be wider than it (\"input layer (64 neurons)\" over an 8x8 grid at 1.5x text):
+        the bounding rect, and so the canvas's fit, must hold it, or its start was cut off."""
+        tm, cm = QFontMetricsF(self._title_font), QFontMetricsF(self._font)
+        title_w = tm.horizontalAdvance(self.title.replace("\n", " "))
+        title = QRectF(self._title_pos(title_w), QSizeF(title_w, tm.height()))
+        caption = QRectF(
+            self.rect.left(),
+            self.rect.bottom() + 6,
+            cm.horizontalAdvance(self._caption),
+            cm.height(),
+        )
+        return title.united(caption).adjusted(-2, -2, 2, 2)
+
     def boundingRect(self) -> QRectF:
-        return self.rect.adjusted(-4, -50, 4, 40)
+        return self.rect.adjusted(-4, -50, 4, 40).united(self._text_rect)
 
     def paint(self, painter: QPainter, option, widget=None) -> None:
         painter.drawImage(self.rect, self._overlay if self._overlay is not None else self._image)
@@ -186,10 +207,7 @@ class InputGridItem(QGraphicsItem):
         title = QStaticText(self.title.replace("\n", " "))
         title.prepare(font=self._title_font)
         painter.setFont(self._title_font)
-        painter.drawStaticText(
-            QPointF(self.rect.center().x() - title.size().width() / 2, self.rect.top() - 26),
-            title,
-        )
+        painter.drawStaticText(self._title_pos(title.size().width()), title)
 
 
 class GridEdgeItem(QGraphicsItem):

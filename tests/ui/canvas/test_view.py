@@ -542,3 +542,28 @@ def test_negative_weights_are_dashed_in_high_contrast_or_when_chosen(qtbot, monk
     settings().setValue(SIGN_DASHES_KEY, "off")
     assert not sign_dashes_wanted("contrast")  # the user's choice beats the theme's
     settings().remove(SIGN_DASHES_KEY)
+
+
+@pytest.mark.parametrize("text_scale", [1.0, 1.5, 2.0])
+def test_grid_title_is_inside_the_fitted_view(qtbot, text_scale):
+    """The input layer's title is wider than an 8x8 grid at large text: its start was cut
+    off at 1.5x, because the grid's bounding rect (and so the fit) left it out."""
+    from PySide6.QtCore import QRectF
+    from PySide6.QtGui import QFontMetricsF
+
+    canvas, _ = make_canvas(qtbot, [64, 30, 10])
+    canvas.resize(420, 300)
+    canvas.set_presentation(text_scale)
+    canvas.set_input_mode("grid")
+    canvas.show()
+    qtbot.waitUntil(canvas.is_grid)
+    grid = canvas.neuron_items[0]
+    metrics = QFontMetricsF(grid._title_font)
+    title = grid.title.replace("\n", " ")
+    width = metrics.horizontalAdvance(title)
+    left = grid.rect.center().x() - width / 2
+    drawn = grid.mapRectToScene(QRectF(left, grid.rect.top() - 26, width, metrics.height()))
+    assert grid.sceneBoundingRect().contains(drawn)
+    canvas.fit()
+    on_screen = canvas.mapFromScene(drawn).boundingRect()
+    assert canvas.viewport().rect().contains(on_screen), (on_screen, canvas.viewport().rect())
