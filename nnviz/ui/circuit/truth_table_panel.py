@@ -6,7 +6,6 @@ from pathlib import Path
 
 from PySide6.QtCore import (
     QAbstractTableModel,
-    QEvent,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
@@ -17,17 +16,16 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
-    QStyle,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from nnviz.core.circuits.model import TruthTable, table_to_csv, table_to_markdown
+from nnviz.ui.columns import share_names
 from nnviz.ui.file_dialogs import save_file
 
 MAX_SHOWN_INPUTS = 10  # 1,024 rows still scroll smoothly; more would not be read anyway
@@ -114,20 +112,6 @@ class TruthTableModel(QAbstractTableModel):
         return str(section)
 
 
-def share_width(needs: list[int], room: int) -> list[int]:
-    """Column widths filling ``room``: as equal as they can be with column ``i`` at least
-    ``needs[i]`` wide (water-filling); just ``needs`` when they alone are wider."""
-    if not needs or sum(needs) >= room:
-        return list(needs)
-    rest, space = sorted(needs, reverse=True), room
-    while rest[0] > space / len(rest):  # columns wider than an equal share keep their need
-        space -= rest.pop(0)
-    level = space / len(rest)
-    widths = [max(n, int(level)) for n in needs]
-    widths[-1] += room - sum(widths)  # rounding: the last column takes the remainder
-    return widths
-
-
 class TruthTablePanel(QWidget):
     """The table, a line saying what it shows, and CSV / Markdown export.
 
@@ -147,10 +131,7 @@ class TruthTablePanel(QWidget):
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.verticalHeader().setDefaultSectionSize(22)
         self.view.verticalHeader().setVisible(False)
-        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.view.horizontalHeader().setMinimumSectionSize(22)
-        # The columns follow the viewport's width (less a vertical scroll bar's).
-        self.view.viewport().installEventFilter(self)
+        share_names(self.view)  # equal columns, none narrower than its name
         self.view.setAlternatingRowColors(False)
         self.view.clicked.connect(self._on_clicked)
         self.summary = QLabel()
@@ -194,29 +175,6 @@ class TruthTablePanel(QWidget):
                 )
         for b in (self.csv_button, self.md_button, self.copy_button):
             b.setEnabled(table is not None and bool(table.rows))
-        self._fit_columns()
-
-    def _fit_columns(self) -> None:
-        """Columns share the width equally, but none is narrower than its name: with equal
-        stretched columns at 1.5x text the 4-bit adder's last column showed ":out" for
-        "cout". When the names alone are wider than the view, it scrolls sideways."""
-        header = self.view.horizontalHeader()
-        metrics = header.fontMetrics()
-        pad = 2 * self.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin) + 6
-        names = (*self.model.table.input_names, *self.model.table.output_names)
-        needs = [max(22, metrics.horizontalAdvance(n) + pad) for n in names]
-        for i, width in enumerate(share_width(needs, self.view.viewport().width())):
-            header.resizeSection(i, width)
-
-    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt name
-        if obj is self.view.viewport() and event.type() == QEvent.Type.Resize:
-            self._fit_columns()
-        return False
-
-    def changeEvent(self, event) -> None:  # noqa: N802 - Qt name
-        super().changeEvent(event)
-        if event.type() == QEvent.Type.FontChange:
-            self._fit_columns()  # presenter mode's larger type
 
     def set_current_row(self, row: int | None) -> None:
         """Highlight the switches' row and scroll it into view."""

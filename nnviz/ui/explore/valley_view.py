@@ -16,7 +16,6 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QSlider,
@@ -34,6 +33,7 @@ from nnviz.core.valley import (
     Step,
     gradient_step,
 )
+from nnviz.ui.columns import share_names
 from nnviz.ui.explore.cost_colours import (
     cost_colour_bar,
     cost_image,
@@ -148,8 +148,7 @@ class ValleyView(QWidget):
         self.table.setHorizontalHeaderLabels(self.COLUMNS)
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QTableWidget.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeToContents)
+        share_names(self.table, cells=True)  # no name cut ("predicted ΔC" in presenter mode)
         self.table.verticalHeader().setDefaultSectionSize(22)
         self.table.setToolTip(
             "Equation 9 predicts the change in cost from the gradient alone; it is only "

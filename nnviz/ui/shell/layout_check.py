@@ -118,11 +118,29 @@ def _labels_cut(view) -> list[str]:
     return found
 
 
+def _headers_cut(table: QTableView) -> list[str]:
+    """Column names a table's header has no room for ("cout" shown as ":out")."""
+    header, model = table.horizontalHeader(), table.model()
+    if header.isHidden():
+        return []
+    metrics = header.fontMetrics()
+    found = []
+    for i in range(model.columnCount()):
+        name = model.headerData(i, Qt.Orientation.Horizontal)
+        if not isinstance(name, str) or not name or header.isSectionHidden(i):
+            continue
+        need = max(metrics.horizontalAdvance(line) for line in name.split("\n")) + 4
+        if header.sectionSize(i) < need:
+            found.append(
+                f"column {name!r} of {_name(table)} is {header.sectionSize(i)} px, needs {need}"
+            )
+    return found
+
+
 def strict_problems(root: QWidget) -> list[str]:
     """:func:`problems`, plus what a slide may not have: a page, panel or table that scrolls,
     a drawing cut at the view's edge, widgets laid over each other, and anything hidden
     inside a scroll area (there is no scrolling on a slide)."""
-    import pyqtgraph as pg
 
     found = problems(root, strict=True)
     for w in root.findChildren(QWidget):
@@ -142,8 +160,6 @@ def strict_problems(root: QWidget) -> list[str]:
                 w.tabRect(0).left() < 0 or w.tabRect(w.count() - 1).right() > w.width()
             ):
                 found.append(f"the tab bar of {w.tabText(w.currentIndex())!r} scrolls")
-        if isinstance(w, pg.GraphicsView) and w.scene() is not None:
-            found += _labels_cut(w)
         if isinstance(w, QGraphicsView) and w.property("shows_all"):
             why = _graphics_cut(w)
             if why:
@@ -181,6 +197,10 @@ def problems(root: QWidget, strict: bool = False) -> list[str]:
                 found.append(f"{_name(w)} is squeezed: {w.width()} px wide, needs {need}")
         if isinstance(w, pg.PlotWidget) and w.height() < MIN_PLOT_HEIGHT:
             found.append(f"plot {_name(w)} is {w.height()} px tall (< {MIN_PLOT_HEIGHT})")
+        if isinstance(w, pg.GraphicsView) and w.scene() is not None:
+            found += _labels_cut(w)  # a legend entry past the plot's edge
+        if isinstance(w, QTableView) and w.model() is not None:
+            found += _headers_cut(w)
         if isinstance(w, QTableView) and w.model() is not None:
             rows = w.model().rowCount()
             header = w.verticalHeader()

@@ -8,7 +8,8 @@ from hypothesis import strategies as st
 from PySide6.QtGui import QFont
 
 from nnviz.core.circuits.parts import TruthTable
-from nnviz.ui.circuit.truth_table_panel import TruthTablePanel, share_width
+from nnviz.ui.circuit.truth_table_panel import TruthTablePanel
+from nnviz.ui.columns import share_width
 
 NAMES = ("a0", "a1", "a2", "a3", "b0", "b1", "b2", "b3", "s0", "s1", "s2", "s3", "cout")
 

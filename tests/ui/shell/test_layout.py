@@ -29,8 +29,18 @@ def _settle(qtbot, window) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("presenter", [False, True], ids=["normal", "presenter"])
-@pytest.mark.parametrize("size", [(1280, 720), (1440, 900)], ids=["1280x720", "1440x900"])
+@pytest.mark.parametrize(
+    "size, presenter",
+    [
+        ((1280, 720), False),
+        ((1440, 900), False),
+        # QT_SCALE_FACTOR=1.5 on a 1600x1000 screen leaves 1067x667 logical pixels
+        ((1067, 667), False),
+        ((1280, 720), True),
+        ((1440, 900), True),
+    ],
+    ids=["1280x720", "1440x900", "1600x1000-at-1.5x", "1280x720-presenter", "1440x900-presenter"],
+)
 def test_every_tab_and_sub_tab_fits(qtbot, window, monkeypatch, size, presenter):
     width, height = size
     window.resize(width, height)
