@@ -14,6 +14,7 @@ import pyqtgraph as pg
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from nnviz.core.notation import symbol
+from nnviz.ui.accessibility import set_name
 from nnviz.ui.canvas.style import NEGATIVE, POSITIVE, robust_max
 from nnviz.ui.style import plot_colours
 
@@ -42,6 +43,7 @@ class WeightHeatmap(QWidget):
         self.title = QLabel("incoming weights")
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setBackground("w")
+        set_name(self.graphics, "Incoming weights of the chosen neuron, drawn as an image")
         self.view = self.graphics.addViewBox(
             lockAspect=True, invertY=True, enableMouse=False, enableMenu=False
         )

@@ -40,6 +40,7 @@ class LevelsPanel(QWidget):
         self.passed: set[str] = set(passed or ())
         self.last_result: LevelResult | None = None
         self.list = QListWidget()
+        self.list.setAccessibleName("Levels: circuits to build, each checked by its table")
         self.list.setMaximumHeight(8 * 24 + 8)
         for lv in LEVELS:
             item = QListWidgetItem(lv.title)

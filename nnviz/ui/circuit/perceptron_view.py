@@ -46,6 +46,7 @@ from nnviz.core.circuits.perceptrons import (
     to_layered_network,
     to_perceptron_network,
 )
+from nnviz.ui.accessibility import set_name
 from nnviz.ui.circuit.items import ON, OUTLINE, circuit_look
 from nnviz.ui.fit_scroll import size_to_current_tab
 from nnviz.ui.style import app_theme, set_cell_colour
@@ -319,6 +320,7 @@ class PerceptronView(QWidget):
         self.c_slider.setRange(0, 300)
         self.c_slider.setValue(c_to_slider(1.0))
         self.c_slider.setToolTip("Sigmoid neurons with every weight and bias multiplied by c")
+        self.c_slider.setAccessibleName("Sigmoid scale c")
         self.c_label = QLabel()
         self.c_slider.valueChanged.connect(self._on_c_changed)
         self.summary = QLabel()
@@ -341,6 +343,8 @@ class PerceptronView(QWidget):
         from nnviz.ui.canvas.view import NetworkCanvas
 
         self.canvas = NetworkCanvas()
+        set_name(self.diagram, "The circuit as a network of perceptrons: biases and weights")
+        set_name(self.canvas, "The circuit's perceptrons as a layered network")
         self.layered_note = QLabel()
         self.layered_note.setWordWrap(True)
         layered_page = QWidget()
@@ -354,6 +358,7 @@ class PerceptronView(QWidget):
         size_to_current_tab(self.drawings)
 
         self.table = QTableWidget()
+        self.table.setAccessibleName("Truth table of the perceptron network beside the circuit's")
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setSelectionMode(QTableWidget.SelectionMode.NoSelection)

@@ -34,6 +34,7 @@ from nnviz.core.valley import (
     largest_gradient_weights,
     weight_path,
 )
+from nnviz.ui.accessibility import set_name
 from nnviz.ui.explore.cost_colours import (
     cost_colour_bar,
     cost_image,
@@ -94,6 +95,8 @@ class _WeightPicker(QWidget):
         self.layer.setToolTip("layer the weight feeds into (book numbering: input = 1)")
         self.j.setToolTip("j: neuron in that layer")
         self.k.setToolTip("k: neuron of the layer before")
+        for spin, what in ((self.layer, "layer"), (self.j, "neuron j"), (self.k, "neuron k")):
+            spin.setAccessibleName(f"{title}: {what}")
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(QLabel(title))
@@ -173,11 +176,14 @@ class CostSliceView(QWidget):
         self.grid_spin = QSpinBox()
         self.grid_spin.setRange(5, 121)
         self.grid_spin.setValue(DEFAULT_GRID)
+        self.grid_spin.setAccessibleName("Grid points per side")
+        self.half_width.setAccessibleName("How far each weight moves either way")
         self.sample_spin = QSpinBox()
         self.sample_spin.setRange(10, 60000)
         self.sample_spin.setSingleStep(100)
         self.sample_spin.setValue(DEFAULT_SAMPLE)
         self.sample_spin.setToolTip("training examples the cost is averaged over")
+        self.sample_spin.setAccessibleName("Training examples the cost is averaged over")
         self.compute_button = QPushButton("Compute slice")
         self.progress = QProgressBar()
         self.progress.setVisible(False)
@@ -189,6 +195,7 @@ class CostSliceView(QWidget):
         self.plot = pg.PlotWidget()
         self.plot.setMenuEnabled(False)
         self.plot.setMinimumSize(360, 300)
+        set_name(self.plot, "Cost slice: the cost C over a grid of two weights' values")
         self.image = cost_image()
         self.plot.addItem(self.image)
         self.colour_bar = cost_colour_bar(self.plot, self.image)

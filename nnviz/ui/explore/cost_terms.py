@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QSpinBox, QVBoxL
 from nnviz.core.datasets.dataset import Dataset
 from nnviz.core.gradient_estimate import cost_terms, output_gradient, per_example_costs
 from nnviz.core.learning.network import Network
+from nnviz.ui.accessibility import set_name
 
 ASSUMPTION_AVERAGE = (
     "<b>Assumption 1: C is the mean of the C<sub>x</sub>.</b> Backpropagation works on one "
@@ -32,6 +33,7 @@ ASSUMPTION_OUTPUTS = (
 def _bar_plot(title: str, left: str) -> pg.PlotWidget:
     plot = pg.PlotWidget()
     plot.setMenuEnabled(False)
+    set_name(plot, f"Bar plot: {title}")
     plot.setMouseEnabled(x=False, y=False)
     plot.setMinimumSize(200, 170)
     plot.setTitle(title)
@@ -60,6 +62,7 @@ class CostTermsView(QWidget):
         self.example_spin = QSpinBox()
         self.example_spin.setPrefix("test example ")
         self.example_spin.setToolTip("follows the example shown in the Training tab")
+        self.example_spin.setAccessibleName("Test example number")
         self.cost_label = QLabel()
         self.cost_label.setTextFormat(Qt.TextFormat.RichText)
         self.mean_label = QLabel()

@@ -34,6 +34,7 @@ from nnviz.core.gradient_estimate import (
     parameter_name,
 )
 from nnviz.core.learning.network import Network
+from nnviz.ui.accessibility import set_name
 from nnviz.ui.jobs import JobRunner
 from nnviz.ui.style import set_role
 
@@ -80,6 +81,7 @@ class GradientNoiseView(QWidget):
         self.count_spin.setRange(10, 1000)
         self.count_spin.setValue(DEFAULT_COUNT)
         self.count_spin.setToolTip("mini-batches drawn for each size m")
+        self.count_spin.setAccessibleName("Mini-batches drawn for each size m")
         self.compute_button = QPushButton("Compute gradients")
         self.compute_button.setToolTip(
             "the full training-set gradient, then the estimates of random mini-batches"
@@ -96,11 +98,13 @@ class GradientNoiseView(QWidget):
         self.cloud.setMinimumSize(300, 240)
         self.cloud.showGrid(x=True, y=True, alpha=0.2)
         self.cloud.setTitle("estimates around the full gradient")
+        set_name(self.cloud, "Gradient estimates of mini-batches around the full gradient")
         self.cloud_legend = self.cloud.getPlotItem().addLegend(offset=(-10, 10))
         self.error_plot = pg.PlotWidget()
         self.error_plot.setMenuEnabled(False)
         self.error_plot.setMinimumSize(260, 160)
         self.error_plot.setLogMode(x=True, y=True)
+        set_name(self.error_plot, "Relative error of the estimates against mini-batch size")
         self.error_plot.setLabel("bottom", "mini-batch size m")
         self.error_plot.setLabel("left", "|\u2207C_X \u2212 \u2207C| / |\u2207C|")
         self.error_plot.showGrid(x=True, y=True, alpha=0.2)
@@ -109,6 +113,7 @@ class GradientNoiseView(QWidget):
         self.cosine_plot.setMenuEnabled(False)
         self.cosine_plot.setMinimumSize(260, 160)
         self.cosine_plot.setLogMode(x=True, y=False)
+        set_name(self.cosine_plot, "Cosine of estimate and full gradient against batch size")
         self.cosine_plot.setLabel("bottom", "mini-batch size m")
         self.cosine_plot.setLabel("left", "cos(\u2207C_X, \u2207C)")
         self.cosine_plot.setYRange(-0.1, 1.05)

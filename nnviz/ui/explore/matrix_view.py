@@ -36,6 +36,7 @@ from nnviz.core.datasets.dataset import Dataset
 from nnviz.core.learning.network import Network
 from nnviz.core.matrix_form import book_layer, hadamard, layer_equation, output_error, weight_text
 from nnviz.core.notation import sub, symbol
+from nnviz.ui.accessibility import describe, set_name
 from nnviz.ui.canvas.weights import diverging_colormap
 from nnviz.ui.style import set_cell_colour
 
@@ -78,6 +79,7 @@ class MatrixView(QWidget):
             b.setFixedWidth(34)
         self.index_spin = QSpinBox()
         self.index_spin.setToolTip("which test image is fed in")
+        self.index_spin.setAccessibleName("Test input number")
         self.input_label = QLabel()
         self.layer_box = QComboBox()
         self.layer_box.setToolTip("which layer's equation to show (book numbering: input = 1)")
@@ -96,6 +98,7 @@ class MatrixView(QWidget):
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setBackground("w")
         self.graphics.setMinimumHeight(320)
+        set_name(self.graphics, "Matrix form: the layer's equation as coloured matrices")
         self.views: dict[str, pg.ViewBox] = {}
         self.images: dict[str, pg.ImageItem] = {}
         self.captions: dict[str, pg.LabelItem] = {}
@@ -129,6 +132,7 @@ class MatrixView(QWidget):
         )
         self.hadamard_label.setWordWrap(True)
         self.delta_table = QTableWidget(0, 6)
+        self.delta_table.setAccessibleName("Output error of each output neuron, step by step")
         zLj, aLj, dLj = (symbol(c, "L", "j") for c in "zaδ")  # noqa: N806 - the book's names
         yj = "y" + sub("j")
         self.delta_table.setHorizontalHeaderLabels(
@@ -408,6 +412,15 @@ class MatrixView(QWidget):
         self.input_label.setText(f"#{i} of {len(ds.test)}: {label}network says {guess}")
         self._fill_delta(x, ds.test.y[i].astype(np.float64))
         self.status.setText(" ")
+        z, a = eq["z"][:, 0], eq["a"][:, 0]
+        top = int(np.argmax(a))
+        describe(
+            self.graphics,
+            f"Layer {lb}: {plain['w']} is {eq['w'].shape[0]} × {eq['w'].shape[1]}, times "
+            f"{plain['a_prev']} plus {plain['b']} gives {plain['z']} "
+            f"(from {z.min():.2f} to {z.max():.2f}); σ gives {plain['a']}, largest "
+            f"{a[top]:.2f} at neuron {top + 1}. Test input #{i}: {label}network says {guess}.",
+        )
 
     def _fill_delta(self, x: np.ndarray, y: np.ndarray) -> None:
         err = output_error(self.network, x, y)

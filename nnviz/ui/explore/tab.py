@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QScrollArea, QSplitter, QTabWidget, QVBoxLayout, Q
 from nnviz.core.datasets.dataset import Dataset
 from nnviz.core.learning.network import Network
 from nnviz.core.learning.snapshot import CHUNK, Snapshot
+from nnviz.ui.accessibility import set_name
 from nnviz.ui.canvas.view import NetworkCanvas
 from nnviz.ui.fit_scroll import FitScrollArea, size_to_current_tab
 from nnviz.ui.pages import ViewTabs, restore_tabs, tab_states
@@ -140,6 +141,7 @@ class ExploreTab(QWidget):
             # beside them: at the side, where it gets the page's full height to be read.
             self.matrix_canvas = NetworkCanvas()
             self.matrix_canvas.set_legend_visible(False)
+            set_name(self.matrix_canvas, "Network diagram: the connection under the pointer")
             self.matrix_canvas.setMinimumSize(240, 240)
             content = QSplitter(Qt.Orientation.Horizontal)
             content.addWidget(view)

@@ -33,6 +33,7 @@ from nnviz.core.valley import (
     Step,
     gradient_step,
 )
+from nnviz.ui.accessibility import set_name
 from nnviz.ui.columns import share_names
 from nnviz.ui.explore.cost_colours import (
     cost_colour_bar,
@@ -95,6 +96,7 @@ class ValleyView(QWidget):
         self.eta_slider = QSlider(Qt.Horizontal)
         self.eta_slider.setRange(0, _SLIDER_STEPS)
         self.eta_slider.setToolTip("learning rate η, log scale from 0.001 to 2")
+        self.eta_slider.setAccessibleName("Learning rate η")
         self.eta_label = QLabel()
         self.eta_label.setMinimumWidth(90)
         self.step_button = QPushButton("Step")
@@ -108,6 +110,7 @@ class ValleyView(QWidget):
         self.plot = pg.PlotWidget()
         self.plot.setMenuEnabled(False)
         self.plot.setMouseEnabled(x=False, y=False)
+        set_name(self.plot, "Cost landscape C(v1, v2) with the ball's path")
         self.plot.hideButtons()
         self.plot.setMinimumSize(360, 300)
         # Low cost dark, high cost bright: the valley floor reads as a dark trough.
@@ -145,6 +148,7 @@ class ValleyView(QWidget):
 
         # -- step table --
         self.table = QTableWidget(0, len(self.COLUMNS))
+        self.table.setAccessibleName("Steps of gradient descent: position, cost and change")
         self.table.setHorizontalHeaderLabels(self.COLUMNS)
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QTableWidget.NoEditTriggers)

@@ -30,6 +30,7 @@ from nnviz.core.perceptron import (
     sigmoid_output,
     slice_2d,
 )
+from nnviz.ui.accessibility import describe
 from nnviz.ui.pages import ViewTabs, restore_tabs, tab_states
 from nnviz.ui.perceptron.lab_layout import (
     START_BIAS,
@@ -41,6 +42,7 @@ from nnviz.ui.perceptron.lab_layout import (
 )
 from nnviz.ui.perceptron.lab_text import (
     plane_caption,
+    plane_description,
     small_change_html,
     sum_text,
     verdict_html,
@@ -467,6 +469,7 @@ class PerceptronLab(QWidget):
         threshold_form = self._form == "threshold" and self._mode == "perceptron"
         self.plane_caption.setText(plane_caption(flat, held, self._mode, threshold_form))
         self.plane_holder.relayout()
+        describe(self.plane, plane_description(flat, x[:2], c))
 
     def _refresh_sigmoid(self, p: Perceptron, x) -> None:
         z = p.z(x)

@@ -19,6 +19,22 @@ _PASS = "#1b7f3b"
 _FAIL = "#c0392b"
 
 
+def plane_description(flat: Perceptron, x: Sequence[float], sigmoid_c: float | None) -> str:
+    """The decision plane in words for a screen reader: the line's equation, what each
+    corner of the unit square gives, and where the current input is."""
+    w1, w2 = (fmt_number(round(w, 3)) for w in flat.weights)
+    b = fmt_number(round(flat.bias, 3))
+    corners = []
+    for a, c in ((0, 0), (0, 1), (1, 0), (1, 1)):
+        if sigmoid_c is None:
+            out = str(flat.output((a, c)))
+        else:
+            out = f"{sigmoid_output(flat, (a, c), sigmoid_c):.2f}"
+        corners.append(f"({a}, {c}) gives {out}")
+    here = ", ".join(fmt_number(round(float(v), 3)) for v in x)
+    return f"Line {w1}·x1 + {w2}·x2 + {b} = 0. " + "; ".join(corners) + f". Current input ({here})."
+
+
 def plane_caption(flat: Perceptron, held: Sequence[float], mode: str, threshold_form: bool) -> str:
     """What the decision plane shows: the (x1, x2) slice with the other inputs ``held``
     (folded into the bias of ``flat``), and how to read the shading or the line."""

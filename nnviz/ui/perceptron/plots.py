@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QWidget
 
 from nnviz.core.learning.neuron import sigmoid
 from nnviz.core.perceptron import Perceptron, sigmoid_output_vs_c, step
+from nnviz.ui.accessibility import set_name
 from nnviz.ui.perceptron.widgets import COLOR_ONE, COLOR_ZERO
 
 _LIGHT_ONE = np.array([250, 222, 160], dtype=float)  # pale orange: region where output is 1
@@ -149,6 +150,7 @@ class SigmoidPlot(_SmallPlot):
     def __init__(self, parent=None):
         super().__init__(parent)
         _style(self, "output", "z = c·(w·x + b)")
+        set_name(self, "Plot of σ(z) and the step function, the current z marked")
         self.addLegend(offset=(-8, -30))  # bottom right: the curves are near 1 there, not under it
         self.step_curve = self.plot(
             [],

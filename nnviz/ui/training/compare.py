@@ -27,6 +27,7 @@ from nnviz.core.files.recording import Recording, RecordingError, read_recording
 from nnviz.core.learning.network import Network
 from nnviz.core.learning.snapshot import DIVERGED, DONE, EPOCH, Progress
 from nnviz.core.learning.training import TrainConfig
+from nnviz.ui.accessibility import describe
 from nnviz.ui.file_dialogs import open_files
 from nnviz.ui.jobs import JobRunner
 from nnviz.ui.training.compare_parts import MAX_RUNS, build_layout
@@ -423,3 +424,17 @@ class CompareView(QWidget):
                 f"{epochs}{acc_text} <i>({r.state})</i>"
             )
         self.runs_label.setText("<br>".join(rows))
+        # The plots in words, for a screen reader: each run's last test accuracy and cost.
+        said = []
+        for r in self.runs.values():
+            if r.last_epoch is None:
+                said.append(f"{r.name}: no epoch yet ({r.state})")
+            else:
+                e = r.last_epoch
+                said.append(
+                    f"{r.name}: {100 * (r.final_accuracy or 0):.1f}% and cost {e.cost:.4f} "
+                    f"after epoch {e.epoch + 1} ({r.state})"
+                )
+        text = "; ".join(said) if said else "no runs"
+        describe(self.accuracy, text)
+        describe(self.cost, text)

@@ -123,37 +123,67 @@ def accessible_name(widget) -> str:
     return iface.text(QAccessible.Text.Name) if iface is not None else ""
 
 
+def every_view(window, qtbot):
+    """Show each page, and on it each tab of every tab widget (nested ones too), in turn;
+    yield a name for what is shown."""
+    from PySide6.QtWidgets import QTabWidget
+
+    def tabs_of(root, seen):
+        for tabs in root.findChildren(QTabWidget):
+            if tabs.isVisible() and tabs not in seen:
+                seen.append(tabs)
+                for j in range(tabs.count()):
+                    tabs.setCurrentIndex(j)
+                    qtbot.waitUntil(lambda t=tabs: t.currentWidget().isVisible())
+                    QApplication.processEvents()  # a view built just now joins the chain
+                    yield tabs.tabText(j)
+                    yield from tabs_of(tabs.currentWidget(), seen)
+
+    for i in range(window.tabs.count()):
+        window.tabs.setCurrentIndex(i)
+        page = window.tabs.currentWidget()
+        qtbot.waitUntil(page.isVisible)
+        QApplication.processEvents()
+        yield window.tabs.tabText(i)
+        for sub in tabs_of(page, []):
+            yield f"{window.tabs.tabText(i)} / {sub}"
+
+
+@pytest.mark.slow
 def test_every_page_walks_by_keyboard_without_trap_and_every_stop_is_named(window, qtbot):
-    """Tab from a page's tab bar comes back to it (no trap); every stop on the way has a
-    name; no stop is a scroll area (the first Tab on a page landed on an invisible one)."""
+    """On every page and sub-tab, Tab from the main tab bar comes back to it (no trap);
+    every stop on the way has a name; no stop is a scroll area (the first Tab on a page
+    landed on an invisible one); every visible control is reached."""
     from PySide6.QtWidgets import QScrollArea
 
     bar = window.tabs.tabBar()
-    for i in range(window.tabs.count()):
-        window.tabs.setCurrentIndex(i)
-        qtbot.waitUntil(lambda: window.tabs.currentWidget().isVisible())
+    walked = []
+    for view in every_view(window, qtbot):
+        walked.append(view)
         bar.setFocus()
         qtbot.waitUntil(bar.hasFocus)
-        QApplication.processEvents()  # a page built just now joins the focus chain
         keys, stops = Keys(), [bar]
         for _ in range(150):  # until the focus is back on the tab bar
             keys.press(Qt.Key.Key_Tab)
             stops.append(QApplication.focusWidget())
             if stops[-1] is bar:
                 break
-        assert stops[-1] is bar, f"{window.tabs.tabText(i)}: 150 presses of Tab never came back"
-        page = window.tabs.tabText(i)
+        assert stops[-1] is bar, f"{view}: 150 presses of Tab never came back"
         inside = [w for w in stops[1:-1] if w is not bar]
-        assert inside, f"{page}: Tab reaches nothing on the page"
-        assert not [w for w in inside if isinstance(w, QScrollArea)], page
+        assert inside, f"{view}: Tab reaches nothing on the page"
+        assert not [w for w in inside if isinstance(w, QScrollArea)], view
         nameless = [type(w).__name__ for w in inside if not accessible_name(w).strip()]
-        assert nameless == [], f"{page}: unnamed stops {nameless}"
+        assert nameless == [], f"{view}: unnamed stops {nameless}"
         unreached = [
             f"{type(c).__name__} {accessible_name(c)!r}"
             for c in controls(window.tabs.currentWidget())
             if not any(c is w for w in stops)
         ]
-        assert unreached == [], f"{page}: Tab never reaches {unreached}"
+        assert unreached == [], f"{view}: Tab never reaches {unreached}"
+    # Every page, the sub-tabs of Inside the network and the nested Layered network view.
+    assert len(walked) > window.tabs.count() + 15
+    assert any(v.endswith("Matrix form") for v in walked)
+    assert any(v.endswith("Layered network") for v in walked)
 
 
 def controls(page):
@@ -162,6 +192,7 @@ def controls(page):
     A group of radio buttons is one stop (arrows choose within it), so only the checked one."""
     from PySide6.QtWidgets import (
         QAbstractButton,
+        QAbstractItemView,
         QAbstractSlider,
         QAbstractSpinBox,
         QComboBox,
@@ -182,6 +213,8 @@ def controls(page):
             continue  # the editor inside a spin or combo box: the box is the stop
         if isinstance(c, QRadioButton) and not c.isChecked() and c.autoExclusive():
             continue
+        if isinstance(c.parent(), QAbstractItemView):
+            continue  # a table's select-all corner: the table is the stop
         yield c
 
 
@@ -254,3 +287,37 @@ def test_space_plays_after_a_click_on_step_and_clicks_a_button_tab_reached(windo
         timeout=15000,
     )
     assert not studio.playing
+
+
+def test_the_plane_matrices_and_compare_plots_describe_what_they_show(window, qtbot, tmp_path):
+    """The decision plane, the matrix form and the Compare plots say in words what they
+    draw, and the words follow the drawing."""
+    lab = window.perceptron_lab
+    window.show_view(lab)
+    lab.set_weights([1.0, 1.0], -1.5)  # AND
+    text = lab.plane.accessibleDescription()
+    assert "Line 1·x1 + 1·x2 + -1.5 = 0" in text, text
+    assert "(0, 1) gives 0" in text and "(1, 1) gives 1" in text
+    lab.set_weights([1.0, 1.0], -0.5)  # OR
+    assert "(0, 1) gives 1" in lab.plane.accessibleDescription()
+
+    explore = window.explore
+    window.show_view(explore)
+    matrix = explore.views["matrix"]
+    explore.tabs.setCurrentIndex(explore.tabs.indexOf(explore._pages["matrix"]))
+    qtbot.waitUntil(lambda: "Layer 2:" in matrix.graphics.accessibleDescription())
+    sizes = window.studio.snapshot.sizes
+    assert f"is {sizes[1]} × {sizes[0]}" in matrix.graphics.accessibleDescription()
+    matrix.set_layer(1)
+    qtbot.waitUntil(lambda: "Layer 3:" in matrix.graphics.accessibleDescription())
+    assert f"is {sizes[2]} × {sizes[1]}" in matrix.graphics.accessibleDescription()
+
+    from tests.ui.training.test_compare import record_run
+
+    rec = tmp_path / "run.nnrec"
+    record_run(rec, eta=3.0, epochs=2)
+    compare = window.compare
+    assert compare.add_recording(rec)
+    text = compare.accuracy.accessibleDescription()
+    assert "after epoch 2" in text and "%" in text, text
+    assert compare.cost.accessibleDescription() == text
