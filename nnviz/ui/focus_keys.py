@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 K = Qt.Key
+WINDOW_TOOLBAR = "nnviz_window_toolbar"  # a QToolBar property: the window's, not a page's
 ARROWS = {K.Key_Up, K.Key_Down, K.Key_Left, K.Key_Right}
 TYPING = (QLineEdit, QAbstractSpinBox, QTextEdit, QPlainTextEdit, QComboBox)
 
@@ -67,11 +68,13 @@ class FocusedKeysFirst(QObject):
         elif (
             event.type() == QEvent.Type.Polish
             and isinstance(obj, QToolButton)
-            and isinstance(obj.parentWidget(), QToolBar)
+            and _on_a_page_toolbar(obj)
         ):
             # Qt leaves toolbar buttons out of the Tab order; the circuit toolbar's eleven
             # (Open, Save, Copy, Zoom...) could not be reached without a mouse. A click still
-            # does not focus them.
+            # does not focus them. The window's own toolbars stay out: they repeat menu
+            # commands (Alt reaches them), and in the chain they came before a page's first
+            # control.
             obj.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
             plain = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
@@ -84,6 +87,11 @@ class FocusedKeysFirst(QObject):
                 event.accept()  # the key goes to the control, not to a shortcut
                 return True
         return False
+
+
+def _on_a_page_toolbar(button: QToolButton) -> bool:
+    bar = button.parentWidget()
+    return isinstance(bar, QToolBar) and not bar.property(WINDOW_TOOLBAR)
 
 
 def install_focus_keys() -> None:

@@ -228,6 +228,7 @@ class DrawDigitView(QWidget):
         self.pen_spin = QSpinBox()
         self.pen_spin.setRange(4, 48)
         self.pen_spin.setValue(DEFAULT_PEN)
+        self.pen_spin.setAccessibleName("Pen width")
         self.pen_spin.setSuffix(" px pen")
         self.pen_spin.setToolTip("Pen width. MNIST strokes are about 2 of 28 pixels wide.")
         buttons = QHBoxLayout()

@@ -12,6 +12,7 @@ from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QStyle, QToolBar
 
 from nnviz.ui.canvas.drawing import sign_dashes_wanted
+from nnviz.ui.focus_keys import WINDOW_TOOLBAR
 from nnviz.ui.shell.window_state import show_about, show_about_book
 from nnviz.ui.style import PRESENTER_SCALES, THEME_TITLES, THEMES
 
@@ -264,6 +265,7 @@ def build_menus(w) -> None:
 def build_toolbar(w) -> None:
     tb = QToolBar("Training")
     tb.setObjectName("training-toolbar")
+    tb.setProperty(WINDOW_TOOLBAR, True)  # its commands are in the menus: not Tab stops
     tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
     for a in (w.act_play, w.act_step, w.act_epoch, w.act_reset):
         tb.addAction(a)
@@ -274,6 +276,7 @@ def build_toolbar(w) -> None:
     w.toolbar = tb
     # Presenter mode's copy of it, in the tab bar's row (see MainWindow.set_presenter).
     corner = QToolBar("Training (presenter)")
+    corner.setProperty(WINDOW_TOOLBAR, True)
     corner.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
     corner.addActions(tb.actions())
     corner.hide()

@@ -171,9 +171,22 @@ def test_every_page_walks_by_keyboard_without_trap_and_every_stop_is_named(windo
         assert stops[-1] is bar, f"{view}: 150 presses of Tab never came back"
         inside = [w for w in stops[1:-1] if w is not bar]
         assert inside, f"{view}: Tab reaches nothing on the page"
+        page = window.tabs.currentWidget()
+        assert page.isAncestorOf(inside[0]), f"{view}: the first Tab left the page"
         assert not [w for w in inside if isinstance(w, QScrollArea)], view
         nameless = [type(w).__name__ for w in inside if not accessible_name(w).strip()]
         assert nameless == [], f"{view}: unnamed stops {nameless}"
+        # A control with text keeps it as its name (a plot's name once replaced "log scale").
+        from PySide6.QtWidgets import QAbstractButton
+
+        renamed = [
+            (w.text(), accessible_name(w))
+            for w in inside
+            if isinstance(w, QAbstractButton)
+            and any(ch.isalpha() for ch in w.text())  # not a glyph such as ◀ (named apart)
+            and w.text().replace("&", "") not in accessible_name(w)
+        ]
+        assert renamed == [], f"{view}: buttons read by another name {renamed}"
         unreached = [
             f"{type(c).__name__} {accessible_name(c)!r}"
             for c in controls(window.tabs.currentWidget())
