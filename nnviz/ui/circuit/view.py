@@ -216,7 +216,8 @@ class CircuitView(QGraphicsView):
             int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap),
             "Click or drag a part from the palette to begin.\n"
             "Drag from a port to another port to wire them; click a switch to flip it.\n"
-            "Or pick a level on the right and press Start.",
+            "Or pick a level on the right and press Start.\n"
+            "Keyboard: I, N and O place parts here; W wires the selected one (F1 lists keys).",
         )
         painter.restore()
 
