@@ -3,7 +3,9 @@ least size: the pages that may not fit a 1280x720 projector sit in one."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QTimer
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QFrame, QScrollArea, QSizePolicy, QTabWidget, QWidget
 
 
@@ -76,3 +78,23 @@ def size_to_current_tab(tabs: QTabWidget) -> QTabWidget:
     tabs.currentChanged.connect(follow)
     follow(tabs.currentIndex())
     return tabs
+
+
+class _WidthFollower(QObject):
+    def __init__(self, area: QScrollArea, on_width: Callable[[int], None]) -> None:
+        super().__init__(area)
+        self.viewport = area.viewport()
+        self.on_width = on_width
+        self.viewport.installEventFilter(self)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt name
+        if event.type() == QEvent.Type.Resize and obj is self.viewport:
+            self.on_width(self.viewport.width())
+        return False
+
+
+def follow_width(area: QScrollArea, on_width: Callable[[int], None]) -> None:
+    """Call ``on_width(width)`` whenever the viewport of ``area`` changes width, so the page
+    inside can stack what does not fit side by side instead of scrolling sideways (its own
+    width never drops below its least size, so it cannot tell)."""
+    _WidthFollower(area, on_width)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QDoubleSpinBox,
     QFormLayout,
     QGridLayout,
@@ -123,9 +124,12 @@ def build_layout(view) -> None:
         QVBoxLayout(box).addWidget(table)
         tables.addWidget(box)
 
-    top = QHBoxLayout()
+    # Side by side where there is room, stacked where there is not (LearnedView.fit_width).
+    view.top = top = QBoxLayout(QBoxLayout.Direction.LeftToRight)
     top.addWidget(settings, 1)
     top.addWidget(compare_box, 2)
+    view.settings_box, view.compare_box = settings, compare_box
+    view.drawings, view.tables = drawings, tables
     body = QSplitter(Qt.Orientation.Vertical)
     body.addWidget(drawings)
     body.addWidget(tables)

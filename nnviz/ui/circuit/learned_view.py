@@ -13,6 +13,7 @@ import time
 import numpy as np
 from PySide6.QtCore import QEvent, QObject, Qt, QThread, Signal, Slot
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QHeaderView,
     QTableWidget,
     QTableWidgetItem,
@@ -127,6 +128,22 @@ class LearnedView(QWidget):
         self.train_button.clicked.connect(self.start)
         self.cancel_button.clicked.connect(self.cancel)
         self._dirty = True
+
+    def fit_width(self, width: int) -> None:
+        """Lay the settings beside the comparison, and the two drawings and two tables side
+        by side, only where ``width`` (the scroll area's) holds them; else stack them. At
+        1.5x text and on a 1280-wide window the page scrolled sideways."""
+        pair = self.settings_box, self.compare_box
+        wide = sum(w.minimumSizeHint().width() for w in pair) + 24 <= width
+        self.top.setDirection(
+            QBoxLayout.Direction.LeftToRight if wide else QBoxLayout.Direction.TopToBottom
+        )
+        for split in (self.drawings, self.tables):
+            parts = [split.widget(i) for i in range(split.count())]
+            need = sum(w.minimumSizeHint().width() for w in parts) + 24
+            split.setOrientation(
+                Qt.Orientation.Horizontal if need <= width else Qt.Orientation.Vertical
+            )
 
     # -- circuit changes ----------------------------------------------------------------
     def mark_dirty(self) -> None:

@@ -40,7 +40,7 @@ from nnviz.ui.circuit.scene import CircuitScene
 from nnviz.ui.circuit.tests_panel import TestsPanel
 from nnviz.ui.circuit.truth_table_panel import MAX_SHOWN_INPUTS, TruthTablePanel
 from nnviz.ui.circuit.view import CircuitView
-from nnviz.ui.fit_scroll import size_to_current_tab
+from nnviz.ui.fit_scroll import follow_width, size_to_current_tab
 from nnviz.ui.pages import ViewTabs, restore_tabs, tab_states
 
 AUTOSAVE_MS = 30_000
@@ -91,12 +91,12 @@ class CircuitSandbox(QWidget):
         self.pages = QTabWidget()
         self.pages.addTab(self.view, "Gates")
         self.pages.addTab(self.perceptron_view, "As perceptrons")
-        # In a scroll area: its row of settings and comparison would otherwise make the whole
-        # page wider than a 1280-pixel screen.
+        # In a scroll area, which scrolls only down: where the page is narrow its rows stack.
         learned = QScrollArea()
         learned.setWidget(self.learned_view)
         learned.setWidgetResizable(True)
         learned.setFrameShape(QFrame.Shape.NoFrame)
+        follow_width(learned, self.learned_view.fit_width)  # stacks rather than scrolls sideways
         self.pages.addTab(learned, "Learned vs hand-built")
         self.side = QTabWidget()
         self.side.addTab(self.truth_panel, "Truth table")

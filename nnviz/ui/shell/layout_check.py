@@ -201,6 +201,9 @@ def problems(root: QWidget, strict: bool = False) -> list[str]:
             found += _labels_cut(w)  # a legend entry past the plot's edge
         if isinstance(w, QTableView) and w.model() is not None:
             found += _headers_cut(w)
+        if isinstance(w, QScrollArea) and w.horizontalScrollBar().maximum() > 0:
+            # Pages stack or wrap; they scroll down, never sideways.
+            found.append(f"{_name(w)} scrolls sideways by {w.horizontalScrollBar().maximum()} px")
         if isinstance(w, QTableView) and w.model() is not None:
             rows = w.model().rowCount()
             header = w.verticalHeader()
