@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from nnviz.ui.canvas.items import LABEL_PX, TITLE_PX
+from nnviz.ui.canvas.items import LABEL_PX, TITLE_GAP, TITLE_PX
 from nnviz.ui.canvas.weights import guess_image_shape
 
 IMAGE_PX = 112.0  # the input picture beside the input layer, at presenter scale 1
@@ -34,15 +34,15 @@ def fill_geometry(
     w, h = w * shrink, h * shrink
     label = LABEL_PX * k
     reserve = legend_room(h)  # kept free below the network for the colour key
-    top = 2.6 * TITLE_PX * k + 26 * k + 8  # two lines of layer title above the columns
+    top = 2.6 * TITLE_PX * k + TITLE_GAP * k + 8  # two lines of layer title above the columns
     column = max(4 * label, h - reserve - top - label - 20)
     # Ten rows at least: the ten digits of an output layer are never elided. A column too
     # short for ten labels of this size gets smaller labels rather than labels over labels.
-    # (A digit's ink is about 70% of its font's pixel size, so rows ``column / 10`` apart
-    # take a font of ``column / 7`` before the digits touch; judged on the view's own
-    # height, as a shrunk layout is drawn enlarged again. Rows and margins keep the full
-    # size: only the font shrinks.)
-    fitted_label = min(label, max(6.0, column / shrink / 7.0))
+    # (A digit's ink is about 73% of its font's pixel size, so rows ``column / 10`` apart
+    # take a font of ``column / 7.3`` before the digits touch; ``column / 8`` leaves a
+    # gap. Rows, labels and margins are all in scene units, so the view's zoom changes
+    # nothing here. Rows and margins keep the full size: only the font shrinks.)
+    fitted_label = min(label, max(6.0, column / 8.0))
     rows = max(10, int(column / (1.1 * label)) + 1)
     dots = max(rows, int(column / (0.85 * label)) + 1)  # unlabelled layers: closer rows
     per_layer = [rows if names else dots for names in unit_names]

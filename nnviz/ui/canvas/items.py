@@ -39,6 +39,7 @@ from nnviz.ui.canvas.style import (
 
 LABEL_PX = 12  # neuron labels' height in screen pixels at presenter scale 1
 TITLE_PX = 14  # layer titles' likewise
+TITLE_GAP = 12  # between a layer title and its column (at presenter scale 1)
 
 # Pens are built once: a bucket key is sign * N_LEVELS + level (sign 0 = negative, 1 = positive).
 _PENS = [edge_pen(key >= N_LEVELS, key % N_LEVELS) for key in range(2 * N_LEVELS)]
@@ -348,7 +349,7 @@ class NeuronLayerItem(QGraphicsItem):
         )
         size = self._title_text.size()
         self._title_pos = QPointF(
-            x - size.width() / 2, lay.top - 26 * self.text_scale - size.height()
+            x - size.width() / 2, lay.top - TITLE_GAP * self.text_scale - size.height()
         )
         # Exactly what is drawn (circles with their rings, labels, title), so fitting the view
         # to the network leaves no empty margins.

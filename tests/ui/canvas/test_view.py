@@ -567,3 +567,21 @@ def test_grid_title_is_inside_the_fitted_view(qtbot, text_scale):
     canvas.fit()
     on_screen = canvas.mapFromScene(drawn).boundingRect()
     assert canvas.viewport().rect().contains(on_screen), (on_screen, canvas.viewport().rect())
+
+
+@pytest.mark.parametrize("height", [170, 250, 330, 500])
+def test_output_digits_never_run_into_each_other(qtbot, height):
+    """Presenter type on a short canvas (deck step 8 under the 'needs MNIST' banner): the ten
+    output labels were 10.7 px tall on rows 7.7 px apart, and the digits overlapped. A
+    digit's ink is about 73% of its font's pixel size: it must be less than a row."""
+    canvas, _ = make_canvas(qtbot, [64, 30, 10])
+    canvas.set_presentation(1.5)
+    canvas.resize(700, height)
+    canvas.show()
+    qtbot.waitUntil(lambda: canvas.viewport().height() > 0)
+    canvas.fit()
+    out = canvas.neuron_items[-1]
+    zoom = canvas.transform().m11()
+    row = float(out.layout.ys[1] - out.layout.ys[0]) * zoom
+    label, _title = canvas.text_pixel_sizes()
+    assert 0.73 * label < 0.95 * row, (label, row)
