@@ -19,9 +19,13 @@ from nnviz.ui.style import set_role
 BIG = 1.8  # the numbers' size, times the page's type
 
 
-def readout_values(p: Progress | None, accuracy: float | None) -> tuple[str, str, str]:
+def readout_values(
+    p: Progress | None, accuracy: float | None, cost_known: float = math.nan
+) -> tuple[str, str, str]:
     """The three numbers as shown: epochs trained (to a tenth while an epoch runs), the
-    latest test accuracy and the cost over the epoch so far ("–" for what is not known)."""
+    latest test accuracy and the cost over the epoch so far ("–" for what is not known).
+    ``cost_known``: the latest finite cost, for a record without one (a run's last record,
+    DONE, carries none: the readout said "cost C –" at the end of every MNIST run)."""
     dash = "\u2013"
     if p is None:
         return dash, dash, dash
@@ -30,7 +34,8 @@ def readout_values(p: Progress | None, accuracy: float | None) -> tuple[str, str
         done = float(p.epoch + 1)
     epochs = f"{done:.0f}" if done == int(done) else f"{done:.1f}"
     acc = dash if accuracy is None else f"{100 * accuracy:.2f}%"
-    cost = dash if not math.isfinite(p.cost) else f"{p.cost:.4f}"
+    value = p.cost if math.isfinite(p.cost) else cost_known
+    cost = dash if not math.isfinite(value) else f"{value:.4f}"
     return epochs, acc, cost
 
 
@@ -62,6 +67,7 @@ class BigReadout(QWidget):
             self.values[key] = value
         layout.setRowStretch(3, 1)
         self._accuracy: float | None = None
+        self._cost = math.nan  # the latest finite cost shown
         self._shown: Progress | None = None  # the newest record shown
         self._fit_type()
 
@@ -69,14 +75,16 @@ class BigReadout(QWidget):
         """Show ``p`` (a test accuracy it carries is kept until a newer one comes). A record
         older than the one shown (the plots are fed in turns) adds only its accuracy."""
         if p is None:
-            self._accuracy, self._shown = None, None
+            self._accuracy, self._shown, self._cost = None, None, math.nan
         else:
             if p.test_accuracy is not None:
                 self._accuracy = p.test_accuracy
             if self._shown is not None and p.examples_seen < self._shown.examples_seen:
                 p = self._shown
             self._shown = p
-        epochs, acc, cost = readout_values(p, self._accuracy)
+            if math.isfinite(p.cost):
+                self._cost = p.cost
+        epochs, acc, cost = readout_values(p, self._accuracy, self._cost)
         self.values["epochs"].setText(epochs)
         self.values["accuracy"].setText(acc)
         self.values["cost"].setText(cost)

@@ -536,3 +536,18 @@ def test_the_legend_wraps_instead_of_running_past_the_plot(qtbot, scale):
     assert names == ["per chunk", "smoothed", "epoch mean"]  # all of them, in order
     plot.resize(900, 300)
     qtbot.waitUntil(lambda: plot.legend.columns == 3)
+
+
+def test_readout_keeps_the_last_cost_when_the_run_ends(qtbot):
+    """A run's last record (DONE) carries no cost: the readout said "cost –" at the end of
+    the book's MNIST run on the lecture slide."""
+    from nnviz.core.learning.snapshot import DONE
+
+    plots = TrainingPlots(readout=True)
+    qtbot.addWidget(plots)
+    last = epoch_record(29, 9472, cost=0.0123)
+    done = Progress(DONE, 29, BPE, BPE, last.examples_seen, float("nan"), 3.0, 1.0)
+    plots.extend_cost([last, done])
+    assert plots.readout.values["cost"].text() == "0.0123"
+    plots.clear()
+    assert plots.readout.values["cost"].text() == "\u2013"
