@@ -108,6 +108,9 @@ def test_a_script_goes_on_to_the_end_when_its_window_goes_away(qtbot, monkeypatc
     net2.SGD(train, 2, 10, 3.0, test_data=test)  # must not raise
     for a, b in zip((*plain.weights, *plain.biases), (*net2.weights, *net2.biases)):
         assert np.array_equal(a, b)
+    # The note comes from the window's sender thread when its next write fails, which may be
+    # after SGD returns; the script's end waits for that thread the same way.
+    w2.wait_for_window(timeout=60)
     assert notes == ["the window was closed; training goes on"]
     assert len(calls) == 80  # every mini-batch of both epochs went through
     nnviz.unwatch(net2)
